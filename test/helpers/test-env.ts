@@ -1,0 +1,73 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { loadConfig, type Config } from "../../server/config";
+import { createApp } from "../../server/http/app";
+import { createLogger } from "../../server/logger";
+import { startRuntime, type Runtime } from "../../server/runtime";
+import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
+
+/**
+ * One embedded database and one real anvil node per test run (or MONGODB_URI / RPC_URL when set),
+ * shared by all integration tests; each test file gets a fresh HTTP server on a free port.
+ */
+export interface TestEnv {
+  config: Config;
+  runtime: Runtime;
+  dataDir: string;
+}
+
+let shared: Promise<TestEnv> | undefined;
+
+export function testEnv(): Promise<TestEnv> {
+  shared ??= (async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-test-"));
+    const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" });
+    const runtime = await startRuntime(config, createLogger(config.LOG_LEVEL));
+    return { config, runtime, dataDir };
+  })();
+  return shared;
+}
+
+export async function stopTestEnv(): Promise<void> {
+  if (!shared) return;
+  const env = await shared;
+  shared = undefined;
+  await env.runtime.close();
+  fs.rmSync(env.dataDir, { recursive: true, force: true });
+}
+
+/** Removes every document, so each test starts from an empty database. */
+export async function clearDatabase(env: TestEnv): Promise<void> {
+  const db = env.runtime.connection.db!;
+  for (const collection of await db.collections()) await collection.deleteMany({});
+}
+
+export interface TestServer {
+  baseUrl: string;
+  adminKey: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(env: TestEnv, overrides: Partial<Config> = {}): Promise<TestServer> {
+  const logger = createLogger(env.config.LOG_LEVEL);
+  const config = { ...env.config, ...overrides };
+  const { apiKey } = await bootstrapAdmin({
+    connection: env.runtime.connection,
+    dataDir: env.dataDir,
+    adminApiKey: "et_testadmn_" + "a".repeat(43),
+    logger,
+  });
+  const app = createApp({ config, logger, ...env.runtime });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    adminKey: apiKey,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
