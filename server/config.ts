@@ -23,20 +23,24 @@ export const configSchema = z.object({
   PORT: port.default(3000).describe("HTTP port of the service."),
   HOST: z.string().default("127.0.0.1").describe("Interface the HTTP server binds to."),
   DATA_DIR: z.string().default("./data").describe("Where embedded database, chain state and keys live."),
-  PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()).describe(
-    "Base of GS1 Digital Link URIs printed in QR codes (default http://HOST:PORT).",
-  ),
+  PUBLIC_BASE_URL: optionalString
+    .pipe(z.url().optional())
+    .describe("Base of GS1 Digital Link URIs printed in QR codes (default http://HOST:PORT)."),
   MONGODB_URI: optionalString.describe("MongoDB connection string; unset = embedded MongoDB-wire server."),
-  RPC_URL: optionalString.pipe(z.url().optional()).describe("EVM JSON-RPC endpoint; unset = embedded anvil node."),
-  CHAIN_PRIVATE_KEY: optionalString.pipe(hexKey.optional()).describe(
-    "Service signer (anchorer) key. With RPC_URL set, this or CHAIN_KEYSTORE_FILE is required.",
-  ),
+  RPC_URL: optionalString
+    .pipe(z.url().optional())
+    .describe("EVM JSON-RPC endpoint; unset = embedded anvil node."),
+  CHAIN_PRIVATE_KEY: optionalString
+    .pipe(hexKey.optional())
+    .describe("Service signer (anchorer) key. With RPC_URL set, this or CHAIN_KEYSTORE_FILE is required."),
   CHAIN_KEYSTORE_FILE: optionalString.describe("Encrypted JSON keystore for the service signer."),
   CHAIN_KEYSTORE_PASSWORD: optionalString.describe("Password of CHAIN_KEYSTORE_FILE."),
-  REGISTRY_ADDRESS: optionalString.pipe(address.optional()).describe(
-    "ProvenanceRegistry address. Required with RPC_URL; embedded mode deploys one.",
+  REGISTRY_ADDRESS: optionalString
+    .pipe(address.optional())
+    .describe("ProvenanceRegistry address. Required with RPC_URL; embedded mode deploys one."),
+  ADMIN_API_KEY: optionalString.describe(
+    "Bootstrap admin API key (default: generated, DATA_DIR/admin-api-key).",
   ),
-  ADMIN_API_KEY: optionalString.describe("Bootstrap admin API key (default: generated, DATA_DIR/admin-api-key)."),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info").describe("pino log level."),
   BODY_LIMIT: z.string().default("1mb").describe("Largest accepted JSON request body."),
   EMBEDDED_DB_PORT: port.default(0).describe("Port of the embedded database (0 = a free port)."),
@@ -63,7 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message} (${describeKey(issue.path)})`),
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join(".")}: ${issue.message} (${describeKey(issue.path)})`,
+      ),
     );
   }
   const raw = parsed.data;

@@ -8,6 +8,8 @@ export function createLogger(level: string, options: { pretty?: boolean } = {}):
     level,
     base: { service: "ecotrace" },
     redact: { paths: ["req.headers.authorization", "apiKey", "privateKey"], censor: "[redacted]" },
-    ...(options.pretty ? { transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss" } } } : {}),
+    ...(options.pretty
+      ? { transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss" } } }
+      : {}),
   });
 }

@@ -54,9 +54,12 @@ async function openDatabase(config: Config, logger: Logger, closers: Array<() =>
     closers.push(() => connection.close());
     return connection;
   } catch (cause) {
-    throw new DependencyUnavailableError(`cannot reach MongoDB at ${redact(uri)}: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new DependencyUnavailableError(
+      `cannot reach MongoDB at ${redact(uri)}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -67,7 +70,10 @@ async function openChain(config: Config, logger: Logger, closers: Array<() => Pr
       port: config.EMBEDDED_CHAIN_PORT,
       logger,
     });
-    closers.push(() => anvil.stop(), () => chain.close());
+    closers.push(
+      () => anvil.stop(),
+      () => chain.close(),
+    );
     logger.info({ ...deployment }, "embedded anvil node running");
     return chain;
   }
@@ -84,9 +90,12 @@ async function openChain(config: Config, logger: Logger, closers: Array<() => Pr
     closers.push(() => chain.close());
     return chain;
   } catch (cause) {
-    throw new DependencyUnavailableError(`cannot use the chain at ${config.RPC_URL}: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new DependencyUnavailableError(
+      `cannot use the chain at ${config.RPC_URL}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

@@ -46,7 +46,8 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : `EcoTrace could not start: ${(error as Error).message}`;
+  const message =
+    error instanceof ConfigError ? error.message : `EcoTrace could not start: ${(error as Error).message}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -14,10 +14,16 @@ export interface ChainClient {
 
 /**
  * One request per HTTP call (`batchMaxCount: 1`): anvil and many hosted endpoints answer batched
- * calls more slowly or reject them; `staticNetwork` skips a chain-id round trip on every request.
+ * calls more slowly or reject them; `staticNetwork` skips a chain-id round trip on every request;
+ * no response cache (`cacheTimeout: -1`), else back-to-back transactions reuse a stale nonce.
  */
 export function createProvider(rpcUrl: string): JsonRpcProvider {
-  return new JsonRpcProvider(rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true, polling: true, pollingInterval: 250 });
+  return new JsonRpcProvider(rpcUrl, undefined, {
+    batchMaxCount: 1,
+    staticNetwork: true,
+    cacheTimeout: -1,
+    pollingInterval: 250,
+  });
 }
 
 export function loadSigner(
@@ -43,7 +49,9 @@ export async function connectChain(options: {
     const network = await provider.getNetwork();
     const code = await provider.getCode(options.registryAddress);
     if (code === "0x") {
-      throw new Error(`no contract code at REGISTRY_ADDRESS ${options.registryAddress} on chain ${network.chainId}`);
+      throw new Error(
+        `no contract code at REGISTRY_ADDRESS ${options.registryAddress} on chain ${network.chainId}`,
+      );
     }
     const signer = loadSigner(options.signer, provider);
     return {

@@ -52,11 +52,18 @@ export async function startEmbeddedChain(options: {
         registry: deployed.address,
         deployBlock: deployed.deployBlock,
       };
-      options.logger.info({ registry: deployment.registry, txHash: deployed.txHash }, "deployed ProvenanceRegistry");
+      options.logger.info(
+        { registry: deployment.registry, txHash: deployed.txHash },
+        "deployed ProvenanceRegistry",
+      );
     }
     provider.destroy();
     fs.writeFileSync(deploymentFile, `${JSON.stringify(deployment, null, 2)}\n`);
-    const chain = await connectChain({ rpcUrl: anvil.rpcUrl, registryAddress: deployment.registry, signer: { privateKey } });
+    const chain = await connectChain({
+      rpcUrl: anvil.rpcUrl,
+      registryAddress: deployment.registry,
+      signer: { privateKey },
+    });
     return { anvil, chain, deployment };
   } catch (error) {
     await anvil.stop();

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Types } from "mongoose";
+import { modelFor } from "./model-for";
 
 /** API keys are stored only as a SHA-256 hash; `prefix` identifies a key in listings. */
 export interface ApiKeyDoc {
@@ -21,5 +22,5 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
 );
 
 export function apiKeyModel(connection: Connection) {
-  return connection.models.ApiKey ?? connection.model<ApiKeyDoc>("ApiKey", apiKeySchema);
+  return modelFor(connection, "ApiKey", apiKeySchema);
 }

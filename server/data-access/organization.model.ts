@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Types } from "mongoose";
+import { modelFor } from "./model-for";
 
 export const ORGANIZATION_ROLES = [
   "producer",
@@ -30,5 +31,5 @@ const organizationSchema = new Schema<OrganizationDoc>(
 );
 
 export function organizationModel(connection: Connection) {
-  return connection.models.Organization ?? connection.model<OrganizationDoc>("Organization", organizationSchema);
+  return modelFor(connection, "Organization", organizationSchema);
 }

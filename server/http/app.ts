@@ -2,11 +2,15 @@ import { randomUUID } from "node:crypto";
 import express, { type Express } from "express";
 import type { Connection } from "mongoose";
 import { pinoHttp } from "pino-http";
+import swaggerUi from "swagger-ui-express";
 import type { ChainClient } from "../chain/chain-client";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
+import { authenticate } from "./middleware/auth";
 import { errorHandler, notFoundHandler } from "./middleware/error-handler";
+import { RouteRegistry } from "./route-registry";
 import { healthRoutes } from "./routes/health.routes";
+import { organizationRoutes } from "./routes/organizations.routes";
 
 export interface AppDeps {
   config: Config;
@@ -37,7 +41,17 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
+  const registry = new RouteRegistry(authenticate(deps.connection));
   app.use(healthRoutes(deps));
+  app.use(organizationRoutes(deps, registry));
+
+  const openApi = registry.openApiDocument({
+    title: "EcoTrace API",
+    version: "0.1.0",
+    serverUrl: deps.config.PUBLIC_BASE_URL,
+  });
+  app.get("/openapi.json", (_req, res) => res.json(openApi));
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: "EcoTrace API" }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -25,7 +25,8 @@ export async function bootstrapAdmin(options: {
 
   let admin = await organizations.findOne({ roles: "admin" }).sort({ _id: 1 }).lean();
   const created = !admin;
-  if (!admin) admin = (await organizations.create({ name: "EcoTrace administrator", roles: ["admin"] })).toObject();
+  if (!admin)
+    admin = (await organizations.create({ name: "EcoTrace administrator", roles: ["admin"] })).toObject();
 
   if (wantedKey && (await apiKeyModel(connection).exists({ hash: hashApiKey(wantedKey), revokedAt: null }))) {
     return { apiKey: wantedKey, created };

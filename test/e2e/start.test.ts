@@ -38,7 +38,9 @@ describe("npm start (embedded defaults)", function () {
     const chainJson = JSON.parse(fs.readFileSync(path.join(dataDir, "chain.json"), "utf8"));
     expect(chainJson).to.have.keys("rpcUrl", "chainId", "registry", "deployBlock");
     expect(chainJson.registry).to.equal(healthy.body.chain.registry);
-    expect(JSON.parse(fs.readFileSync(path.join(dataDir, "db.json"), "utf8")).uri).to.match(/^mongodb:\/\/127\.0\.0\.1:/);
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, "db.json"), "utf8")).uri).to.match(
+      /^mongodb:\/\/127\.0\.0\.1:/,
+    );
     const keyFile = path.join(dataDir, "admin-api-key");
     expect(fs.statSync(keyFile).mode & 0o777).to.equal(0o600);
     const adminKey = fs.readFileSync(keyFile, "utf8").trim();

@@ -1,5 +1,6 @@
 /** Real HTTP requests against a test server; returns status, headers and parsed JSON body. */
-export interface HttpResult<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+export interface HttpResult<T = any> {
   status: number;
   headers: Headers;
   body: T;

@@ -28,7 +28,8 @@ export async function waitUntilServing(service: ServiceProcess, timeoutMs = 60_0
   const deadline = Date.now() + timeoutMs;
   while (!service.output().includes("EcoTrace is serving")) {
     if (service.child.exitCode !== null) throw new Error(`service exited early:\n${service.output()}`);
-    if (Date.now() > deadline) throw new Error(`service did not start within ${timeoutMs} ms:\n${service.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`service did not start within ${timeoutMs} ms:\n${service.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

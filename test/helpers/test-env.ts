@@ -24,7 +24,11 @@ let shared: Promise<TestEnv> | undefined;
 export function testEnv(): Promise<TestEnv> {
   shared ??= (async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-test-"));
-    const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" });
+    const config = loadConfig({
+      ...process.env,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+    });
     const runtime = await startRuntime(config, createLogger(config.LOG_LEVEL));
     return { config, runtime, dataDir };
   })();

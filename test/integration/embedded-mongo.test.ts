@@ -10,9 +10,20 @@ describe("embedded MongoDB-wire server", () => {
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-embedded-"))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const schema = new Schema({ name: String, at: Date, ref: Schema.Types.ObjectId, n: Number }, { versionKey: false });
+  interface Thing {
+    name?: string;
+    at?: Date;
+    ref?: mongoose.Types.ObjectId;
+    n?: number;
+  }
 
-  async function withDatabase<T>(run: (model: mongoose.Model<any>) => Promise<T>, stop = true): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const schema = new Schema<Thing>(
+    { name: String, at: Date, ref: Schema.Types.ObjectId, n: Number },
+    { versionKey: false },
+  );
+
+
+  async function withDatabase<T>(run: (model: mongoose.Model<Thing>) => Promise<T>, stop = true): Promise<T> {
     const server = await startEmbeddedMongo({ dir });
     const connection = await mongoose.createConnection(server.uri).asPromise();
     try {
@@ -38,7 +49,10 @@ describe("embedded MongoDB-wire server", () => {
 
   it("keeps every acknowledged write when the process dies without shutting down", async () => {
     await withDatabase(async (Thing) => {
-      await Thing.create([{ name: "a", n: 1 }, { name: "b", n: 2 }]);
+      await Thing.create([
+        { name: "a", n: 1 },
+        { name: "b", n: 2 },
+      ]);
       await Thing.updateOne({ name: "a" }, { $inc: { n: 10 } });
       await Thing.deleteOne({ name: "b" });
     }, false); // no stop(): no snapshot is written, only the journal holds the writes

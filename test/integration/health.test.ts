@@ -91,12 +91,16 @@ describe("unknown routes", () => {
   it("answer 404 with a JSON error naming the route", async () => {
     const { status, body, headers } = await http(server.baseUrl, "GET", "/no/such/thing");
     expect(status).to.equal(404);
-    expect(body).to.deep.equal({ error: { code: "NOT_FOUND", message: "route GET /no/such/thing not found" } });
+    expect(body).to.deep.equal({
+      error: { code: "NOT_FOUND", message: "route GET /no/such/thing not found" },
+    });
     expect(headers.get("x-request-id")).to.match(/^[0-9a-f-]{36}$/);
   });
 
   it("echo a caller's request id", async () => {
-    const { headers } = await http(server.baseUrl, "GET", "/healthz", { headers: { "x-request-id": "abc-123" } });
+    const { headers } = await http(server.baseUrl, "GET", "/healthz", {
+      headers: { "x-request-id": "abc-123" },
+    });
     expect(headers.get("x-request-id")).to.equal("abc-123");
   });
 });

@@ -13,7 +13,9 @@ describe("config", () => {
     });
 
     it("derives PUBLIC_BASE_URL from HOST and PORT and strips a trailing slash when given", () => {
-      expect(loadConfig({ HOST: "localhost", PORT: "8080" }).PUBLIC_BASE_URL).to.equal("http://localhost:8080");
+      expect(loadConfig({ HOST: "localhost", PORT: "8080" }).PUBLIC_BASE_URL).to.equal(
+        "http://localhost:8080",
+      );
       expect(loadConfig({ PUBLIC_BASE_URL: "https://trace.example.cn/" }).PUBLIC_BASE_URL).to.equal(
         "https://trace.example.cn",
       );
@@ -42,7 +44,11 @@ describe("config", () => {
 
     it("rejects a malformed private key and registry address", () => {
       expect(() =>
-        loadConfig({ RPC_URL: "http://127.0.0.1:8545", CHAIN_PRIVATE_KEY: "0x1234", REGISTRY_ADDRESS: "0xabc" }),
+        loadConfig({
+          RPC_URL: "http://127.0.0.1:8545",
+          CHAIN_PRIVATE_KEY: "0x1234",
+          REGISTRY_ADDRESS: "0xabc",
+        }),
       )
         .to.throw(ConfigError)
         .with.property("message")
@@ -51,14 +57,23 @@ describe("config", () => {
     });
 
     it("treats empty strings as unset", () => {
-      expect(loadConfig({ MONGODB_URI: "", RPC_URL: "  " }).embedded).to.deep.equal({ db: true, chain: true });
+      expect(loadConfig({ MONGODB_URI: "", RPC_URL: "  " }).embedded).to.deep.equal({
+        db: true,
+        chain: true,
+      });
     });
   });
 
   describe("describeConfig", () => {
     it("documents every key with a description", () => {
       const rows = describeConfig();
-      expect(rows.map((row) => row.key)).to.include.members(["PORT", "HOST", "DATA_DIR", "MONGODB_URI", "RPC_URL"]);
+      expect(rows.map((row) => row.key)).to.include.members([
+        "PORT",
+        "HOST",
+        "DATA_DIR",
+        "MONGODB_URI",
+        "RPC_URL",
+      ]);
       for (const row of rows) expect(row.description, row.key).to.not.equal("");
     });
   });

@@ -231,7 +231,8 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     const collections = databases.get(db)!;
     if (!collections.has(coll)) {
       collections.set(coll, new Map());
-      if (!this.indexMap(db).has(coll)) this.indexMap(db).set(coll, [{ name: "_id_", key: { _id: 1 }, unique: true }]);
+      if (!this.indexMap(db).has(coll))
+        this.indexMap(db).set(coll, [{ name: "_id_", key: { _id: 1 }, unique: true }]);
     }
     return collections.get(coll)!;
   }

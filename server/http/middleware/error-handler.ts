@@ -34,7 +34,11 @@ function toAppError(error: unknown): AppError | undefined {
     case "entity.parse.failed":
       return new AppError("MALFORMED_JSON", `request body is not valid JSON: ${bodyError.message}`, 400);
     case "entity.too.large":
-      return new AppError("BODY_TOO_LARGE", `request body exceeds the limit of ${bodyError.limit} bytes`, 413);
+      return new AppError(
+        "BODY_TOO_LARGE",
+        `request body exceeds the limit of ${bodyError.limit} bytes`,
+        413,
+      );
     case "encoding.unsupported":
     case "charset.unsupported":
       return new AppError("UNSUPPORTED_ENCODING", bodyError.message, 415);

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: Apache-2.0
+// solhint-disable-next-line compiler-version
+pragma solidity ^0.8.20;
+
+/**
+ * @title IProvenanceRegistry
+ * @notice Anchors Merkle roots of EcoTrace event hashes and records the status of certifications issued by
+ * registered certifiers. Anyone can check that an event hash was anchored with {verifyLeaf} and whether a
+ * certification was suspended or revoked with {certificationOf} and {isRevoked}.
+ *
+ * @dev Certification status changes can also be signed off-chain by a certifier (an EOA, or a contract through
+ * ERC-1271) and relayed by anyone. The EIP-712 domain is name "ProvenanceRegistry", version "1", the chain id and
+ * the registry address; the signed struct is
+ * `CertificationStatusChange(bytes32 certHash,uint8 status,string reason,address certifier,uint256 nonce,uint256 deadline)`
+ * with `reason` encoded as `keccak256(bytes(reason))` and `nonce` equal to {nonces}(certifier).
+ */
+interface IProvenanceRegistry {
+    /**
+     * @notice Record of an anchored root, packed in one storage slot: `timestamp` is the block time of anchoring,
+     * `blockNumber` the block it was anchored in and `leafCount` the number of event hashes the tree covers.
+     * All fields are zero for a root that was never anchored.
+     */
+    struct Anchor {
+        uint64 timestamp;
+        uint64 blockNumber;
+        uint32 leafCount;
+    }
+
+    /**
+     * @notice Status of a certification as far as the chain knows. `None` means never suspended or revoked (or
+     * reinstated after a suspension), so the certification is valid unless the off-chain record says otherwise.
+     * `Suspended` can be lifted by the owning certifier; `Revoked` is final.
+     */
+    enum CertificationStatus {
+        None,
+        Suspended,
+        Revoked
+    }
+
+    /**
+     * @notice Last status change of a certification: its `status`, the `certifier` that owns the record (the first
+     * certifier that changed its status) and `updatedAt`, the block time of the last change. All fields are zero for
+     * a certification whose status was never changed.
+     */
+    struct CertificationRecord {
+        CertificationStatus status;
+        address certifier;
+        uint64 updatedAt;
+    }
+
+    /**
+     * @notice Registration record of a certifier: its human-readable `name`, `metadataHash` of an off-chain document
+     * (accreditation, contact; may be zero), `registeredAt`, the block time of its last registration, and `active`,
+     * false after deregistration.
+     */
+    struct Certifier {
+        string name;
+        bytes32 metadataHash;
+        uint64 registeredAt;
+        bool active;
+    }
+
+    /**
+     * @notice Emitted when `anchorer` anchors `root`.
+     * @param root The anchored Merkle root.
+     * @param leafCount Number of event hashes the tree covers.
+     * @param timestamp Block time at which the root was anchored.
+     * @param anchorer Account holding ANCHORER_ROLE that sent the transaction.
+     */
+    // solhint-disable-next-line gas-indexed-events
+    event RootAnchored(bytes32 indexed root, uint32 leafCount, uint64 timestamp, address indexed anchorer);
+
+    /**
+     * @notice Emitted when the admin registers a certifier, or registers again a deregistered one.
+     * @param certifier The registered account.
+     * @param name Human-readable name of the certification body.
+     * @param metadataHash Hash of the certifier's off-chain metadata document, or zero.
+     */
+    event CertifierRegistered(address indexed certifier, string name, bytes32 metadataHash);
+
+    /**
+     * @notice Emitted when the admin deregisters a certifier.
+     * @param certifier The deregistered account.
+     */
+    event CertifierDeregistered(address indexed certifier);
+
+    /**
+     * @notice Emitted when a certification is suspended, revoked or reinstated.
+     * @param certHash Hash identifying the certification.
+     * @param certifier The certifier that made the change (directly or by signature).
+     * @param status The new status: `Suspended`, `Revoked`, or `None` for a reinstatement.
+     * @param reason Free-text reason given by the certifier.
+     */
+    event CertificationStatusChanged(
+        bytes32 indexed certHash,
+        address indexed certifier,
+        CertificationStatus status,
+        string reason
+    );
+
+    /// @notice The zero address was given where an account is required.
+    error ProvenanceRegistryZeroAddress();
+
+    /// @notice The zero root cannot be anchored.
+    error ProvenanceRegistryZeroRoot();
+
+    /// @notice A root must cover at least one leaf.
+    error ProvenanceRegistryZeroLeafCount();
+
+    /**
+     * @notice `root` was already anchored; a root is anchored only once.
+     * @param root The root given.
+     * @param anchoredAt Block time of the earlier anchoring.
+     */
+    error ProvenanceRegistryRootAlreadyAnchored(bytes32 root, uint64 anchoredAt);
+
+    /**
+     * @notice `certifier` is already an active certifier.
+     * @param certifier The account given.
+     */
+    error ProvenanceRegistryCertifierAlreadyRegistered(address certifier);
+
+    /**
+     * @notice `certifier` is not an active registered certifier.
+     * @param certifier The account that was expected to be one.
+     */
+    error ProvenanceRegistryCertifierNotRegistered(address certifier);
+
+    /// @notice The zero hash does not identify a certification.
+    error ProvenanceRegistryZeroCertHash();
+
+    /**
+     * @notice `certHash` is revoked and revocation is final: its status cannot change any more.
+     * @param certHash The certification.
+     */
+    error ProvenanceRegistryCertificationRevoked(bytes32 certHash);
+
+    /**
+     * @notice `certHash` is already suspended.
+     * @param certHash The certification.
+     */
+    error ProvenanceRegistryCertificationAlreadySuspended(bytes32 certHash);
+
+    /**
+     * @notice `certHash` is not suspended, so it cannot be reinstated.
+     * @param certHash The certification.
+     */
+    error ProvenanceRegistryCertificationNotSuspended(bytes32 certHash);
+
+    /**
+     * @notice Only the certifier that owns the record of `certHash` can change its status.
+     * @param certHash The certification.
+     * @param certifier The owner: the first certifier that changed the status of `certHash`.
+     * @param caller The certifier that attempted the change.
+     */
+    error ProvenanceRegistryNotCertificationOwner(bytes32 certHash, address certifier, address caller);
+
+    /**
+     * @notice A signed status change was relayed after its deadline.
+     * @param deadline The last block time at which the signature was accepted.
+     */
+    error ProvenanceRegistrySignatureExpired(uint256 deadline);
+
+    /**
+     * @notice The signature is not `certifier`'s signature of the status change with its current nonce (wrong
+     * signer, altered field, or a nonce already used).
+     * @param certifier The certifier the signature was claimed to come from.
+     */
+    error ProvenanceRegistryInvalidSignature(address certifier);
+
+    /**
+     * @notice Anchors a Merkle root of event hashes. Only accounts with ANCHORER_ROLE.
+     * @dev Stores the block time and block number; emits {RootAnchored}. Reverts with
+     * {ProvenanceRegistryZeroRoot}, {ProvenanceRegistryZeroLeafCount} or {ProvenanceRegistryRootAlreadyAnchored}.
+     * @param root Root of an OpenZeppelin StandardMerkleTree with leaf encoding ["bytes32"].
+     * @param leafCount Number of event hashes the tree covers.
+     */
+    function anchorRoot(bytes32 root, uint32 leafCount) external;
+
+    /**
+     * @notice Block time at which `root` was anchored.
+     * @param root A Merkle root.
+     * @return The anchoring timestamp, or 0 if `root` was never anchored.
+     */
+    function anchoredAt(bytes32 root) external view returns (uint256);
+
+    /**
+     * @notice Anchoring record of `root`.
+     * @param root A Merkle root.
+     * @return The record; all fields are zero if `root` was never anchored.
+     */
+    function anchorOf(bytes32 root) external view returns (Anchor memory);
+
+    /**
+     * @notice Checks that `leaf` belongs to an anchored tree.
+     * @param root An anchored Merkle root.
+     * @param proof Sibling hashes from the leaf to the root (OpenZeppelin MerkleProof, sorted pairs).
+     * @param leaf The tree leaf: `keccak256(bytes.concat(keccak256(abi.encode(eventHash))))`.
+     * @return True only if `root` is anchored and `proof` proves `leaf` in it.
+     */
+    function verifyLeaf(bytes32 root, bytes32[] calldata proof, bytes32 leaf) external view returns (bool);
+
+    /**
+     * @notice Registers `certifier`, or registers again a deregistered one, and grants it CERTIFIER_ROLE. Only the
+     * admin (DEFAULT_ADMIN_ROLE).
+     * @dev Emits {CertifierRegistered}. Reverts with {ProvenanceRegistryZeroAddress} or
+     * {ProvenanceRegistryCertifierAlreadyRegistered}.
+     * @param certifier The account of the certification body (an EOA or an ERC-1271 contract).
+     * @param name Human-readable name of the certification body.
+     * @param metadataHash Hash of an off-chain metadata document (accreditation, contact), or zero.
+     */
+    function registerCertifier(address certifier, string calldata name, bytes32 metadataHash) external;
+
+    /**
+     * @notice Deregisters an active certifier and revokes its CERTIFIER_ROLE. Only the admin. The certifications
+     * it owns keep their status and can only change again if it is registered again.
+     * @dev Emits {CertifierDeregistered}. Reverts with {ProvenanceRegistryCertifierNotRegistered}.
+     * @param certifier The certifier to deregister.
+     */
+    function deregisterCertifier(address certifier) external;
+
+    /**
+     * @notice Whether `account` may change certification statuses.
+     * @dev The registration record is authoritative: CERTIFIER_ROLE mirrors it for role-based tooling, and
+     * granting or revoking that role directly with `grantRole`/`revokeRole` neither registers nor deregisters.
+     * @param account Any account.
+     * @return True if `account` is an active registered certifier.
+     */
+    function isCertifier(address account) external view returns (bool);
+
+    /**
+     * @notice Registration record of `account`.
+     * @param account Any account.
+     * @return The record; empty if `account` was never registered.
+     */
+    function certifierOf(address account) external view returns (Certifier memory);
+
+    /**
+     * @notice Revokes `certHash` for good. Only an active certifier, and only the owner of the certification's
+     * record (the first certifier that changed its status; the caller becomes the owner if there is none).
+     * @dev Emits {CertificationStatusChanged} with status `Revoked`. Reverts with
+     * {ProvenanceRegistryCertifierNotRegistered}, {ProvenanceRegistryZeroCertHash},
+     * {ProvenanceRegistryCertificationRevoked} or {ProvenanceRegistryNotCertificationOwner}.
+     * @param certHash Hash identifying the certification.
+     * @param reason Free-text reason, emitted but not stored.
+     */
+    function revokeCertification(bytes32 certHash, string calldata reason) external;
+
+    /**
+     * @notice Suspends `certHash` until it is reinstated. Same caller rules as {revokeCertification}.
+     * @dev Emits {CertificationStatusChanged} with status `Suspended`. Reverts as {revokeCertification} and with
+     * {ProvenanceRegistryCertificationAlreadySuspended}.
+     * @param certHash Hash identifying the certification.
+     * @param reason Free-text reason, emitted but not stored.
+     */
+    function suspendCertification(bytes32 certHash, string calldata reason) external;
+
+    /**
+     * @notice Lifts the suspension of `certHash`. Same caller rules as {revokeCertification}.
+     * @dev Emits {CertificationStatusChanged} with status `None`. Reverts as {revokeCertification} and with
+     * {ProvenanceRegistryCertificationNotSuspended}.
+     * @param certHash Hash identifying the certification.
+     * @param reason Free-text reason, emitted but not stored.
+     */
+    function reinstateCertification(bytes32 certHash, string calldata reason) external;
+
+    /**
+     * @notice Revokes `certHash` on behalf of `certifier`, who signed the EIP-712 message
+     * `CertificationStatusChange(bytes32 certHash,uint8 status,string reason,address certifier,uint256 nonce,uint256 deadline)`
+     * with status 2 (`Revoked`) and its current nonce. Anyone may relay it.
+     * @dev Consumes the nonce. Reverts with {ProvenanceRegistrySignatureExpired},
+     * {ProvenanceRegistryInvalidSignature} and as {revokeCertification} (checked for `certifier`).
+     * @param certHash Hash identifying the certification.
+     * @param reason Free-text reason, emitted but not stored.
+     * @param certifier The signing certifier.
+     * @param deadline Last block time at which the signature is accepted.
+     * @param signature ECDSA signature of an EOA, or any signature an ERC-1271 `certifier` contract accepts.
+     */
+    function revokeCertificationBySig(
+        bytes32 certHash,
+        string calldata reason,
+        address certifier,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /**
+     * @notice Changes the status of `certHash` on behalf of `certifier`, who signed the same EIP-712 message as for
+     * {revokeCertificationBySig} with `status` as uint8: `Suspended` (1) suspends, `Revoked` (2) revokes and `None`
+     * (0) reinstates. Anyone may relay it.
+     * @dev Consumes the nonce. Reverts as {revokeCertificationBySig} and with the errors of the matching direct
+     * function. A `status` outside the enum fails ABI decoding (revert without data).
+     * @param certHash Hash identifying the certification.
+     * @param status The new status.
+     * @param reason Free-text reason, emitted but not stored.
+     * @param certifier The signing certifier.
+     * @param deadline Last block time at which the signature is accepted.
+     * @param signature ECDSA signature of an EOA, or any signature an ERC-1271 `certifier` contract accepts.
+     */
+    function setCertificationStatusBySig(
+        bytes32 certHash,
+        CertificationStatus status,
+        string calldata reason,
+        address certifier,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
+
+    /**
+     * @notice Whether `certHash` was revoked.
+     * @param certHash Hash identifying the certification.
+     * @return True if its status is `Revoked`.
+     */
+    function isRevoked(bytes32 certHash) external view returns (bool);
+
+    /**
+     * @notice Status record of `certHash`.
+     * @param certHash Hash identifying the certification.
+     * @return The record; all fields are zero if its status was never changed.
+     */
+    function certificationOf(bytes32 certHash) external view returns (CertificationRecord memory);
+
+    /**
+     * @notice Next nonce to sign for `owner`'s status changes; each relayed signature consumes one.
+     * @param owner A certifier.
+     * @return The nonce the next signature of `owner` must carry.
+     */
+    function nonces(address owner) external view returns (uint256);
+
+    /**
+     * @notice EIP-712 domain separator of the signed status changes.
+     * @return The separator for name "ProvenanceRegistry", version "1", this chain and this registry.
+     */
+    function domainSeparator() external view returns (bytes32);
+
+    /**
+     * @notice Role allowed to anchor roots.
+     * @return `keccak256("ANCHORER_ROLE")`.
+     */
+    function ANCHORER_ROLE() external view returns (bytes32);
+
+    /**
+     * @notice Role mirroring the active certifiers (see {isCertifier}).
+     * @return `keccak256("CERTIFIER_ROLE")`.
+     */
+    function CERTIFIER_ROLE() external view returns (bytes32);
+
+    /**
+     * @notice EIP-712 type hash of the signed status changes.
+     * @return `keccak256("CertificationStatusChange(bytes32 certHash,uint8 status,string reason,address certifier,uint256 nonce,uint256 deadline)")`.
+     */
+    function CERTIFICATION_STATUS_TYPEHASH() external view returns (bytes32);
+}

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {IProvenanceRegistry} from "./IProvenanceRegistry.sol";
+
+/**
+ * @title ProvenanceRegistry
+ * @notice Implementation of {IProvenanceRegistry}.
+ */
+contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonces {
+    /// @inheritdoc IProvenanceRegistry
+    bytes32 public constant ANCHORER_ROLE = keccak256("ANCHORER_ROLE");
+
+    /// @inheritdoc IProvenanceRegistry
+    bytes32 public constant CERTIFIER_ROLE = keccak256("CERTIFIER_ROLE");
+
+    /// @inheritdoc IProvenanceRegistry
+    bytes32 public constant CERTIFICATION_STATUS_TYPEHASH =
+        // solhint-disable-next-line gas-small-strings
+        keccak256(
+            "CertificationStatusChange(bytes32 certHash,uint8 status,string reason,address certifier,uint256 nonce,uint256 deadline)"
+        );
+
+    mapping(bytes32 root => Anchor anchor) private _anchors;
+    mapping(address account => Certifier certifier) private _certifiers;
+    mapping(bytes32 certHash => CertificationRecord record) private _certifications;
+
+    /**
+     * @dev Grants DEFAULT_ADMIN_ROLE to `admin`, who registers certifiers and grants ANCHORER_ROLE.
+     * Reverts with {ProvenanceRegistryZeroAddress} if `admin` is the zero address.
+     */
+    constructor(address admin) EIP712("ProvenanceRegistry", "1") {
+        if (admin == address(0)) revert ProvenanceRegistryZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function anchorRoot(bytes32 root, uint32 leafCount) external onlyRole(ANCHORER_ROLE) {
+        if (root == bytes32(0)) revert ProvenanceRegistryZeroRoot();
+        if (leafCount == 0) revert ProvenanceRegistryZeroLeafCount();
+        uint64 previous = _anchors[root].timestamp;
+        if (previous != 0) revert ProvenanceRegistryRootAlreadyAnchored(root, previous);
+
+        uint64 timestamp = _time();
+        _anchors[root] = Anchor({timestamp: timestamp, blockNumber: uint64(block.number), leafCount: leafCount});
+        emit RootAnchored(root, leafCount, timestamp, _msgSender());
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function registerCertifier(
+        address certifier,
+        string calldata name,
+        bytes32 metadataHash
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (certifier == address(0)) revert ProvenanceRegistryZeroAddress();
+        if (_certifiers[certifier].active) revert ProvenanceRegistryCertifierAlreadyRegistered(certifier);
+
+        _certifiers[certifier] = Certifier({
+            name: name,
+            metadataHash: metadataHash,
+            registeredAt: _time(),
+            active: true
+        });
+        _grantRole(CERTIFIER_ROLE, certifier);
+        emit CertifierRegistered(certifier, name, metadataHash);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function deregisterCertifier(address certifier) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (!_certifiers[certifier].active) revert ProvenanceRegistryCertifierNotRegistered(certifier);
+
+        _certifiers[certifier].active = false;
+        _revokeRole(CERTIFIER_ROLE, certifier);
+        emit CertifierDeregistered(certifier);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function revokeCertification(bytes32 certHash, string calldata reason) external {
+        _changeCertificationStatus(certHash, CertificationStatus.Revoked, reason, _msgSender());
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function suspendCertification(bytes32 certHash, string calldata reason) external {
+        _changeCertificationStatus(certHash, CertificationStatus.Suspended, reason, _msgSender());
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function reinstateCertification(bytes32 certHash, string calldata reason) external {
+        _changeCertificationStatus(certHash, CertificationStatus.None, reason, _msgSender());
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function revokeCertificationBySig(
+        bytes32 certHash,
+        string calldata reason,
+        address certifier,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        _checkSignedStatusChange(certHash, CertificationStatus.Revoked, reason, certifier, deadline, signature);
+        _changeCertificationStatus(certHash, CertificationStatus.Revoked, reason, certifier);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function setCertificationStatusBySig(
+        bytes32 certHash,
+        CertificationStatus status,
+        string calldata reason,
+        address certifier,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        _checkSignedStatusChange(certHash, status, reason, certifier, deadline, signature);
+        _changeCertificationStatus(certHash, status, reason, certifier);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function anchoredAt(bytes32 root) external view returns (uint256) {
+        return _anchors[root].timestamp;
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function anchorOf(bytes32 root) external view returns (Anchor memory) {
+        return _anchors[root];
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function verifyLeaf(bytes32 root, bytes32[] calldata proof, bytes32 leaf) external view returns (bool) {
+        return _anchors[root].timestamp != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function isCertifier(address account) public view returns (bool) {
+        return _certifiers[account].active;
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function certifierOf(address account) external view returns (Certifier memory) {
+        return _certifiers[account];
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function isRevoked(bytes32 certHash) external view returns (bool) {
+        return _certifications[certHash].status == CertificationStatus.Revoked;
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function certificationOf(bytes32 certHash) external view returns (CertificationRecord memory) {
+        return _certifications[certHash];
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function nonces(address owner) public view override(IProvenanceRegistry, Nonces) returns (uint256) {
+        return super.nonces(owner);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @dev Supports IProvenanceRegistry in addition to IAccessControl and IERC165.
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == type(IProvenanceRegistry).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @dev Current time for all stored and compared timestamps; virtual so that a test harness can move it.
+    function _time() internal view virtual returns (uint64) {
+        return uint64(block.timestamp);
+    }
+
+    /**
+     * @dev Applies a status change made by `certifier`, directly or by signature. `certifier` must be an active
+     * registered certifier. The first certifier that changes the status of `certHash` owns its record and is the
+     * only one that can change it afterwards. Revocation is final; suspending requires not being suspended;
+     * reinstating (`status` None) requires being suspended.
+     */
+    function _changeCertificationStatus(
+        bytes32 certHash,
+        CertificationStatus status,
+        string calldata reason,
+        address certifier
+    ) private {
+        if (!isCertifier(certifier)) revert ProvenanceRegistryCertifierNotRegistered(certifier);
+        if (certHash == bytes32(0)) revert ProvenanceRegistryZeroCertHash();
+
+        CertificationRecord storage record = _certifications[certHash];
+        CertificationStatus current = record.status;
+        address recordOwner = record.certifier;
+        if (current == CertificationStatus.Revoked) revert ProvenanceRegistryCertificationRevoked(certHash);
+        if (recordOwner != address(0) && recordOwner != certifier) {
+            revert ProvenanceRegistryNotCertificationOwner(certHash, recordOwner, certifier);
+        }
+        if (status == CertificationStatus.Suspended && current == CertificationStatus.Suspended) {
+            revert ProvenanceRegistryCertificationAlreadySuspended(certHash);
+        }
+        if (status == CertificationStatus.None && current != CertificationStatus.Suspended) {
+            revert ProvenanceRegistryCertificationNotSuspended(certHash);
+        }
+
+        _certifications[certHash] = CertificationRecord({status: status, certifier: certifier, updatedAt: _time()});
+        emit CertificationStatusChanged(certHash, certifier, status, reason);
+    }
+
+    /**
+     * @dev Reverts unless `signature` is `certifier`'s EIP-712 signature of the status change with its next nonce,
+     * relayed no later than `deadline`. Consumes the nonce.
+     */
+    function _checkSignedStatusChange(
+        bytes32 certHash,
+        CertificationStatus status,
+        string calldata reason,
+        address certifier,
+        uint256 deadline,
+        bytes calldata signature
+    ) private {
+        if (_time() > deadline) revert ProvenanceRegistrySignatureExpired(deadline);
+
+        bytes32 structHash = keccak256(
+            abi.encode(
+                CERTIFICATION_STATUS_TYPEHASH,
+                certHash,
+                uint8(status),
+                keccak256(bytes(reason)),
+                certifier,
+                _useNonce(certifier),
+                deadline
+            )
+        );
+        if (!SignatureChecker.isValidSignatureNowCalldata(certifier, _hashTypedDataV4(structHash), signature)) {
+            revert ProvenanceRegistryInvalidSignature(certifier);
+        }
+    }
+}

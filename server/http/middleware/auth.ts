@@ -1,0 +1,61 @@
+import type { RequestHandler } from "express";
+import type { Connection } from "mongoose";
+import { apiKeyModel } from "../../data-access/api-key.model";
+import { organizationModel, type OrganizationRole } from "../../data-access/organization.model";
+import { hashApiKey } from "../../domain/api-key";
+import { ForbiddenError, UnauthorizedError } from "../../errors";
+
+export interface Actor {
+  orgId: string;
+  name: string;
+  roles: OrganizationRole[];
+  keyId: string;
+}
+
+/** Resolves `Authorization: Bearer <apiKey>` to the calling organization (401 otherwise). */
+export function authenticate(connection: Connection): RequestHandler {
+  const keys = apiKeyModel(connection);
+  const organizations = organizationModel(connection);
+  return async (req, res, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+    if (!match) return next(new UnauthorizedError());
+    const key = await keys.findOne({ hash: hashApiKey(match[1]) }).lean();
+    if (!key || key.revokedAt) return next(new UnauthorizedError("the API key is unknown or revoked"));
+    const org = await organizations.findById(key.orgId).lean();
+    if (!org) return next(new UnauthorizedError("the API key's organization no longer exists"));
+    res.locals.actor = {
+      orgId: org._id.toHexString(),
+      name: org.name,
+      roles: org.roles,
+      keyId: key._id.toHexString(),
+    };
+    req.log?.setBindings?.({ orgId: res.locals.actor.orgId });
+    next();
+  };
+}
+
+export function requireRoles(roles: readonly OrganizationRole[]): RequestHandler {
+  return (_req, res, next) => {
+    const actor = res.locals.actor as Actor;
+    if (actor.roles.some((role) => roles.includes(role))) return next();
+    next(
+      new ForbiddenError(
+        `this action needs one of the roles ${roles.join(", ")}; the caller has ${actor.roles.join(", ")}`,
+      ),
+    );
+  };
+}
+
+export function actorOf(res: { locals: Record<string, unknown> }): Actor {
+  return res.locals.actor as Actor;
+}
+
+/** Auditors and admins see every organization's data; everyone else only their own. */
+export function canSeeAll(actor: Actor): boolean {
+  return actor.roles.includes("admin") || actor.roles.includes("auditor");
+}
+
+export function assertSameTenant(actor: Actor, ownerOrgIds: string[], what: string): void {
+  if (canSeeAll(actor) || ownerOrgIds.includes(actor.orgId)) return;
+  throw new ForbiddenError(`${what} belongs to another organization`);
+}

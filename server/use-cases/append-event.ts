@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import { Types, type Connection, type UpdateQuery } from "mongoose";
+import { batchModel, type BatchDoc } from "../data-access/batch.model";
+import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.model";
+import { buildEventBody, type EventFacts } from "../domain/event-body";
+import { computeEventHash, ZERO_HASH } from "../domain/event-hash";
+import { ConflictError, NotFoundError } from "../errors";
+
+const MAX_ATTEMPTS = 200;
+
+export interface AppendContext {
+  connection: Connection;
+  now(): Date;
+}
+
+/**
+ * Checks a batch before an append and says what else changes with it (status, holder...).
+ * Throws an AppError to refuse. Runs again on every retry, against the batch as it is then.
+ */
+export type AppendGuard = (batch: BatchDoc) => UpdateQuery<BatchDoc>["$set"] | void;
+
+/**
+ * Appends one event to a batch's hash chain. The commit point is a compare-and-set on the batch
+ * head (seq n → n+1), so concurrent appends never fork, skip or repeat a sequence number; the
+ * losing writer re-reads the head and retries. The committed event is copied into the batch
+ * (`lastEvent`) before it is inserted, so a crash in between can be repaired from the batch.
+ */
+export async function appendEvent(
+  ctx: AppendContext,
+  batchId: string,
+  actorId: string,
+  facts: EventFacts,
+  guard: AppendGuard = () => undefined,
+): Promise<TraceEventDoc> {
+  const batches = batchModel(ctx.connection);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const batch = await batches.findById(batchId).lean<BatchDoc>();
+    if (!batch) throw new NotFoundError("batch", batchId);
+    const extraChanges = guard(batch) ?? {};
+    const event = buildEventDoc(ctx, batch, actorId, facts);
+    const committed = await batches.updateOne(
+      { _id: batch._id, "head.seq": batch.head.seq },
+      {
+        $set: {
+          ...extraChanges,
+          head: { seq: event.seq, hash: event.hash, eventId: event._id },
+          lastEvent: event,
+        },
+      },
+    );
+    if (committed.modifiedCount === 1) {
+      await traceEventModel(ctx.connection).collection.insertOne(event);
+      return event;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+  }
+  throw new ConflictError(`batch ${batchId} is being changed by too many writers; retry the request`);
+}
+
+/** Builds the event document for the first event of a new batch (its commissioning). */
+export function buildFirstEvent(
+  ctx: AppendContext,
+  batchId: Types.ObjectId,
+  actorId: string,
+  facts: EventFacts,
+): TraceEventDoc {
+  return buildEventDoc(ctx, { _id: batchId, head: { seq: 0, hash: ZERO_HASH, eventId: batchId } }, actorId, facts);
+}
+
+function buildEventDoc(
+  ctx: AppendContext,
+  batch: Pick<BatchDoc, "_id" | "head">,
+  actorId: string,
+  facts: EventFacts,
+): TraceEventDoc {
+  const recordTime = ctx.now();
+  const body = buildEventBody(facts, {
+    batchId: batch._id.toHexString(),
+    seq: batch.head.seq + 1,
+    prevHash: batch.head.hash,
+    salt: `0x${randomBytes(32).toString("hex")}`,
+    recordTime: recordTime.toISOString(),
+    actor: actorId,
+  });
+  return {
+    _id: new Types.ObjectId(),
+    batchId: batch._id,
+    seq: body.seq,
+    type: body.type,
+    actorId: new Types.ObjectId(actorId),
+    eventTime: new Date(body.eventTime),
+    recordTime,
+    hash: computeEventHash(body),
+    prevHash: body.prevHash,
+    body: body as unknown as Record<string, unknown>,
+    anchor: null,
+  };
+}
