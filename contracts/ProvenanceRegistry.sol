@@ -19,12 +19,12 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
     /// @inheritdoc IProvenanceRegistry
     bytes32 public constant CERTIFIER_ROLE = keccak256("CERTIFIER_ROLE");
 
+    // solhint-disable gas-small-strings
     /// @inheritdoc IProvenanceRegistry
-    bytes32 public constant CERTIFICATION_STATUS_TYPEHASH =
-        // solhint-disable-next-line gas-small-strings
-        keccak256(
-            "CertificationStatusChange(bytes32 certHash,uint8 status,string reason,address certifier,uint256 nonce,uint256 deadline)"
-        );
+    bytes32 public constant CERTIFICATION_STATUS_TYPEHASH = keccak256(
+        "CertificationStatusChange(bytes32 certHash,uint8 status,string reason,address certifier,uint256 nonce,uint256 deadline)"
+    );
+    // solhint-enable gas-small-strings
 
     mapping(bytes32 root => Anchor anchor) private _anchors;
     mapping(address account => Certifier certifier) private _certifiers;
@@ -47,7 +47,11 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
         if (previous != 0) revert ProvenanceRegistryRootAlreadyAnchored(root, previous);
 
         uint64 timestamp = _time();
-        _anchors[root] = Anchor({timestamp: timestamp, blockNumber: uint64(block.number), leafCount: leafCount});
+        _anchors[root] = Anchor({
+            timestamp: timestamp,
+            blockNumber: uint64(block.number),
+            leafCount: leafCount
+        });
         emit RootAnchored(root, leafCount, timestamp, _msgSender());
     }
 
@@ -102,7 +106,14 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
         uint256 deadline,
         bytes calldata signature
     ) external {
-        _checkSignedStatusChange(certHash, CertificationStatus.Revoked, reason, certifier, deadline, signature);
+        _checkSignedStatusChange(
+            certHash,
+            CertificationStatus.Revoked,
+            reason,
+            certifier,
+            deadline,
+            signature
+        );
         _changeCertificationStatus(certHash, CertificationStatus.Revoked, reason, certifier);
     }
 
@@ -203,7 +214,11 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
             revert ProvenanceRegistryCertificationNotSuspended(certHash);
         }
 
-        _certifications[certHash] = CertificationRecord({status: status, certifier: certifier, updatedAt: _time()});
+        _certifications[certHash] = CertificationRecord({
+            status: status,
+            certifier: certifier,
+            updatedAt: _time()
+        });
         emit CertificationStatusChanged(certHash, certifier, status, reason);
     }
 
@@ -232,7 +247,8 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
                 deadline
             )
         );
-        if (!SignatureChecker.isValidSignatureNowCalldata(certifier, _hashTypedDataV4(structHash), signature)) {
+        bytes32 digest = _hashTypedDataV4(structHash);
+        if (!SignatureChecker.isValidSignatureNowCalldata(certifier, digest, signature)) {
             revert ProvenanceRegistryInvalidSignature(certifier);
         }
     }

@@ -8,10 +8,13 @@ import { connectDatabase, pingDatabase } from "./data-access/database";
 import { EMBEDDED_DB_LIMITS, startEmbeddedMongo } from "./data-access/embedded-mongo/embedded-mongo";
 import { DependencyUnavailableError } from "./errors";
 import type { Logger } from "./logger";
+import type { AppendContext } from "./use-cases/append-event";
 
 /** The service's connections to the outside world, embedded or configured. */
 export interface Runtime {
   connection: Connection;
+  /** What use-cases need to record events: the database and the clock. */
+  appendContext: AppendContext;
   chain: ChainClient;
   pingDatabase(): Promise<void>;
   close(): Promise<void>;
@@ -30,7 +33,13 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   try {
     const connection = await openDatabase(config, logger, closers);
     const chain = await openChain(config, logger, closers);
-    return { connection, chain, pingDatabase: () => pingDatabase(connection), close };
+    return {
+      connection,
+      appendContext: { connection, now: () => new Date() },
+      chain,
+      pingDatabase: () => pingDatabase(connection),
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -50,7 +59,7 @@ async function openDatabase(config: Config, logger: Logger, closers: Array<() =>
     );
   }
   try {
-    const connection = await connectDatabase(uri);
+    const connection = await connectDatabase(uri, { embedded: !config.MONGODB_URI });
     closers.push(() => connection.close());
     return connection;
   } catch (cause) {

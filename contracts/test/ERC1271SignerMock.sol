@@ -10,15 +10,18 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
  * the registry's signed status changes.
  */
 contract ERC1271SignerMock is IERC1271 {
-    address private immutable _signer;
+    address private immutable _SIGNER;
 
     constructor(address signer) {
-        _signer = signer;
+        _SIGNER = signer;
     }
 
     /// @inheritdoc IERC1271
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(hash, signature);
-        return err == ECDSA.RecoverError.NoError && recovered == _signer ? this.isValidSignature.selector : bytes4(0);
+        return
+            err == ECDSA.RecoverError.NoError && recovered == _SIGNER
+                ? this.isValidSignature.selector
+                : bytes4(0);
     }
 }

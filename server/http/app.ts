@@ -11,6 +11,9 @@ import { errorHandler, notFoundHandler } from "./middleware/error-handler";
 import { RouteRegistry } from "./route-registry";
 import { healthRoutes } from "./routes/health.routes";
 import { organizationRoutes } from "./routes/organizations.routes";
+import { batchRoutes } from "./routes/batches.routes";
+import { idempotency } from "./middleware/idempotency";
+import type { AppendContext } from "../use-cases/append-event";
 
 export interface AppDeps {
   config: Config;
@@ -18,6 +21,7 @@ export interface AppDeps {
   connection: Connection;
   chain: ChainClient;
   pingDatabase(): Promise<void>;
+  appendContext: AppendContext;
 }
 
 /** Builds the express application. Never listens: start.ts and the tests do that. */
@@ -43,7 +47,9 @@ export function createApp(deps: AppDeps): Express {
 
   const registry = new RouteRegistry(authenticate(deps.connection));
   app.use(healthRoutes(deps));
+  app.use("/api", idempotency(deps.connection));
   app.use(organizationRoutes(deps, registry));
+  app.use(batchRoutes(deps, registry));
 
   const openApi = registry.openApiDocument({
     title: "EcoTrace API",

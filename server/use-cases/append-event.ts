@@ -64,7 +64,12 @@ export function buildFirstEvent(
   actorId: string,
   facts: EventFacts,
 ): TraceEventDoc {
-  return buildEventDoc(ctx, { _id: batchId, head: { seq: 0, hash: ZERO_HASH, eventId: batchId } }, actorId, facts);
+  return buildEventDoc(
+    ctx,
+    { _id: batchId, head: { seq: 0, hash: ZERO_HASH, eventId: batchId } },
+    actorId,
+    facts,
+  );
 }
 
 function buildEventDoc(

@@ -1,62 +1,102 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { ProvenanceRegistryHarness } from "../../typechain-types";
+import type { Interface, Result } from "ethers";
+import {
+  IAccessControl__factory,
+  IERC165__factory,
+  IProvenanceRegistry__factory,
+  type ProvenanceRegistry,
+} from "../../typechain-types";
 
 const Status = { None: 0, Suspended: 1, Revoked: 2 } as const;
-const CERT = ethers.id("certificate ZJ-ORG-2026-0001");
-const OTHER_CERT = ethers.id("certificate ZJ-GI-2026-0042");
-const METADATA = ethers.id("metadata");
+type StatusValue = (typeof Status)[keyof typeof Status];
 
-async function deployFixture() {
-  const [admin, anchorer, certifier, otherCertifier, stranger, relayer] = await ethers.getSigners();
-  const registry = await ethers.deployContract("ProvenanceRegistryHarness", [admin.address]);
-  await registry.grantRole(await registry.ANCHORER_ROLE(), anchorer.address);
-  await registry.registerCertifier(certifier.address, "浙江省有机产品认证中心", METADATA);
-  await registry.registerCertifier(otherCertifier.address, "Other certifier", ethers.ZeroHash);
-  return { registry, admin, anchorer, certifier, otherCertifier, stranger, relayer };
+const CERT = ethers.id("certificate ZJ-ORG-2026-0001");
+const METADATA = ethers.id("accreditation CNCA-R-2026-001");
+const HOUR = 3600;
+
+const STATUS_CHANGE_TYPES = {
+  CertificationStatusChange: [
+    { name: "certHash", type: "bytes32" },
+    { name: "status", type: "uint8" },
+    { name: "reason", type: "string" },
+    { name: "certifier", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+interface StatusChange {
+  certHash: string;
+  status: StatusValue;
+  reason: string;
+  certifier: string;
+  deadline: bigint;
+  nonce?: bigint;
 }
 
-async function signStatusChange(
-  registry: ProvenanceRegistryHarness,
-  signer: HardhatEthersSigner,
-  change: {
-    certHash: string;
-    status: number;
-    reason: string;
-    certifier: string;
-    deadline: bigint;
-    nonce?: bigint;
-  },
-) {
+async function deployFixture() {
+  const [admin, anchorer, certifier, otherCertifier, stranger, relayer, walletKey] =
+    await ethers.getSigners();
+  const registry = await ethers.deployContract("ProvenanceRegistry", [admin.address]);
+  await registry.grantRole(await registry.ANCHORER_ROLE(), anchorer.address);
+  await registry.registerCertifier(certifier.address, "浙江省有机产品认证中心", METADATA);
+  await registry.registerCertifier(otherCertifier.address, "Other certification body", ethers.ZeroHash);
+  const wallet = await ethers.deployContract("ERC1271SignerMock", [walletKey.address]);
+  return { registry, wallet, admin, anchorer, certifier, otherCertifier, stranger, relayer, walletKey };
+}
+
+async function domainOf(registry: ProvenanceRegistry) {
   const { chainId } = await ethers.provider.getNetwork();
+  return {
+    name: "ProvenanceRegistry",
+    version: "1",
+    chainId,
+    verifyingContract: await registry.getAddress(),
+  };
+}
+
+/** Signs a status change as a certifier CLI would; the nonce defaults to the certifier's next one. */
+async function signStatusChange(
+  registry: ProvenanceRegistry,
+  signer: HardhatEthersSigner,
+  change: StatusChange,
+) {
   const nonce = change.nonce ?? (await registry.nonces(change.certifier));
-  return signer.signTypedData(
-    { name: "ProvenanceRegistry", version: "1", chainId, verifyingContract: await registry.getAddress() },
-    {
-      CertificationStatusChange: [
-        { name: "certHash", type: "bytes32" },
-        { name: "status", type: "uint8" },
-        { name: "reason", type: "string" },
-        { name: "certifier", type: "address" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    { ...change, nonce },
-  );
+  return signer.signTypedData(await domainOf(registry), STATUS_CHANGE_TYPES, { ...change, nonce });
+}
+
+async function deadlineIn(seconds: number) {
+  return BigInt((await time.latest()) + seconds);
+}
+
+/** Named fields of a struct returned by the registry (typechain's struct types omit ethers' `toObject`). */
+function fieldsOf(struct: object) {
+  return (struct as Result).toObject();
+}
+
+/** ERC-165 identifier of an interface: XOR of its own function selectors. */
+function interfaceId(contractInterface: Interface) {
+  let id = 0;
+  contractInterface.forEachFunction((fragment) => {
+    id ^= Number.parseInt(fragment.selector.slice(2), 16);
+  });
+  return ethers.toBeHex(id >>> 0, 4);
 }
 
 describe("ProvenanceRegistry", () => {
   describe("constructor", () => {
-    it("grants the admin role to the given admin", async () => {
-      const { registry, admin } = await loadFixture(deployFixture);
-      expect(await registry.hasRole(await registry.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
+    it("grants the default admin role to the given admin only", async () => {
+      const { registry, admin, anchorer } = await loadFixture(deployFixture);
+      const adminRole = await registry.DEFAULT_ADMIN_ROLE();
+      expect(await registry.hasRole(adminRole, admin.address)).to.equal(true);
+      expect(await registry.hasRole(adminRole, anchorer.address)).to.equal(false);
     });
 
-    it("rejects the zero address as admin", async () => {
+    it("reverts for the zero admin address", async () => {
       const factory = await ethers.getContractFactory("ProvenanceRegistry");
       await expect(factory.deploy(ethers.ZeroAddress)).to.be.revertedWithCustomError(
         factory,
@@ -64,53 +104,103 @@ describe("ProvenanceRegistry", () => {
       );
     });
 
-    it("exposes the EIP-712 domain separator of name ProvenanceRegistry, version 1", async () => {
+    it("defines the role identifiers and the EIP-712 type hash", async () => {
       const { registry } = await loadFixture(deployFixture);
-      const { chainId } = await ethers.provider.getNetwork();
-      const expected = ethers.TypedDataEncoder.hashDomain({
-        name: "ProvenanceRegistry",
-        version: "1",
-        chainId,
-        verifyingContract: await registry.getAddress(),
-      });
-      expect(await registry.domainSeparator()).to.equal(expected);
+      expect(await registry.ANCHORER_ROLE()).to.equal(ethers.id("ANCHORER_ROLE"));
+      expect(await registry.CERTIFIER_ROLE()).to.equal(ethers.id("CERTIFIER_ROLE"));
+      expect(await registry.CERTIFICATION_STATUS_TYPEHASH()).to.equal(
+        ethers.id(
+          "CertificationStatusChange(bytes32 certHash,uint8 status,string reason,address certifier,uint256 nonce,uint256 deadline)",
+        ),
+      );
+      expect(await registry.CERTIFICATION_STATUS_TYPEHASH()).to.equal(
+        ethers.id(ethers.TypedDataEncoder.from(STATUS_CHANGE_TYPES).encodeType("CertificationStatusChange")),
+      );
+    });
+  });
+
+  describe("domainSeparator", () => {
+    it("returns the separator of name ProvenanceRegistry, version 1, this chain and this registry", async () => {
+      const { registry } = await loadFixture(deployFixture);
+      expect(await registry.domainSeparator()).to.equal(
+        ethers.TypedDataEncoder.hashDomain(await domainOf(registry)),
+      );
+    });
+  });
+
+  describe("eip712Domain", () => {
+    it("describes the same domain", async () => {
+      const { registry } = await loadFixture(deployFixture);
+      const domain = await domainOf(registry);
+      const [fields, name, version, chainId, verifyingContract, salt, extensions] =
+        await registry.eip712Domain();
+      expect(fields).to.equal("0x0f");
+      expect([name, version, chainId, verifyingContract]).to.deep.equal([
+        domain.name,
+        domain.version,
+        domain.chainId,
+        domain.verifyingContract,
+      ]);
+      expect(salt).to.equal(ethers.ZeroHash);
+      expect(extensions).to.deep.equal([]);
+    });
+  });
+
+  describe("supportsInterface", () => {
+    it("supports IERC165, IAccessControl and IProvenanceRegistry", async () => {
+      const { registry } = await loadFixture(deployFixture);
+      expect(await registry.supportsInterface(interfaceId(IERC165__factory.createInterface()))).to.equal(
+        true,
+      );
+      expect(
+        await registry.supportsInterface(interfaceId(IAccessControl__factory.createInterface())),
+      ).to.equal(true);
+      expect(
+        await registry.supportsInterface(interfaceId(IProvenanceRegistry__factory.createInterface())),
+      ).to.equal(true);
     });
 
-    it("supports the AccessControl interface", async () => {
+    it("does not support other interfaces", async () => {
       const { registry } = await loadFixture(deployFixture);
-      expect(await registry.supportsInterface("0x7965db0b")).to.equal(true);
       expect(await registry.supportsInterface("0xffffffff")).to.equal(false);
+      expect(await registry.supportsInterface("0x1626ba7e")).to.equal(false);
     });
   });
 
   describe("anchorRoot", () => {
     const root = ethers.id("root 1");
 
-    it("stores time, block and leaf count and emits RootAnchored", async () => {
+    it("stores the time, block number and leaf count and emits RootAnchored", async () => {
       const { registry, anchorer } = await loadFixture(deployFixture);
       const tx = await registry.connect(anchorer).anchorRoot(root, 42);
       const receipt = await tx.wait();
-      const block = await ethers.provider.getBlock(receipt!.blockNumber);
-      await expect(tx)
-        .to.emit(registry, "RootAnchored")
-        .withArgs(root, 42, block!.timestamp, anchorer.address);
-      expect(await registry.anchoredAt(root)).to.equal(block!.timestamp);
-      const anchor = await registry.anchorOf(root);
-      expect([anchor.timestamp, anchor.blockNumber, anchor.leafCount]).to.deep.equal([
-        BigInt(block!.timestamp),
-        BigInt(receipt!.blockNumber),
-        42n,
-      ]);
+      const anchoredAt = await time.latest();
+      await expect(tx).to.emit(registry, "RootAnchored").withArgs(root, 42, anchoredAt, anchorer.address);
+      expect(await registry.anchoredAt(root)).to.equal(anchoredAt);
+      expect(fieldsOf(await registry.anchorOf(root))).to.deep.equal({
+        timestamp: BigInt(anchoredAt),
+        blockNumber: BigInt(receipt!.blockNumber),
+        leafCount: 42n,
+      });
     });
 
-    it("answers 0 for a root never anchored", async () => {
-      const { registry } = await loadFixture(deployFixture);
-      expect(await registry.anchoredAt(root)).to.equal(0);
-      const anchor = await registry.anchorOf(root);
-      expect(anchor.timestamp).to.equal(0);
+    it("accepts the largest leaf count", async () => {
+      const { registry, anchorer } = await loadFixture(deployFixture);
+      await registry.connect(anchorer).anchorRoot(root, 2n ** 32n - 1n);
+      expect((await registry.anchorOf(root)).leafCount).to.equal(2n ** 32n - 1n);
     });
 
-    it("rejects the zero root", async () => {
+    it("keeps earlier anchors when anchoring another root", async () => {
+      const { registry, anchorer } = await loadFixture(deployFixture);
+      await registry.connect(anchorer).anchorRoot(root, 1);
+      const firstAt = await time.latest();
+      await time.increase(HOUR);
+      await registry.connect(anchorer).anchorRoot(ethers.id("root 2"), 2);
+      expect(await registry.anchoredAt(root)).to.equal(firstAt);
+      expect(await registry.anchoredAt(ethers.id("root 2"))).to.equal(await time.latest());
+    });
+
+    it("reverts for the zero root", async () => {
       const { registry, anchorer } = await loadFixture(deployFixture);
       await expect(registry.connect(anchorer).anchorRoot(ethers.ZeroHash, 1)).to.be.revertedWithCustomError(
         registry,
@@ -118,7 +208,7 @@ describe("ProvenanceRegistry", () => {
       );
     });
 
-    it("rejects a zero leaf count", async () => {
+    it("reverts for a zero leaf count", async () => {
       const { registry, anchorer } = await loadFixture(deployFixture);
       await expect(registry.connect(anchorer).anchorRoot(root, 0)).to.be.revertedWithCustomError(
         registry,
@@ -126,28 +216,41 @@ describe("ProvenanceRegistry", () => {
       );
     });
 
-    it("rejects a root anchored before, naming when", async () => {
+    it("reverts for a root anchored before, naming when it was anchored", async () => {
       const { registry, anchorer } = await loadFixture(deployFixture);
       await registry.connect(anchorer).anchorRoot(root, 1);
-      const first = await registry.anchoredAt(root);
-      await expect(registry.connect(anchorer).anchorRoot(root, 1))
+      const firstAt = await time.latest();
+      await expect(registry.connect(anchorer).anchorRoot(root, 2))
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryRootAlreadyAnchored")
-        .withArgs(root, first);
+        .withArgs(root, firstAt);
     });
 
-    it("rejects callers without the anchorer role", async () => {
-      const { registry, stranger } = await loadFixture(deployFixture);
-      await expect(registry.connect(stranger).anchorRoot(root, 1))
-        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
-        .withArgs(stranger.address, await registry.ANCHORER_ROLE());
+    it("reverts for callers without the anchorer role, the admin included", async () => {
+      const { registry, admin, stranger } = await loadFixture(deployFixture);
+      const anchorerRole = await registry.ANCHORER_ROLE();
+      for (const caller of [stranger, admin]) {
+        await expect(registry.connect(caller).anchorRoot(root, 1))
+          .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, anchorerRole);
+      }
     });
+  });
 
-    it("uses the registry clock for the anchoring time", async () => {
-      const { registry, anchorer } = await loadFixture(deployFixture);
-      await registry.setTime(1_900_000_000);
-      await expect(registry.connect(anchorer).anchorRoot(root, 3))
-        .to.emit(registry, "RootAnchored")
-        .withArgs(root, 3, 1_900_000_000, anchorer.address);
+  describe("anchoredAt", () => {
+    it("returns 0 for a root never anchored", async () => {
+      const { registry } = await loadFixture(deployFixture);
+      expect(await registry.anchoredAt(ethers.id("never anchored"))).to.equal(0);
+    });
+  });
+
+  describe("anchorOf", () => {
+    it("returns an all-zero record for a root never anchored", async () => {
+      const { registry } = await loadFixture(deployFixture);
+      expect(fieldsOf(await registry.anchorOf(ethers.id("never anchored")))).to.deep.equal({
+        timestamp: 0n,
+        blockNumber: 0n,
+        leafCount: 0n,
+      });
     });
   });
 
@@ -158,7 +261,7 @@ describe("ProvenanceRegistry", () => {
       ["bytes32"],
     );
 
-    it("accepts every proof of an anchored StandardMerkleTree", async () => {
+    it("returns true for every leaf of an anchored tree with its proof", async () => {
       const { registry, anchorer } = await loadFixture(deployFixture);
       await registry.connect(anchorer).anchorRoot(tree.root, eventHashes.length);
       for (const [index, value] of tree.entries()) {
@@ -168,14 +271,29 @@ describe("ProvenanceRegistry", () => {
       }
     });
 
-    it("rejects a leaf that is not in the tree", async () => {
+    it("returns true for the only leaf of an anchored one-leaf tree with an empty proof", async () => {
       const { registry, anchorer } = await loadFixture(deployFixture);
-      await registry.connect(anchorer).anchorRoot(tree.root, eventHashes.length);
-      const outsider = tree.leafHash([ethers.id("not recorded")]);
-      expect(await registry.verifyLeaf(tree.root, tree.getProof(0), outsider)).to.equal(false);
+      const single = StandardMerkleTree.of([[eventHashes[0]]], ["bytes32"]);
+      await registry.connect(anchorer).anchorRoot(single.root, 1);
+      expect(await registry.verifyLeaf(single.root, [], single.leafHash([eventHashes[0]]))).to.equal(true);
     });
 
-    it("rejects a valid proof against a root that was never anchored", async () => {
+    it("returns false for a leaf that is not in the tree", async () => {
+      const { registry, anchorer } = await loadFixture(deployFixture);
+      await registry.connect(anchorer).anchorRoot(tree.root, eventHashes.length);
+      const notRecorded = tree.leafHash([ethers.id("not recorded")]);
+      expect(await registry.verifyLeaf(tree.root, tree.getProof(0), notRecorded)).to.equal(false);
+    });
+
+    it("returns false for a leaf with the proof of another leaf", async () => {
+      const { registry, anchorer } = await loadFixture(deployFixture);
+      await registry.connect(anchorer).anchorRoot(tree.root, eventHashes.length);
+      expect(
+        await registry.verifyLeaf(tree.root, tree.getProof(1), tree.leafHash([eventHashes[0]])),
+      ).to.equal(false);
+    });
+
+    it("returns false for a valid proof against a root never anchored", async () => {
       const { registry } = await loadFixture(deployFixture);
       expect(
         await registry.verifyLeaf(tree.root, tree.getProof(0), tree.leafHash([eventHashes[0]])),
@@ -184,71 +302,95 @@ describe("ProvenanceRegistry", () => {
   });
 
   describe("registerCertifier", () => {
-    it("records the certifier, grants the certifier role and emits CertifierRegistered", async () => {
+    it("stores the certifier, grants the certifier role and emits CertifierRegistered", async () => {
       const { registry, stranger } = await loadFixture(deployFixture);
-      await expect(registry.registerCertifier(stranger.address, "绿色食品发展中心", METADATA))
+      const tx = await registry.registerCertifier(stranger.address, "中国绿色食品发展中心", METADATA);
+      const registeredAt = await time.latest();
+      await expect(tx)
         .to.emit(registry, "CertifierRegistered")
-        .withArgs(stranger.address, "绿色食品发展中心", METADATA);
-      const record = await registry.certifierOf(stranger.address);
-      expect([record.name, record.metadataHash, record.registeredAt, record.active]).to.deep.equal([
-        "绿色食品发展中心",
-        METADATA,
-        BigInt(await time.latest()),
-        true,
-      ]);
+        .withArgs(stranger.address, "中国绿色食品发展中心", METADATA);
+      expect(fieldsOf(await registry.certifierOf(stranger.address))).to.deep.equal({
+        name: "中国绿色食品发展中心",
+        metadataHash: METADATA,
+        registeredAt: BigInt(registeredAt),
+        active: true,
+      });
       expect(await registry.isCertifier(stranger.address)).to.equal(true);
       expect(await registry.hasRole(await registry.CERTIFIER_ROLE(), stranger.address)).to.equal(true);
     });
 
-    it("rejects the zero address", async () => {
+    it("registers a deregistered certifier again with its new name, metadata and time", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      await registry.deregisterCertifier(certifier.address);
+      await time.increase(HOUR);
+      await expect(registry.registerCertifier(certifier.address, "Renamed body", ethers.ZeroHash))
+        .to.emit(registry, "CertifierRegistered")
+        .withArgs(certifier.address, "Renamed body", ethers.ZeroHash);
+      expect(fieldsOf(await registry.certifierOf(certifier.address))).to.deep.equal({
+        name: "Renamed body",
+        metadataHash: ethers.ZeroHash,
+        registeredAt: BigInt(await time.latest()),
+        active: true,
+      });
+      expect(await registry.hasRole(await registry.CERTIFIER_ROLE(), certifier.address)).to.equal(true);
+    });
+
+    it("reverts for the zero address", async () => {
       const { registry } = await loadFixture(deployFixture);
       await expect(
-        registry.registerCertifier(ethers.ZeroAddress, "x", METADATA),
+        registry.registerCertifier(ethers.ZeroAddress, "Nobody", METADATA),
       ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroAddress");
     });
 
-    it("rejects a certifier that is already active", async () => {
+    it("reverts for a certifier that is already active", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
-      await expect(registry.registerCertifier(certifier.address, "again", METADATA))
+      await expect(registry.registerCertifier(certifier.address, "Again", METADATA))
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierAlreadyRegistered")
         .withArgs(certifier.address);
     });
 
-    it("re-registers a deregistered certifier", async () => {
-      const { registry, certifier } = await loadFixture(deployFixture);
-      await registry.deregisterCertifier(certifier.address);
-      await registry.registerCertifier(certifier.address, "renamed", ethers.ZeroHash);
-      expect((await registry.certifierOf(certifier.address)).name).to.equal("renamed");
-      expect(await registry.isCertifier(certifier.address)).to.equal(true);
-    });
-
-    it("rejects callers who are not the admin", async () => {
-      const { registry, stranger } = await loadFixture(deployFixture);
-      await expect(registry.connect(stranger).registerCertifier(stranger.address, "self", METADATA))
-        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
-        .withArgs(stranger.address, await registry.DEFAULT_ADMIN_ROLE());
+    it("reverts for callers without the admin role", async () => {
+      const { registry, certifier, stranger } = await loadFixture(deployFixture);
+      const adminRole = await registry.DEFAULT_ADMIN_ROLE();
+      for (const caller of [stranger, certifier]) {
+        await expect(registry.connect(caller).registerCertifier(stranger.address, "Self-appointed", METADATA))
+          .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, adminRole);
+      }
     });
   });
 
   describe("deregisterCertifier", () => {
-    it("deactivates the certifier, revokes its role and emits CertifierDeregistered", async () => {
+    it("deactivates the certifier, revokes its role, keeps its record and emits CertifierDeregistered", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
+      const before = await registry.certifierOf(certifier.address);
       await expect(registry.deregisterCertifier(certifier.address))
         .to.emit(registry, "CertifierDeregistered")
         .withArgs(certifier.address);
       expect(await registry.isCertifier(certifier.address)).to.equal(false);
-      expect((await registry.certifierOf(certifier.address)).active).to.equal(false);
+      expect(fieldsOf(await registry.certifierOf(certifier.address))).to.deep.equal({
+        ...fieldsOf(before),
+        active: false,
+      });
       expect(await registry.hasRole(await registry.CERTIFIER_ROLE(), certifier.address)).to.equal(false);
     });
 
-    it("rejects an address that is not an active certifier", async () => {
+    it("reverts for an account never registered", async () => {
       const { registry, stranger } = await loadFixture(deployFixture);
       await expect(registry.deregisterCertifier(stranger.address))
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
         .withArgs(stranger.address);
     });
 
-    it("rejects callers who are not the admin", async () => {
+    it("reverts for a certifier already deregistered", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      await registry.deregisterCertifier(certifier.address);
+      await expect(registry.deregisterCertifier(certifier.address))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
+        .withArgs(certifier.address);
+    });
+
+    it("reverts for callers without the admin role", async () => {
       const { registry, certifier, stranger } = await loadFixture(deployFixture);
       await expect(registry.connect(stranger).deregisterCertifier(certifier.address))
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
@@ -256,38 +398,71 @@ describe("ProvenanceRegistry", () => {
     });
   });
 
-  describe("revokeCertification / suspendCertification / reinstateCertification", () => {
-    it("revokes, records the owner and time, and emits CertificationStatusChanged", async () => {
+  describe("isCertifier", () => {
+    it("returns false for an account never registered", async () => {
+      const { registry, stranger } = await loadFixture(deployFixture);
+      expect(await registry.isCertifier(stranger.address)).to.equal(false);
+    });
+
+    it("returns false for an account given the certifier role with grantRole but not registered", async () => {
+      const { registry, stranger } = await loadFixture(deployFixture);
+      await registry.grantRole(await registry.CERTIFIER_ROLE(), stranger.address);
+      expect(await registry.isCertifier(stranger.address)).to.equal(false);
+    });
+  });
+
+  describe("certifierOf", () => {
+    it("returns an empty record for an account never registered", async () => {
+      const { registry, stranger } = await loadFixture(deployFixture);
+      expect(fieldsOf(await registry.certifierOf(stranger.address))).to.deep.equal({
+        name: "",
+        metadataHash: ethers.ZeroHash,
+        registeredAt: 0n,
+        active: false,
+      });
+    });
+  });
+
+  describe("certificationOf", () => {
+    it("returns an all-zero record for a certification never changed", async () => {
+      const { registry } = await loadFixture(deployFixture);
+      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+        status: BigInt(Status.None),
+        certifier: ethers.ZeroAddress,
+        updatedAt: 0n,
+      });
+    });
+  });
+
+  describe("revokeCertification", () => {
+    it("revokes, binds the certification to the caller and emits CertificationStatusChanged", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
-      await expect(registry.connect(certifier).revokeCertification(CERT, "fraudulent evidence"))
+      const tx = await registry.connect(certifier).revokeCertification(CERT, "fraudulent test report");
+      const updatedAt = await time.latest();
+      await expect(tx)
         .to.emit(registry, "CertificationStatusChanged")
-        .withArgs(CERT, certifier.address, Status.Revoked, "fraudulent evidence");
+        .withArgs(CERT, certifier.address, Status.Revoked, "fraudulent test report");
       expect(await registry.isRevoked(CERT)).to.equal(true);
-      const record = await registry.certificationOf(CERT);
-      expect([record.status, record.certifier, record.updatedAt]).to.deep.equal([
-        BigInt(Status.Revoked),
-        certifier.address,
-        BigInt(await time.latest()),
-      ]);
+      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+        status: BigInt(Status.Revoked),
+        certifier: certifier.address,
+        updatedAt: BigInt(updatedAt),
+      });
     });
 
-    it("suspends and reinstates", async () => {
+    it("revokes a suspended certification", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
-      await expect(registry.connect(certifier).suspendCertification(CERT, "audit pending"))
+      await registry.connect(certifier).suspendCertification(CERT, "audit pending");
+      await expect(registry.connect(certifier).revokeCertification(CERT, "audit failed"))
         .to.emit(registry, "CertificationStatusChanged")
-        .withArgs(CERT, certifier.address, Status.Suspended, "audit pending");
-      expect((await registry.certificationOf(CERT)).status).to.equal(Status.Suspended);
-      expect(await registry.isRevoked(CERT)).to.equal(false);
-      await expect(registry.connect(certifier).reinstateCertification(CERT, "audit passed"))
-        .to.emit(registry, "CertificationStatusChanged")
-        .withArgs(CERT, certifier.address, Status.None, "audit passed");
-      expect((await registry.certificationOf(CERT)).status).to.equal(Status.None);
+        .withArgs(CERT, certifier.address, Status.Revoked, "audit failed");
+      expect(await registry.isRevoked(CERT)).to.equal(true);
     });
 
-    it("treats revocation as final", async () => {
+    it("makes revocation final for the owning certifier", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
-      await registry.connect(certifier).revokeCertification(CERT, "withdrawn");
       const asOwner = registry.connect(certifier);
+      await asOwner.revokeCertification(CERT, "withdrawn");
       for (const change of [
         () => asOwner.revokeCertification(CERT, "again"),
         () => asOwner.suspendCertification(CERT, "again"),
@@ -299,57 +474,168 @@ describe("ProvenanceRegistry", () => {
       }
     });
 
-    it("rejects suspending a suspended certification", async () => {
+    it("reverts for a certification owned by another certifier", async () => {
+      const { registry, certifier, otherCertifier } = await loadFixture(deployFixture);
+      await registry.connect(certifier).suspendCertification(CERT, "audit pending");
+      await expect(registry.connect(otherCertifier).revokeCertification(CERT, "not mine"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCertificationOwner")
+        .withArgs(CERT, certifier.address, otherCertifier.address);
+    });
+
+    it("reverts for the zero certification hash", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
-      await registry.connect(certifier).suspendCertification(CERT, "one");
-      await expect(registry.connect(certifier).suspendCertification(CERT, "two"))
+      await expect(
+        registry.connect(certifier).revokeCertification(ethers.ZeroHash, "no certificate"),
+      ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroCertHash");
+    });
+
+    it("reverts for callers that are not registered certifiers, even with the certifier role", async () => {
+      const { registry, stranger } = await loadFixture(deployFixture);
+      await expect(registry.connect(stranger).revokeCertification(CERT, "not a certifier"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
+        .withArgs(stranger.address);
+      await registry.grantRole(await registry.CERTIFIER_ROLE(), stranger.address);
+      await expect(registry.connect(stranger).revokeCertification(CERT, "role only"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
+        .withArgs(stranger.address);
+    });
+
+    it("reverts for a deregistered certifier, which can act again once registered again", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      await registry.deregisterCertifier(certifier.address);
+      await expect(registry.connect(certifier).revokeCertification(CERT, "after leaving"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
+        .withArgs(certifier.address);
+      await registry.registerCertifier(certifier.address, "Back", METADATA);
+      await expect(registry.connect(certifier).revokeCertification(CERT, "back again"))
+        .to.emit(registry, "CertificationStatusChanged")
+        .withArgs(CERT, certifier.address, Status.Revoked, "back again");
+    });
+  });
+
+  describe("suspendCertification", () => {
+    it("suspends, binds the certification to the caller and emits CertificationStatusChanged", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      const tx = await registry.connect(certifier).suspendCertification(CERT, "audit pending");
+      const updatedAt = await time.latest();
+      await expect(tx)
+        .to.emit(registry, "CertificationStatusChanged")
+        .withArgs(CERT, certifier.address, Status.Suspended, "audit pending");
+      expect(await registry.isRevoked(CERT)).to.equal(false);
+      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+        status: BigInt(Status.Suspended),
+        certifier: certifier.address,
+        updatedAt: BigInt(updatedAt),
+      });
+    });
+
+    it("reverts for a certification already suspended", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      await registry.connect(certifier).suspendCertification(CERT, "first");
+      await expect(registry.connect(certifier).suspendCertification(CERT, "second"))
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationAlreadySuspended")
         .withArgs(CERT);
     });
 
-    it("rejects reinstating a certification that is not suspended", async () => {
+    it("reverts for a certification owned by another certifier, even after a reinstatement", async () => {
+      const { registry, certifier, otherCertifier } = await loadFixture(deployFixture);
+      await registry.connect(certifier).suspendCertification(CERT, "audit pending");
+      await registry.connect(certifier).reinstateCertification(CERT, "audit passed");
+      await expect(registry.connect(otherCertifier).suspendCertification(CERT, "not mine"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCertificationOwner")
+        .withArgs(CERT, certifier.address, otherCertifier.address);
+    });
+
+    it("reverts for the zero certification hash", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      await expect(
+        registry.connect(certifier).suspendCertification(ethers.ZeroHash, "no certificate"),
+      ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroCertHash");
+    });
+
+    it("reverts for callers that are not active certifiers", async () => {
+      const { registry, stranger } = await loadFixture(deployFixture);
+      await expect(registry.connect(stranger).suspendCertification(CERT, "not a certifier"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
+        .withArgs(stranger.address);
+    });
+  });
+
+  describe("reinstateCertification", () => {
+    it("lifts a suspension, keeps the owner and emits CertificationStatusChanged with status None", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      await registry.connect(certifier).suspendCertification(CERT, "audit pending");
+      const tx = await registry.connect(certifier).reinstateCertification(CERT, "audit passed");
+      const updatedAt = await time.latest();
+      await expect(tx)
+        .to.emit(registry, "CertificationStatusChanged")
+        .withArgs(CERT, certifier.address, Status.None, "audit passed");
+      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+        status: BigInt(Status.None),
+        certifier: certifier.address,
+        updatedAt: BigInt(updatedAt),
+      });
+    });
+
+    it("reverts for a certification never suspended", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
       await expect(registry.connect(certifier).reinstateCertification(CERT, "nothing to lift"))
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotSuspended")
         .withArgs(CERT);
     });
 
-    it("lets only the certifier that owns a certification change it", async () => {
+    it("reverts for a certification already reinstated", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      await registry.connect(certifier).suspendCertification(CERT, "audit pending");
+      await registry.connect(certifier).reinstateCertification(CERT, "audit passed");
+      await expect(registry.connect(certifier).reinstateCertification(CERT, "twice"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotSuspended")
+        .withArgs(CERT);
+    });
+
+    it("reverts for a certification owned by another certifier", async () => {
       const { registry, certifier, otherCertifier } = await loadFixture(deployFixture);
-      await registry.connect(certifier).suspendCertification(CERT, "mine");
-      await expect(registry.connect(otherCertifier).revokeCertification(CERT, "not mine"))
+      await registry.connect(certifier).suspendCertification(CERT, "audit pending");
+      await expect(registry.connect(otherCertifier).reinstateCertification(CERT, "not mine"))
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCertificationOwner")
         .withArgs(CERT, certifier.address, otherCertifier.address);
     });
 
-    it("rejects the zero certification hash", async () => {
+    it("reverts for the zero certification hash", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
       await expect(
-        registry.connect(certifier).revokeCertification(ethers.ZeroHash, "x"),
+        registry.connect(certifier).reinstateCertification(ethers.ZeroHash, "no certificate"),
       ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroCertHash");
     });
 
-    it("rejects callers who are not active certifiers", async () => {
-      const { registry, certifier, stranger } = await loadFixture(deployFixture);
-      await expect(registry.connect(stranger).revokeCertification(CERT, "x"))
+    it("reverts for callers that are not active certifiers", async () => {
+      const { registry, stranger } = await loadFixture(deployFixture);
+      await expect(registry.connect(stranger).reinstateCertification(CERT, "not a certifier"))
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
         .withArgs(stranger.address);
-      await registry.deregisterCertifier(certifier.address);
-      await expect(registry.connect(certifier).suspendCertification(CERT, "x"))
-        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
-        .withArgs(certifier.address);
     });
   });
 
-  describe("revokeCertificationBySig / setCertificationStatusBySig", () => {
-    async function deadlineIn(seconds: number) {
-      return BigInt((await time.latest()) + seconds);
-    }
+  describe("isRevoked", () => {
+    it("returns false for a certification never changed", async () => {
+      const { registry } = await loadFixture(deployFixture);
+      expect(await registry.isRevoked(CERT)).to.equal(false);
+    });
+  });
 
-    it("revokes with the certifier's EIP-712 signature relayed by anyone", async () => {
+  describe("nonces", () => {
+    it("starts at 0 for every account", async () => {
+      const { registry, certifier, stranger } = await loadFixture(deployFixture);
+      expect(await registry.nonces(certifier.address)).to.equal(0);
+      expect(await registry.nonces(stranger.address)).to.equal(0);
+    });
+  });
+
+  describe("revokeCertificationBySig", () => {
+    it("revokes with the certifier's signature relayed by a third party and consumes its nonce", async () => {
       const { registry, certifier, relayer } = await loadFixture(deployFixture);
-      const deadline = await deadlineIn(3600);
-      const reason = "检测不合格";
+      const deadline = await deadlineIn(HOUR);
+      const reason = "检测不合格 (failed residue test)";
       const signature = await signStatusChange(registry, certifier, {
         certHash: CERT,
         status: Status.Revoked,
@@ -357,59 +643,102 @@ describe("ProvenanceRegistry", () => {
         certifier: certifier.address,
         deadline,
       });
+      const tx = await registry
+        .connect(relayer)
+        .revokeCertificationBySig(CERT, reason, certifier.address, deadline, signature);
+      const updatedAt = await time.latest();
+      await expect(tx)
+        .to.emit(registry, "CertificationStatusChanged")
+        .withArgs(CERT, certifier.address, Status.Revoked, reason);
+      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+        status: BigInt(Status.Revoked),
+        certifier: certifier.address,
+        updatedAt: BigInt(updatedAt),
+      });
+      expect(await registry.nonces(certifier.address)).to.equal(1);
+      expect(await registry.nonces(relayer.address)).to.equal(0);
+    });
+
+    it("accepts a signature relayed in the block whose time equals the deadline", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(registry, certifier, {
+        certHash: CERT,
+        status: Status.Revoked,
+        reason: "last second",
+        certifier: certifier.address,
+        deadline,
+      });
+      await time.setNextBlockTimestamp(deadline);
+      await expect(
+        registry.revokeCertificationBySig(CERT, "last second", certifier.address, deadline, signature),
+      )
+        .to.emit(registry, "CertificationStatusChanged")
+        .withArgs(CERT, certifier.address, Status.Revoked, "last second");
+    });
+
+    it("accepts the ERC-1271 signature of a contract certifier", async () => {
+      const { registry, wallet, walletKey, relayer } = await loadFixture(deployFixture);
+      const walletAddress = await wallet.getAddress();
+      await registry.registerCertifier(walletAddress, "Multisig certification body", METADATA);
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(registry, walletKey, {
+        certHash: CERT,
+        status: Status.Revoked,
+        reason: "signed by a contract",
+        certifier: walletAddress,
+        deadline,
+      });
       await expect(
         registry
           .connect(relayer)
-          .revokeCertificationBySig(CERT, reason, certifier.address, deadline, signature),
+          .revokeCertificationBySig(CERT, "signed by a contract", walletAddress, deadline, signature),
       )
         .to.emit(registry, "CertificationStatusChanged")
-        .withArgs(CERT, certifier.address, Status.Revoked, reason);
-      expect(await registry.isRevoked(CERT)).to.equal(true);
-      expect(await registry.nonces(certifier.address)).to.equal(1);
+        .withArgs(CERT, walletAddress, Status.Revoked, "signed by a contract");
+      expect(await registry.nonces(walletAddress)).to.equal(1);
     });
 
-    it("suspends and reinstates with signatures", async () => {
-      const { registry, certifier, relayer } = await loadFixture(deployFixture);
-      const deadline = await deadlineIn(3600);
-      for (const status of [Status.Suspended, Status.None]) {
-        const signature = await signStatusChange(registry, certifier, {
-          certHash: OTHER_CERT,
-          status,
-          reason: "r",
-          certifier: certifier.address,
-          deadline,
-        });
-        await expect(
-          registry
-            .connect(relayer)
-            .setCertificationStatusBySig(OTHER_CERT, status, "r", certifier.address, deadline, signature),
-        )
-          .to.emit(registry, "CertificationStatusChanged")
-          .withArgs(OTHER_CERT, certifier.address, status, "r");
-        expect((await registry.certificationOf(OTHER_CERT)).status).to.equal(status);
-      }
+    it("reverts for a contract certifier whose ERC-1271 check rejects the signature", async () => {
+      const { registry, wallet, stranger } = await loadFixture(deployFixture);
+      const walletAddress = await wallet.getAddress();
+      await registry.registerCertifier(walletAddress, "Multisig certification body", METADATA);
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(registry, stranger, {
+        certHash: CERT,
+        status: Status.Revoked,
+        reason: "wrong key",
+        certifier: walletAddress,
+        deadline,
+      });
+      await expect(registry.revokeCertificationBySig(CERT, "wrong key", walletAddress, deadline, signature))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidSignature")
+        .withArgs(walletAddress);
     });
 
-    it("rejects an expired signature", async () => {
+    it("reverts for a signature relayed after its deadline without consuming the nonce", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
       const deadline = await deadlineIn(60);
       const signature = await signStatusChange(registry, certifier, {
         certHash: CERT,
         status: Status.Revoked,
-        reason: "late",
+        reason: "too late",
         certifier: certifier.address,
         deadline,
       });
-      await registry.setTime(Number(deadline) + 1);
-      await expect(registry.revokeCertificationBySig(CERT, "late", certifier.address, deadline, signature))
+      await time.setNextBlockTimestamp(deadline + 1n);
+      await expect(
+        registry.revokeCertificationBySig(CERT, "too late", certifier.address, deadline, signature),
+      )
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistrySignatureExpired")
         .withArgs(deadline);
+      expect(await registry.nonces(certifier.address)).to.equal(0);
     });
 
-    it("rejects a signature by someone other than the named certifier", async () => {
-      const { registry, certifier, stranger } = await loadFixture(deployFixture);
-      const deadline = await deadlineIn(3600);
-      const signature = await signStatusChange(registry, stranger, {
+    it("reverts for a signature by another account than the named certifier", async () => {
+      const { registry, certifier, otherCertifier } = await loadFixture(deployFixture);
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(registry, otherCertifier, {
         certHash: CERT,
         status: Status.Revoked,
         reason: "forged",
@@ -421,66 +750,101 @@ describe("ProvenanceRegistry", () => {
         .withArgs(certifier.address);
     });
 
-    it("rejects a signature whose reason was altered in transit", async () => {
+    it("reverts for a signature whose reason or certification was altered", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
-      const deadline = await deadlineIn(3600);
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(registry, certifier, {
+        certHash: CERT,
+        status: Status.Revoked,
+        reason: "signed reason",
+        certifier: certifier.address,
+        deadline,
+      });
+      for (const [certHash, reason] of [
+        [CERT, "altered reason"],
+        [ethers.id("another certificate"), "signed reason"],
+      ]) {
+        await expect(
+          registry.revokeCertificationBySig(certHash, reason, certifier.address, deadline, signature),
+        )
+          .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidSignature")
+          .withArgs(certifier.address);
+      }
+    });
+
+    it("reverts for a signature of another status than Revoked", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      const deadline = await deadlineIn(HOUR);
       const signature = await signStatusChange(registry, certifier, {
         certHash: CERT,
         status: Status.Suspended,
-        reason: "audit pending",
+        reason: "only a suspension",
         certifier: certifier.address,
         deadline,
       });
       await expect(
-        registry.setCertificationStatusBySig(
-          CERT,
-          Status.Revoked,
-          "audit pending",
-          certifier.address,
-          deadline,
-          signature,
-        ),
+        registry.revokeCertificationBySig(CERT, "only a suspension", certifier.address, deadline, signature),
       )
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidSignature")
         .withArgs(certifier.address);
     });
 
-    it("rejects replaying a signature whose nonce was used", async () => {
+    it("reverts for a replayed signature whose nonce was used", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
-      const deadline = await deadlineIn(3600);
+      const deadline = await deadlineIn(HOUR);
       const signature = await signStatusChange(registry, certifier, {
-        certHash: OTHER_CERT,
-        status: Status.Suspended,
+        certHash: CERT,
+        status: Status.Revoked,
         reason: "once",
         certifier: certifier.address,
         deadline,
       });
-      await registry.setCertificationStatusBySig(
-        OTHER_CERT,
-        Status.Suspended,
-        "once",
-        certifier.address,
+      await registry.revokeCertificationBySig(CERT, "once", certifier.address, deadline, signature);
+      await expect(registry.revokeCertificationBySig(CERT, "once", certifier.address, deadline, signature))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidSignature")
+        .withArgs(certifier.address);
+    });
+
+    it("reverts for a signature with a nonce other than the next one", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(registry, certifier, {
+        certHash: CERT,
+        status: Status.Revoked,
+        reason: "future nonce",
+        certifier: certifier.address,
         deadline,
-        signature,
-      );
-      await registry.connect(certifier).reinstateCertification(OTHER_CERT, "lifted");
+        nonce: 1n,
+      });
       await expect(
-        registry.setCertificationStatusBySig(
-          OTHER_CERT,
-          Status.Suspended,
-          "once",
-          certifier.address,
-          deadline,
-          signature,
-        ),
+        registry.revokeCertificationBySig(CERT, "future nonce", certifier.address, deadline, signature),
       )
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidSignature")
         .withArgs(certifier.address);
     });
 
-    it("rejects a valid signature from an address that is not an active certifier", async () => {
+    it("reverts for a signature of another registry's domain", async () => {
+      const { registry, certifier, admin } = await loadFixture(deployFixture);
+      const otherRegistry = await ethers.deployContract("ProvenanceRegistry", [admin.address]);
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(otherRegistry, certifier, {
+        certHash: CERT,
+        status: Status.Revoked,
+        reason: "other registry",
+        certifier: certifier.address,
+        deadline,
+        nonce: 0n,
+      });
+      await expect(
+        registry.revokeCertificationBySig(CERT, "other registry", certifier.address, deadline, signature),
+      )
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidSignature")
+        .withArgs(certifier.address);
+    });
+
+    it("reverts for a valid signature of an account that is not an active certifier", async () => {
       const { registry, stranger } = await loadFixture(deployFixture);
-      const deadline = await deadlineIn(3600);
+      const deadline = await deadlineIn(HOUR);
       const signature = await signStatusChange(registry, stranger, {
         certHash: CERT,
         status: Status.Revoked,
@@ -493,6 +857,175 @@ describe("ProvenanceRegistry", () => {
       )
         .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
         .withArgs(stranger.address);
+      expect(await registry.nonces(stranger.address)).to.equal(0);
+    });
+
+    it("reverts for a signed revocation of a certification owned by another certifier", async () => {
+      const { registry, certifier, otherCertifier } = await loadFixture(deployFixture);
+      await registry.connect(otherCertifier).suspendCertification(CERT, "audit pending");
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(registry, certifier, {
+        certHash: CERT,
+        status: Status.Revoked,
+        reason: "not mine",
+        certifier: certifier.address,
+        deadline,
+      });
+      await expect(
+        registry.revokeCertificationBySig(CERT, "not mine", certifier.address, deadline, signature),
+      )
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCertificationOwner")
+        .withArgs(CERT, otherCertifier.address, certifier.address);
+    });
+  });
+
+  describe("setCertificationStatusBySig", () => {
+    async function relaySigned(
+      registry: ProvenanceRegistry,
+      signer: HardhatEthersSigner,
+      relayer: HardhatEthersSigner,
+      change: StatusChange,
+    ) {
+      const signature = await signStatusChange(registry, signer, change);
+      return registry
+        .connect(relayer)
+        .setCertificationStatusBySig(
+          change.certHash,
+          change.status,
+          change.reason,
+          change.certifier,
+          change.deadline,
+          signature,
+        );
+    }
+
+    it("suspends, reinstates and revokes with signatures relayed by a third party, one nonce each", async () => {
+      const { registry, certifier, relayer } = await loadFixture(deployFixture);
+      const deadline = await deadlineIn(HOUR);
+      const steps: [StatusValue, string][] = [
+        [Status.Suspended, "audit pending"],
+        [Status.None, "audit passed"],
+        [Status.Revoked, "certificate withdrawn"],
+      ];
+      for (const [index, [status, reason]] of steps.entries()) {
+        const change = { certHash: CERT, status, reason, certifier: certifier.address, deadline };
+        const tx = await relaySigned(registry, certifier, relayer, change);
+        const updatedAt = await time.latest();
+        await expect(tx)
+          .to.emit(registry, "CertificationStatusChanged")
+          .withArgs(CERT, certifier.address, status, reason);
+        expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+          status: BigInt(status),
+          certifier: certifier.address,
+          updatedAt: BigInt(updatedAt),
+        });
+        expect(await registry.nonces(certifier.address)).to.equal(index + 1);
+      }
+      expect(await registry.isRevoked(CERT)).to.equal(true);
+    });
+
+    it("applies the same rules as the direct functions", async () => {
+      const { registry, certifier, relayer } = await loadFixture(deployFixture);
+      const deadline = await deadlineIn(HOUR);
+      const change = { certifier: certifier.address, deadline, reason: "r" };
+      await expect(
+        relaySigned(registry, certifier, relayer, { ...change, certHash: CERT, status: Status.None }),
+      )
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotSuspended")
+        .withArgs(CERT);
+      await expect(
+        relaySigned(registry, certifier, relayer, {
+          ...change,
+          certHash: ethers.ZeroHash,
+          status: Status.Suspended,
+        }),
+      ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroCertHash");
+      await relaySigned(registry, certifier, relayer, {
+        ...change,
+        certHash: CERT,
+        status: Status.Suspended,
+      });
+      await expect(
+        relaySigned(registry, certifier, relayer, { ...change, certHash: CERT, status: Status.Suspended }),
+      )
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationAlreadySuspended")
+        .withArgs(CERT);
+      await relaySigned(registry, certifier, relayer, { ...change, certHash: CERT, status: Status.Revoked });
+      await expect(
+        relaySigned(registry, certifier, relayer, { ...change, certHash: CERT, status: Status.None }),
+      )
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationRevoked")
+        .withArgs(CERT);
+    });
+
+    it("reverts for a signature relayed after its deadline", async () => {
+      const { registry, certifier, relayer } = await loadFixture(deployFixture);
+      const deadline = await deadlineIn(60);
+      const signature = await signStatusChange(registry, certifier, {
+        certHash: CERT,
+        status: Status.Suspended,
+        reason: "too late",
+        certifier: certifier.address,
+        deadline,
+      });
+      await time.increaseTo(deadline + 1n);
+      await expect(
+        registry
+          .connect(relayer)
+          .setCertificationStatusBySig(
+            CERT,
+            Status.Suspended,
+            "too late",
+            certifier.address,
+            deadline,
+            signature,
+          ),
+      )
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistrySignatureExpired")
+        .withArgs(deadline);
+    });
+
+    it("reverts for a signature whose status was altered", async () => {
+      const { registry, certifier, relayer } = await loadFixture(deployFixture);
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(registry, certifier, {
+        certHash: CERT,
+        status: Status.Suspended,
+        reason: "audit pending",
+        certifier: certifier.address,
+        deadline,
+      });
+      await expect(
+        registry
+          .connect(relayer)
+          .setCertificationStatusBySig(
+            CERT,
+            Status.Revoked,
+            "audit pending",
+            certifier.address,
+            deadline,
+            signature,
+          ),
+      )
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidSignature")
+        .withArgs(certifier.address);
+    });
+
+    it("reverts without data for a status outside the enum", async () => {
+      const { registry, certifier, relayer } = await loadFixture(deployFixture);
+      const deadline = await deadlineIn(HOUR);
+      const signature = await signStatusChange(registry, certifier, {
+        certHash: CERT,
+        status: 3 as StatusValue,
+        reason: "unknown status",
+        certifier: certifier.address,
+        deadline,
+      });
+      await expect(
+        registry
+          .connect(relayer)
+          .setCertificationStatusBySig(CERT, 3, "unknown status", certifier.address, deadline, signature),
+      ).to.be.revertedWithoutReason();
     });
   });
 });

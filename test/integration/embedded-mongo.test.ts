@@ -22,7 +22,6 @@ describe("embedded MongoDB-wire server", () => {
     { versionKey: false },
   );
 
-
   async function withDatabase<T>(run: (model: mongoose.Model<Thing>) => Promise<T>, stop = true): Promise<T> {
     const server = await startEmbeddedMongo({ dir });
     const connection = await mongoose.createConnection(server.uri).asPromise();

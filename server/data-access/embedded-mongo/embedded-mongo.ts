@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { congodb } from "@push.rocks/smartmongo";
 import { findFreePort } from "../../net/free-port";
@@ -22,15 +23,58 @@ export interface EmbeddedMongo {
  * No real `mongod` can be obtained on machines without internet (docs/decisions/0002).
  */
 export async function startEmbeddedMongo(options: { dir: string; port?: number }): Promise<EmbeddedMongo> {
+  const storageDir = path.join(options.dir, "mongo");
+  const lock = acquireLock(storageDir);
   const port = options.port || (await findFreePort());
   const server = new congodb.CongoServer({ port, host: "127.0.0.1", storage: "memory" });
-  useStorage(server, new JournaledStorage(path.join(options.dir, "mongo")));
-  await server.start();
+  useStorage(server, new JournaledStorage(storageDir));
+  try {
+    await server.start();
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   return {
     uri: `mongodb://127.0.0.1:${port}/ecotrace`,
     engine: "CongoDB (@push.rocks/smartmongo 2.2.0, pure JavaScript) with an EJSON write-ahead journal",
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      lock.release();
+    },
   };
+}
+
+/** Which live process, if any, holds the embedded database in `dir`. */
+export function embeddedMongoOwner(dir: string): number | undefined {
+  const lockFile = path.join(dir, "mongo", "LOCK");
+  if (!fs.existsSync(lockFile)) return undefined;
+  const pid = Number(fs.readFileSync(lockFile, "utf8"));
+  return isProcessAlive(pid) ? pid : undefined;
+}
+
+/**
+ * Two processes journaling into one directory would corrupt it: the first holds a pid lock and a
+ * second one fails with a clear message. A lock left by a killed process is taken over.
+ */
+function acquireLock(storageDir: string): { release(): void } {
+  fs.mkdirSync(storageDir, { recursive: true });
+  const owner = embeddedMongoOwner(path.dirname(storageDir));
+  if (owner !== undefined && owner !== process.pid) {
+    throw new Error(`the embedded database in ${storageDir} is in use by process ${owner}`);
+  }
+  const lockFile = path.join(storageDir, "LOCK");
+  fs.writeFileSync(lockFile, String(process.pid));
+  return { release: () => fs.rmSync(lockFile, { force: true }) };
+}
+
+function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** CongoServer builds its own adapter in the constructor and offers no option to pass one in. */

@@ -1,0 +1,168 @@
+import { randomBytes } from "node:crypto";
+import { Types, type FilterQuery } from "mongoose";
+import { batchModel, type BatchDoc, type BatchStatus } from "../data-access/batch.model";
+import { claimLot } from "../data-access/lot-claim.model";
+import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.model";
+import { cbvTermsFor } from "../domain/cbv";
+import { toGtin14 } from "../domain/gtin";
+import { ConflictError, NotFoundError, ValidationError } from "../errors";
+import { buildFirstEvent, type AppendContext } from "./append-event";
+
+export interface NewBatch {
+  product: { name: string; category: string; gtin?: string };
+  lot?: string;
+  origin: { place: string; regionCode: string; location?: { lat: number; lon: number }; harvestedAt: string };
+  quantity: { value: number; unit: string };
+  brand?: string;
+  ecoAttributes?: Record<string, unknown>;
+  attachments?: { sha256: string; mediaType: string; uri?: string }[];
+}
+
+/** Optional lineage for batches created by splits and transformations. */
+export interface BatchOrigin {
+  inputs: BatchDoc["inputs"];
+  commissioningData: Record<string, unknown>;
+}
+
+/**
+ * Registers a batch and its commissioning event (seq 1). The lot is claimed atomically first,
+ * so a lot is unique per producer and product even under concurrent registrations.
+ */
+export async function registerBatch(
+  ctx: AppendContext,
+  producerId: string,
+  input: NewBatch,
+  derived?: BatchOrigin & { holderId?: string },
+): Promise<{ batch: BatchDoc; event: TraceEventDoc }> {
+  const batchId = new Types.ObjectId();
+  const producer = new Types.ObjectId(producerId);
+  const now = ctx.now();
+  const lot = input.lot ?? generateLot(now);
+  const product = { ...input.product, ...(input.product.gtin ? { gtin: toGtin14(input.product.gtin) } : {}) };
+  if (!(await claimLot(ctx.connection, { producerId: producer, productName: product.name, lot, batchId }))) {
+    throw new ConflictError(`lot ${lot} is already registered for product ${product.name}`, {
+      field: "body.lot",
+      problem: "is already used for this product",
+    });
+  }
+  const data = {
+    ...(derived?.commissioningData ?? {}),
+    quantity: input.quantity,
+    origin: input.origin,
+  };
+  const event = buildFirstEvent(ctx, batchId, producerId, {
+    type: "commissioning",
+    eventTime: now.toISOString(),
+    ...cbvTermsFor("commissioning", {}),
+    data,
+  });
+  const batch: BatchDoc = {
+    _id: batchId,
+    producerId: producer,
+    holderId: derived?.holderId ? new Types.ObjectId(derived.holderId) : producer,
+    product,
+    lot,
+    origin: { ...input.origin, harvestedOn: new Date(input.origin.harvestedAt) },
+    quantity: input.quantity,
+    available: input.quantity.value,
+    ...(input.brand ? { brand: input.brand } : {}),
+    ...(input.ecoAttributes ? { ecoAttributes: input.ecoAttributes } : {}),
+    attachments: input.attachments ?? [],
+    inputs: derived?.inputs ?? [],
+    status: "active",
+    pendingTransferId: null,
+    head: { seq: event.seq, hash: event.hash, eventId: event._id },
+    lastEvent: event as unknown as Record<string, unknown>,
+    createdAt: now,
+  };
+  await batchModel(ctx.connection).collection.insertOne(batch);
+  await traceEventModel(ctx.connection).collection.insertOne(event);
+  return { batch, event };
+}
+
+export async function findBatch(ctx: AppendContext, batchId: string): Promise<BatchDoc> {
+  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
+  if (!batch) throw new NotFoundError("batch", batchId);
+  return batch;
+}
+
+export interface BatchFilter {
+  product?: string;
+  category?: string;
+  gtin?: string;
+  lot?: string;
+  producer?: string;
+  holder?: string;
+  status?: BatchStatus;
+  from?: string;
+  to?: string;
+  visibleTo?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Batches in id order, `limit` at a time; `nextCursor` continues after the last one. */
+export async function listBatches(ctx: AppendContext, filter: BatchFilter) {
+  const query: FilterQuery<BatchDoc> = {};
+  if (filter.product) query["product.name"] = filter.product;
+  if (filter.category) query["product.category"] = filter.category;
+  if (filter.gtin) query["product.gtin"] = filter.gtin.padStart(14, "0");
+  if (filter.lot) query.lot = filter.lot;
+  if (filter.producer) query.producerId = new Types.ObjectId(filter.producer);
+  if (filter.holder) query.holderId = new Types.ObjectId(filter.holder);
+  if (filter.status) query.status = filter.status;
+  if (filter.from || filter.to) {
+    query["origin.harvestedOn"] = {
+      ...(filter.from ? { $gte: new Date(filter.from) } : {}),
+      ...(filter.to ? { $lte: new Date(filter.to) } : {}),
+    };
+  }
+  if (filter.visibleTo) {
+    const me = new Types.ObjectId(filter.visibleTo);
+    query.$or = [{ producerId: me }, { holderId: me }];
+  }
+  if (filter.cursor) query._id = { $gt: decodeCursor(filter.cursor) };
+  const items = await batchModel(ctx.connection)
+    .find(query)
+    .sort({ _id: 1 })
+    .limit(filter.limit + 1)
+    .lean<BatchDoc[]>();
+  const page = items.slice(0, filter.limit);
+  const nextCursor = items.length > filter.limit ? encodeCursor(page[page.length - 1]._id) : null;
+  return { items: page, nextCursor };
+}
+
+export async function listEvents(
+  ctx: AppendContext,
+  batchId: string,
+  page: { limit: number; cursor?: string },
+) {
+  const after = page.cursor ? Number(Buffer.from(page.cursor, "base64url").toString()) : 0;
+  const items = await traceEventModel(ctx.connection)
+    .find({ batchId: new Types.ObjectId(batchId), seq: { $gt: Number.isFinite(after) ? after : 0 } })
+    .sort({ seq: 1 })
+    .limit(page.limit + 1)
+    .lean<TraceEventDoc[]>();
+  const events = items.slice(0, page.limit);
+  const nextCursor =
+    items.length > page.limit
+      ? Buffer.from(String(events[events.length - 1].seq)).toString("base64url")
+      : null;
+  return { items: events, nextCursor };
+}
+
+function generateLot(now: Date): string {
+  const day = now.toISOString().slice(0, 10).replaceAll("-", "");
+  return `${day}-${randomBytes(4).toString("hex").toUpperCase()}`;
+}
+
+function encodeCursor(id: Types.ObjectId): string {
+  return Buffer.from(id.toHexString()).toString("base64url");
+}
+
+function decodeCursor(cursor: string): Types.ObjectId {
+  const hex = Buffer.from(cursor, "base64url").toString();
+  if (!/^[0-9a-f]{24}$/.test(hex))
+    throw ValidationError.forField("query.cursor", "is not a cursor from a previous page");
+  return new Types.ObjectId(hex);
+}

@@ -1,0 +1,187 @@
+import { expect } from "chai";
+import { http } from "../helpers/http";
+import { createOrg } from "../helpers/scenario";
+import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
+
+describe("organizations API", () => {
+  let env: TestEnv;
+  let server: TestServer;
+  before(async () => {
+    env = await testEnv();
+    await clearDatabase(env);
+    server = await startTestServer(env);
+  });
+  after(() => server.close());
+
+  describe("POST /api/orgs", () => {
+    it("creates an organization and returns its API key once", async () => {
+      const response = await http(server.baseUrl, "POST", "/api/orgs", {
+        key: server.adminKey,
+        json: {
+          name: "安吉县白茶合作社",
+          roles: ["producer", "processor"],
+          address: "0xAbCdEf0123456789aBcDeF0123456789AbCdEf01",
+        },
+      });
+      expect(response.status).to.equal(201);
+      expect(response.body).to.include({
+        name: "安吉县白茶合作社",
+        address: "0xabcdef0123456789abcdef0123456789abcdef01",
+      });
+      expect(response.body.roles).to.deep.equal(["producer", "processor"]);
+      expect(response.body.apiKey).to.match(/^et_[\w-]{8}_[\w-]{43}$/);
+      const me = await http(server.baseUrl, "GET", `/api/orgs/${response.body.id}`, {
+        key: response.body.apiKey,
+      });
+      expect(me.status).to.equal(200);
+      expect(me.body).to.not.have.property("apiKey");
+    });
+
+    it("stores only a hash of the key", async () => {
+      const org = await createOrg(server, "Hash check", ["retailer"]);
+      const stored = await env.runtime.connection.db!.collection("apikeys").find({}).toArray();
+      const serialized = JSON.stringify(stored);
+      expect(serialized).to.not.include(org.key);
+      expect(serialized).to.not.include(org.key.slice(12));
+    });
+
+    it("answers 401 without a key and with an unknown key", async () => {
+      const body = { name: "x", roles: ["producer"] };
+      const none = await http(server.baseUrl, "POST", "/api/orgs", { json: body });
+      expect(none.status).to.equal(401);
+      expect(none.body.error.code).to.equal("UNAUTHORIZED");
+      const unknown = await http(server.baseUrl, "POST", "/api/orgs", { key: "et_nope", json: body });
+      expect(unknown.status).to.equal(401);
+    });
+
+    it("answers 403 to an organization without the admin role", async () => {
+      const producer = await createOrg(server, "Producer", ["producer"]);
+      const response = await http(server.baseUrl, "POST", "/api/orgs", {
+        key: producer.key,
+        json: { name: "x", roles: ["producer"] },
+      });
+      expect(response.status).to.equal(403);
+      expect(response.body.error.message).to.include("admin");
+    });
+
+    it("names each invalid field and stores nothing", async () => {
+      const before = await env.runtime.connection.db!.collection("organizations").countDocuments();
+      const response = await http(server.baseUrl, "POST", "/api/orgs", {
+        key: server.adminKey,
+        json: { name: "", roles: ["farmer"], address: "0x12", $where: "1" },
+      });
+      expect(response.status).to.equal(400);
+      const fields = response.body.error.details.map((detail: { field: string }) => detail.field);
+      expect(fields).to.have.members(["body.name", "body.roles[0]", "body.address", "body.$where"]);
+      expect(await env.runtime.connection.db!.collection("organizations").countDocuments()).to.equal(before);
+    });
+
+    it("rejects malformed JSON with 400", async () => {
+      const response = await http(server.baseUrl, "POST", "/api/orgs", {
+        key: server.adminKey,
+        raw: '{"name": ',
+      });
+      expect(response.status).to.equal(400);
+      expect(response.body.error.code).to.equal("MALFORMED_JSON");
+    });
+
+    it("rejects an oversized body with 413", async () => {
+      const response = await http(server.baseUrl, "POST", "/api/orgs", {
+        key: server.adminKey,
+        json: { name: "x".repeat(2 * 1024 * 1024), roles: ["producer"] },
+      });
+      expect(response.status).to.equal(413);
+      expect(response.body.error.code).to.equal("BODY_TOO_LARGE");
+    });
+  });
+
+  describe("tenancy", () => {
+    it("shows an organization only itself, and everyone to admins and auditors", async () => {
+      const alice = await createOrg(server, "Alice", ["producer"]);
+      const bob = await createOrg(server, "Bob", ["producer"]);
+      const auditor = await createOrg(server, "Auditor", ["auditor"]);
+      expect((await http(server.baseUrl, "GET", `/api/orgs/${bob.id}`, { key: alice.key })).status).to.equal(
+        403,
+      );
+      expect(
+        (await http(server.baseUrl, "GET", `/api/orgs/${bob.id}`, { key: auditor.key })).status,
+      ).to.equal(200);
+      const own = await http(server.baseUrl, "GET", "/api/orgs", { key: alice.key });
+      expect(own.body.items.map((org: { id: string }) => org.id)).to.deep.equal([alice.id]);
+      const all = await http(server.baseUrl, "GET", "/api/orgs", { key: auditor.key });
+      expect(all.body.items.map((org: { id: string }) => org.id)).to.include.members([alice.id, bob.id]);
+    });
+
+    it("answers 404 for an unknown organization and 400 for a malformed id", async () => {
+      expect(
+        (await http(server.baseUrl, "GET", "/api/orgs/0123456789abcdef01234567", { key: server.adminKey }))
+          .status,
+      ).to.equal(404);
+      const malformed = await http(server.baseUrl, "GET", "/api/orgs/not-an-id", { key: server.adminKey });
+      expect(malformed.status).to.equal(400);
+      expect(malformed.body.error.details[0].field).to.equal("params.id");
+    });
+  });
+
+  describe("API keys", () => {
+    it("lists keys by prefix, issues, rotates and revokes them", async () => {
+      const org = await createOrg(server, "Keys", ["logistics"]);
+      const listed = await http(server.baseUrl, "GET", `/api/orgs/${org.id}/keys`, { key: org.key });
+      expect(listed.status).to.equal(200);
+      expect(listed.body.items).to.have.length(1);
+      const [first] = listed.body.items;
+      expect(org.key).to.include(first.prefix);
+      expect(JSON.stringify(listed.body)).to.not.include(org.key);
+
+      const rotated = await http(server.baseUrl, "POST", `/api/orgs/${org.id}/keys/${first.id}/rotate`, {
+        key: org.key,
+      });
+      expect(rotated.status).to.equal(201);
+      expect(rotated.body.revoked.id).to.equal(first.id);
+      expect((await http(server.baseUrl, "GET", "/api/orgs", { key: org.key })).status).to.equal(401);
+      expect((await http(server.baseUrl, "GET", "/api/orgs", { key: rotated.body.apiKey })).status).to.equal(
+        200,
+      );
+
+      const extra = await http(server.baseUrl, "POST", `/api/orgs/${org.id}/keys`, {
+        key: rotated.body.apiKey,
+      });
+      expect(extra.status).to.equal(201);
+      const revoked = await http(server.baseUrl, "DELETE", `/api/orgs/${org.id}/keys/${extra.body.id}`, {
+        key: rotated.body.apiKey,
+      });
+      expect(revoked.status).to.equal(200);
+      expect((await http(server.baseUrl, "GET", "/api/orgs", { key: extra.body.apiKey })).status).to.equal(
+        401,
+      );
+    });
+
+    it("lets neither other organizations nor auditors manage a key", async () => {
+      const owner = await createOrg(server, "Owner", ["producer"]);
+      const other = await createOrg(server, "Other", ["producer"]);
+      const auditor = await createOrg(server, "Auditor 2", ["auditor"]);
+      for (const caller of [other, auditor]) {
+        const response = await http(server.baseUrl, "POST", `/api/orgs/${owner.id}/keys`, {
+          key: caller.key,
+        });
+        expect(response.status).to.equal(403);
+      }
+    });
+  });
+
+  describe("OpenAPI", () => {
+    it("publishes an OpenAPI 3.1 document generated from the request schemas", async () => {
+      const response = await http(server.baseUrl, "GET", "/openapi.json");
+      expect(response.status).to.equal(200);
+      expect(response.body.openapi).to.equal("3.1.0");
+      const create = response.body.paths["/api/orgs"].post;
+      expect(create.requestBody.content["application/json"].schema.properties.roles.items.enum).to.include(
+        "producer",
+      );
+      expect(create.requestBody.content["application/json"].schema.additionalProperties).to.equal(false);
+      const docs = await http(server.baseUrl, "GET", "/docs/");
+      expect(docs.status).to.equal(200);
+      expect(docs.text).to.include("swagger-ui");
+    });
+  });
+});

@@ -1,0 +1,298 @@
+import { randomBytes } from "node:crypto";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { expect } from "chai";
+import { keccak256 } from "ethers";
+import type { Hex } from "../../server/domain/event-hash";
+import {
+  buildMerkleTree,
+  loadMerkleTree,
+  verifyMerkleProof,
+  type MerkleTreeDump,
+} from "../../server/domain/merkle";
+import { buildMerkleTreeOffThread } from "../../server/domain/merkle-off-thread";
+
+const randomLeaves = (count: number): Hex[] =>
+  Array.from({ length: count }, () => `0x${randomBytes(32).toString("hex")}` as Hex);
+
+const openZeppelinTree = (leaves: readonly Hex[]) =>
+  StandardMerkleTree.of(
+    leaves.map((leaf) => [leaf]),
+    ["bytes32"],
+  );
+
+/** Flips the lowest bit of a 32-byte hex value. */
+const tamper = (hex: Hex): Hex => `0x${hex.slice(2, -1)}${(parseInt(hex.slice(-1), 16) ^ 1).toString(16)}`;
+
+function expectSameAsOpenZeppelin(leaves: readonly Hex[]): void {
+  const reference = openZeppelinTree(leaves);
+  const tree = buildMerkleTree(leaves);
+  expect(tree.root).to.equal(reference.root);
+  expect(tree.leafCount).to.equal(leaves.length);
+  for (let index = 0; index < leaves.length; index++) {
+    expect(tree.proof(index), `proof of leaves[${index}]`).to.deep.equal(reference.getProof(index));
+  }
+  expect({ ...tree.toJSON(), format: "standard-v1" }).to.deep.equal(reference.dump());
+}
+
+describe("merkle", () => {
+  describe("buildMerkleTree", () => {
+    for (const size of [1, 2, 3, 7, 8, 100, 1000]) {
+      it(`gives the root, every proof and the layout of StandardMerkleTree for ${size} random leaves`, function () {
+        this.timeout(30_000);
+        expectSameAsOpenZeppelin(randomLeaves(size));
+      });
+    }
+
+    it("matches StandardMerkleTree when leaves repeat, giving each copy its own position", () => {
+      const [a, b, c] = randomLeaves(3);
+      const leaves = [a, b, a, c, b, a, a];
+      expectSameAsOpenZeppelin(leaves);
+      const tree = buildMerkleTree(leaves);
+      const positions = tree.toJSON().values.map((entry) => entry.treeIndex);
+      expect(new Set(positions).size).to.equal(leaves.length);
+    });
+
+    it("matches StandardMerkleTree when every leaf is the same", () => {
+      expectSameAsOpenZeppelin(Array(5).fill(randomLeaves(1)[0]));
+    });
+
+    it("stores keccak256(keccak256(value)) as each leaf", () => {
+      const leaves = randomLeaves(5);
+      const tree = buildMerkleTree(leaves);
+      leaves.forEach((leaf, index) => expect(tree.leafHash(index)).to.equal(keccak256(keccak256(leaf))));
+    });
+
+    it("has the double-hashed leaf as the root of a one-leaf tree, with an empty proof", () => {
+      const [leaf] = randomLeaves(1);
+      const tree = buildMerkleTree([leaf]);
+      expect(tree.root).to.equal(keccak256(keccak256(leaf)));
+      expect(tree.proof(0)).to.deep.equal([]);
+    });
+
+    it("reads uppercase hex and answers in lowercase", () => {
+      const leaves = randomLeaves(4);
+      const upper = leaves.map((leaf) => `0x${leaf.slice(2).toUpperCase()}` as Hex);
+      expect(buildMerkleTree(upper).toJSON()).to.deep.equal(buildMerkleTree(leaves).toJSON());
+    });
+
+    it("refuses an empty list of leaves", () => {
+      expect(() => buildMerkleTree([])).to.throw(TypeError, "a Merkle tree needs at least one leaf");
+    });
+
+    it("names a leaf that is not 32 bytes of 0x hex", () => {
+      const [good] = randomLeaves(1);
+      const bad = ["0x1234", `${good.slice(0, -2)}zz`, good.slice(2), `0X${good.slice(2)}`, 7 as unknown];
+      for (const leaf of bad) {
+        expect(() => buildMerkleTree([good, leaf as Hex]), String(leaf)).to.throw(
+          TypeError,
+          "leaves[1] must be 32 bytes as 0x-prefixed hex",
+        );
+      }
+    });
+
+    it("refuses a value index outside the leaves", () => {
+      const tree = buildMerkleTree(randomLeaves(3));
+      for (const index of [-1, 3, 1.5]) {
+        expect(() => tree.proof(index), String(index)).to.throw(RangeError, "outside 0..2");
+        expect(() => tree.leafHash(index), String(index)).to.throw(RangeError);
+      }
+    });
+  });
+
+  describe("verifyMerkleProof", () => {
+    const leaves = randomLeaves(37);
+    const tree = buildMerkleTree(leaves);
+
+    it("accepts the proof of every leaf", () => {
+      leaves.forEach(
+        (leaf, index) => expect(verifyMerkleProof(tree.root, leaf, tree.proof(index)), `${index}`).to.be.true,
+      );
+    });
+
+    it("accepts the empty proof of a one-leaf tree", () => {
+      const single = buildMerkleTree([leaves[0]]);
+      expect(verifyMerkleProof(single.root, leaves[0], [])).to.equal(true);
+    });
+
+    it("rejects a proof with any sibling tampered", () => {
+      const proof = tree.proof(5);
+      proof.forEach((_, position) => {
+        const tampered = proof.map((sibling, index) => (index === position ? tamper(sibling) : sibling));
+        expect(verifyMerkleProof(tree.root, leaves[5], tampered), `sibling ${position}`).to.equal(false);
+      });
+    });
+
+    it("rejects the wrong leaf, a wrong root, a shortened proof and another leaf's proof", () => {
+      const proof = tree.proof(5);
+      expect(verifyMerkleProof(tree.root, tamper(leaves[5]), proof)).to.equal(false);
+      expect(verifyMerkleProof(tamper(tree.root), leaves[5], proof)).to.equal(false);
+      expect(verifyMerkleProof(tree.root, leaves[5], proof.slice(0, -1))).to.equal(false);
+      expect(verifyMerkleProof(tree.root, leaves[5], tree.proof(6))).to.equal(false);
+    });
+
+    it("rejects an internal node passed off as a leaf (the double hash prevents it)", () => {
+      const dump = tree.toJSON();
+      const internal = dump.tree[1];
+      expect(verifyMerkleProof(tree.root, internal, [dump.tree[2]])).to.equal(false);
+    });
+
+    it("agrees with StandardMerkleTree.verify", () => {
+      const proof = tree.proof(9);
+      expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[9]], proof)).to.equal(true);
+      expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[8]], proof)).to.equal(false);
+    });
+
+    it("throws for a malformed root, leaf or sibling", () => {
+      const proof = tree.proof(0);
+      expect(() => verifyMerkleProof("0x12", leaves[0], proof)).to.throw(TypeError, "root must be 32 bytes");
+      expect(() => verifyMerkleProof(tree.root, "0x12", proof)).to.throw(TypeError, "leaf must be 32 bytes");
+      expect(() => verifyMerkleProof(tree.root, leaves[0], [proof[0], "0x"])).to.throw(
+        TypeError,
+        "proof[1] must",
+      );
+    });
+  });
+
+  describe("loadMerkleTree", () => {
+    const leaves = randomLeaves(11);
+    const tree = buildMerkleTree(leaves);
+    const dump = (): MerkleTreeDump => structuredClone(tree.toJSON());
+
+    it("restores the root and every proof from toJSON()", () => {
+      const loaded = loadMerkleTree(JSON.parse(JSON.stringify(tree)));
+      expect(loaded.root).to.equal(tree.root);
+      leaves.forEach((_, index) => expect(loaded.proof(index)).to.deep.equal(tree.proof(index)));
+    });
+
+    it("loads an OpenZeppelin standard-v1 dump, and OpenZeppelin loads ours under its format tag", () => {
+      const reference = openZeppelinTree(leaves);
+      expect(loadMerkleTree(reference.dump()).toJSON()).to.deep.equal(tree.toJSON());
+      const theirs = StandardMerkleTree.load<[Hex]>({ ...tree.toJSON(), format: "standard-v1" });
+      expect(theirs.root).to.equal(tree.root);
+    });
+
+    it("refuses an unknown format or leaf encoding", () => {
+      expect(() => loadMerkleTree({ ...dump(), format: "other" })).to.throw(
+        TypeError,
+        'unknown Merkle dump format "other"',
+      );
+      expect(() => loadMerkleTree({ ...dump(), leafEncoding: ["bytes"] })).to.throw(
+        TypeError,
+        "leafEncoding",
+      );
+      expect(() => loadMerkleTree(null)).to.throw(TypeError, "unknown Merkle dump format");
+    });
+
+    it("refuses a tree whose size does not fit the number of values", () => {
+      const broken = dump();
+      broken.tree.pop();
+      expect(() => loadMerkleTree(broken)).to.throw(TypeError, "a tree of 11 leaves has 21 nodes, not 20");
+    });
+
+    it("refuses an internal node that is not the hash of its children", () => {
+      const broken = dump();
+      broken.tree[3] = tamper(broken.tree[3]);
+      expect(() => loadMerkleTree(broken)).to.throw(Error, "tree[3] is not the hash of its children");
+    });
+
+    it("refuses a value that does not hash to its leaf", () => {
+      const broken = dump();
+      broken.values[4].value = [tamper(broken.values[4].value[0])];
+      expect(() => loadMerkleTree(broken)).to.throw(
+        Error,
+        /^Merkle dump: tree\[\d+\] is not the leaf hash of values\[4\]$/,
+      );
+    });
+
+    it("refuses two values at one position and a value at an internal node", () => {
+      const twice = dump();
+      twice.values[1].treeIndex = twice.values[0].treeIndex;
+      expect(() => loadMerkleTree(twice)).to.throw(Error, "values[1].treeIndex");
+      const internal = dump();
+      internal.values[0].treeIndex = 2;
+      expect(() => loadMerkleTree(internal)).to.throw(
+        Error,
+        "values[0].treeIndex 2 is not a free leaf position",
+      );
+      const fractional = dump();
+      fractional.values[0].treeIndex = 10.5;
+      expect(() => loadMerkleTree(fractional)).to.throw(TypeError, "values[0].treeIndex must be an integer");
+    });
+
+    it("refuses values that are not one-element bytes32 tuples", () => {
+      const bare = dump() as unknown as { values: { value: unknown }[] };
+      bare.values[0].value = tree.toJSON().values[0].value[0];
+      expect(() => loadMerkleTree(bare)).to.throw(TypeError, "values[0].value must be [bytes32]");
+    });
+  });
+
+  describe("buildMerkleTreeOffThread", () => {
+    /** Resolves whether the event loop got to run a macrotask before `work` settled. */
+    async function loopTurnedDuring(work: () => Promise<unknown>): Promise<boolean> {
+      let turned = false;
+      const immediate = setImmediate(() => (turned = true));
+      await work();
+      clearImmediate(immediate);
+      return turned;
+    }
+
+    it("gives the same tree as the inline build", async function () {
+      this.timeout(60_000);
+      const leaves = randomLeaves(1000);
+      leaves.push(leaves[10], leaves[20]);
+      const offThread = await buildMerkleTreeOffThread(leaves, { threshold: 1 });
+      expect(offThread.toJSON()).to.deep.equal(buildMerkleTree(leaves).toJSON());
+      expect(offThread.proof(1001)).to.deep.equal(buildMerkleTree(leaves).proof(1001));
+    });
+
+    it("builds in a worker from the threshold on, letting the event loop run meanwhile", async function () {
+      this.timeout(60_000);
+      const leaves = randomLeaves(50);
+      expect(await loopTurnedDuring(() => buildMerkleTreeOffThread(leaves, { threshold: 50 }))).to.equal(
+        true,
+      );
+    });
+
+    it("builds inline below the threshold", async () => {
+      const leaves = randomLeaves(49);
+      expect(await loopTurnedDuring(() => buildMerkleTreeOffThread(leaves, { threshold: 50 }))).to.equal(
+        false,
+      );
+    });
+
+    it("rejects malformed leaves with the same error as the inline build", async () => {
+      const leaves = [...randomLeaves(2), "0x00" as Hex];
+      const error = await buildMerkleTreeOffThread(leaves, { threshold: 1 }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error)
+        .to.be.instanceOf(TypeError)
+        .with.property("message")
+        .that.contains("leaves[2] must be 32 bytes");
+      const empty = await buildMerkleTreeOffThread([], { threshold: 0 }).catch((caught: unknown) => caught);
+      expect(empty).to.be.instanceOf(TypeError);
+    });
+
+    it("keeps the event loop responsive while building 100k leaves", async function () {
+      this.timeout(120_000);
+      const leaves = randomLeaves(100_000);
+      let last = performance.now();
+      let maxGap = 0;
+      const noteTick = () => {
+        const now = performance.now();
+        maxGap = Math.max(maxGap, now - last);
+        last = now;
+      };
+      const ticker = setInterval(noteTick, 10);
+      try {
+        const tree = await buildMerkleTreeOffThread(leaves);
+        noteTick();
+        expect(tree.leafCount).to.equal(100_000);
+      } finally {
+        clearInterval(ticker);
+      }
+      // An inline build stalls the loop for the whole build (~0.7 s on the dev machine).
+      expect(maxGap, "longest event-loop stall in ms").to.be.below(300);
+    });
+  });
+});
