@@ -12,6 +12,7 @@ import { RouteRegistry } from "./route-registry";
 import { healthRoutes } from "./routes/health.routes";
 import { organizationRoutes } from "./routes/organizations.routes";
 import { batchRoutes } from "./routes/batches.routes";
+import { custodyRoutes } from "./routes/custody.routes";
 import { idempotency } from "./middleware/idempotency";
 import type { AppendContext } from "../use-cases/append-event";
 
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api", idempotency(deps.connection));
   app.use(organizationRoutes(deps, registry));
   app.use(batchRoutes(deps, registry));
+  app.use(custodyRoutes(deps, registry));
 
   const openApi = registry.openApiDocument({
     title: "EcoTrace API",

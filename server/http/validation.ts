@@ -21,7 +21,7 @@ export interface Validated<P = unknown, Q = unknown, B = unknown> {
  */
 export function validate(schemas: RequestSchemas): RequestHandler {
   return (req, res, next) => {
-    const problems: FieldProblem[] = [];
+    const problems: FieldProblem[] = findLoneSurrogates(req.body, "body");
     const validated: Record<string, unknown> = {};
     for (const part of ["params", "query", "body"] as const) {
       const schema = schemas[part];
@@ -43,6 +43,27 @@ export function validate(schemas: RequestSchemas): RequestHandler {
 
 export function validated<P = unknown, Q = unknown, B = unknown>(res: { locals: Record<string, unknown> }) {
   return res.locals.validated as Validated<P, Q, B>;
+}
+
+/**
+ * Unpaired UTF-16 surrogates cannot be encoded as UTF-8, so RFC 8785 hashing refuses them (two
+ * different strings would otherwise hash alike); they are refused in any string or key of a body.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+function findLoneSurrogates(value: unknown, path: string): FieldProblem[] {
+  const problem = "must not contain unpaired UTF-16 surrogates";
+  if (typeof value === "string") return LONE_SURROGATE.test(value) ? [{ field: path, problem }] : [];
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => findLoneSurrogates(item, `${path}[${index}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) =>
+      LONE_SURROGATE.test(key)
+        ? [{ field: path, problem: `has a key that ${problem}` }]
+        : findLoneSurrogates(item, `${path}.${key}`),
+    );
+  }
+  return [];
 }
 
 function toProblems(part: string, issue: z.core.$ZodIssue): FieldProblem[] {

@@ -18,10 +18,14 @@ export interface NewBatch {
   attachments?: { sha256: string; mediaType: string; uri?: string }[];
 }
 
-/** Optional lineage for batches created by splits and transformations. */
-export interface BatchOrigin {
+/** Lineage of batches created by splits and transformations, and who created them. */
+export interface DerivedBatch {
+  id?: Types.ObjectId;
   inputs: BatchDoc["inputs"];
   commissioningData: Record<string, unknown>;
+  actorId: string;
+  holderId: string;
+  eventTime?: string;
 }
 
 /**
@@ -32,9 +36,9 @@ export async function registerBatch(
   ctx: AppendContext,
   producerId: string,
   input: NewBatch,
-  derived?: BatchOrigin & { holderId?: string },
+  derived?: DerivedBatch,
 ): Promise<{ batch: BatchDoc; event: TraceEventDoc }> {
-  const batchId = new Types.ObjectId();
+  const batchId = derived?.id ?? new Types.ObjectId();
   const producer = new Types.ObjectId(producerId);
   const now = ctx.now();
   const lot = input.lot ?? generateLot(now);
@@ -50,9 +54,9 @@ export async function registerBatch(
     quantity: input.quantity,
     origin: input.origin,
   };
-  const event = buildFirstEvent(ctx, batchId, producerId, {
+  const event = buildFirstEvent(ctx, batchId, derived?.actorId ?? producerId, {
     type: "commissioning",
-    eventTime: now.toISOString(),
+    eventTime: derived?.eventTime ?? now.toISOString(),
     ...cbvTermsFor("commissioning", {}),
     data,
   });

@@ -317,6 +317,19 @@ describe("batches API", () => {
       expect(commissioning.status).to.equal(400);
     });
 
+    it("refuses strings that cannot be hashed (unpaired surrogates) with 400, not 500", async () => {
+      const batch = await createBatch(server, producer);
+      const response = await http(server.baseUrl, "POST", `/api/batches/${batch.id}/events`, {
+        key: producer.key,
+        raw: '{"type":"storing","eventTime":"2026-04-15T09:00:00Z","data":{"note":"bad \\ud800 text"}}',
+      });
+      expect(response.status).to.equal(400);
+      expect(response.body.error.details[0]).to.deep.equal({
+        field: "body.data.note",
+        problem: "must not contain unpaired UTF-16 surrogates",
+      });
+    });
+
     it("answers 404 for an unknown batch", async () => {
       const response = await http(server.baseUrl, "POST", "/api/batches/0123456789abcdef01234567/events", {
         key: producer.key,
