@@ -9,6 +9,7 @@ import { EMBEDDED_DB_LIMITS, startEmbeddedMongo } from "./data-access/embedded-m
 import { DependencyUnavailableError } from "./errors";
 import type { Logger } from "./logger";
 import type { AppendContext } from "./use-cases/append-event";
+import { BatchHeadCache } from "./use-cases/batch-head-cache";
 
 /** The service's connections to the outside world, embedded or configured. */
 export interface Runtime {
@@ -35,7 +36,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     const chain = await openChain(config, logger, closers);
     return {
       connection,
-      appendContext: { connection, now: () => new Date() },
+      appendContext: { connection, now: () => new Date(), heads: new BatchHeadCache() },
       chain,
       pingDatabase: () => pingDatabase(connection),
       close,

@@ -6,7 +6,7 @@ import swaggerUi from "swagger-ui-express";
 import type { ChainClient } from "../chain/chain-client";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
-import { authenticate } from "./middleware/auth";
+import { ApiKeyCache, authenticate } from "./middleware/auth";
 import { errorHandler, notFoundHandler } from "./middleware/error-handler";
 import { RouteRegistry } from "./route-registry";
 import { healthRoutes } from "./routes/health.routes";
@@ -46,10 +46,11 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
-  const registry = new RouteRegistry(authenticate(deps.connection));
+  const apiKeys = new ApiKeyCache();
+  const registry = new RouteRegistry(authenticate(deps.connection, apiKeys));
   app.use(healthRoutes(deps));
   app.use("/api", idempotency(deps.connection));
-  app.use(organizationRoutes(deps, registry));
+  app.use(organizationRoutes(deps, registry, apiKeys));
   app.use(batchRoutes(deps, registry));
   app.use(custodyRoutes(deps, registry));
 

@@ -5,12 +5,15 @@ import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.
 import { buildEventBody, type EventFacts } from "../domain/event-body";
 import { computeEventHash, ZERO_HASH } from "../domain/event-hash";
 import { ConflictError, NotFoundError } from "../errors";
+import type { BatchHeadCache } from "./batch-head-cache";
 
 const MAX_ATTEMPTS = 200;
 
 export interface AppendContext {
   connection: Connection;
   now(): Date;
+  /** Optional cache of batch versions; saves the read before each compare-and-set. */
+  heads?: BatchHeadCache;
 }
 
 /**
@@ -32,29 +35,37 @@ export async function appendEvent(
   facts: EventFacts,
   guard: AppendGuard = () => undefined,
 ): Promise<TraceEventDoc> {
-  const batches = batchModel(ctx.connection);
+  const batches = batchModel(ctx.connection).collection;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const batch = await batches.findById(batchId).lean<BatchDoc>();
-    if (!batch) throw new NotFoundError("batch", batchId);
+    const batch = (attempt === 1 && ctx.heads?.get(batchId)) || (await readBatch(ctx, batchId));
     const extraChanges = guard(batch) ?? {};
     const event = buildEventDoc(ctx, batch, actorId, facts);
+    const head = { seq: event.seq, hash: event.hash, eventId: event._id };
     const committed = await batches.updateOne(
       { _id: batch._id, "head.seq": batch.head.seq },
-      {
-        $set: {
-          ...extraChanges,
-          head: { seq: event.seq, hash: event.hash, eventId: event._id },
-          lastEvent: event,
-        },
-      },
+      { $set: { ...extraChanges, head, lastEvent: event } },
     );
     if (committed.modifiedCount === 1) {
+      ctx.heads?.set({
+        ...batch,
+        ...extraChanges,
+        head,
+        lastEvent: event as unknown as Record<string, unknown>,
+      });
       await traceEventModel(ctx.connection).collection.insertOne(event);
       return event;
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+    ctx.heads?.delete(batchId);
+    if (attempt > 1)
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
   }
   throw new ConflictError(`batch ${batchId} is being changed by too many writers; retry the request`);
+}
+
+async function readBatch(ctx: AppendContext, batchId: string): Promise<BatchDoc> {
+  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
+  if (!batch) throw new NotFoundError("batch", batchId);
+  return batch;
 }
 
 /** Builds the event document for the first event of a new batch (its commissioning). */

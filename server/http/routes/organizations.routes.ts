@@ -10,7 +10,7 @@ import {
   rotateApiKey,
 } from "../../use-cases/organizations";
 import type { AppDeps } from "../app";
-import { actorOf, assertSameTenant, canSeeAll } from "../middleware/auth";
+import { actorOf, assertSameTenant, canSeeAll, type ApiKeyCache } from "../middleware/auth";
 import type { RouteRegistry } from "../route-registry";
 import { createOrganizationBody, orgIdParams, orgKeyParams } from "../schemas/organizations.schemas";
 import { validated } from "../validation";
@@ -18,7 +18,7 @@ import { validated } from "../validation";
 type OrgParams = z.infer<typeof orgIdParams>;
 type KeyParams = z.infer<typeof orgKeyParams>;
 
-export function organizationRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function organizationRoutes(deps: AppDeps, registry: RouteRegistry, apiKeys: ApiKeyCache): Router {
   const router = Router();
   const { connection } = deps;
   const tag = "organizations";
@@ -129,7 +129,9 @@ export function organizationRoutes(deps: AppDeps, registry: RouteRegistry): Rout
     async (_req, res) => {
       const { params } = validated<KeyParams>(res);
       assertOwnOrAdmin(res, params.id);
-      res.status(201).json(await rotateApiKey(connection, params.id, params.keyId));
+      const rotated = await rotateApiKey(connection, params.id, params.keyId);
+      apiKeys.clear();
+      res.status(201).json(rotated);
     },
   );
 
@@ -147,7 +149,9 @@ export function organizationRoutes(deps: AppDeps, registry: RouteRegistry): Rout
     async (_req, res) => {
       const { params } = validated<KeyParams>(res);
       assertOwnOrAdmin(res, params.id);
-      res.json(await revokeApiKey(connection, params.id, params.keyId));
+      const revoked = await revokeApiKey(connection, params.id, params.keyId);
+      apiKeys.clear();
+      res.json(revoked);
     },
   );
 
