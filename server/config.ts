@@ -17,6 +17,16 @@ const optionalString = z
 const port = z.coerce.number().int().min(0).max(65_535);
 const hexKey = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be a 32-byte hex private key");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+/** An integer setting whose default depends on other settings (resolved in loadConfig). */
+const optionalInt = (min: number) => optionalString.pipe(z.coerce.number().int().min(min).optional());
+/** Points at which ANCHOR_FAULT kills the process, in the order a window passes them. */
+export const ANCHOR_FAULTS = [
+  "exit-after-claimed",
+  "exit-after-recorded",
+  "exit-after-submitted",
+  "exit-after-broadcast",
+  "exit-after-confirmed",
+] as const;
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("Runtime mode."),
@@ -45,13 +55,69 @@ export const configSchema = z.object({
   BODY_LIMIT: z.string().default("1mb").describe("Largest accepted JSON request body."),
   EMBEDDED_DB_PORT: port.default(0).describe("Port of the embedded database (0 = a free port)."),
   EMBEDDED_CHAIN_PORT: port.default(0).describe("Port of the embedded anvil node (0 = a free port)."),
+  ANCHOR_WORKER: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((value) => value === "true")
+    .describe("Run the anchoring worker inside the service (a lease elects one per database)."),
+  ANCHOR_INTERVAL_MS: optionalInt(100).describe(
+    "Anchoring window period in ms (default 30000; 2000 with the embedded chain).",
+  ),
+  ANCHOR_MAX_LEAVES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200_000)
+    .default(10_000)
+    .describe("Events per window at most; a full window is anchored without waiting for the period."),
+  ANCHOR_CONFIRMATIONS: optionalInt(1).describe(
+    "Blocks on top of the anchoring block before a window counts as confirmed (default 3; 1 embedded).",
+  ),
+  ANCHOR_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .default(15_000)
+    .describe("Anchoring lease duration: a standby instance takes over this long after the holder dies."),
+  ANCHOR_BACKOFF_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60_000)
+    .describe("Longest wait between retries while the chain or the database fails (exponential back-off)."),
+  ANCHOR_STUCK_TX_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(180_000)
+    .describe(
+      "A pending anchoring transaction older than this is replaced with the same nonce and a higher fee.",
+    ),
+  ANCHOR_FEE_BUMP_PERCENT: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(500)
+    .default(25)
+    .describe("Fee increase of a replacement transaction, in percent (nodes require at least 10)."),
+  ANCHOR_MAX_FEE_GWEI: optionalString
+    .pipe(z.coerce.number().positive().optional())
+    .describe("Cap on maxFeePerGas of anchoring transactions, in gwei (default: no cap)."),
+  ANCHOR_FAULT: optionalString
+    .pipe(z.enum(ANCHOR_FAULTS).optional())
+    .describe("Test only: kill the process (SIGKILL) at this anchoring step. Refused in production."),
 });
 
 type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends Omit<RawConfig, "PUBLIC_BASE_URL" | "DATA_DIR"> {
+export interface Config extends Omit<
+  RawConfig,
+  "PUBLIC_BASE_URL" | "DATA_DIR" | "ANCHOR_INTERVAL_MS" | "ANCHOR_CONFIRMATIONS"
+> {
   DATA_DIR: string;
   PUBLIC_BASE_URL: string;
+  ANCHOR_INTERVAL_MS: number;
+  ANCHOR_CONFIRMATIONS: number;
   /** True when neither MONGODB_URI nor RPC_URL is set: everything runs on this machine. */
   embedded: { db: boolean; chain: boolean };
 }
@@ -81,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (raw.CHAIN_KEYSTORE_FILE && !raw.CHAIN_KEYSTORE_PASSWORD) {
     problems.push("CHAIN_KEYSTORE_PASSWORD is required with CHAIN_KEYSTORE_FILE");
   }
+  if (raw.ANCHOR_FAULT && raw.NODE_ENV === "production") {
+    problems.push("ANCHOR_FAULT is a test-only setting and is refused when NODE_ENV=production");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicHost = raw.HOST === "0.0.0.0" ? "127.0.0.1" : raw.HOST;
@@ -89,6 +158,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     DATA_DIR: path.resolve(raw.DATA_DIR),
     PUBLIC_BASE_URL: (raw.PUBLIC_BASE_URL ?? `http://${publicHost}:${raw.PORT}`).replace(/\/+$/, ""),
     embedded: { db: !raw.MONGODB_URI, chain: !raw.RPC_URL },
+    // An embedded anvil mines on demand: short windows, and one block is final.
+    ANCHOR_INTERVAL_MS: raw.ANCHOR_INTERVAL_MS ?? (raw.RPC_URL ? 30_000 : 2_000),
+    ANCHOR_CONFIRMATIONS: raw.ANCHOR_CONFIRMATIONS ?? (raw.RPC_URL ? 3 : 1),
   };
 }
 

@@ -4,6 +4,7 @@ import { createApp } from "./http/app";
 import { createLogger } from "./logger";
 import { startRuntime } from "./runtime";
 import { bootstrapAdmin } from "./use-cases/bootstrap-admin";
+import { repairChainHeads } from "./use-cases/repair-chain-heads";
 
 /** `npm start`: wires database, chain and HTTP; shuts down gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     adminApiKey: config.ADMIN_API_KEY,
     logger,
   });
+  const restored = await repairChainHeads(runtime.appendContext);
+  if (restored > 0) logger.warn({ restored }, "restored events whose writer stopped after committing them");
   const app = createApp({ config, logger, ...runtime });
   const server = await listen(app, config.PORT, config.HOST);
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, "EcoTrace is serving");

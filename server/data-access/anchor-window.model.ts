@@ -15,7 +15,14 @@ import { modelFor } from "./model-for";
  * `leaves` (32 bytes per event hash) and `eventIds` (12 bytes per ObjectId) are packed binaries in
  * leaf order, which is ascending event id; they are all that is needed to rebuild the tree.
  */
-export const WINDOW_STATES = ["claiming", "recorded", "submitted", "confirmed", "completed", "abandoned"] as const;
+export const WINDOW_STATES = [
+  "claiming",
+  "recorded",
+  "submitted",
+  "confirmed",
+  "completed",
+  "abandoned",
+] as const;
 export type WindowState = (typeof WINDOW_STATES)[number];
 export const UNFINISHED_STATES: readonly WindowState[] = ["claiming", "recorded", "submitted", "confirmed"];
 

@@ -26,7 +26,8 @@ export type AppendGuard = (batch: BatchDoc) => UpdateQuery<BatchDoc>["$set"] | v
  * Appends one event to a batch's hash chain. The commit point is a compare-and-set on the batch
  * head (seq n → n+1), so concurrent appends never fork, skip or repeat a sequence number; the
  * losing writer re-reads the head and retries. The committed event is copied into the batch
- * (`lastEvent`) before it is inserted, so a crash in between can be repaired from the batch.
+ * (`lastEvent`) in that same write, so if the process dies before inserting it, the next append
+ * (or the start-up repair) inserts it from the batch: the chain never keeps a hole.
  */
 export async function appendEvent(
   ctx: AppendContext,
@@ -37,7 +38,12 @@ export async function appendEvent(
 ): Promise<TraceEventDoc> {
   const batches = batchModel(ctx.connection).collection;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const batch = (attempt === 1 && ctx.heads?.get(batchId)) || (await readBatch(ctx, batchId));
+    const cached = attempt === 1 ? ctx.heads?.get(batchId) : undefined;
+    const batch = cached ?? (await readBatch(ctx, batchId));
+    // A batch read from the database may have been committed by a writer that died before
+    // inserting its event: put that event in place before chaining onto it. A cached batch was
+    // last written by this process, which inserted its event before returning.
+    if (!cached) await materializeHead(ctx, batch);
     const extraChanges = guard(batch) ?? {};
     const event = buildEventDoc(ctx, batch, actorId, facts);
     const head = { seq: event.seq, hash: event.hash, eventId: event._id };
@@ -60,6 +66,21 @@ export async function appendEvent(
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
   }
   throw new ConflictError(`batch ${batchId} is being changed by too many writers; retry the request`);
+}
+
+/** Inserts the batch's newest committed event if it is missing (idempotent upsert by id). */
+export async function materializeHead(
+  ctx: AppendContext,
+  batch: Pick<BatchDoc, "lastEvent">,
+): Promise<boolean> {
+  const event = batch.lastEvent as unknown as TraceEventDoc | undefined;
+  if (!event?._id) return false;
+  const result = await traceEventModel(ctx.connection).collection.updateOne(
+    { _id: event._id },
+    { $setOnInsert: event },
+    { upsert: true },
+  );
+  return result.upsertedCount === 1;
 }
 
 async function readBatch(ctx: AppendContext, batchId: string): Promise<BatchDoc> {

@@ -1,0 +1,72 @@
+import { expect } from "chai";
+import { Types } from "mongoose";
+import { traceEventModel } from "../../server/data-access/trace-event.model";
+import { appendEvent } from "../../server/use-cases/append-event";
+import { repairChainHeads } from "../../server/use-cases/repair-chain-heads";
+import { http } from "../helpers/http";
+import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
+import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
+
+/**
+ * A writer that dies after committing a batch head but before inserting the event leaves the
+ * event only in the batch's `lastEvent`. These tests create exactly that state by deleting the
+ * newest event document, as the crash would have left it.
+ */
+describe("hash chain repair after a crash between commit and insert", () => {
+  let env: TestEnv;
+  let server: TestServer;
+  let producer: TestOrg;
+  before(async () => {
+    env = await testEnv();
+    await clearDatabase(env);
+    server = await startTestServer(env);
+    producer = await createOrg(server, "Repair farm", ["producer"]);
+  });
+  after(() => server.close());
+
+  async function batchWithLostHead() {
+    const batch = await createBatch(server, producer);
+    const stored = await http(server.baseUrl, "POST", `/api/batches/${batch.id}/events`, {
+      key: producer.key,
+      json: { type: "storing", eventTime: "2026-04-15T09:00:00Z", data: { warehouse: "A" } },
+    });
+    await traceEventModel(env.runtime.connection).deleteOne({ _id: new Types.ObjectId(stored.body.id) });
+    return { batch, lost: stored.body };
+  }
+
+  it("puts the lost event back before the next append chains onto it", async () => {
+    const { batch, lost } = await batchWithLostHead();
+    // Another process (no cache of this batch) appends next.
+    const ctx = { connection: env.runtime.connection, now: () => new Date() };
+    const next = await appendEvent(ctx, batch.id, producer.id, {
+      type: "observation",
+      eventTime: "2026-04-16T09:00:00Z",
+      bizStep: "urn:epcglobal:cbv:bizstep:inspecting",
+    });
+    expect(next.prevHash).to.equal(lost.hash);
+    const events = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/events`, {
+      key: producer.key,
+    });
+    expect(
+      events.body.items.map((event: { seq: number; hash: string }) => [event.seq, event.hash]),
+    ).to.deep.equal([
+      [1, batch.event.hash],
+      [2, lost.hash],
+      [3, next.hash],
+    ]);
+  });
+
+  it("restores lost head events at start-up", async () => {
+    const { batch, lost } = await batchWithLostHead();
+    const restored = await repairChainHeads({ connection: env.runtime.connection, now: () => new Date() });
+    expect(restored).to.equal(1);
+    const events = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/events`, {
+      key: producer.key,
+    });
+    expect(events.body.items.map((event: { hash: string }) => event.hash)).to.deep.equal([
+      batch.event.hash,
+      lost.hash,
+    ]);
+    expect(await repairChainHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(0);
+  });
+});
