@@ -94,6 +94,19 @@ describe("custody and lineage API", () => {
       expect((await get(farm.key, `/api/batches/${batch.id}`)).body.holderId).to.equal(farm.id);
     });
 
+    it("lists transfers to their parties only and hides them from third parties", async () => {
+      const batch = await createBatch(server, farm);
+      const offered = await post(farm.key, `/api/batches/${batch.id}/transfers`, { to: shipper.id });
+      const id = offered.body.transfer.id;
+      const mine = await get(shipper.key, "/api/transfers?status=pending");
+      expect(mine.body.items.map((transfer: { id: string }) => transfer.id)).to.include(id);
+      const others = await get(shop.key, "/api/transfers");
+      expect(others.body.items.map((transfer: { id: string }) => transfer.id)).to.not.include(id);
+      expect((await get(shop.key, `/api/transfers/${id}`)).status).to.equal(403);
+      expect((await get(server.adminKey, `/api/transfers/${id}`)).status).to.equal(200);
+      expect((await get(farm.key, "/api/transfers/0123456789abcdef01234567")).status).to.equal(404);
+    });
+
     it("never ships more than is available and says how much is", async () => {
       const batch = await createBatch(server, farm);
       const tooMuch = await post(farm.key, `/api/batches/${batch.id}/transfers`, {
