@@ -13,6 +13,7 @@ import { healthRoutes } from "./routes/health.routes";
 import { organizationRoutes } from "./routes/organizations.routes";
 import { batchRoutes } from "./routes/batches.routes";
 import { custodyRoutes } from "./routes/custody.routes";
+import { qrRoutes } from "./routes/qr.routes";
 import { idempotency } from "./middleware/idempotency";
 import type { AppendContext } from "../use-cases/append-event";
 
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(organizationRoutes(deps, registry, apiKeys));
   app.use(batchRoutes(deps, registry));
   app.use(custodyRoutes(deps, registry));
+  app.use(qrRoutes(deps, registry));
 
   const openApi = registry.openApiDocument({
     title: "EcoTrace API",

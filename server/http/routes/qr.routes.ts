@@ -1,0 +1,49 @@
+import { Router } from "express";
+import { z } from "zod";
+import { batchDigitalLink } from "../../domain/digital-link";
+import { findBatch } from "../../use-cases/batches";
+import { renderQrPng, renderQrSvg } from "../../web/qr";
+import type { AppDeps } from "../app";
+import type { RouteRegistry } from "../route-registry";
+import { objectId } from "../schemas/common.schemas";
+import { validated } from "../validation";
+
+const qrQuery = z.strictObject({
+  size: z.coerce.number().int().min(64).max(2048).default(512),
+  margin: z.coerce.number().int().min(0).max(16).default(2),
+  ecc: z.enum(["L", "M", "Q", "H"]).default("M"),
+});
+
+/** Public QR codes of a batch's GS1 Digital Link, as PNG and SVG. */
+export function qrRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  for (const format of ["png", "svg"] as const) {
+    registry.define(
+      router,
+      {
+        method: "get",
+        path: `/api/batches/:id/qr.${format}`,
+        summary: `QR code (${format.toUpperCase()}) holding the batch's GS1 Digital Link`,
+        tag: "labels",
+        access: "public",
+        params: z.strictObject({ id: objectId }),
+        query: qrQuery,
+        responses: { 200: `image/${format === "png" ? "png" : "svg+xml"}`, 404: "unknown batch" },
+      },
+      async (_req, res) => {
+        const { params, query } = validated<{ id: string }, z.infer<typeof qrQuery>>(res);
+        const batch = await findBatch(deps.appendContext, params.id);
+        const link = batchDigitalLink(deps.config.PUBLIC_BASE_URL, {
+          id: params.id,
+          gtin: batch.product.gtin,
+          lot: batch.lot,
+        });
+        const options = { size: query.size, margin: query.margin, errorCorrection: query.ecc };
+        res.setHeader("cache-control", "public, max-age=86400");
+        if (format === "png") res.type("image/png").send(await renderQrPng(link, options));
+        else res.type("image/svg+xml").send(await renderQrSvg(link, options));
+      },
+    );
+  }
+  return router;
+}
