@@ -58,7 +58,7 @@ export async function appendEvent(
         head,
         lastEvent: event as unknown as Record<string, unknown>,
       });
-      await traceEventModel(ctx.connection).collection.insertOne(event);
+      await insertCommittedEvent(ctx, event);
       return event;
     }
     ctx.heads?.delete(batchId);
@@ -66,6 +66,19 @@ export async function appendEvent(
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
   }
   throw new ConflictError(`batch ${batchId} is being changed by too many writers; retry the request`);
+}
+
+/**
+ * Inserts an event this writer committed. Another writer may already have put it in place from
+ * the batch's `lastEvent` copy (see materializeHead): that copy is the same document, so a
+ * duplicate-key answer means the work is done.
+ */
+async function insertCommittedEvent(ctx: AppendContext, event: TraceEventDoc): Promise<void> {
+  try {
+    await traceEventModel(ctx.connection).collection.insertOne(event);
+  } catch (error) {
+    if ((error as { code?: number }).code !== 11000) throw error;
+  }
 }
 
 /** Inserts the batch's newest committed event if it is missing (idempotent upsert by id). */
