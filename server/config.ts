@@ -18,7 +18,8 @@ const port = z.coerce.number().int().min(0).max(65_535);
 const hexKey = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be a 32-byte hex private key");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 /** An integer setting whose default depends on other settings (resolved in loadConfig). */
-const optionalInt = (min: number) => optionalString.pipe(z.coerce.number().int().min(min).optional());
+const optionalInt = (min: number) =>
+  optionalString.pipe(z.coerce.number<string | undefined>().int().min(min).optional());
 /** Points at which ANCHOR_FAULT kills the process, in the order a window passes them. */
 export const ANCHOR_FAULTS = [
   "exit-after-claimed",
@@ -101,7 +102,7 @@ export const configSchema = z.object({
     .default(25)
     .describe("Fee increase of a replacement transaction, in percent (nodes require at least 10)."),
   ANCHOR_MAX_FEE_GWEI: optionalString
-    .pipe(z.coerce.number().positive().optional())
+    .pipe(z.coerce.number<string | undefined>().positive().optional())
     .describe("Cap on maxFeePerGas of anchoring transactions, in gwei (default: no cap)."),
   ANCHOR_FAULT: optionalString
     .pipe(z.enum(ANCHOR_FAULTS).optional())

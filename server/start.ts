@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { AnchorWorker, anchorWorkerOptions } from "./anchoring/anchor.worker";
 import { ConfigError, loadConfig } from "./config";
 import { createApp } from "./http/app";
 import { createLogger } from "./logger";
@@ -19,8 +20,12 @@ async function main(): Promise<void> {
   });
   const restored = await repairChainHeads(runtime.appendContext);
   if (restored > 0) logger.warn({ restored }, "restored events whose writer stopped after committing them");
-  const app = createApp({ config, logger, ...runtime });
+  const anchorWorker = config.ANCHOR_WORKER
+    ? new AnchorWorker({ ...runtime, logger, options: anchorWorkerOptions(config) })
+    : undefined;
+  const app = createApp({ config, logger, ...runtime, anchorWorker });
   const server = await listen(app, config.PORT, config.HOST);
+  anchorWorker?.start();
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, "EcoTrace is serving");
   process.stdout.write(`EcoTrace is serving on http://${config.HOST}:${config.PORT} (health: /healthz)\n`);
 
@@ -30,6 +35,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 15_000).unref();
+    await anchorWorker?.stop();
     server.close();
     server.closeIdleConnections();
     await runtime.close();

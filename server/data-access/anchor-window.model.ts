@@ -12,8 +12,8 @@ import { modelFor } from "./model-for";
  * - `completed` every event of the window carries its anchor reference;
  * - `abandoned` a claiming window that never got a root; its events were released.
  *
- * `leaves` (32 bytes per event hash) and `eventIds` (12 bytes per ObjectId) are packed binaries in
- * leaf order, which is ascending event id; they are all that is needed to rebuild the tree.
+ * The leaf list itself lives in its own, write-once document (`AnchorWindowLeaves`), so that the
+ * state changes of a window rewrite a small document only.
  */
 export const WINDOW_STATES = [
   "claiming",
@@ -48,8 +48,6 @@ export interface AnchorWindowDoc {
   updatedAt: Date;
   root: string | null;
   leafCount: number;
-  leaves?: Buffer | null;
-  eventIds?: Buffer | null;
   oldestRecordTime: Date | null;
   chainId: number;
   registry: string;
@@ -93,8 +91,6 @@ const anchorWindowSchema = new Schema<AnchorWindowDoc>(
     updatedAt: { type: Date, required: true },
     root: { type: String, default: null },
     leafCount: { type: Number, default: 0 },
-    leaves: { type: Buffer, default: null },
-    eventIds: { type: Buffer, default: null },
     oldestRecordTime: { type: Date, default: null },
     chainId: { type: Number, required: true },
     registry: { type: String, required: true },
@@ -123,5 +119,26 @@ export function anchorWindowModel(connection: Connection) {
   return modelFor(connection, "AnchorWindow", anchorWindowSchema);
 }
 
-/** Projection that leaves out the packed leaf list and event ids (megabytes for big windows). */
-export const WITHOUT_LEAVES = { leaves: 0, eventIds: 0 } as const;
+/**
+ * The exact leaf list of a window, written once before the window becomes `recorded`, with the
+ * window's id: `leaves` packs the event hashes (32 bytes each) and `eventIds` the event ids
+ * (12 bytes each), both in leaf order, which is ascending event id. All a proof needs.
+ * Inserted whole (never `$set`): the embedded engine keeps binaries intact only on insert.
+ */
+export interface AnchorWindowLeavesDoc {
+  _id: Types.ObjectId;
+  leaves: Buffer;
+  eventIds: Buffer;
+}
+
+const anchorWindowLeavesSchema = new Schema<AnchorWindowLeavesDoc>(
+  {
+    leaves: { type: Buffer, required: true },
+    eventIds: { type: Buffer, required: true },
+  },
+  { versionKey: false },
+);
+
+export function anchorWindowLeavesModel(connection: Connection) {
+  return modelFor(connection, "AnchorWindowLeaves", anchorWindowLeavesSchema);
+}

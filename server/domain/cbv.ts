@@ -14,12 +14,17 @@ export const EVENT_TYPES = [
   "destroying",
   "observation",
   "transforming",
+  "certifying",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Types a client may post directly; the others are recorded by transfers and transformations. */
+/**
+ * Types a client may post directly; the others are recorded by transfers, transformations and
+ * certifications (`certifying` only with a certifier's verified EIP-712 signature, so it is never
+ * posted directly).
+ */
 export const CLIENT_EVENT_TYPES = EVENT_TYPES.filter(
-  (type) => type !== "transforming" && type !== "commissioning",
+  (type) => type !== "transforming" && type !== "commissioning" && type !== "certifying",
 );
 
 const BIZSTEP = "urn:epcglobal:cbv:bizstep:";
@@ -37,6 +42,8 @@ const DEFAULTS: Record<EventType, { bizStep: string; disposition?: string }> = {
   destroying: { bizStep: "destroying", disposition: "destroyed" },
   observation: { bizStep: "inspecting" },
   transforming: { bizStep: "transforming", disposition: "in_progress" },
+  // CBV 2.0 has no certification step; EPCIS 2.0 carries certificates in `certificationInfo`.
+  certifying: { bizStep: "inspecting" },
 };
 
 export const CBV_TERM_PATTERN = /^(urn:epcglobal:cbv:(bizstep|disp):)?[a-z_]{2,64}$/;

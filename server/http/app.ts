@@ -13,9 +13,20 @@ import { healthRoutes } from "./routes/health.routes";
 import { organizationRoutes } from "./routes/organizations.routes";
 import { batchRoutes } from "./routes/batches.routes";
 import { custodyRoutes } from "./routes/custody.routes";
+import { certificationRoutes } from "./routes/certifications.routes";
 import { qrRoutes } from "./routes/qr.routes";
+import { verifyRoutes } from "./routes/verify.routes";
+import { proofBundleRoutes } from "./routes/proof-bundle.routes";
+import { serialRoutes } from "./routes/serials.routes";
+import { labelRoutes } from "./routes/labels.routes";
+import { consumerRoutes } from "./routes/consumer.routes";
 import { idempotency } from "./middleware/idempotency";
 import type { AppendContext } from "../use-cases/append-event";
+import type { AnchorWorker } from "../anchoring/anchor.worker";
+import { anchorRoutes } from "./routes/anchors.routes";
+import { epcisCaptureBodyParser, epcisRoutes } from "./routes/epcis.routes";
+import { importRoutes } from "./routes/imports.routes";
+import { auditRoutes } from "./routes/audit.routes";
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +35,8 @@ export interface AppDeps {
   chain: ChainClient;
   pingDatabase(): Promise<void>;
   appendContext: AppendContext;
+  /** The anchoring worker of this process, if it runs one (woken by POST /api/anchors/run). */
+  anchorWorker?: AnchorWorker;
 }
 
 /** Builds the express application. Never listens: start.ts and the tests do that. */
@@ -45,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === "/healthz" },
     }),
   );
+  app.use("/api/epcis/capture", epcisCaptureBodyParser());
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
   const apiKeys = new ApiKeyCache();
@@ -54,7 +68,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(organizationRoutes(deps, registry, apiKeys));
   app.use(batchRoutes(deps, registry));
   app.use(custodyRoutes(deps, registry));
+  app.use(certificationRoutes(deps, registry));
+  app.use(anchorRoutes(deps, registry));
   app.use(qrRoutes(deps, registry));
+  app.use(verifyRoutes(deps, registry));
+  app.use(proofBundleRoutes(deps, registry));
+  app.use(serialRoutes(deps, registry));
+  app.use(labelRoutes(deps, registry));
+  app.use(epcisRoutes(deps, registry));
+  app.use(importRoutes(deps, registry));
+  app.use(auditRoutes(deps, registry));
+  // Consumer pages at Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
+  app.use(consumerRoutes(deps, registry));
 
   const openApi = registry.openApiDocument({
     title: "EcoTrace API",

@@ -7,6 +7,7 @@ import { cbvTermsFor } from "../domain/cbv";
 import { toGtin14 } from "../domain/gtin";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { buildFirstEvent, type AppendContext } from "./append-event";
+import { inheritedPrivatePointers, REGISTRATION_PRIVATE_POINTERS, sealPrivateFields } from "./sealed-fields";
 
 export interface NewBatch {
   product: { name: string; category: string; gtin?: string };
@@ -16,6 +17,8 @@ export interface NewBatch {
   brand?: string;
   ecoAttributes?: Record<string, unknown>;
   attachments?: { sha256: string; mediaType: string; uri?: string }[];
+  /** Commissioning-event fields to seal (decision 0008): /data/origin/location, /data/quantity. */
+  private?: string[];
 }
 
 /** Lineage of batches created by splits and transformations, and who created them. */
@@ -49,16 +52,31 @@ export async function registerBatch(
       problem: "is already used for this product",
     });
   }
+  // Product, lot and brand are hashed too, so the label a consumer reads is provable.
   const data = {
     ...(derived?.commissioningData ?? {}),
+    product,
+    lot,
+    ...(input.brand ? { brand: input.brand } : {}),
     quantity: input.quantity,
     origin: input.origin,
   };
-  const event = buildFirstEvent(ctx, batchId, derived?.actorId ?? producerId, {
+  const actorId = derived?.actorId ?? producerId;
+  const inherited = input.origin.location
+    ? await inheritedPrivatePointers(ctx, derived?.inputs.map((item) => item.batchId) ?? [])
+    : [];
+  const facts = await sealPrivateFields(ctx, {
+    batchId,
+    actorId,
+    facts: { data },
+    pointers: [...(input.private ?? []), ...inherited],
+    allowed: REGISTRATION_PRIVATE_POINTERS,
+  });
+  const event = buildFirstEvent(ctx, batchId, actorId, {
     type: "commissioning",
     eventTime: derived?.eventTime ?? now.toISOString(),
     ...cbvTermsFor("commissioning", {}),
-    data,
+    data: facts.data,
   });
   const batch: BatchDoc = {
     _id: batchId,

@@ -6,6 +6,7 @@ import type { EventLocation } from "../domain/event-body";
 import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../domain/event-rules";
 import { ForbiddenError, UnprocessableError, ValidationError } from "../errors";
 import { appendEvent, type AppendContext } from "./append-event";
+import { sealPrivateFields } from "./sealed-fields";
 
 export interface NewEvent {
   type: EventType;
@@ -15,6 +16,8 @@ export interface NewEvent {
   location?: EventLocation;
   data?: Record<string, unknown>;
   correctionOf?: string;
+  /** JSON Pointers of fields to seal before hashing (decision 0008), e.g. /data/price. */
+  private?: string[];
 }
 
 /** Records a client event on a batch after checking who may record it and the batch's status. */
@@ -25,8 +28,10 @@ export async function recordEvent(
   input: NewEvent,
 ) {
   if (input.correctionOf) await assertCorrectable(ctx, batchId, input.correctionOf);
+  const { private: pointers, ...facts } = input;
   const terms = cbvTermsFor(input.type, input, input.data);
-  return appendEvent(ctx, batchId, actor.orgId, { ...input, ...terms }, (batch: BatchDoc) => {
+  const sealed = await sealPrivateFields(ctx, { batchId, actorId: actor.orgId, facts, pointers });
+  return appendEvent(ctx, batchId, actor.orgId, { ...sealed, ...terms }, (batch: BatchDoc) => {
     const parties = { producerId: batch.producerId.toHexString(), holderId: batch.holderId.toHexString() };
     if (!mayRecordEvent(actor, parties, input.type)) {
       throw new ForbiddenError(

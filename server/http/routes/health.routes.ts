@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { anchoringBacklog } from "../../anchoring/backlog";
 import type { AppDeps } from "../app";
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -10,14 +11,20 @@ const CHECK_TIMEOUT_MS = 3_000;
 export function healthRoutes(deps: AppDeps): Router {
   const router = Router();
   router.get("/healthz", async (_req, res) => {
-    const [db, chain] = await Promise.allSettled([
+    const [db, chain, anchoring] = await Promise.allSettled([
       withTimeout(deps.pingDatabase(), "database"),
       withTimeout(chainStatus(deps), "chain"),
+      withTimeout(anchoringBacklog(deps.connection), "anchoring backlog"),
     ]);
     const body = {
       status: db.status === "fulfilled" && chain.status === "fulfilled" ? "ok" : "unavailable",
       db: db.status === "fulfilled" ? "ok" : { status: "unavailable", error: reason(db) },
       chain: chain.status === "fulfilled" ? chain.value : { status: "unavailable", error: reason(chain) },
+      // Informative: a backlog does not make the service unhealthy (events are still accepted).
+      anchoring:
+        anchoring.status === "fulfilled"
+          ? anchoring.value
+          : { status: "unavailable", error: reason(anchoring) },
     };
     res.status(body.status === "ok" ? 200 : 503).json(body);
   });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { BATCH_STATUSES } from "../../data-access/batch.model";
 import { CBV_TERM_PATTERN, CLIENT_EVENT_TYPES } from "../../domain/cbv";
 import { gtinProblem } from "../../domain/gtin";
+import { COMMITMENT_KEY, privatePointerSyntaxProblem } from "../../domain/disclosure";
 import { regionCodeProblem } from "../../domain/region-code";
 import { isoDate, isoDateTime, objectId, paginationQuery, quantity, safeJsonObject } from "./common.schemas";
 
@@ -53,6 +54,7 @@ export const createBatchBody = z.strictObject({
   brand: z.string().trim().min(1).max(200).optional(),
   ecoAttributes: safeJsonObject.optional(),
   attachments: z.array(attachment).max(50).optional(),
+  private: privatePointers(["/data/origin/location", "/data/quantity"]).optional(),
 });
 
 export const batchIdParams = z.strictObject({ id: objectId });
@@ -87,8 +89,46 @@ export const createEventBody = z.strictObject({
   bizStep: cbvTerm.optional(),
   disposition: cbvTerm.optional(),
   location: eventLocation.optional(),
-  data: safeJsonObject.optional(),
+  data: safeJsonObject.superRefine(refuseSealedMarkers).optional(),
   correctionOf: objectId.optional(),
+  private: privatePointers(["/data", "/location"]).optional(),
 });
 
 export const listEventsQuery = z.strictObject({ ...paginationQuery });
+
+// --- Private fields (decision 0008) -------------------------------------------------------------
+
+/**
+ * `private`: JSON Pointers into the hashed event body whose values are replaced by salted
+ * commitments before hashing (`/data/price`, `/location/lat`; for a batch, its commissioning
+ * event's `/data/origin/location` or `/data/quantity`).
+ */
+function privatePointers(allowed: readonly string[]) {
+  return z
+    .array(
+      z
+        .string()
+        .max(300)
+        .superRefine((pointer, ctx) => {
+          const problem = privatePointerSyntaxProblem(pointer, allowed);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+    )
+    .max(50);
+}
+
+/** Only the service writes sealed markers; a client value shaped like one is refused. */
+function refuseSealedMarkers(value: unknown, ctx: z.RefinementCtx, path: (string | number)[] = []): void {
+  if (Array.isArray(value)) value.forEach((item, index) => refuseSealedMarkers(item, ctx, [...path, index]));
+  else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === COMMITMENT_KEY) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, key],
+          message: `is reserved for sealed private fields; list the field in "private" instead`,
+        });
+      } else refuseSealedMarkers(item, ctx, [...path, key]);
+    }
+  }
+}

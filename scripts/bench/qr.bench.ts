@@ -1,0 +1,99 @@
+/**
+ * QR benchmark: PNGs per second for a batch's Digital Link, from the renderer alone and through
+ * `GET /api/batches/:id/qr.png` (validation, batch lookup, rendering, HTTP), same process.
+ *
+ *   npx ts-node --transpile-only scripts/bench/qr.bench.ts [count] [concurrency]
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { loadConfig } from "../../server/config";
+import { createApp } from "../../server/http/app";
+import { createLogger } from "../../server/logger";
+import { startRuntime } from "../../server/runtime";
+import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
+import { renderQrPng } from "../../server/web/qr";
+
+const LINK = "https://trace.example.cn/01/06901234567892/10/AJBC-2026-0412/21/7K3M9QX2HV8TB4NP";
+
+export async function run({ count = 2_000, concurrency = 8 }: { count?: number; concurrency?: number } = {}) {
+  const options = { size: 512, margin: 2, errorCorrection: "M" as const };
+  for (let index = 0; index < 50; index++) await renderQrPng(LINK, options);
+  const started = process.hrtime.bigint();
+  for (let index = 0; index < count; index++) await renderQrPng(`${LINK}${index % 10}`, options);
+  const rendererRate = count / (Number(process.hrtime.bigint() - started) / 1e9);
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-bench-qr-"));
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    ANCHOR_WORKER: "false",
+  });
+  const logger = createLogger("silent");
+  const runtime = await startRuntime(config, logger);
+  const { apiKey } = await bootstrapAdmin({ connection: runtime.connection, dataDir, logger });
+  const server = createApp({ config, logger, ...runtime }).listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const producer = await post(base, apiKey, "/api/orgs", { name: "Bench farm", roles: ["producer"] });
+    const batch = await post(base, producer.apiKey, "/api/batches", {
+      product: { name: "安吉白茶", category: "tea", gtin: "06901234567892" },
+      lot: "BENCH-QR",
+      origin: { place: "黄杜村", regionCode: "330523", harvestedAt: "2026-04-12" },
+      quantity: { value: 500, unit: "KGM" },
+    });
+    const fetchPng = async () => {
+      const response = await fetch(`${base}/api/batches/${batch.id}/qr.png`);
+      if (response.status !== 200) throw new Error(`qr.png answered ${response.status}`);
+      await response.arrayBuffer();
+    };
+    for (let index = 0; index < 50; index++) await fetchPng();
+    let next = 0;
+    const httpStarted = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < count) await fetchPng();
+      }),
+    );
+    const httpRate = count / (Number(process.hrtime.bigint() - httpStarted) / 1e9);
+    console.log(`qr: ${count} PNGs of 512 px (ECC M), ${LINK.length}-character item link`);
+    console.log(`  renderer (qrcode → PNG)        ${rendererRate.toFixed(0).padStart(6)} PNG/s`);
+    console.log(
+      `  GET /api/batches/:id/qr.png    ${httpRate.toFixed(0).padStart(6)} PNG/s (${concurrency} in flight)`,
+    );
+  } finally {
+    server.close();
+    await runtime.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function post(
+  base: string,
+  key: string,
+  route: string,
+  body: unknown,
+): Promise<Record<string, string>> {
+  const response = await fetch(`${base}${route}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, string>;
+  if (!response.ok) throw new Error(`${route} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+if (require.main === module) {
+  const [count, concurrency] = process.argv.slice(2).map(Number);
+  run({ count: count || undefined, concurrency: concurrency || undefined }).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

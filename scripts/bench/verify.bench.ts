@@ -1,0 +1,344 @@
+/**
+ * Verification benchmark on a database of 100 000 anchored events (10 000 batches × 10 events):
+ * requests per second and p50/p99 latency of `GET /api/verify/:batchId` and of the consumer page
+ * (`GET /01/{gtin}/10/{lot}`, HTML), each request recomputing every hash, chain link and Merkle
+ * proof of the batch and asking the chain (through the service's short-lived answer cache).
+ *
+ * "cold" requests each name a different batch (every on-chain leaf check is new); "warm" requests
+ * cycle over 50 batches (chain answers cached, as for a product scanned often).
+ *
+ * Seeding writes the events and anchors them directly (one `anchorRoot` per 10 000 events, the
+ * windows stored exactly as the anchoring worker stores them), so the setup takes seconds; the
+ * worker's own throughput is not what this measures. Set MONGODB_URI to measure on MongoDB.
+ *
+ *   npx ts-node --transpile-only scripts/bench/verify.bench.ts [events] [requests] [concurrency]
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import { Worker } from "node:worker_threads";
+import { Types } from "mongoose";
+import { packWindow } from "../../server/anchoring/window-codec";
+import { loadConfig } from "../../server/config";
+import {
+  anchorWindowLeavesModel,
+  anchorWindowModel,
+  type AnchorWindowDoc,
+} from "../../server/data-access/anchor-window.model";
+import { batchModel, type BatchDoc } from "../../server/data-access/batch.model";
+import { traceEventModel, type TraceEventDoc } from "../../server/data-access/trace-event.model";
+import { cbvTermsFor } from "../../server/domain/cbv";
+import { buildEventBody, type EventFacts } from "../../server/domain/event-body";
+import { computeEventHash, ZERO_HASH } from "../../server/domain/event-hash";
+import { buildMerkleTreeOffThread } from "../../server/domain/merkle-off-thread";
+import { createApp } from "../../server/http/app";
+import { createLogger } from "../../server/logger";
+import { startRuntime, type Runtime } from "../../server/runtime";
+import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
+import { verifierFor } from "../../server/use-cases/verify";
+import { examineProofBundle } from "../../server/domain/proof-bundle-verify";
+import { decideVerdict } from "../../server/domain/verdict";
+
+const EVENTS_PER_BATCH = 10;
+const WINDOW_EVENTS = 10_000;
+const GTIN = "06901234567892";
+
+export async function run({
+  events = 100_000,
+  requests = 500,
+  concurrency = 8,
+}: { events?: number; requests?: number; concurrency?: number } = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-bench-verify-"));
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    ANCHOR_WORKER: "false",
+  });
+  const logger = createLogger("silent");
+  const runtime = await startRuntime(config, logger);
+  const { apiKey } = await bootstrapAdmin({ connection: runtime.connection, dataDir, logger });
+  const server = createApp({ config, logger, ...runtime }).listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const producer = await post(base, apiKey, "/api/orgs", { name: "安吉县白茶合作社", roles: ["producer"] });
+    const seeding = process.hrtime.bigint();
+    const lots = await seed(runtime, producer.id, Math.ceil(events / EVENTS_PER_BATCH));
+    const database = config.embedded.db ? "embedded database" : "MONGODB_URI";
+    console.log(
+      `verify: ${lots.length * EVENTS_PER_BATCH} anchored events in ${lots.length} batches (${database}, seeded in ${seconds(seeding).toFixed(0)} s), ${requests} requests, ${concurrency} in flight`,
+    );
+    const shuffled = [...lots].sort(() => Math.random() - 0.5);
+    const cold = shuffled.slice(0, requests).map((lot) => `/api/verify/${lot.id}`);
+    const warmSet = shuffled.slice(requests, requests + 50);
+    const warm = Array.from({ length: requests }, (_, index) => `/api/verify/${warmSet[index % 50].id}`);
+    const pages = Array.from({ length: requests }, (_, index) => `/01/${GTIN}/10/${warmSet[index % 50].lot}`);
+    await load(base, warm.slice(0, 100), concurrency); // window trees built, JIT warm
+    report("GET /api/verify/:id   cold", await load(base, cold, concurrency));
+    report("GET /api/verify/:id   warm", await load(base, warm, concurrency));
+    report("consumer page (HTML)  warm", await load(base, pages, concurrency));
+    await verificationLogicOnly(runtime, config.PUBLIC_BASE_URL, warmSet[0].id);
+  } finally {
+    server.close();
+    await runtime.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Inserts batches with hash-chained events exactly as the service records them, and anchors each
+ * 10 000 events as one window: Merkle root on chain, window and leaf list stored as the worker does.
+ */
+export async function seed(runtime: Runtime, producerId: string, batchCount: number) {
+  const lots: { id: string; lot: string }[] = [];
+  const now = new Date();
+  const perWindow = Math.max(1, Math.floor(WINDOW_EVENTS / EVENTS_PER_BATCH));
+  for (let start = 0; start < batchCount; start += perWindow) {
+    const batchDocs: BatchDoc[] = [];
+    const eventDocs: TraceEventDoc[] = [];
+    for (let index = start; index < Math.min(start + perWindow, batchCount); index++) {
+      const { batch, events } = batchWithEvents(producerId, `B-${String(index).padStart(6, "0")}`, now);
+      batchDocs.push(batch);
+      eventDocs.push(...events);
+      lots.push({ id: batch._id.toHexString(), lot: batch.lot });
+    }
+    await anchorWindow(runtime, eventDocs);
+    await batchModel(runtime.connection).collection.insertMany(batchDocs);
+    for (let offset = 0; offset < eventDocs.length; offset += 2_000) {
+      await traceEventModel(runtime.connection).collection.insertMany(
+        eventDocs.slice(offset, offset + 2_000),
+      );
+    }
+  }
+  return lots;
+}
+
+function batchWithEvents(
+  producerId: string,
+  lot: string,
+  now: Date,
+): { batch: BatchDoc; events: TraceEventDoc[] } {
+  const batchId = new Types.ObjectId();
+  const events: TraceEventDoc[] = [];
+  let prevHash: string = ZERO_HASH;
+  for (let seq = 1; seq <= EVENTS_PER_BATCH; seq++) {
+    const facts: EventFacts =
+      seq === 1
+        ? {
+            type: "commissioning",
+            eventTime: "2026-04-12T08:00:00+08:00",
+            ...cbvTermsFor("commissioning", {}),
+            data: {
+              product: { name: "安吉白茶", category: "tea", gtin: GTIN },
+              lot,
+              quantity: { value: 500, unit: "KGM" },
+              origin: { place: "黄杜村", regionCode: "330523", harvestedAt: "2026-04-12" },
+            },
+          }
+        : {
+            type: "inspecting",
+            eventTime: "2026-04-13T08:00:00+08:00",
+            ...cbvTermsFor("inspecting", {}),
+            data: {
+              lab: "浙江省农产品质量检测中心",
+              results: [{ name: "水分", value: seq, unit: "%", pass: true }],
+            },
+          };
+    const body = buildEventBody(facts, {
+      batchId: batchId.toHexString(),
+      seq,
+      prevHash,
+      salt: `0x${randomBytes(32).toString("hex")}`,
+      recordTime: now.toISOString(),
+      actor: producerId,
+    });
+    const hash = computeEventHash(body);
+    events.push({
+      _id: new Types.ObjectId(),
+      batchId,
+      seq,
+      type: body.type,
+      actorId: new Types.ObjectId(producerId),
+      eventTime: new Date(body.eventTime),
+      recordTime: now,
+      hash,
+      prevHash,
+      body: body as unknown as Record<string, unknown>,
+      anchor: null,
+    });
+    prevHash = hash;
+  }
+  const last = events[events.length - 1];
+  const batch: BatchDoc = {
+    _id: batchId,
+    producerId: new Types.ObjectId(producerId),
+    holderId: new Types.ObjectId(producerId),
+    product: { name: "安吉白茶", category: "tea", gtin: GTIN },
+    lot,
+    origin: {
+      place: "黄杜村",
+      regionCode: "330523",
+      harvestedAt: "2026-04-12",
+      harvestedOn: new Date("2026-04-12"),
+    },
+    quantity: { value: 500, unit: "KGM" },
+    available: 500,
+    attachments: [],
+    inputs: [],
+    status: "active",
+    pendingTransferId: null,
+    head: { seq: EVENTS_PER_BATCH, hash: prevHash, eventId: last._id },
+    lastEvent: last as unknown as Record<string, unknown>,
+    createdAt: now,
+  };
+  return { batch, events };
+}
+
+/** Anchors `events` as one completed window and writes their anchor references into them. */
+async function anchorWindow(runtime: Runtime, events: TraceEventDoc[]): Promise<void> {
+  const { leaves, eventIds, leafHashes } = packWindow(events);
+  const tree = await buildMerkleTreeOffThread(leafHashes);
+  const receipt = await (await runtime.chain.registry.anchorRoot(tree.root, leafHashes.length)).wait();
+  const block = await runtime.chain.provider.getBlock(receipt!.blockNumber);
+  const windowId = new Types.ObjectId();
+  const now = new Date();
+  await anchorWindowLeavesModel(runtime.connection).collection.insertOne({ _id: windowId, leaves, eventIds });
+  const window: AnchorWindowDoc = {
+    _id: windowId,
+    state: "completed",
+    holder: "bench",
+    leaseToken: 0,
+    createdAt: now,
+    updatedAt: now,
+    root: tree.root,
+    leafCount: leafHashes.length,
+    oldestRecordTime: now,
+    chainId: Number(runtime.chain.chainId),
+    registry: runtime.chain.registryAddress,
+    txHash: receipt!.hash,
+    nonce: null,
+    attempts: [],
+    blockNumber: receipt!.blockNumber,
+    gasUsed: Number(receipt!.gasUsed),
+    fee: null,
+    anchoredAt: new Date(block!.timestamp * 1000),
+    recordedAt: now,
+    submittedAt: now,
+    confirmedAt: now,
+    completedAt: now,
+    abandonedAt: null,
+    rolledBackAt: null,
+    lastError: null,
+  };
+  await anchorWindowModel(runtime.connection).collection.insertOne(window);
+  // Leaf order is ascending event id (packWindow's order).
+  const ordered = [...events].sort((a, b) => Buffer.compare(a._id.id, b._id.id));
+  ordered.forEach((event, leafIndex) => (event.anchor = { windowId, root: tree.root, leafIndex }));
+}
+
+/**
+ * The verification itself without the database: one batch's public bundle (10 events) examined
+ * again and again (hashes, chain links, labels, Merkle proofs; chain answers from the cache).
+ */
+async function verificationLogicOnly(
+  runtime: Runtime,
+  publicBaseUrl: string,
+  batchId: string,
+): Promise<void> {
+  const verifier = verifierFor({ appendContext: runtime.appendContext, chain: runtime.chain, publicBaseUrl });
+  const bundle = await verifier.bundle(batchId);
+  const examine = async () =>
+    decideVerdict(
+      (await examineProofBundle(bundle, verifier.reader, { nowSec: Date.now() / 1000 })).evidence,
+    );
+  if ((await examine()).verdict !== "verified") throw new Error("the sample bundle does not verify");
+  let count = 0;
+  const started = process.hrtime.bigint();
+  while (seconds(started) < 3) {
+    await examine();
+    count++;
+  }
+  console.log(
+    `  verification logic only (bundle in memory, ${bundle.events.length} events)  ${(count / seconds(started)).toFixed(0)} verifications/s`,
+  );
+}
+
+/** GETs `paths` from a worker thread (like remote clients), `concurrency` in flight; latencies in ms. */
+function load(
+  base: string,
+  paths: string[],
+  concurrency: number,
+): Promise<{ seconds: number; latencies: number[] }> {
+  const source = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const { base, paths, concurrency } = workerData;
+    let next = 0;
+    const latencies = [];
+    const started = process.hrtime.bigint();
+    Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < paths.length) {
+        const path = paths[next++];
+        const sent = process.hrtime.bigint();
+        const response = await fetch(base + path);
+        const text = await response.text();
+        if (response.status !== 200) throw new Error(path + " answered " + response.status + ": " + text.slice(0, 300));
+        if (path.startsWith("/api/") && !text.includes('"verdict":"verified"')) throw new Error(path + " is not verified: " + text.slice(0, 600));
+        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+      }
+    })).then(
+      () => parentPort.postMessage({ seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies }),
+      (error) => { throw error; },
+    );
+  `;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: { base, paths, concurrency } });
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+}
+
+function report(name: string, { seconds, latencies }: { seconds: number; latencies: number[] }): void {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))];
+  console.log(
+    `  ${name}  ${(latencies.length / seconds).toFixed(0).padStart(5)} req/s   p50 ${at(0.5).toFixed(1).padStart(6)} ms   p99 ${at(0.99).toFixed(1).padStart(6)} ms`,
+  );
+}
+
+function seconds(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function post(
+  base: string,
+  key: string,
+  route: string,
+  body: unknown,
+): Promise<Record<string, string>> {
+  const response = await fetch(`${base}${route}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, string>;
+  if (!response.ok) throw new Error(`${route} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+if (require.main === module) {
+  const [events, requests, concurrency] = process.argv.slice(2).map(Number);
+  run({
+    events: events || undefined,
+    requests: requests || undefined,
+    concurrency: concurrency || undefined,
+  }).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,217 @@
+import { Router } from "express";
+import { Types } from "mongoose";
+import type { z } from "zod";
+import { batchModel, type BatchDoc } from "../../data-access/batch.model";
+import { certificationModel } from "../../data-access/certification.model";
+import type { AuditRunDoc } from "../../data-access/audit-run.model";
+import { ForbiddenError, NotFoundError, UnprocessableError } from "../../errors";
+import type { AuditContext } from "../../use-cases/audit";
+import { auditBatchRecord } from "../../use-cases/audit-batch";
+import { auditRunView, findAuditRun, startAuditRun } from "../../use-cases/audit-runs";
+import { renderAuditCsv, renderAuditHtml } from "../../web/audit-report";
+import { PAGE_CSP } from "../../web/html";
+import type { AppDeps } from "../app";
+import { actorOf, canSeeAll, type Actor } from "../middleware/auth";
+import type { RouteRegistry } from "../route-registry";
+import {
+  auditBatchParams,
+  auditBatchQuery,
+  auditRunParams,
+  createAuditRunBody,
+} from "../schemas/audit.schemas";
+import { validated } from "../validation";
+
+const ROLES = ["auditor", "certifier", "admin"] as const;
+
+/**
+ * Independent audit (decision 0009): per-batch records and background runs over a scope. Admins
+ * and auditors audit anything; a certifier audits the batches and producers its own
+ * certifications name (a batch subject, or a producer / plot subject's organization).
+ */
+export function auditRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  const ctx: AuditContext & { logger: AppDeps["logger"] } = {
+    connection: deps.connection,
+    chain: deps.chain,
+    now: deps.appendContext.now,
+    logger: deps.logger,
+  };
+  const tag = "audit";
+
+  /** Whether the certifier `actor` issued a certification naming the batch or the producer. */
+  async function certifies(actor: Actor, subjects: string[]): Promise<boolean> {
+    const found = await certificationModel(deps.connection).collection.findOne({
+      certifierOrgId: new Types.ObjectId(actor.orgId),
+      subjectId: { $in: subjects },
+    });
+    return found !== null;
+  }
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/audit/batches/:id",
+      summary:
+        "Audit one batch: every event's recomputed hash, hash-chain link, Merkle inclusion and on-chain anchoring time; certification signatures; findings",
+      tag,
+      access: { roles: ROLES },
+      params: auditBatchParams,
+      query: auditBatchQuery,
+      responses: {
+        200: "{ batch, verdict, events, certifications, findings }",
+        403: "certifier without a certification of this batch",
+        404: "no such batch",
+      },
+    },
+    async (_req, res) => {
+      const { params, query } = validated<z.infer<typeof auditBatchParams>, z.infer<typeof auditBatchQuery>>(
+        res,
+      );
+      const actor = actorOf(res);
+      if (!canSeeAll(actor)) {
+        const batch = await batchModel(deps.connection)
+          .findById(params.id, { producerId: 1 })
+          .lean<BatchDoc>();
+        if (!batch) throw new NotFoundError("batch", params.id);
+        if (!(await certifies(actor, [params.id, batch.producerId.toHexString()]))) {
+          throw new ForbiddenError(
+            "a certifier may audit only batches and producers its own certifications name",
+          );
+        }
+      }
+      res.json(await auditBatchRecord(ctx, params.id, query));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/audit/runs",
+      summary:
+        "Start a background audit over a scope ({ orgId?, from?, to? } of batch registration; empty = everything); poll GET /api/audit/runs/:id",
+      tag,
+      access: { roles: ROLES },
+      body: createAuditRunBody,
+      responses: {
+        202: "the queued run with its progress URL",
+        403: "a certifier must give scope.orgId of a producer it certifies",
+        422: "BRANDS_NOT_AVAILABLE: brands arrive with a later issue",
+      },
+    },
+    async (_req, res) => {
+      const { body } = validated<unknown, unknown, z.infer<typeof createAuditRunBody>>(res);
+      const actor = actorOf(res);
+      const { brandId, ...scope } = body.scope;
+      if (brandId !== undefined)
+        throw new UnprocessableError("BRANDS_NOT_AVAILABLE", "brands are not available yet");
+      if (!canSeeAll(actor)) {
+        if (!scope.orgId) throw new ForbiddenError("a certifier must limit an audit run to scope.orgId");
+        const batchIds = (
+          await batchModel(deps.connection)
+            .collection.find({ producerId: new Types.ObjectId(scope.orgId) }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((doc) => String(doc._id));
+        if (!(await certifies(actor, [scope.orgId, ...batchIds]))) {
+          throw new ForbiddenError("a certifier may audit only producers its own certifications name");
+        }
+      }
+      const run = await startAuditRun(ctx, {
+        scope,
+        unanchoredAfterSec: body.unanchoredAfterSec,
+        requestedBy: actor.orgId,
+      });
+      res.status(202).location(`/api/audit/runs/${run._id.toHexString()}`).json(auditRunView(run));
+    },
+  );
+
+  /** A run, if the caller may see it (admins and auditors: all; others: their own). */
+  async function visibleRun(res: { locals: Record<string, unknown> }): Promise<AuditRunDoc> {
+    const { params } = validated<z.infer<typeof auditRunParams>>(res);
+    const run = await findAuditRun(ctx, params.id);
+    const actor = actorOf(res);
+    if (!canSeeAll(actor) && run.requestedBy.toHexString() !== actor.orgId)
+      throw new NotFoundError("audit run", params.id);
+    return run;
+  }
+
+  function assertDone(run: AuditRunDoc): void {
+    if (run.state !== "done") {
+      throw new UnprocessableError(
+        "AUDIT_NOT_DONE",
+        `audit run ${run._id.toHexString()} is ${run.state}; its report is not ready`,
+        {
+          state: run.state,
+          progress: run.progress,
+        },
+      );
+    }
+  }
+
+  const runRoute = (path: string, summary: string, responses: Record<number, string>) => ({
+    method: "get" as const,
+    path,
+    summary,
+    tag,
+    access: { roles: ROLES },
+    params: auditRunParams,
+    responses: { ...responses, 404: "no such run (or not yours)" },
+  });
+
+  registry.define(
+    router,
+    runRoute("/api/audit/runs/:id", "An audit run: state and progress", {
+      200: "{ id, state, progress, findingsCount, countsByKind, report }",
+    }),
+    async (_req, res) => {
+      res.json(auditRunView(await visibleRun(res)));
+    },
+  );
+
+  registry.define(
+    router,
+    runRoute("/api/audit/runs/:id/report.json", "The report of a finished run as JSON", {
+      200: "{ run, findings }",
+      422: "AUDIT_NOT_DONE",
+    }),
+    async (_req, res) => {
+      const run = await visibleRun(res);
+      assertDone(run);
+      res.json({ run: auditRunView(run), findings: run.findings });
+    },
+  );
+
+  registry.define(
+    router,
+    runRoute("/api/audit/runs/:id/report.csv", "The findings of a finished run as CSV", {
+      200: "text/csv",
+      422: "AUDIT_NOT_DONE",
+    }),
+    async (_req, res) => {
+      const run = await visibleRun(res);
+      assertDone(run);
+      res
+        .type("text/csv; charset=utf-8")
+        .attachment(`audit-${run._id.toHexString()}.csv`)
+        .send(renderAuditCsv(run.findings));
+    },
+  );
+
+  registry.define(
+    router,
+    runRoute(
+      "/api/audit/runs/:id/report.html",
+      "The report of a finished run as an HTML page (zh-CN / English)",
+      { 200: "text/html", 422: "AUDIT_NOT_DONE" },
+    ),
+    async (_req, res) => {
+      const run = await visibleRun(res);
+      assertDone(run);
+      res.setHeader("content-security-policy", PAGE_CSP);
+      res.type("html").send(renderAuditHtml(run));
+    },
+  );
+
+  return router;
+}

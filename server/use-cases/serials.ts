@@ -1,0 +1,114 @@
+import { randomBytes } from "node:crypto";
+import { Types } from "mongoose";
+import type { BatchDoc } from "../data-access/batch.model";
+import { serialModel, type SerialDoc } from "../data-access/serial.model";
+import { formatDigitalLink } from "../domain/digital-link";
+import { ForbiddenError, UnprocessableError, ValidationError } from "../errors";
+import type { AppendContext } from "./append-event";
+
+/** Crockford base32: digits and capitals without I, L, O, U, all in GS1 character set 82. */
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const SERIAL_LENGTH = 16;
+export const MAX_SERIALS_PER_REQUEST = 10_000;
+
+/** 16 base32 characters = 80 random bits: guessing a valid serial is hopeless. */
+export function newSerial(random: (size: number) => Buffer = randomBytes): string {
+  const bytes = random(10);
+  let bits = 0n;
+  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
+  let serial = "";
+  for (let index = 0; index < SERIAL_LENGTH; index++) {
+    serial = ALPHABET[Number(bits & 31n)] + serial;
+    bits >>= 5n;
+  }
+  return serial;
+}
+
+/**
+ * Issues `count` new serials for a batch (its producer, or an admin). Item labels need a GTIN:
+ * a serial is GS1 AI 21 and only means something next to AI 01.
+ */
+export async function issueSerials(
+  ctx: AppendContext,
+  actor: { orgId: string; roles: readonly string[] },
+  batch: BatchDoc,
+  count: number,
+): Promise<SerialDoc[]> {
+  if (!actor.roles.includes("admin") && batch.producerId.toHexString() !== actor.orgId) {
+    throw new ForbiddenError("only the batch's producer can issue item serials");
+  }
+  if (!batch.product.gtin) {
+    throw new UnprocessableError(
+      "GTIN_REQUIRED",
+      "item serials (GS1 AI 21) need a product GTIN; register the batch with product.gtin",
+    );
+  }
+  if (count > MAX_SERIALS_PER_REQUEST) {
+    throw ValidationError.forField("body.count", `must be at most ${MAX_SERIALS_PER_REQUEST}`);
+  }
+  const now = ctx.now();
+  const serials = new Set<string>();
+  while (serials.size < count) serials.add(newSerial());
+  const docs: SerialDoc[] = [...serials].map((serial) => ({
+    _id: new Types.ObjectId(),
+    batchId: batch._id,
+    serial,
+    issuedBy: new Types.ObjectId(actor.orgId),
+    createdAt: now,
+    scans: 0,
+    firstScanAt: null,
+    lastScanAt: null,
+  }));
+  await serialModel(ctx.connection).collection.insertMany(docs, { ordered: false });
+  return docs;
+}
+
+export async function listSerials(
+  ctx: AppendContext,
+  batchId: Types.ObjectId,
+  page: { limit: number; cursor?: string },
+) {
+  const filter: Record<string, unknown> = { batchId };
+  if (page.cursor) filter._id = { $gt: new Types.ObjectId(page.cursor) };
+  const items = (await serialModel(ctx.connection)
+    .collection.find(filter)
+    .sort({ _id: 1 })
+    .limit(page.limit + 1)
+    .toArray()) as unknown as SerialDoc[];
+  const pageItems = items.slice(0, page.limit);
+  return {
+    items: pageItems,
+    nextCursor: items.length > page.limit ? pageItems[pageItems.length - 1]._id.toHexString() : null,
+  };
+}
+
+export async function findSerial(
+  ctx: AppendContext,
+  batchId: Types.ObjectId,
+  serial: string,
+): Promise<SerialDoc | null> {
+  return (await serialModel(ctx.connection).collection.findOne({ batchId, serial })) as SerialDoc | null;
+}
+
+export function serialLink(
+  publicBaseUrl: string,
+  batch: Pick<BatchDoc, "product" | "lot">,
+  serial: string,
+): string {
+  return formatDigitalLink(publicBaseUrl, { gtin: batch.product.gtin!, lot: batch.lot, serial });
+}
+
+export function serialView(
+  serial: SerialDoc,
+  batch: Pick<BatchDoc, "product" | "lot">,
+  publicBaseUrl: string,
+) {
+  return {
+    serial: serial.serial,
+    digitalLink: serialLink(publicBaseUrl, batch, serial.serial),
+    scans: serial.scans,
+    firstScanAt: serial.firstScanAt ? new Date(serial.firstScanAt).toISOString() : null,
+    lastScanAt: serial.lastScanAt ? new Date(serial.lastScanAt).toISOString() : null,
+    createdAt: new Date(serial.createdAt).toISOString(),
+  };
+}

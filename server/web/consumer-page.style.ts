@@ -1,0 +1,66 @@
+/**
+ * The consumer page's only stylesheet, inlined. System font stacks (PingFang / Noto Sans CJK /
+ * Microsoft YaHei for Chinese): no font file is loaded.
+ */
+export const PAGE_STYLE = `
+:root{--ink:#1d2a24;--muted:#5d6b64;--line:#dfe6e2;--bg:#f6f8f7;--ok:#1e7d4f;--warn:#a86a00;--bad:#b3261e;--info:#2b5cab}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--ink);font:16px/1.55 -apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",system-ui,sans-serif}
+main{max-width:680px;margin:0 auto;padding:12px 14px 32px}
+h1{font-size:1.45rem;margin:.2em 0 .4em}
+h2{font-size:1.1rem;margin:0 0 .5em}
+section,header{background:#fff;border:1px solid var(--line);border-radius:12px;padding:14px;margin:12px 0}
+.lang{text-align:right;font-size:.9rem}
+a{color:var(--info)}
+.facts{margin:0;display:grid;grid-template-columns:1fr;gap:4px}
+.facts div{display:flex;gap:8px}
+.facts dt{color:var(--muted);min-width:6.5em;flex:none}
+.facts dd{margin:0;overflow-wrap:anywhere}
+.hash{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.8rem}
+.verdict{border-width:2px;color:#fff}
+.verdict h2{font-size:1.5rem;margin:0}
+.verdict p{margin:.3em 0 0}
+.verdict-verified{background:var(--ok);border-color:var(--ok)}
+.verdict-pending{background:var(--info);border-color:var(--info)}
+.verdict-tampered,.verdict-recalled,.verdict-revoked,.verdict-unknown{background:var(--bad);border-color:var(--bad)}
+.verdict-expired{background:var(--warn);border-color:var(--warn)}
+.recall{background:rgba(255,255,255,.15);padding:8px;border-radius:8px}
+.copy-warning{background:#fdecea;border:2px solid var(--bad);color:var(--bad);border-radius:10px;padding:10px;margin-bottom:10px}
+.copy-warning p{margin:.3em 0 0;color:var(--ink)}
+.timeline{list-style:none;margin:0;padding:0 0 0 14px;border-left:3px solid var(--line)}
+.event{position:relative;margin:0 0 14px;padding-left:10px}
+.event::before{content:"";position:absolute;left:-22px;top:6px;width:12px;height:12px;border-radius:50%;background:var(--ok);border:2px solid #fff}
+.event.alert::before{background:var(--bad)}
+.when{color:var(--muted);font-size:.85rem}
+.who{font-size:.92rem}
+.disposition{font-size:.8rem;color:var(--muted)}
+.pending-tag,.input-tag{font-size:.75rem;border:1px solid var(--line);border-radius:6px;padding:0 5px;color:var(--muted)}
+.results{margin:4px 0 0;padding-left:18px;font-size:.9rem}
+.results .good{color:var(--ok)}
+.results .bad{color:var(--bad);font-weight:600}
+.details{margin:4px 0 0;font-size:.85rem;color:var(--muted)}
+.details div{display:flex;gap:6px}
+.details dd{margin:0}
+.hidden{color:var(--muted);font-style:italic}
+.certs,.anchors,.checks{list-style:none;margin:0;padding:0}
+.cert,.check,.anchors li{padding:8px 0;border-top:1px solid var(--line)}
+.cert:first-child,.check:first-child,.anchors li:first-child{border-top:0}
+.badge{display:inline-block;font-size:.78rem;border-radius:6px;padding:0 6px;background:var(--line)}
+.cert-valid .badge,.check-pass .badge{background:#dff3e8;color:var(--ok)}
+.cert-revoked .badge,.cert-suspended .badge,.check-fail .badge{background:#fdecea;color:var(--bad)}
+.cert-expired .badge,.cert-not_yet_valid .badge{background:#fff3dc;color:var(--warn)}
+.check-pending .badge,.cert-unreachable .badge{background:#e5edfa;color:var(--info)}
+.muted{color:var(--muted);font-size:.85rem;overflow-wrap:anywhere}
+.pending-note{color:var(--info)}
+.map{margin:10px 0 0}
+.map svg{width:100%;height:auto;display:block;border-radius:8px}
+.map .sea{fill:#eef4f1}
+.map .grid line{stroke:#c9d6cf;stroke-width:.6}
+.map .grid text{fill:#7d8b84;font-size:8px;font-family:sans-serif}
+.map .pin{fill:rgba(179,38,30,.25);stroke:var(--bad);stroke-width:1.5}
+.map .pin-dot{fill:var(--bad)}
+.map .pin-label{fill:var(--ink);font-size:11px;font-weight:600}
+.map figcaption{font-size:.78rem;color:var(--muted);margin-top:4px}
+footer{font-size:.85rem;color:var(--muted);text-align:center}
+@media (min-width:600px){.facts dt{min-width:8em}}
+`;

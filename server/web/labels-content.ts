@@ -1,0 +1,25 @@
+import type { BatchDoc } from "../data-access/batch.model";
+import type { LabelItem } from "../use-cases/labels";
+import type { LabelContent } from "./labels-pdf";
+import { provinceName } from "./region-names";
+
+/** The printed text of a batch's labels (Chinese): product, brand, lot, origin and harvest date. */
+export function labelContents(batch: BatchDoc, items: readonly LabelItem[]): LabelContent[] {
+  const province = provinceName(batch.origin.regionCode, "zh");
+  const origin =
+    province && !batch.origin.place.startsWith(province)
+      ? `${province} ${batch.origin.place}`
+      : batch.origin.place;
+  const shared = {
+    product: batch.product.name,
+    ...(batch.brand ? { brand: batch.brand } : {}),
+    lot: batch.lot,
+    origin,
+    harvestedAt: batch.origin.harvestedAt.slice(0, 10),
+  };
+  return items.map((item) => ({
+    ...shared,
+    link: item.link,
+    ...(item.serial ? { serial: item.serial } : {}),
+  }));
+}

@@ -1,0 +1,260 @@
+import { expect } from "chai";
+import { anchorWindowModel } from "../../server/data-access/anchor-window.model";
+import { verifyMerkleProof } from "../../server/domain/merkle";
+import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
+import { createApp } from "../../server/http/app";
+import { createLogger } from "../../server/logger";
+import {
+  assertAnchoredExactlyOnce,
+  recordEvents,
+  startWorker,
+  waitFor,
+  waitUntilAllAnchored,
+} from "../helpers/anchoring";
+import { http } from "../helpers/http";
+import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
+import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
+
+describe("anchoring API", () => {
+  let env: TestEnv;
+  let server: TestServer;
+  let producer: TestOrg;
+  let otherProducer: TestOrg;
+  let worker: AnchorWorker | undefined;
+
+  before(async () => {
+    env = await testEnv();
+  });
+  beforeEach(async () => {
+    await clearDatabase(env);
+    server = await startTestServer(env);
+    producer = await createOrg(server, "安吉县白茶合作社", ["producer"]);
+    otherProducer = await createOrg(server, "五常大米合作社", ["producer"]);
+  });
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+    await server.close();
+  });
+
+  /** A test server whose app knows the worker, as `npm start` wires it. */
+  async function serverWithWorker(): Promise<TestServer> {
+    await server.close();
+    worker = startWorker(env.runtime.connection, env.runtime.chain, { intervalMs: 60_000 });
+    const app = createApp({
+      config: env.config,
+      logger: createLogger("silent"),
+      ...env.runtime,
+      anchorWorker: worker,
+    });
+    const listening = await new Promise<import("node:http").Server>((resolve) => {
+      const started = app.listen(0, "127.0.0.1", () => resolve(started));
+    });
+    const { port } = listening.address() as import("node:net").AddressInfo;
+    return {
+      baseUrl: `http://127.0.0.1:${port}`,
+      adminKey: server.adminKey,
+      close: () => new Promise((resolve) => listening.close(() => resolve())),
+    };
+  }
+
+  const proofOf = (key: string) => (eventId: string) =>
+    http(server.baseUrl, "GET", `/api/events/${eventId}/proof`, { key });
+
+  describe("POST /api/anchors/run?wait=true", () => {
+    it("anchors every pending event in one window and answers with the confirmed transaction", async () => {
+      server = await serverWithWorker();
+      const batch = await createBatch(server, producer);
+      const eventIds = [batch.event.id, ...(await recordEvents(server, producer, batch.id, 7))];
+
+      const run = await http(server.baseUrl, "POST", "/api/anchors/run?wait=true", { key: server.adminKey });
+      expect(run.status, run.text).to.equal(200);
+      expect(run.body).to.include({ status: "confirmed", leafCount: eventIds.length });
+      expect(run.body.root).to.match(/^0x[0-9a-f]{64}$/);
+      expect(run.body.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      const anchor = await env.runtime.chain.registry.anchorOf(run.body.root);
+      expect(Number(anchor.blockNumber)).to.equal(run.body.blockNumber);
+      expect(Number(anchor.leafCount)).to.equal(eventIds.length);
+
+      await waitUntilAllAnchored(env.runtime.connection);
+      const { windows } = await assertAnchoredExactlyOnce(
+        env.runtime.connection,
+        env.runtime.chain,
+        proofOf(server.adminKey),
+      );
+      expect(windows).to.have.length(1);
+    });
+
+    it("answers idle when nothing is pending, and 202 without wait", async () => {
+      server = await serverWithWorker();
+      const idle = await http(server.baseUrl, "POST", "/api/anchors/run?wait=true", { key: server.adminKey });
+      expect(idle.status).to.equal(200);
+      expect(idle.body).to.deep.include({ status: "idle", leafCount: 0, root: null, pending: 0 });
+
+      const batch = await createBatch(server, producer);
+      const requested = await http(server.baseUrl, "POST", "/api/anchors/run", { key: server.adminKey });
+      expect(requested.status).to.equal(202);
+      expect(requested.body).to.include({ status: "requested", pending: 1 });
+      await waitFor("the requested window", async () => {
+        const proof = await proofOf(producer.key)(batch.event.id);
+        return proof.status === 200;
+      });
+    });
+
+    it("is for admins only and validates wait", async () => {
+      const forbidden = await http(server.baseUrl, "POST", "/api/anchors/run", { key: producer.key });
+      expect(forbidden.status).to.equal(403);
+      const invalid = await http(server.baseUrl, "POST", "/api/anchors/run?wait=yes", {
+        key: server.adminKey,
+      });
+      expect(invalid.status).to.equal(400);
+      expect(invalid.body.error.details).to.deep.equal([
+        { field: "query.wait", problem: 'must be one of "true", "false"' },
+      ]);
+    });
+  });
+
+  describe("window triggers", () => {
+    it("anchors a full window of ANCHOR_MAX_LEAVES events at once, oldest first, without waiting for the period", async () => {
+      const batch = await createBatch(server, producer);
+      const ids = [batch.event.id, ...(await recordEvents(server, producer, batch.id, 11))];
+      worker = startWorker(env.runtime.connection, env.runtime.chain, { intervalMs: 600_000, maxLeaves: 5 });
+      const full = await waitFor("two full windows", async () => {
+        const windows = await anchorWindowModel(env.runtime.connection)
+          .find({ state: "completed" })
+          .sort({ _id: 1 })
+          .lean();
+        return windows.length >= 2 ? windows : undefined;
+      });
+      expect(full.map((window) => window.leafCount)).to.deep.equal([5, 5]);
+      const health = await http(server.baseUrl, "GET", "/healthz");
+      expect(health.body.anchoring.pending, "the rest waits for the period").to.equal(2);
+      const anchoredFirst = await Promise.all(ids.slice(0, 10).map((id) => proofOf(producer.key)(id)));
+      expect(anchoredFirst.map((response) => response.status)).to.deep.equal(Array(10).fill(200));
+      expect((await proofOf(producer.key)(ids[11])).status).to.equal(409);
+    });
+  });
+
+  describe("GET /api/events/:id/proof", () => {
+    it("is 409 ANCHOR_PENDING until the event's window is confirmed, then a proof the registry accepts", async () => {
+      const batch = await createBatch(server, producer);
+      const pending = await proofOf(producer.key)(batch.event.id);
+      expect(pending.status).to.equal(409);
+      expect(pending.body.error.code).to.equal("ANCHOR_PENDING");
+
+      worker = startWorker(env.runtime.connection, env.runtime.chain);
+      await waitUntilAllAnchored(env.runtime.connection);
+      const proof = await proofOf(producer.key)(batch.event.id);
+      expect(proof.status, proof.text).to.equal(200);
+      expect(proof.body).to.include({
+        eventHash: batch.event.hash,
+        leafIndex: 0,
+        chainId: Number(env.runtime.chain.chainId),
+        registry: env.runtime.chain.registryAddress,
+      });
+      expect(proof.body.proof).to.deep.equal([]); // a one-leaf tree: the leaf is the root
+      expect(proof.body.leaf).to.equal(proof.body.root);
+      expect(
+        await env.runtime.chain.registry.verifyLeaf(proof.body.root, proof.body.proof, proof.body.leaf),
+      ).to.equal(true);
+    });
+
+    it("gives every event of a many-leaf window a proof that verifies, off chain and on chain", async () => {
+      const batches = [await createBatch(server, producer), await createBatch(server, otherProducer)];
+      await recordEvents(server, producer, batches[0].id, 20);
+      await recordEvents(server, otherProducer, batches[1].id, 12);
+      worker = startWorker(env.runtime.connection, env.runtime.chain);
+      await waitUntilAllAnchored(env.runtime.connection);
+      const { windows, events } = await assertAnchoredExactlyOnce(
+        env.runtime.connection,
+        env.runtime.chain,
+        proofOf(server.adminKey),
+      );
+      expect(events).to.have.length(34);
+      expect(windows.map((window) => window.leafCount)).to.deep.equal([34]);
+
+      const proof = await proofOf(producer.key)(events[5]._id.toHexString());
+      expect(proof.body.proof.length).to.be.at.least(5);
+      const tampered = `0x${"1".repeat(64)}` as const;
+      expect(verifyMerkleProof(proof.body.root, tampered, proof.body.proof)).to.equal(false);
+      expect(
+        await env.runtime.chain.registry.verifyLeaf(proof.body.root, proof.body.proof, tampered),
+      ).to.equal(false);
+    });
+
+    it("applies the batch's tenancy rules and names unknown events", async () => {
+      const batch = await createBatch(server, producer);
+      const foreign = await proofOf(otherProducer.key)(batch.event.id);
+      expect(foreign.status).to.equal(403);
+      const auditor = await createOrg(server, "审计署", ["auditor"]);
+      expect((await proofOf(auditor.key)(batch.event.id)).status).to.equal(409);
+      const unknown = await proofOf(producer.key)("0123456789abcdef01234567");
+      expect(unknown.status).to.equal(404);
+      const malformed = await proofOf(producer.key)("not-an-id");
+      expect(malformed.status).to.equal(400);
+    });
+  });
+
+  describe("GET /api/anchors", () => {
+    it("lists windows newest first with state, counts, gas and fee, page by page", async () => {
+      server = await serverWithWorker();
+      const batch = await createBatch(server, producer);
+      for (const count of [2, 3, 4]) {
+        await recordEvents(server, producer, batch.id, count);
+        const run = await http(server.baseUrl, "POST", "/api/anchors/run?wait=true", {
+          key: server.adminKey,
+        });
+        expect(run.status, run.text).to.equal(200);
+      }
+      const first = await http(server.baseUrl, "GET", "/api/anchors?limit=2", { key: server.adminKey });
+      expect(first.status, first.text).to.equal(200);
+      expect(first.body.items.map((item: { leafCount: number }) => item.leafCount)).to.deep.equal([4, 3]);
+      const [newest] = first.body.items;
+      expect(newest.state).to.be.oneOf(["confirmed", "completed"]);
+      expect(newest.gasUsed).to.be.above(21_000);
+      expect(newest.gasPerEvent).to.equal(newest.gasUsed / 4);
+      expect(BigInt(newest.fee) > 0n, `fee ${newest.fee}`).to.equal(true);
+      expect(newest.attempts).to.have.length(1);
+      expect(newest.attempts[0]).to.not.have.property("raw");
+      expect(first.body.worker).to.include({ role: "leader", consecutiveFailures: 0 });
+      expect(first.body.lease).to.include({
+        holder: first.body.worker.instanceId,
+        token: first.body.worker.leaseToken,
+      });
+
+      const second = await http(
+        server.baseUrl,
+        "GET",
+        `/api/anchors?limit=2&cursor=${first.body.nextCursor}`,
+        {
+          key: server.adminKey,
+        },
+      );
+      expect(second.body.items.map((item: { leafCount: number }) => item.leafCount)).to.deep.equal([3]);
+      expect(second.body.nextCursor).to.equal(null);
+      expect(await anchorWindowModel(env.runtime.connection).countDocuments()).to.equal(3);
+
+      const forbidden = await http(server.baseUrl, "GET", "/api/anchors", { key: producer.key });
+      expect(forbidden.status).to.equal(403);
+    });
+  });
+
+  describe("GET /healthz", () => {
+    it("reports the anchoring backlog: pending events and the age of the oldest", async () => {
+      await createBatch(server, producer);
+      const before = await http(server.baseUrl, "GET", "/healthz");
+      expect(before.body.anchoring.pending).to.equal(1);
+      expect(before.body.anchoring.lagSeconds).to.be.a("number").and.at.least(0);
+      await waitFor("the lag to grow", async () => {
+        const health = await http(server.baseUrl, "GET", "/healthz");
+        return health.body.anchoring.lagSeconds > 0;
+      });
+
+      worker = startWorker(env.runtime.connection, env.runtime.chain);
+      await waitUntilAllAnchored(env.runtime.connection);
+      const after = await http(server.baseUrl, "GET", "/healthz");
+      expect(after.status).to.equal(200);
+      expect(after.body.anchoring).to.deep.equal({ pending: 0, lagSeconds: 0 });
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { expect } from "chai";
+import { http } from "../helpers/http";
+import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
+import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
+import { decodeQrPng, pathOf } from "../helpers/verification";
+
+describe("item serials and scans", () => {
+  let env: TestEnv;
+  let server: TestServer;
+  let farm: TestOrg;
+  let shop: TestOrg;
+  let batch: { id: string; lot: string; digitalLink: string };
+
+  before(async () => {
+    env = await testEnv();
+    await clearDatabase(env);
+    server = await startTestServer(env);
+    farm = await createOrg(server, "黄杜村茶园", ["producer"]);
+    shop = await createOrg(server, "杭州农产品超市", ["retailer", "producer"]);
+    batch = await createBatch(server, farm);
+  });
+  after(() => server.close());
+
+  const issue = (count: number, key = farm.key, batchId = batch.id) =>
+    http(server.baseUrl, "POST", `/api/batches/${batchId}/serials`, { key, json: { count } });
+  /** A scan of an item's link from a device, as the consumer page sees it. */
+  const scan = (link: string, device = "iPhone; CPU iPhone OS 17_0") =>
+    http(server.baseUrl, "GET", pathOf(link), {
+      headers: { accept: "application/json", "user-agent": device },
+    });
+
+  describe("POST /api/batches/:id/serials", () => {
+    it("issues N distinct, unguessable serials, each with its item-level Digital Link", async () => {
+      const response = await issue(50);
+      expect(response.status, response.text).to.equal(201);
+      expect(response.body.count).to.equal(50);
+      const serials = response.body.items.map((item: { serial: string }) => item.serial);
+      expect(new Set(serials).size).to.equal(50);
+      for (const item of response.body.items) {
+        expect(item.serial).to.match(/^[0-9A-HJKMNP-TV-Z]{16}$/);
+        expect(item.digitalLink).to.equal(`${batch.digitalLink}/21/${item.serial}`);
+      }
+      expect(await env.runtime.connection.db!.collection("serials").countDocuments({})).to.equal(50);
+    });
+
+    it("is refused to anyone but the batch's producer, for batches without a GTIN, and beyond 10 000", async () => {
+      expect((await issue(1, shop.key)).status).to.equal(403);
+      const plain = await createBatch(server, farm, { product: { name: "林下香菇", category: "forest" } });
+      const noGtin = await issue(1, farm.key, plain.id);
+      expect(noGtin.status).to.equal(422);
+      expect(noGtin.body.error.code).to.equal("GTIN_REQUIRED");
+      const tooMany = await issue(10_001);
+      expect(tooMany.status).to.equal(400);
+      expect(tooMany.body.error.details[0].field).to.equal("body.count");
+      expect(
+        (await http(server.baseUrl, "POST", `/api/batches/${batch.id}/serials`, { json: { count: 1 } }))
+          .status,
+      ).to.equal(401);
+    });
+  });
+
+  describe("scanning an item's link", () => {
+    it("logs each scan and shows the counts; a few scans of a genuine item raise no flag", async () => {
+      const [item] = (await issue(1)).body.items;
+      const first = await scan(item.digitalLink);
+      expect(first.status).to.equal(200);
+      expect(first.body.batch.id).to.equal(batch.id);
+      expect(first.body.serial).to.deep.include({
+        serial: item.serial,
+        scans: 1,
+        distinctClients: 1,
+        suspectedCopy: false,
+      });
+      await scan(item.digitalLink, "Android 14; Pixel 8");
+      const third = await scan(item.digitalLink);
+      expect(third.body.serial).to.deep.include({ scans: 3, distinctClients: 2, suspectedCopy: false });
+      expect(await env.runtime.connection.db!.collection("scans").countDocuments({})).to.be.at.least(3);
+      const listed = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/serials?limit=500`, {
+        key: farm.key,
+      });
+      expect(
+        listed.body.items.find((entry: { serial: string }) => entry.serial === item.serial).scans,
+      ).to.equal(3);
+    });
+
+    it("flags a serial scanned from many different devices as a possible copy, on the page too", async () => {
+      const [item] = (await issue(1)).body.items;
+      let last;
+      for (let device = 1; device <= 6; device++) last = await scan(item.digitalLink, `device-${device}`);
+      expect(last!.body.serial).to.deep.include({ distinctClients: 6, suspectedCopy: true });
+      expect(last!.body.serial.reason).to.equal("scanned from 6 different devices (more than 5)");
+      const html = await http(server.baseUrl, "GET", pathOf(item.digitalLink), {
+        headers: { "user-agent": "device-7" },
+      });
+      expect(html.text).to.include('data-testid="copy-warning"').and.include("疑似仿冒标签");
+      // The batch's records are still genuine: the flag is about this label, not the verdict.
+      expect(last!.body.verdict).to.equal("pending");
+    });
+
+    it("flags a serial scanned far more often than one item is", async () => {
+      const [item] = (await issue(1)).body.items;
+      let last;
+      for (let index = 0; index < 21; index++) last = await scan(item.digitalLink);
+      expect(last!.body.serial).to.deep.include({ scans: 21, distinctClients: 1, suspectedCopy: true });
+      expect(last!.body.serial.reason).to.match(/^scanned 21 times/);
+    });
+
+    it("answers unknown (404) for a serial that was never issued", async () => {
+      const response = await scan(`${batch.digitalLink}/21/0000000000000000`);
+      expect(response.status).to.equal(404);
+      expect(response.body.verdict).to.equal("unknown");
+      expect(response.body.checks[0].detail).to.equal(
+        `serial 0000000000000000 was never issued for lot ${batch.lot}`,
+      );
+      expect(response.body.batch).to.equal(null);
+    });
+  });
+
+  describe("QR codes of serials", () => {
+    it("encodes the item-level link with ?serial= (decoded with a real QR decoder)", async () => {
+      const [item] = (await issue(1)).body.items;
+      const response = await fetch(`${server.baseUrl}/api/batches/${batch.id}/qr.png?serial=${item.serial}`);
+      expect(response.status).to.equal(200);
+      expect(decodeQrPng(Buffer.from(await response.arrayBuffer()))).to.equal(item.digitalLink);
+      const unknown = await fetch(`${server.baseUrl}/api/batches/${batch.id}/qr.png?serial=ZZZZZZZZZZZZZZZZ`);
+      expect(unknown.status).to.equal(404);
+    });
+  });
+});
