@@ -7,7 +7,7 @@ import { clearDatabase, startTestServer, testEnv, type TestServer } from "../hel
 import { EXAMPLES_DIR, expectValidEpcis } from "./epcis-official-schema";
 
 /**
- * Every example document of GS1's EPCIS repository (shared/epcis/examples) goes through capture,
+ * Every example document of GS1's EPCIS repository (test/fixtures/gs1-epcis/examples) goes through capture,
  * and is captured or rejected exactly as the README's table says, with the reason codes it names.
  */
 const README = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");

@@ -8,8 +8,8 @@ import { expect } from "chai";
  * GS1's official EPCIS 2.0 JSON schema, read from the shared copy (not the service's own), so that
  * exported documents are checked against the source of truth.
  */
-export const OFFICIAL_SCHEMA_PATH = path.resolve(__dirname, "../../../shared/epcis/EPCIS-JSON-Schema.json");
-export const EXAMPLES_DIR = path.resolve(__dirname, "../../../shared/epcis/examples");
+export const OFFICIAL_SCHEMA_PATH = path.resolve(__dirname, "../fixtures/gs1-epcis/EPCIS-JSON-Schema.json");
+export const EXAMPLES_DIR = path.resolve(__dirname, "../fixtures/gs1-epcis/examples");
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);

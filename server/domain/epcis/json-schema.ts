@@ -5,7 +5,7 @@ import epcisSchema from "./EPCIS-JSON-Schema.json";
 /**
  * GS1's official EPCIS 2.0 JSON schema (draft-07): a copy of
  * https://gs1.github.io/EPCIS/EPCIS-JSON-Schema.json kept next to this file, formatted by prettier;
- * a unit test checks that its content equals the reference copy in `../shared/epcis/`. Captured
+ * a unit test checks that its content equals the verbatim copy in `test/fixtures/gs1-epcis/`. Captured
  * documents are validated with it before anything else, and exported events that replay a
  * captured event are checked with it before they are published.
  */
