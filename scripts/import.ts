@@ -32,6 +32,9 @@ interface Options {
 
 class UsageError extends Error {}
 
+/** How long the progress may stay unreachable before the CLI gives up (the import goes on). */
+const UNREACHABLE_MS = 120_000;
+
 const TEMPLATE_ROWS: Record<string, string>[] = [
   {
     type: "batch",
@@ -164,10 +167,24 @@ async function follow(base: string, key: string, job: ImportView, pollMs: number
     hideCursor: true,
   });
   bar.start(job.rows, job.written);
+  let unreachableSince: number | undefined;
   try {
     while (job.state === "running") {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
-      const response = await request(base, key, "GET", `/api/imports/${job.importId}`);
+      let response: Awaited<ReturnType<typeof request>>;
+      try {
+        response = await request(base, key, "GET", `/api/imports/${job.importId}`);
+        unreachableSince = undefined;
+      } catch (error) {
+        // The import goes on in the service; keep asking through a weak connection for a while.
+        unreachableSince ??= Date.now();
+        if (Date.now() - unreachableSince > UNREACHABLE_MS) {
+          throw new UsageError(
+            `lost ${base} (${(error as Error).message}); the import goes on there: run the same command again to follow it`,
+          );
+        }
+        continue;
+      }
       if (response.status !== 200)
         throw new UsageError(`the service answered ${response.status}: ${response.body.error?.message}`);
       job = { ...response.body, replayed: job.replayed };

@@ -65,7 +65,10 @@ export async function run({
     let state = job;
     while (state.state === "running") {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      state = await call(base, producer.apiKey as string, "GET", `/api/imports/${job.importId}`);
+      // The import runs in the service; a poll lost while its event loop is busy is asked again.
+      state = await call(base, producer.apiKey as string, "GET", `/api/imports/${job.importId}`).catch(
+        () => state,
+      );
     }
     const importSeconds = seconds(started);
     const importCpu = cpuSeconds(cpu);

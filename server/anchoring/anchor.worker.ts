@@ -5,7 +5,11 @@ import type { ChainClient } from "../chain/chain-client";
 import type { Config } from "../config";
 import { traceEventModel } from "../data-access/trace-event.model";
 import type { Hex } from "../domain/event-hash";
-import { buildMerkleTreeOffThread } from "../domain/merkle-off-thread";
+import {
+  buildMerkleTreeOffThread,
+  MERKLE_OFF_THREAD_THRESHOLD,
+  warmMerkleWorker,
+} from "../domain/merkle-off-thread";
 import type { Logger } from "../logger";
 import { AnchorTransactions } from "./anchor-transactions";
 import { backoffDelay } from "./backoff";
@@ -123,6 +127,8 @@ export class AnchorWorker {
 
   start(): void {
     if (this.loopDone) return;
+    // Large windows are built on a worker thread; start it now so the first one does not wait.
+    if (this.options.maxLeaves >= MERKLE_OFF_THREAD_THRESHOLD) warmMerkleWorker();
     this.stopping = false;
     this.role = "standby";
     this.logger.info(

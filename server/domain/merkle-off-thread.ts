@@ -1,5 +1,5 @@
 import path from "node:path";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import type { Hex } from "./event-hash";
 import {
   buildMerkleTree,
@@ -21,9 +21,11 @@ import {
  * and leaf positions as transferred buffers, so nothing is re-hashed or copied on return. Measured
  * longest event-loop stall during a 100k build: under 0.1 s.
  */
+export const MERKLE_OFF_THREAD_THRESHOLD = 5000;
+
 export async function buildMerkleTreeOffThread(
   leaves: readonly Hex[],
-  { threshold = 5000 }: { threshold?: number } = {},
+  { threshold = MERKLE_OFF_THREAD_THRESHOLD }: { threshold?: number } = {},
 ): Promise<MerkleTree> {
   if (leaves.length < threshold) return buildMerkleTree(leaves);
   const values = packLeaves(leaves);
@@ -31,11 +33,10 @@ export async function buildMerkleTreeOffThread(
   return merkleTreeFromParts({ values, nodes, treeIndexes });
 }
 
-interface BuildRequest {
+interface WorkerSetup {
   entry: string;
   /** Set when this module runs as TypeScript: the worker must register ts-node before `entry`. */
   tsNode?: string;
-  values: Uint8Array;
 }
 
 type BuiltParts = Pick<MerkleTreeParts, "nodes" | "treeIndexes">;
@@ -52,33 +53,75 @@ if (workerData.tsNode) {
 require(workerData.entry).serveMerkleBuild();
 `;
 
-function buildPartsInWorker(values: Buffer): Promise<BuiltParts> {
-  const request: BuildRequest = {
+/**
+ * One long-lived worker, started on first use (or by warmMerkleWorker at service start) and reused:
+ * starting a thread costs ~0.8 s under ts-node, more than building a 100k-leaf tree. It holds the
+ * process open only while a build is in flight.
+ */
+interface SharedWorker {
+  worker: Worker;
+  pending: Map<number, { resolve(parts: BuiltParts): void; reject(error: unknown): void }>;
+  nextId: number;
+}
+
+let shared: SharedWorker | undefined;
+
+function sharedWorker(): SharedWorker {
+  if (shared) return shared;
+  const setup: WorkerSetup = {
     entry: __filename,
     tsNode: path.extname(__filename) === ".ts" ? require.resolve("ts-node") : undefined,
-    values,
   };
+  const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: setup });
+  worker.unref();
+  const state: SharedWorker = { worker, pending: new Map(), nextId: 1 };
+  const failAll = (error: unknown) => {
+    if (shared === state) shared = undefined;
+    for (const request of state.pending.values()) request.reject(error);
+    state.pending.clear();
+  };
+  worker.on(
+    "message",
+    ({ id, nodes, treeIndexes }: { id: number; nodes: Uint8Array; treeIndexes: Uint32Array }) => {
+      const request = state.pending.get(id);
+      state.pending.delete(id);
+      if (state.pending.size === 0) worker.unref();
+      request?.resolve({ nodes: Buffer.from(nodes.buffer, nodes.byteOffset, nodes.length), treeIndexes });
+    },
+  );
+  worker.on("error", failAll);
+  worker.on("exit", (code) => failAll(new Error(`Merkle worker exited (code ${code})`)));
+  shared = state;
+  return state;
+}
+
+/** Starts the Merkle worker ahead of the first large window, so that window does not wait for it. */
+export function warmMerkleWorker(): void {
+  sharedWorker();
+}
+
+function buildPartsInWorker(values: Buffer): Promise<BuiltParts> {
+  const state = sharedWorker();
+  const id = state.nextId++;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: request });
-    worker.once("message", ({ nodes, treeIndexes }: { nodes: Uint8Array; treeIndexes: Uint32Array }) =>
-      resolve({ nodes: Buffer.from(nodes.buffer, nodes.byteOffset, nodes.length), treeIndexes }),
-    );
-    worker.once("error", reject);
-    // After a message this is a no-op: the promise is settled.
-    worker.once("exit", (code) => reject(new Error(`Merkle worker exited (code ${code}) without a tree`)));
+    state.pending.set(id, { resolve, reject });
+    state.worker.ref();
+    state.worker.postMessage({ id, values }); // copied: the caller keeps `values` for the tree
   });
 }
 
-/** The worker side: builds the tree for `workerData.values` and transfers the result back. */
+/** The worker side: builds a tree for each request and transfers the result back. */
 export function serveMerkleBuild(): void {
   if (isMainThread || !parentPort) throw new Error("serveMerkleBuild runs inside a Merkle worker only");
-  const { values } = workerData as BuildRequest;
-  const { nodes, treeIndexes } = buildMerkleTreeParts(
-    Buffer.from(values.buffer, values.byteOffset, values.length),
-  );
-  // Both were allocated here with their own ArrayBuffers (never pooled or shared): safe to transfer.
-  parentPort.postMessage({ nodes, treeIndexes }, [
-    nodes.buffer as ArrayBuffer,
-    treeIndexes.buffer as ArrayBuffer,
-  ]);
+  const port = parentPort;
+  port.on("message", ({ id, values }: { id: number; values: Uint8Array }) => {
+    const { nodes, treeIndexes } = buildMerkleTreeParts(
+      Buffer.from(values.buffer, values.byteOffset, values.length),
+    );
+    // Both were allocated here with their own ArrayBuffers (never pooled or shared): safe to transfer.
+    port.postMessage({ id, nodes, treeIndexes }, [
+      nodes.buffer as ArrayBuffer,
+      treeIndexes.buffer as ArrayBuffer,
+    ]);
+  });
 }

@@ -247,7 +247,8 @@ describe("merkle", () => {
 
     it("builds in a worker from the threshold on, letting the event loop run meanwhile", async function () {
       this.timeout(60_000);
-      const leaves = randomLeaves(50);
+      // Big enough that even a warm (already started) worker takes many event-loop turns.
+      const leaves = randomLeaves(20_000);
       expect(await loopTurnedDuring(() => buildMerkleTreeOffThread(leaves, { threshold: 50 }))).to.equal(
         true,
       );
