@@ -18,6 +18,7 @@ import { createApp } from "../../server/http/app";
 import { createLogger } from "../../server/logger";
 import { startRuntime } from "../../server/runtime";
 import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
+import { post } from "./bench-http";
 
 const BATCHES = 64;
 const WARM_UP = 500;
@@ -147,22 +148,6 @@ async function inParallel(count: number, concurrency: number, task: (index: numb
     }),
   );
   return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-async function post(
-  base: string,
-  key: string,
-  route: string,
-  body: unknown,
-): Promise<Record<string, string>> {
-  const response = await fetch(`${base}${route}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, string>;
-  if (!response.ok) throw new Error(`${route} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
 }
 
 if (require.main === module) {

@@ -14,6 +14,7 @@ import { createLogger } from "../../server/logger";
 import { startRuntime } from "../../server/runtime";
 import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
 import { renderQrPng } from "../../server/web/qr";
+import { post } from "./bench-http";
 
 const LINK = "https://trace.example.cn/01/06901234567892/10/AJBC-2026-0412/21/7K3M9QX2HV8TB4NP";
 
@@ -69,22 +70,6 @@ export async function run({ count = 2_000, concurrency = 8 }: { count?: number; 
     await runtime.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-async function post(
-  base: string,
-  key: string,
-  route: string,
-  body: unknown,
-): Promise<Record<string, string>> {
-  const response = await fetch(`${base}${route}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, string>;
-  if (!response.ok) throw new Error(`${route} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
 }
 
 if (require.main === module) {

@@ -40,6 +40,7 @@ import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
 import { verifierFor } from "../../server/use-cases/verify";
 import { examineProofBundle } from "../../server/domain/proof-bundle-verify";
 import { decideVerdict } from "../../server/domain/verdict";
+import { post } from "./bench-http";
 
 const EVENTS_PER_BATCH = 10;
 const WINDOW_EVENTS = 10_000;
@@ -310,22 +311,6 @@ function report(name: string, { seconds, latencies }: { seconds: number; latenci
 
 function seconds(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-async function post(
-  base: string,
-  key: string,
-  route: string,
-  body: unknown,
-): Promise<Record<string, string>> {
-  const response = await fetch(`${base}${route}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, string>;
-  if (!response.ok) throw new Error(`${route} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
 }
 
 if (require.main === module) {
