@@ -44,7 +44,15 @@ export async function appendEvent(
     // inserting its event: put that event in place before chaining onto it. A cached batch was
     // last written by this process, which inserted its event before returning.
     if (!cached) await materializeHead(ctx, batch);
-    const extraChanges = guard(batch) ?? {};
+    let extraChanges: NonNullable<ReturnType<AppendGuard>>;
+    try {
+      extraChanges = guard(batch) ?? {};
+    } catch (refusal) {
+      // Only the database copy may refuse: a cached one can be stale (another instance wrote).
+      if (!cached) throw refusal;
+      ctx.heads?.delete(batchId);
+      continue;
+    }
     const event = buildEventDoc(ctx, batch, actorId, facts);
     const head = { seq: event.seq, hash: event.hash, eventId: event._id };
     const committed = await batches.updateOne(

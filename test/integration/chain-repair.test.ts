@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Types } from "mongoose";
 import { traceEventModel } from "../../server/data-access/trace-event.model";
 import { appendEvent } from "../../server/use-cases/append-event";
+import { BatchHeadCache } from "../../server/use-cases/batch-head-cache";
 import { repairChainHeads } from "../../server/use-cases/repair-chain-heads";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
@@ -68,5 +69,31 @@ describe("hash chain repair after a crash between commit and insert", () => {
       lost.hash,
     ]);
     expect(await repairChainHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(0);
+  });
+
+  it("decides on a fresh read when a cached batch would refuse an append (another instance changed it)", async () => {
+    const batch = await createBatch(server, producer);
+    const other = await createOrg(server, "New holder", ["processor"]);
+    const facts = {
+      type: "storing" as const,
+      eventTime: "2026-04-16T09:00:00Z",
+      bizStep: "urn:epcglobal:cbv:bizstep:storing",
+    };
+    const mustHold = (actor: string) => (current: { holderId: Types.ObjectId }) => {
+      if (current.holderId.toHexString() !== actor) throw new Error(`${actor} does not hold the batch`);
+    };
+    const cachedCtx = {
+      connection: env.runtime.connection,
+      now: () => new Date(),
+      heads: new BatchHeadCache(),
+    };
+    await appendEvent(cachedCtx, batch.id, producer.id, facts, mustHold(producer.id)); // caches the batch
+    // Another instance (no shared cache) hands the batch to the new holder.
+    const otherCtx = { connection: env.runtime.connection, now: () => new Date() };
+    await appendEvent(otherCtx, batch.id, producer.id, facts, () => ({
+      holderId: new Types.ObjectId(other.id),
+    }));
+    const appended = await appendEvent(cachedCtx, batch.id, other.id, facts, mustHold(other.id));
+    expect(appended.seq).to.equal(4);
   });
 });
