@@ -56,6 +56,11 @@ export const configSchema = z.object({
   BODY_LIMIT: z.string().default("1mb").describe("Largest accepted JSON request body."),
   EMBEDDED_DB_PORT: port.default(0).describe("Port of the embedded database (0 = a free port)."),
   EMBEDDED_CHAIN_PORT: port.default(0).describe("Port of the embedded anvil node (0 = a free port)."),
+  DEMO_SEED: optionalString
+    .pipe(z.enum(["true", "false"]).optional())
+    .describe(
+      "Seed the demo dataset (npm run demo) on first start with an empty database (default true only with the embedded database).",
+    ),
   ANCHOR_WORKER: z
     .enum(["true", "false"])
     .default("true")
@@ -113,12 +118,14 @@ type RawConfig = z.infer<typeof configSchema>;
 
 export interface Config extends Omit<
   RawConfig,
-  "PUBLIC_BASE_URL" | "DATA_DIR" | "ANCHOR_INTERVAL_MS" | "ANCHOR_CONFIRMATIONS"
+  "PUBLIC_BASE_URL" | "DATA_DIR" | "ANCHOR_INTERVAL_MS" | "ANCHOR_CONFIRMATIONS" | "DEMO_SEED"
 > {
   DATA_DIR: string;
   PUBLIC_BASE_URL: string;
   ANCHOR_INTERVAL_MS: number;
   ANCHOR_CONFIRMATIONS: number;
+  /** Seed the demo dataset on a first start with an empty database (see server/demo). */
+  DEMO_SEED: boolean;
   /** True when neither MONGODB_URI nor RPC_URL is set: everything runs on this machine. */
   embedded: { db: boolean; chain: boolean };
 }
@@ -162,6 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // An embedded anvil mines on demand: short windows, and one block is final.
     ANCHOR_INTERVAL_MS: raw.ANCHOR_INTERVAL_MS ?? (raw.RPC_URL ? 30_000 : 2_000),
     ANCHOR_CONFIRMATIONS: raw.ANCHOR_CONFIRMATIONS ?? (raw.RPC_URL ? 3 : 1),
+    // A newcomer's embedded database starts with something to look at; a real one never does.
+    DEMO_SEED: raw.DEMO_SEED === undefined ? !raw.MONGODB_URI : raw.DEMO_SEED === "true",
   };
 }
 
