@@ -49,7 +49,6 @@ const TEMPLATE_ROWS: Record<string, string>[] = [
     harvested_at: "2026-04-12",
     lat: "30.64",
     lon: "119.68",
-    brand: "安吉白茶",
   },
   {
     type: "inspecting",

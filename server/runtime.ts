@@ -14,7 +14,7 @@ import { BatchHeadCache } from "./use-cases/batch-head-cache";
 /** The service's connections to the outside world, embedded or configured. */
 export interface Runtime {
   connection: Connection;
-  /** What use-cases need to record events: the database and the clock. */
+  /** What use-cases need to record events: the database, the clock and the chain. */
   appendContext: AppendContext;
   chain: ChainClient;
   pingDatabase(): Promise<void>;
@@ -36,7 +36,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     const chain = await openChain(config, logger, closers);
     return {
       connection,
-      appendContext: { connection, now: () => new Date(), heads: new BatchHeadCache() },
+      appendContext: { connection, now: () => new Date(), heads: new BatchHeadCache(), chain },
       chain,
       pingDatabase: () => pingDatabase(connection),
       close,

@@ -30,7 +30,11 @@ export interface BatchDoc {
   };
   quantity: { value: number; unit: string };
   available: number;
+  /** The brand's Chinese name (what labels print), set only with brandId and licenceId. */
   brand?: string;
+  /** The regional brand the batch carries and the licence whose quota it took (or inherited). */
+  brandId?: Types.ObjectId;
+  licenceId?: Types.ObjectId;
   ecoAttributes?: Record<string, unknown>;
   attachments: { sha256: string; mediaType: string; uri?: string }[];
   inputs: BatchInput[];
@@ -59,6 +63,8 @@ const batchSchema = new Schema<BatchDoc>(
     quantity: quantitySchema,
     available: { type: Number, required: true },
     brand: String,
+    brandId: { type: Schema.Types.ObjectId, default: undefined },
+    licenceId: { type: Schema.Types.ObjectId, default: undefined },
     ecoAttributes: Schema.Types.Mixed,
     attachments: [new Schema({ sha256: String, mediaType: String, uri: String }, { _id: false })],
     inputs: [
@@ -76,6 +82,7 @@ const batchSchema = new Schema<BatchDoc>(
 batchSchema.index({ producerId: 1, "product.name": 1, lot: 1 }, { unique: true });
 batchSchema.index({ "product.gtin": 1, lot: 1 });
 batchSchema.index({ "inputs.batchId": 1 });
+batchSchema.index({ brandId: 1, licenceId: 1 });
 
 export function batchModel(connection: Connection) {
   return modelFor(connection, "Batch", batchSchema);

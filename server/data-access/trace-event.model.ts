@@ -8,7 +8,10 @@ import { modelFor } from "./model-for";
  */
 export interface TraceEventDoc {
   _id: Types.ObjectId;
+  /** The chain's subject: a batch, or the brand of a licence-register event (`subject: "brand"`). */
   batchId: Types.ObjectId;
+  /** Absent on batch events; "brand" on a brand's licence-register events (decision 0010). */
+  subject?: "brand";
   seq: number;
   type: string;
   actorId: Types.ObjectId;
@@ -23,6 +26,7 @@ export interface TraceEventDoc {
 const traceEventSchema = new Schema<TraceEventDoc>(
   {
     batchId: { type: Schema.Types.ObjectId, required: true },
+    subject: { type: String, default: undefined },
     seq: { type: Number, required: true },
     type: { type: String, required: true },
     actorId: { type: Schema.Types.ObjectId, required: true },

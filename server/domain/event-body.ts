@@ -22,6 +22,17 @@ export interface EventFacts {
   correctionOf?: string;
 }
 
+/** Where an event sits in its hash chain, and who recorded it when. */
+export interface ChainLink {
+  /** The id of the chain's subject (a batch, or a brand for licence-register events). */
+  subjectId: string;
+  seq: number;
+  prevHash: string;
+  salt: string;
+  recordTime: string;
+  actor: string;
+}
+
 /** The exact object that is canonicalised and hashed: published in the README. */
 export interface EventBody extends EventFacts {
   v: typeof EVENT_BODY_VERSION;

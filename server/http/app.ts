@@ -27,6 +27,7 @@ import { anchorRoutes } from "./routes/anchors.routes";
 import { epcisCaptureBodyParser, epcisRoutes } from "./routes/epcis.routes";
 import { importRoutes } from "./routes/imports.routes";
 import { auditRoutes } from "./routes/audit.routes";
+import { brandRoutes } from "./routes/brands.routes";
 
 export interface AppDeps {
   config: Config;
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(epcisRoutes(deps, registry));
   app.use(importRoutes(deps, registry));
   app.use(auditRoutes(deps, registry));
+  app.use(brandRoutes(deps, registry));
   // Consumer pages at Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
   app.use(consumerRoutes(deps, registry));
 

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { Types, type Connection, type UpdateQuery } from "mongoose";
+import { Types, type Collection, type Connection, type UpdateQuery } from "mongoose";
 import { batchModel, type BatchDoc } from "../data-access/batch.model";
 import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.model";
-import { buildEventBody, type EventFacts } from "../domain/event-body";
+import { buildEventBody, type ChainLink, type EventFacts } from "../domain/event-body";
 import { computeEventHash, ZERO_HASH } from "../domain/event-hash";
 import { ConflictError, NotFoundError } from "../errors";
+import type { ChainClient } from "../chain/chain-client";
 import type { BatchHeadCache } from "./batch-head-cache";
 
 const MAX_ATTEMPTS = 200;
@@ -14,13 +15,52 @@ export interface AppendContext {
   now(): Date;
   /** Optional cache of batch versions; saves the read before each compare-and-set. */
   heads?: BatchHeadCache;
+  /** The registry, for writes that depend on on-chain state (brand claims check certifications). */
+  chain?: ChainClient;
 }
 
 /**
- * Checks a batch before an append and says what else changes with it (status, holder...).
- * Throws an AppError to refuse. Runs again on every retry, against the batch as it is then.
+ * Checks a chain's subject (a batch, a brand) before an append and says what else changes with it
+ * (status, holder...). Throws an AppError to refuse. Runs again on every retry, against the
+ * subject as it is then.
  */
-export type AppendGuard = (batch: BatchDoc) => UpdateQuery<BatchDoc>["$set"] | void;
+export type AppendGuard<Subject = BatchDoc> = (subject: Subject) => UpdateQuery<Subject>["$set"] | void;
+
+/** What every chain's events state: what happened and when. */
+export interface ChainFacts {
+  type: string;
+  eventTime: string;
+}
+
+/** What a subject document carries to be the head of a hash chain. */
+export interface ChainHeadDoc {
+  _id: Types.ObjectId;
+  head: { seq: number; hash: string; eventId: Types.ObjectId };
+  lastEvent: Record<string, unknown>;
+}
+
+/**
+ * A kind of hash chain: where its head lives and how its event bodies name the subject. Batches
+ * are the main kind; a brand's licence register is the other (decision 0010). Events of every
+ * kind share one collection, so the anchoring worker and proofs treat them alike.
+ */
+export interface EventChain<Facts extends ChainFacts = EventFacts> {
+  /** Stored as the event's `subject`; absent for batch events (the original kind). */
+  subject?: "brand";
+  collection(connection: Connection): Collection;
+  notFound(id: string): Error;
+  body(facts: Facts, link: ChainLink): Record<string, unknown>;
+  /** Batches only: the cache of heads this process wrote. */
+  heads?(ctx: AppendContext): BatchHeadCache | undefined;
+}
+
+export const BATCH_CHAIN: EventChain = {
+  collection: (connection) => batchModel(connection).collection,
+  notFound: (id) => new NotFoundError("batch", id),
+  body: (facts, link) =>
+    buildEventBody(facts, { ...link, batchId: link.subjectId }) as unknown as Record<string, unknown>,
+  heads: (ctx) => ctx.heads,
+};
 
 /**
  * Appends one event to a batch's hash chain. The commit point is a compare-and-set on the batch
@@ -29,39 +69,52 @@ export type AppendGuard = (batch: BatchDoc) => UpdateQuery<BatchDoc>["$set"] | v
  * (`lastEvent`) in that same write, so if the process dies before inserting it, the next append
  * (or the start-up repair) inserts it from the batch: the chain never keeps a hole.
  */
-export async function appendEvent(
+export function appendEvent(
   ctx: AppendContext,
   batchId: string,
   actorId: string,
   facts: EventFacts,
   guard: AppendGuard = () => undefined,
 ): Promise<TraceEventDoc> {
-  const batches = batchModel(ctx.connection).collection;
+  return appendToChain(ctx, BATCH_CHAIN, batchId, actorId, facts, guard);
+}
+
+/** appendEvent for any kind of chain (see EventChain). */
+export async function appendToChain<Subject extends ChainHeadDoc, Facts extends ChainFacts>(
+  ctx: AppendContext,
+  chain: EventChain<Facts>,
+  subjectId: string,
+  actorId: string,
+  facts: Facts,
+  guard: AppendGuard<Subject> = () => undefined,
+): Promise<TraceEventDoc> {
+  const subjects = chain.collection(ctx.connection);
+  const heads = chain.heads?.(ctx);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const cached = attempt === 1 ? ctx.heads?.get(batchId) : undefined;
-    const batch = cached ?? (await readBatch(ctx, batchId));
-    // A batch read from the database may have been committed by a writer that died before
-    // inserting its event: put that event in place before chaining onto it. A cached batch was
+    const cached = attempt === 1 ? (heads?.get(subjectId) as Subject | undefined) : undefined;
+    const subject = cached ?? (await readSubject<Subject>(ctx, chain, subjectId));
+    // A subject read from the database may have been committed by a writer that died before
+    // inserting its event: put that event in place before chaining onto it. A cached one was
     // last written by this process, which inserted its event before returning.
-    if (!cached) await materializeHead(ctx, batch);
-    let extraChanges: NonNullable<ReturnType<AppendGuard>>;
+    if (!cached) await materializeHead(ctx, subject);
+    let extraChanges: NonNullable<ReturnType<AppendGuard<Subject>>>;
     try {
-      extraChanges = guard(batch) ?? {};
+      extraChanges = guard(subject) ?? {};
     } catch (refusal) {
       // Only the database copy may refuse: a cached one can be stale (another instance wrote).
       if (!cached) throw refusal;
-      ctx.heads?.delete(batchId);
+      heads?.delete(subjectId);
       continue;
     }
-    const event = buildEventDoc(ctx, batch, actorId, facts);
+    const event = buildEventDoc(ctx, chain, subject, actorId, facts);
     const head = { seq: event.seq, hash: event.hash, eventId: event._id };
-    const committed = await batches.updateOne(
-      { _id: batch._id, "head.seq": batch.head.seq },
+    const committed = await subjects.updateOne(
+      { _id: subject._id, "head.seq": subject.head.seq },
       { $set: { ...extraChanges, head, lastEvent: event } },
     );
     if (committed.modifiedCount === 1) {
-      ctx.heads?.set({
-        ...batch,
+      heads?.set({
+        ...(subject as unknown as BatchDoc),
         ...extraChanges,
         head,
         lastEvent: event as unknown as Record<string, unknown>,
@@ -69,11 +122,13 @@ export async function appendEvent(
       await insertCommittedEvent(ctx, event);
       return event;
     }
-    ctx.heads?.delete(batchId);
+    heads?.delete(subjectId);
     if (attempt > 1)
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
   }
-  throw new ConflictError(`batch ${batchId} is being changed by too many writers; retry the request`);
+  throw new ConflictError(
+    `${chain.subject ?? "batch"} ${subjectId} is being changed by too many writers; retry the request`,
+  );
 }
 
 /**
@@ -104,53 +159,63 @@ export async function materializeHead(
   return result.upsertedCount === 1;
 }
 
-async function readBatch(ctx: AppendContext, batchId: string): Promise<BatchDoc> {
-  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
-  if (!batch) throw new NotFoundError("batch", batchId);
-  return batch;
+async function readSubject<Subject extends ChainHeadDoc>(
+  ctx: AppendContext,
+  chain: Pick<EventChain<never>, "collection" | "notFound">,
+  subjectId: string,
+): Promise<Subject> {
+  const subject = Types.ObjectId.isValid(subjectId)
+    ? await chain.collection(ctx.connection).findOne({ _id: new Types.ObjectId(subjectId) })
+    : null;
+  if (!subject) throw chain.notFound(subjectId);
+  return subject as unknown as Subject;
 }
 
-/** Builds the event document for the first event of a new batch (its commissioning). */
-export function buildFirstEvent(
+/** Builds the event document for the first event of a new chain (a batch's commissioning). */
+export function buildFirstEvent<Facts extends ChainFacts = EventFacts>(
   ctx: AppendContext,
-  batchId: Types.ObjectId,
+  subjectId: Types.ObjectId,
   actorId: string,
-  facts: EventFacts,
+  facts: Facts,
+  chain: EventChain<Facts> = BATCH_CHAIN as unknown as EventChain<Facts>,
 ): TraceEventDoc {
   return buildEventDoc(
     ctx,
-    { _id: batchId, head: { seq: 0, hash: ZERO_HASH, eventId: batchId } },
+    chain,
+    { _id: subjectId, head: { seq: 0, hash: ZERO_HASH, eventId: subjectId } },
     actorId,
     facts,
   );
 }
 
-function buildEventDoc(
+function buildEventDoc<Facts extends ChainFacts>(
   ctx: AppendContext,
-  batch: Pick<BatchDoc, "_id" | "head">,
+  chain: Pick<EventChain<Facts>, "body" | "subject">,
+  subject: Pick<ChainHeadDoc, "_id" | "head">,
   actorId: string,
-  facts: EventFacts,
+  facts: Facts,
 ): TraceEventDoc {
   const recordTime = ctx.now();
-  const body = buildEventBody(facts, {
-    batchId: batch._id.toHexString(),
-    seq: batch.head.seq + 1,
-    prevHash: batch.head.hash,
+  const body = chain.body(facts, {
+    subjectId: subject._id.toHexString(),
+    seq: subject.head.seq + 1,
+    prevHash: subject.head.hash,
     salt: `0x${randomBytes(32).toString("hex")}`,
     recordTime: recordTime.toISOString(),
     actor: actorId,
   });
   return {
     _id: new Types.ObjectId(),
-    batchId: batch._id,
-    seq: body.seq,
-    type: body.type,
+    batchId: subject._id,
+    ...(chain.subject ? { subject: chain.subject } : {}),
+    seq: subject.head.seq + 1,
+    type: facts.type,
     actorId: new Types.ObjectId(actorId),
-    eventTime: new Date(body.eventTime),
+    eventTime: new Date(facts.eventTime),
     recordTime,
     hash: computeEventHash(body),
-    prevHash: body.prevHash,
-    body: body as unknown as Record<string, unknown>,
+    prevHash: subject.head.hash,
+    body,
     anchor: null,
   };
 }

@@ -7,6 +7,7 @@ import { cbvTermsFor } from "../domain/cbv";
 import { toGtin14 } from "../domain/gtin";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { buildFirstEvent, type AppendContext } from "./append-event";
+import { claimBrand, releaseBrandClaim, type BatchBrand } from "./brand-claims";
 import { inheritedPrivatePointers, REGISTRATION_PRIVATE_POINTERS, sealPrivateFields } from "./sealed-fields";
 
 export interface NewBatch {
@@ -14,6 +15,7 @@ export interface NewBatch {
   lot?: string;
   origin: { place: string; regionCode: string; location?: { lat: number; lon: number }; harvestedAt: string };
   quantity: { value: number; unit: string };
+  /** The id of a regional brand to claim (decision 0010). */
   brand?: string;
   ecoAttributes?: Record<string, unknown>;
   attachments?: { sha256: string; mediaType: string; uri?: string }[];
@@ -29,6 +31,8 @@ export interface DerivedBatch {
   actorId: string;
   holderId: string;
   eventTime?: string;
+  /** The brand inherited from the inputs (a split, or a transformation of branded inputs). */
+  brand?: BatchBrand;
 }
 
 /**
@@ -46,18 +50,37 @@ export async function registerBatch(
   const now = ctx.now();
   const lot = input.lot ?? generateLot(now);
   const product = { ...input.product, ...(input.product.gtin ? { gtin: toGtin14(input.product.gtin) } : {}) };
-  if (!(await claimLot(ctx.connection, { producerId: producer, productName: product.name, lot, batchId }))) {
-    throw new ConflictError(`lot ${lot} is already registered for product ${product.name}`, {
-      field: "body.lot",
-      problem: "is already used for this product",
-    });
+  const brand = await brandFor(ctx, input, derived, {
+    id: batchId,
+    producerId,
+    category: product.category,
+    regionCode: input.origin.regionCode,
+    place: input.origin.place,
+    harvestedAt: input.origin.harvestedAt,
+    quantity: input.quantity,
+  });
+  try {
+    if (
+      !(await claimLot(ctx.connection, { producerId: producer, productName: product.name, lot, batchId }))
+    ) {
+      throw new ConflictError(`lot ${lot} is already registered for product ${product.name}`, {
+        field: "body.lot",
+        problem: "is already used for this product",
+      });
+    }
+  } catch (error) {
+    if (brand && !derived?.brand) await releaseBrandClaim(ctx, brand, input.quantity.value);
+    throw error;
   }
-  // Product, lot and brand are hashed too, so the label a consumer reads is provable.
+  // Product, lot and brand (with the licence behind it) are hashed too, so the label a consumer
+  // reads is provable.
   const data = {
     ...(derived?.commissioningData ?? {}),
     product,
     lot,
-    ...(input.brand ? { brand: input.brand } : {}),
+    ...(brand
+      ? { brand: brand.brand, brandId: brand.brandId.toHexString(), licenceId: brand.licenceId.toHexString() }
+      : {}),
     quantity: input.quantity,
     origin: input.origin,
   };
@@ -87,7 +110,7 @@ export async function registerBatch(
     origin: { ...input.origin, harvestedOn: new Date(input.origin.harvestedAt) },
     quantity: input.quantity,
     available: input.quantity.value,
-    ...(input.brand ? { brand: input.brand } : {}),
+    ...(brand ?? {}),
     ...(input.ecoAttributes ? { ecoAttributes: input.ecoAttributes } : {}),
     attachments: input.attachments ?? [],
     inputs: derived?.inputs ?? [],
@@ -100,6 +123,21 @@ export async function registerBatch(
   await batchModel(ctx.connection).collection.insertOne(batch);
   await traceEventModel(ctx.connection).collection.insertOne(event);
   return { batch, event };
+}
+
+/**
+ * The brand a new batch carries: inherited from its inputs when it is derived from batches of that
+ * brand, otherwise claimed against the producer's licence (which takes quota).
+ */
+async function brandFor(
+  ctx: AppendContext,
+  input: NewBatch,
+  derived: DerivedBatch | undefined,
+  candidate: Parameters<typeof claimBrand>[2],
+): Promise<BatchBrand | undefined> {
+  if (derived?.brand) return derived.brand;
+  if (!input.brand) return undefined;
+  return claimBrand(ctx, input.brand, candidate);
 }
 
 export async function findBatch(ctx: AppendContext, batchId: string): Promise<BatchDoc> {

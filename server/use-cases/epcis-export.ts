@@ -31,7 +31,8 @@ export async function queryEpcisEvents(
   query: EpcisEventQuery,
   base: string,
 ) {
-  const filter: FilterQuery<TraceEventDoc> = {};
+  // Batch events only: a brand's licence register has no EPCIS counterpart.
+  const filter: FilterQuery<TraceEventDoc> = { subject: { $exists: false } };
   const batchIds = await matchingBatchIds(ctx, actor, query);
   if (batchIds) filter.batchId = { $in: batchIds };
   if (query.from || query.to) {

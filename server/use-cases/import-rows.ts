@@ -22,7 +22,8 @@ export const IMPORT_COLUMNS: Record<string, string> = {
   harvested_at: "harvest date YYYY-MM-DD (batch rows)",
   lat: "latitude: of the origin (batch rows) or of the event",
   lon: "longitude: of the origin (batch rows) or of the event",
-  brand: "regional brand (batch rows, optional)",
+  brand:
+    "id of a registered regional brand; claims quota under the producer's licence (batch rows, optional)",
   eco_attributes: "JSON object of eco-attributes (batch rows, optional)",
   event_time: "ISO 8601 time with offset, e.g. 2026-04-13T08:00:00+08:00 (event rows; batch rows: optional)",
   utc_offset: "offset such as +08:00 for event_time cells typed as spreadsheet dates (optional)",

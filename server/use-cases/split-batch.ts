@@ -4,6 +4,7 @@ import { cbvTermsFor } from "../domain/cbv";
 import { massBalanceProblem, remainingAfter } from "../domain/mass-balance";
 import { ForbiddenError, UnprocessableError } from "../errors";
 import { appendEvent, type AppendContext } from "./append-event";
+import { inheritedBrand } from "./brand-claims";
 import { registerBatch } from "./batches";
 
 export type Quantity = { value: number; unit: string };
@@ -54,7 +55,6 @@ export async function splitBatch(
         harvestedAt: source.origin.harvestedAt,
       },
       quantity,
-      ...(source.brand ? { brand: source.brand } : {}),
       ...(source.ecoAttributes ? { ecoAttributes: source.ecoAttributes } : {}),
     },
     {
@@ -64,6 +64,7 @@ export async function splitBatch(
       actorId,
       holderId: source.holderId.toHexString(),
       eventTime,
+      ...(source.brandId ? { brand: inheritedBrand(source.brandId.toHexString(), [source])! } : {}),
     },
   );
   return batch;

@@ -5,6 +5,13 @@ import { cbvTermsFor } from "../domain/cbv";
 import { remainingAfter } from "../domain/mass-balance";
 import { ValidationError } from "../errors";
 import { appendEvent, type AppendContext } from "./append-event";
+import {
+  BrandClaimError,
+  claimBrand,
+  inheritedBrand,
+  releaseBrandClaim,
+  type BatchBrand,
+} from "./brand-claims";
 import { findBatch, registerBatch, type NewBatch } from "./batches";
 import { assertCanTake, type Quantity } from "./split-batch";
 
@@ -34,6 +41,9 @@ export async function transform(ctx: AppendContext, actorId: string, input: NewT
     batchId: id.toHexString(),
     quantity: input.outputs[index].quantity,
   }));
+  // Brands are settled before anything is consumed: inherited from branded inputs, or claimed
+  // against the processor's own licence (quota), so a refused claim leaves every input untouched.
+  const brands = await outputBrands(ctx, actorId, input.outputs, inputBatches, outputIds);
   const consumed: TransformationDoc["inputs"] = [];
   try {
     for (const item of input.inputs) {
@@ -63,6 +73,7 @@ export async function transform(ctx: AppendContext, actorId: string, input: NewT
     }
   } catch (error) {
     await giveBack(ctx, actorId, consumed, transformationId, eventTime);
+    await releaseClaims(ctx, brands, input.outputs);
     throw error;
   }
 
@@ -89,6 +100,7 @@ export async function transform(ctx: AppendContext, actorId: string, input: NewT
         actorId,
         holderId: actorId,
         eventTime,
+        ...(brands[index] ? { brand: brands[index].brand } : {}),
       },
     );
     outputs.push(batch);
@@ -107,6 +119,58 @@ function consume(batch: BatchDoc, actorId: string, quantity: Quantity) {
   assertCanTake(batch, actorId, quantity);
   const available = remainingAfter(batch.available, quantity.value);
   return { available, ...(available === 0 ? { status: "consumed" as const } : {}) };
+}
+
+type OutputBrand = { brand: BatchBrand; claimed: boolean } | undefined;
+
+async function outputBrands(
+  ctx: AppendContext,
+  actorId: string,
+  outputs: NewTransformation["outputs"],
+  inputBatches: BatchDoc[],
+  outputIds: Types.ObjectId[],
+): Promise<OutputBrand[]> {
+  const brands: OutputBrand[] = [];
+  try {
+    for (const [index, output] of outputs.entries()) {
+      if (!output.brand) {
+        brands.push(undefined);
+        continue;
+      }
+      const inherited = inheritedBrand(output.brand, inputBatches);
+      if (inherited) {
+        brands.push({ brand: inherited, claimed: false });
+        continue;
+      }
+      const origin = output.origin ?? inheritedOrigin(inputBatches[0]);
+      const claim = await claimBrand(ctx, output.brand, {
+        id: outputIds[index],
+        producerId: actorId,
+        category: output.product.category,
+        regionCode: origin.regionCode,
+        place: origin.place,
+        harvestedAt: origin.harvestedAt,
+        quantity: output.quantity,
+      }).catch((error: unknown) => {
+        throw error instanceof BrandClaimError ? error.at(`body.outputs[${index}].brand`) : error;
+      });
+      brands.push({ brand: claim, claimed: true });
+    }
+  } catch (error) {
+    await releaseClaims(ctx, brands, outputs);
+    throw error;
+  }
+  return brands;
+}
+
+async function releaseClaims(
+  ctx: AppendContext,
+  brands: OutputBrand[],
+  outputs: NewTransformation["outputs"],
+) {
+  for (const [index, item] of brands.entries()) {
+    if (item?.claimed) await releaseBrandClaim(ctx, item.brand, outputs[index].quantity.value);
+  }
 }
 
 async function giveBack(

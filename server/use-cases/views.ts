@@ -19,6 +19,9 @@ export function batchView(batch: BatchDoc, publicBaseUrl: string) {
     quantity: batch.quantity,
     available: { value: batch.available, unit: batch.quantity.unit },
     ...(batch.brand ? { brand: batch.brand } : {}),
+    ...(batch.brandId
+      ? { brandId: batch.brandId.toHexString(), licenceId: batch.licenceId?.toHexString() ?? null }
+      : {}),
     ...(batch.ecoAttributes ? { ecoAttributes: batch.ecoAttributes } : {}),
     attachments: batch.attachments ?? [],
     producerId: batch.producerId.toHexString(),

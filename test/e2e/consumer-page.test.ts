@@ -4,6 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { chromium, type Browser } from "playwright-core";
 import { findFreePort } from "../../server/net/free-port";
+import { anjiBrand } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
 import { teaBatch } from "../helpers/scenario";
 import { spawnService, waitUntilServing, type ServiceProcess } from "../helpers/service-process";
@@ -85,10 +86,18 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
 
   it("decodes the package's QR code, opens its URL and shows a verified verdict with the journey", async () => {
     const farm = await post(adminKey, "/api/orgs", { name: "安吉县溪龙乡白茶合作社", roles: ["producer"] });
+    const owner = await post(adminKey, "/api/orgs", { name: "安吉县白茶产业协会", roles: ["brand_owner"] });
+    const brand = await post(owner.apiKey, "/api/brands", anjiBrand({ requiredSchemes: [] }));
+    await post(owner.apiKey, `/api/brands/${brand.id}/licences`, {
+      producer: farm.id,
+      category: "tea",
+      period: { from: "2026-01-01", until: "2026-12-31" },
+      quota: { value: 5000, unit: "KGM" },
+    });
     const batch = await post(
       farm.apiKey,
       "/api/batches",
-      teaBatch({ brand: "安吉白茶", private: ["/data/origin/location"] }),
+      teaBatch({ brand: brand.id, private: ["/data/origin/location"] }),
     );
     await post(farm.apiKey, `/api/batches/${batch.id}/events`, {
       type: "inspecting",

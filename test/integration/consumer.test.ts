@@ -2,6 +2,7 @@ import { expect } from "chai";
 import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
 import { startWorker } from "../helpers/anchoring";
 import { http } from "../helpers/http";
+import { licensedBrand } from "../helpers/brand-scenario";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 import { anchorNow, pathOf, recordInspection } from "../helpers/verification";
@@ -21,7 +22,10 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
     worker = startWorker(env.runtime.connection, env.runtime.chain);
     farm = await createOrg(server, "安吉县溪龙乡白茶合作社", ["producer"]);
     shop = await createOrg(server, "杭州农产品超市", ["retailer"]);
-    batch = await createBatch(server, farm, { brand: "安吉白茶", private: ["/data/origin/location"] });
+    batch = await createBatch(server, farm, {
+      brand: await licensedBrand(server, farm),
+      private: ["/data/origin/location"],
+    });
     await recordInspection(server, farm, batch.id, {
       data: { price: { amount: 880, currency: "CNY" }, buyer: "某茶叶经销商" },
       private: ["/data/price", "/data/buyer"],

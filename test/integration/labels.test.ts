@@ -1,6 +1,7 @@
 import zlib from "node:zlib";
 import { expect } from "chai";
 import jsQR from "jsqr";
+import { licensedBrand } from "../helpers/brand-scenario";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestServer } from "../helpers/test-env";
 import { http } from "../helpers/http";
@@ -64,7 +65,7 @@ describe("label sheets (GET /api/batches/:id/labels.pdf)", () => {
     await clearDatabase(env);
     server = await startTestServer(env);
     farm = await createOrg(server, "黄杜村茶园", ["producer"]);
-    batch = await createBatch(server, farm, { brand: "安吉白茶" });
+    batch = await createBatch(server, farm, { brand: await licensedBrand(server, farm) });
   });
   after(() => server.close());
 

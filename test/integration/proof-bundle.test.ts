@@ -9,6 +9,7 @@ import { computeEventHash } from "../../server/domain/event-hash";
 import { leafOf } from "../../server/domain/proof-bundle-verify";
 import { startWorker } from "../helpers/anchoring";
 import { http } from "../helpers/http";
+import { licensedBrand } from "../helpers/brand-scenario";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 import { anchorNow, recordInspection } from "../helpers/verification";
@@ -59,7 +60,10 @@ describe("proof bundles (GET /api/batches/:id/proof-bundle, npm run verify-bundl
     farm = await createOrg(server, "黄杜村茶园", ["producer"]);
     factory = await createOrg(server, "安吉白茶加工厂", ["processor"]);
     auditor = await createOrg(server, "市场监督管理局", ["auditor"]);
-    harvest = await createBatch(server, farm, { brand: "安吉白茶", private: ["/data/origin/location"] });
+    harvest = await createBatch(server, farm, {
+      brand: await licensedBrand(server, farm),
+      private: ["/data/origin/location"],
+    });
     await recordInspection(server, farm, harvest.id, {
       data: { price: { amount: 880, currency: "CNY" } },
       private: ["/data/price"],

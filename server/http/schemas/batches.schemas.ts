@@ -51,7 +51,8 @@ export const createBatchBody = z.strictObject({
     harvestedAt: isoDate,
   }),
   quantity,
-  brand: z.string().trim().min(1).max(200).optional(),
+  /** A regional brand's id: the batch claims it against the producer's licence (decision 0010). */
+  brand: objectId.optional(),
   ecoAttributes: safeJsonObject.optional(),
   attachments: z.array(attachment).max(50).optional(),
   private: privatePointers(["/data/origin/location", "/data/quantity"]).optional(),
