@@ -1,33 +1,41 @@
-import type { BatchDoc } from "../data-access/batch.model";
-import { batchModel } from "../data-access/batch.model";
+import type { Collection } from "mongoose";
+import type { ChainHeadDoc } from "./append-event";
+import { BATCH_CHAIN, materializeHead, type AppendContext } from "./append-event";
+import { BRAND_CHAIN } from "./brands";
 import { traceEventModel } from "../data-access/trace-event.model";
-import { materializeHead, type AppendContext } from "./append-event";
 
 const CHUNK = 500;
 
 /**
- * Start-up repair: a process killed between committing a batch head and inserting its event
- * leaves that newest event only in the batch (`lastEvent`). Finds such heads and inserts their
- * events. Returns how many were restored.
+ * Start-up repair: a process killed between committing a chain head (a batch's, or a brand's
+ * licence register) and inserting its event leaves that newest event only in the head document
+ * (`lastEvent`). Finds such heads and inserts their events. Returns how many were restored.
  */
 export async function repairChainHeads(ctx: AppendContext): Promise<number> {
-  const batches = batchModel(ctx.connection);
+  let restored = 0;
+  for (const chain of [BATCH_CHAIN, BRAND_CHAIN])
+    restored += await repairHeadsOf(ctx, chain.collection(ctx.connection));
+  return restored;
+}
+
+async function repairHeadsOf(ctx: AppendContext, heads: Collection): Promise<number> {
   const events = traceEventModel(ctx.connection);
   let restored = 0;
-  let chunk: Pick<BatchDoc, "_id" | "head">[] = [];
+  let chunk: Pick<ChainHeadDoc, "_id" | "head">[] = [];
   const flush = async () => {
-    const headIds = chunk.map((batch) => batch.head.eventId);
+    const headIds = chunk.map((subject) => subject.head.eventId);
     const present = await events.find({ _id: { $in: headIds } }, { _id: 1 }).lean();
     const found = new Set(present.map((event) => event._id.toHexString()));
-    for (const batch of chunk) {
-      if (found.has(batch.head.eventId.toHexString())) continue;
-      const full = await batches.findById(batch._id, { lastEvent: 1 }).lean<Pick<BatchDoc, "lastEvent">>();
-      if (full && (await materializeHead(ctx, full))) restored++;
+    for (const subject of chunk) {
+      if (found.has(subject.head.eventId.toHexString())) continue;
+      const full = await heads.findOne({ _id: subject._id }, { projection: { lastEvent: 1 } });
+      if (full && (await materializeHead(ctx, full as unknown as Pick<ChainHeadDoc, "lastEvent">)))
+        restored++;
     }
     chunk = [];
   };
-  for await (const batch of batches.find({}, { head: 1 }).lean<Pick<BatchDoc, "_id" | "head">>().cursor()) {
-    chunk.push(batch);
+  for await (const subject of heads.find({}, { projection: { head: 1 } })) {
+    chunk.push(subject as unknown as Pick<ChainHeadDoc, "_id" | "head">);
     if (chunk.length >= CHUNK) await flush();
   }
   if (chunk.length > 0) await flush();

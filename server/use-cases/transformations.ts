@@ -2,6 +2,7 @@ import { Types } from "mongoose";
 import type { BatchDoc } from "../data-access/batch.model";
 import { transformationModel, type TransformationDoc } from "../data-access/transformation.model";
 import { cbvTermsFor } from "../domain/cbv";
+import { roundQuantity } from "../domain/brand-rules";
 import { remainingAfter } from "../domain/mass-balance";
 import { ValidationError } from "../errors";
 import { appendEvent, type AppendContext } from "./append-event";
@@ -43,7 +44,7 @@ export async function transform(ctx: AppendContext, actorId: string, input: NewT
   }));
   // Brands are settled before anything is consumed: inherited from branded inputs, or claimed
   // against the processor's own licence (quota), so a refused claim leaves every input untouched.
-  const brands = await outputBrands(ctx, actorId, input.outputs, inputBatches, outputIds);
+  const brands = await outputBrands(ctx, actorId, input, inputBatches, outputIds);
   const consumed: TransformationDoc["inputs"] = [];
   try {
     for (const item of input.inputs) {
@@ -126,7 +127,7 @@ type OutputBrand = { brand: BatchBrand; claimed: boolean } | undefined;
 async function outputBrands(
   ctx: AppendContext,
   actorId: string,
-  outputs: NewTransformation["outputs"],
+  { inputs, outputs }: NewTransformation,
   inputBatches: BatchDoc[],
   outputIds: Types.ObjectId[],
 ): Promise<OutputBrand[]> {
@@ -139,6 +140,7 @@ async function outputBrands(
       }
       const inherited = inheritedBrand(output.brand, inputBatches);
       if (inherited) {
+        assertWithinBrandedInputs(output.brand, index, outputs, inputs);
         brands.push({ brand: inherited, claimed: false });
         continue;
       }
@@ -161,6 +163,35 @@ async function outputBrands(
     throw error;
   }
   return brands;
+}
+
+/**
+ * Processing never adds branded product: outputs that inherit a brand may together hold at most
+ * what the transformation consumes of inputs, in the same unit (drying tea loses mass; nothing
+ * gains it). Otherwise a processor could turn 20 kg of branded leaves into 500 kg of "branded" tea.
+ */
+function assertWithinBrandedInputs(
+  brandId: string,
+  index: number,
+  outputs: NewTransformation["outputs"],
+  inputs: NewTransformation["inputs"],
+): void {
+  const unit = outputs[index].quantity.unit;
+  const consumed = inputs.filter((item) => item.quantity.unit === unit);
+  if (consumed.length !== inputs.length) {
+    throw new BrandClaimError(
+      `outputs inheriting the brand must be in the unit of their inputs (${inputs[0].quantity.unit})`,
+    ).at(`body.outputs[${index}].quantity.unit`);
+  }
+  const limit = consumed.reduce((sum, item) => sum + item.quantity.value, 0);
+  const branded = outputs
+    .filter((output) => output.brand === brandId)
+    .reduce((sum, output) => sum + output.quantity.value, 0);
+  if (branded > limit + 1e-9) {
+    throw new BrandClaimError(
+      `branded outputs hold ${roundQuantity(branded)} ${unit}, more than the ${roundQuantity(limit)} ${unit} of branded inputs consumed`,
+    ).at(`body.outputs[${index}].quantity`);
+  }
 }
 
 async function releaseClaims(

@@ -388,6 +388,22 @@ describe("brands and licences API", () => {
       expect((await get(`/api/licences/${licence.id}`)).body.remaining.value).to.equal(remainingBefore);
     });
 
+    it("refuses branded outputs heavier than the branded inputs they come from, consuming nothing", async () => {
+      const harvest = (await register(farm, { brand: brand.id, quantity: { value: 20, unit: "KGM" } })).body;
+      const outputs = (value: number, unit = "KGM") => [
+        { product: { name: "安吉白茶 成品", category: "tea" }, quantity: { value, unit }, brand: brand.id },
+      ];
+      const inputs = [{ batchId: harvest.id, quantity: { value: 20, unit: "KGM" } }];
+      const inflated = await post(farm.key, "/api/transformations", { inputs, outputs: outputs(20.5) });
+      expect(inflated.status).to.equal(422);
+      expect(inflated.body.error.details.field).to.equal("body.outputs[0].quantity");
+      expect(inflated.body.error.message).to.include("more than the 20 KGM of branded inputs consumed");
+      const pieces = await post(farm.key, "/api/transformations", { inputs, outputs: outputs(80, "H87") });
+      expect(pieces.status).to.equal(422);
+      expect(pieces.body.error.details.field).to.equal("body.outputs[0].quantity.unit");
+      expect((await get(`/api/batches/${harvest.id}`, farm.key)).body.available.value).to.equal(20);
+    });
+
     it("refuses a transformation whose output claims a brand the processor is not licensed for, consuming nothing", async () => {
       const plain = await createBatch(server, farm);
       const shipped = await post(farm.key, `/api/batches/${plain.id}/transfers`, { to: factory.id });

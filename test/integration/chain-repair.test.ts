@@ -4,6 +4,7 @@ import { traceEventModel } from "../../server/data-access/trace-event.model";
 import { appendEvent } from "../../server/use-cases/append-event";
 import { BatchHeadCache } from "../../server/use-cases/batch-head-cache";
 import { repairChainHeads } from "../../server/use-cases/repair-chain-heads";
+import { createBrand, license } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -69,6 +70,38 @@ describe("hash chain repair after a crash between commit and insert", () => {
       lost.hash,
     ]);
     expect(await repairChainHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(0);
+  });
+
+  it("restores a brand's lost licence-register event at start-up and on the next change", async () => {
+    const owner = await createOrg(server, "Repair brand owner", ["brand_owner"]);
+    const brand = await createBrand(server, owner, { requiredSchemes: [] });
+    const licence = await license(server, owner, brand.id, producer);
+    const register = () => http(server.baseUrl, "GET", `/api/brands/${brand.id}/events`);
+    const [, issued] = (await register()).body.items;
+    await traceEventModel(env.runtime.connection).deleteOne({ _id: new Types.ObjectId(issued.id) });
+    expect((await register()).body.items).to.have.length(1);
+
+    expect(await repairChainHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(1);
+    expect((await register()).body.items.map((event: { hash: string }) => event.hash)).to.include(
+      issued.hash,
+    );
+
+    const suspended = await http(server.baseUrl, "POST", `/api/licences/${licence.id}/suspend`, {
+      key: owner.key,
+      json: {},
+    });
+    await traceEventModel(env.runtime.connection).deleteOne({
+      _id: new Types.ObjectId(suspended.body.event.id),
+    });
+    await http(server.baseUrl, "POST", `/api/licences/${licence.id}/reinstate`, { key: owner.key, json: {} });
+    const items = (await register()).body.items;
+    expect(items.map((event: { type: string }) => event.type)).to.deep.equal([
+      "brand_registered",
+      "licence_issued",
+      "licence_suspended",
+      "licence_reinstated",
+    ]);
+    expect(items[3].prevHash).to.equal(items[2].hash);
   });
 
   it("decides on a fresh read when a cached batch would refuse an append (another instance changed it)", async () => {
