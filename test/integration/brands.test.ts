@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { computeEventHash } from "../../server/domain/event-hash";
 import { anjiBrand, certifyProducer, createBrand, license } from "../helpers/brand-scenario";
 import { createCertifier, signStatusChange, type TestCertifier } from "../helpers/certification-scenario";
+import { startWorker, waitUntilAllAnchored } from "../helpers/anchoring";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -83,6 +84,28 @@ describe("brands and licences API", () => {
       expect(response.status).to.equal(422);
       expect(response.body.error.details).to.include({ field: "body.requiredSchemes[0]" });
       expect((await get("/api/brands")).body.items.length).to.equal(before);
+    });
+  });
+
+  describe("anchoring the register", () => {
+    it("anchors register events with batch events and proves them against the chain", async () => {
+      const brand = await createBrand(server, owner);
+      await license(server, owner, brand.id, farm);
+      const worker = startWorker(env.runtime.connection, env.runtime.chain);
+      try {
+        await waitUntilAllAnchored(env.runtime.connection);
+      } finally {
+        await worker.stop();
+      }
+      const register = (await get(`/api/brands/${brand.id}/events`)).body.items;
+      expect(register).to.have.length(2);
+      for (const event of register) {
+        const proof = await get(`/api/events/${event.id}/proof`, farm.key);
+        expect(proof.status, proof.text).to.equal(200);
+        expect(proof.body.eventHash).to.equal(event.hash);
+        const { root, proof: path, leaf } = proof.body;
+        expect(await env.runtime.chain.registry.verifyLeaf(root, path, leaf)).to.equal(true);
+      }
     });
   });
 

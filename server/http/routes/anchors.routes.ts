@@ -97,7 +97,7 @@ export function anchorRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       params: eventIdParams,
       responses: {
         200: "{ eventHash, leaf, root, proof, leafIndex, windowId, txHash, blockNumber, chainId, registry }",
-        403: "another organization's event",
+        403: "another organization's batch event (brand register events are public)",
         404: "unknown event",
         409: "not anchored yet (ANCHOR_PENDING)",
       },
@@ -105,7 +105,10 @@ export function anchorRoutes(deps: AppDeps, registry: RouteRegistry): Router {
     async (_req, res) => {
       const { params } = validated<z.infer<typeof eventIdParams>>(res);
       const event = await proofs.findEvent(params.id);
-      assertBatchVisible(res, await findBatch(deps.appendContext, event.batchId.toHexString()));
+      // A brand's licence register is public (GET /api/brands/:id/events); batch events are not.
+      if (event.subject !== "brand") {
+        assertBatchVisible(res, await findBatch(deps.appendContext, event.batchId.toHexString()));
+      }
       res.json(await proofs.proofOf(event));
     },
   );
