@@ -41,6 +41,8 @@ export class BrandClaimError extends UnprocessableError {
   }
 }
 
+type ClaimCandidate = BrandClaimCandidate & { id: Types.ObjectId; place: string };
+
 /**
  * Claims a brand for a batch about to be registered: the brand's region and category must match,
  * the producer must hold an active licence for the category and the harvest date, every scheme the
@@ -51,21 +53,9 @@ export class BrandClaimError extends UnprocessableError {
 export async function claimBrand(
   ctx: AppendContext,
   brandId: string,
-  batch: BrandClaimCandidate & { id: Types.ObjectId; place: string },
+  batch: ClaimCandidate,
 ): Promise<BatchBrand> {
-  const brand = await findBrandForClaim(ctx, brandId);
-  if (!brand.categories.includes(batch.category)) {
-    throw new BrandClaimError(
-      `${brand.name.zh} covers ${brand.categories.join(", ")}, not ${batch.category}`,
-    );
-  }
-  if (!isInBrandRegion(brand.regionCodes, batch.regionCode)) {
-    throw new BrandClaimError(
-      `the origin ${batch.regionCode} is outside the brand's regions (${brand.regionCodes.join(", ")})`,
-    );
-  }
-  const licences = await applicableLicences(ctx, brand, batch);
-  await assertRequiredCertifications(ctx, brand, batch);
+  const { brand, licences } = await checkBrandClaim(ctx, brandId, batch);
   const problems: string[] = [];
   for (const licence of licences) {
     const problem = quotaProblem(licence.quota, licence.remaining, batch.quantity);
@@ -89,6 +79,32 @@ export async function claimBrand(
   throw new BrandClaimError(problems.join("; "), {
     licenceIds: licences.map((item) => item._id.toHexString()),
   });
+}
+
+/**
+ * Every check of a claim except taking the quota: the brand, and the producer's licences that
+ * cover the batch (active, category, period). For planners (EPCIS capture, import) that must
+ * refuse before writing anything; `claimBrand` still decides.
+ */
+export async function checkBrandClaim(
+  ctx: AppendContext,
+  brandId: string,
+  batch: ClaimCandidate,
+): Promise<{ brand: BrandDoc; licences: LicenceDoc[] }> {
+  const brand = await findBrandForClaim(ctx, brandId);
+  if (!brand.categories.includes(batch.category)) {
+    throw new BrandClaimError(
+      `${brand.name.zh} covers ${brand.categories.join(", ")}, not ${batch.category}`,
+    );
+  }
+  if (!isInBrandRegion(brand.regionCodes, batch.regionCode)) {
+    throw new BrandClaimError(
+      `the origin ${batch.regionCode} is outside the brand's regions (${brand.regionCodes.join(", ")})`,
+    );
+  }
+  const licences = await applicableLicences(ctx, brand, batch);
+  await assertRequiredCertifications(ctx, brand, batch);
+  return { brand, licences };
 }
 
 /** Gives back the quota of a claim whose batch was not registered after all. */
@@ -152,7 +168,7 @@ async function applicableLicences(
 async function assertRequiredCertifications(
   ctx: AppendContext,
   brand: BrandDoc,
-  batch: BrandClaimCandidate & { id: Types.ObjectId; place: string },
+  batch: ClaimCandidate,
 ): Promise<void> {
   if (brand.requiredSchemes.length === 0) return;
   if (!ctx.chain) throw new Error("brand claims need the chain client in the append context");

@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import { Types } from "mongoose";
 import type { BatchInput } from "../data-access/batch.model";
 import type { EventFacts } from "../domain/event-body";
+import { quotaProblem } from "../domain/brand-rules";
 import { toGtin14 } from "../domain/gtin";
 import type { AppendContext } from "./append-event";
+import { BrandClaimError, checkBrandClaim } from "./brand-claims";
 import type { DerivedBatch, NewBatch } from "./batches";
 import { loadWorld, lotKey, type World } from "./import-world";
 import {
@@ -87,8 +89,10 @@ export async function planSteps(
   options: PlanOptions,
 ): Promise<Plan> {
   const planning: Planning = {
+    ctx,
     actor,
     options,
+    plannedQuota: new Map(),
     world: await loadWorld(ctx, actor, steps),
     plan: { ops: [], stored: [], problems: [] },
     consumed: new Map(),
@@ -105,7 +109,10 @@ type AppendStep = Extract<PlanStep, { kind: "append" }>;
 type ConsumedInput = { batchId: Types.ObjectId; quantity: Quantity; origin?: NewBatch["origin"] };
 
 interface Planning {
+  ctx: AppendContext;
   actor: RecordingActor;
+  /** Quota the plan's earlier branded batches will take, by licence id. */
+  plannedQuota: Map<string, number>;
   options: PlanOptions;
   world: World;
   plan: Plan;
@@ -113,10 +120,8 @@ interface Planning {
   consumed: Map<string, ConsumedInput[]>;
 }
 
-async function planRegister(
-  { actor, options, world, plan, consumed }: Planning,
-  step: RegisterStep,
-): Promise<void> {
+async function planRegister(planning: Planning, step: RegisterStep): Promise<void> {
+  const { actor, options, world, plan, consumed } = planning;
   const id = step.requestedId ? new Types.ObjectId(step.requestedId) : options.batchIdFor(step.index);
   const stored = await options.alreadyStored?.(step, id.toHexString());
   if (stored) return void plan.stored.push(stored);
@@ -137,6 +142,10 @@ async function planRegister(
     const message =
       "the batch needs an origin: give it, or record an input of the same transformation earlier in the document";
     problems.push({ code: "ORIGIN_REQUIRED", message });
+  }
+  if (origin && step.batch.brand) {
+    const problem = await brandProblem(planning, id, { ...step.batch, origin });
+    if (problem) problems.push(problem);
   }
   if (problems.length > 0 || !origin) {
     for (const problem of problems) plan.problems.push({ index: step.index, ...problem });
@@ -175,6 +184,47 @@ async function planRegister(
       ...(step.eventTime ? { eventTime: step.eventTime } : {}),
     },
   });
+}
+
+/**
+ * Why the batch could not claim its brand, counting the quota that earlier batches of the same
+ * plan will take; null when it can. The claim itself is made when the batch is registered.
+ */
+async function brandProblem(
+  { ctx, actor, plannedQuota }: Planning,
+  id: Types.ObjectId,
+  batch: NewBatch,
+): Promise<{ code: string; message: string } | null> {
+  const candidate = {
+    id,
+    producerId: actor.orgId,
+    category: batch.product.category,
+    regionCode: batch.origin.regionCode,
+    place: batch.origin.place,
+    harvestedAt: batch.origin.harvestedAt,
+    quantity: batch.quantity,
+  };
+  try {
+    const { licences } = await checkBrandClaim(ctx, batch.brand!, candidate);
+    const problems: string[] = [];
+    for (const licence of licences) {
+      const key = licence._id.toHexString();
+      const planned = plannedQuota.get(key) ?? 0;
+      const problem = quotaProblem(licence.quota, licence.remaining - planned, batch.quantity);
+      if (!problem) {
+        plannedQuota.set(key, planned + batch.quantity.value);
+        return null;
+      }
+      problems.push(problem);
+    }
+    return {
+      code: "BRAND_CLAIM_REFUSED",
+      message: `the batch cannot carry the brand: ${problems.join("; ")}`,
+    };
+  } catch (error) {
+    if (error instanceof BrandClaimError) return { code: error.code, message: error.message };
+    throw error;
+  }
 }
 
 async function planAppend(

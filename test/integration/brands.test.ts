@@ -448,3 +448,58 @@ describe("brands and licences API", () => {
     });
   });
 });
+
+describe("brand claims in bulk import", () => {
+  let env: TestEnv;
+  let server: TestServer;
+  let farm: TestOrg;
+  let brandId: string;
+  before(async () => {
+    env = await testEnv();
+    await clearDatabase(env);
+    server = await startTestServer(env);
+    farm = await createOrg(server, "黄杜村茶叶合作社", ["producer"]);
+    const owner = await createOrg(server, "安吉县白茶产业协会", ["brand_owner"]);
+    brandId = (await createBrand(server, owner, { requiredSchemes: [] })).id;
+    await license(server, owner, brandId, farm, { quota: { value: 700, unit: "KGM" } });
+  });
+  after(() => server.close());
+
+  const csv = (rows: [string, number][]) =>
+    Buffer.from(
+      [
+        "type,lot,product,category,quantity,unit,place,region_code,harvested_at,brand",
+        ...rows.map(([lot, kg]) => `batch,${lot},安吉白茶,tea,${kg},KGM,黄杜村,330523,2026-04-12,${brandId}`),
+      ].join("\n"),
+    );
+  const upload = async (bytes: Buffer, query: string) => {
+    const response = await fetch(`${server.baseUrl}/api/imports${query}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${farm.key}`, "content-type": "text/csv" },
+      body: bytes,
+    });
+    return { status: response.status, body: await response.json() };
+  };
+
+  it("refuses, before storing anything, the row whose claim would pass the quota with the rows before it", async () => {
+    const rows: [string, number][] = [
+      ["IMP-A", 400],
+      ["IMP-B", 300],
+      ["IMP-C", 1],
+    ];
+    const dry = await upload(csv(rows), "?dryRun=true");
+    expect(dry.status, JSON.stringify(dry.body)).to.equal(200);
+    expect(dry.body.valid).to.equal(false);
+    expect(
+      dry.body.errors.map((error: { row: number; code: string }) => [error.row, error.code]),
+    ).to.deep.equal([[4, "BRAND_CLAIM_REFUSED"]]);
+    expect(dry.body.errors[0].problem).to.include("0 KGM of its quota left");
+    const real = await upload(csv(rows), "");
+    expect(real.status).to.equal(422);
+    const batches = await http(server.baseUrl, "GET", "/api/batches", { key: farm.key });
+    expect(batches.body.items).to.have.length(0);
+
+    const accepted = await upload(csv(rows.slice(0, 2)), "");
+    expect(accepted.status, JSON.stringify(accepted.body)).to.equal(202);
+  });
+});
