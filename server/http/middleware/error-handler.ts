@@ -29,6 +29,10 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
+  // The router decodes path parameters; malformed percent-encoding (`/21/%ZZ`) is the client's.
+  if (error instanceof URIError && (error as BodyParserError).status === 400) {
+    return new AppError("MALFORMED_URL", "the URL path is not valid percent-encoding", 400);
+  }
   const bodyError = error as BodyParserError;
   switch (bodyError?.type) {
     case "entity.parse.failed":

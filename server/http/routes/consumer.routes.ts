@@ -15,6 +15,7 @@ import type { AppDeps } from "../app";
 import type { RouteRegistry } from "../route-registry";
 import { consumerBatchParams, consumerQuery, digitalLinkParams } from "../schemas/consumer.schemas";
 import { validated } from "../validation";
+import { noteUnknownSerialScan } from "./unknown-scan-hook";
 import { verifierDeps } from "./verify.routes";
 
 type Target = { batchId: string } | { key: DigitalLinkKey };
@@ -102,12 +103,16 @@ async function respond(deps: AppDeps, req: Request, res: Response, target: Targe
     batchId = target.batchId;
   } else {
     const resolved = await resolveBatchKey(deps.appendContext, target.key);
-    if (!resolved.batch) return respondUnknown(deps, req, res, resolved.reason, 404);
+    if (!resolved.batch) {
+      await noteUnknownSerialScan(deps, req, target.key, null);
+      return respondUnknown(deps, req, res, resolved.reason, 404);
+    }
     batchId = resolved.batch._id.toHexString();
     known = resolved.batch;
     if (target.key.serial !== undefined) {
       const issued = await findSerial(deps.appendContext, resolved.batch._id, target.key.serial);
       if (!issued) {
+        await noteUnknownSerialScan(deps, req, target.key, resolved.batch);
         return respondUnknown(
           deps,
           req,
