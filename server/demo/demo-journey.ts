@@ -92,6 +92,8 @@ export async function processTea(
           lot: step.lot,
           quantity: { value: step.kg, unit: "KGM" },
           ecoAttributes: { grade: step.grade, standard: "GB/T 20354 安吉白茶" },
+          // Made only of branded leaves: the tea inherits the brand without taking quota again.
+          ...(ctx.brandId ? { brand: ctx.brandId } : {}),
         },
       ],
       eventTime: data.at(month, day + 1, 18),

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { Wallet } from "ethers";
 import { anchorEverything } from "./demo-anchoring";
+import { brandPageOf, createDemoBrand, findDemoBrand } from "./demo-brand";
 import { submitCertification, revokeCertification } from "./demo-certifier";
 import { demoClient, type DemoClient, type Json } from "./demo-client";
 import { DEMO_TEAS, demoDataset, type CertificationKey, type TeaKey } from "./demo-dataset";
@@ -131,8 +132,11 @@ async function seedNew(
     });
   }
 
+  step("registering the brand 安吉白茶 and licensing both co-ops");
+  const brand = await createDemoBrand(client, orgs, data, certifications as Record<CertificationKey, Json>);
+
   step("harvest, inspection, processing, shipping, retail and one recall");
-  const ctx = { client, orgs, data };
+  const ctx = { client, orgs, data, brandId: brand.id };
   const harvests = await registerHarvests(ctx);
   for (const certification of Object.values(certifications)) {
     await client.post(certifier.apiKey, `/api/certifications/${certification.id}/coverage`);
@@ -155,7 +159,7 @@ async function seedNew(
   return {
     pages: pagesOf(teas),
     serial: { batchId: teas.mingqianTea.id, ...serials.items[0] },
-    brand: null,
+    brand: await brandPageOf(client, brand),
     files: [accounts],
   };
 }
@@ -172,12 +176,14 @@ async function lookUpDemo(client: DemoClient, adminKey: string, orgs: DemoOrgs):
   const found = teas as Batches<TeaKey>;
   const serials = await client.get(adminKey, `/api/batches/${found.mingqianTea.id}/serials?limit=1`);
   const first = serials.items[0];
+  const brand = await findDemoBrand(client, orgs);
+  if (!brand) throw new IncompleteDemoError("the brand is missing");
   return {
     pages: pagesOf(found),
     serial: first
       ? { batchId: found.mingqianTea.id, serial: first.serial, digitalLink: first.digitalLink }
       : null,
-    brand: null,
+    brand: await brandPageOf(client, brand),
     files: [],
   };
 }

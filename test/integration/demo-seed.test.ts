@@ -66,6 +66,33 @@ describe("demo seed (server/demo/seed-demo.ts)", function () {
     expect(JSON.stringify(registration)).to.include(certifier.address);
   });
 
+  it("registers the brand, licenses both co-ops and registers every harvest under it", async () => {
+    const brand = summary.brand!;
+    const view = await get(`/api/brands/${brand.id}`, undefined);
+    expect(view.name).to.deep.equal({ zh: "安吉白茶", en: "Anji White Tea" });
+    expect(view.requiredSchemes).to.deep.equal(["geographical-indication"]);
+    const { items: orgs } = await get("/api/orgs");
+    const idOf = (name: string) => orgs.find((org: { name: string }) => org.name === name).id;
+    expect(view.ownerId).to.equal(idOf(DEMO_ORGS.brandOwner.name));
+    const licensed = view.licences.map((licence: { producerId: string; status: string; used: unknown }) => [
+      licence.producerId,
+      licence.status,
+      licence.used,
+    ]);
+    expect(licensed).to.have.deep.members([
+      [idOf(DEMO_ORGS.huangdu.name), "active", { value: 1000, unit: "KGM" }],
+      [idOf(DEMO_ORGS.daxi.name), "active", { value: 500, unit: "KGM" }],
+    ]);
+    const fromCertificate = view.licences.find(
+      (licence: { quotaCertificationId?: string }) => licence.quotaCertificationId,
+    );
+    expect(fromCertificate.producerId).to.equal(idOf(DEMO_ORGS.daxi.name));
+    const { items: batches } = await get("/api/batches?limit=100");
+    for (const batch of batches) expect(batch.brandId, batch.product.name).to.equal(brand.id);
+    expect(brand.page).to.satisfy((url: string) => url.startsWith(`${server.baseUrl}/`));
+    expect((await fetch(brand.page)).status).to.equal(200);
+  });
+
   it("anchors every event: each one has a Merkle proof against a completed window", async () => {
     const { items: windows } = await get("/api/anchors?limit=500");
     expect(windows.length).to.be.at.least(1);
@@ -80,8 +107,18 @@ describe("demo seed (server/demo/seed-demo.ts)", function () {
         events += 1;
       }
     }
+    const { items: register } = await get(`/api/brands/${summary.brand!.id}/events`, undefined);
+    expect(register.map((event: { type: string }) => event.type)).to.deep.equal([
+      "brand_registered",
+      "licence_issued",
+      "licence_issued",
+    ]);
+    for (const event of register) {
+      expect((await get(`/api/events/${event.id}/proof`)).eventHash).to.equal(event.hash);
+      events += 1;
+    }
     const leaves = windows.reduce((sum: number, window: { leafCount: number }) => sum + window.leafCount, 0);
-    expect(leaves, "every anchored leaf is one of the batches' events").to.equal(events);
+    expect(leaves, "every anchored leaf is one of the batches' or the brand's events").to.equal(events);
     expect(events).to.be.above(30);
   });
 

@@ -1,0 +1,52 @@
+import { DemoApiError, type DemoClient, type Json } from "./demo-client";
+import { DEMO_BRAND, type CertificationKey, type DemoDataset } from "./demo-dataset";
+import type { DemoOrgs, SeededOrgs } from "./demo-organizations";
+
+/**
+ * The regional public brand (区域公用品牌) 安吉白茶: registered by its owner, the association,
+ * which licenses both co-ops for this season's tea: one with a fixed quota, one with the quota of
+ * its geographical-indication certificate. Harvests registered under the brand take that quota.
+ */
+export async function createDemoBrand(
+  client: DemoClient,
+  orgs: SeededOrgs,
+  data: DemoDataset,
+  certifications: Record<CertificationKey, Json>,
+): Promise<Json> {
+  const ownerKey = orgs.brandOwner.apiKey;
+  const brand = await client.post(ownerKey, "/api/brands", DEMO_BRAND);
+  const season = { category: "tea", period: { from: data.date(3, 1), until: data.date(12, 31) } };
+  await client.post(ownerKey, `/api/brands/${brand.id}/licences`, {
+    producer: orgs.huangdu.id,
+    ...season,
+    quota: { value: 5000, unit: "KGM" },
+  });
+  await client.post(ownerKey, `/api/brands/${brand.id}/licences`, {
+    producer: orgs.daxi.id,
+    ...season,
+    quotaFromCertification: certifications.daxiGi.id,
+  });
+  return brand;
+}
+
+/** The demo's brand in a database seeded before (public list, by owner). */
+export async function findDemoBrand(client: DemoClient, orgs: DemoOrgs): Promise<Json | null> {
+  const { items } = await client.get(undefined, `/api/brands?owner=${orgs.brandOwner.id}`);
+  return items.find((brand: Json) => brand.name?.zh === DEMO_BRAND.name.zh) ?? null;
+}
+
+/** The brand's public page; its JSON (`/api/brands/:id`) on a service without brand pages yet. */
+export async function brandPageOf(
+  client: DemoClient,
+  brand: Json,
+): Promise<{ id: string; name: string; page: string }> {
+  const name = `${brand.name.zh} / ${brand.name.en}`;
+  const page = `/brands/${brand.id}`;
+  try {
+    await client.bytes(undefined, page);
+    return { id: brand.id, name, page: `${client.baseUrl}${page}` };
+  } catch (error) {
+    if (!(error instanceof DemoApiError) || error.status !== 404) throw error;
+    return { id: brand.id, name, page: `${client.baseUrl}/api/brands/${brand.id}` };
+  }
+}
