@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from "./config";
+import { startFirstStartSeed } from "./demo/first-start-seed";
 import { createLogger } from "./logger";
 import { startService } from "./service";
 
@@ -9,6 +10,14 @@ async function main(): Promise<void> {
   const service = await startService(config, logger);
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, "EcoTrace is serving");
   process.stdout.write(`EcoTrace is serving on http://${config.HOST}:${config.PORT} (health: /healthz)\n`);
+  const demo = startFirstStartSeed({
+    connection: service.runtime.connection,
+    enabled: config.DEMO_SEED,
+    dataDir: config.DATA_DIR,
+    baseUrl: service.url,
+    adminKey: service.adminKey,
+    logger,
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -16,6 +25,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 15_000).unref();
+    demo.stop();
+    await demo.done;
     await service.close();
     clearTimeout(force);
     logger.flush();

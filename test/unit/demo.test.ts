@@ -1,0 +1,135 @@
+import { expect } from "chai";
+import { ConfigError, loadConfig } from "../../server/config";
+import { draftToMessage } from "../../server/domain/certification-draft";
+import { demoDataset, demoSeason } from "../../server/demo/demo-dataset";
+import { formatDemoSummary } from "../../server/demo/demo-summary";
+import { shouldSeedDemo } from "../../server/demo/first-start-seed";
+import type { DemoSummary } from "../../server/demo/seed-demo";
+
+const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+describe("demo seed", () => {
+  describe("shouldSeedDemo", () => {
+    it("seeds only when DEMO_SEED is on and no organization but the bootstrapped admin exists", () => {
+      expect(shouldSeedDemo({ enabled: true, organizations: 1 })).to.equal(true);
+      expect(shouldSeedDemo({ enabled: true, organizations: 0 })).to.equal(true);
+      expect(shouldSeedDemo({ enabled: true, organizations: 2 })).to.equal(false);
+      expect(shouldSeedDemo({ enabled: false, organizations: 1 })).to.equal(false);
+    });
+  });
+
+  describe("DEMO_SEED configuration", () => {
+    it("defaults to on with the embedded database and off with MONGODB_URI", () => {
+      expect(loadConfig({}).DEMO_SEED).to.equal(true);
+      expect(loadConfig({ MONGODB_URI: "mongodb://db.example:27017/ecotrace" }).DEMO_SEED).to.equal(false);
+    });
+
+    it("follows an explicit value either way and refuses anything but true or false", () => {
+      expect(loadConfig({ DEMO_SEED: "false" }).DEMO_SEED).to.equal(false);
+      expect(loadConfig({ DEMO_SEED: "true", MONGODB_URI: "mongodb://db.example/x" }).DEMO_SEED).to.equal(
+        true,
+      );
+      expect(() => loadConfig({ DEMO_SEED: "yes" }))
+        .to.throw(ConfigError)
+        .with.property("message")
+        .that.matches(/DEMO_SEED: .*demo dataset/);
+    });
+  });
+
+  describe("demoSeason", () => {
+    it("is the year of the latest spring harvest that is over (the season ends with May, China time)", () => {
+      expect(demoSeason(new Date("2026-12-01T12:00:00Z"))).to.equal(2026);
+      expect(demoSeason(new Date("2027-03-15T00:00:00Z"))).to.equal(2026);
+      expect(demoSeason(new Date("2027-05-31T23:59:00+08:00"))).to.equal(2026);
+      expect(demoSeason(new Date("2027-06-01T00:00:00+08:00"))).to.equal(2027);
+    });
+  });
+
+  describe("demoDataset", () => {
+    // The day a season starts, its last day, and days in between: the data must hold on each.
+    const nows = [
+      "2026-06-01T00:00:00+08:00",
+      "2026-12-01T12:00:00Z",
+      "2027-02-28T00:00:00Z",
+      "2027-05-31T23:00:00+08:00",
+    ];
+
+    it("keeps every certification valid today and covering every harvest of its producer", () => {
+      for (const iso of nows) {
+        const data = demoDataset(new Date(iso));
+        const now = seconds(iso);
+        for (const [key, { producer, ...draft }] of Object.entries(data.certifications)) {
+          const message = draftToMessage(
+            { ...draft, subject: { kind: "producer", id: "0".repeat(24) } },
+            "0x" + "1".repeat(40),
+            "0x" + "2".repeat(64),
+          );
+          expect(message.validFrom, `${key} at ${iso}`).to.be.at.most(now);
+          expect(message.validUntil, `${key} at ${iso}`).to.be.above(now);
+          expect(message.issuedAt).to.be.at.most(message.validFrom);
+          for (const harvest of Object.values(data.harvests).filter((item) => item.producer === producer)) {
+            const harvested = seconds(harvest.origin.harvestedAt);
+            expect(harvested, `${key} covers ${harvest.lot}`).to.be.within(
+              message.validFrom,
+              message.validUntil,
+            );
+          }
+        }
+      }
+    });
+
+    it("dates every harvest in the past and inside the brand licence period (March to December)", () => {
+      for (const iso of nows) {
+        const data = demoDataset(new Date(iso));
+        for (const harvest of Object.values(data.harvests)) {
+          expect(seconds(harvest.origin.harvestedAt)).to.be.below(seconds(iso));
+          expect(
+            harvest.origin.harvestedAt >= data.date(3, 1) && harvest.origin.harvestedAt <= data.date(12, 31),
+          ).to.equal(true);
+        }
+      }
+    });
+  });
+
+  describe("formatDemoSummary", () => {
+    const summary: DemoSummary = {
+      seeded: true,
+      baseUrl: "http://127.0.0.1:3000",
+      pages: [
+        {
+          key: "yuqianTea",
+          title: { zh: "雨前二级：水分超标，已召回", en: "Yuqian second grade: recalled" },
+          expectedVerdict: "recalled",
+          batchId: "a".repeat(24),
+          lot: "AJ2026YQ02",
+          digitalLink: "http://127.0.0.1:3000/01/06923456700031/10/AJ2026YQ02",
+        },
+      ],
+      serial: null,
+      brand: {
+        id: "b".repeat(24),
+        name: "安吉白茶 / Anji White Tea",
+        page: "http://127.0.0.1:3000/brands/bbb",
+      },
+      files: ["/srv/data/demo/qr-yuqianTea.png"],
+      durationMs: 1234,
+    };
+
+    it("puts Chinese first, then English, and prints every link and file", () => {
+      const text = formatDemoSummary(summary);
+      expect(text).to.include("演示数据已写入 / Demo data seeded (1.2 s)");
+      expect(text).to.include(
+        "[已召回 / Recalled] 雨前二级：水分超标，已召回 / Yuqian second grade: recalled",
+      );
+      expect(text).to.include("    http://127.0.0.1:3000/01/06923456700031/10/AJ2026YQ02");
+      expect(text).to.include(
+        "品牌页面 / Brand page: 安吉白茶 / Anji White Tea\n    http://127.0.0.1:3000/brands/bbb",
+      );
+      expect(text).to.include("文件 / Files (/srv/data/demo):\n    qr-yuqianTea.png");
+    });
+
+    it("says so when the demo was there already", () => {
+      expect(formatDemoSummary({ ...summary, seeded: false })).to.include("演示数据已存在，未重复写入");
+    });
+  });
+});
