@@ -2,13 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { congodb } from "@push.rocks/smartmongo";
 import { findFreePort } from "../../net/free-port";
+import { installIdLookup } from "./id-lookup";
 import { JournaledStorage } from "./journaled-storage";
 
 /** What the embedded engine does not guarantee; logged at start-up and stated in the README. */
 export const EMBEDDED_DB_LIMITS = [
   "unique indexes are not enforced (EcoTrace guards uniqueness with atomic conditional updates)",
   "multi-document transactions neither isolate nor roll back",
-  "no $text search, no change streams, lookups scan whole collections",
+  "no $text search, no change streams, lookups scan whole collections unless the filter pins _id",
   "durability: every write is journaled before it is acknowledged, but not fsynced (survives kill -9, not power loss)",
 ];
 
@@ -77,9 +78,13 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** CongoServer builds its own adapter in the constructor and offers no option to pass one in. */
+/**
+ * CongoServer builds its own adapter in the constructor and offers no option to pass one in; its
+ * command router gets the `_id` lookup path (id-lookup.ts).
+ */
 function useStorage(server: congodb.CongoServer, storage: JournaledStorage): void {
-  const internals = server as unknown as { storage: unknown; commandRouter: unknown };
+  const internals = server as unknown as { storage: unknown; commandRouter: congodb.CommandRouter };
   internals.storage = storage;
   internals.commandRouter = new congodb.CommandRouter(storage, server);
+  installIdLookup(internals.commandRouter);
 }
