@@ -140,7 +140,7 @@ function printReport(report: BundleReport, rpcUrl: string): void {
     );
   }
   console.log(`\nverdict: ${report.verdict.toUpperCase()}\n`);
-  const marks = { pass: "ok  ", fail: "FAIL", pending: "wait" } as const;
+  const marks = { pass: "ok  ", fail: "FAIL", pending: "wait", warn: "warn" } as const;
   for (const check of report.checks) console.log(`  [${marks[check.status]}] ${check.name}: ${check.detail}`);
 }
 

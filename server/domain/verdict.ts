@@ -1,4 +1,5 @@
 import { ZERO_HASH } from "./event-hash";
+import { checkLicences, type LicenceEvidence } from "./verdict-licences";
 
 /**
  * The verification verdict shown to consumers, computed from evidence only (pure: no database,
@@ -11,10 +12,13 @@ import { ZERO_HASH } from "./event-hash";
  *   tampered  a record does not match its hash, its chain, its lineage, its Merkle proof or the
  *             chain's anchor (or a disclosed private value does not open its commitment)
  *   recalled  the batch, or any batch it was made from, was recalled
- *   revoked   a certification was revoked or suspended by its certifier
+ *   revoked   a certification was revoked or suspended by its certifier, or the brand licence
+ *             behind the batch's brand was revoked by the brand owner (verdict-licences.ts)
  *   expired   a certification is past its validity
  *   pending   something is not proven yet: events waiting for anchoring, chain unreachable
  *   verified  every check passed
+ *
+ * A check may also `warn` (a suspended brand licence): shown to people, never deciding the verdict.
  */
 
 export const VERDICTS = [
@@ -28,7 +32,7 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export type CheckStatus = "pass" | "fail" | "pending";
+export type CheckStatus = "pass" | "fail" | "pending" | "warn";
 
 export const CHECK_NAMES = [
   "record",
@@ -41,6 +45,7 @@ export const CHECK_NAMES = [
   "certificate-signatures",
   "recall",
   "certifications",
+  "brand-licence",
   "anchoring",
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
@@ -139,6 +144,8 @@ export type VerdictEvidence =
       certifications: CertificationEvidence[];
       /** Disclosed private values (only in bundles that carry openings). */
       openings?: OpeningEvidence[];
+      /** The licences behind the batch's brand claim (live service data only; not in bundles). */
+      licences?: LicenceEvidence[];
       /** Bundle fields that are labels of hashed data and do not match it. */
       labels?: LabelEvidence[];
       /** Why the chain contradicts the records (no registry where they say), or null. */
@@ -159,6 +166,7 @@ const FAILS_AS: Record<CheckName, Verdict> = {
   "certificate-signatures": "tampered",
   recall: "recalled",
   certifications: "revoked",
+  "brand-licence": "revoked",
   anchoring: "pending",
 };
 
@@ -177,6 +185,7 @@ export function decideVerdict(evidence: VerdictEvidence): VerdictResult {
       : []),
     checkRecall(evidence.batches),
     checkCertifications(evidence.certifications),
+    ...(evidence.licences && evidence.licences.length > 0 ? [checkLicences(evidence.licences)] : []),
     checkAnchoring(evidence.events),
   ];
   return { verdict: verdictOf(checks, evidence.certifications), checks };

@@ -9,6 +9,7 @@ import { findBatch } from "./batches";
 import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext } from "./proof-bundle";
 import { ServiceChainReader } from "./verify-chain-reader";
 import { liveCertifications, type CertificationDisplay } from "./verify-certifications";
+import { liveBrandClaim, type BrandClaimDisplay } from "./verify-licences";
 
 export interface VerifierDeps {
   appendContext: AppendContext;
@@ -21,13 +22,21 @@ export type BatchVerification = VerdictResult & {
   checkedAt: string;
 } & (
     | { found: false }
-    | { found: true; records: BatchRecords; onChain: OnChainAnchor[]; certifications: CertificationDisplay[] }
+    | {
+        found: true;
+        records: BatchRecords;
+        onChain: OnChainAnchor[];
+        certifications: CertificationDisplay[];
+        /** The brand the batch carries and the live status of the licences behind it. */
+        brand: BrandClaimDisplay | null;
+      }
   );
 
 /**
  * Verifies a batch the way an outsider would: it builds the batch's public proof bundle and
  * examines it against the chain with the same code as `npm run verify-bundle`, adding what only
- * the service knows live (batch statuses, certifications through the lineage). One instance per
+ * the service knows live (batch statuses, certifications through the lineage, the licences behind
+ * a brand claim: a proof bundle carries none of these). One instance per
  * process keeps the caches: rebuilt Merkle trees of anchored windows and short-lived chain answers.
  */
 export class BatchVerifier {
@@ -70,19 +79,23 @@ export class BatchVerifier {
       collectBatchRecords(this.context, subject),
       liveCertifications({ ...this.deps.appendContext, chain: this.deps.chain }, batchId, nowSec),
     ]);
-    const { evidence, onChain } = await examineProofBundle(records.bundle, this.reader, {
-      nowSec,
-      recalledBatchIds: records.recalledBatchIds,
-      certifications: certifications.evidence,
-    });
+    const [{ evidence, onChain }, brand] = await Promise.all([
+      examineProofBundle(records.bundle, this.reader, {
+        nowSec,
+        recalledBatchIds: records.recalledBatchIds,
+        certifications: certifications.evidence,
+      }),
+      liveBrandClaim(this.deps.appendContext.connection, records, this.deps.publicBaseUrl),
+    ]);
     return {
-      ...decideVerdict(evidence),
+      ...decideVerdict(brand && evidence.found ? { ...evidence, licences: brand.evidence } : evidence),
       batchId,
       checkedAt,
       found: true,
       records,
       onChain,
       certifications: certifications.display,
+      brand: brand?.display ?? null,
     };
   }
 

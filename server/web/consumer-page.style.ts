@@ -1,5 +1,5 @@
 /**
- * The consumer page's only stylesheet, inlined. System font stacks (PingFang / Noto Sans CJK /
+ * The only stylesheet of the public pages (consumer page, brand page), inlined. System font stacks (PingFang / Noto Sans CJK /
  * Microsoft YaHei for Chinese): no font file is loaded.
  */
 export const PAGE_STYLE = `
@@ -42,13 +42,24 @@ a{color:var(--info)}
 .details div{display:flex;gap:6px}
 .details dd{margin:0}
 .hidden{color:var(--muted);font-style:italic}
-.certs,.anchors,.checks{list-style:none;margin:0;padding:0}
-.cert,.check,.anchors li{padding:8px 0;border-top:1px solid var(--line)}
-.cert:first-child,.check:first-child,.anchors li:first-child{border-top:0}
+.certs,.anchors,.checks,.licences{list-style:none;margin:0;padding:0}
+.cert,.check,.anchors li,.licence{padding:8px 0;border-top:1px solid var(--line)}
+.cert:first-child,.check:first-child,.anchors li:first-child,.licence:first-child{border-top:0}
 .badge{display:inline-block;font-size:.78rem;border-radius:6px;padding:0 6px;background:var(--line)}
-.cert-valid .badge,.check-pass .badge{background:#dff3e8;color:var(--ok)}
-.cert-revoked .badge,.cert-suspended .badge,.check-fail .badge{background:#fdecea;color:var(--bad)}
-.cert-expired .badge,.cert-not_yet_valid .badge{background:#fff3dc;color:var(--warn)}
+.cert-valid .badge,.check-pass .badge,.licence-active .badge{background:#dff3e8;color:var(--ok)}
+.cert-revoked .badge,.cert-suspended .badge,.check-fail .badge,.licence-revoked .badge{background:#fdecea;color:var(--bad)}
+.cert-expired .badge,.cert-not_yet_valid .badge,.check-warn .badge,.licence-suspended .badge{background:#fff3dc;color:var(--warn)}
+.licence-warning{background:#fff3dc;border:2px solid var(--warn);color:var(--warn)}
+.licence-warning p{margin:.3em 0 0;color:var(--ink)}
+.table-wrap{overflow-x:auto;margin:0 -4px}
+table{border-collapse:collapse;width:100%;font-size:.85rem}
+th,td{text-align:left;padding:6px 4px;border-top:1px solid var(--line);vertical-align:top}
+th{color:var(--muted);font-weight:600;border-top:0;white-space:nowrap}
+td.num{text-align:right;white-space:nowrap}
+.bar{display:block;height:8px;min-width:64px;background:var(--line);border-radius:4px;overflow:hidden}
+.bar span{display:block;height:100%;background:var(--ok)}
+.bar.full span{background:var(--warn)}
+.subtitle{color:var(--muted);margin:-.3em 0 .4em}
 .check-pending .badge,.cert-unreachable .badge{background:#e5edfa;color:var(--info)}
 .muted{color:var(--muted);font-size:.85rem;overflow-wrap:anywhere}
 .pending-note{color:var(--info)}

@@ -1,10 +1,11 @@
+import { brandSection, licenceRevokedNote, licenceSuspendedWarning } from "./consumer-brand";
 import type { ConsumerView, JourneyEntry, Shown } from "./consumer-view";
 import { HIDDEN } from "./consumer-view";
 import { escapeHtml as e } from "./html";
 import { certStatusText, checkText, eventText, statusText, ui, verdictText, type Lang } from "./i18n";
 import { originMapSvg } from "./origin-map";
+import { fact, formatTime, renderDocument } from "./page-document";
 import { provinceName } from "./region-names";
-import { PAGE_STYLE } from "./consumer-page.style";
 
 /**
  * The consumer page: one server-rendered HTML document, mobile-first, that loads nothing else
@@ -14,35 +15,24 @@ import { PAGE_STYLE } from "./consumer-page.style";
 export function renderConsumerPage(view: ConsumerView, lang: Lang, selfPath: string): string {
   const verdict = verdictText(view.verdict, lang);
   const title = view.batch ? `${view.batch.product.name} · ${ui("pageTitle", lang)}` : ui("pageTitle", lang);
-  const otherLang = lang === "zh" ? "en" : "zh";
-  return `<!doctype html>
-<html lang="${lang === "zh" ? "zh-CN" : "en"}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${e(title)}</title>
-<style>${PAGE_STYLE}</style>
-</head>
-<body>
-<main>
-<nav class="lang"><a href="${e(`${selfPath}?lang=${otherLang}`)}" hreflang="${otherLang}">${ui("language", lang)}</a></nav>
-${view.batch ? header(view, lang) : `<h1>${e(ui("unknownCode", lang))}</h1>`}
+  return renderDocument({
+    lang,
+    title,
+    selfPath,
+    body: `${view.batch ? header(view, lang) : `<h1>${e(ui("unknownCode", lang))}</h1>`}
 <section class="verdict verdict-${view.verdict}" data-testid="verdict" data-verdict="${view.verdict}">
 <h2>${e(verdict.title)}</h2>
 <p>${e(verdict.summary)}</p>
-${recallNote(view, lang)}
+${recallNote(view, lang)}${licenceRevokedNote(view, lang)}
 </section>
+${licenceSuspendedWarning(view, lang)}
 ${serialSection(view, lang)}
 ${view.batch ? body(view, lang) : ""}
 ${checksSection(view, lang)}
 <footer><p>${e(ui("checkedAt", lang))}: ${e(formatTime(view.checkedAt, lang))}</p>
 ${view.links ? `<p><a href="${e(view.links.proofBundle)}" download>${e(ui("downloadBundle", lang))}</a> · <a href="${e(view.links.verify)}">JSON</a></p>` : ""}
-</footer>
-</main>
-</body>
-</html>
-`;
+</footer>`,
+  });
 }
 
 function header(view: ConsumerView, lang: Lang): string {
@@ -61,6 +51,7 @@ ${fact(ui("gtin", lang), batch.product.gtin)}
 function body(view: ConsumerView, lang: Lang): string {
   return [
     originSection(view, lang),
+    brandSection(view, lang),
     journeySection(view, lang),
     certificationsSection(view, lang),
     proofSection(view, lang),
@@ -205,11 +196,6 @@ function checksSection(view: ConsumerView, lang: Lang): string {
   return `<section data-testid="checks"><h2>${e(ui("howVerdict", lang))}</h2><ul class="checks">${items}</ul></section>`;
 }
 
-function fact(label: string, value: string | null | undefined): string {
-  if (value === null || value === undefined || value === "") return "";
-  return `<div><dt>${e(label)}</dt><dd>${e(value)}</dd></div>`;
-}
-
 function shown(value: Shown<unknown> | null, lang: Lang): string {
   if (value === null || value === undefined) return "";
   if (value === HIDDEN || (typeof value === "object" && (value as { hidden?: unknown }).hidden === true)) {
@@ -222,15 +208,4 @@ function shown(value: Shown<unknown> | null, lang: Lang): string {
 function formatEventTime(iso: string): string {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
   return match ? `${match[1]} ${match[2]}` : iso;
-}
-
-function formatTime(iso: string, lang: Lang): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const text = new Intl.DateTimeFormat(lang === "zh" ? "zh-CN" : "en-GB", {
-    timeZone: "Asia/Shanghai",
-    dateStyle: "medium",
-    timeStyle: "medium",
-  }).format(date);
-  return `${text} (UTC+8)`;
 }

@@ -6,6 +6,7 @@ import type { Check, Verdict } from "../domain/verdict";
 import type { SerialScanReport } from "../use-cases/scans";
 import type { BatchVerification } from "../use-cases/verify";
 import type { CertificationDisplay } from "../use-cases/verify-certifications";
+import type { BrandClaimDisplay } from "../use-cases/verify-licences";
 
 /**
  * What the consumer page shows (as HTML) and the same URL answers with `Accept: application/json`.
@@ -37,6 +38,8 @@ export interface ConsumerView {
   inputs: { batchId: string; label: string; recalled: boolean }[];
   journey: JourneyEntry[];
   certifications: CertificationDisplay[];
+  /** The brand the batch carries, with the licences behind it (null for unbranded batches). */
+  brand: BrandClaimDisplay | null;
   proof: {
     chainId: number;
     registry: string;
@@ -107,6 +110,7 @@ export function unknownView(
     inputs: [],
     journey: [],
     certifications: [],
+    brand: null,
     proof: null,
     serial: null,
     links: null,
@@ -173,6 +177,7 @@ export async function buildConsumerView(
       )
       .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime) || a.seq - b.seq),
     certifications: verification.certifications,
+    brand: verification.brand,
     proof: {
       chainId: bundle.chain.chainId,
       registry: bundle.chain.registry,

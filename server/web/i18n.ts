@@ -55,10 +55,14 @@ const VERDICT_TEXT: Record<Verdict, Record<Lang, { title: string; summary: strin
     },
   },
   revoked: {
-    zh: { title: "证书已撤销", summary: "该产品声明的认证已被认证机构撤销或暂停。" },
+    zh: {
+      title: "证书或授权已撤销",
+      summary: "该产品声明的认证已被认证机构撤销或暂停，或其品牌授权已被品牌方撤销。",
+    },
     en: {
-      title: "Certificate revoked",
-      summary: "A certification claimed for this product was revoked or suspended by its certifier.",
+      title: "Certificate or licence revoked",
+      summary:
+        "A certification claimed for this product was revoked or suspended by its certifier, or the licence behind its brand was revoked by the brand owner.",
     },
   },
   expired: {
@@ -92,6 +96,7 @@ const CHECK_TEXT: Record<CheckName, Record<Lang, string>> = {
   "certificate-signatures": { zh: "证书签名", en: "Certificate signatures" },
   recall: { zh: "召回", en: "Recall" },
   certifications: { zh: "认证状态", en: "Certifications" },
+  "brand-licence": { zh: "品牌授权", en: "Brand licence" },
   anchoring: { zh: "上链进度", en: "Anchoring" },
 };
 
@@ -103,6 +108,7 @@ const STATUS_TEXT: Record<CheckStatus, Record<Lang, string>> = {
   pass: { zh: "通过", en: "pass" },
   fail: { zh: "未通过", en: "fail" },
   pending: { zh: "待定", en: "pending" },
+  warn: { zh: "警示", en: "warning" },
 };
 
 export function statusText(status: CheckStatus, lang: Lang): string {

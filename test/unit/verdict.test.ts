@@ -52,6 +52,15 @@ function goodEvidence(): Found {
     ],
     batches: [batch("subject", true, hash(22)), batch("input", false, hash(12))],
     certifications: [{ certHash: hash(5), name: "Organic ORG-1", status: "valid" }],
+    licences: [
+      {
+        licenceId: "l1",
+        name: "安吉白茶 (Anji White Tea) licence l1",
+        status: "active",
+        reason: null,
+        changedAt: "2026-03-01T00:00:00.000Z",
+      },
+    ],
     chainProblem: null,
   };
 }
@@ -101,6 +110,9 @@ const CONDITIONS: Record<
   revoked: {
     "a revoked certification": (e) => (e.certifications[0].status = "revoked"),
     "a suspended certification": (e) => (e.certifications[0].status = "suspended"),
+    "a revoked brand licence": (e) =>
+      (e.licences![0] = { ...e.licences![0], status: "revoked", reason: "冒用品牌" }),
+    "a brand licence that is not on record": (e) => (e.licences![0].status = "missing"),
   },
   expired: {
     "an expired certification": (e) => (e.certifications[0].status = "expired"),
@@ -137,6 +149,7 @@ describe("verdict", () => {
         "on-chain",
         "recall",
         "certifications",
+        "brand-licence",
         "anchoring",
       ]);
       expect(result.checks.find((check) => check.name === "on-chain")!.detail).to.include("block 7");
@@ -171,6 +184,38 @@ describe("verdict", () => {
       const detail = result.checks.find((check) => check.name === "event-hashes")!;
       expect(detail.status).to.equal("fail");
       expect(detail.detail).to.include("subject-2").and.include(hash(77)).and.include(hash(22));
+    });
+
+    it("names a revoked brand licence and the brand owner's reason", () => {
+      const result = decideVerdict(withConditions(CONDITIONS.revoked["a revoked brand licence"]));
+      expect(result.checks.find((check) => check.name === "brand-licence")).to.deep.equal({
+        name: "brand-licence",
+        status: "fail",
+        detail:
+          "the brand claim is no longer backed: 安吉白茶 (Anji White Tea) licence l1 was revoked by the brand owner at 2026-03-01T00:00:00.000Z: 冒用品牌",
+      });
+    });
+
+    it("warns about a suspended brand licence without changing the verdict", () => {
+      const suspend = (e: Found) =>
+        (e.licences![0] = { ...e.licences![0], status: "suspended", reason: "整改" });
+      const result = decideVerdict(withConditions(suspend));
+      expect(result.verdict).to.equal("verified");
+      const check = result.checks.find((item) => item.name === "brand-licence")!;
+      expect(check.status).to.equal("warn");
+      expect(check.detail).to.include("is suspended by the brand owner since").and.include("整改");
+      const pending = decideVerdict(
+        withConditions(suspend, CONDITIONS.pending["an event waiting for anchoring"]),
+      );
+      expect(pending.verdict).to.equal("pending");
+    });
+
+    it("has no brand-licence check without licence evidence (unbranded batches, proof bundles)", () => {
+      const evidence = goodEvidence();
+      delete evidence.licences;
+      const result = decideVerdict(evidence);
+      expect(result.verdict).to.equal("verified");
+      expect(result.checks.map((check) => check.name)).to.not.include("brand-licence");
     });
 
     it("says whether the batch itself or an input was recalled", () => {
