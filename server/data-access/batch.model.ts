@@ -35,6 +35,11 @@ export interface BatchDoc {
   /** The regional brand the batch carries and the licence whose quota it took (or inherited). */
   brandId?: Types.ObjectId;
   licenceId?: Types.ObjectId;
+  /**
+   * Quantity (in the batch's unit) held by the item labels issued on this batch and on every batch
+   * split from it; never more than `quantity` (one conditional `$inc` per issue). Absent = 0.
+   */
+  labelled?: number;
   ecoAttributes?: Record<string, unknown>;
   attachments: { sha256: string; mediaType: string; uri?: string }[];
   inputs: BatchInput[];
@@ -65,6 +70,7 @@ const batchSchema = new Schema<BatchDoc>(
     brand: String,
     brandId: { type: Schema.Types.ObjectId, default: undefined },
     licenceId: { type: Schema.Types.ObjectId, default: undefined },
+    labelled: { type: Number, default: undefined },
     ecoAttributes: Schema.Types.Mixed,
     attachments: [new Schema({ sha256: String, mediaType: String, uri: String }, { _id: false })],
     inputs: [

@@ -3,8 +3,10 @@ import { Types } from "mongoose";
 import type { BatchDoc } from "../data-access/batch.model";
 import { serialModel, type SerialDoc } from "../data-access/serial.model";
 import { formatDigitalLink } from "../domain/digital-link";
+import { decideItemQuantity, labelledQuantity, type Quantity } from "../domain/label-quota";
 import { ForbiddenError, UnprocessableError, ValidationError } from "../errors";
 import type { AppendContext } from "./append-event";
+import { assertLicenceActive, releaseLabelRoom, splitAncestry, takeLabelRoom } from "./label-quota";
 
 /** Crockford base32: digits and capitals without I, L, O, U, all in GS1 character set 82. */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -24,16 +26,33 @@ export function newSerial(random: (size: number) => Buffer = randomBytes): strin
   return serial;
 }
 
+export interface SerialRequest {
+  count: number;
+  /** What each labelled item holds; required for branded batches (not in pieces). */
+  itemQuantity?: { value: number; unit: string };
+}
+
+export interface IssuedSerials {
+  serials: SerialDoc[];
+  itemQuantity: Quantity | null;
+  /** The batch's labelled quantity after this issue (branded batches; null otherwise). */
+  labelled: Quantity | null;
+}
+
 /**
  * Issues `count` new serials for a batch (its producer, or an admin). Item labels need a GTIN:
- * a serial is GS1 AI 21 and only means something next to AI 01.
+ * a serial is GS1 AI 21 and only means something next to AI 01. A branded batch needs an active
+ * licence and room to label: `count × itemQuantity` is taken from the batch's label room (and
+ * that of every batch it was split from) before the serials are stored, and given back if storing
+ * them fails, so a batch never carries labels for more than it holds.
  */
 export async function issueSerials(
   ctx: AppendContext,
   actor: { orgId: string; roles: readonly string[] },
   batch: BatchDoc,
-  count: number,
-): Promise<SerialDoc[]> {
+  request: SerialRequest,
+): Promise<IssuedSerials> {
+  const { count } = request;
   if (!actor.roles.includes("admin") && batch.producerId.toHexString() !== actor.orgId) {
     throw new ForbiddenError("only the batch's producer can issue item serials");
   }
@@ -46,21 +65,59 @@ export async function issueSerials(
   if (count > MAX_SERIALS_PER_REQUEST) {
     throw ValidationError.forField("body.count", `must be at most ${MAX_SERIALS_PER_REQUEST}`);
   }
+  const branded = batch.brandId !== undefined && batch.licenceId !== undefined;
+  const decision = decideItemQuantity(batch.quantity.unit, branded, request.itemQuantity);
+  if ("problem" in decision) throw ValidationError.forField(decision.field, decision.problem, 422);
+  const { itemQuantity } = decision;
+  const issueId = new Types.ObjectId();
+  const docs = newSerialDocs(ctx, actor, batch, count, issueId, itemQuantity);
+  if (!branded || !itemQuantity) {
+    await serialModel(ctx.connection).collection.insertMany(docs, { ordered: false });
+    return { serials: docs, itemQuantity, labelled: null };
+  }
+  await assertLicenceActive(ctx, batch);
+  const amount = labelledQuantity(count, itemQuantity);
+  const path = await splitAncestry(ctx, batch);
+  const labelled = await takeLabelRoom(ctx, path, amount, itemQuantity);
+  try {
+    await serialModel(ctx.connection).collection.insertMany(docs, { ordered: false });
+  } catch (error) {
+    // Serials stored before the failure are removed first: room is given back only for labels
+    // that do not exist (a failed removal keeps the room taken, which never over-labels).
+    await serialModel(ctx.connection).collection.deleteMany({ issueId });
+    await releaseLabelRoom(
+      ctx,
+      path.map((item) => item._id),
+      amount,
+    );
+    throw error;
+  }
+  return { serials: docs, itemQuantity, labelled: { value: labelled, unit: batch.quantity.unit } };
+}
+
+function newSerialDocs(
+  ctx: AppendContext,
+  actor: { orgId: string },
+  batch: BatchDoc,
+  count: number,
+  issueId: Types.ObjectId,
+  itemQuantity: Quantity | null,
+): SerialDoc[] {
   const now = ctx.now();
   const serials = new Set<string>();
   while (serials.size < count) serials.add(newSerial());
-  const docs: SerialDoc[] = [...serials].map((serial) => ({
+  return [...serials].map((serial) => ({
     _id: new Types.ObjectId(),
     batchId: batch._id,
     serial,
     issuedBy: new Types.ObjectId(actor.orgId),
+    issueId,
+    ...(itemQuantity ? { itemQuantity } : {}),
     createdAt: now,
     scans: 0,
     firstScanAt: null,
     lastScanAt: null,
   }));
-  await serialModel(ctx.connection).collection.insertMany(docs, { ordered: false });
-  return docs;
 }
 
 export async function listSerials(
@@ -106,6 +163,7 @@ export function serialView(
   return {
     serial: serial.serial,
     digitalLink: serialLink(publicBaseUrl, batch, serial.serial),
+    itemQuantity: serial.itemQuantity ?? null,
     scans: serial.scans,
     firstScanAt: serial.firstScanAt ? new Date(serial.firstScanAt).toISOString() : null,
     lastScanAt: serial.lastScanAt ? new Date(serial.lastScanAt).toISOString() : null,

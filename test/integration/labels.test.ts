@@ -101,7 +101,7 @@ describe("label sheets (GET /api/batches/:id/labels.pdf)", () => {
   it("prints item serial labels, each QR holding its own item-level link", async () => {
     const issued = await http(server.baseUrl, "POST", `/api/batches/${batch.id}/serials`, {
       key: farm.key,
-      json: { count: 30 },
+      json: { count: 30, itemQuantity: { value: 0.25, unit: "KGM" } },
     });
     expect(issued.status).to.equal(201);
     const first = await labels("serials=true&count=25");

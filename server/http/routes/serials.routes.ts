@@ -25,24 +25,26 @@ export function serialRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       method: "post",
       path: "/api/batches/:id/serials",
       summary:
-        "Issue N random item serials (GS1 AI 21) for a batch; each has its own Digital Link and QR code",
+        "Issue N random item serials (GS1 AI 21) for a batch, each item holding itemQuantity; branded batches never label more than they hold",
       tag,
       access: { roles: ["producer", "admin"] },
       params: batchIdParams,
       body: issueSerialsBody,
       responses: {
-        201: "{ count, items: [{ serial, digitalLink }] }",
+        201: "{ count, itemQuantity, labelled, items: [{ serial, digitalLink }] }",
         403: "not the batch's producer",
-        422: "no GTIN",
+        422: "no GTIN; branded batch: itemQuantity missing or in another unit, LICENCE_NOT_ACTIVE, LABEL_QUOTA_EXCEEDED (names what is left)",
       },
     },
     async (_req, res) => {
       const { params, body } = validated<Params, unknown, z.infer<typeof issueSerialsBody>>(res);
       const batch = await findBatch(ctx, params.id);
-      const serials = await issueSerials(ctx, actorOf(res), batch, body.count);
+      const issued = await issueSerials(ctx, actorOf(res), batch, body);
       res.status(201).json({
-        count: serials.length,
-        items: serials.map((serial) => {
+        count: issued.serials.length,
+        itemQuantity: issued.itemQuantity,
+        labelled: issued.labelled,
+        items: issued.serials.map((serial) => {
           const view = serialView(serial, batch, base);
           return { serial: view.serial, digitalLink: view.digitalLink };
         }),
