@@ -78,7 +78,9 @@ export const DEMO_REVOCATION = {
   certification: "daxiGreenFood" as CertificationKey,
   reason: "年度监督检查发现使用未登记的投入品 / annual surveillance found an unregistered farm input",
 };
+/** One A4 sheet of item labels: 24 tins of 250 g (a branded batch's labels may not outweigh it). */
 const SERIAL_COUNT = 24;
+const ITEM_QUANTITY = { value: 0.25, unit: "KGM" };
 
 export async function seedDemo(options: SeedDemoOptions): Promise<DemoSummary> {
   const started = Date.now();
@@ -152,6 +154,7 @@ async function seedNew(
   step("issuing item serials");
   const serials = await client.post(orgs.processor.apiKey, `/api/batches/${teas.mingqianTea.id}/serials`, {
     count: SERIAL_COUNT,
+    itemQuantity: ITEM_QUANTITY,
   });
 
   step("anchoring every event on chain and waiting for the confirmation");
