@@ -6,35 +6,20 @@
  *
  *   npx ts-node --transpile-only scripts/bench/ingest.bench.ts [events] [concurrency]
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { AddressInfo } from "node:net";
-import { Worker } from "node:worker_threads";
 import { Types } from "mongoose";
-import { loadConfig } from "../../server/config";
 import { traceEventModel } from "../../server/data-access/trace-event.model";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
-import { startRuntime } from "../../server/runtime";
-import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
-import { post } from "./bench-http";
+import { post, postFromWorker, startBenchService } from "./bench-http";
 
 const BATCHES = 64;
 const WARM_UP = 500;
+const ROUNDS = 4;
 
 export async function run({
   count = 5_000,
   concurrency = 16,
 }: { count?: number; concurrency?: number } = {}) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-bench-"));
-  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "silent" });
-  const logger = createLogger("silent");
-  const runtime = await startRuntime(config, logger);
-  const { apiKey: adminKey } = await bootstrapAdmin({ connection: runtime.connection, dataDir, logger });
-  const server = createApp({ config, logger, ...runtime }).listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const service = await startBenchService("ingest");
+  const { base, adminKey, config, runtime } = service;
   try {
     const producer = await post(base, adminKey, "/api/orgs", { name: "Bench producer", roles: ["producer"] });
     const batchIds: string[] = [];
@@ -80,13 +65,18 @@ export async function run({
           body: event(index),
         })),
         concurrency,
+        expectStatus: 201,
       });
-    // Warm both paths up (JIT, connection pools) before measuring, then alternate so that neither
-    // side profits from a smaller collection.
+    // Warm both paths up (JIT, connection pools) before measuring, then alternate in rounds so that
+    // neither side profits from a smaller collection or a quieter moment on a shared machine.
     await rawInserts(WARM_UP);
     await apiAppends(WARM_UP);
-    const rawSeconds = (await rawInserts(count / 2)) + (await rawInserts(count / 2));
-    const apiSeconds = (await apiAppends(count / 2)) + (await apiAppends(count / 2));
+    let rawSeconds = 0;
+    let apiSeconds = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      rawSeconds += await rawInserts(count / ROUNDS);
+      apiSeconds += await apiAppends(count / ROUNDS);
+    }
     const rawRate = count / rawSeconds;
     const apiRate = count / apiSeconds;
     const database = config.embedded.db ? "embedded database" : "MONGODB_URI";
@@ -97,45 +87,8 @@ export async function run({
     console.log(`  HTTP API (hash-chained)   ${apiRate.toFixed(0).padStart(7)} events/s`);
     console.log(`  ratio API / raw           ${(apiRate / rawRate).toFixed(2)} (target ≥ 0.50)`);
   } finally {
-    server.close();
-    await runtime.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await service.stop();
   }
-}
-
-/**
- * The HTTP load comes from a worker thread, as it would from remote clients, so that the client's
- * own CPU time (request building, response parsing) is not charged to the service's event loop.
- */
-function postFromWorker(job: {
-  base: string;
-  key: string;
-  requests: { path: string; body: unknown }[];
-  concurrency: number;
-}): Promise<number> {
-  const source = `
-    const { parentPort, workerData } = require("node:worker_threads");
-    const { base, key, requests, concurrency } = workerData;
-    let next = 0;
-    const started = process.hrtime.bigint();
-    Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < requests.length) {
-        const { path, body } = requests[next++];
-        const response = await fetch(base + path, {
-          method: "POST",
-          headers: { authorization: "Bearer " + key, "content-type": "application/json" },
-          body: JSON.stringify(body),
-        });
-        const text = await response.text();
-        if (response.status !== 201) throw new Error(path + " answered " + response.status + ": " + text);
-      }
-    })).then(() => parentPort.postMessage(Number(process.hrtime.bigint() - started) / 1e9), (error) => { throw error; });
-  `;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: job });
-    worker.once("message", resolve);
-    worker.once("error", reject);
-  });
 }
 
 /** Runs `task(0…count-1)` with `concurrency` calls in flight; returns the elapsed seconds. */

@@ -4,17 +4,8 @@
  *
  *   npx ts-node --transpile-only scripts/bench/qr.bench.ts [count] [concurrency]
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { AddressInfo } from "node:net";
-import { loadConfig } from "../../server/config";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
-import { startRuntime } from "../../server/runtime";
-import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
 import { renderQrPng } from "../../server/web/qr";
-import { post } from "./bench-http";
+import { post, startBenchService } from "./bench-http";
 
 const LINK = "https://trace.example.cn/01/06901234567892/10/AJBC-2026-0412/21/7K3M9QX2HV8TB4NP";
 
@@ -25,21 +16,13 @@ export async function run({ count = 2_000, concurrency = 8 }: { count?: number; 
   for (let index = 0; index < count; index++) await renderQrPng(`${LINK}${index % 10}`, options);
   const rendererRate = count / (Number(process.hrtime.bigint() - started) / 1e9);
 
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-bench-qr-"));
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-    ANCHOR_WORKER: "false",
-  });
-  const logger = createLogger("silent");
-  const runtime = await startRuntime(config, logger);
-  const { apiKey } = await bootstrapAdmin({ connection: runtime.connection, dataDir, logger });
-  const server = createApp({ config, logger, ...runtime }).listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const service = await startBenchService("qr");
+  const { base } = service;
   try {
-    const producer = await post(base, apiKey, "/api/orgs", { name: "Bench farm", roles: ["producer"] });
+    const producer = await post(base, service.adminKey, "/api/orgs", {
+      name: "Bench farm",
+      roles: ["producer"],
+    });
     const batch = await post(base, producer.apiKey, "/api/batches", {
       product: { name: "安吉白茶", category: "tea", gtin: "06901234567892" },
       lot: "BENCH-QR",
@@ -66,9 +49,7 @@ export async function run({ count = 2_000, concurrency = 8 }: { count?: number; 
       `  GET /api/batches/:id/qr.png    ${httpRate.toFixed(0).padStart(6)} PNG/s (${concurrency} in flight)`,
     );
   } finally {
-    server.close();
-    await runtime.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await service.stop();
   }
 }
 

@@ -14,14 +14,9 @@
  *   npx ts-node --transpile-only scripts/bench/verify.bench.ts [events] [requests] [concurrency]
  */
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { Worker } from "node:worker_threads";
 import { Types } from "mongoose";
 import { packWindow } from "../../server/anchoring/window-codec";
-import { loadConfig } from "../../server/config";
 import {
   anchorWindowLeavesModel,
   anchorWindowModel,
@@ -33,14 +28,11 @@ import { cbvTermsFor } from "../../server/domain/cbv";
 import { buildEventBody, type EventFacts } from "../../server/domain/event-body";
 import { computeEventHash, ZERO_HASH } from "../../server/domain/event-hash";
 import { buildMerkleTreeOffThread } from "../../server/domain/merkle-off-thread";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
-import { startRuntime, type Runtime } from "../../server/runtime";
-import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
+import type { Runtime } from "../../server/runtime";
 import { verifierFor } from "../../server/use-cases/verify";
 import { examineProofBundle } from "../../server/domain/proof-bundle-verify";
 import { decideVerdict } from "../../server/domain/verdict";
-import { post } from "./bench-http";
+import { post, startBenchService } from "./bench-http";
 
 const EVENTS_PER_BATCH = 10;
 const WINDOW_EVENTS = 10_000;
@@ -51,21 +43,13 @@ export async function run({
   requests = 500,
   concurrency = 8,
 }: { events?: number; requests?: number; concurrency?: number } = {}) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-bench-verify-"));
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-    ANCHOR_WORKER: "false",
-  });
-  const logger = createLogger("silent");
-  const runtime = await startRuntime(config, logger);
-  const { apiKey } = await bootstrapAdmin({ connection: runtime.connection, dataDir, logger });
-  const server = createApp({ config, logger, ...runtime }).listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const service = await startBenchService("verify");
+  const { base, config, runtime } = service;
   try {
-    const producer = await post(base, apiKey, "/api/orgs", { name: "安吉县白茶合作社", roles: ["producer"] });
+    const producer = await post(base, service.adminKey, "/api/orgs", {
+      name: "安吉县白茶合作社",
+      roles: ["producer"],
+    });
     const seeding = process.hrtime.bigint();
     const lots = await seed(runtime, producer.id, Math.ceil(events / EVENTS_PER_BATCH));
     const database = config.embedded.db ? "embedded database" : "MONGODB_URI";
@@ -83,9 +67,7 @@ export async function run({
     report("consumer page (HTML)  warm", await load(base, pages, concurrency));
     await verificationLogicOnly(runtime, config.PUBLIC_BASE_URL, warmSet[0].id);
   } finally {
-    server.close();
-    await runtime.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await service.stop();
   }
 }
 
