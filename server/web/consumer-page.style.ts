@@ -51,12 +51,15 @@ a{color:var(--info)}
 .cert-expired .badge,.cert-not_yet_valid .badge,.check-warn .badge,.licence-suspended .badge{background:#fff3dc;color:var(--warn)}
 .licence-warning{background:#fff3dc;border:2px solid var(--warn);color:var(--warn)}
 .licence-warning p{margin:.3em 0 0;color:var(--ink)}
-.table-wrap{overflow-x:auto;margin:0 -4px}
-table{border-collapse:collapse;width:100%;font-size:.85rem}
-th,td{text-align:left;padding:6px 4px;border-top:1px solid var(--line);vertical-align:top}
-th{color:var(--muted);font-weight:600;border-top:0;white-space:nowrap}
-td.num{text-align:right;white-space:nowrap}
-.bar{display:block;height:8px;min-width:64px;background:var(--line);border-radius:4px;overflow:hidden}
+.rows{border-collapse:collapse;width:100%}
+.rows thead{display:none}
+.rows,.rows tbody,.rows tr,.rows td{display:block}
+.rows tr{padding:8px 0;border-top:1px solid var(--line)}
+.rows tr:first-child{border-top:0}
+.rows td{padding:2px 0}
+.rows td.num{display:inline-block;margin-right:14px;white-space:nowrap}
+.rows td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-size:.85rem}
+.bar{display:block;height:8px;min-width:64px;margin-top:4px;background:var(--line);border-radius:4px;overflow:hidden}
 .bar span{display:block;height:100%;background:var(--ok)}
 .bar.full span{background:var(--warn)}
 .subtitle{color:var(--muted);margin:-.3em 0 .4em}
@@ -73,5 +76,9 @@ td.num{text-align:right;white-space:nowrap}
 .map .pin-label{fill:var(--ink);font-size:11px;font-weight:600}
 .map figcaption{font-size:.78rem;color:var(--muted);margin-top:4px}
 footer{font-size:.85rem;color:var(--muted);text-align:center}
-@media (min-width:600px){.facts dt{min-width:8em}}
+@media (min-width:600px){.facts dt{min-width:8em}
+.rows{display:table;font-size:.9rem}.rows thead{display:table-header-group}.rows tbody{display:table-row-group}
+.rows tr{display:table-row}.rows th,.rows td{display:table-cell;text-align:left;padding:6px 4px;border-top:1px solid var(--line);vertical-align:top}
+.rows th{color:var(--muted);font-weight:600;border-top:0;white-space:nowrap}.rows td.num{text-align:right}
+.rows td[data-label]::before{content:none}.rows .bar{margin-top:6px}}
 `;

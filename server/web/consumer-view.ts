@@ -95,6 +95,8 @@ const SKIPPED_KEYS = new Set([
   "product",
   "lot",
   "brand",
+  "brandId",
+  "licenceId",
 ]);
 const ORG_KEYS = new Set(["to", "from"]);
 

@@ -16,7 +16,8 @@ const OUTPUT = path.resolve(__dirname, "../../test-output");
 /**
  * What a shopper does: the QR code printed on the package is decoded by a real QR decoder, the
  * decoded URL is opened in a real browser (headless Chromium) against the service started as
- * `npm start` starts it, and the page shows the verdict and the journey. Screenshots are written
+ * `npm start` starts it, and the page shows the verdict and the journey; its brand link opens the
+ * brand's page with the licensed producers. Screenshots are written
  * to test-output/ for people to look at.
  */
 describe("consumer page in a browser (QR → URL → Chromium)", function () {
@@ -149,6 +150,30 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
       expect(checks.every((state) => state === "pass")).to.equal(true);
       expect(requested, "the page loads nothing but itself").to.deep.equal([url]);
       await page.screenshot({ path: path.join(OUTPUT, "consumer-page.png"), fullPage: true });
+
+      // The brand link leads to the brand's public page, which also loads nothing but itself.
+      requested.length = 0;
+      await Promise.all([
+        page.waitForURL(`${baseUrl}/brands/${brand.id}`),
+        page.click('[data-testid="brand-link"]'),
+      ]);
+      expect((await page.textContent('[data-testid="brand-name"]'))?.trim()).to.equal("安吉白茶");
+      const rows = await page.$$eval('[data-testid="licence-row"]', (items) =>
+        items.map((item) => ({
+          status: item.getAttribute("data-status"),
+          text: item.textContent ?? "",
+          used: item.querySelector('[data-col="used"]')?.textContent,
+          remaining: item.querySelector('[data-col="remaining"]')?.textContent,
+        })),
+      );
+      expect(rows).to.have.length(1);
+      expect(rows[0]).to.deep.include({ status: "active", used: "500 KGM", remaining: "4500 KGM" });
+      expect(rows[0].text).to.include("安吉县溪龙乡白茶合作社");
+      expect(await page.isVisible('[data-testid="register"]')).to.equal(true);
+      expect(requested, "the brand page loads nothing but itself").to.deep.equal([
+        `${baseUrl}/brands/${brand.id}`,
+      ]);
+      await page.screenshot({ path: path.join(OUTPUT, "brand-page.png"), fullPage: true });
     } finally {
       await context.close();
     }
@@ -161,6 +186,7 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
       await english.context.close();
     }
     expect(fs.statSync(path.join(OUTPUT, "consumer-page.png")).size).to.be.above(10_000);
+    expect(fs.statSync(path.join(OUTPUT, "brand-page.png")).size).to.be.above(10_000);
   });
 
   it("shows the recall banner, in the browser, for a recalled batch", async () => {
