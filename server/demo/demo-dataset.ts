@@ -1,7 +1,7 @@
 /**
  * The demo dataset: Anji white tea (安吉白茶) from 安吉县 (GB/T 2260 330523), Zhejiang. Pure data,
- * dated from the most recent spring harvest before `now`, so that the certifications are valid
- * today and every event lies in the past whenever the demo runs.
+ * dated from the most recent spring harvest before `now`, so that the harvests lie in the past and
+ * the certifications cover them and are valid today whenever the demo runs.
  */
 export const REGION_CODE = "330523";
 const CATEGORY = "tea";
@@ -48,12 +48,9 @@ export function demoSeason(now: Date): number {
 
 export function demoDataset(now: Date) {
   const year = demoSeason(now);
-  /** A China Standard Time instant in the season (month 1-12, day, hour). */
-  const at = (month: number, day: number, hour = 9, minute = 0, yearOffset = 0) =>
-    `${year + yearOffset}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:00+08:00`;
   const date = (month: number, day: number, yearOffset = 0) =>
     `${year + yearOffset}-${pad(month)}-${pad(day)}`;
-  return { year, at, date, harvests: harvests(year, date), certifications: certifications(year, date) };
+  return { year, date, harvests: harvests(year, date), certifications: certifications(year, date) };
 }
 
 export type DemoDataset = ReturnType<typeof demoDataset>;

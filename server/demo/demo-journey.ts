@@ -6,6 +6,10 @@ import type { SeededOrgs } from "./demo-organizations";
  * The supply chain of the demo, through the API with each organization's own key: harvest →
  * inspection → delivery to the tea factory → processing (transformation) → cold storage →
  * shipping via logistics → retail sale; one finished batch fails its inspection and is recalled.
+ *
+ * Events carry no explicit time: a batch's registration is always recorded at the time it is
+ * made, so the journey is recorded as it happens, today, and reads in order on consumer pages.
+ * The harvest dates (origin data) are those of the last spring season.
  */
 export interface JourneyContext {
   client: DemoClient;
@@ -34,13 +38,9 @@ export async function registerHarvests(ctx: JourneyContext): Promise<Batches<Har
       ...body,
       ...(ctx.brandId ? { brand: ctx.brandId } : {}),
     });
-    const [month, day] = [
-      Number(body.origin.harvestedAt.slice(5, 7)),
-      Number(body.origin.harvestedAt.slice(8)),
-    ];
     await client.post(apiKey, `/api/batches/${batch.id}/events`, {
       type: "inspecting",
-      eventTime: data.at(month, day, 17),
+      eventTime: timeNow(),
       location: PLACES.lab,
       data: {
         lab: PLACES.lab.name,
@@ -62,28 +62,17 @@ export async function processTea(
   harvests: Batches<HarvestKey>,
 ): Promise<Batches<TeaKey>> {
   const { client, orgs, data } = ctx;
-  const plan: Record<TeaKey, { lot: string; kg: number; day: [number, number]; grade: string }> = {
-    mingqianTea: { lot: `AJ${data.year}MQ01`, kg: 135, day: [3, 29], grade: "特级" },
-    daxiTea: { lot: `AJ${data.year}YJ01`, kg: 110, day: [4, 2], grade: "一级" },
-    yuqianTea: { lot: `AJ${data.year}YQ02`, kg: 88, day: [4, 15], grade: "二级" },
+  const plan: Record<TeaKey, { lot: string; kg: number; grade: string }> = {
+    mingqianTea: { lot: `AJ${data.year}MQ01`, kg: 135, grade: "特级" },
+    daxiTea: { lot: `AJ${data.year}YJ01`, kg: 110, grade: "一级" },
+    yuqianTea: { lot: `AJ${data.year}YQ02`, kg: 88, grade: "二级" },
   };
   const teas: Partial<Batches<TeaKey>> = {};
   for (const [key, step] of Object.entries(plan) as [TeaKey, (typeof plan)[TeaKey]][]) {
     const tea = DEMO_TEAS[key];
     const leaves = harvests[tea.from];
-    const [month, day] = step.day;
     const farm = leaves.producerId === orgs.huangdu.id ? orgs.huangdu : orgs.daxi;
-    await transfer(
-      ctx,
-      leaves.id,
-      farm.apiKey,
-      orgs.processor,
-      data.at(month, day, 7),
-      data.at(month, day, 9),
-      {
-        vehicle: "浙E·7Q215 鲜叶运输车",
-      },
-    );
+    await transfer(ctx, leaves.id, farm.apiKey, orgs.processor, { vehicle: "浙E·7Q215 鲜叶运输车" });
     const made = await client.post(orgs.processor.apiKey, "/api/transformations", {
       inputs: [{ batchId: leaves.id, quantity: leaves.quantity }],
       outputs: [
@@ -96,7 +85,6 @@ export async function processTea(
           ...(ctx.brandId ? { brand: ctx.brandId } : {}),
         },
       ],
-      eventTime: data.at(month, day + 1, 18),
       data: { process: "摊青 → 杀青 → 理条 → 烘干", location: PLACES.factory.name },
     });
     teas[key] = made.outputs[0];
@@ -106,11 +94,12 @@ export async function processTea(
 
 /** Quality checks at the factory; the Yuqian lot fails on moisture and the factory recalls it. */
 export async function inspectAndRecall(ctx: JourneyContext, teas: Batches<TeaKey>): Promise<void> {
-  const { client, orgs, data } = ctx;
-  const check = (batchId: string, eventTime: string, moisture: number) =>
-    client.post(orgs.processor.apiKey, `/api/batches/${batchId}/events`, {
+  const { client, orgs } = ctx;
+  const record = (batchId: string, event: Record<string, unknown>) =>
+    client.post(orgs.processor.apiKey, `/api/batches/${batchId}/events`, { ...event, eventTime: timeNow() });
+  const check = (batchId: string, moisture: number) =>
+    record(batchId, {
       type: "inspecting",
-      eventTime,
       location: PLACES.factory,
       data: {
         lab: PLACES.lab.name,
@@ -121,53 +110,31 @@ export async function inspectAndRecall(ctx: JourneyContext, teas: Batches<TeaKey
         ],
       },
     });
-  await check(teas.mingqianTea.id, data.at(4, 1, 10), 5.6);
-  await check(teas.daxiTea.id, data.at(4, 4, 10), 5.9);
-  await check(teas.yuqianTea.id, data.at(4, 18, 10), 7.9);
-  await client.post(orgs.processor.apiKey, `/api/batches/${teas.yuqianTea.id}/events`, {
-    type: "recalling",
-    eventTime: data.at(4, 19, 14),
-    data: { reason: "水分超标（7.9%，标准 ≤ 6.5%）", reasonEn: "moisture 7.9% above the 6.5% limit" },
-  });
-  await client.post(orgs.processor.apiKey, `/api/batches/${teas.mingqianTea.id}/events`, {
+  await check(teas.mingqianTea.id, 5.6);
+  await record(teas.mingqianTea.id, {
     type: "storing",
-    eventTime: data.at(4, 2, 8),
     location: PLACES.factory,
     data: { storage: "冷库", temperatureC: 4 },
+  });
+  await check(teas.daxiTea.id, 5.9);
+  await check(teas.yuqianTea.id, 7.9);
+  await record(teas.yuqianTea.id, {
+    type: "recalling",
+    data: { reason: "水分超标（7.9%，标准 ≤ 6.5%）", reasonEn: "moisture 7.9% above the 6.5% limit" },
   });
 }
 
 /** Factory → cold-chain logistics → retailer, each step accepted by the receiver; then sold. */
 export async function distribute(ctx: JourneyContext, teas: Batches<TeaKey>): Promise<void> {
-  const { client, orgs, data } = ctx;
-  const legs: [TeaKey, number][] = [
-    ["mingqianTea", 6],
-    ["daxiTea", 9],
-  ];
-  for (const [key, day] of legs) {
+  const { client, orgs } = ctx;
+  const truck = { vehicle: "浙E·D3K52 冷藏车", temperatureC: 5 };
+  for (const key of ["mingqianTea", "daxiTea"] as const) {
     const id = teas[key].id;
-    const truck = { vehicle: "浙E·D3K52 冷藏车", temperatureC: 5 };
-    await transfer(
-      ctx,
-      id,
-      orgs.processor.apiKey,
-      orgs.logistics,
-      data.at(4, day, 8),
-      data.at(4, day, 9),
-      truck,
-    );
-    await transfer(
-      ctx,
-      id,
-      orgs.logistics.apiKey,
-      orgs.retailer,
-      data.at(4, day, 13),
-      data.at(4, day, 16),
-      truck,
-    );
+    await transfer(ctx, id, orgs.processor.apiKey, orgs.logistics, truck);
+    await transfer(ctx, id, orgs.logistics.apiKey, orgs.retailer, truck);
     await client.post(orgs.retailer.apiKey, `/api/batches/${id}/events`, {
       type: "selling",
-      eventTime: data.at(4, day + 2, 10, 30),
+      eventTime: timeNow(),
       location: PLACES.shop,
       data: { channel: "门店零售", store: PLACES.shop.name },
     });
@@ -179,14 +146,16 @@ async function transfer(
   batchId: string,
   senderKey: string,
   receiver: { id: string; apiKey: string },
-  shippedAt: string,
-  acceptedAt: string,
   data: Record<string, unknown>,
 ): Promise<void> {
   const { transfer } = await ctx.client.post(senderKey, `/api/batches/${batchId}/transfers`, {
     to: receiver.id,
-    eventTime: shippedAt,
     data,
   });
-  await ctx.client.post(receiver.apiKey, `/api/transfers/${transfer.id}/accept`, { eventTime: acceptedAt });
+  await ctx.client.post(receiver.apiKey, `/api/transfers/${transfer.id}/accept`, {});
+}
+
+/** Events happen as the seed records them (the API requires their time on events). */
+function timeNow(): string {
+  return new Date().toISOString();
 }
