@@ -28,6 +28,7 @@ import { epcisCaptureBodyParser, epcisRoutes } from "./routes/epcis.routes";
 import { importRoutes } from "./routes/imports.routes";
 import { auditRoutes } from "./routes/audit.routes";
 import { brandRoutes } from "./routes/brands.routes";
+import { brandReportRoutes } from "./routes/brand-report.routes";
 import { brandPageRoutes } from "./routes/brand-page.routes";
 
 export interface AppDeps {
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(importRoutes(deps, registry));
   app.use(auditRoutes(deps, registry));
   app.use(brandRoutes(deps, registry));
+  app.use(brandReportRoutes(deps, registry));
   app.use(brandPageRoutes(deps, registry));
   // Consumer pages at Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
   app.use(consumerRoutes(deps, registry));

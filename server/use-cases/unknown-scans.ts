@@ -1,6 +1,7 @@
 import { Types } from "mongoose";
 import type { BatchDoc } from "../data-access/batch.model";
 import { unknownScanModel, type UnknownScanDoc } from "../data-access/unknown-scan.model";
+import type { UnknownScanGroup } from "../domain/brand-anomalies";
 import type { DigitalLinkKey } from "../domain/digital-link";
 import type { AppendContext } from "./append-event";
 
@@ -26,20 +27,8 @@ export async function logUnknownSerialScan(ctx: AppendContext, scan: UnknownSeri
   } satisfies UnknownScanDoc);
 }
 
-/** Unknown-serial scans counted per GTIN and lot. */
-export interface UnknownScanGroup {
-  gtin: string;
-  lot: string | null;
-  batchId: string | null;
-  scans: number;
-  serials: number;
-  clients: number;
-  firstAt: Date;
-  lastAt: Date;
-}
-
 /**
- * Unknown-serial scans that concern a brand: those of a link naming one of its batches, and those
+ * Unknown-serial scans that concern a brand, counted per GTIN and lot: those of a link naming one of its batches, and those
  * whose GTIN is a GTIN of its batches but whose lot names no single batch (an invented lot).
  */
 export async function unknownScansOfBrand(
@@ -56,7 +45,8 @@ export async function unknownScansOfBrand(
       },
       {
         $group: {
-          _id: { gtin: "$gtin", lot: "$lot", batchId: "$batchId" },
+          _id: { gtin: "$gtin", lot: "$lot" },
+          batchIds: { $addToSet: "$batchId" },
           scans: { $sum: 1 },
           serials: { $addToSet: "$serial" },
           clients: { $addToSet: "$client" },
@@ -66,7 +56,8 @@ export async function unknownScansOfBrand(
       },
     ])
     .toArray()) as {
-    _id: { gtin: string; lot?: string | null; batchId?: Types.ObjectId | null };
+    _id: { gtin: string; lot?: string | null };
+    batchIds: (Types.ObjectId | null)[];
     scans: number;
     serials: string[];
     clients: string[];
@@ -76,7 +67,7 @@ export async function unknownScansOfBrand(
   return rows.map((row) => ({
     gtin: row._id.gtin,
     lot: row._id.lot ?? null,
-    batchId: row._id.batchId ? String(row._id.batchId) : null,
+    batchId: row.batchIds.map((id) => (id ? String(id) : null)).find((id) => id !== null) ?? null,
     scans: row.scans,
     serials: row.serials.length,
     clients: row.clients.length,

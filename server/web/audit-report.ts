@@ -1,21 +1,14 @@
 import type { AuditRunDoc } from "../data-access/audit-run.model";
 import { FINDING_KINDS, type Finding, type FindingKind } from "../domain/audit";
+import { renderCsv } from "./csv";
 import { escapeHtml as e } from "./html";
 
 /** Report renderings of an audit run: CSV (RFC 4180) and a self-contained bilingual HTML page. */
 
 const CSV_COLUMNS = ["kind", "batchId", "eventId", "seq", "certificationId", "detail"] as const;
 
-function csvCell(value: unknown): string {
-  const text = value === undefined || value === null ? "" : String(value);
-  // A leading =, +, - or @ would be a formula in spreadsheet software: quote-prefix it.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function renderAuditCsv(findings: readonly Finding[]): string {
-  const rows = findings.map((finding) => CSV_COLUMNS.map((column) => csvCell(finding[column])).join(","));
-  return [CSV_COLUMNS.join(","), ...rows].join("\r\n") + "\r\n";
+  return renderCsv(CSV_COLUMNS, findings as unknown as Record<string, unknown>[]);
 }
 
 export const FINDING_LABELS: Record<FindingKind, { zh: string; en: string }> = {

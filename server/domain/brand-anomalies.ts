@@ -1,0 +1,134 @@
+import { roundQuantity } from "./brand-rules";
+import { families, shippedQuantity, type LabelTotals, type ReportBatch } from "./brand-families";
+import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report";
+
+/** The brand report's anomalies about labels, scans and sales (see brand-report.ts). Pure. */
+
+/** Unknown-serial scans of one GTIN and lot (the use-case groups the `unknownscans` log). */
+export interface UnknownScanGroup {
+  gtin: string;
+  lot: string | null;
+  batchId: string | null;
+  scans: number;
+  serials: number;
+  clients: number;
+  firstAt: Date;
+  lastAt: Date;
+}
+
+/**
+ * `labels_beyond_shipped`: for each family (a branded batch not split from another, with every
+ * batch split from it), the quantity its item labels stand for (Σ count × itemQuantity over the
+ * serials of all members) exceeds the quantity that has left the producer (`shippedQuantity`:
+ * pending or accepted transfers sent by the producer, and what the producer sold itself).
+ */
+export function labelsBeyondShipped(
+  batches: readonly ReportBatch[],
+  labels: ReadonlyMap<string, LabelTotals>,
+  transfers: readonly ReportTransfer[],
+  movements: readonly MovementEvent[],
+): Anomaly[] {
+  return families(batches).flatMap((family) => {
+    const labelled = roundQuantity(
+      family.members.reduce((sum, member) => sum + (labels.get(member.id)?.quantity ?? 0), 0),
+    );
+    if (labelled === 0) return [];
+    const shipped = shippedQuantity(family, { transfers, movements });
+    if (labelled <= shipped + 1e-9) return [];
+    const unit = family.root.quantity.unit;
+    return [
+      {
+        kind: "labels_beyond_shipped" as const,
+        severity: "medium" as const,
+        subject: {
+          batchId: family.root.id,
+          producerId: family.root.producerId,
+          ...(family.root.licenceId ? { licenceId: family.root.licenceId } : {}),
+        },
+        message: `batch ${family.root.lot}${splitNote(family.members.length - 1)} carry labels for ${labelled} ${unit} but only ${shipped} ${unit} has left the producer`,
+        facts: {
+          labelled: { value: labelled, unit },
+          shipped: { value: shipped, unit },
+          excess: { value: roundQuantity(labelled - shipped), unit },
+          memberIds: family.members.map((member) => member.id),
+        },
+      },
+    ];
+  });
+}
+
+/** `unknown_serial_scans`: consumers scanned serials nobody issued, one anomaly per GTIN and lot. */
+export function unknownSerialScans(groups: readonly UnknownScanGroup[]): Anomaly[] {
+  return groups.map((group) => ({
+    kind: "unknown_serial_scans" as const,
+    severity: "high" as const,
+    subject: { gtin: group.gtin, lot: group.lot, ...(group.batchId ? { batchId: group.batchId } : {}) },
+    message: `${group.scans} scans of ${group.serials} never-issued serials under GTIN ${group.gtin} ${group.lot === null ? "without a lot" : `lot ${group.lot}`}${group.batchId ? "" : " (no such batch)"}, ${group.firstAt.toISOString()} – ${group.lastAt.toISOString()}`,
+    facts: {
+      scans: group.scans,
+      serials: group.serials,
+      clients: group.clients,
+      firstAt: group.firstAt.toISOString(),
+      lastAt: group.lastAt.toISOString(),
+    },
+  }));
+}
+
+/**
+ * `revoked_licence_selling`: a batch under a revoked or suspended licence (its `licenceId`,
+ * inherited ones included) moved after the licence's `statusChangedAt`: a shipping, receiving or
+ * selling event whose `eventTime` is later, or a consumer scan of one of its issued serials.
+ */
+export function revokedLicenceSelling(
+  licences: readonly ReportLicence[],
+  batches: readonly ReportBatch[],
+  movements: readonly MovementEvent[],
+  lateScans: readonly LateScans[],
+): Anomaly[] {
+  return licences
+    .filter((licence) => licence.status !== "active")
+    .flatMap((licence) =>
+      batches
+        .filter((batch) => batch.licenceId === licence.id)
+        .flatMap((batch): Anomaly[] => {
+          const since = licence.statusChangedAt.getTime();
+          const events = movements.filter(
+            (event) => event.batchId === batch.id && event.eventTime.getTime() > since,
+          );
+          const scans = lateScans.find((item) => item.batchId === batch.id && item.lastAt.getTime() > since);
+          if (events.length === 0 && !scans) return [];
+          const types = [...new Set(events.map((event) => event.type))];
+          const what = [
+            ...(events.length > 0 ? [`${events.length} ${types.join("/")} events`] : []),
+            ...(scans ? [`${scans.scans} consumer scans`] : []),
+          ];
+          return [
+            {
+              kind: "revoked_licence_selling",
+              severity: licence.status === "revoked" ? "high" : "medium",
+              subject: {
+                licenceId: licence.id,
+                producerId: licence.producerId,
+                batchId: batch.id,
+                eventIds: events.map((event) => event.id),
+              },
+              message: `batch ${batch.lot} has ${what.join(" and ")} after its licence was ${licence.status} on ${licence.statusChangedAt.toISOString()}`,
+              facts: {
+                status: licence.status,
+                statusChangedAt: licence.statusChangedAt.toISOString(),
+                events: events.length,
+                scans: scans?.scans ?? 0,
+                lastAt: new Date(
+                  Math.max(scans?.lastAt.getTime() ?? 0, ...events.map((event) => event.eventTime.getTime())),
+                ).toISOString(),
+              },
+            },
+          ];
+        }),
+    );
+}
+
+function splitNote(splits: number): string {
+  if (splits === 0) return "";
+  return splits === 1 ? " and the batch split from it" : ` and the ${splits} batches split from it`;
+}

@@ -1,0 +1,179 @@
+import { roundQuantity, type LicenceStatus } from "./brand-rules";
+import {
+  labelsBeyondShipped,
+  revokedLicenceSelling,
+  unknownSerialScans,
+  type UnknownScanGroup,
+} from "./brand-anomalies";
+import { batchLabels, claimsQuota, type ReportBatch } from "./brand-families";
+import { quotaCounterMismatch, unrecordedLicenceChange } from "./brand-licence-anomalies";
+
+/**
+ * The brand owner's report (issue 7): per licence, the quota licensed, taken (the licence's
+ * counter) and claimed (the branded batches that took it), and the anomalies found in the stored
+ * records. Pure: the use-case reads the database and passes plain values.
+ */
+export type Quantity = { value: number; unit: string };
+
+export const ANOMALY_KINDS = [
+  "quota_counter_mismatch",
+  "labels_beyond_shipped",
+  "unknown_serial_scans",
+  "revoked_licence_selling",
+  "unrecorded_licence_change",
+] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+export type Severity = "high" | "medium" | "low";
+
+export interface Anomaly {
+  kind: AnomalyKind;
+  severity: Severity;
+  subject: {
+    licenceId?: string;
+    producerId?: string;
+    batchId?: string;
+    gtin?: string;
+    lot?: string | null;
+    eventIds?: string[];
+  };
+  message: string;
+  facts: Record<string, unknown>;
+}
+
+export interface ReportLicence {
+  id: string;
+  producerId: string;
+  producerName: string | null;
+  category: string;
+  period: { from: string; until: string };
+  status: LicenceStatus;
+  statusChangedAt: Date;
+  statusEventId: string | null;
+  quota: Quantity;
+  used: number;
+  remaining: number;
+}
+
+/** A licence-register event as the report needs it. */
+export interface RegisterEvent {
+  id: string;
+  type: string;
+  licenceId: string | null;
+}
+
+/** A shipping, receiving or selling event of a branded batch. */
+export interface MovementEvent {
+  id: string;
+  batchId: string;
+  type: "shipping" | "receiving" | "selling";
+  actorId: string;
+  eventTime: Date;
+  /** `data.quantity` when the event states one in plain view. */
+  quantity: Quantity | null;
+}
+
+export interface ReportTransfer {
+  batchId: string;
+  fromId: string;
+  quantity: Quantity;
+  status: "pending" | "accepted" | "rejected";
+}
+
+/** Scans of issued serials of one batch after its licence's status change. */
+export interface LateScans {
+  batchId: string;
+  scans: number;
+  firstAt: Date;
+  lastAt: Date;
+}
+
+export interface BrandReportInput {
+  licences: ReportLicence[];
+  batches: ReportBatch[];
+  /** Per batch id: item labels by what each item holds (`itemValue` null = not stated). */
+  labels: { batchId: string; itemValue: number | null; count: number }[];
+  transfers: ReportTransfer[];
+  movements: MovementEvent[];
+  lateScans: LateScans[];
+  unknownScans: UnknownScanGroup[];
+  registerEvents: RegisterEvent[];
+}
+
+export interface BatchRow {
+  batchId: string;
+  lot: string;
+  gtin: string | null;
+  quantity: Quantity;
+  claimsQuota: boolean;
+  labels: number;
+  labelled: Quantity;
+}
+
+export interface LicenceRow {
+  licenceId: string;
+  producer: { id: string; name: string | null };
+  category: string;
+  period: { from: string; until: string };
+  status: LicenceStatus;
+  statusChangedAt: string;
+  quota: Quantity;
+  used: Quantity;
+  claimed: Quantity;
+  remaining: Quantity;
+  batches: BatchRow[];
+}
+
+export interface BrandReport {
+  licences: LicenceRow[];
+  anomalies: Anomaly[];
+  countsByKind: Record<AnomalyKind, number>;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
+
+export function buildBrandReport(input: BrandReportInput): BrandReport {
+  const brandBatchIds = new Set(input.batches.map((batch) => batch.id));
+  const labels = batchLabels(input.batches, input.labels);
+  const licences = input.licences.map((licence): LicenceRow => {
+    const unit = licence.quota.unit;
+    const own = input.batches.filter((batch) => batch.licenceId === licence.id);
+    const batches = own.map((batch) => ({
+      batchId: batch.id,
+      lot: batch.lot,
+      gtin: batch.gtin,
+      quantity: batch.quantity,
+      claimsQuota: claimsQuota(batch, brandBatchIds),
+      labels: labels.get(batch.id)?.count ?? 0,
+      labelled: { value: labels.get(batch.id)?.quantity ?? 0, unit: batch.quantity.unit },
+    }));
+    const claimed = batches
+      .filter((batch) => batch.claimsQuota && batch.quantity.unit === unit)
+      .reduce((sum, batch) => sum + batch.quantity.value, 0);
+    return {
+      licenceId: licence.id,
+      producer: { id: licence.producerId, name: licence.producerName },
+      category: licence.category,
+      period: licence.period,
+      status: licence.status,
+      statusChangedAt: licence.statusChangedAt.toISOString(),
+      quota: licence.quota,
+      used: { value: roundQuantity(licence.used), unit },
+      claimed: { value: roundQuantity(claimed), unit },
+      remaining: { value: roundQuantity(licence.remaining), unit },
+      batches,
+    };
+  });
+  const anomalies = [
+    ...licences.flatMap(quotaCounterMismatch),
+    ...labelsBeyondShipped(input.batches, labels, input.transfers, input.movements),
+    ...unknownSerialScans(input.unknownScans),
+    ...revokedLicenceSelling(input.licences, input.batches, input.movements, input.lateScans),
+    ...input.licences.flatMap((licence) => unrecordedLicenceChange(licence, input.registerEvents)),
+  ].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const countsByKind = Object.fromEntries(ANOMALY_KINDS.map((kind) => [kind, 0])) as Record<
+    AnomalyKind,
+    number
+  >;
+  for (const anomaly of anomalies) countsByKind[anomaly.kind] += 1;
+  return { licences, anomalies, countsByKind };
+}

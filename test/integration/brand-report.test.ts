@@ -1,0 +1,287 @@
+import { expect } from "chai";
+import { Types } from "mongoose";
+import { createBrand, license } from "../helpers/brand-scenario";
+import { http } from "../helpers/http";
+import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
+import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
+import { pathOf } from "../helpers/verification";
+
+const KG = (value: number) => ({ value, unit: "KGM" });
+
+describe("brand report (GET /api/brands/:id/report)", () => {
+  let env: TestEnv;
+  let server: TestServer;
+  let owner: TestOrg;
+  let farm: TestOrg;
+  let shop: TestOrg;
+  let brandId: string;
+  let licenceId: string;
+
+  before(async () => {
+    env = await testEnv();
+  });
+  beforeEach(async () => {
+    await clearDatabase(env);
+    server = await startTestServer(env);
+    owner = await createOrg(server, "安吉县白茶产业协会", ["brand_owner"]);
+    farm = await createOrg(server, "黄杜村茶叶合作社", ["producer"]);
+    shop = await createOrg(server, "杭州农产品超市", ["retailer"]);
+    brandId = (await createBrand(server, owner, { requiredSchemes: [] })).id;
+    licenceId = (await license(server, owner, brandId, farm)).id;
+  });
+  afterEach(() => server.close());
+
+  const db = () => env.runtime.connection.db!;
+  const post = (key: string, path: string, json: unknown = {}) =>
+    http(server.baseUrl, "POST", path, { key, json });
+  const report = async (query = "", key = owner.key) => {
+    const response = await http(server.baseUrl, "GET", `/api/brands/${brandId}/report${query}`, { key });
+    expect(response.status, response.text).to.equal(200);
+    return response.body;
+  };
+  const kinds = (body: { anomalies: { kind: string }[] }) => body.anomalies.map((anomaly) => anomaly.kind);
+  const branded = (value = 100) => createBatch(server, farm, { brand: brandId, quantity: KG(value) });
+  const label = async (batchId: string, count: number, item = 0.25) => {
+    const response = await post(farm.key, `/api/batches/${batchId}/serials`, {
+      count,
+      itemQuantity: KG(item),
+    });
+    expect(response.status, response.text).to.equal(201);
+    return response.body.items as { serial: string; digitalLink: string }[];
+  };
+  const ship = async (batchId: string, value: number, eventTime?: string) => {
+    const response = await post(farm.key, `/api/batches/${batchId}/transfers`, {
+      to: shop.id,
+      quantity: KG(value),
+      ...(eventTime ? { eventTime } : {}),
+    });
+    expect(response.status, response.text).to.equal(201);
+    return response.body.transfer as { id: string; batchId: string };
+  };
+  const changeLicence = async (action: string, reason: string) => {
+    const response = await post(owner.key, `/api/licences/${licenceId}/${action}`, { reason });
+    expect(response.status, response.text).to.equal(200);
+    const changedAt = Date.parse(response.body.licence.statusChangedAt);
+    // Later records must be strictly after the change: wait for the clock, not for a fixed time.
+    while (Date.now() <= changedAt) await new Promise((resolve) => setImmediate(resolve));
+    return changedAt;
+  };
+
+  it("reports a clean brand: quota used equals what its batches claimed, labels all shipped, no anomaly", async () => {
+    const batch = await branded(100);
+    const items = await label(batch.id, 40);
+    const transfer = await ship(batch.id, 10);
+    expect((await post(shop.key, `/api/transfers/${transfer.id}/accept`)).status).to.equal(200);
+    const scanned = await http(server.baseUrl, "GET", pathOf(items[0].digitalLink), {
+      headers: { accept: "application/json" },
+    });
+    expect(scanned.status).to.equal(200);
+    const otherFarm = await createOrg(server, "溪龙乡茶场", ["producer"]);
+    const unused = await license(server, owner, brandId, otherFarm);
+    expect((await post(owner.key, `/api/licences/${unused.id}/revoke`, { reason: "停产" })).status).to.equal(
+      200,
+    );
+
+    const body = await report("?batches=true");
+    expect(body.anomalies).to.deep.equal([]);
+    expect(Object.values(body.countsByKind)).to.deep.equal([0, 0, 0, 0, 0]);
+    expect(body.brand).to.deep.include({ id: brandId, ownerId: owner.id });
+    const [row, revoked] = body.licences;
+    expect(row).to.deep.include({
+      licenceId,
+      producer: { id: farm.id, name: "黄杜村茶叶合作社" },
+      category: "tea",
+      period: { from: "2026-03-01", until: "2026-12-31" },
+      status: "active",
+      quota: KG(1000),
+      used: KG(100),
+      claimed: KG(100),
+      remaining: KG(900),
+    });
+    expect(
+      row.batches.map((item: { batchId: string; claimsQuota: boolean; labels: number }) => [
+        item.batchId,
+        item.claimsQuota,
+        item.labels,
+      ]),
+    ).to.deep.equal([
+      [batch.id, true, 40],
+      [transfer.batchId, false, 0],
+    ]);
+    expect(row.batches[0].labelled).to.deep.equal(KG(10));
+    expect(revoked).to.deep.include({ status: "revoked", used: KG(0), claimed: KG(0) });
+    expect(revoked.batches).to.deep.equal([]);
+    expect((await report()).licences[0]).not.to.have.property("batches");
+  });
+
+  it("reports quota taken without a stored batch (the crash window of decision 0010) as quota_counter_mismatch", async () => {
+    await branded(100);
+    // What a process killed between the quota $inc and the batch insert leaves behind.
+    await db()
+      .collection("licences")
+      .updateOne({ _id: new Types.ObjectId(licenceId) }, { $inc: { used: 25, remaining: -25 } });
+    const body = await report();
+    expect(kinds(body)).to.deep.equal(["quota_counter_mismatch"]);
+    expect(body.anomalies[0]).to.deep.include({
+      severity: "medium",
+      subject: { licenceId, producerId: farm.id },
+    });
+    expect(body.anomalies[0].facts.difference).to.deep.equal(KG(25));
+    expect(body.anomalies[0].message).to.include("125 KGM taken").and.include("hold 100 KGM");
+    expect(body.licences[0]).to.deep.include({ used: KG(125), claimed: KG(100) });
+  });
+
+  it("reports labels for more than has left the producer as labels_beyond_shipped, split children included", async () => {
+    const batch = await branded(100);
+    await label(batch.id, 40);
+    const transfer = await ship(batch.id, 4);
+    await label(transfer.batchId, 4);
+    const body = await report();
+    expect(kinds(body)).to.deep.equal(["labels_beyond_shipped"]);
+    expect(body.anomalies[0].subject).to.deep.equal({ batchId: batch.id, producerId: farm.id, licenceId });
+    expect(body.anomalies[0].facts).to.deep.include({ labelled: KG(11), shipped: KG(4), excess: KG(7) });
+    expect(body.anomalies[0].facts.memberIds).to.have.members([batch.id, transfer.batchId]);
+  });
+
+  it("reports scans of never-issued serials per GTIN and lot as unknown_serial_scans, not those of other brands' lots", async () => {
+    const batch = await branded(100);
+    const fake = `${pathOf(batch.digitalLink)}/21/FAKE0000FAKE0000`;
+    const scan = (path: string, device: string) =>
+      http(server.baseUrl, "GET", path, { headers: { accept: "application/json", "user-agent": device } });
+    expect((await scan(fake, "phone-1")).status).to.equal(404);
+    await scan(fake, "phone-2");
+    await scan(`${pathOf(batch.digitalLink)}/21/FAKE0000FAKE0001`, "phone-2");
+    await scan(`/01/06901234567892/10/INVENTED-LOT/21/X1`, "phone-3");
+    const unbranded = await createBatch(server, farm);
+    await scan(`${pathOf(unbranded.digitalLink)}/21/NOTOURS`, "phone-4");
+
+    const body = await report();
+    expect(kinds(body)).to.deep.equal(["unknown_serial_scans", "unknown_serial_scans"]);
+    const byLot = Object.fromEntries(
+      body.anomalies.map((anomaly: { subject: { lot: string } }) => [anomaly.subject.lot, anomaly]),
+    );
+    expect(byLot[batch.lot].subject).to.deep.equal({
+      gtin: "06901234567892",
+      lot: batch.lot,
+      batchId: batch.id,
+    });
+    expect(byLot[batch.lot].facts).to.deep.include({ scans: 3, serials: 2, clients: 2 });
+    expect(Date.parse(byLot[batch.lot].facts.firstAt)).to.be.at.most(
+      Date.parse(byLot[batch.lot].facts.lastAt),
+    );
+    expect(byLot["INVENTED-LOT"].facts).to.deep.include({ scans: 1, serials: 1 });
+    expect(byLot["INVENTED-LOT"].message).to.include("(no such batch)");
+  });
+
+  it("reports a batch shipped after its licence was revoked as revoked_licence_selling, naming the event", async () => {
+    const batch = await branded(100);
+    await ship(batch.id, 10, "2026-05-01T08:00:00+08:00");
+    const changedAt = await changeLicence("revoke", "以次充好");
+    const late = await ship(batch.id, 10, new Date(changedAt + 1000).toISOString());
+    const body = await report();
+    expect(kinds(body)).to.deep.equal(["revoked_licence_selling"]);
+    const [anomaly] = body.anomalies;
+    expect(anomaly).to.deep.include({ severity: "high" });
+    expect(anomaly.subject).to.deep.include({ licenceId, batchId: late.batchId });
+    expect(anomaly.subject.eventIds).to.have.length(1);
+    expect(anomaly.message).to.include("1 shipping events").and.include("was revoked on");
+  });
+
+  it("reports consumer scans of a batch's serials after its licence was suspended as revoked_licence_selling (medium)", async () => {
+    const batch = await branded(100);
+    const [item] = await label(batch.id, 4, 2.5);
+    await ship(batch.id, 10);
+    await changeLicence("suspend", "抽检不合格");
+    const scanned = await http(server.baseUrl, "GET", pathOf(item.digitalLink), {
+      headers: { accept: "application/json" },
+    });
+    expect(scanned.status).to.equal(200);
+    const body = await report();
+    expect(kinds(body)).to.deep.equal(["revoked_licence_selling"]);
+    expect(body.anomalies[0]).to.deep.include({ severity: "medium" });
+    expect(body.anomalies[0].facts).to.deep.include({ status: "suspended", events: 0, scans: 1 });
+  });
+
+  it("reports a licence whose status change never reached the register as unrecorded_licence_change", async () => {
+    await branded(100);
+    // What a process killed between the licence write and its register event leaves behind.
+    await db()
+      .collection("licences")
+      .updateOne(
+        { _id: new Types.ObjectId(licenceId) },
+        { $set: { status: "suspended", statusChangedAt: new Date() } },
+      );
+    let body = await report();
+    expect(kinds(body)).to.deep.equal(["unrecorded_licence_change"]);
+    expect(body.anomalies[0].message).to.include("(licence_issued), which cannot have made it suspended");
+    await db()
+      .collection("licences")
+      .updateOne(
+        { _id: new Types.ObjectId(licenceId) },
+        { $set: { status: "active" }, $unset: { statusEventId: "" } },
+      );
+    body = await report();
+    expect(kinds(body)).to.deep.equal(["unrecorded_licence_change"]);
+    expect(body.anomalies[0].message).to.include("has no register event id");
+  });
+
+  it("answers CSV with ?format=csv: licence, batch and anomaly rows, formula characters defused", async () => {
+    const sly = await createOrg(server, '=HYPERLINK("http://x","茶")', ["producer"]);
+    await license(server, owner, brandId, sly);
+    const batch = await branded(100);
+    await label(batch.id, 40);
+    const response = await http(
+      server.baseUrl,
+      "GET",
+      `/api/brands/${brandId}/report?format=csv&batches=true`,
+      {
+        key: owner.key,
+      },
+    );
+    expect(response.status).to.equal(200);
+    expect(response.headers.get("content-type")).to.match(/^text\/csv/);
+    const lines = response.text.trim().split("\r\n");
+    expect(lines[0]).to.equal(
+      "record,licenceId,producerId,producer,category,periodFrom,periodUntil,status,statusChangedAt,unit,quota,used,claimed,remaining,batchId,lot,gtin,quantity,claimsQuota,labels,labelled,kind,severity,message",
+    );
+    expect(lines.map((line) => line.split(",")[0])).to.deep.equal([
+      "record",
+      "licence",
+      "batch",
+      "licence",
+      "anomaly",
+    ]);
+    expect(lines[1]).to.match(
+      new RegExp(
+        `^licence,${licenceId},${farm.id},黄杜村茶叶合作社,tea,2026-03-01,2026-12-31,active,[^,]+,KGM,1000,100,100,900,`,
+      ),
+    );
+    expect(lines[2]).to.equal(
+      `batch,${licenceId},${farm.id},,,,,,,KGM,,,,,${batch.id},${batch.lot},06901234567892,100,true,40,10,,,`,
+    );
+    expect(lines[3]).to.include(`"'=HYPERLINK(""http://x"",""茶"")"`);
+    expect(lines[4]).to.match(/^anomaly,.*,labels_beyond_shipped,medium,/);
+  });
+
+  describe("access", () => {
+    it("is for the brand's owner, auditors and admins; others 403, no key 401, unknown brand 404, bad query 400", async () => {
+      const auditor = await createOrg(server, "浙江省市场监督管理局", ["auditor"]);
+      const otherOwner = await createOrg(server, "五常市大米协会", ["brand_owner"]);
+      const path = `/api/brands/${brandId}/report`;
+      const status = async (key?: string, target = path) =>
+        (await http(server.baseUrl, "GET", target, key ? { key } : {})).status;
+      expect(await status(owner.key)).to.equal(200);
+      expect(await status(auditor.key)).to.equal(200);
+      expect(await status(server.adminKey)).to.equal(200);
+      expect(await status(otherOwner.key)).to.equal(403);
+      expect(await status(farm.key)).to.equal(403);
+      expect(await status()).to.equal(401);
+      expect(await status(owner.key, `/api/brands/${new Types.ObjectId().toHexString()}/report`)).to.equal(
+        404,
+      );
+      const bad = await http(server.baseUrl, "GET", `${path}?format=xlsx`, { key: owner.key });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.details[0].field).to.equal("query.format");
+    });
+  });
+});
