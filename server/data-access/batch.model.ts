@@ -47,6 +47,8 @@ export interface BatchDoc {
   pendingTransferId?: Types.ObjectId | null;
   head: { seq: number; hash: string; eventId: Types.ObjectId };
   lastEvent: Record<string, unknown>;
+  /** A bulk append's events until they are inserted (server/use-cases/commit-events.ts). */
+  lastEvents?: Record<string, unknown>[];
   createdAt: Date;
 }
 
@@ -80,6 +82,7 @@ const batchSchema = new Schema<BatchDoc>(
     pendingTransferId: { type: Schema.Types.ObjectId, default: null },
     head: { seq: Number, hash: String, eventId: Schema.Types.ObjectId },
     lastEvent: Schema.Types.Mixed,
+    lastEvents: { type: [Schema.Types.Mixed], default: undefined },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, minimize: true },
 );

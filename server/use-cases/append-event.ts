@@ -7,6 +7,7 @@ import { computeEventHash, ZERO_HASH } from "../domain/event-hash";
 import { ConflictError, NotFoundError } from "../errors";
 import type { ChainClient } from "../chain/chain-client";
 import type { BatchHeadCache } from "./batch-head-cache";
+import { insertCommitted, newestCommit, type CommitCopy } from "./commit-events";
 
 const MAX_ATTEMPTS = 200;
 
@@ -110,7 +111,8 @@ export async function appendToChain<Subject extends ChainHeadDoc, Facts extends 
     const head = { seq: event.seq, hash: event.hash, eventId: event._id };
     const committed = await subjects.updateOne(
       { _id: subject._id, "head.seq": subject.head.seq },
-      { $set: { ...extraChanges, head, lastEvent: event } },
+      // $unset: a list kept by a bulk commit whose writer died before removing it (commit-events.ts)
+      { $set: { ...extraChanges, head, lastEvent: event }, $unset: { lastEvents: "" } },
     );
     if (committed.modifiedCount === 1) {
       heads?.set({
@@ -144,13 +146,12 @@ async function insertCommittedEvent(ctx: AppendContext, event: TraceEventDoc): P
   }
 }
 
-/** Inserts the batch's newest committed event if it is missing (idempotent upsert by id). */
-export async function materializeHead(
-  ctx: AppendContext,
-  batch: Pick<BatchDoc, "lastEvent">,
-): Promise<boolean> {
-  const event = batch.lastEvent as unknown as TraceEventDoc | undefined;
-  if (!event?._id) return false;
+/** Inserts the batch's newest committed event(s) if missing (idempotent: by id). */
+export async function materializeHead(ctx: AppendContext, batch: CommitCopy): Promise<boolean> {
+  const commit = newestCommit(batch);
+  if (commit.length > 1) return (await insertCommitted(ctx.connection, commit)) > 0;
+  const event = commit[0];
+  if (!event) return false;
   const result = await traceEventModel(ctx.connection).collection.updateOne(
     { _id: event._id },
     { $setOnInsert: event },
@@ -159,7 +160,7 @@ export async function materializeHead(
   return result.upsertedCount === 1;
 }
 
-async function readSubject<Subject extends ChainHeadDoc>(
+export async function readSubject<Subject extends ChainHeadDoc>(
   ctx: AppendContext,
   chain: Pick<EventChain<never>, "collection" | "notFound">,
   subjectId: string,
@@ -188,7 +189,7 @@ export function buildFirstEvent<Facts extends ChainFacts = EventFacts>(
   );
 }
 
-function buildEventDoc<Facts extends ChainFacts>(
+export function buildEventDoc<Facts extends ChainFacts>(
   ctx: AppendContext,
   chain: Pick<EventChain<Facts>, "body" | "subject">,
   subject: Pick<ChainHeadDoc, "_id" | "head">,

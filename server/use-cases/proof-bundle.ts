@@ -21,6 +21,7 @@ import {
 import { leafOf } from "../domain/proof-bundle-verify";
 import { AppError } from "../errors";
 import type { AppendContext } from "./append-event";
+import { newestCommit } from "./commit-events";
 import { lineage } from "./lineage";
 import { openingsFor } from "./sealed-fields";
 
@@ -132,8 +133,9 @@ async function chainEvents(connection: Connection, batches: BatchDoc[]): Promise
   const events: TraceEventDoc[] = [];
   for (const batch of batches) {
     const own = stored.filter((event) => event.batchId.equals(batch._id) && event.seq <= batch.head.seq);
-    const last = batch.lastEvent as unknown as TraceEventDoc | undefined;
-    if (last?.seq === batch.head.seq && !own.some((event) => event.seq === last.seq)) own.push(last);
+    const commit = newestCommit(batch);
+    if (commit.at(-1)?.seq === batch.head.seq)
+      for (const copy of commit) if (!own.some((event) => event.seq === copy.seq)) own.push(copy);
     events.push(...own.sort((a, b) => a.seq - b.seq));
   }
   return events;

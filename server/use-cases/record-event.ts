@@ -2,10 +2,10 @@ import { Types } from "mongoose";
 import type { BatchDoc } from "../data-access/batch.model";
 import { traceEventModel } from "../data-access/trace-event.model";
 import { cbvTermsFor, type EventType } from "../domain/cbv";
-import type { EventLocation } from "../domain/event-body";
+import type { EventFacts, EventLocation } from "../domain/event-body";
 import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../domain/event-rules";
 import { ForbiddenError, UnprocessableError, ValidationError } from "../errors";
-import { appendEvent, type AppendContext } from "./append-event";
+import { appendEvent, type AppendContext, type AppendGuard } from "./append-event";
 import { sealPrivateFields } from "./sealed-fields";
 
 export interface NewEvent {
@@ -27,23 +27,42 @@ export async function recordEvent(
   batchId: string,
   input: NewEvent,
 ) {
+  const facts = await prepareEvent(ctx, actor, batchId, input);
+  return appendEvent(ctx, batchId, actor.orgId, facts, eventGuard(actor, input.type));
+}
+
+/**
+ * What a client event states once it is ready to be chained: its correction target checked, its
+ * private fields sealed (openings stored), its CBV terms filled in.
+ */
+export async function prepareEvent(
+  ctx: AppendContext,
+  actor: { orgId: string },
+  batchId: string,
+  input: NewEvent,
+): Promise<EventFacts> {
   if (input.correctionOf) await assertCorrectable(ctx, batchId, input.correctionOf);
   const { private: pointers, ...facts } = input;
   const terms = cbvTermsFor(input.type, input, input.data);
   const sealed = await sealPrivateFields(ctx, { batchId, actorId: actor.orgId, facts, pointers });
-  return appendEvent(ctx, batchId, actor.orgId, { ...sealed, ...terms }, (batch: BatchDoc) => {
+  return { ...sealed, ...terms };
+}
+
+/** Who may record an event of `type` on a batch in its status, and what the event changes. */
+export function eventGuard(actor: { orgId: string; roles: readonly string[] }, type: EventType): AppendGuard {
+  return (batch: BatchDoc) => {
     const parties = { producerId: batch.producerId.toHexString(), holderId: batch.holderId.toHexString() };
-    if (!mayRecordEvent(actor, parties, input.type)) {
+    if (!mayRecordEvent(actor, parties, type)) {
       throw new ForbiddenError(
-        input.type === "recalling"
+        type === "recalling"
           ? "only the producer of a batch can recall it"
           : "only the batch's holder or producer can record this event",
       );
     }
-    const blocked = eventBlockedReason(batch.status, input.type);
+    const blocked = eventBlockedReason(batch.status, type);
     if (blocked) throw new UnprocessableError("BATCH_STATE", blocked, { status: batch.status });
-    return batchChangesFor(input.type);
-  });
+    return batchChangesFor(type);
+  };
 }
 
 /** Corrections reference an earlier event of the same batch; the original stays unchanged. */

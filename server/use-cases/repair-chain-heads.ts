@@ -3,13 +3,15 @@ import type { ChainHeadDoc } from "./append-event";
 import { BATCH_CHAIN, materializeHead, type AppendContext } from "./append-event";
 import { BRAND_CHAIN } from "./brands";
 import { traceEventModel } from "../data-access/trace-event.model";
+import type { CommitCopy } from "./commit-events";
 
 const CHUNK = 500;
 
 /**
  * Start-up repair: a process killed between committing a chain head (a batch's, or a brand's
  * licence register) and inserting its event leaves that newest event only in the head document
- * (`lastEvent`). Finds such heads and inserts their events. Returns how many were restored.
+ * (`lastEvent`, and `lastEvents` for a bulk commit). Finds such heads and inserts their events.
+ * Returns how many heads were restored.
  */
 export async function repairChainHeads(ctx: AppendContext): Promise<number> {
   let restored = 0;
@@ -28,9 +30,8 @@ async function repairHeadsOf(ctx: AppendContext, heads: Collection): Promise<num
     const found = new Set(present.map((event) => event._id.toHexString()));
     for (const subject of chunk) {
       if (found.has(subject.head.eventId.toHexString())) continue;
-      const full = await heads.findOne({ _id: subject._id }, { projection: { lastEvent: 1 } });
-      if (full && (await materializeHead(ctx, full as unknown as Pick<ChainHeadDoc, "lastEvent">)))
-        restored++;
+      const full = await heads.findOne({ _id: subject._id }, { projection: { lastEvent: 1, lastEvents: 1 } });
+      if (full && (await materializeHead(ctx, full as CommitCopy))) restored++;
     }
     chunk = [];
   };

@@ -2,6 +2,7 @@ import { Router } from "express";
 import type { z } from "zod";
 import { listBatches, listEvents, findBatch, registerBatch } from "../../use-cases/batches";
 import { recordEvent } from "../../use-cases/record-event";
+import { recordEvents } from "../../use-cases/record-events";
 import { appendedView, batchView, eventView } from "../../use-cases/views";
 import type { AppDeps } from "../app";
 import { actorOf, assertSameTenant, canSeeAll } from "../middleware/auth";
@@ -10,6 +11,8 @@ import {
   batchIdParams,
   createBatchBody,
   createEventBody,
+  createEventsBody,
+  MAX_BULK_EVENTS,
   listBatchesQuery,
   listEventsQuery,
 } from "../schemas/batches.schemas";
@@ -103,6 +106,29 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       const { params, body } = validated<BatchParams, unknown, z.infer<typeof createEventBody>>(res);
       const event = await recordEvent(ctx, actorOf(res), params.id, body);
       res.status(201).json(appendedView(event));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/batches/:id/events/bulk",
+      summary: `Record up to ${MAX_BULK_EVENTS} events on a batch's hash chain in one commit, all or nothing (same checks as one event, in order)`,
+      tag,
+      access: { roles: "any" },
+      params: batchIdParams,
+      body: createEventsBody,
+      responses: {
+        201: "{ events: [{ id, seq, hash, prevHash }] } in the order given, with consecutive seq",
+        403: "not holder/producer (names the event)",
+        422: "batch state forbids an event (names it)",
+      },
+    },
+    async (_req, res) => {
+      const { params, body } = validated<BatchParams, unknown, z.infer<typeof createEventsBody>>(res);
+      const events = await recordEvents(ctx, actorOf(res), params.id, body.events);
+      res.status(201).json({ events: events.map(appendedView) });
     },
   );
 

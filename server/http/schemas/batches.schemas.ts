@@ -95,6 +95,13 @@ export const createEventBody = z.strictObject({
   private: privatePointers(["/data", "/location"]).optional(),
 });
 
+/** The most events one bulk request may record (one commit; the batch holds their copies until inserted). */
+export const MAX_BULK_EVENTS = 500;
+
+export const createEventsBody = z.strictObject({
+  events: z.array(createEventBody).min(1).max(MAX_BULK_EVENTS),
+});
+
 export const listEventsQuery = z.strictObject({ ...paginationQuery });
 
 // --- Private fields (decision 0008) -------------------------------------------------------------

@@ -1,0 +1,62 @@
+import type { Connection } from "mongoose";
+import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.model";
+
+/**
+ * What a chain head keeps of its newest commit, so that a writer that dies between committing the
+ * head and inserting the events leaves nothing only in its memory: `lastEvent` is the newest
+ * event; a commit of several events (a bulk append) also keeps all of them, oldest first, in
+ * `lastEvents`, which the writer removes once they are inserted.
+ */
+export interface CommitCopy {
+  lastEvent?: Record<string, unknown>;
+  lastEvents?: Record<string, unknown>[];
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** The events of a head's newest commit, oldest first (none for a head without a copy). */
+export function newestCommit(head: CommitCopy): TraceEventDoc[] {
+  const last = head.lastEvent as unknown as TraceEventDoc | undefined;
+  if (!last?._id) return [];
+  const list = head.lastEvents as unknown as TraceEventDoc[] | undefined;
+  // A list left by an earlier bulk commit (its writer died before removing it) is not this commit's.
+  if (list?.length && list[list.length - 1]._id.equals(last._id)) return list;
+  return [last];
+}
+
+/**
+ * Inserts the events of one commit, in order. Another writer may be putting the same committed
+ * events in place from the head's copy (they are the same documents), so duplicates mean done and
+ * only the missing ones are inserted. In order, so that the newest event is present only once
+ * all its predecessors are: the start-up repair checks the newest alone. Returns how many this
+ * call inserted.
+ */
+export async function insertCommitted(
+  connection: Connection,
+  events: TraceEventDoc[],
+  options: { knownMissing: boolean } = { knownMissing: false },
+): Promise<number> {
+  const collection = traceEventModel(connection).collection;
+  let missing = options.knownMissing ? events : await missingOf(connection, events);
+  let inserted = 0;
+  for (let attempt = 1; missing.length > 0; attempt++) {
+    try {
+      await collection.insertMany(missing, { ordered: true });
+      return inserted + missing.length;
+    } catch (error) {
+      const { code, insertedCount } = error as { code?: number; insertedCount?: number };
+      if (code !== 11000 || attempt >= MAX_ATTEMPTS) throw error;
+      inserted += insertedCount ?? 0;
+      missing = await missingOf(connection, events);
+    }
+  }
+  return inserted;
+}
+
+async function missingOf(connection: Connection, events: TraceEventDoc[]): Promise<TraceEventDoc[]> {
+  const present = await traceEventModel(connection)
+    .collection.find({ _id: { $in: events.map((event) => event._id) } }, { projection: { _id: 1 } })
+    .toArray();
+  const found = new Set(present.map((event) => event._id.toHexString()));
+  return events.filter((event) => !found.has(event._id.toHexString()));
+}
