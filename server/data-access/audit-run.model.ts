@@ -10,6 +10,8 @@ export const AUDIT_MAX_STORED_FINDINGS = 10_000;
 
 export interface AuditScope {
   orgId?: string;
+  /** Batches carrying the brand, and the brand's licence register chain. */
+  brandId?: string;
   from?: string;
   to?: string;
 }

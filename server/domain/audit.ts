@@ -22,6 +22,8 @@ export type FindingKind = (typeof FINDING_KINDS)[number];
 export interface Finding {
   kind: FindingKind;
   batchId: string | null;
+  /** Set instead of `batchId` for findings on a brand's licence register (decision 0010). */
+  brandId?: string;
   eventId?: string;
   seq?: number;
   certificationId?: string;
@@ -51,6 +53,17 @@ export interface EventCheck {
   anchoredAt: string | null;
 }
 
+/**
+ * Which kind of hash chain is audited: a batch's events, or a brand's licence register, whose
+ * hashed bodies name the chain in `brandId` instead of `batchId` (decision 0010). The caller says
+ * which chain it audits; a stored event's own fields never decide it.
+ */
+export type ChainKind = "batch" | "brand";
+
+/** The chain id an event's hashed body names. */
+export const bodyChainId = (event: AuditedEvent, chain: ChainKind): unknown =>
+  chain === "brand" ? event.body.brandId : event.body.batchId;
+
 const bodySeq = (event: AuditedEvent): number =>
   typeof event.body.seq === "number" ? event.body.seq : Number.NaN;
 
@@ -63,7 +76,10 @@ function recompute(body: unknown): string | null {
 }
 
 /** Tampered content and query copies that disagree with the hashed body. */
-export function checkEventContent(event: AuditedEvent): { recomputed: string | null; findings: Finding[] } {
+export function checkEventContent(
+  event: AuditedEvent,
+  chain: ChainKind = "batch",
+): { recomputed: string | null; findings: Finding[] } {
   const findings: Finding[] = [];
   const recomputed = recompute(event.body);
   const at = { batchId: event.batchId, eventId: event.id, seq: event.seq };
@@ -81,8 +97,9 @@ export function checkEventContent(event: AuditedEvent): { recomputed: string | n
   if (event.seq !== event.body.seq) mismatched.push(`seq ${event.seq} ≠ body.seq ${String(event.body.seq)}`);
   if (event.type !== event.body.type)
     mismatched.push(`type ${event.type} ≠ body.type ${String(event.body.type)}`);
-  if (event.batchId !== event.body.batchId) {
-    mismatched.push(`batchId ${event.batchId} ≠ body.batchId ${String(event.body.batchId)}`);
+  const key = chain === "brand" ? "brandId" : "batchId";
+  if (event.batchId !== bodyChainId(event, chain)) {
+    mismatched.push(`batchId ${event.batchId} ≠ body.${key} ${String(bodyChainId(event, chain))}`);
   }
   const storedTime = new Date(event.eventTime).getTime();
   if (storedTime !== new Date(String(event.body.eventTime)).getTime()) {
@@ -107,6 +124,7 @@ export function checkHashChain(
   batchId: string,
   stored: readonly AuditedEvent[],
   headSeq: number | null,
+  chain: ChainKind = "batch",
 ): Finding[] {
   const findings: Finding[] = [];
   const events = [...stored].sort((a, b) => bodySeq(a) - bodySeq(b) || (a.id < b.id ? -1 : 1));
@@ -116,11 +134,11 @@ export function checkHashChain(
   events.forEach((event, index) => {
     const seq = bodySeq(event);
     const at = { batchId, eventId: event.id, seq };
-    if (event.body.batchId !== batchId) {
+    if (bodyChainId(event, chain) !== batchId) {
       findings.push({
         kind: "inserted",
         ...at,
-        detail: `its hashed body belongs to batch ${String(event.body.batchId)}`,
+        detail: `its hashed body belongs to ${chain} ${String(bodyChainId(event, chain))}`,
       });
       return;
     }
@@ -183,7 +201,7 @@ export function checkHashChain(
       kind: "missing_event",
       batchId,
       seq: last + 1,
-      detail: `the batch head is at seq ${headSeq} but no event with seq ${range} is stored`,
+      detail: `the ${chain} head is at seq ${headSeq} but no event with seq ${range} is stored`,
     });
   }
   return findings;

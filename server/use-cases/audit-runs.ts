@@ -11,6 +11,7 @@ import type { Finding } from "../domain/audit";
 import { NotFoundError } from "../errors";
 import type { Logger } from "../logger";
 import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit";
+import { auditBrandRegister } from "./audit-brand";
 
 /** Batches audited per step; progress is written after each step. */
 export const AUDIT_CHUNK_BATCHES = 100;
@@ -19,10 +20,11 @@ export interface AuditRunContext extends AuditContext {
   logger?: Logger;
 }
 
-/** The batches a scope selects: by producer organization and/or registration time. */
+/** The batches a scope selects: by producer organization, brand carried and/or registration time. */
 export function batchFilter(scope: AuditScope): Record<string, unknown> {
   const filter: Record<string, unknown> = {};
   if (scope.orgId) filter.producerId = new Types.ObjectId(scope.orgId);
+  if (scope.brandId) filter.brandId = new Types.ObjectId(scope.brandId);
   if (scope.from || scope.to) {
     filter.createdAt = {
       ...(scope.from ? { $gte: new Date(scope.from) } : {}),
@@ -89,8 +91,8 @@ export async function createAuditRun(
 
 /**
  * Runs an audit to the end: batches of the scope in id order, `AUDIT_CHUNK_BATCHES` at a time,
- * then the certifications naming those batches or their producers (all of them for an unscoped
- * run). Returns the finished run. Exported so a benchmark or CLI can run it in the foreground.
+ * then, for a brand scope, the brand's licence register chain, then the certifications naming
+ * those batches or their producers (all of them for an unscoped run). Returns the finished run. Exported so a benchmark or CLI can run it in the foreground.
  */
 export async function executeAuditRun(
   ctx: AuditRunContext,
@@ -124,6 +126,15 @@ export async function executeAuditRun(
     progress.checkedBatches += chunk.length;
     await runs.updateOne({ _id: run._id }, { $set: { progress, updatedAt: ctx.now() } });
     await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (run.scope.brandId) {
+    const register = await auditBrandRegister(ctx, reads, run.scope.brandId, {
+      unanchoredAfterSec: run.unanchoredAfterSec,
+    });
+    if (register) {
+      findings.push(...register.findings);
+      progress.checkedEvents += register.checks.length;
+    }
   }
   const subjects = [...ids.map((id) => id.toHexString()), ...producers];
   const certFilter = Object.keys(filter).length === 0 ? {} : { subjectId: { $in: subjects } };

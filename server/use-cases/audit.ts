@@ -14,6 +14,7 @@ import {
   type AuditedEvent,
   type AuditedWindow,
   type ChainAnchor,
+  type ChainKind,
   type EventCheck,
   type Finding,
 } from "../domain/audit";
@@ -29,6 +30,8 @@ export interface AuditContext {
 export interface AuditOptions {
   /** Events older than this (by their hashed recordTime) and not anchored are reported. */
   unanchoredAfterSec: number;
+  /** The kind of chain audited (default: batches; "brand" for a brand's licence register). */
+  chain?: ChainKind;
 }
 
 /**
@@ -161,10 +164,10 @@ export async function auditBatches(
     const events = (grouped.get(batchId) ?? []).sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
     const findings: Finding[] = [];
     const brokenLinks = new Set<string>();
-    const chainFindings = checkHashChain(batchId, events, batch.head?.seq ?? null);
+    const chainFindings = checkHashChain(batchId, events, batch.head?.seq ?? null, options.chain);
     for (const finding of chainFindings) if (finding.eventId) brokenLinks.add(finding.eventId);
     const checks = events.map((event): EventCheck => {
-      const content = checkEventContent(event);
+      const content = checkEventContent(event, options.chain);
       const window = event.anchor?.root ? windows.get(event.anchor.windowId) : undefined;
       const inclusion = checkInclusion(event, window, reads.anchorOf, {
         nowMs,

@@ -5,7 +5,8 @@ import { escapeHtml as e } from "./html";
 
 /** Report renderings of an audit run: CSV (RFC 4180) and a self-contained bilingual HTML page. */
 
-const CSV_COLUMNS = ["kind", "batchId", "eventId", "seq", "certificationId", "detail"] as const;
+/** `brandId` (last, so readers of the earlier columns are unaffected) names a licence-register finding. */
+const CSV_COLUMNS = ["kind", "batchId", "eventId", "seq", "certificationId", "detail", "brandId"] as const;
 
 export function renderAuditCsv(findings: readonly Finding[]): string {
   return renderCsv(CSV_COLUMNS, findings as unknown as Record<string, unknown>[]);
@@ -41,7 +42,7 @@ export function renderAuditHtml(run: AuditRunDoc): string {
   const rows = run.findings
     .map(
       (finding) =>
-        `<tr><td>${label(FINDING_LABELS[finding.kind].zh, FINDING_LABELS[finding.kind].en)}</td><td class="mono">${e(finding.batchId ?? "")}</td><td class="mono">${e(finding.eventId ?? finding.certificationId ?? "")}</td><td>${e(finding.seq ?? "")}</td><td>${e(finding.detail)}</td></tr>`,
+        `<tr><td>${label(FINDING_LABELS[finding.kind].zh, FINDING_LABELS[finding.kind].en)}</td><td class="mono">${finding.brandId ? `${label("品牌登记簿", "brand register")} ${e(finding.brandId)}` : e(finding.batchId ?? "")}</td><td class="mono">${e(finding.eventId ?? finding.certificationId ?? "")}</td><td>${e(finding.seq ?? "")}</td><td>${e(finding.detail)}</td></tr>`,
     )
     .join("");
   const verdict =

@@ -168,7 +168,7 @@ describe("audit API", () => {
     const csv = await get(auditor.key, `/api/audit/runs/${run.id}/report.csv`);
     expect(csv.status).to.equal(200);
     expect(csv.headers.get("content-type")).to.match(/^text\/csv/);
-    expect(csv.text).to.equal("kind,batchId,eventId,seq,certificationId,detail\r\n");
+    expect(csv.text).to.equal("kind,batchId,eventId,seq,certificationId,detail,brandId\r\n");
     const html = await get(auditor.key, `/api/audit/runs/${run.id}/report.html`);
     expect(html.status).to.equal(200);
     expect(html.text).to.include("审计报告").and.include("No discrepancy");
@@ -382,7 +382,7 @@ describe("audit API", () => {
   });
 
   describe("access and validation", () => {
-    it("refuses producers, certifiers auditing batches they did not certify, and brand scopes", async () => {
+    it("refuses producers, certifiers auditing batches they did not certify, and malformed or unknown brand scopes", async () => {
       const { batchId } = await anchoredBatch();
       expect((await get(producer.key, `/api/audit/batches/${batchId}`)).status).to.equal(403);
       expect((await get(certifier.key, `/api/audit/batches/${batchId}`)).status).to.equal(200);
@@ -398,15 +398,18 @@ describe("audit API", () => {
         json: {},
       });
       expect(everything.status).to.equal(403);
-      const brand = await http(server.baseUrl, "POST", "/api/audit/runs", {
+      const malformed = await http(server.baseUrl, "POST", "/api/audit/runs", {
         key: auditor.key,
         json: { scope: { brandId: "anji-white-tea" } },
       });
-      expect(brand.status).to.equal(422);
-      expect(brand.body.error).to.include({
-        code: "BRANDS_NOT_AVAILABLE",
-        message: "brands are not available yet",
+      expect(malformed.status).to.equal(400);
+      expect(malformed.body.error.details[0].field).to.equal("body.scope.brandId");
+      const unknownBrand = await http(server.baseUrl, "POST", "/api/audit/runs", {
+        key: auditor.key,
+        json: { scope: { brandId: new Types.ObjectId().toHexString() } },
       });
+      expect(unknownBrand.status).to.equal(422);
+      expect(unknownBrand.body.error.message).to.equal("body.scope.brandId is not a registered brand");
       const unknown = await http(server.baseUrl, "POST", "/api/audit/runs", {
         key: auditor.key,
         json: { scope: { region: "x" } },

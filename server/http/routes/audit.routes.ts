@@ -4,7 +4,8 @@ import type { z } from "zod";
 import { batchModel, type BatchDoc } from "../../data-access/batch.model";
 import { certificationModel } from "../../data-access/certification.model";
 import type { AuditRunDoc } from "../../data-access/audit-run.model";
-import { ForbiddenError, NotFoundError, UnprocessableError } from "../../errors";
+import { brandModel, type BrandDoc } from "../../data-access/brand.model";
+import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from "../../errors";
 import type { AuditContext } from "../../use-cases/audit";
 import { auditBatchRecord } from "../../use-cases/audit-batch";
 import { auditRunView, findAuditRun, startAuditRun } from "../../use-cases/audit-runs";
@@ -22,11 +23,14 @@ import {
 import { validated } from "../validation";
 
 const ROLES = ["auditor", "certifier", "admin"] as const;
+/** Runs are also for brand owners, over their own brand (scope.brandId). */
+const RUN_ROLES = [...ROLES, "brand_owner"] as const;
 
 /**
  * Independent audit (decision 0009): per-batch records and background runs over a scope. Admins
  * and auditors audit anything; a certifier audits the batches and producers its own
- * certifications name (a batch subject, or a producer / plot subject's organization).
+ * certifications name (a batch subject, or a producer / plot subject's organization); a brand
+ * owner runs audits of its own brand (its batches and its licence register).
  */
 export function auditRoutes(deps: AppDeps, registry: RouteRegistry): Router {
   const router = Router();
@@ -84,29 +88,40 @@ export function auditRoutes(deps: AppDeps, registry: RouteRegistry): Router {
     },
   );
 
+  /** A brand scope: the brand must exist; its owner, auditors and admins may audit it. */
+  async function assertMayAuditBrand(actor: Actor, brandId: string): Promise<void> {
+    const brand = await brandModel(deps.connection).findById(brandId, { ownerId: 1 }).lean<BrandDoc>();
+    if (!brand) throw ValidationError.forField("body.scope.brandId", "is not a registered brand", 422);
+    if (canSeeAll(actor) || brand.ownerId.toHexString() === actor.orgId) return;
+    throw new ForbiddenError("only the brand's owner, auditors and admins can audit a brand");
+  }
+
   registry.define(
     router,
     {
       method: "post",
       path: "/api/audit/runs",
       summary:
-        "Start a background audit over a scope ({ orgId?, from?, to? } of batch registration; empty = everything); poll GET /api/audit/runs/:id",
+        "Start a background audit over a scope ({ orgId?, brandId?, from?, to? } of batch registration; empty = everything; brandId adds the brand's licence register); poll GET /api/audit/runs/:id",
       tag,
-      access: { roles: ROLES },
+      access: { roles: RUN_ROLES },
       body: createAuditRunBody,
       responses: {
         202: "the queued run with its progress URL",
-        403: "a certifier must give scope.orgId of a producer it certifies",
-        422: "BRANDS_NOT_AVAILABLE: brands arrive with a later issue",
+        403: "a certifier must give scope.orgId of a producer it certifies; a brand owner scope.brandId of its brand",
+        422: "scope.brandId is not a registered brand",
       },
     },
     async (_req, res) => {
       const { body } = validated<unknown, unknown, z.infer<typeof createAuditRunBody>>(res);
       const actor = actorOf(res);
-      const { brandId, ...scope } = body.scope;
-      if (brandId !== undefined)
-        throw new UnprocessableError("BRANDS_NOT_AVAILABLE", "brands are not available yet");
-      if (!canSeeAll(actor)) {
+      const scope = body.scope;
+      if (scope.brandId !== undefined) {
+        await assertMayAuditBrand(actor, scope.brandId);
+      } else if (!canSeeAll(actor)) {
+        if (!actor.roles.includes("certifier")) {
+          throw new ForbiddenError("a brand owner may audit only its own brand: give scope.brandId");
+        }
         if (!scope.orgId) throw new ForbiddenError("a certifier must limit an audit run to scope.orgId");
         const batchIds = (
           await batchModel(deps.connection)
@@ -154,7 +169,7 @@ export function auditRoutes(deps: AppDeps, registry: RouteRegistry): Router {
     path,
     summary,
     tag,
-    access: { roles: ROLES },
+    access: { roles: RUN_ROLES },
     params: auditRunParams,
     responses: { ...responses, 404: "no such run (or not yours)" },
   });

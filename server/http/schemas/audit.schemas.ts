@@ -21,8 +21,8 @@ export const createAuditRunBody = z.strictObject({
     .strictObject({
       /** Batches produced by this organization. */
       orgId: objectId.optional(),
-      /** Accepted for forward compatibility: brands arrive with a later issue (422 until then). */
-      brandId: z.string().min(1).max(200).optional(),
+      /** Batches carrying this brand, and the brand's licence register (decision 0010). */
+      brandId: objectId.optional(),
       /** Batches registered at or after `from` and before `to`. */
       from: isoDateTime.optional(),
       to: isoDateTime.optional(),
