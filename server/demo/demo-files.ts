@@ -55,7 +55,7 @@ export async function writeDemoFiles(
  */
 export function writeDemoAccounts(outDir: string, orgs: SeededOrgs, certifierPrivateKey: string): string {
   fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, "accounts.json");
+  const file = accountsFile(outDir);
   const accounts = Object.fromEntries(
     Object.entries(orgs).map(([key, org]) => [
       key,
@@ -65,4 +65,8 @@ export function writeDemoAccounts(outDir: string, orgs: SeededOrgs, certifierPri
   const content = { ...accounts, certifierWallet: { privateKey: certifierPrivateKey } };
   fs.writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   return file;
+}
+
+export function accountsFile(outDir: string): string {
+  return path.join(outDir, "accounts.json");
 }

@@ -50,11 +50,11 @@ export async function findDemoOrganizations(client: DemoClient, adminKey: string
   return found as DemoOrgs;
 }
 
-/** The marker is there but the rest of the demo is not: a seed was interrupted. */
+/** The marker is there but the rest of the demo is not (yet): a seed runs or was interrupted. */
 export class IncompleteDemoError extends Error {
   constructor(what: string) {
     super(
-      `the database holds an incomplete demo (${what}): a seed was interrupted; start again with an empty DATA_DIR`,
+      `the database holds an incomplete demo (${what}): a seed is still running (npm start seeds a first start in the background) or was interrupted; wait for it, or start again with an empty DATA_DIR`,
     );
     this.name = "IncompleteDemoError";
   }

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { Wallet } from "ethers";
 import { anchorEverything } from "./demo-anchoring";
@@ -5,7 +6,7 @@ import { brandPageOf, createDemoBrand, findDemoBrand } from "./demo-brand";
 import { submitCertification, revokeCertification } from "./demo-certifier";
 import { demoClient, type DemoClient, type Json } from "./demo-client";
 import { DEMO_TEAS, demoDataset, type CertificationKey, type TeaKey } from "./demo-dataset";
-import { writeDemoAccounts, writeDemoFiles } from "./demo-files";
+import { accountsFile, writeDemoAccounts, writeDemoFiles } from "./demo-files";
 import { distribute, inspectAndRecall, processTea, registerHarvests, type Batches } from "./demo-journey";
 import {
   createDemoOrganizations,
@@ -91,6 +92,9 @@ export async function seedDemo(options: SeedDemoOptions): Promise<DemoSummary> {
   const result = existing
     ? await lookUpDemo(client, options.adminKey, existing)
     : await seedNew(client, options, step);
+  // The accounts of an earlier seed stay where it wrote them (on the machine that ran it).
+  const accounts =
+    existing && fs.existsSync(accountsFile(options.outDir)) ? [accountsFile(options.outDir)] : [];
   step("writing QR codes and labels");
   const files = await writeDemoFiles(client, options.adminKey, options.outDir, {
     pages: result.pages.map((page) => ({ key: page.key, batchId: page.batchId })),
@@ -106,7 +110,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<DemoSummary> {
     seeded: !existing,
     baseUrl: client.baseUrl,
     ...result,
-    files: [...result.files, ...files],
+    files: [...result.files, ...accounts, ...files],
     durationMs: Date.now() - started,
   };
 }

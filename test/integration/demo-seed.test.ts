@@ -213,6 +213,7 @@ describe("demo seed (server/demo/seed-demo.ts)", function () {
     expect(again.seeded).to.equal(false);
     expect(again.pages).to.deep.equal(summary.pages);
     expect(again.serial).to.deep.equal(summary.serial);
+    expect(again.files).to.have.members(summary.files);
     expect(await counts()).to.deep.equal(before);
     for (const page of again.pages) {
       expect(decodeQrPng(fs.readFileSync(path.join(outDir, `qr-${page.key}.png`)))).to.equal(
