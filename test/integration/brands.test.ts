@@ -478,7 +478,8 @@ describe("brand claims in bulk import", () => {
       headers: { authorization: `Bearer ${farm.key}`, "content-type": "text/csv" },
       body: bytes,
     });
-    return { status: response.status, body: await response.json() };
+    type ImportAnswer = { valid: boolean; errors: { row: number; code: string; problem: string }[] };
+    return { status: response.status, body: (await response.json()) as ImportAnswer };
   };
 
   it("refuses, before storing anything, the row whose claim would pass the quota with the rows before it", async () => {
