@@ -39,14 +39,16 @@ export async function findDemoBrand(client: DemoClient, orgs: DemoOrgs): Promise
 export async function brandPageOf(
   client: DemoClient,
   brand: Json,
-): Promise<{ id: string; name: string; page: string }> {
+): Promise<{ id: string; name: string; page: string; report: string }> {
   const name = `${brand.name.zh} / ${brand.name.en}`;
   const page = `/brands/${brand.id}`;
+  // For the brand owner (its key is in accounts.json), auditors and admins.
+  const report = `${client.baseUrl}/api/brands/${brand.id}/report`;
   try {
     await client.bytes(undefined, page);
-    return { id: brand.id, name, page: `${client.baseUrl}${page}` };
+    return { id: brand.id, name, page: `${client.baseUrl}${page}`, report };
   } catch (error) {
     if (!(error instanceof DemoApiError) || error.status !== 404) throw error;
-    return { id: brand.id, name, page: `${client.baseUrl}/api/brands/${brand.id}` };
+    return { id: brand.id, name, page: `${client.baseUrl}/api/brands/${brand.id}`, report };
   }
 }

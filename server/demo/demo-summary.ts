@@ -24,7 +24,13 @@ export function formatDemoSummary(summary: DemoSummary): string {
     );
   }
   if (summary.brand) {
-    lines.push("", `品牌页面 / Brand page: ${summary.brand.name}`, `    ${summary.brand.page}`);
+    lines.push(
+      "",
+      `品牌页面 / Brand page: ${summary.brand.name}`,
+      `    ${summary.brand.page}`,
+      "品牌报告（品牌方密钥见 accounts.json） / Brand report (the brand owner's key is in accounts.json):",
+      `    ${summary.brand.report}`,
+    );
   }
   if (summary.files.length > 0) {
     lines.push("", `文件 / Files (${path.dirname(summary.files[0])}):`);

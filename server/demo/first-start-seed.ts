@@ -68,7 +68,12 @@ function logSummary(logger: Logger, summary: DemoSummary): void {
       `demo consumer page: ${page.title.zh} / ${page.title.en}`,
     );
   }
-  if (summary.brand) logger.info({ url: summary.brand.page, brandId: summary.brand.id }, "demo brand page");
+  if (summary.brand) {
+    logger.info(
+      { url: summary.brand.page, report: summary.brand.report, brandId: summary.brand.id },
+      "demo brand page",
+    );
+  }
   logger.info(
     {
       itemSerial: summary.serial?.digitalLink,

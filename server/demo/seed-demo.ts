@@ -49,7 +49,7 @@ export interface DemoSummary {
   baseUrl: string;
   pages: DemoPage[];
   serial: { batchId: string; serial: string; digitalLink: string } | null;
-  brand: { id: string; name: string; page: string } | null;
+  brand: { id: string; name: string; page: string; report: string } | null;
   files: string[];
   durationMs: number;
 }

@@ -91,6 +91,16 @@ describe("demo seed (server/demo/seed-demo.ts)", function () {
     for (const batch of batches) expect(batch.brandId, batch.product.name).to.equal(brand.id);
     expect(brand.page).to.satisfy((url: string) => url.startsWith(`${server.baseUrl}/`));
     expect((await fetch(brand.page)).status).to.equal(200);
+    const { apiKey: ownerKey } = JSON.parse(
+      fs.readFileSync(path.join(outDir, "accounts.json"), "utf8"),
+    ).brandOwner;
+    const report = await get(new URL(brand.report).pathname, ownerKey);
+    expect(report.anomalies, "a well-behaved demo has nothing for the brand owner to chase").to.deep.equal(
+      [],
+    );
+    expect(
+      report.licences.map((licence: { claimed: { value: number } }) => licence.claimed.value),
+    ).to.have.members([1000, 500]);
   });
 
   it("anchors every event: each one has a Merkle proof against a completed window", async () => {

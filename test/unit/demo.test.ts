@@ -110,6 +110,7 @@ describe("demo seed", () => {
         id: "b".repeat(24),
         name: "安吉白茶 / Anji White Tea",
         page: "http://127.0.0.1:3000/brands/bbb",
+        report: "http://127.0.0.1:3000/api/brands/bbb/report",
       },
       files: ["/srv/data/demo/qr-yuqianTea.png"],
       durationMs: 1234,
@@ -124,6 +125,9 @@ describe("demo seed", () => {
       expect(text).to.include("    http://127.0.0.1:3000/01/06923456700031/10/AJ2026YQ02");
       expect(text).to.include(
         "品牌页面 / Brand page: 安吉白茶 / Anji White Tea\n    http://127.0.0.1:3000/brands/bbb",
+      );
+      expect(text).to.include(
+        "Brand report (the brand owner's key is in accounts.json):\n    http://127.0.0.1:3000/api/brands/bbb/report",
       );
       expect(text).to.include("文件 / Files (/srv/data/demo):\n    qr-yuqianTea.png");
     });
