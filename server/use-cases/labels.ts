@@ -3,6 +3,7 @@ import type { BatchDoc } from "../data-access/batch.model";
 import { batchDigitalLink } from "../domain/digital-link";
 import { ForbiddenError, UnprocessableError } from "../errors";
 import type { AppendContext } from "./append-event";
+import { assertLicenceActive } from "./label-quota";
 import { serialLink } from "./serials";
 
 export interface LabelRequest {
@@ -39,6 +40,8 @@ export async function labelItems(
   if (!actor.roles.includes("admin") && batch.producerId.toHexString() !== actor.orgId) {
     throw new ForbiddenError("only the batch's producer can print item serial labels");
   }
+  // Branded item labels carry the brand mark: not while the licence behind it is suspended or revoked.
+  if (batch.licenceId) await assertLicenceActive(ctx, batch);
   const serials = (await serialModel(ctx.connection)
     .collection.find({ batchId: batch._id }, { projection: { serial: 1 } })
     .sort({ _id: 1 })

@@ -3,7 +3,11 @@ import type { LabelItem } from "../use-cases/labels";
 import type { LabelContent } from "./labels-pdf";
 import { provinceName } from "./region-names";
 
-/** The printed text of a batch's labels (Chinese): product, brand, lot, origin and harvest date. */
+/**
+ * The printed text of a batch's labels (Chinese): product, brand, lot, origin and harvest date.
+ * The brand is printed on item-serial labels only: those are counted against the licence quota
+ * (label quota), while a batch-level sheet can be printed in any number.
+ */
 export function labelContents(batch: BatchDoc, items: readonly LabelItem[]): LabelContent[] {
   const province = provinceName(batch.origin.regionCode, "zh");
   const origin =
@@ -12,13 +16,13 @@ export function labelContents(batch: BatchDoc, items: readonly LabelItem[]): Lab
       : batch.origin.place;
   const shared = {
     product: batch.product.name,
-    ...(batch.brand ? { brand: batch.brand } : {}),
     lot: batch.lot,
     origin,
     harvestedAt: batch.origin.harvestedAt.slice(0, 10),
   };
   return items.map((item) => ({
     ...shared,
+    ...(batch.brand && item.serial ? { brand: batch.brand } : {}),
     link: item.link,
     ...(item.serial ? { serial: item.serial } : {}),
   }));

@@ -192,7 +192,16 @@ describe("label quota of branded batches (POST /api/batches/:id/serials)", () =>
       });
       expect((await change("reinstate")).status).to.equal(200);
       expect((await issue(batch.id, { count: 1, itemQuantity: KG(0.25) })).status).to.equal(201);
+      const sheet = () =>
+        http(server.baseUrl, "GET", `/api/batches/${batch.id}/labels.pdf?serials=true&count=1`, {
+          key: farm.key,
+        });
+      expect((await sheet()).status).to.equal(200);
       expect((await change("revoke", "以次充好")).status).to.equal(200);
+      // Already issued serials are not printed with the brand mark any more either.
+      const refusedSheet = await sheet();
+      expect(refusedSheet.status).to.equal(422);
+      expect(refusedSheet.body.error.code).to.equal("LICENCE_NOT_ACTIVE");
       const revoked = await issue(batch.id, { count: 1, itemQuantity: KG(0.25) });
       expect(revoked.body.error).to.deep.include({ code: "LICENCE_NOT_ACTIVE" });
       expect(revoked.body.error.details).to.include({ status: "revoked", reason: "以次充好" });

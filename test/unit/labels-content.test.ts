@@ -1,0 +1,32 @@
+import { expect } from "chai";
+import { Types } from "mongoose";
+import type { BatchDoc } from "../../server/data-access/batch.model";
+import { labelContents } from "../../server/web/labels-content";
+
+describe("labelContents", () => {
+  const batch = {
+    _id: new Types.ObjectId(),
+    product: { name: "安吉白茶 明前特级", category: "tea" },
+    lot: "AJBC-2026-0412",
+    origin: {
+      place: "溪龙乡黄杜村",
+      regionCode: "330523",
+      harvestedAt: "2026-04-12",
+      harvestedOn: new Date(),
+    },
+    brand: "安吉白茶",
+    brandId: new Types.ObjectId(),
+    licenceId: new Types.ObjectId(),
+  } as unknown as BatchDoc;
+
+  it("prints the brand on item-serial labels, which the licence quota counts", () => {
+    const [label] = labelContents(batch, [{ link: "https://x/01/1/10/L/21/S1", serial: "S1" }]);
+    expect(label).to.include({ brand: "安吉白茶", serial: "S1", origin: "浙江省 溪龙乡黄杜村" });
+  });
+
+  it("leaves the brand off batch-level labels, which can be printed in any number", () => {
+    const [label] = labelContents(batch, [{ link: "https://x/01/1/10/L" }]);
+    expect(label).to.not.have.property("brand");
+    expect(label).to.include({ product: "安吉白茶 明前特级", lot: "AJBC-2026-0412" });
+  });
+});
