@@ -1,6 +1,7 @@
 import type { Connection } from "mongoose";
 import { anchorWindowModel } from "../data-access/anchor-window.model";
 import { traceEventModel } from "../data-access/trace-event.model";
+import { claimMarker } from "./window-store";
 
 export interface AnchoringBacklog {
   /** Events not anchored on chain yet: unclaimed, or in a window not confirmed yet. */
@@ -24,15 +25,24 @@ export async function anchoringBacklog(connection: Connection, now = new Date())
   const inFlight = await anchorWindowModel(connection)
     .collection.find(
       { state: { $in: ["claiming", "recorded", "submitted"] } },
-      { projection: { leafCount: 1, oldestRecordTime: 1 } },
+      { projection: { state: 1, leafCount: 1, oldestRecordTime: 1 } },
     )
     .toArray();
+  // A window still claiming has not stored its leaf count yet: count the events it has claimed.
+  const claiming = await Promise.all(
+    inFlight
+      .filter((window) => window.state === "claiming")
+      .map((window) => events.countDocuments({ anchor: claimMarker(window._id) })),
+  );
   const times = [oldestUnclaimed?.recordTime, ...inFlight.map((window) => window.oldestRecordTime)]
     .filter((time) => time !== null && time !== undefined)
     .map((time) => new Date(time).getTime());
   const oldest = times.length > 0 ? Math.min(...times) : undefined;
   return {
-    pending: unclaimed + inFlight.reduce((sum, window) => sum + (window.leafCount ?? 0), 0),
+    pending:
+      unclaimed +
+      claiming.reduce((sum, count) => sum + count, 0) +
+      inFlight.reduce((sum, window) => sum + (window.leafCount ?? 0), 0),
     lagSeconds: oldest === undefined ? 0 : Math.max(0, Math.round(now.getTime() - oldest) / 1000),
   };
 }

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { anchorWindowModel } from "../../server/data-access/anchor-window.model";
 import { verifyMerkleProof } from "../../server/domain/merkle";
 import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
+import { anchoringBacklog } from "../../server/anchoring/backlog";
+import { WindowStore } from "../../server/anchoring/window-store";
 import { createApp } from "../../server/http/app";
 import { createLogger } from "../../server/logger";
 import {
@@ -132,6 +134,19 @@ describe("anchoring API", () => {
       const anchoredFirst = await Promise.all(ids.slice(0, 10).map((id) => proofOf(producer.key)(id)));
       expect(anchoredFirst.map((response) => response.status)).to.deep.equal(Array(10).fill(200));
       expect((await proofOf(producer.key)(ids[11])).status).to.equal(409);
+    });
+  });
+
+  describe("backlog", () => {
+    it("counts the events of a window that is still claiming as pending", async () => {
+      const batch = await createBatch(server, producer);
+      await recordEvents(server, producer, batch.id, 3);
+      const store = new WindowStore(env.runtime.connection);
+      const windowId = await store.open({ holder: "test", leaseToken: 1, chainId: 1, registry: "0x0" });
+      expect(await store.claim(windowId, 10)).to.have.length(4);
+      expect((await anchoringBacklog(env.runtime.connection)).pending).to.equal(4);
+      const health = await http(server.baseUrl, "GET", "/healthz");
+      expect(health.body.anchoring.pending).to.equal(4);
     });
   });
 
