@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,8 +18,9 @@ export interface BenchService {
 }
 
 /**
- * Starts the service on a fresh temporary DATA_DIR (silent logs, no anchoring worker) with its
- * admin key; `stop()` shuts it down and removes the directory.
+ * Starts the service on a fresh temporary DATA_DIR (silent logs, no anchoring worker) with a
+ * generated admin key (given, so that it is not printed); `stop()` shuts it down and removes the
+ * directory.
  */
 export async function startBenchService(name: string): Promise<BenchService> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ecotrace-bench-${name}-`));
@@ -28,6 +30,7 @@ export async function startBenchService(name: string): Promise<BenchService> {
     DATA_DIR: dataDir,
     LOG_LEVEL: "silent",
     ANCHOR_WORKER: "false",
+    ADMIN_API_KEY: `et_${randomBytes(6).toString("base64url")}_${randomBytes(32).toString("base64url")}`,
     HOST: "127.0.0.1",
     PORT: "0",
   });

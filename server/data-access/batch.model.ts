@@ -48,7 +48,7 @@ export interface BatchDoc {
   head: { seq: number; hash: string; eventId: Types.ObjectId };
   lastEvent: Record<string, unknown>;
   /** A bulk append's events until they are inserted (server/use-cases/commit-events.ts). */
-  lastEvents?: Record<string, unknown>[];
+  lastEvents?: string;
   createdAt: Date;
 }
 
@@ -82,7 +82,7 @@ const batchSchema = new Schema<BatchDoc>(
     pendingTransferId: { type: Schema.Types.ObjectId, default: null },
     head: { seq: Number, hash: String, eventId: Schema.Types.ObjectId },
     lastEvent: Schema.Types.Mixed,
-    lastEvents: { type: [Schema.Types.Mixed], default: undefined },
+    lastEvents: String,
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, minimize: true },
 );

@@ -10,7 +10,7 @@ import {
   type AppendContext,
   type AppendGuard,
 } from "./append-event";
-import { insertCommitted } from "./commit-events";
+import { encodeCommit, insertCommitted } from "./commit-events";
 
 const MAX_ATTEMPTS = 200;
 
@@ -49,7 +49,7 @@ export async function appendEvents(
     const head = { seq: last.seq, hash: last.hash, eventId: last._id };
     const committed = await batches.updateOne(
       { _id: batch._id, "head.seq": batch.head.seq },
-      { $set: { ...changes, head, lastEvent: last, lastEvents: events } },
+      { $set: { ...changes, head, lastEvent: last, lastEvents: encodeCommit(events) } },
     );
     if (committed.modifiedCount === 1) {
       const { lastEvents: _copies, ...kept } = batch;

@@ -1,4 +1,4 @@
-import type { Connection } from "mongoose";
+import { mongo, type Connection } from "mongoose";
 import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.model";
 
 /**
@@ -6,10 +6,23 @@ import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.
  * head and inserting the events leaves nothing only in its memory: `lastEvent` is the newest
  * event; a commit of several events (a bulk append) also keeps all of them, oldest first, in
  * `lastEvents`, which the writer removes once they are inserted.
+ *
+ * `lastEvents` is one opaque string (base64 of the events' BSON, see encodeCommit): it is written
+ * once and read only to repair, and as nested documents every layer on the way (driver, wire,
+ * the embedded engine's update and journal) would walk all k events twice more.
  */
 export interface CommitCopy {
   lastEvent?: Record<string, unknown>;
-  lastEvents?: Record<string, unknown>[];
+  lastEvents?: string;
+}
+
+/** The `lastEvents` copy of a commit's events (exact: BSON keeps dates, ObjectIds, numbers). */
+export function encodeCommit(events: TraceEventDoc[]): string {
+  return Buffer.from(mongo.BSON.serialize({ events })).toString("base64");
+}
+
+function decodeCommit(copy: string): TraceEventDoc[] {
+  return mongo.BSON.deserialize(Buffer.from(copy, "base64")).events as TraceEventDoc[];
 }
 
 const MAX_ATTEMPTS = 5;
@@ -18,10 +31,10 @@ const MAX_ATTEMPTS = 5;
 export function newestCommit(head: CommitCopy): TraceEventDoc[] {
   const last = head.lastEvent as unknown as TraceEventDoc | undefined;
   if (!last?._id) return [];
-  const list = head.lastEvents as unknown as TraceEventDoc[] | undefined;
+  if (typeof head.lastEvents !== "string") return [last];
+  const list = decodeCommit(head.lastEvents);
   // A list left by an earlier bulk commit (its writer died before removing it) is not this commit's.
-  if (list?.length && list[list.length - 1]._id.equals(last._id)) return list;
-  return [last];
+  return list.length > 0 && list[list.length - 1]._id.equals(last._id) ? list : [last];
 }
 
 /**

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { Types } from "mongoose";
 import { batchModel } from "../../server/data-access/batch.model";
-import { traceEventModel } from "../../server/data-access/trace-event.model";
+import { traceEventModel, type TraceEventDoc } from "../../server/data-access/trace-event.model";
 import { computeEventHash } from "../../server/domain/event-hash";
 import { appendEvent } from "../../server/use-cases/append-event";
+import { encodeCommit } from "../../server/use-cases/commit-events";
 import { repairChainHeads } from "../../server/use-cases/repair-chain-heads";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
@@ -312,7 +313,7 @@ describe("POST /api/batches/:id/events/bulk", () => {
         .toArray();
       await batchModel(env.runtime.connection).collection.updateOne(
         { _id: new Types.ObjectId(batch.id) },
-        { $set: { lastEvents: copies } },
+        { $set: { lastEvents: encodeCommit(copies as unknown as TraceEventDoc[]) } },
       );
       await events.deleteMany({ _id: { $in: ids.slice(ids.length - lose) } });
       return { batch, answered: response.body.events };
@@ -347,6 +348,16 @@ describe("POST /api/batches/:id/events/bulk", () => {
         ...answered.map((event: { hash: string }) => event.hash),
       ]);
       expect(await repairChainHeads(ctx)).to.equal(0);
+    });
+
+    it("shows the committed events in a proof bundle before they are inserted", async () => {
+      const { batch, answered } = await crashAfterCommit(3);
+      const response = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/proof-bundle`);
+      expect(response.status, response.text).to.equal(200);
+      expect(response.body.events.map((event: { hash: string }) => event.hash)).to.deep.equal([
+        batch.event.hash,
+        ...answered.map((event: { hash: string }) => event.hash),
+      ]);
     });
   });
 });
