@@ -15,6 +15,8 @@ export interface NewBatch {
   lot?: string;
   origin: { place: string; regionCode: string; location?: { lat: number; lon: number }; harvestedAt: string };
   quantity: { value: number; unit: string };
+  /** When the batch was commissioned (default: now). */
+  eventTime?: string;
   /** The id of a regional brand to claim (decision 0010). */
   brand?: string;
   ecoAttributes?: Record<string, unknown>;
@@ -97,7 +99,7 @@ export async function registerBatch(
   });
   const event = buildFirstEvent(ctx, batchId, actorId, {
     type: "commissioning",
-    eventTime: derived?.eventTime ?? now.toISOString(),
+    eventTime: derived?.eventTime ?? input.eventTime ?? now.toISOString(),
     ...cbvTermsFor("commissioning", {}),
     data: facts.data,
   });

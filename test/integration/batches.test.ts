@@ -39,6 +39,21 @@ describe("batches API", () => {
       expect(batch.event.hash).to.match(/^0x[0-9a-f]{64}$/);
     });
 
+    it("commissions the batch at the eventTime given (last season's harvest recorded now), else now", async () => {
+      const backdated = await createBatch(server, producer, { eventTime: "2026-04-12T17:30:00+08:00" });
+      const events = await http(server.baseUrl, "GET", `/api/batches/${backdated.id}/events`, {
+        key: producer.key,
+      });
+      expect(events.body.items[0].body.eventTime).to.equal("2026-04-12T17:30:00+08:00");
+      expect(events.body.items[0].body.recordTime).to.not.equal(events.body.items[0].body.eventTime);
+      const invalid = await http(server.baseUrl, "POST", "/api/batches", {
+        key: producer.key,
+        json: teaBatch({ eventTime: "2026-04-12" }),
+      });
+      expect(invalid.status).to.equal(400);
+      expect(invalid.body.error.details[0].field).to.equal("body.eventTime");
+    });
+
     it("normalises a GTIN-13 to GTIN-14 and generates a lot when none is given", async () => {
       const batch = await createBatch(server, producer, {
         lot: undefined,

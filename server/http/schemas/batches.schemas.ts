@@ -51,6 +51,8 @@ export const createBatchBody = z.strictObject({
     harvestedAt: isoDate,
   }),
   quantity,
+  /** When the batch was commissioned, e.g. last season's harvest recorded now (default: now). */
+  eventTime: isoDateTime.optional(),
   /** A regional brand's id: the batch claims it against the producer's licence (decision 0010). */
   brand: objectId.optional(),
   ecoAttributes: safeJsonObject.optional(),

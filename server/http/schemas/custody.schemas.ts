@@ -22,7 +22,10 @@ export const listTransfersQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-const outputBatch = createBatchBody.extend({ origin: createBatchBody.shape.origin.optional() });
+// Outputs are commissioned at the transformation's own eventTime.
+const outputBatch = createBatchBody
+  .omit({ eventTime: true })
+  .extend({ origin: createBatchBody.shape.origin.optional() });
 
 export const createTransformationBody = z.strictObject({
   inputs: z

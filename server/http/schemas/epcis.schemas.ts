@@ -41,7 +41,7 @@ export const captureBody = z
   .describe("An EPCIS 2.0 EPCISDocument (JSON-LD)");
 
 /** `ilmd["ecotrace:batch"]` of a commissioning event: POST /api/batches without quantity, lot required. */
-export const capturedBatchMaster = createBatchBody.extend({ lot: lotSchema });
+export const capturedBatchMaster = createBatchBody.omit({ eventTime: true }).extend({ lot: lotSchema });
 
 /** The same for the output of a transformation, whose origin may come from its inputs. */
 export const derivedBatchMaster = capturedBatchMaster.extend({
