@@ -1,6 +1,8 @@
 import { mongo, type Connection } from "mongoose";
 import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.model";
 
+const MAX_ATTEMPTS = 5;
+
 /**
  * What a chain head keeps of its newest commit, so that a writer that dies between committing the
  * head and inserting the events leaves nothing only in its memory: `lastEvent` is the newest
@@ -24,8 +26,6 @@ export function encodeCommit(events: TraceEventDoc[]): string {
 function decodeCommit(copy: string): TraceEventDoc[] {
   return mongo.BSON.deserialize(Buffer.from(copy, "base64")).events as TraceEventDoc[];
 }
-
-const MAX_ATTEMPTS = 5;
 
 /** The events of a head's newest commit, oldest first (none for a head without a copy). */
 export function newestCommit(head: CommitCopy): TraceEventDoc[] {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Types } from "mongoose";
 import { batchModel } from "../../server/data-access/batch.model";
+import { sealedFieldModel } from "../../server/data-access/sealed-field.model";
 import { traceEventModel, type TraceEventDoc } from "../../server/data-access/trace-event.model";
 import { computeEventHash } from "../../server/domain/event-hash";
 import { appendEvent } from "../../server/use-cases/append-event";
@@ -76,6 +77,28 @@ describe("POST /api/batches/:id/events/bulk", () => {
       expect(response.status, response.text).to.equal(201);
       const current = await http(server.baseUrl, "GET", `/api/batches/${batch.id}`, { key: producer.key });
       expect(current.body.status).to.equal("recalled");
+    });
+
+    it("seals each event's private fields before hashing, as for one event", async () => {
+      const batch = await createBatch(server, producer);
+      const response = await bulk(batch.id, [
+        observation(1),
+        {
+          type: "selling",
+          eventTime: "2026-04-20T08:00:00Z",
+          data: { price: 880, buyer: "茶庄" },
+          private: ["/data/price"],
+        },
+      ]);
+      expect(response.status, response.text).to.equal(201);
+      const sold = (await chainOf(batch.id))[2];
+      expect(sold.body.data.buyer).to.equal("茶庄");
+      expect(Object.keys(sold.body.data.price)).to.deep.equal(["@commitment"]);
+      expect(computeEventHash(sold.body)).to.equal(sold.hash);
+      const openings = await sealedFieldModel(env.runtime.connection).countDocuments({
+        batchId: new Types.ObjectId(batch.id),
+      });
+      expect(openings).to.equal(1);
     });
 
     it("records the largest allowed list", async () => {
