@@ -11,7 +11,7 @@ import {
 } from "../domain/brand-rules";
 import { withinCap, type CoverableBatch } from "../domain/certification-coverage";
 import { certificationStatus } from "../domain/certification-status";
-import { UnprocessableError } from "../errors";
+import { ChainError, UnprocessableError } from "../errors";
 import type { AppendContext } from "./append-event";
 import { certificationsCovering, coveredByRule } from "./certification-coverage";
 import { snapshotFor } from "./certification-views";
@@ -176,6 +176,11 @@ async function assertRequiredCertifications(
   const coverings = (await certificationsCovering(ctx, candidate)).map((item) => item.certification);
   const relevant = coverings.filter((certification) => brand.requiredSchemes.includes(certification.scheme));
   const snapshot = relevant.length > 0 ? await snapshotFor(ctx.chain, relevant) : null;
+  if (relevant.length > 0 && !snapshot) {
+    throw new ChainError(
+      "the registry could not be read to check the brand's required certifications; retry",
+    );
+  }
   const nowSec = Math.floor(ctx.now().getTime() / 1000);
   const missing: string[] = [];
   for (const scheme of brand.requiredSchemes) {

@@ -1,4 +1,8 @@
+import type { AddressInfo } from "node:net";
 import { expect } from "chai";
+import { createProvider } from "../../server/chain/chain-client";
+import { createApp } from "../../server/http/app";
+import { createLogger } from "../../server/logger";
 import { computeEventHash } from "../../server/domain/event-hash";
 import { anjiBrand, certifyProducer, createBrand, license } from "../helpers/brand-scenario";
 import { createCertifier, signStatusChange, type TestCertifier } from "../helpers/certification-scenario";
@@ -350,6 +354,32 @@ describe("brands and licences API", () => {
       const revoked = await register(uncertified, { brand: brand.id, quantity: { value: 5, unit: "KGM" } });
       expect(revoked.status).to.equal(422);
       expect(revoked.body.error.message).to.include("is revoked");
+    });
+
+    it("answers 503, taking no quota, when the registry cannot be read to check certifications", async () => {
+      const dead = createProvider("http://127.0.0.1:9");
+      const app = createApp({
+        config: env.config,
+        logger: createLogger("silent"),
+        ...env.runtime,
+        appendContext: { ...env.runtime.appendContext, chain: { ...env.runtime.chain, provider: dead } },
+      });
+      const listening = app.listen(0, "127.0.0.1");
+      await new Promise((resolve) => listening.once("listening", resolve));
+      try {
+        const base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+        const before = (await get(`/api/licences/${licence.id}`)).body.remaining.value;
+        const response = await http(base, "POST", "/api/batches", {
+          key: farm.key,
+          json: teaBatch({ brand: brand.id, quantity: { value: 1, unit: "KGM" } }),
+        });
+        expect(response.status, response.text).to.equal(503);
+        expect(response.body.error.message).to.include("required certifications");
+        expect((await get(`/api/licences/${licence.id}`)).body.remaining.value).to.equal(before);
+      } finally {
+        listening.close();
+        dead.destroy();
+      }
     });
 
     it("refuses claims under a suspended licence and accepts them again once reinstated", async () => {
