@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { computeEventHash } from "../../server/domain/event-hash";
+import { STALE_CLAIM_MS } from "../../server/http/middleware/idempotency";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -393,6 +394,44 @@ describe("batches API", () => {
       }
       const stored = await http(server.baseUrl, "GET", `/api/batches?lot=${body.lot}`, { key: producer.key });
       expect(stored.body.items).to.have.length(1);
+    });
+
+    it("lets a retry take over a key whose request never finished (its process died), once", async () => {
+      const batch = await createBatch(server, producer);
+      const key = `orphan-${batch.id}`;
+      const request = {
+        key: producer.key,
+        headers: { "idempotency-key": key },
+        json: { type: "storing", eventTime: "2026-04-16T09:00:00Z" },
+      };
+      const path = `/api/batches/${batch.id}/events`;
+      const first = await http(server.baseUrl, "POST", path, request);
+      expect(first.status).to.equal(201);
+      // As a process killed mid-request leaves it: claimed, never finished.
+      const records = env.runtime.connection.db!.collection("idempotencyrecords");
+      const leftBehind = { state: "in_progress", status: null, body: null };
+      await records.updateOne({ key }, { $set: { ...leftBehind, createdAt: new Date() } });
+      expect((await http(server.baseUrl, "POST", path, request)).status).to.equal(409);
+
+      await records.updateOne({ key }, { $set: { createdAt: new Date(Date.now() - STALE_CLAIM_MS - 1000) } });
+      const retries = await Promise.all([1, 2, 3].map(() => http(server.baseUrl, "POST", path, request)));
+      const fresh = retries.filter((response) => !response.headers.get("idempotent-replayed"));
+      const processed = fresh.filter((response) => response.status === 201);
+      expect(processed, "exactly one retry takes the claim over").to.have.length(1);
+      expect(
+        fresh.filter((response) => response.status !== 201).map((response) => response.status),
+      ).to.satisfy((statuses: number[]) => statuses.every((status) => status === 409));
+      const replay = await http(server.baseUrl, "POST", path, request);
+      expect(replay.headers.get("idempotent-replayed")).to.equal("true");
+      expect(replay.body).to.deep.equal(processed[0].body);
+      // The died request had stored its event (it cannot be known from the claim): the takeover
+      // records it once more, as a retry with a new key would; never more than once.
+      const events = await http(server.baseUrl, "GET", path, { key: producer.key });
+      expect(events.body.items.map((event: { type: string }) => event.type)).to.deep.equal([
+        "commissioning",
+        "storing",
+        "storing",
+      ]);
     });
 
     it("refuses the same key for a different request", async () => {
