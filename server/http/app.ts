@@ -61,11 +61,13 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === "/healthz" },
     }),
   );
-  app.use("/api/epcis/capture", epcisCaptureBodyParser());
+  const apiKeys = new ApiKeyCache();
+  const authenticateKey = authenticate(deps.connection, apiKeys);
+  // Capture bodies may be 32 MB: only a caller with a valid key gets one parsed.
+  app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser());
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
-  const apiKeys = new ApiKeyCache();
-  const registry = new RouteRegistry(authenticate(deps.connection, apiKeys));
+  const registry = new RouteRegistry(authenticateKey);
   app.use(healthRoutes(deps));
   app.use("/api", idempotency(deps.connection));
   app.use(organizationRoutes(deps, registry, apiKeys));

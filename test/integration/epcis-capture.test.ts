@@ -77,6 +77,21 @@ describe("EPCIS 2.0 capture", () => {
   }) => response.body.error.details.events.map((event) => event.reasons.map((reason) => reason.code));
 
   describe("POST /api/epcis/capture", () => {
+    it("authenticates before reading a body (up to 32 MB): a caller without a valid key gets 401 unparsed", async () => {
+      const junk = `{"not json${" ".repeat(2_000_000)}`;
+      for (const key of [undefined, "et_unknown_" + "x".repeat(40)]) {
+        const response = await fetch(`${server.baseUrl}/api/epcis/capture`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+          body: junk,
+        });
+        expect(response.status).to.equal(401);
+        expect(((await response.json()) as { error: { code: string } }).error.code).to.equal("UNAUTHORIZED");
+      }
+      const parsed = await http(server.baseUrl, "POST", "/api/epcis/capture", { key: farm.key, raw: junk });
+      expect(parsed.status).to.equal(400);
+    });
+
     it("creates the batch of a commissioning event and records the events on its hash chain", async () => {
       const response = await capture(
         farm,
