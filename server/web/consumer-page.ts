@@ -1,11 +1,12 @@
 import { brandSection, licenceRevokedNote, licenceSuspendedWarning } from "./consumer-brand";
-import type { ConsumerView, JourneyEntry, Shown } from "./consumer-view";
-import { HIDDEN } from "./consumer-view";
+import type { JourneyEntry } from "./consumer-journey";
+import type { ConsumerView } from "./consumer-view";
 import { escapeHtml as e } from "./html";
-import { certStatusText, checkText, eventText, statusText, ui, verdictText, type Lang } from "./i18n";
+import { certStatusText, checkText, journeyTitle, statusText, ui, verdictText, type Lang } from "./i18n";
 import { originMapSvg } from "./origin-map";
 import { fact, formatTime, renderDocument } from "./page-document";
 import { provinceName } from "./region-names";
+import { HIDDEN, type Shown } from "./shown";
 
 /**
  * The consumer page: one server-rendered HTML document, mobile-first, that loads nothing else
@@ -136,7 +137,7 @@ function journeyItem(entry: JourneyEntry, lang: Lang): string {
     : "";
   return `<li class="event event-${e(entry.type)}${entry.disposition === "non_conformant" || entry.type === "recalling" ? " alert" : ""}" data-type="${e(entry.type)}">
 <div class="when">${e(formatEventTime(entry.eventTime))}</div>
-<div class="what"><strong>${e(eventText(entry.type, lang))}</strong> ${disposition}${entry.anchored ? "" : ` <span class="pending-tag">${e(ui("pendingTag", lang))}</span>`}</div>
+<div class="what"><strong>${e(journeyTitle(entry, lang))}</strong> ${disposition}${entry.anchored ? "" : ` <span class="pending-tag">${e(ui("pendingTag", lang))}</span>`}</div>
 <div class="who">${e(entry.actor.name)}${place ? ` · ${place}` : ""}${entry.fromInput ? ` <span class="input-tag">${e(ui("inputBatch", lang))}: ${e(entry.batchLabel)}</span>` : ""}</div>
 ${results}${details}
 </li>`;

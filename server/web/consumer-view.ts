@@ -7,15 +7,14 @@ import type { SerialScanReport } from "../use-cases/scans";
 import type { BatchVerification } from "../use-cases/verify";
 import type { CertificationDisplay } from "../use-cases/verify-certifications";
 import type { BrandClaimDisplay } from "../use-cases/verify-licences";
+import { buildJourney, ORG_KEYS, type JourneyEntry } from "./consumer-journey";
+import { HIDDEN, type Shown } from "./shown";
 
 /**
  * What the consumer page shows (as HTML) and the same URL answers with `Accept: application/json`.
  * Built from the batch's PUBLIC proof bundle only (hashed bodies with private fields sealed), plus
  * organization names and live statuses: nothing here comes from a private field.
  */
-export const HIDDEN = { hidden: true } as const;
-export type Shown<T> = T | typeof HIDDEN;
-
 export interface ConsumerView {
   verdict: Verdict;
   checks: Check[];
@@ -56,50 +55,6 @@ export interface ConsumerView {
   links: { proofBundle: string; verify: string } | null;
 }
 
-export interface JourneyEntry {
-  eventId: string;
-  batchId: string;
-  batchLabel: string;
-  fromInput: boolean;
-  seq: number;
-  type: string;
-  eventTime: string;
-  actor: { id: string; name: string };
-  disposition: string | null;
-  location: {
-    name: Shown<string> | null;
-    regionCode: Shown<string> | null;
-    lat: Shown<number> | null;
-    lon: Shown<number> | null;
-  } | null;
-  results: { name: string; value: Shown<unknown>; unit: string | null; pass: boolean | null }[];
-  details: { key: string; value: Shown<string> }[];
-  anchored: boolean;
-}
-
-/** Data keys shown elsewhere on the page, or internal references of no use to a consumer. */
-const SKIPPED_KEYS = new Set([
-  "results",
-  "origin",
-  "inputs",
-  "outputs",
-  "transferId",
-  "transformationId",
-  "certificationId",
-  "certHash",
-  "domain",
-  "message",
-  "signature",
-  "certifier",
-  "via",
-  "product",
-  "lot",
-  "brand",
-  "brandId",
-  "licenceId",
-]);
-const ORG_KEYS = new Set(["to", "from"]);
-
 export function unknownView(
   verification: Pick<BatchVerification, "verdict" | "checks" | "checkedAt">,
 ): ConsumerView {
@@ -130,7 +85,6 @@ export async function buildConsumerView(
     subject.producerId.toHexString(),
     ...bundle.events.flatMap((event) => [String(event.body.actor), ...orgRefs(event)]),
   ]);
-  const labels = new Map(bundle.batches.map((batch) => [batch.batchId, batch]));
   const subjectId = subject._id.toHexString();
   const commissioning = bundle.events.find(
     (event) => event.body.batchId === subjectId && event.body.seq === 1,
@@ -173,11 +127,17 @@ export async function buildConsumerView(
         recalled:
           verification.records.recalledBatchIds.has(batch.batchId) || hasRecall(bundle.events, batch.batchId),
       })),
-    journey: bundle.events
-      .map((event) =>
-        journeyEntry(event, subjectId, labels.get(String(event.body.batchId))?.label ?? "", names),
-      )
-      .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime) || a.seq - b.seq),
+    journey: buildJourney(bundle.events, {
+      subjectId,
+      labels: new Map(bundle.batches.map((batch) => [batch.batchId, batch.label])),
+      names,
+      inputsOf: new Map(
+        [...verification.records.batches].map(([id, batch]) => [
+          id,
+          (batch.inputs ?? []).map((input) => input.batchId.toHexString()),
+        ]),
+      ),
+    }),
     certifications: verification.certifications,
     brand: verification.brand,
     proof: {
@@ -203,90 +163,6 @@ export async function buildConsumerView(
   };
 }
 
-function journeyEntry(
-  event: BundleEvent,
-  subjectId: string,
-  batchLabel: string,
-  names: Map<string, string>,
-): JourneyEntry {
-  const body = event.body;
-  const data = (body.data ?? {}) as Record<string, unknown>;
-  const location = body.location as Record<string, unknown> | undefined;
-  const actor = String(body.actor);
-  const shown = <T>(value: unknown, is: (value: unknown) => value is T): Shown<T> | null =>
-    isSealedMarker(value) ? HIDDEN : is(value) ? value : null;
-  return {
-    eventId: event.eventId,
-    batchId: String(body.batchId),
-    batchLabel,
-    fromInput: body.batchId !== subjectId,
-    seq: Number(body.seq),
-    type: String(body.type),
-    eventTime: String(body.eventTime),
-    actor: { id: actor, name: names.get(actor) ?? actor },
-    disposition: typeof body.disposition === "string" ? body.disposition.split(":").pop()! : null,
-    location: isSealedMarker(location)
-      ? { name: HIDDEN, regionCode: HIDDEN, lat: HIDDEN, lon: HIDDEN }
-      : location
-        ? {
-            name: shown(location.name, isString),
-            regionCode: shown(location.regionCode, isString),
-            lat: shown(location.lat, isNumber),
-            lon: shown(location.lon, isNumber),
-          }
-        : null,
-    results: resultsOf(data.results),
-    details: detailsOf(
-      body.type === "certifying" ? pick(data, ["scheme", "certificateNumber"]) : data,
-      names,
-    ),
-    anchored: event.anchor !== null,
-  };
-}
-
-function resultsOf(results: unknown): JourneyEntry["results"] {
-  if (isSealedMarker(results)) return [{ name: "results", value: HIDDEN, unit: null, pass: null }];
-  if (!Array.isArray(results)) return [];
-  return results.map((result) => {
-    const item = (result ?? {}) as Record<string, unknown>;
-    return {
-      name: typeof item.name === "string" ? item.name : typeof item.test === "string" ? item.test : "?",
-      value: isSealedMarker(item.value) ? HIDDEN : (item.value ?? null),
-      unit: typeof item.unit === "string" ? item.unit : null,
-      pass: typeof item.pass === "boolean" ? item.pass : null,
-    };
-  });
-}
-
-function detailsOf(data: Record<string, unknown>, names: Map<string, string>): JourneyEntry["details"] {
-  return Object.entries(data)
-    .filter(([key]) => !SKIPPED_KEYS.has(key))
-    .map(([key, value]) => ({
-      key,
-      value: isSealedMarker(value)
-        ? HIDDEN
-        : ORG_KEYS.has(key) && typeof value === "string"
-          ? (names.get(value) ?? value)
-          : describe(value),
-    }));
-}
-
-/** A short, readable form of a data value (quantities as "500 KGM"). */
-function describe(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (
-    value !== null &&
-    typeof value === "object" &&
-    "value" in value &&
-    "unit" in value &&
-    Object.keys(value).length === 2
-  ) {
-    return `${String((value as { value: unknown }).value)} ${String((value as { unit: unknown }).unit)}`;
-  }
-  const text = JSON.stringify(value, (_key, item) => (isSealedMarker(item) ? "(hidden)" : item));
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
 function orgRefs(event: BundleEvent): string[] {
   const data = (event.body.data ?? {}) as Record<string, unknown>;
   return [...ORG_KEYS].flatMap((key) => (typeof data[key] === "string" ? [data[key] as string] : []));
@@ -304,19 +180,7 @@ function hasRecall(events: BundleEvent[], batchId: string): boolean {
   return events.some((event) => event.body.batchId === batchId && event.body.type === "recalling");
 }
 
-function pick(data: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.filter((key) => key in data).map((key) => [key, data[key]]));
-}
-
 function isPoint(value: unknown): value is { lat: number; lon: number } {
   const point = value as { lat?: unknown; lon?: unknown } | null;
   return typeof point?.lat === "number" && typeof point.lon === "number";
-}
-
-function isString(value: unknown): value is string {
-  return typeof value === "string";
-}
-
-function isNumber(value: unknown): value is number {
-  return typeof value === "number";
 }

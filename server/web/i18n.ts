@@ -1,4 +1,5 @@
 import type { CheckName, CheckStatus, Verdict } from "../domain/verdict";
+import type { JourneyEntry } from "./consumer-journey";
 
 /** Languages of the consumer page: Simplified Chinese by default, English on request. */
 export type Lang = "zh" | "en";
@@ -132,6 +133,29 @@ const EVENT_TEXT: Record<string, Record<Lang, string>> = {
 
 export function eventText(type: string, lang: Lang): string {
   return EVENT_TEXT[type]?.[lang] ?? type;
+}
+
+/**
+ * A journey entry's title: what its event type says, except for derivations, named by what they
+ * are. A commissioning event registers a harvest, the output of processing or a batch split off
+ * another; a split is not processing.
+ */
+export function journeyTitle(
+  entry: Pick<JourneyEntry, "type" | "derivation" | "derivedFrom">,
+  lang: Lang,
+): string {
+  if (entry.type === "commissioning" && entry.derivation === "transformation") {
+    return lang === "zh" ? "加工产出" : "Output of processing";
+  }
+  if (entry.type === "commissioning" && entry.derivation === "split") {
+    const from = entry.derivedFrom.join(lang === "zh" ? "、" : ", ");
+    if (lang === "zh") return from ? `分批（原批次：${from}）` : "分批";
+    return from ? `Split from batch ${from}` : "Split from another batch";
+  }
+  if (entry.type === "transforming" && entry.derivation === "split") {
+    return lang === "zh" ? "分批" : "Split into a new batch";
+  }
+  return eventText(entry.type, lang);
 }
 
 const CERT_STATUS_TEXT: Record<string, Record<Lang, string>> = {

@@ -120,6 +120,91 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
     });
   });
 
+  describe("journey titles", () => {
+    /** [data-type, title] of each journey item, in the page's order. */
+    const titles = (html: string) =>
+      [
+        ...html.matchAll(
+          /data-type="([^"]+)">\n<div class="when">[^<]*<\/div>\n<div class="what"><strong>([^<]*)<\/strong>/g,
+        ),
+      ].map((match) => [match[1], match[2]]);
+    const journeyOf = async (digitalLink: string) =>
+      (await page(pathOf(digitalLink), { accept: "application/json" })).body.journey as {
+        batchId: string;
+        type: string;
+        derivation: string | null;
+        derivedFrom: string[];
+        details: { key: string }[];
+      }[];
+
+    it("names a transformation output's registration 加工产出 / Output of processing, after the processing, without its raw kind", async () => {
+      const leaves = await createBatch(server, farm, { product: { name: "安吉白茶 鲜叶", category: "tea" } });
+      const made = await http(server.baseUrl, "POST", "/api/transformations", {
+        key: farm.key,
+        json: {
+          inputs: [{ batchId: leaves.id, quantity: { value: 500, unit: "KGM" } }],
+          outputs: [
+            { product: { name: "安吉白茶 成品", category: "tea" }, quantity: { value: 120, unit: "KGM" } },
+          ],
+        },
+      });
+      expect(made.status, made.text).to.equal(201);
+      const output = made.body.outputs[0];
+      const zh = (await page(pathOf(output.digitalLink))).text;
+      // The processing and its output share one eventTime: the input's event is listed first.
+      expect(titles(zh)).to.deep.equal([
+        ["commissioning", "登记采收"],
+        ["transforming", "加工"],
+        ["commissioning", "加工产出"],
+      ]);
+      expect(titles((await page(`${pathOf(output.digitalLink)}?lang=en`)).text)).to.deep.equal([
+        ["commissioning", "Harvest registered"],
+        ["transforming", "Processing"],
+        ["commissioning", "Output of processing"],
+      ]);
+      expect(zh).to.not.include("<dt>kind</dt>");
+      const registration = (await journeyOf(output.digitalLink)).find(
+        (entry) => entry.batchId === output.id && entry.type === "commissioning",
+      )!;
+      expect(registration.derivation).to.equal("transformation");
+      expect(registration.details.map((detail) => detail.key)).to.deep.equal(["quantity"]);
+    });
+
+    it("names a split-off batch's registration 分批 / Split from batch … with its parent, and the split itself, not processing", async () => {
+      const parent = await createBatch(server, farm, { eventTime: "2026-04-12T17:30:00+08:00" });
+      const offered = await http(server.baseUrl, "POST", `/api/batches/${parent.id}/transfers`, {
+        key: farm.key,
+        json: { to: shop.id, quantity: { value: 50, unit: "KGM" }, eventTime: "2026-04-13T09:00:00+08:00" },
+      });
+      expect(offered.status, offered.text).to.equal(201);
+      const child = await http(server.baseUrl, "GET", `/api/batches/${offered.body.transfer.batchId}`, {
+        key: farm.key,
+      });
+      const parentLabel = `安吉白茶 明前特级 lot ${parent.lot}`;
+      const zh = (await page(pathOf(child.body.digitalLink))).text;
+      expect(titles(zh)).to.deep.equal([
+        ["commissioning", "登记采收"],
+        ["transforming", "分批"],
+        ["commissioning", `分批（原批次：${parentLabel}）`],
+        ["shipping", "发货运输"],
+      ]);
+      expect(titles((await page(`${pathOf(child.body.digitalLink)}?lang=en`)).text)).to.deep.equal([
+        ["commissioning", "Harvest registered"],
+        ["transforming", "Split into a new batch"],
+        ["commissioning", `Split from batch ${parentLabel}`],
+        ["shipping", "Shipped"],
+      ]);
+      expect(zh).to.not.include("<dt>kind</dt>");
+      const journey = await journeyOf(child.body.digitalLink);
+      expect(journey.map((entry) => [entry.type, entry.derivation, entry.derivedFrom])).to.deep.equal([
+        ["commissioning", null, []],
+        ["transforming", "split", []],
+        ["commissioning", "split", [parentLabel]],
+        ["shipping", null, []],
+      ]);
+    });
+  });
+
   describe("JSON at the same URL", () => {
     it("answers Accept: application/json with the page's data", async () => {
       const response = await page(pathOf(batch.digitalLink), { accept: "application/json" });
