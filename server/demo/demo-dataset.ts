@@ -1,7 +1,10 @@
+import { demoTimeline } from "./demo-timeline";
+
 /**
  * The demo dataset: Anji white tea (安吉白茶) from 安吉县 (GB/T 2260 330523), Zhejiang. Pure data,
- * dated from the most recent spring harvest before `now`, so that the harvests lie in the past and
- * the certifications cover them and are valid today whenever the demo runs.
+ * dated from the most recent spring harvest before `now`, so that the harvests and the journey
+ * after them lie in the past and the certifications cover them and are valid today whenever the
+ * demo runs.
  */
 export const REGION_CODE = "330523";
 const CATEGORY = "tea";
@@ -50,7 +53,20 @@ export function demoDataset(now: Date) {
   const year = demoSeason(now);
   const date = (month: number, day: number, yearOffset = 0) =>
     `${year + yearOffset}-${pad(month)}-${pad(day)}`;
-  return { year, date, harvests: harvests(year, date), certifications: certifications(year, date) };
+  const harvested = harvests(year, date);
+  const harvestedOn = Object.fromEntries(
+    Object.entries(harvested).map(([key, harvest]) => [key, harvest.origin.harvestedAt]),
+  ) as Record<HarvestKey, string>;
+  const teaSources = Object.fromEntries(
+    Object.entries(DEMO_TEAS).map(([key, tea]) => [key, tea.from]),
+  ) as Record<TeaKey, HarvestKey>;
+  return {
+    year,
+    date,
+    harvests: harvested,
+    certifications: certifications(year, date),
+    timeline: demoTimeline(year, harvestedOn, teaSources),
+  };
 }
 
 export type DemoDataset = ReturnType<typeof demoDataset>;

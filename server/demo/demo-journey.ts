@@ -1,15 +1,15 @@
 import type { DemoClient, Json } from "./demo-client";
 import { DEMO_TEAS, REGION_CODE, type DemoDataset, type HarvestKey, type TeaKey } from "./demo-dataset";
 import type { SeededOrgs } from "./demo-organizations";
+import type { Leg } from "./demo-timeline";
 
 /**
  * The supply chain of the demo, through the API with each organization's own key: harvest →
  * inspection → delivery to the tea factory → processing (transformation) → cold storage →
  * shipping via logistics → retail sale; one finished batch fails its inspection and is recalled.
  *
- * Events carry no explicit time: a batch's registration is always recorded at the time it is
- * made, so the journey is recorded as it happens, today, and reads in order on consumer pages.
- * The harvest dates (origin data) are those of the last spring season.
+ * Every step is recorded with the time it happened in last spring's season (`data.timeline`, China
+ * Standard Time), so a chain's events are in time order and consumer pages read like the season.
  */
 export interface JourneyContext {
   client: DemoClient;
@@ -34,13 +34,15 @@ export async function registerHarvests(ctx: JourneyContext): Promise<Batches<Har
   for (const [key, harvest] of Object.entries(data.harvests) as [HarvestKey, Json][]) {
     const { producer, ...body } = harvest;
     const apiKey = orgs[producer as "huangdu" | "daxi"].apiKey;
+    const times = data.timeline.harvests[key];
     const batch = await client.post(apiKey, "/api/batches", {
       ...body,
+      eventTime: times.registered,
       ...(ctx.brandId ? { brand: ctx.brandId } : {}),
     });
     await client.post(apiKey, `/api/batches/${batch.id}/events`, {
       type: "inspecting",
-      eventTime: timeNow(),
+      eventTime: times.inspected,
       location: PLACES.lab,
       data: {
         lab: PLACES.lab.name,
@@ -72,7 +74,9 @@ export async function processTea(
     const tea = DEMO_TEAS[key];
     const leaves = harvests[tea.from];
     const farm = leaves.producerId === orgs.huangdu.id ? orgs.huangdu : orgs.daxi;
-    await transfer(ctx, leaves.id, farm.apiKey, orgs.processor, { vehicle: "浙E·7Q215 鲜叶运输车" });
+    await transfer(ctx, leaves.id, farm.apiKey, orgs.processor, data.timeline.harvests[tea.from].delivered, {
+      vehicle: "浙E·7Q215 鲜叶运输车",
+    });
     const made = await client.post(orgs.processor.apiKey, "/api/transformations", {
       inputs: [{ batchId: leaves.id, quantity: leaves.quantity }],
       outputs: [
@@ -85,6 +89,7 @@ export async function processTea(
           ...(ctx.brandId ? { brand: ctx.brandId } : {}),
         },
       ],
+      eventTime: data.timeline.teas[key].processed,
       data: { process: "摊青 → 杀青 → 理条 → 烘干", location: PLACES.factory.name },
     });
     teas[key] = made.outputs[0];
@@ -92,49 +97,65 @@ export async function processTea(
   return teas as Batches<TeaKey>;
 }
 
+const MOISTURE: Record<TeaKey, number> = { mingqianTea: 5.6, daxiTea: 5.9, yuqianTea: 7.9 };
+const MOISTURE_LIMIT = 6.5;
+
 /** Quality checks at the factory; the Yuqian lot fails on moisture and the factory recalls it. */
 export async function inspectAndRecall(ctx: JourneyContext, teas: Batches<TeaKey>): Promise<void> {
-  const { client, orgs } = ctx;
+  const { client, orgs, data } = ctx;
   const record = (batchId: string, event: Record<string, unknown>) =>
-    client.post(orgs.processor.apiKey, `/api/batches/${batchId}/events`, { ...event, eventTime: timeNow() });
-  const check = (batchId: string, moisture: number) =>
-    record(batchId, {
+    client.post(orgs.processor.apiKey, `/api/batches/${batchId}/events`, event);
+  for (const key of Object.keys(MOISTURE) as TeaKey[]) {
+    const { id } = teas[key];
+    const times = data.timeline.teas[key];
+    const moisture = MOISTURE[key];
+    await record(id, {
       type: "inspecting",
+      eventTime: times.inspected,
       location: PLACES.factory,
       data: {
         lab: PLACES.lab.name,
         standard: "GB/T 20354",
         results: [
-          { name: "水分", value: moisture, unit: "%", pass: moisture <= 6.5 },
+          { name: "水分", value: moisture, unit: "%", pass: moisture <= MOISTURE_LIMIT },
           { name: "氨基酸", value: 6.3, unit: "%", pass: true },
         ],
       },
     });
-  await check(teas.mingqianTea.id, 5.6);
-  await record(teas.mingqianTea.id, {
-    type: "storing",
-    location: PLACES.factory,
-    data: { storage: "冷库", temperatureC: 4 },
-  });
-  await check(teas.daxiTea.id, 5.9);
-  await check(teas.yuqianTea.id, 7.9);
-  await record(teas.yuqianTea.id, {
-    type: "recalling",
-    data: { reason: "水分超标（7.9%，标准 ≤ 6.5%）", reasonEn: "moisture 7.9% above the 6.5% limit" },
-  });
+    if (times.stored) {
+      await record(id, {
+        type: "storing",
+        eventTime: times.stored,
+        location: PLACES.factory,
+        data: { storage: "冷库", temperatureC: 4 },
+      });
+    }
+    if (times.recalled) {
+      await record(id, {
+        type: "recalling",
+        eventTime: times.recalled,
+        data: {
+          reason: `水分超标（${moisture}%，标准 ≤ ${MOISTURE_LIMIT}%）`,
+          reasonEn: `moisture ${moisture}% above the ${MOISTURE_LIMIT}% limit`,
+        },
+      });
+    }
+  }
 }
 
 /** Factory → cold-chain logistics → retailer, each step accepted by the receiver; then sold. */
 export async function distribute(ctx: JourneyContext, teas: Batches<TeaKey>): Promise<void> {
-  const { client, orgs } = ctx;
+  const { client, orgs, data } = ctx;
   const truck = { vehicle: "浙E·D3K52 冷藏车", temperatureC: 5 };
-  for (const key of ["mingqianTea", "daxiTea"] as const) {
+  for (const key of Object.keys(teas) as TeaKey[]) {
+    const out = data.timeline.teas[key].distributed;
+    if (!out) continue;
     const id = teas[key].id;
-    await transfer(ctx, id, orgs.processor.apiKey, orgs.logistics, truck);
-    await transfer(ctx, id, orgs.logistics.apiKey, orgs.retailer, truck);
+    await transfer(ctx, id, orgs.processor.apiKey, orgs.logistics, out.toLogistics, truck);
+    await transfer(ctx, id, orgs.logistics.apiKey, orgs.retailer, out.toRetailer, truck);
     await client.post(orgs.retailer.apiKey, `/api/batches/${id}/events`, {
       type: "selling",
-      eventTime: timeNow(),
+      eventTime: out.sold,
       location: PLACES.shop,
       data: { channel: "门店零售", store: PLACES.shop.name },
     });
@@ -146,16 +167,13 @@ async function transfer(
   batchId: string,
   senderKey: string,
   receiver: { id: string; apiKey: string },
+  leg: Leg,
   data: Record<string, unknown>,
 ): Promise<void> {
   const { transfer } = await ctx.client.post(senderKey, `/api/batches/${batchId}/transfers`, {
     to: receiver.id,
+    eventTime: leg.shipped,
     data,
   });
-  await ctx.client.post(receiver.apiKey, `/api/transfers/${transfer.id}/accept`, {});
-}
-
-/** Events happen as the seed records them (the API requires their time on events). */
-function timeNow(): string {
-  return new Date().toISOString();
+  await ctx.client.post(receiver.apiKey, `/api/transfers/${transfer.id}/accept`, { eventTime: leg.received });
 }

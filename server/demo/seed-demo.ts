@@ -144,12 +144,14 @@ async function seedNew(
   step("harvest, inspection, processing, shipping, retail and one recall");
   const ctx = { client, orgs, data, brandId: brand.id };
   const harvests = await registerHarvests(ctx);
-  for (const certification of Object.values(certifications)) {
-    await client.post(certifier.apiKey, `/api/certifications/${certification.id}/coverage`);
-  }
   const teas = await processTea(ctx, harvests);
   await inspectAndRecall(ctx, teas);
   await distribute(ctx, teas);
+  // The service times coverage events now (the seed's today), so they are recorded after the
+  // season's events: each chain stays in time order.
+  for (const certification of Object.values(certifications)) {
+    await client.post(certifier.apiKey, `/api/certifications/${certification.id}/coverage`);
+  }
 
   step("revoking one certificate (signed by the certifier, relayed by the service)");
   const revoked = certifications[DEMO_REVOCATION.certification]!;

@@ -65,6 +65,17 @@ describe("npm start with DEMO_SEED on an empty embedded database", function () {
       expect(String(page.url).startsWith(`${baseUrl}/01/`)).to.equal(true);
       const verify = await http(baseUrl, "GET", `/api/verify/${page.batchId}`);
       expect(verify.body.verdict, String(page.url)).to.equal(page.verdict);
+      // Last spring's season, in the order it happened; nothing dated after today.
+      const view = await http(baseUrl, "GET", new URL(String(page.url)).pathname, {
+        headers: { accept: "application/json" },
+      });
+      const journey = view.body.journey as { type: string; eventTime: string }[];
+      const times = journey.map((entry) => Date.parse(entry.eventTime));
+      expect(times, String(page.url)).to.deep.equal([...times].sort((a, b) => a - b));
+      expect(Math.max(...times)).to.be.at.most(Date.now());
+      expect(journey[0].type).to.equal("commissioning");
+      expect(journey[0].eventTime.slice(0, 10)).to.equal(view.body.origin.harvestedAt);
+      expect(journey[0].eventTime).to.match(/\+08:00$/);
     }
     expect(fs.existsSync(path.join(dataDir, "demo", "qr-mingqianTea.png"))).to.equal(true);
     const adminKey = fs.readFileSync(path.join(dataDir, "admin-api-key"), "utf8").trim();

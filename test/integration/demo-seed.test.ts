@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
-import { DEMO_ORGS } from "../../server/demo/demo-dataset";
+import { DEMO_ORGS, demoSeason } from "../../server/demo/demo-dataset";
 import { seedDemo, type DemoSummary } from "../../server/demo/seed-demo";
 import { startWorker } from "../helpers/anchoring";
 import { http } from "../helpers/http";
@@ -175,6 +175,86 @@ describe("demo seed (server/demo/seed-demo.ts)", function () {
     expect(certification.statusChanges.map((change: { state: string }) => change.state)).to.deep.equal([
       "mined",
     ]);
+  });
+
+  it("records last spring's season: each chain in time order, China Standard Time, in the past", async () => {
+    const season = demoSeason(new Date());
+    const seasonStart = Date.parse(`${season}-03-01T00:00:00+08:00`);
+    const seasonEnd = Date.parse(`${season}-06-01T00:00:00+08:00`);
+    const { items: batches } = await get("/api/batches?limit=100");
+    for (const batch of batches) {
+      const { items } = await get(`/api/batches/${batch.id}/events?limit=500`);
+      const events = [...items].sort((a: { seq: number }, b: { seq: number }) => a.seq - b.seq);
+      const times = events.map((event: { body: { eventTime: string } }) => Date.parse(event.body.eventTime));
+      expect(times, `${batch.lot}: eventTime follows seq`).to.deep.equal([...times].sort((a, b) => a - b));
+      expect(Math.max(...times), `${batch.lot}: nothing in the future`).to.be.at.most(Date.now());
+      for (const event of events) {
+        const { type, eventTime } = event.body;
+        // The service times certifying (coverage) events when it records them: the seed's today.
+        if (type === "certifying") continue;
+        expect(eventTime, `${batch.lot} ${type}`).to.match(/\+08:00$/);
+        expect(Date.parse(eventTime), `${batch.lot} ${type} ${eventTime}`).to.be.within(
+          seasonStart,
+          seasonEnd,
+        );
+      }
+      if (batch.inputs.length === 0) {
+        expect(
+          events[0].body.eventTime.slice(0, 10),
+          `${batch.lot} registered the day of its harvest`,
+        ).to.equal(batch.origin.harvestedAt);
+      }
+    }
+    const retail = summary.pages.find((page) => page.key === "mingqianTea")!;
+    const { items: retailEvents } = await get(`/api/batches/${retail.batchId}/events?limit=100`);
+    const sold = retailEvents.filter((event: { type: string }) => event.type === "selling");
+    expect(
+      sold.map((event: { body: { eventTime: string } }) => event.body.eventTime.slice(0, 7)),
+    ).to.deep.equal([`${season}-05`]);
+  });
+
+  it("shows each consumer page's journey by eventTime, from the harvest to the sale or the recall", async () => {
+    const journeys: Record<string, { type: string; eventTime: string; batchId: string }[]> = {};
+    for (const page of summary.pages) {
+      const { pathname } = new URL(page.digitalLink);
+      const json = await http(server.baseUrl, "GET", pathname, { headers: { accept: "application/json" } });
+      const journey = json.body.journey as { type: string; eventTime: string; batchId: string }[];
+      const times = journey.map((entry) => Date.parse(entry.eventTime));
+      expect(times, page.key).to.deep.equal([...times].sort((a, b) => a - b));
+      const html = (await http(server.baseUrl, "GET", pathname, { headers: { accept: "text/html" } })).text;
+      const listed = [...html.matchAll(/<li class="event[^"]*" data-type="([^"]+)"/g)].map(
+        (match) => match[1],
+      );
+      expect(listed, `${page.key}: the page lists the journey in the view's order`).to.deep.equal(
+        journey.map((entry) => entry.type),
+      );
+      journeys[page.key] = journey;
+    }
+    const season = journeys.mingqianTea.filter((entry) => entry.type !== "certifying");
+    expect(season.map((entry) => entry.type)).to.deep.equal([
+      "commissioning", // harvest
+      "inspecting",
+      "shipping", // fresh leaves to the factory
+      "receiving",
+      "transforming",
+      "commissioning", // the finished tea
+      "inspecting",
+      "storing",
+      "shipping", // to logistics
+      "receiving",
+      "shipping", // to the retailer
+      "receiving",
+      "selling",
+    ]);
+    // Last: the organic and GI coverage of the harvest, which the service times at recording (today).
+    expect(journeys.mingqianTea.slice(season.length).map((entry) => entry.type)).to.deep.equal([
+      "certifying",
+      "certifying",
+    ]);
+    const recalled = journeys.yuqianTea
+      .filter((entry) => entry.type !== "certifying")
+      .map((entry) => entry.type);
+    expect(recalled.slice(-3)).to.deep.equal(["commissioning", "inspecting", "recalling"]);
   });
 
   it("writes QR PNGs that decode to the printed Digital Links, and a label PDF", async () => {

@@ -1,12 +1,20 @@
 import { expect } from "chai";
 import { ConfigError, loadConfig } from "../../server/config";
 import { draftToMessage } from "../../server/domain/certification-draft";
-import { demoDataset, demoSeason } from "../../server/demo/demo-dataset";
+import {
+  DEMO_TEAS,
+  demoDataset,
+  demoSeason,
+  type HarvestKey,
+  type TeaKey,
+} from "../../server/demo/demo-dataset";
+import { chinaTime } from "../../server/demo/demo-timeline";
 import { formatDemoSummary } from "../../server/demo/demo-summary";
 import { shouldSeedDemo } from "../../server/demo/first-start-seed";
 import type { DemoSummary } from "../../server/demo/seed-demo";
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+const DAY_MS = 86_400_000;
 
 describe("demo seed", () => {
   describe("shouldSeedDemo", () => {
@@ -88,6 +96,74 @@ describe("demo seed", () => {
           ).to.equal(true);
         }
       }
+    });
+
+    /** Every instant of one finished lot's journey, in the order the seed records them. */
+    const journeyOf = (data: ReturnType<typeof demoDataset>, key: TeaKey) => {
+      const harvest = data.timeline.harvests[DEMO_TEAS[key].from];
+      const tea = data.timeline.teas[key];
+      const out = tea.distributed;
+      return [
+        harvest.registered,
+        harvest.inspected,
+        harvest.delivered.shipped,
+        harvest.delivered.received,
+        tea.processed,
+        tea.inspected,
+        ...(tea.stored ? [tea.stored] : []),
+        ...(tea.recalled ? [tea.recalled] : []),
+        ...(out
+          ? [
+              out.toLogistics.shipped,
+              out.toLogistics.received,
+              out.toRetailer.shipped,
+              out.toRetailer.received,
+              out.sold,
+            ]
+          : []),
+      ];
+    };
+
+    it("times each lot's journey in China Standard Time, in order, from its harvest day to May, before now", () => {
+      for (const iso of nows) {
+        const data = demoDataset(new Date(iso));
+        for (const key of Object.keys(DEMO_TEAS) as TeaKey[]) {
+          const times = journeyOf(data, key);
+          const harvestDay = data.harvests[DEMO_TEAS[key].from].origin.harvestedAt;
+          for (const time of times)
+            expect(time, `${key} at ${iso}`).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\+08:00$/);
+          const instants = times.map((time) => Date.parse(time));
+          expect(instants, `${key} at ${iso}`).to.deep.equal([...instants].sort((a, b) => a - b));
+          expect(new Set(instants).size, `${key}: no two steps at one instant`).to.equal(instants.length);
+          expect(instants[0]).to.be.at.least(Date.parse(`${harvestDay}T00:00:00+08:00`));
+          expect(instants.at(-1)!, `${key} at ${iso}`).to.be.below(Date.parse(iso));
+          expect(instants.at(-1)!).to.be.below(Date.parse(`${data.year}-06-01T00:00:00+08:00`));
+        }
+      }
+    });
+
+    it("registers a harvest the day it is picked and inspects it the next; recalls the failed lot after its inspection; sells in May", () => {
+      const data = demoDataset(new Date("2026-12-01T12:00:00Z"));
+      for (const key of Object.keys(data.harvests) as HarvestKey[]) {
+        const harvestDay = data.harvests[key].origin.harvestedAt;
+        const times = data.timeline.harvests[key];
+        expect(times.registered.slice(0, 10), key).to.equal(harvestDay);
+        expect(Date.parse(times.inspected.slice(0, 10)) - Date.parse(harvestDay), key).to.equal(DAY_MS);
+      }
+      const { mingqianTea, daxiTea, yuqianTea } = data.timeline.teas;
+      expect(yuqianTea.distributed, "a recalled lot never leaves the factory").to.equal(null);
+      expect(Date.parse(yuqianTea.recalled!)).to.be.above(Date.parse(yuqianTea.inspected));
+      expect([mingqianTea.recalled, daxiTea.recalled]).to.deep.equal([null, null]);
+      for (const sold of [mingqianTea.distributed!.sold, daxiTea.distributed!.sold]) {
+        expect(sold.slice(0, 7)).to.equal("2026-05");
+      }
+    });
+
+    it("counts days across month ends in China Standard Time (chinaTime)", () => {
+      expect(chinaTime("2026-03-31", "10:00", 1)).to.equal("2026-04-01T10:00:00+08:00");
+      expect(chinaTime("2026-04-30", "23:30", 2)).to.equal("2026-05-02T23:30:00+08:00");
+      expect(Date.parse(chinaTime("2026-04-14", "17:30"))).to.equal(Date.parse("2026-04-14T09:30:00Z"));
+      expect(() => chinaTime("2026-04", "17:30")).to.throw(/not a date and time/);
     });
   });
 
