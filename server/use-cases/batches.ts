@@ -142,6 +142,16 @@ async function brandFor(
   return claimBrand(ctx, input.brand, candidate);
 }
 
+/** A batch's origin as registration takes it (for outputs and children that inherit it). */
+export function originOf(batch: BatchDoc): NewBatch["origin"] {
+  return {
+    place: batch.origin.place,
+    regionCode: batch.origin.regionCode,
+    ...(batch.origin.location ? { location: batch.origin.location } : {}),
+    harvestedAt: batch.origin.harvestedAt,
+  };
+}
+
 export async function findBatch(ctx: AppendContext, batchId: string): Promise<BatchDoc> {
   const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
   if (!batch) throw new NotFoundError("batch", batchId);

@@ -5,7 +5,7 @@ import { massBalanceProblem, remainingAfter } from "../domain/mass-balance";
 import { ForbiddenError, UnprocessableError } from "../errors";
 import { appendEvent, type AppendContext } from "./append-event";
 import { inheritedBrand } from "./brand-claims";
-import { registerBatch } from "./batches";
+import { originOf, registerBatch } from "./batches";
 
 export type Quantity = { value: number; unit: string };
 
@@ -48,12 +48,7 @@ export async function splitBatch(
     {
       product: source.product,
       lot: childLot(source.lot, source.head.seq + 1, childId),
-      origin: {
-        place: source.origin.place,
-        regionCode: source.origin.regionCode,
-        ...(source.origin.location ? { location: source.origin.location } : {}),
-        harvestedAt: source.origin.harvestedAt,
-      },
+      origin: originOf(source),
       quantity,
       ...(source.ecoAttributes ? { ecoAttributes: source.ecoAttributes } : {}),
     },

@@ -2,18 +2,11 @@ import { Types } from "mongoose";
 import type { BatchDoc } from "../data-access/batch.model";
 import { transformationModel, type TransformationDoc } from "../data-access/transformation.model";
 import { cbvTermsFor } from "../domain/cbv";
-import { roundQuantity } from "../domain/brand-rules";
 import { remainingAfter } from "../domain/mass-balance";
 import { ValidationError } from "../errors";
 import { appendEvent, type AppendContext } from "./append-event";
-import {
-  BrandClaimError,
-  claimBrand,
-  inheritedBrand,
-  releaseBrandClaim,
-  type BatchBrand,
-} from "./brand-claims";
-import { findBatch, registerBatch, type NewBatch } from "./batches";
+import { outputBrands, releaseOutputClaims } from "./transformation-brands";
+import { findBatch, originOf, registerBatch, type NewBatch } from "./batches";
 import { assertCanTake, type Quantity } from "./split-batch";
 
 export interface NewTransformation {
@@ -74,7 +67,7 @@ export async function transform(ctx: AppendContext, actorId: string, input: NewT
     }
   } catch (error) {
     await giveBack(ctx, actorId, consumed, transformationId, eventTime);
-    await releaseClaims(ctx, brands, input.outputs);
+    await releaseOutputClaims(ctx, brands, input.outputs);
     throw error;
   }
 
@@ -89,7 +82,7 @@ export async function transform(ctx: AppendContext, actorId: string, input: NewT
     const { batch } = await registerBatch(
       ctx,
       actorId,
-      { ...output, origin: output.origin ?? inheritedOrigin(first) },
+      { ...output, origin: output.origin ?? originOf(first) },
       {
         id: outputIds[index],
         inputs: lineage,
@@ -120,88 +113,6 @@ function consume(batch: BatchDoc, actorId: string, quantity: Quantity) {
   assertCanTake(batch, actorId, quantity);
   const available = remainingAfter(batch.available, quantity.value);
   return { available, ...(available === 0 ? { status: "consumed" as const } : {}) };
-}
-
-type OutputBrand = { brand: BatchBrand; claimed: boolean } | undefined;
-
-async function outputBrands(
-  ctx: AppendContext,
-  actorId: string,
-  { inputs, outputs }: NewTransformation,
-  inputBatches: BatchDoc[],
-  outputIds: Types.ObjectId[],
-): Promise<OutputBrand[]> {
-  const brands: OutputBrand[] = [];
-  try {
-    for (const [index, output] of outputs.entries()) {
-      if (!output.brand) {
-        brands.push(undefined);
-        continue;
-      }
-      const inherited = inheritedBrand(output.brand, inputBatches);
-      if (inherited) {
-        assertWithinBrandedInputs(output.brand, index, outputs, inputs);
-        brands.push({ brand: inherited, claimed: false });
-        continue;
-      }
-      const origin = output.origin ?? inheritedOrigin(inputBatches[0]);
-      const claim = await claimBrand(ctx, output.brand, {
-        id: outputIds[index],
-        producerId: actorId,
-        category: output.product.category,
-        regionCode: origin.regionCode,
-        place: origin.place,
-        harvestedAt: origin.harvestedAt,
-        quantity: output.quantity,
-      }).catch((error: unknown) => {
-        throw error instanceof BrandClaimError ? error.at(`body.outputs[${index}].brand`) : error;
-      });
-      brands.push({ brand: claim, claimed: true });
-    }
-  } catch (error) {
-    await releaseClaims(ctx, brands, outputs);
-    throw error;
-  }
-  return brands;
-}
-
-/**
- * Processing never adds branded product: outputs that inherit a brand may together hold at most
- * what the transformation consumes of inputs, in the same unit (drying tea loses mass; nothing
- * gains it). Otherwise a processor could turn 20 kg of branded leaves into 500 kg of "branded" tea.
- */
-function assertWithinBrandedInputs(
-  brandId: string,
-  index: number,
-  outputs: NewTransformation["outputs"],
-  inputs: NewTransformation["inputs"],
-): void {
-  const unit = outputs[index].quantity.unit;
-  const consumed = inputs.filter((item) => item.quantity.unit === unit);
-  if (consumed.length !== inputs.length) {
-    throw new BrandClaimError(
-      `outputs inheriting the brand must be in the unit of their inputs (${inputs[0].quantity.unit})`,
-    ).at(`body.outputs[${index}].quantity.unit`);
-  }
-  const limit = consumed.reduce((sum, item) => sum + item.quantity.value, 0);
-  const branded = outputs
-    .filter((output) => output.brand === brandId)
-    .reduce((sum, output) => sum + output.quantity.value, 0);
-  if (branded > limit + 1e-9) {
-    throw new BrandClaimError(
-      `branded outputs hold ${roundQuantity(branded)} ${unit}, more than the ${roundQuantity(limit)} ${unit} of branded inputs consumed`,
-    ).at(`body.outputs[${index}].quantity`);
-  }
-}
-
-async function releaseClaims(
-  ctx: AppendContext,
-  brands: OutputBrand[],
-  outputs: NewTransformation["outputs"],
-) {
-  for (const [index, item] of brands.entries()) {
-    if (item?.claimed) await releaseBrandClaim(ctx, item.brand, outputs[index].quantity.value);
-  }
 }
 
 async function giveBack(
@@ -239,13 +150,4 @@ function assertDistinctInputs(inputs: NewTransformation["inputs"]): void {
     }
     seen.add(item.batchId);
   });
-}
-
-function inheritedOrigin(batch: BatchDoc): NewBatch["origin"] {
-  return {
-    place: batch.origin.place,
-    regionCode: batch.origin.regionCode,
-    ...(batch.origin.location ? { location: batch.origin.location } : {}),
-    harvestedAt: batch.origin.harvestedAt,
-  };
 }
