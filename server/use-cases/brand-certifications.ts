@@ -1,6 +1,6 @@
 import type { ChainClient } from "../chain/chain-client";
 import { certificationModel, type CertificationDoc } from "../data-access/certification.model";
-import { organizationModel } from "../data-access/organization.model";
+import { organizationNames } from "./organizations";
 import type { CertificationScheme } from "../domain/certification-schemes";
 import { certificationStatus } from "../domain/certification-status";
 import type { CertificationEvidence } from "../domain/verdict";
@@ -46,13 +46,13 @@ export async function producerCertifications(
     return !category || brand.categories.includes(category);
   });
   if (certifications.length === 0) return byProducer;
-  const [snapshot, certifiers] = await Promise.all([
+  const [snapshot, certifierNames] = await Promise.all([
     snapshotFor(ctx.chain, certifications),
-    organizationModel(ctx.connection)
-      .find({ _id: { $in: certifications.map((item) => item.certifierOrgId) } }, { name: 1 })
-      .lean(),
+    organizationNames(
+      ctx.connection,
+      certifications.map((item) => item.certifierOrgId.toHexString()),
+    ),
   ]);
-  const certifierNames = new Map(certifiers.map((org) => [org._id.toHexString(), org.name]));
   for (const certification of certifications) {
     const message = certification.typedData.message;
     const status = certificationStatus(

@@ -2,7 +2,7 @@ import type { ChainClient } from "../chain/chain-client";
 import { anchorWindowModel, type AnchorWindowDoc } from "../data-access/anchor-window.model";
 import { brandModel, type BrandDoc } from "../data-access/brand.model";
 import type { LicenceDoc } from "../data-access/licence.model";
-import { organizationModel } from "../data-access/organization.model";
+import { organizationNames } from "./organizations";
 import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.model";
 import { roundQuantity } from "../domain/brand-rules";
 import type { AppendContext } from "./append-event";
@@ -57,7 +57,7 @@ export async function brandOverview(
   ]);
   const producerIds = [...new Set(licences.map((licence) => licence.producerId.toHexString()))];
   const [names, certifications] = await Promise.all([
-    organizationNames(ctx, [brand.ownerId.toHexString(), ...producerIds]),
+    organizationNames(ctx.connection, [brand.ownerId.toHexString(), ...producerIds]),
     producerCertifications(ctx, producerIds, brand, schemes, Math.floor(now.getTime() / 1000)),
   ]);
   const nameOf = (id: string) => names.get(id) ?? "?";
@@ -111,11 +111,4 @@ async function registerHead(ctx: AppendContext, brand: BrandDoc) {
         }
       : null,
   };
-}
-
-async function organizationNames(ctx: AppendContext, ids: string[]): Promise<Map<string, string>> {
-  const orgs = await organizationModel(ctx.connection)
-    .find({ _id: { $in: [...new Set(ids)] } }, { name: 1 })
-    .lean();
-  return new Map(orgs.map((org) => [org._id.toHexString(), org.name]));
 }

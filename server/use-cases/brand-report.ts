@@ -1,6 +1,6 @@
 import { Types } from "mongoose";
 import { batchModel, type BatchDoc } from "../data-access/batch.model";
-import { organizationModel } from "../data-access/organization.model";
+import { organizationNames } from "./organizations";
 import { scanModel } from "../data-access/scan.model";
 import { serialModel } from "../data-access/serial.model";
 import { traceEventModel, type TraceEventDoc } from "../data-access/trace-event.model";
@@ -77,10 +77,7 @@ async function reportLicences(
   docs: Awaited<ReturnType<typeof listLicences>>,
 ): Promise<ReportLicence[]> {
   const producerIds = [...new Set(docs.map((doc) => doc.producerId.toHexString()))];
-  const orgs = await organizationModel(ctx.connection)
-    .find({ _id: { $in: producerIds.map((id) => new Types.ObjectId(id)) } }, { name: 1 })
-    .lean<{ _id: Types.ObjectId; name: string }[]>();
-  const names = new Map(orgs.map((org) => [org._id.toHexString(), org.name]));
+  const names = await organizationNames(ctx.connection, producerIds);
   return docs.map((doc) => ({
     id: doc._id.toHexString(),
     producerId: doc.producerId.toHexString(),

@@ -86,3 +86,15 @@ function toView(org: {
     createdAt: new Date(org.createdAt).toISOString(),
   };
 }
+
+/** Organization names by id (hex); ids that are not ObjectIds or name no organization are absent. */
+export async function organizationNames(
+  connection: Connection,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const valid = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id));
+  const orgs = await organizationModel(connection)
+    .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } }, { name: 1 })
+    .lean();
+  return new Map(orgs.map((org) => [org._id.toHexString(), org.name]));
+}

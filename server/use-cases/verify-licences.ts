@@ -2,7 +2,7 @@ import { Types, type Connection } from "mongoose";
 import type { BatchDoc } from "../data-access/batch.model";
 import { brandModel, type BrandDoc } from "../data-access/brand.model";
 import { licenceModel, type LicenceDoc } from "../data-access/licence.model";
-import { organizationModel } from "../data-access/organization.model";
+import { organizationNames } from "./organizations";
 import type { LicenceEvidence } from "../domain/verdict-licences";
 import type { BatchRecords } from "./proof-bundle";
 import { licenceView } from "./licences";
@@ -43,7 +43,10 @@ export async function liveBrandClaim(
       .find({ _id: { $in: backing.map((item) => new Types.ObjectId(item.id)) } })
       .lean<LicenceDoc[]>(),
   ]);
-  const names = await producerNames(connection, licences);
+  const names = await organizationNames(
+    connection,
+    licences.map((licence) => licence.producerId.toHexString()),
+  );
   const name = brand?.name ?? { zh: subject.brand ?? "?", en: subject.brand ?? "?" };
   const display: LicenceDisplay[] = [];
   const evidence: LicenceEvidence[] = backing.map(({ id, inherited }) => {
@@ -106,11 +109,4 @@ export function backingLicences(
   };
   if (brandId) visit(subject, false);
   return [...found.entries()].map(([id, inherited]) => ({ id, inherited }));
-}
-
-async function producerNames(connection: Connection, licences: LicenceDoc[]): Promise<Map<string, string>> {
-  const orgs = await organizationModel(connection)
-    .find({ _id: { $in: licences.map((licence) => licence.producerId) } }, { name: 1 })
-    .lean();
-  return new Map(orgs.map((org) => [org._id.toHexString(), org.name]));
 }

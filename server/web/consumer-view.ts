@@ -1,5 +1,5 @@
-import { Types, type Connection } from "mongoose";
-import { organizationModel } from "../data-access/organization.model";
+import type { Connection } from "mongoose";
+import { organizationNames } from "../use-cases/organizations";
 import { isSealedMarker } from "../domain/disclosure";
 import type { BundleEvent } from "../domain/proof-bundle";
 import type { Check, Verdict } from "../domain/verdict";
@@ -166,14 +166,6 @@ export async function buildConsumerView(
 function orgRefs(event: BundleEvent): string[] {
   const data = (event.body.data ?? {}) as Record<string, unknown>;
   return [...ORG_KEYS].flatMap((key) => (typeof data[key] === "string" ? [data[key] as string] : []));
-}
-
-async function organizationNames(connection: Connection, ids: string[]): Promise<Map<string, string>> {
-  const valid = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id));
-  const orgs = await organizationModel(connection)
-    .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } }, { name: 1 })
-    .lean();
-  return new Map(orgs.map((org) => [org._id.toHexString(), org.name]));
 }
 
 function hasRecall(events: BundleEvent[], batchId: string): boolean {
