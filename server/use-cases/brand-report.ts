@@ -16,7 +16,7 @@ import {
 import { ForbiddenError } from "../errors";
 import type { AppendContext } from "./append-event";
 import { brandEvents, findBrand } from "./brands";
-import { listLicences } from "./licences";
+import { listLicences, mayOverseeBrand } from "./licences";
 import { unknownScansOfBrand } from "./unknown-scans";
 
 const MOVEMENTS = ["shipping", "receiving", "selling"] as const;
@@ -35,8 +35,7 @@ export async function brandReport(
   options: { batches: boolean },
 ) {
   const brand = await findBrand(ctx, brandId);
-  const privileged = actor.roles.includes("admin") || actor.roles.includes("auditor");
-  if (!privileged && brand.ownerId.toHexString() !== actor.orgId) {
+  if (!mayOverseeBrand(actor, brand)) {
     throw new ForbiddenError(
       `only the owner of brand ${brand.name.zh}, auditors and admins can read its report`,
     );

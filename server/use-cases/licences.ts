@@ -21,6 +21,15 @@ export interface NewLicence {
 
 type Actor = { orgId: string; roles: readonly string[] };
 
+/** The brand's owner, auditors and admins may examine everything about a brand (report, audit). */
+export function mayOverseeBrand(actor: Actor, brand: Pick<BrandDoc, "ownerId">): boolean {
+  return (
+    actor.roles.includes("admin") ||
+    actor.roles.includes("auditor") ||
+    brand.ownerId.toHexString() === actor.orgId
+  );
+}
+
 /** Brand owners manage their own brand's licences; admins any. */
 export function assertBrandOwner(actor: Actor, brand: BrandDoc): void {
   if (actor.roles.includes("admin") || brand.ownerId.toHexString() === actor.orgId) return;

@@ -9,6 +9,7 @@ import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } fr
 import type { AuditContext } from "../../use-cases/audit";
 import { auditBatchRecord } from "../../use-cases/audit-batch";
 import { auditRunView, findAuditRun, startAuditRun } from "../../use-cases/audit-runs";
+import { mayOverseeBrand } from "../../use-cases/licences";
 import { renderAuditCsv, renderAuditHtml } from "../../web/audit-report";
 import { PAGE_CSP } from "../../web/html";
 import type { AppDeps } from "../app";
@@ -92,7 +93,7 @@ export function auditRoutes(deps: AppDeps, registry: RouteRegistry): Router {
   async function assertMayAuditBrand(actor: Actor, brandId: string): Promise<void> {
     const brand = await brandModel(deps.connection).findById(brandId, { ownerId: 1 }).lean<BrandDoc>();
     if (!brand) throw ValidationError.forField("body.scope.brandId", "is not a registered brand", 422);
-    if (canSeeAll(actor) || brand.ownerId.toHexString() === actor.orgId) return;
+    if (mayOverseeBrand(actor, brand)) return;
     throw new ForbiddenError("only the brand's owner, auditors and admins can audit a brand");
   }
 
