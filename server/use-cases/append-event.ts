@@ -7,7 +7,7 @@ import { computeEventHash, ZERO_HASH } from "../domain/event-hash";
 import { ConflictError, NotFoundError } from "../errors";
 import type { ChainClient } from "../chain/chain-client";
 import type { BatchHeadCache } from "./batch-head-cache";
-import { insertCommitted, newestCommit, type CommitCopy } from "./commit-events";
+import { encodeCommit, insertCommitted, newestCommit, type CommitCopy } from "./commit-events";
 
 const MAX_ATTEMPTS = 200;
 
@@ -80,6 +80,25 @@ export function appendEvent(
   return appendToChain(ctx, BATCH_CHAIN, batchId, actorId, facts, guard);
 }
 
+/**
+ * Appends several events to one batch's hash chain in one commit: a single compare-and-set moves
+ * the head from n to n+k, so concurrent writers (single or bulk) never fork, skip or repeat a
+ * sequence number, and the k events get consecutive ones. All or nothing: each event's guard runs
+ * in order against the batch as the events before it leave it (a recall blocks a later sale), and
+ * any refusal refuses them all. The commit carries copies of all k events (`lastEvents`, see
+ * commit-events.ts), so a writer that dies before inserting them leaves no hole; once they are
+ * inserted the copies are removed, keeping the batch document small.
+ */
+export function appendEvents(
+  ctx: AppendContext,
+  batchId: string,
+  actorId: string,
+  facts: EventFacts[],
+  guards: AppendGuard[],
+): Promise<TraceEventDoc[]> {
+  return commitToChain(ctx, BATCH_CHAIN, batchId, actorId, facts, guards);
+}
+
 /** appendEvent for any kind of chain (see EventChain). */
 export async function appendToChain<Subject extends ChainHeadDoc, Facts extends ChainFacts>(
   ctx: AppendContext,
@@ -89,40 +108,52 @@ export async function appendToChain<Subject extends ChainHeadDoc, Facts extends 
   facts: Facts,
   guard: AppendGuard<Subject> = () => undefined,
 ): Promise<TraceEventDoc> {
+  const [event] = await commitToChain(ctx, chain, subjectId, actorId, [facts], [guard]);
+  return event;
+}
+
+/** The compare-and-set loop behind appendToChain (one event) and appendEvents (several). */
+async function commitToChain<Subject extends ChainHeadDoc, Facts extends ChainFacts>(
+  ctx: AppendContext,
+  chain: EventChain<Facts>,
+  subjectId: string,
+  actorId: string,
+  facts: Facts[],
+  guards: AppendGuard<Subject>[],
+): Promise<TraceEventDoc[]> {
   const subjects = chain.collection(ctx.connection);
   const heads = chain.heads?.(ctx);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const cached = attempt === 1 ? (heads?.get(subjectId) as Subject | undefined) : undefined;
     const subject = cached ?? (await readSubject<Subject>(ctx, chain, subjectId));
     // A subject read from the database may have been committed by a writer that died before
-    // inserting its event: put that event in place before chaining onto it. A cached one was
-    // last written by this process, which inserted its event before returning.
+    // inserting its events: put them in place before chaining onto them. A cached one was last
+    // written by this process, which inserted its events before returning.
     if (!cached) await materializeHead(ctx, subject);
-    let extraChanges: NonNullable<ReturnType<AppendGuard<Subject>>>;
+    let changes: NonNullable<ReturnType<AppendGuard<Subject>>>;
     try {
-      extraChanges = guard(subject) ?? {};
+      changes = applyGuards(subject, guards);
     } catch (refusal) {
       // Only the database copy may refuse: a cached one can be stale (another instance wrote).
       if (!cached) throw refusal;
       heads?.delete(subjectId);
       continue;
     }
-    const event = buildEventDoc(ctx, chain, subject, actorId, facts);
-    const head = { seq: event.seq, hash: event.hash, eventId: event._id };
+    const events = chainEvents(ctx, chain, subject, actorId, facts);
+    const last = events[events.length - 1];
+    const head = { seq: last.seq, hash: last.hash, eventId: last._id };
     const committed = await subjects.updateOne(
       { _id: subject._id, "head.seq": subject.head.seq },
-      // $unset: a list kept by a bulk commit whose writer died before removing it (commit-events.ts)
-      { $set: { ...extraChanges, head, lastEvent: event }, $unset: { lastEvents: "" } },
+      events.length > 1
+        ? { $set: { ...changes, head, lastEvent: last, lastEvents: encodeCommit(events) } }
+        : // $unset: a list kept by a bulk commit whose writer died before removing it
+          { $set: { ...changes, head, lastEvent: last }, $unset: { lastEvents: "" } },
     );
     if (committed.modifiedCount === 1) {
-      heads?.set({
-        ...(subject as unknown as BatchDoc),
-        ...extraChanges,
-        head,
-        lastEvent: event as unknown as Record<string, unknown>,
-      });
-      await insertCommittedEvent(ctx, event);
-      return event;
+      const { lastEvents: _copies, ...kept } = subject as unknown as BatchDoc;
+      heads?.set({ ...kept, ...changes, head, lastEvent: last as unknown as Record<string, unknown> });
+      await insertCommittedEvents(ctx, subjects, events);
+      return events;
     }
     heads?.delete(subjectId);
     if (attempt > 1)
@@ -131,6 +162,39 @@ export async function appendToChain<Subject extends ChainHeadDoc, Facts extends 
   throw new ConflictError(
     `${chain.subject ?? "batch"} ${subjectId} is being changed by too many writers; retry the request`,
   );
+}
+
+/** Runs each guard against the subject as the changes of the events before it leave it. */
+function applyGuards<Subject>(subject: Subject, guards: AppendGuard<Subject>[]) {
+  let changes: NonNullable<ReturnType<AppendGuard<Subject>>> = {};
+  for (const guard of guards) changes = { ...changes, ...(guard({ ...subject, ...changes }) ?? {}) };
+  return changes;
+}
+
+/** The event documents for `facts`, chained one after the other from the subject's head. */
+function chainEvents<Facts extends ChainFacts>(
+  ctx: AppendContext,
+  chain: EventChain<Facts>,
+  subject: Pick<ChainHeadDoc, "_id" | "head">,
+  actorId: string,
+  facts: Facts[],
+): TraceEventDoc[] {
+  const events: TraceEventDoc[] = [];
+  let tip = subject;
+  for (const fact of facts) {
+    const event = buildEventDoc(ctx, chain, tip, actorId, fact);
+    events.push(event);
+    tip = { _id: subject._id, head: { seq: event.seq, hash: event.hash, eventId: event._id } };
+  }
+  return events;
+}
+
+/** Inserts the events of a commit; a commit of several then drops its copy from the head. */
+async function insertCommittedEvents(ctx: AppendContext, subjects: Collection, events: TraceEventDoc[]) {
+  if (events.length === 1) return insertCommittedEvent(ctx, events[0]);
+  const last = events[events.length - 1];
+  await insertCommitted(ctx.connection, events, { knownMissing: true });
+  await subjects.updateOne({ _id: last.batchId, "head.eventId": last._id }, { $unset: { lastEvents: "" } });
 }
 
 /**
@@ -160,7 +224,7 @@ export async function materializeHead(ctx: AppendContext, batch: CommitCopy): Pr
   return result.upsertedCount === 1;
 }
 
-export async function readSubject<Subject extends ChainHeadDoc>(
+async function readSubject<Subject extends ChainHeadDoc>(
   ctx: AppendContext,
   chain: Pick<EventChain<never>, "collection" | "notFound">,
   subjectId: string,
@@ -189,7 +253,7 @@ export function buildFirstEvent<Facts extends ChainFacts = EventFacts>(
   );
 }
 
-export function buildEventDoc<Facts extends ChainFacts>(
+function buildEventDoc<Facts extends ChainFacts>(
   ctx: AppendContext,
   chain: Pick<EventChain<Facts>, "body" | "subject">,
   subject: Pick<ChainHeadDoc, "_id" | "head">,

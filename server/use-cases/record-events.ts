@@ -1,6 +1,5 @@
 import { AppError, ValidationError, type FieldProblem } from "../errors";
-import type { AppendContext, AppendGuard } from "./append-event";
-import { appendEvents } from "./append-events";
+import { appendEvents, type AppendContext, type AppendGuard } from "./append-event";
 import { eventGuard, prepareEvent, type NewEvent } from "./record-event";
 
 /**
