@@ -15,17 +15,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import type { Connection } from "mongoose";
-import { loadConfig } from "../server/config";
-import { connectDatabase } from "../server/data-access/database";
-import { embeddedMongoOwner, startEmbeddedMongo } from "../server/data-access/embedded-mongo/embedded-mongo";
-import { ORGANIZATION_ROLES, type OrganizationRole } from "../server/data-access/organization.model";
+import { loadConfig } from "../server/main/config";
+import { connectDatabase } from "../server/platform/mongo/database";
+import { embeddedMongoOwner, startEmbeddedMongo } from "../server/platform/mongo/embedded/embedded-mongo";
+import { ORGANIZATION_ROLES, type OrganizationRole } from "../server/modules/organizations/data/organization.model";
 import {
   createApiKey,
   createOrganization,
   listApiKeys,
   listOrganizations,
   revokeApiKey,
-} from "../server/use-cases/organizations";
+} from "../server/modules/organizations/organizations";
 
 async function withDatabase<T>(run: (connection: Connection) => Promise<T>): Promise<T> {
   const config = loadConfig();

@@ -21,9 +21,9 @@ import { Command, Option } from "commander";
 import { isDeepStrictEqual } from "node:util";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { ProvenanceRegistry__factory } from "../typechain-types";
-import { draftToMessage, type CertificationDraft } from "../server/domain/certification-draft";
-import { CERTIFICATION_TYPES } from "../server/domain/certification-typed-data";
-import { STATUS_CHANGE_TYPES, type StatusChangeTarget } from "../server/domain/certification-status-change";
+import { draftToMessage, type CertificationDraft } from "../server/modules/certifications/domain/certification-draft";
+import { CERTIFICATION_TYPES } from "../server/modules/certifications/domain/certification-typed-data";
+import { STATUS_CHANGE_TYPES, type StatusChangeTarget } from "../server/modules/certifications/domain/certification-status-change";
 
 interface SignerOptions {
   key?: string;

@@ -13,11 +13,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
-import { ConfigError, loadConfig, type Config } from "../server/config";
-import { formatDemoSummary } from "../server/demo/demo-summary";
-import { demoOutDir, seedDemo } from "../server/demo/seed-demo";
-import { createLogger } from "../server/logger";
-import { startService, type RunningService } from "../server/service";
+import { ConfigError, loadConfig, type Config } from "../server/main/config";
+import { formatDemoSummary } from "../server/modules/demo/demo-summary";
+import { demoOutDir, seedDemo } from "../server/modules/demo/seed-demo";
+import { createLogger } from "../server/platform/logger";
+import { startService, type RunningService } from "../server/main/service";
 
 interface DemoOptions {
   url?: string;

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import { Command } from "commander";
-import { createProvider, deployRegistry, loadSigner } from "../server/chain/chain-client";
+import { createProvider, deployRegistry, loadSigner } from "../server/platform/evm/chain-client";
 
 const program = new Command()
   .name("deploy")

@@ -16,10 +16,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { SingleBar } from "cli-progress";
 import { Command } from "commander";
-import { loadConfig } from "../server/config";
-import { readImportFile } from "../server/use-cases/import-file";
-import { headerErrors, IMPORT_COLUMNS, stepForRow, type RowError } from "../server/use-cases/import-rows";
-import type { ImportView } from "../server/use-cases/import-run";
+import { loadConfig } from "../server/main/config";
+import { readImportFile } from "../server/modules/imports/import-file";
+import { headerErrors, IMPORT_COLUMNS, stepForRow, type RowError } from "../server/modules/imports/import-rows";
+import type { ImportView } from "../server/modules/imports/import-run";
 
 interface Options {
   dryRun?: boolean;

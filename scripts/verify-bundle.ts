@@ -12,14 +12,14 @@
 import fs from "node:fs";
 import { Command } from "commander";
 import { Contract, FetchRequest, JsonRpcProvider, Network } from "ethers";
-import { chainStatusOf } from "../server/domain/certification-status";
-import { parseProofBundle, type ProofBundle } from "../server/domain/proof-bundle";
+import { chainStatusOf } from "../server/modules/certifications/domain/certification-status";
+import { parseProofBundle, type ProofBundle } from "../server/modules/verification/domain/proof-bundle";
 import {
   anchoringReceiptProblem,
   examineProofBundle,
   type ChainReader,
-} from "../server/domain/proof-bundle-verify";
-import { decideVerdict, type VerdictResult } from "../server/domain/verdict";
+} from "../server/modules/verification/domain/proof-bundle-verify";
+import { decideVerdict, type VerdictResult } from "../server/modules/verification/domain/verdict";
 
 const REGISTRY_ABI = [
   "function anchorOf(bytes32 root) view returns (tuple(uint64 timestamp, uint64 blockNumber, uint32 leafCount))",

@@ -8,11 +8,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AnchorWorker, anchorWorkerOptions } from "../server/anchoring/anchor.worker";
-import { ConfigError, loadConfig, type Config } from "../server/config";
-import { embeddedMongoOwner } from "../server/data-access/embedded-mongo/embedded-mongo";
-import { createLogger, type Logger } from "../server/logger";
-import { startRuntime } from "../server/runtime";
+import { AnchorWorker, anchorWorkerOptions } from "../server/modules/anchoring/anchor.worker";
+import { ConfigError, loadConfig, type Config } from "../server/main/config";
+import { embeddedMongoOwner } from "../server/platform/mongo/embedded/embedded-mongo";
+import { createLogger, type Logger } from "../server/platform/logger";
+import { startRuntime } from "../server/main/runtime";
 
 async function main(): Promise<void> {
   const logger = createLogger(loadConfig().LOG_LEVEL, { pretty: process.stdout.isTTY });

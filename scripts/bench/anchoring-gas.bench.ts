@@ -16,11 +16,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Wallet, parseEther, toQuantity } from "ethers";
-import { createProvider, deployRegistry } from "../../server/chain/chain-client";
-import { startEmbeddedAnvil } from "../../server/chain/embedded-anvil";
-import type { Hex } from "../../server/domain/event-hash";
-import { buildMerkleTree } from "../../server/domain/merkle";
-import { buildMerkleTreeOffThread } from "../../server/domain/merkle-off-thread";
+import { createProvider, deployRegistry } from "../../server/platform/evm/chain-client";
+import { startEmbeddedAnvil } from "../../server/platform/evm/embedded-anvil";
+import type { Hex } from "../../server/modules/ledger/domain/event-hash";
+import { buildMerkleTree } from "../../server/platform/crypto/merkle";
+import { buildMerkleTreeOffThread } from "../../server/platform/crypto/merkle-off-thread";
 import { ProvenanceRegistry__factory } from "../../typechain-types";
 
 const SIZES = [1, 100, 10_000, 100_000];

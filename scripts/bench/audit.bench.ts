@@ -14,10 +14,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Types } from "mongoose";
-import { loadConfig } from "../../server/config";
-import { createLogger } from "../../server/logger";
-import { startRuntime } from "../../server/runtime";
-import { createAuditRun, executeAuditRun } from "../../server/use-cases/audit-runs";
+import { loadConfig } from "../../server/main/config";
+import { createLogger } from "../../server/platform/logger";
+import { startRuntime } from "../../server/main/runtime";
+import { createAuditRun, executeAuditRun } from "../../server/modules/audit/audit-runs";
 import { seed } from "./verify.bench";
 
 const EVENTS_PER_BATCH = 10;

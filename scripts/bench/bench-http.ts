@@ -3,10 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { loadConfig, type Config } from "../../server/config";
-import { createLogger } from "../../server/logger";
-import type { Runtime } from "../../server/runtime";
-import { startService } from "../../server/service";
+import { loadConfig, type Config } from "../../server/main/config";
+import { createLogger } from "../../server/platform/logger";
+import type { Runtime } from "../../server/main/runtime";
+import { startService } from "../../server/main/service";
 
 /** A service as `npm start` runs it (embedded database and chain unless configured), for one benchmark. */
 export interface BenchService {

@@ -13,11 +13,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { loadConfig } from "../../server/config";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
-import { startRuntime } from "../../server/runtime";
-import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
+import { loadConfig } from "../../server/main/config";
+import { createApp } from "../../server/main/app";
+import { createLogger } from "../../server/platform/logger";
+import { startRuntime } from "../../server/main/runtime";
+import { bootstrapAdmin } from "../../server/modules/organizations/bootstrap-admin";
 
 const EVENT_TYPES = ["inspecting", "storing", "packing", "observation", "shipping", "receiving"];
 

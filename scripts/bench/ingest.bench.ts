@@ -16,7 +16,7 @@
  *     [events] [concurrency] [bulkEvents] [bulk] [bulkConcurrency]
  */
 import { Types } from "mongoose";
-import { traceEventModel } from "../../server/data-access/trace-event.model";
+import { traceEventModel } from "../../server/modules/ledger/data/trace-event.model";
 import { post, postFromWorker, startBenchService, type BenchService } from "./bench-http";
 
 const BATCHES = 64;

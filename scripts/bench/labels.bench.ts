@@ -6,8 +6,8 @@
  *   npx ts-node --transpile-only scripts/bench/labels.bench.ts [labels]
  */
 import { Writable } from "node:stream";
-import { newSerial } from "../../server/use-cases/serials";
-import { writeLabelsPdf, type LabelContent } from "../../server/web/labels-pdf";
+import { newSerial } from "../../server/modules/labels/serials";
+import { writeLabelsPdf, type LabelContent } from "../../server/modules/labels/web/labels-pdf";
 
 const BASE = "https://trace.example.cn/01/06901234567892/10/AJBC-2026-0412";
 

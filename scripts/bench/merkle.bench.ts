@@ -7,10 +7,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import type { Hex } from "../../server/domain/event-hash";
-import { keccakImplementation } from "../../server/domain/keccak";
-import { buildMerkleTree, loadMerkleTree } from "../../server/domain/merkle";
-import { buildMerkleTreeOffThread } from "../../server/domain/merkle-off-thread";
+import type { Hex } from "../../server/modules/ledger/domain/event-hash";
+import { keccakImplementation } from "../../server/platform/crypto/keccak";
+import { buildMerkleTree, loadMerkleTree } from "../../server/platform/crypto/merkle";
+import { buildMerkleTreeOffThread } from "../../server/platform/crypto/merkle-off-thread";
 
 interface Measurement<T> {
   result: T;

@@ -4,7 +4,7 @@
  *
  *   npx ts-node --transpile-only scripts/bench/qr.bench.ts [count] [concurrency]
  */
-import { renderQrPng } from "../../server/web/qr";
+import { renderQrPng } from "../../server/platform/web/qr";
 import { post, startBenchService } from "./bench-http";
 
 const LINK = "https://trace.example.cn/01/06901234567892/10/AJBC-2026-0412/21/7K3M9QX2HV8TB4NP";

@@ -16,22 +16,22 @@
 import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { Types } from "mongoose";
-import { packWindow } from "../../server/anchoring/window-codec";
+import { packWindow } from "../../server/modules/anchoring/window-codec";
 import {
   anchorWindowLeavesModel,
   anchorWindowModel,
   type AnchorWindowDoc,
-} from "../../server/data-access/anchor-window.model";
-import { batchModel, type BatchDoc } from "../../server/data-access/batch.model";
-import { traceEventModel, type TraceEventDoc } from "../../server/data-access/trace-event.model";
-import { cbvTermsFor } from "../../server/domain/cbv";
-import { buildEventBody, type EventFacts } from "../../server/domain/event-body";
-import { computeEventHash, ZERO_HASH } from "../../server/domain/event-hash";
-import { buildMerkleTreeOffThread } from "../../server/domain/merkle-off-thread";
-import type { Runtime } from "../../server/runtime";
-import { verifierFor } from "../../server/use-cases/verify";
-import { examineProofBundle } from "../../server/domain/proof-bundle-verify";
-import { decideVerdict } from "../../server/domain/verdict";
+} from "../../server/modules/anchoring/data/anchor-window.model";
+import { batchModel, type BatchDoc } from "../../server/modules/batches/data/batch.model";
+import { traceEventModel, type TraceEventDoc } from "../../server/modules/ledger/data/trace-event.model";
+import { cbvTermsFor } from "../../server/modules/ledger/domain/cbv";
+import { buildEventBody, type EventFacts } from "../../server/modules/ledger/domain/event-body";
+import { computeEventHash, ZERO_HASH } from "../../server/modules/ledger/domain/event-hash";
+import { buildMerkleTreeOffThread } from "../../server/platform/crypto/merkle-off-thread";
+import type { Runtime } from "../../server/main/runtime";
+import { verifierFor } from "../../server/modules/verification/verify";
+import { examineProofBundle } from "../../server/modules/verification/domain/proof-bundle-verify";
+import { decideVerdict } from "../../server/modules/verification/domain/verdict";
 import { post, startBenchService } from "./bench-http";
 
 const EVENTS_PER_BATCH = 10;
@@ -231,7 +231,7 @@ async function verificationLogicOnly(
   publicBaseUrl: string,
   batchId: string,
 ): Promise<void> {
-  const verifier = verifierFor({ appendContext: runtime.appendContext, chain: runtime.chain, publicBaseUrl });
+  const verifier = verifierFor({ useCaseContext: runtime.useCaseContext, chain: runtime.chain, publicBaseUrl });
   const bundle = await verifier.bundle(batchId);
   const examine = async () =>
     decideVerdict(

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { chromium, type Browser } from "playwright-core";
-import { findFreePort } from "../../server/net/free-port";
+import { findFreePort } from "../../server/platform/net/free-port";
 import { anjiBrand } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
 import { hasNumber } from "../helpers/text";

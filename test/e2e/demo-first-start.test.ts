@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { findFreePort } from "../../server/net/free-port";
+import { findFreePort } from "../../server/platform/net/free-port";
 import { waitFor } from "../helpers/anchoring";
 import { http } from "../helpers/http";
 import { spawnService, waitUntilServing, type ServiceProcess } from "../helpers/service-process";

@@ -10,11 +10,11 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs `server/start.ts` as its own process, as `npm start` does, with the given environment.
+ * Runs `server/main/start.ts` as its own process, as `npm start` does, with the given environment.
  * The first-start demo seed is off unless a test asks for it: tests expect an empty database.
  */
 export function spawnService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "server/start.ts"], {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "server/main/start.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, LOG_LEVEL: "warn", DEMO_SEED: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,11 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { loadConfig, type Config } from "../../server/config";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
-import { startRuntime, type Runtime } from "../../server/runtime";
-import { bootstrapAdmin } from "../../server/use-cases/bootstrap-admin";
+import { loadConfig, type Config } from "../../server/main/config";
+import { createApp } from "../../server/main/app";
+import { createLogger } from "../../server/platform/logger";
+import { startRuntime, type Runtime } from "../../server/main/runtime";
+import { bootstrapAdmin } from "../../server/modules/organizations/bootstrap-admin";
 
 /**
  * One embedded database and one real anvil node per test run (or MONGODB_URI / RPC_URL when set),

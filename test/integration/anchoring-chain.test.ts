@@ -2,14 +2,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
-import type { ChainClient } from "../../server/chain/chain-client";
-import { startEmbeddedAnvil, type EmbeddedAnvil } from "../../server/chain/embedded-anvil";
-import { startEmbeddedChain } from "../../server/chain/embedded-chain";
-import { anchorWindowModel, type AnchorWindowDoc } from "../../server/data-access/anchor-window.model";
-import { traceEventModel, type TraceEventDoc } from "../../server/data-access/trace-event.model";
-import { createLogger } from "../../server/logger";
-import { findFreePort } from "../../server/net/free-port";
+import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
+import type { ChainClient } from "../../server/platform/evm/chain-client";
+import { startEmbeddedAnvil, type EmbeddedAnvil } from "../../server/platform/evm/embedded-anvil";
+import { startEmbeddedChain } from "../../server/platform/evm/embedded-chain";
+import { anchorWindowModel, type AnchorWindowDoc } from "../../server/modules/anchoring/data/anchor-window.model";
+import { traceEventModel, type TraceEventDoc } from "../../server/modules/ledger/data/trace-event.model";
+import { createLogger } from "../../server/platform/logger";
+import { findFreePort } from "../../server/platform/net/free-port";
 import {
   assertAnchoredExactlyOnce,
   recordEvents,

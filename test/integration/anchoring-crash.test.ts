@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { ANCHOR_FAULTS } from "../../server/config";
-import { anchorWindowModel, type AnchorWindowDoc } from "../../server/data-access/anchor-window.model";
-import { traceEventModel } from "../../server/data-access/trace-event.model";
+import { ANCHOR_FAULTS } from "../../server/main/config";
+import { anchorWindowModel, type AnchorWindowDoc } from "../../server/modules/anchoring/data/anchor-window.model";
+import { traceEventModel } from "../../server/modules/ledger/data/trace-event.model";
 import {
   assertAnchoredExactlyOnce,
   childChainEnv,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { Lease } from "../../server/anchoring/lease";
-import { anchorWindowModel, type AnchorWindowDoc } from "../../server/data-access/anchor-window.model";
-import { leaseId, leaseModel, type LeaseDoc } from "../../server/data-access/lease.model";
+import { Lease } from "../../server/modules/anchoring/lease";
+import { anchorWindowModel, type AnchorWindowDoc } from "../../server/modules/anchoring/data/anchor-window.model";
+import { leaseId, leaseModel, type LeaseDoc } from "../../server/modules/anchoring/data/lease.model";
 import {
   assertAnchoredExactlyOnce,
   childChainEnv,

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { anchorWindowModel } from "../../server/data-access/anchor-window.model";
-import { verifyMerkleProof } from "../../server/domain/merkle";
-import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
-import { anchoringBacklog } from "../../server/anchoring/backlog";
-import { WindowStore } from "../../server/anchoring/window-store";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
+import { anchorWindowModel } from "../../server/modules/anchoring/data/anchor-window.model";
+import { verifyMerkleProof } from "../../server/platform/crypto/merkle";
+import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
+import { anchoringBacklog } from "../../server/modules/anchoring/backlog";
+import { WindowStore } from "../../server/modules/anchoring/data/window-store";
+import { createApp } from "../../server/main/app";
+import { createLogger } from "../../server/platform/logger";
 import {
   assertAnchoredExactlyOnce,
   recordEvents,

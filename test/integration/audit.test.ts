@@ -4,12 +4,12 @@ import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { Types } from "mongoose";
-import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
-import { buildEventBody } from "../../server/domain/event-body";
-import { computeEventHash } from "../../server/domain/event-hash";
-import { CERTIFICATION_TYPES, type CertificationDomain } from "../../server/domain/certification-typed-data";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
+import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
+import { buildEventBody } from "../../server/modules/ledger/domain/event-body";
+import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
+import { CERTIFICATION_TYPES, type CertificationDomain } from "../../server/modules/certifications/domain/certification-typed-data";
+import { createApp } from "../../server/main/app";
+import { createLogger } from "../../server/platform/logger";
 import { recordEvents, startWorker, waitFor, waitUntilAllAnchored } from "../helpers/anchoring";
 import {
   batchDraft,

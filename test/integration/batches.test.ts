@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { computeEventHash } from "../../server/domain/event-hash";
-import { STALE_CLAIM_MS } from "../../server/http/middleware/idempotency";
+import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
+import { STALE_CLAIM_MS } from "../../server/platform/http/idempotency";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";

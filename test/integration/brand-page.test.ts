@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
+import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
 import { startWorker } from "../helpers/anchoring";
 import { certifyProducer, createBrand, license } from "../helpers/brand-scenario";
 import { createCertifier, signStatusChange, type TestCertifier } from "../helpers/certification-scenario";

@@ -1,9 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { createProvider } from "../../server/chain/chain-client";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
-import { computeEventHash } from "../../server/domain/event-hash";
+import { createProvider } from "../../server/platform/evm/chain-client";
+import { createApp } from "../../server/main/app";
+import { createLogger } from "../../server/platform/logger";
+import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
 import { anjiBrand, certifyProducer, createBrand, license } from "../helpers/brand-scenario";
 import { createCertifier, signStatusChange, type TestCertifier } from "../helpers/certification-scenario";
 import { startWorker, waitUntilAllAnchored } from "../helpers/anchoring";
@@ -362,7 +362,7 @@ describe("brands and licences API", () => {
         config: env.config,
         logger: createLogger("silent"),
         ...env.runtime,
-        appendContext: { ...env.runtime.appendContext, chain: { ...env.runtime.chain, provider: dead } },
+        useCaseContext: { ...env.runtime.useCaseContext, chain: { ...env.runtime.chain, provider: dead } },
       });
       const listening = app.listen(0, "127.0.0.1");
       await new Promise((resolve) => listening.once("listening", resolve));

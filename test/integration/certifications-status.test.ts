@@ -2,10 +2,10 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { verifyTypedData, Wallet } from "ethers";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
-import { STATUS_CHANGE_TYPES, statusChangeDomain } from "../../server/domain/certification-status-change";
-import type { CertificationDomain } from "../../server/domain/certification-typed-data";
+import { createApp } from "../../server/main/app";
+import { createLogger } from "../../server/platform/logger";
+import { STATUS_CHANGE_TYPES, statusChangeDomain } from "../../server/modules/certifications/domain/certification-status-change";
+import type { CertificationDomain } from "../../server/modules/certifications/domain/certification-typed-data";
 import {
   batchDraft,
   certificationDomainOf,
@@ -443,7 +443,7 @@ async function startClockedServer(
     config: env.config,
     logger: createLogger(env.config.LOG_LEVEL),
     ...env.runtime,
-    appendContext: { ...env.runtime.appendContext, now: () => new Date(Date.now() + clock.offsetMs) },
+    useCaseContext: { ...env.runtime.useCaseContext, now: () => new Date(Date.now() + clock.offsetMs) },
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));

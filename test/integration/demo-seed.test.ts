@@ -2,9 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
-import { DEMO_ORGS, demoSeason } from "../../server/demo/demo-dataset";
-import { seedDemo, type DemoSummary } from "../../server/demo/seed-demo";
+import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
+import { DEMO_ORGS, demoSeason } from "../../server/modules/demo/demo-dataset";
+import { seedDemo, type DemoSummary } from "../../server/modules/demo/seed-demo";
 import { startWorker } from "../helpers/anchoring";
 import { http } from "../helpers/http";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -14,7 +14,7 @@ import { decodeQrPng } from "../helpers/verification";
  * The demo seed against a real service (embedded database, real anvil, real HTTP, a running
  * anchoring worker): everything it promises a newcomer is checked through the public API.
  */
-describe("demo seed (server/demo/seed-demo.ts)", function () {
+describe("demo seed (server/modules/demo/seed-demo.ts)", function () {
   this.timeout(300_000);
   let env: TestEnv;
   let server: TestServer;

@@ -4,9 +4,9 @@ import path from "node:path";
 import { expect } from "chai";
 import mongoose, { Schema } from "mongoose";
 import { congodb } from "@push.rocks/smartmongo";
-import { connectDatabase } from "../../server/data-access/database";
-import { startEmbeddedMongo } from "../../server/data-access/embedded-mongo/embedded-mongo";
-import { idCandidates, installIdLookup } from "../../server/data-access/embedded-mongo/id-lookup";
+import { connectDatabase } from "../../server/platform/mongo/database";
+import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedded-mongo";
+import { idCandidates, installIdLookup } from "../../server/platform/mongo/embedded/id-lookup";
 
 const { ObjectId } = congodb.plugins.bson;
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import mongoose, { Schema } from "mongoose";
-import { startEmbeddedMongo } from "../../server/data-access/embedded-mongo/embedded-mongo";
+import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedded-mongo";
 
 describe("embedded MongoDB-wire server", () => {
   let dir: string;

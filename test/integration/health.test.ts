@@ -2,12 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { createProvider } from "../../server/chain/chain-client";
-import { connectDatabase, pingDatabase } from "../../server/data-access/database";
-import { startEmbeddedMongo } from "../../server/data-access/embedded-mongo/embedded-mongo";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
-import { findFreePort } from "../../server/net/free-port";
+import { createProvider } from "../../server/platform/evm/chain-client";
+import { connectDatabase, pingDatabase } from "../../server/platform/mongo/database";
+import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedded-mongo";
+import { createApp } from "../../server/main/app";
+import { createLogger } from "../../server/platform/logger";
+import { findFreePort } from "../../server/platform/net/free-port";
 import { http } from "../helpers/http";
 import { startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Types } from "mongoose";
-import { serialModel } from "../../server/data-access/serial.model";
+import { serialModel } from "../../server/modules/labels/data/serial.model";
 import { createBrand, license, licensedBrand } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";

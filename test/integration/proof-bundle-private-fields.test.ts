@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { computeCommitment } from "../../server/domain/disclosure";
-import { computeEventHash } from "../../server/domain/event-hash";
+import { computeCommitment } from "../../server/modules/ledger/domain/disclosure";
+import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Types } from "mongoose";
-import { traceEventModel } from "../../server/data-access/trace-event.model";
-import { lotClaimModel } from "../../server/data-access/lot-claim.model";
+import { traceEventModel } from "../../server/modules/ledger/data/trace-event.model";
+import { lotClaimModel } from "../../server/modules/batches/data/lot-claim.model";
 import { testEnv, type TestEnv } from "../helpers/test-env";
 
 /**

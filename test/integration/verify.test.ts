@@ -2,9 +2,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { Types } from "mongoose";
-import type { AnchorWorker } from "../../server/anchoring/anchor.worker";
-import { createApp } from "../../server/http/app";
-import { createLogger } from "../../server/logger";
+import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
+import { createApp } from "../../server/main/app";
+import { createLogger } from "../../server/platform/logger";
 import { startWorker } from "../helpers/anchoring";
 import {
   batchDraft,
@@ -125,7 +125,7 @@ describe("verification API (GET /api/verify/:batchId)", () => {
       await anchorNow(server);
       const stored = await events().findOne({ _id: new Types.ObjectId(inspection.id) });
       const body = { ...stored!.body, data: { ...stored!.body.data, lab: "另一家检测中心" } };
-      const { computeEventHash } = await import("../../server/domain/event-hash");
+      const { computeEventHash } = await import("../../server/modules/ledger/domain/event-hash");
       await events().updateOne({ _id: stored!._id }, { $set: { body, hash: computeEventHash(body) } });
       const response = await verify(batch.id);
       expect(response.body.verdict).to.equal("tampered");
@@ -205,7 +205,7 @@ async function startClockedServer(env: TestEnv, adminKey: string, offsetMs: numb
     config: env.config,
     logger: createLogger(env.config.LOG_LEVEL),
     ...env.runtime,
-    appendContext: { ...env.runtime.appendContext, now: () => new Date(Date.now() + offsetMs) },
+    useCaseContext: { ...env.runtime.useCaseContext, now: () => new Date(Date.now() + offsetMs) },
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));

@@ -1,17 +1,17 @@
 import { expect } from "chai";
 import { Types } from "mongoose";
-import { anchorWorkerOptions } from "../../server/anchoring/anchor.worker";
-import { backoffDelay } from "../../server/anchoring/backoff";
-import { faultInjector } from "../../server/anchoring/faults";
-import { findLeafIndex, packWindow, unpackEventIds, unpackLeaves } from "../../server/anchoring/window-codec";
+import { anchorWorkerOptions } from "../../server/modules/anchoring/anchor.worker";
+import { backoffDelay } from "../../server/modules/anchoring/backoff";
+import { faultInjector } from "../../server/modules/anchoring/faults";
+import { findLeafIndex, packWindow, unpackEventIds, unpackLeaves } from "../../server/modules/anchoring/window-codec";
 import {
   decideWindowAction,
   initialFees,
   replacementFees,
   type AttemptFacts,
-  type ChainFacts,
-} from "../../server/anchoring/window-decision";
-import { ConfigError, loadConfig } from "../../server/config";
+  type LedgerFacts,
+} from "../../server/modules/anchoring/domain/window-decision";
+import { ConfigError, loadConfig } from "../../server/main/config";
 
 const hash = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
 
@@ -39,7 +39,7 @@ describe("anchoring (pure parts)", () => {
       maxPriorityFeePerGas: 10n,
       ...overrides,
     });
-    const facts = (overrides: Partial<ChainFacts> = {}): ChainFacts => ({
+    const facts = (overrides: Partial<LedgerFacts> = {}): LedgerFacts => ({
       head: 100,
       anchoredBlock: 0,
       minedNonceCount: 7,

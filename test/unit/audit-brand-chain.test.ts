@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { checkEventContent, checkHashChain, type AuditedEvent } from "../../server/domain/audit";
-import { buildBrandEventBody } from "../../server/domain/brand-event-body";
-import { buildEventBody } from "../../server/domain/event-body";
-import { computeEventHash, ZERO_HASH } from "../../server/domain/event-hash";
+import { checkEventContent, checkLedgerLinks, type AuditedEvent } from "../../server/modules/audit/domain/audit";
+import { buildBrandEventBody } from "../../server/modules/brands/domain/brand-event-body";
+import { buildEventBody } from "../../server/modules/ledger/domain/event-body";
+import { computeEventHash, ZERO_HASH } from "../../server/modules/ledger/domain/event-hash";
 
 const BRAND = "65f0000000000000000000b1";
 const link = (seq: number, prevHash: string) => ({
@@ -46,13 +46,13 @@ const kinds = (findings: { kind: string; eventId?: string; seq?: number }[]) =>
 describe("audit checks on a brand's licence register", () => {
   it("passes an untouched register whose bodies name the brand in brandId", () => {
     const events = register();
-    expect(checkHashChain(BRAND, events, 2, "brand")).to.deep.equal([]);
+    expect(checkLedgerLinks(BRAND, events, 2, "brand")).to.deep.equal([]);
     for (const event of events) expect(checkEventContent(event, "brand").findings).to.deep.equal([]);
   });
 
   it("is decided by the caller: a register audited as a batch chain is foreign to it", () => {
     const events = register();
-    expect(kinds(checkHashChain(BRAND, events, 2))).to.deep.equal(["inserted@r1", "inserted@r2"]);
+    expect(kinds(checkLedgerLinks(BRAND, events, 2))).to.deep.equal(["inserted@r1", "inserted@r2"]);
     expect(kinds(checkEventContent(events[0]).findings)).to.deep.equal(["stored_field_mismatch@r1"]);
   });
 
@@ -63,13 +63,13 @@ describe("audit checks on a brand's licence register", () => {
       { batchId: BRAND, ...link(3, events[1].hash) },
     ) as unknown as Record<string, unknown>;
     const slipped = audited("x3", 3, forged);
-    expect(kinds(checkHashChain(BRAND, [...events, slipped], 3, "brand"))).to.deep.equal(["inserted@x3"]);
+    expect(kinds(checkLedgerLinks(BRAND, [...events, slipped], 3, "brand"))).to.deep.equal(["inserted@x3"]);
     expect(kinds(checkEventContent(slipped, "brand").findings)).to.deep.equal(["stored_field_mismatch@x3"]);
   });
 
   it("names a register event deleted from the end against the brand's head", () => {
     const [first] = register();
-    const findings = checkHashChain(BRAND, [first], 2, "brand");
+    const findings = checkLedgerLinks(BRAND, [first], 2, "brand");
     expect(kinds(findings)).to.deep.equal(["missing_event@2"]);
     expect(findings[0].detail).to.equal("the brand head is at seq 2 but no event with seq 2 is stored");
   });

@@ -2,14 +2,14 @@ import { expect } from "chai";
 import {
   checkCertification,
   checkEventContent,
-  checkHashChain,
+  checkLedgerLinks,
   checkInclusion,
   type AuditedEvent,
   type AuditedWindow,
-} from "../../server/domain/audit";
-import { buildEventBody } from "../../server/domain/event-body";
-import { computeEventHash, ZERO_HASH } from "../../server/domain/event-hash";
-import { buildMerkleTree, type MerkleTree } from "../../server/domain/merkle";
+} from "../../server/modules/audit/domain/audit";
+import { buildEventBody } from "../../server/modules/ledger/domain/event-body";
+import { computeEventHash, ZERO_HASH } from "../../server/modules/ledger/domain/event-hash";
+import { buildMerkleTree, type MerkleTree } from "../../server/platform/crypto/merkle";
 
 const BATCH = "65f000000000000000000001";
 
@@ -60,31 +60,31 @@ describe("audit checks", () => {
     });
   });
 
-  describe("checkHashChain", () => {
+  describe("checkLedgerLinks", () => {
     it("passes a complete chain whose head matches", () => {
-      expect(checkHashChain(BATCH, chain(5), 5)).to.deep.equal([]);
+      expect(checkLedgerLinks(BATCH, chain(5), 5)).to.deep.equal([]);
     });
 
     it("names a missing event by seq, in the middle and at the end", () => {
       const events = chain(5).filter((event) => event.seq !== 3);
-      expect(kinds(checkHashChain(BATCH, events, 5))).to.deep.equal(["missing_event@3"]);
-      expect(kinds(checkHashChain(BATCH, chain(5).slice(0, 4), 5))).to.deep.equal(["missing_event@5"]);
-      expect(kinds(checkHashChain(BATCH, chain(5).slice(1), 5))).to.deep.equal(["missing_event@1"]);
+      expect(kinds(checkLedgerLinks(BATCH, events, 5))).to.deep.equal(["missing_event@3"]);
+      expect(kinds(checkLedgerLinks(BATCH, chain(5).slice(0, 4), 5))).to.deep.equal(["missing_event@5"]);
+      expect(kinds(checkLedgerLinks(BATCH, chain(5).slice(1), 5))).to.deep.equal(["missing_event@1"]);
     });
 
     it("names both events of a swapped pair as reordered and leaves their neighbours alone", () => {
       const events = chain(5);
       events[1] = { ...events[1], body: { ...events[1].body, seq: 3 } };
       events[2] = { ...events[2], body: { ...events[2].body, seq: 2 } };
-      expect(kinds(checkHashChain(BATCH, events, 5))).to.deep.equal(["reordered@e2", "reordered@e3"]);
+      expect(kinds(checkLedgerLinks(BATCH, events, 5))).to.deep.equal(["reordered@e2", "reordered@e3"]);
     });
 
     it("names a duplicated seq as inserted and a foreign link as a broken chain", () => {
       const events = chain(3);
       const extra = { ...events[1], id: "ex", hash: `0x${"11".repeat(32)}` };
-      expect(kinds(checkHashChain(BATCH, [...events, extra], 3))).to.deep.equal(["inserted@ex"]);
+      expect(kinds(checkLedgerLinks(BATCH, [...events, extra], 3))).to.deep.equal(["inserted@ex"]);
       events[2] = { ...events[2], body: { ...events[2].body, prevHash: `0x${"22".repeat(32)}` } };
-      expect(kinds(checkHashChain(BATCH, events, 3))).to.deep.equal(["broken_chain@e3"]);
+      expect(kinds(checkLedgerLinks(BATCH, events, 3))).to.deep.equal(["broken_chain@e3"]);
     });
   });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { BrandOverview } from "../../server/use-cases/brand-overview";
-import { brandPageView, renderBrandNotFound, renderBrandPage } from "../../server/web/brand-page";
+import type { BrandOverview } from "../../server/modules/brands/brand-overview";
+import { brandPageView, renderBrandNotFound, renderBrandPage } from "../../server/modules/brands/web/brand-page";
 
 const ID = "0123456789abcdef01234567";
 

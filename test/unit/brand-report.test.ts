@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import type { ReportBatch } from "../../server/domain/brand-families";
-import { batchLabels, claimsQuota, families, shippedQuantity } from "../../server/domain/brand-families";
+import type { ReportBatch } from "../../server/modules/brands/domain/brand-families";
+import { batchLabels, claimsQuota, families, shippedQuantity } from "../../server/modules/brands/domain/brand-families";
 import {
   buildBrandReport,
   type BrandReportInput,
   type MovementEvent,
   type ReportLicence,
-} from "../../server/domain/brand-report";
+} from "../../server/modules/brands/domain/brand-report";
 
 const FARM = "f".repeat(24);
 const SHOP = "5".repeat(24);

@@ -5,7 +5,7 @@ import {
   licenceMismatch,
   licenceTransition,
   quotaProblem,
-} from "../../server/domain/brand-rules";
+} from "../../server/modules/brands/domain/brand-rules";
 
 describe("brand rules", () => {
   describe("isInBrandRegion", () => {

@@ -5,7 +5,7 @@ import {
   withinCap,
   type CoverableBatch,
   type CoverageRule,
-} from "../../server/domain/certification-coverage";
+} from "../../server/modules/certifications/domain/certification-coverage";
 
 describe("certification coverage", () => {
   const producer = "aaaaaaaaaaaaaaaaaaaaaaaa";

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { makeError } from "ethers";
 import { ProvenanceRegistry__factory } from "../../typechain-types";
-import { decodeRegistryRevert, registryAppError } from "../../server/chain/registry-errors";
-import { AppError, ChainError } from "../../server/errors";
+import { decodeRegistryRevert, registryAppError } from "../../server/platform/evm/registry-errors";
+import { AppError, ChainError } from "../../server/platform/errors";
 
 describe("registry errors", () => {
   const registry = ProvenanceRegistry__factory.createInterface();

@@ -3,7 +3,7 @@ import {
   certificationStatus,
   chainStatusOf,
   type ChainCertificationRecord,
-} from "../../server/domain/certification-status";
+} from "../../server/modules/certifications/domain/certification-status";
 
 describe("certification status", () => {
   const issuer = "0x1111111111111111111111111111111111111111";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { AbiCoder, concat, keccak256, toUtf8Bytes, TypedDataEncoder, Wallet } from "ethers";
-import { draftToMessage, scaleQuantity, toUnixSeconds } from "../../server/domain/certification-draft";
+import { draftToMessage, scaleQuantity, toUnixSeconds } from "../../server/modules/certifications/domain/certification-draft";
 import {
   CERTIFICATION_TYPES,
   certificationDomain,
@@ -9,7 +9,7 @@ import {
   quantityCapOf,
   recoverCertificationSigner,
   type CertificationMessage,
-} from "../../server/domain/certification-typed-data";
+} from "../../server/modules/certifications/domain/certification-typed-data";
 import vector from "../fixtures/certification-typed-data-vector.json";
 
 const CERTIFICATION_TYPE =

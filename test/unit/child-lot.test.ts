@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Types } from "mongoose";
-import { childLot } from "../../server/use-cases/split-batch";
+import { childLot } from "../../server/modules/custody/split-batch";
 
 describe("childLot", () => {
   const childId = new Types.ObjectId("6b067e43a83a7847d3dc3cbd");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConfigError, describeConfig, loadConfig } from "../../server/config";
+import { ConfigError, describeConfig, loadConfig } from "../../server/main/config";
 
 describe("config", () => {
   describe("loadConfig", () => {

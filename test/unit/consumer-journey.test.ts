@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { BundleEvent } from "../../server/domain/proof-bundle";
-import { buildJourney } from "../../server/web/consumer-journey";
+import type { BundleEvent } from "../../server/modules/verification/domain/proof-bundle";
+import { buildJourney } from "../../server/modules/consumer/web/consumer-journey";
 
 const id = (n: number) => n.toString(16).padStart(24, "0");
 const [LEAVES, TEA, TIN] = [id(1), id(2), id(3)];
@@ -21,7 +21,7 @@ function event(
   };
 }
 
-describe("consumer journey (server/web/consumer-journey.ts)", () => {
+describe("consumer journey (server/modules/consumer/web/consumer-journey.ts)", () => {
   describe("buildJourney", () => {
     const PROCESSED = "2026-03-30T18:00:00+08:00";
     const SPLIT = "2026-05-06T08:00:00+08:00";

@@ -1,17 +1,17 @@
 import { expect } from "chai";
-import { ConfigError, loadConfig } from "../../server/config";
-import { draftToMessage } from "../../server/domain/certification-draft";
+import { ConfigError, loadConfig } from "../../server/main/config";
+import { draftToMessage } from "../../server/modules/certifications/domain/certification-draft";
 import {
   DEMO_TEAS,
   demoDataset,
   demoSeason,
   type HarvestKey,
   type TeaKey,
-} from "../../server/demo/demo-dataset";
-import { chinaTime } from "../../server/demo/demo-timeline";
-import { formatDemoSummary } from "../../server/demo/demo-summary";
-import { shouldSeedDemo } from "../../server/demo/first-start-seed";
-import type { DemoSummary } from "../../server/demo/seed-demo";
+} from "../../server/modules/demo/demo-dataset";
+import { chinaTime } from "../../server/modules/demo/demo-timeline";
+import { formatDemoSummary } from "../../server/modules/demo/demo-summary";
+import { shouldSeedDemo } from "../../server/modules/demo/first-start-seed";
+import type { DemoSummary } from "../../server/modules/demo/seed-demo";
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const DAY_MS = 86_400_000;

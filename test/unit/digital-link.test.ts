@@ -4,7 +4,7 @@ import {
   DigitalLinkError,
   formatDigitalLink,
   parseDigitalLinkPath,
-} from "../../server/domain/digital-link";
+} from "../../server/modules/batches/domain/digital-link";
 
 describe("GS1 Digital Link", () => {
   const base = "https://trace.example.cn";

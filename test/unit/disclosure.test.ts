@@ -10,9 +10,9 @@ import {
   privatePointerSyntaxProblem,
   privatePointersProblem,
   sealFields,
-} from "../../server/domain/disclosure";
-import { buildEventBody } from "../../server/domain/event-body";
-import { computeEventHash, type Hex } from "../../server/domain/event-hash";
+} from "../../server/modules/ledger/domain/disclosure";
+import { buildEventBody } from "../../server/modules/ledger/domain/event-body";
+import { computeEventHash, type Hex } from "../../server/modules/ledger/domain/event-hash";
 import vectors from "../fixtures/event-hash-vectors.json";
 
 const SALT_A = `0x${"11".repeat(32)}` as Hex;

@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { batchEpcClass, parseBatchIdentifier } from "../../server/domain/epcis/identifiers";
+import { batchEpcClass, parseBatchIdentifier } from "../../server/modules/epcis/domain/identifiers";
 import {
   fromEpcisBizStep,
   fromEpcisDisposition,
   toEpcisBizStep,
   toEpcisDisposition,
-} from "../../server/domain/epcis/vocabulary";
+} from "../../server/modules/epcis/domain/vocabulary";
 
 const BASE = "https://trace.example.cn";
 
@@ -100,7 +100,7 @@ describe("EPCIS identifiers and vocabulary", () => {
 
     it("knows the same CBV terms as GS1's schema", () => {
       const schema = JSON.parse(
-        fs.readFileSync(path.resolve(__dirname, "../../server/domain/epcis/EPCIS-JSON-Schema.json"), "utf8"),
+        fs.readFileSync(path.resolve(__dirname, "../../server/modules/epcis/domain/EPCIS-JSON-Schema.json"), "utf8"),
       );
       for (const term of schema.definitions.bizStep.anyOf[1].enum as string[]) {
         expect(toEpcisBizStep(fromEpcisBizStep(term))).to.equal(term);
@@ -114,7 +114,7 @@ describe("EPCIS identifiers and vocabulary", () => {
 
   it("keeps a copy of GS1's official schema with the same content", () => {
     const ours = fs.readFileSync(
-      path.resolve(__dirname, "../../server/domain/epcis/EPCIS-JSON-Schema.json"),
+      path.resolve(__dirname, "../../server/modules/epcis/domain/EPCIS-JSON-Schema.json"),
       "utf8",
     );
     // The verbatim copy of GS1's file that the tests keep (test/fixtures/gs1-epcis).

@@ -1,13 +1,13 @@
 import { expect } from "chai";
-import { interpretEpcisEvent } from "../../server/domain/epcis/from-epcis";
+import { interpretEpcisEvent } from "../../server/modules/epcis/domain/from-epcis";
 import {
   declaredPrefixes,
   normalizeOwnKeys,
   prefixConflict,
-} from "../../server/domain/epcis/json-ld-context";
-import { decodeKeys, encodeKeys } from "../../server/domain/epcis/stored-json";
-import { toEpcisEvent, type ExportBatch, type ExportEvent } from "../../server/domain/epcis/to-epcis";
-import { epcisDocument } from "../../server/domain/epcis/documents";
+} from "../../server/modules/epcis/domain/json-ld-context";
+import { decodeKeys, encodeKeys } from "../../server/modules/epcis/domain/stored-json";
+import { toEpcisEvent, type ExportBatch, type ExportEvent } from "../../server/modules/epcis/domain/to-epcis";
+import { epcisDocument } from "../../server/modules/epcis/domain/documents";
 import { expectValidEpcis } from "../integration/epcis-official-schema";
 
 const BASE = "https://trace.example.cn";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { gs1CheckDigit, gtinProblem, toGtin14 } from "../../server/domain/gtin";
+import { gs1CheckDigit, gtinProblem, toGtin14 } from "../../server/modules/batches/domain/gtin";
 
 /** Published GTINs (GS1 and retail examples) of every length, check digit last. */
 const REAL_GTINS = [

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Types } from "mongoose";
-import type { BatchDoc } from "../../server/data-access/batch.model";
-import { labelContents } from "../../server/web/labels-content";
+import type { BatchDoc } from "../../server/modules/batches/data/batch.model";
+import { labelContents } from "../../server/modules/labels/web/labels-content";
 
 describe("labelContents", () => {
   const batch = {

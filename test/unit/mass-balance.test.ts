@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { massBalanceProblem, remainingAfter } from "../../server/domain/mass-balance";
+import { massBalanceProblem, remainingAfter } from "../../server/modules/custody/domain/mass-balance";
 
 describe("mass balance", () => {
   describe("massBalanceProblem", () => {

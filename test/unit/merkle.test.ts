@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { keccak256 } from "ethers";
-import type { Hex } from "../../server/domain/event-hash";
+import type { Hex } from "../../server/modules/ledger/domain/event-hash";
 import {
   buildMerkleTree,
   loadMerkleTree,
   verifyMerkleProof,
   type MerkleTreeDump,
-} from "../../server/domain/merkle";
-import { buildMerkleTreeOffThread } from "../../server/domain/merkle-off-thread";
+} from "../../server/platform/crypto/merkle";
+import { buildMerkleTreeOffThread } from "../../server/platform/crypto/merkle-off-thread";
 
 const randomLeaves = (count: number): Hex[] =>
   Array.from({ length: count }, () => `0x${randomBytes(32).toString("hex")}` as Hex);

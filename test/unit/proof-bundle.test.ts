@@ -1,17 +1,17 @@
 import { expect } from "chai";
-import { sealFields } from "../../server/domain/disclosure";
-import { buildEventBody, type EventFacts } from "../../server/domain/event-body";
-import { computeEventHash, ZERO_HASH, type Hex } from "../../server/domain/event-hash";
-import { buildMerkleTree } from "../../server/domain/merkle";
+import { sealFields } from "../../server/modules/ledger/domain/disclosure";
+import { buildEventBody, type EventFacts } from "../../server/modules/ledger/domain/event-body";
+import { computeEventHash, ZERO_HASH, type Hex } from "../../server/modules/ledger/domain/event-hash";
+import { buildMerkleTree } from "../../server/platform/crypto/merkle";
 import {
   BUNDLE_METHOD,
   parseProofBundle,
   PROOF_BUNDLE_FORMAT,
   type ProofBundle,
-} from "../../server/domain/proof-bundle";
-import { examineProofBundle, leafOf, type ChainReader } from "../../server/domain/proof-bundle-verify";
-import { decideVerdict } from "../../server/domain/verdict";
-import { findFreePort } from "../../server/net/free-port";
+} from "../../server/modules/verification/domain/proof-bundle";
+import { examineProofBundle, leafOf, type ChainReader } from "../../server/modules/verification/domain/proof-bundle-verify";
+import { decideVerdict } from "../../server/modules/verification/domain/verdict";
+import { findFreePort } from "../../server/platform/net/free-port";
 import { rpcChainReader } from "../../scripts/verify-bundle";
 
 const INPUT = "65f0a1b2c3d4e5f600000001";

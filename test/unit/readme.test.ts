@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { describeConfig } from "../../server/config";
+import { describeConfig } from "../../server/main/config";
 
 describe("README", () => {
   const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ZERO_HASH } from "../../server/domain/event-hash";
+import { ZERO_HASH } from "../../server/modules/ledger/domain/event-hash";
 import {
   decideVerdict,
   VERDICTS,
@@ -7,7 +7,7 @@ import {
   type EventEvidence,
   type Verdict,
   type VerdictEvidence,
-} from "../../server/domain/verdict";
+} from "../../server/modules/verification/domain/verdict";
 
 type Found = Extract<VerdictEvidence, { found: true }>;
 

@@ -1,5 +1,0 @@
-import { z } from "zod";
-import { objectId } from "./common.schemas";
-
-export const verifyParams = z.strictObject({ batchId: objectId });
-export const proofBundleParams = z.strictObject({ id: objectId });

@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import express, { type Express } from "express";
+import type { Connection } from "mongoose";
+import { pinoHttp } from "pino-http";
+import swaggerUi from "swagger-ui-express";
+import type { ChainClient } from "../platform/evm/chain-client";
+import type { Config } from "./config";
+import type { Logger } from "../platform/logger";
+import { ApiKeyCache, authenticate } from "../modules/organizations/http/auth.middleware";
+import { errorHandler, notFoundHandler } from "../platform/http/error-handler";
+import { RouteRegistry } from "../platform/http/route-registry";
+import { healthRoutes } from "./health.routes";
+import { organizationRoutes } from "../modules/organizations/http/organizations.routes";
+import { batchRoutes } from "../modules/batches/http/batches.routes";
+import { custodyRoutes } from "../modules/custody/http/custody.routes";
+import { certificationRoutes } from "../modules/certifications/http/certifications.routes";
+import { qrRoutes } from "../modules/labels/http/qr.routes";
+import { verifyRoutes } from "../modules/verification/http/verify.routes";
+import { proofBundleRoutes } from "../modules/verification/http/proof-bundle.routes";
+import { serialRoutes } from "../modules/labels/http/serials.routes";
+import { labelRoutes } from "../modules/labels/http/labels.routes";
+import { consumerRoutes } from "../modules/consumer/http/consumer.routes";
+import { idempotency } from "../platform/http/idempotency";
+import type { UseCaseContext } from "../modules/ledger/append-event";
+import type { AnchorWorker } from "../modules/anchoring/anchor.worker";
+import { anchorRoutes } from "../modules/anchoring/http/anchors.routes";
+import { epcisCaptureBodyParser, epcisRoutes } from "../modules/epcis/http/epcis.routes";
+import { importRoutes } from "../modules/imports/http/imports.routes";
+import { auditRoutes } from "../modules/audit/http/audit.routes";
+import { brandRoutes } from "../modules/brands/http/brands.routes";
+import { brandReportRoutes } from "../modules/brands/http/brand-report.routes";
+import { brandPageRoutes } from "../modules/brands/http/brand-page.routes";
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  connection: Connection;
+  chain: ChainClient;
+  pingDatabase(): Promise<void>;
+  useCaseContext: UseCaseContext;
+  /** The anchoring worker of this process, if it runs one (woken by POST /api/anchors/run). */
+  anchorWorker?: AnchorWorker;
+}
+
+/** Builds the express application. Never listens: start.ts and the tests do that. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.set("query parser", "simple");
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" },
+    }),
+  );
+  const apiKeys = new ApiKeyCache();
+  const authenticateKey = authenticate(deps.connection, apiKeys);
+  // Capture bodies may be 32 MB: only a caller with a valid key gets one parsed.
+  app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser());
+  app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
+
+  const registry = new RouteRegistry(authenticateKey);
+  app.use(healthRoutes(deps));
+  app.use("/api", idempotency(deps.connection));
+  app.use(organizationRoutes(deps, registry, apiKeys));
+  app.use(batchRoutes(deps, registry));
+  app.use(custodyRoutes(deps, registry));
+  app.use(certificationRoutes(deps, registry));
+  app.use(anchorRoutes(deps, registry));
+  app.use(qrRoutes(deps, registry));
+  app.use(verifyRoutes(deps, registry));
+  app.use(proofBundleRoutes(deps, registry));
+  app.use(serialRoutes(deps, registry));
+  app.use(labelRoutes(deps, registry));
+  app.use(epcisRoutes(deps, registry));
+  app.use(importRoutes(deps, registry));
+  app.use(auditRoutes(deps, registry));
+  app.use(brandRoutes(deps, registry));
+  app.use(brandReportRoutes(deps, registry));
+  app.use(brandPageRoutes(deps, registry));
+  // Consumer pages at Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
+  app.use(consumerRoutes(deps, registry));
+
+  const openApi = registry.openApiDocument({
+    title: "EcoTrace API",
+    version: "0.1.0",
+    serverUrl: deps.config.PUBLIC_BASE_URL,
+  });
+  app.get("/openapi.json", (_req, res) => res.json(openApi));
+  app.use("/docs", swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: "EcoTrace API" }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

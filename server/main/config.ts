@@ -1,0 +1,193 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only reader of environment variables. Every key has a description and a default so that
+ * `npm start` works with no configuration (embedded database and chain) and `--help`-style
+ * documentation (README table) can be generated from the same schema.
+ */
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const hexKey = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be a 32-byte hex private key");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+/** An integer setting whose default depends on other settings (resolved in loadConfig). */
+const optionalInt = (min: number) =>
+  optionalString.pipe(z.coerce.number<string | undefined>().int().min(min).optional());
+/** Points at which ANCHOR_FAULT kills the process, in the order a window passes them. */
+export const ANCHOR_FAULTS = [
+  "exit-after-claimed",
+  "exit-after-recorded",
+  "exit-after-submitted",
+  "exit-after-broadcast",
+  "exit-after-confirmed",
+] as const;
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("Runtime mode."),
+  PORT: port.default(3000).describe("HTTP port of the service."),
+  HOST: z.string().default("127.0.0.1").describe("Interface the HTTP server binds to."),
+  DATA_DIR: z.string().default("./data").describe("Where embedded database, chain state and keys live."),
+  PUBLIC_BASE_URL: optionalString
+    .pipe(z.url().optional())
+    .describe("Base of GS1 Digital Link URIs printed in QR codes (default http://HOST:PORT)."),
+  MONGODB_URI: optionalString.describe("MongoDB connection string; unset = embedded MongoDB-wire server."),
+  RPC_URL: optionalString
+    .pipe(z.url().optional())
+    .describe("EVM JSON-RPC endpoint; unset = embedded anvil node."),
+  CHAIN_PRIVATE_KEY: optionalString
+    .pipe(hexKey.optional())
+    .describe("Service signer (anchorer) key. With RPC_URL set, this or CHAIN_KEYSTORE_FILE is required."),
+  CHAIN_KEYSTORE_FILE: optionalString.describe("Encrypted JSON keystore for the service signer."),
+  CHAIN_KEYSTORE_PASSWORD: optionalString.describe("Password of CHAIN_KEYSTORE_FILE."),
+  REGISTRY_ADDRESS: optionalString
+    .pipe(address.optional())
+    .describe("ProvenanceRegistry address. Required with RPC_URL; embedded mode deploys one."),
+  ADMIN_API_KEY: optionalString.describe(
+    "Bootstrap admin API key (default: generated, DATA_DIR/admin-api-key).",
+  ),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info").describe("pino log level."),
+  BODY_LIMIT: z.string().default("1mb").describe("Largest accepted JSON request body."),
+  EMBEDDED_DB_PORT: port.default(0).describe("Port of the embedded database (0 = a free port)."),
+  EMBEDDED_CHAIN_PORT: port.default(0).describe("Port of the embedded anvil node (0 = a free port)."),
+  DEMO_SEED: optionalString
+    .pipe(z.enum(["true", "false"]).optional())
+    .describe(
+      "Seed the demo dataset (npm run demo) on first start with an empty database (default true only with the embedded database).",
+    ),
+  ANCHOR_WORKER: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((value) => value === "true")
+    .describe("Run the anchoring worker inside the service (a lease elects one per database)."),
+  ANCHOR_INTERVAL_MS: optionalInt(100).describe(
+    "Anchoring window period in ms (default 30000; 2000 with the embedded chain).",
+  ),
+  ANCHOR_MAX_LEAVES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200_000)
+    .default(10_000)
+    .describe("Events per window at most; a full window is anchored without waiting for the period."),
+  ANCHOR_CONFIRMATIONS: optionalInt(1).describe(
+    "Blocks on top of the anchoring block before a window counts as confirmed (default 3; 1 embedded).",
+  ),
+  ANCHOR_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .default(15_000)
+    .describe("Anchoring lease duration: a standby instance takes over this long after the holder dies."),
+  ANCHOR_BACKOFF_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60_000)
+    .describe("Longest wait between retries while the chain or the database fails (exponential back-off)."),
+  ANCHOR_STUCK_TX_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(180_000)
+    .describe(
+      "A pending anchoring transaction older than this is replaced with the same nonce and a higher fee.",
+    ),
+  ANCHOR_FEE_BUMP_PERCENT: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(500)
+    .default(25)
+    .describe("Fee increase of a replacement transaction, in percent (nodes require at least 10)."),
+  ANCHOR_MAX_FEE_GWEI: optionalString
+    .pipe(z.coerce.number<string | undefined>().positive().optional())
+    .describe("Cap on maxFeePerGas of anchoring transactions, in gwei (default: no cap)."),
+  ANCHOR_FAULT: optionalString
+    .pipe(z.enum(ANCHOR_FAULTS).optional())
+    .describe("Test only: kill the process (SIGKILL) at this anchoring step. Refused in production."),
+});
+
+type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends Omit<
+  RawConfig,
+  "PUBLIC_BASE_URL" | "DATA_DIR" | "ANCHOR_INTERVAL_MS" | "ANCHOR_CONFIRMATIONS" | "DEMO_SEED"
+> {
+  DATA_DIR: string;
+  PUBLIC_BASE_URL: string;
+  ANCHOR_INTERVAL_MS: number;
+  ANCHOR_CONFIRMATIONS: number;
+  /** Seed the demo dataset on a first start with an empty database (see server/modules/demo). */
+  DEMO_SEED: boolean;
+  /** True when neither MONGODB_URI nor RPC_URL is set: everything runs on this machine. */
+  embedded: { db: boolean; chain: boolean };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join(".")}: ${issue.message} (${describeKey(issue.path)})`,
+      ),
+    );
+  }
+  const raw = parsed.data;
+  const problems: string[] = [];
+  if (raw.RPC_URL && !raw.REGISTRY_ADDRESS) problems.push("REGISTRY_ADDRESS is required when RPC_URL is set");
+  if (raw.RPC_URL && !raw.CHAIN_PRIVATE_KEY && !raw.CHAIN_KEYSTORE_FILE) {
+    problems.push("CHAIN_PRIVATE_KEY or CHAIN_KEYSTORE_FILE is required when RPC_URL is set");
+  }
+  if (raw.CHAIN_KEYSTORE_FILE && !raw.CHAIN_KEYSTORE_PASSWORD) {
+    problems.push("CHAIN_KEYSTORE_PASSWORD is required with CHAIN_KEYSTORE_FILE");
+  }
+  if (raw.ANCHOR_FAULT && raw.NODE_ENV === "production") {
+    problems.push("ANCHOR_FAULT is a test-only setting and is refused when NODE_ENV=production");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicHost = raw.HOST === "0.0.0.0" ? "127.0.0.1" : raw.HOST;
+  return {
+    ...raw,
+    DATA_DIR: path.resolve(raw.DATA_DIR),
+    PUBLIC_BASE_URL: (raw.PUBLIC_BASE_URL ?? `http://${publicHost}:${raw.PORT}`).replace(/\/+$/, ""),
+    embedded: { db: !raw.MONGODB_URI, chain: !raw.RPC_URL },
+    // An embedded anvil mines on demand: short windows, and one block is final.
+    ANCHOR_INTERVAL_MS: raw.ANCHOR_INTERVAL_MS ?? (raw.RPC_URL ? 30_000 : 2_000),
+    ANCHOR_CONFIRMATIONS: raw.ANCHOR_CONFIRMATIONS ?? (raw.RPC_URL ? 3 : 1),
+    // A newcomer's embedded database starts with something to look at; a real one never does.
+    DEMO_SEED: raw.DEMO_SEED === undefined ? !raw.MONGODB_URI : raw.DEMO_SEED === "true",
+  };
+}
+
+function describeKey(issuePath: readonly PropertyKey[]): string {
+  const key = issuePath[0];
+  const shape = configSchema.shape as Record<string, z.ZodType>;
+  return (typeof key === "string" && shape[key]?.description) || "see README configuration table";
+}
+
+/** Rows for the README configuration table: key, default, meaning. */
+export function describeConfig(): { key: string; defaultValue: string; description: string }[] {
+  return Object.entries(configSchema.shape).map(([key, schema]) => {
+    const parsed = (schema as z.ZodType).safeParse(undefined);
+    return {
+      key,
+      defaultValue: parsed.success && parsed.data !== undefined ? String(parsed.data) : "",
+      description: (schema as z.ZodType).description ?? "",
+    };
+  });
+}

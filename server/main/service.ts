@@ -1,0 +1,66 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AnchorWorker, anchorWorkerOptions } from "../modules/anchoring/anchor.worker";
+import type { Config } from "./config";
+import { createApp } from "./app";
+import type { Logger } from "../platform/logger";
+import { startRuntime, type Runtime } from "./runtime";
+import { bootstrapAdmin } from "../modules/organizations/bootstrap-admin";
+import { repairLedgerHeads } from "../modules/ledger/repair-ledger-heads";
+
+/** A listening service: what `npm start` runs, and what `npm run demo` starts in-process. */
+export interface RunningService {
+  /** Where this process can reach the service (the bound interface, loopback for 0.0.0.0). */
+  url: string;
+  adminKey: string;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/** Wires database, chain, admin key, anchoring worker and HTTP, and listens on HOST:PORT. */
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  const runtime = await startRuntime(config, logger);
+  try {
+    const { apiKey } = await bootstrapAdmin({
+      connection: runtime.connection,
+      dataDir: config.DATA_DIR,
+      adminApiKey: config.ADMIN_API_KEY,
+      logger,
+    });
+    const restored = await repairLedgerHeads(runtime.useCaseContext);
+    if (restored > 0) logger.warn({ restored }, "restored events whose writer stopped after committing them");
+    const anchorWorker = config.ANCHOR_WORKER
+      ? new AnchorWorker({ ...runtime, logger, options: anchorWorkerOptions(config) })
+      : undefined;
+    const app = createApp({ config, logger, ...runtime, anchorWorker });
+    const server = await listen(app, config.PORT, config.HOST);
+    anchorWorker?.start();
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://${reachableHost(config.HOST)}:${port}`,
+      adminKey: apiKey,
+      runtime,
+      close: async () => {
+        await anchorWorker?.stop();
+        server.close();
+        server.closeIdleConnections();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
+
+function reachableHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once("error", reject);
+  });
+}

@@ -1,0 +1,375 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import type { Connection, Types } from "mongoose";
+import type { ChainClient } from "../../platform/evm/chain-client";
+import type { Config } from "../../main/config";
+import { traceEventModel } from "../ledger/data/trace-event.model";
+import type { Hex } from "../ledger/domain/event-hash";
+import {
+  buildMerkleTreeOffThread,
+  MERKLE_OFF_THREAD_THRESHOLD,
+  warmMerkleWorker,
+} from "../../platform/crypto/merkle-off-thread";
+import type { Logger } from "../../platform/logger";
+import { AnchorTransactions } from "./anchor-transactions";
+import { backoffDelay } from "./backoff";
+import { faultInjector, type FaultHook, type FaultPoint } from "./faults";
+import { Lease, LeaseLostError } from "./lease";
+import { reconcileOnTakeOver } from "./reconcile";
+import { packWindow } from "./window-codec";
+import { advanceWindow, type DriverContext } from "./window-driver";
+import { WindowStore } from "./data/window-store";
+
+export interface AnchorWorkerOptions {
+  intervalMs: number;
+  maxLeaves: number;
+  confirmations: number;
+  leaseMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  stuckTxMs: number;
+  feeBumpPercent: number;
+  maxFeePerGas?: bigint;
+  /** How often a window in flight is looked at (receipt, confirmations, stuck transaction). */
+  inFlightPollMs: number;
+  fault?: FaultPoint;
+}
+
+export function anchorWorkerOptions(config: Config): AnchorWorkerOptions {
+  return {
+    intervalMs: config.ANCHOR_INTERVAL_MS,
+    maxLeaves: config.ANCHOR_MAX_LEAVES,
+    confirmations: config.ANCHOR_CONFIRMATIONS,
+    leaseMs: config.ANCHOR_LEASE_MS,
+    backoffBaseMs: Math.min(1_000, config.ANCHOR_BACKOFF_MAX_MS),
+    backoffMaxMs: config.ANCHOR_BACKOFF_MAX_MS,
+    stuckTxMs: config.ANCHOR_STUCK_TX_MS,
+    feeBumpPercent: config.ANCHOR_FEE_BUMP_PERCENT,
+    maxFeePerGas:
+      config.ANCHOR_MAX_FEE_GWEI === undefined
+        ? undefined
+        : BigInt(Math.round(config.ANCHOR_MAX_FEE_GWEI * 1e9)),
+    inFlightPollMs: 250,
+    fault: config.ANCHOR_FAULT,
+  };
+}
+
+export type WorkerRole = "stopped" | "standby" | "leader";
+
+export interface AnchorWorkerStatus {
+  instanceId: string;
+  role: WorkerRole;
+  leaseToken: number | null;
+  consecutiveFailures: number;
+  /** The wait before the next retry; 0 when the last step succeeded. */
+  backoffMs: number;
+  /** The last waits chosen after failures, oldest first (at most 20). */
+  recentBackoffsMs: number[];
+  lastError: string | null;
+  lastWindowId: string | null;
+}
+
+/**
+ * The anchoring worker. Every step it holds (or tries to take) the lease; as holder it drives
+ * unfinished windows from the chain's facts, then opens a new window when one is due: every
+ * `intervalMs`, at once when `maxLeaves` events are pending, or when someone asked for a run.
+ * One window is in flight at a time, so one nonce is in use at a time. Failures back off
+ * exponentially up to `backoffMaxMs`; events keep being accepted meanwhile.
+ */
+export class AnchorWorker {
+  readonly instanceId: string;
+  private readonly options: AnchorWorkerOptions;
+  private readonly logger: Logger;
+  private readonly connection: Connection;
+  private readonly chain: ChainClient;
+  private readonly lease: Lease;
+  private readonly store: WindowStore;
+  private readonly transactions: AnchorTransactions;
+  private readonly fault: FaultHook;
+
+  private role: WorkerRole = "stopped";
+  private loopDone: Promise<void> | undefined;
+  private stopping = false;
+  private wakeRequested = false;
+  private wakeSleeper: (() => void) | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private reconciled = false;
+  private failures = 0;
+  private backoffMs = 0;
+  private recentBackoffsMs: number[] = [];
+  private lastError: string | null = null;
+  private lastWindowId: Types.ObjectId | null = null;
+  private lastWindowAtMs = 0;
+  private runRequestedAtMs = 0;
+  private runHandledAtMs = 0;
+
+  constructor(deps: {
+    connection: Connection;
+    chain: ChainClient;
+    logger: Logger;
+    options: AnchorWorkerOptions;
+    instanceId?: string;
+    fault?: FaultHook;
+  }) {
+    this.options = deps.options;
+    this.connection = deps.connection;
+    this.chain = deps.chain;
+    this.instanceId = deps.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    this.logger = deps.logger.child({ component: "anchoring", instance: this.instanceId });
+    this.lease = new Lease(deps.connection, this.instanceId, deps.options.leaseMs);
+    this.store = new WindowStore(deps.connection);
+    this.transactions = new AnchorTransactions(deps.chain, {
+      feeBumpPercent: deps.options.feeBumpPercent,
+      maxFeePerGas: deps.options.maxFeePerGas,
+    });
+    this.fault = deps.fault ?? faultInjector(deps.options.fault);
+  }
+
+  start(): void {
+    if (this.loopDone) return;
+    // Large windows are built on a worker thread; start it now so the first one does not wait.
+    if (this.options.maxLeaves >= MERKLE_OFF_THREAD_THRESHOLD) warmMerkleWorker();
+    this.stopping = false;
+    this.role = "standby";
+    this.logger.info(
+      {
+        intervalMs: this.options.intervalMs,
+        maxLeaves: this.options.maxLeaves,
+        confirmations: this.options.confirmations,
+      },
+      "anchoring worker started",
+    );
+    this.loopDone = this.loop();
+  }
+
+  /** Stops after the current step and hands the lease over at once. */
+  async stop(): Promise<void> {
+    if (!this.loopDone) return;
+    this.stopping = true;
+    this.wake();
+    await this.loopDone;
+    this.loopDone = undefined;
+    this.stopRenewing();
+    await this.lease.release().catch((error: unknown) => {
+      this.logger.warn({ err: error }, "could not release the anchoring lease; it will expire");
+    });
+    this.role = "stopped";
+    this.logger.info("anchoring worker stopped");
+  }
+
+  /** Ends the current wait early (a run was requested on this instance). */
+  wake(): void {
+    this.wakeRequested = true;
+    this.wakeSleeper?.();
+  }
+
+  status(): AnchorWorkerStatus {
+    return {
+      instanceId: this.instanceId,
+      role: this.role,
+      leaseToken: this.lease.token,
+      consecutiveFailures: this.failures,
+      backoffMs: this.backoffMs,
+      recentBackoffsMs: [...this.recentBackoffsMs],
+      lastError: this.lastError,
+      lastWindowId: this.lastWindowId?.toHexString() ?? null,
+    };
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let delay: number;
+      try {
+        delay = await this.step();
+        this.failures = 0;
+        this.backoffMs = 0;
+      } catch (error) {
+        delay = this.onFailure(error);
+      }
+      await this.sleep(delay);
+    }
+  }
+
+  private onFailure(error: unknown): number {
+    if (error instanceof LeaseLostError) {
+      this.logger.warn({ reason: error.message }, "lost the anchoring lease; standing by");
+      this.becomeStandby();
+      return this.standbyPollMs();
+    }
+    this.failures += 1;
+    this.backoffMs = backoffDelay(this.failures, {
+      baseMs: this.options.backoffBaseMs,
+      maxMs: this.options.backoffMaxMs,
+    });
+    this.recentBackoffsMs = [...this.recentBackoffsMs, this.backoffMs].slice(-20);
+    this.lastError = describe(error);
+    this.logger.warn(
+      { err: this.lastError, consecutiveFailures: this.failures, retryInMs: this.backoffMs },
+      "anchoring step failed; backing off",
+    );
+    return this.backoffMs;
+  }
+
+  /** One pass; returns how long to wait before the next one. */
+  private async step(): Promise<number> {
+    if (!(await this.holdLease())) return this.standbyPollMs();
+    if (!this.reconciled) {
+      await reconcileOnTakeOver(this.store, this.transactions, this.logger);
+      this.reconciled = true;
+    }
+    const context = this.driverContext();
+    for (const window of await this.store.unfinished()) {
+      if (!(await advanceWindow(context, window))) return this.options.inFlightPollMs;
+    }
+    await this.store.sweepAbandoned(new Date(Date.now() - 10 * this.options.leaseMs));
+    if (!(await this.isWindowDue())) return Math.min(1_000, this.options.intervalMs);
+    await this.openWindow();
+    return 0;
+  }
+
+  private async holdLease(): Promise<boolean> {
+    if (this.role === "leader") {
+      const lease = await this.lease.renew();
+      if (!lease) throw new LeaseLostError();
+      this.runRequestedAtMs = lease.runRequestedAtMs ?? 0;
+      return true;
+    }
+    const lease = await this.lease.acquire();
+    if (!lease) {
+      this.role = "standby";
+      return false;
+    }
+    this.role = "leader";
+    this.reconciled = false;
+    // The period starts now: a new holder finishes unfinished windows at once, new ones wait.
+    this.lastWindowAtMs = Date.now();
+    this.runRequestedAtMs = lease.runRequestedAtMs ?? 0;
+    this.startRenewing();
+    this.logger.info({ leaseToken: lease.token }, "holding the anchoring lease");
+    return true;
+  }
+
+  private async isWindowDue(): Promise<boolean> {
+    const pending = await traceEventModel(this.connection).collection.countDocuments(
+      { anchor: null },
+      { limit: this.options.maxLeaves },
+    );
+    if (pending === 0) {
+      this.runHandledAtMs = this.runRequestedAtMs;
+      return false;
+    }
+    return (
+      pending >= this.options.maxLeaves ||
+      this.runRequestedAtMs > this.runHandledAtMs ||
+      Date.now() - this.lastWindowAtMs >= this.options.intervalMs
+    );
+  }
+
+  /**
+   * Opens a window: the window document first, then the claim, then the tree, then `recorded`
+   * (root and leaf list) with a compare-and-set on `claiming`: if another worker abandoned the
+   * window meanwhile, its claims are released and this worker stands down.
+   */
+  private async openWindow(): Promise<void> {
+    this.lease.assertHeld();
+    this.lastWindowAtMs = Date.now();
+    this.runHandledAtMs = this.runRequestedAtMs;
+    const windowId = await this.store.open({
+      holder: this.instanceId,
+      leaseToken: this.lease.token!,
+      chainId: Number(this.chain.chainId),
+      registry: this.chain.registryAddress,
+    });
+    const claimed = await this.store.claim(windowId, this.options.maxLeaves);
+    this.fault("exit-after-claimed");
+    if (claimed.length === 0) {
+      await this.store.abandon(windowId, "no unanchored event was left to claim");
+      return;
+    }
+    const packed = packWindow(claimed);
+    const started = performance.now();
+    const tree = await buildMerkleTreeOffThread(packed.leafHashes as Hex[]);
+    const buildMs = Math.round(performance.now() - started);
+    const recorded = await this.store.record(windowId, {
+      root: tree.root,
+      leafCount: claimed.length,
+      leaves: packed.leaves,
+      eventIds: packed.eventIds,
+      oldestRecordTime: packed.oldestRecordTime,
+    });
+    if (!recorded) {
+      await this.store.releaseClaims(windowId);
+      throw new LeaseLostError("another worker abandoned this window while it was claiming events");
+    }
+    this.lastWindowId = windowId;
+    this.logger.info(
+      { windowId: windowId.toHexString(), root: tree.root, leafCount: claimed.length, buildMs },
+      "window recorded",
+    );
+    this.fault("exit-after-recorded");
+  }
+
+  private driverContext(): DriverContext {
+    return {
+      store: this.store,
+      transactions: this.transactions,
+      lease: this.lease,
+      logger: this.logger,
+      fault: this.fault,
+      confirmations: this.options.confirmations,
+      stuckTxMs: this.options.stuckTxMs,
+      now: Date.now,
+    };
+  }
+
+  private becomeStandby(): void {
+    this.role = "standby";
+    this.stopRenewing();
+    this.lease.forget();
+  }
+
+  /** Renews in the background too, so a long step (a big tree, many events to mark) keeps the lease. */
+  private startRenewing(): void {
+    this.stopRenewing();
+    this.renewTimer = setInterval(
+      () => {
+        this.lease.renew().catch((error: unknown) => {
+          this.logger.debug({ err: describe(error) }, "lease renewal failed; retrying");
+        });
+      },
+      Math.max(100, Math.floor(this.options.leaseMs / 3)),
+    );
+    this.renewTimer.unref();
+  }
+
+  private stopRenewing(): void {
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = undefined;
+  }
+
+  private standbyPollMs(): number {
+    return Math.min(1_000, Math.max(50, Math.floor(this.options.leaseMs / 3)));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping || this.wakeRequested || ms <= 0) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeSleeper = undefined;
+        this.wakeRequested = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeSleeper = done;
+    });
+  }
+}
+
+function describe(error: unknown): string {
+  const { shortMessage, message } = (error ?? {}) as { shortMessage?: string; message?: string };
+  return shortMessage ?? message ?? String(error);
+}

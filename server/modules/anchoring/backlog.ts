@@ -1,0 +1,48 @@
+import type { Connection } from "mongoose";
+import { anchorWindowModel } from "./data/anchor-window.model";
+import { traceEventModel } from "../ledger/data/trace-event.model";
+import { claimMarker } from "./data/window-store";
+
+export interface AnchoringBacklog {
+  /** Events not anchored on chain yet: unclaimed, or in a window not confirmed yet. */
+  pending: number;
+  /** Age of the oldest of them, in seconds (0 when nothing is pending). */
+  lagSeconds: number;
+}
+
+/**
+ * The anchoring backlog for /healthz. Uses only the `{ anchor: 1, _id: 1 }` index of events and
+ * the small set of unfinished windows (which store their leaf count and oldest record time).
+ */
+export async function anchoringBacklog(connection: Connection, now = new Date()): Promise<AnchoringBacklog> {
+  const events = traceEventModel(connection).collection;
+  const unclaimed = await events.countDocuments({ anchor: null });
+  const [oldestUnclaimed] = await events
+    .find({ anchor: null }, { projection: { recordTime: 1 } })
+    .sort({ _id: 1 })
+    .limit(1)
+    .toArray();
+  const inFlight = await anchorWindowModel(connection)
+    .collection.find(
+      { state: { $in: ["claiming", "recorded", "submitted"] } },
+      { projection: { state: 1, leafCount: 1, oldestRecordTime: 1 } },
+    )
+    .toArray();
+  // A window still claiming has not stored its leaf count yet: count the events it has claimed.
+  const claiming = await Promise.all(
+    inFlight
+      .filter((window) => window.state === "claiming")
+      .map((window) => events.countDocuments({ anchor: claimMarker(window._id) })),
+  );
+  const times = [oldestUnclaimed?.recordTime, ...inFlight.map((window) => window.oldestRecordTime)]
+    .filter((time) => time !== null && time !== undefined)
+    .map((time) => new Date(time).getTime());
+  const oldest = times.length > 0 ? Math.min(...times) : undefined;
+  return {
+    pending:
+      unclaimed +
+      claiming.reduce((sum, count) => sum + count, 0) +
+      inFlight.reduce((sum, window) => sum + (window.leafCount ?? 0), 0),
+    lagSeconds: oldest === undefined ? 0 : Math.max(0, Math.round(now.getTime() - oldest) / 1000),
+  };
+}

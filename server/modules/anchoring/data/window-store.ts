@@ -1,0 +1,297 @@
+import { Types, type Connection } from "mongoose";
+import {
+  anchorWindowLeavesModel,
+  anchorWindowModel,
+  UNFINISHED_STATES,
+  type AnchorWindowDoc,
+  type TxAttempt,
+  type WindowState,
+} from "./anchor-window.model";
+import { traceEventModel } from "../../ledger/data/trace-event.model";
+import { asBytes, unpackEventIds, type ClaimedEvent } from "../window-codec";
+
+const MARK_CHUNK = 500;
+
+/**
+ * The marker a claimed event carries until its window is confirmed. The whole sub-document is
+ * compared for equality (key order matters on MongoDB, so it is only ever built here), which
+ * the existing `{ anchor: 1, _id: 1 }` index of trace events serves.
+ */
+export function claimMarker(windowId: Types.ObjectId) {
+  return { windowId, root: null, leafIndex: null };
+}
+
+/**
+ * Every state change of a window is a compare-and-set on its current state (and, for attempts,
+ * on its latest transaction hash): two workers that both believe they hold the lease can never
+ * both move a window, and a worker that lost the race learns it from a `false` answer.
+ */
+export class WindowStore {
+  constructor(
+    private readonly connection: Connection,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private get windows() {
+    return anchorWindowModel(this.connection).collection;
+  }
+
+  private get events() {
+    return traceEventModel(this.connection).collection;
+  }
+
+  /** Unfinished windows, oldest first. */
+  async unfinished(): Promise<AnchorWindowDoc[]> {
+    return (await this.windows
+      .find({ state: { $in: [...UNFINISHED_STATES] } })
+      .sort({ _id: 1 })
+      .toArray()) as unknown as AnchorWindowDoc[];
+  }
+
+  async find(windowId: Types.ObjectId): Promise<AnchorWindowDoc | null> {
+    return (await this.windows.findOne({ _id: windowId })) as unknown as AnchorWindowDoc | null;
+  }
+
+  /** The packed leaf list and event ids of a recorded window. */
+  async leavesOf(windowId: Types.ObjectId): Promise<{ leaves: Uint8Array; eventIds: Uint8Array } | null> {
+    const doc = await anchorWindowLeavesModel(this.connection).collection.findOne({ _id: windowId });
+    return doc ? { leaves: asBytes(doc.leaves), eventIds: asBytes(doc.eventIds) } : null;
+  }
+
+  async open(owner: { holder: string; leaseToken: number; chainId: number; registry: string }) {
+    const now = this.now();
+    const window = {
+      _id: new Types.ObjectId(),
+      state: "claiming" as WindowState,
+      ...owner,
+      createdAt: now,
+      updatedAt: now,
+      root: null,
+      leafCount: 0,
+      leaves: null,
+      eventIds: null,
+      oldestRecordTime: null,
+      txHash: null,
+      nonce: null,
+      attempts: [],
+      blockNumber: null,
+      gasUsed: null,
+      fee: null,
+      anchoredAt: null,
+      recordedAt: null,
+      submittedAt: null,
+      confirmedAt: null,
+      completedAt: null,
+      abandonedAt: null,
+      rolledBackAt: null,
+      lastError: null,
+    };
+    await this.windows.insertOne(window);
+    return window._id;
+  }
+
+  /**
+   * Claims up to `maxLeaves` unanchored events, oldest first, for the window, and reads back
+   * exactly the claimed set. The claim is one conditional updateMany on `anchor: null`: atomic per
+   * event, so an event is claimed by one window only, also against a concurrent claimer.
+   */
+  async claim(windowId: Types.ObjectId, maxLeaves: number): Promise<ClaimedEvent[]> {
+    const [boundary] = await this.events
+      .find({ anchor: null }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .skip(maxLeaves - 1)
+      .limit(1)
+      .toArray();
+    const filter = boundary ? { anchor: null, _id: { $lte: boundary._id } } : { anchor: null };
+    await this.events.updateMany(filter, { $set: { anchor: claimMarker(windowId) } });
+    return (await this.events
+      .find({ anchor: claimMarker(windowId) }, { projection: { _id: 1, hash: 1, recordTime: 1 } })
+      .toArray()) as unknown as ClaimedEvent[];
+  }
+
+  /** Stores the leaf list, then makes the window `recorded` if it is still claiming. */
+  async record(
+    windowId: Types.ObjectId,
+    tree: {
+      root: string;
+      leafCount: number;
+      leaves: Buffer;
+      eventIds: Buffer;
+      oldestRecordTime: Date | null;
+    },
+  ): Promise<boolean> {
+    const { leaves, eventIds, ...summary } = tree;
+    await anchorWindowLeavesModel(this.connection).collection.insertOne({ _id: windowId, leaves, eventIds });
+    const now = this.now();
+    return this.transition(
+      windowId,
+      { state: "claiming" },
+      {
+        $set: { state: "recorded", ...summary, recordedAt: now, updatedAt: now },
+      },
+    );
+  }
+
+  /** Gives up a window that never got a root and frees its events for the next window. */
+  async abandon(windowId: Types.ObjectId, reason: string): Promise<boolean> {
+    const now = this.now();
+    const abandoned = await this.transition(
+      windowId,
+      { state: "claiming" },
+      {
+        $set: { state: "abandoned", abandonedAt: now, updatedAt: now, lastError: reason },
+      },
+    );
+    if (abandoned) await this.releaseClaims(windowId);
+    return abandoned;
+  }
+
+  /** Frees events still carrying the claim marker of `windowId` (which must never get a root). */
+  async releaseClaims(windowId: Types.ObjectId): Promise<number> {
+    const result = await this.events.updateMany(
+      { anchor: claimMarker(windowId) },
+      { $set: { anchor: null } },
+    );
+    return result.modifiedCount;
+  }
+
+  /**
+   * Frees events claimed by abandoned windows after they were abandoned (a worker that lost its
+   * lease mid-claim and died before releasing them). `since` limits the sweep to recent windows.
+   */
+  async sweepAbandoned(since?: Date): Promise<number> {
+    const abandoned = await this.windows
+      .find(
+        { state: "abandoned", ...(since ? { abandonedAt: { $gte: since } } : {}) },
+        { projection: { _id: 1 } },
+      )
+      .toArray();
+    let released = 0;
+    for (const { _id } of abandoned) released += await this.releaseClaims(_id);
+    return released;
+  }
+
+  /** Stores a signed transaction before it is broadcast (recorded → submitted, or a new attempt). */
+  async addAttempt(window: AnchorWindowDoc, attempt: TxAttempt): Promise<boolean> {
+    const now = this.now();
+    const expected =
+      window.state === "recorded" ? { state: "recorded" } : { state: "submitted", txHash: window.txHash };
+    return this.transition(window._id, expected, {
+      $set: {
+        state: "submitted",
+        txHash: attempt.txHash,
+        nonce: attempt.nonce,
+        submittedAt: now,
+        updatedAt: now,
+        lastError: null,
+      },
+      $push: { attempts: attempt },
+    });
+  }
+
+  async confirm(
+    window: AnchorWindowDoc,
+    result: {
+      blockNumber: number;
+      txHash: string | null;
+      gasUsed: bigint | null;
+      fee: bigint | null;
+      anchoredAt: Date;
+    },
+  ): Promise<boolean> {
+    const now = this.now();
+    return this.transition(
+      window._id,
+      { state: window.state },
+      {
+        $set: {
+          state: "confirmed",
+          blockNumber: result.blockNumber,
+          txHash: result.txHash ?? window.txHash,
+          gasUsed: result.gasUsed === null ? null : Number(result.gasUsed),
+          fee: result.fee === null ? null : result.fee.toString(),
+          anchoredAt: result.anchoredAt,
+          confirmedAt: now,
+          updatedAt: now,
+          lastError: null,
+        },
+      },
+    );
+  }
+
+  /** Back to `recorded` (a new transaction will be sent): a revert, or the chain forgot the root. */
+  async reopen(window: AnchorWindowDoc, reason: string, rolledBack = false): Promise<boolean> {
+    const now = this.now();
+    return this.transition(
+      window._id,
+      { state: window.state },
+      {
+        $set: {
+          state: "recorded",
+          lastError: reason,
+          updatedAt: now,
+          ...(rolledBack ? { rolledBackAt: now } : {}),
+        },
+      },
+    );
+  }
+
+  async noteError(windowId: Types.ObjectId, message: string): Promise<void> {
+    await this.windows.updateOne({ _id: windowId }, { $set: { lastError: message, updatedAt: this.now() } });
+  }
+
+  /**
+   * Writes `{ windowId, root, leafIndex }` into every event of a confirmed window (only over the
+   * claim marker, so it is idempotent), then completes the window. `onChunk` runs after each
+   * chunk (fault injection in tests).
+   */
+  async markEvents(windowId: Types.ObjectId, onChunk: () => void = () => undefined): Promise<boolean> {
+    const window = await this.find(windowId);
+    const stored = await this.leavesOf(windowId);
+    if (!window || window.state !== "confirmed" || !window.root || !stored) return false;
+    const eventIds = unpackEventIds(stored.eventIds);
+    for (let start = 0; start < eventIds.length; start += MARK_CHUNK) {
+      const chunk = eventIds.slice(start, start + MARK_CHUNK);
+      await this.events.bulkWrite(
+        chunk.map((_id, offset) => ({
+          updateOne: {
+            filter: { _id, anchor: claimMarker(windowId) },
+            update: { $set: { anchor: { windowId, root: window.root, leafIndex: start + offset } } },
+          },
+        })),
+        { ordered: false },
+      );
+      onChunk();
+    }
+    const now = this.now();
+    return this.transition(
+      windowId,
+      { state: "confirmed" },
+      {
+        $set: { state: "completed", completedAt: now, updatedAt: now },
+      },
+    );
+  }
+
+  /** Confirmed or completed windows anchored at or after `fromBlock`, newest first. */
+  async recentlyConfirmed(fromBlock: number, limit = 100): Promise<AnchorWindowDoc[]> {
+    return (await this.windows
+      .find({ state: { $in: ["confirmed", "completed"] }, blockNumber: { $gte: fromBlock } })
+      .sort({ blockNumber: -1 })
+      .limit(limit)
+      .toArray()) as unknown as AnchorWindowDoc[];
+  }
+
+  async setAnchorBlock(windowId: Types.ObjectId, blockNumber: number): Promise<void> {
+    await this.windows.updateOne({ _id: windowId }, { $set: { blockNumber, updatedAt: this.now() } });
+  }
+
+  private async transition(
+    windowId: Types.ObjectId,
+    expected: Record<string, unknown>,
+    update: Record<string, unknown>,
+  ): Promise<boolean> {
+    const result = await this.windows.updateOne({ _id: windowId, ...expected }, update);
+    return result.modifiedCount === 1;
+  }
+}

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { WINDOW_STATES } from "../data/anchor-window.model";
+import { objectId } from "../../../platform/http/common.schemas";
+
+export const runAnchorsQuery = z.strictObject({
+  wait: z.enum(["true", "false"]).optional(),
+});
+
+export const listAnchorsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** The `nextCursor` of the previous page (windows are listed newest first). */
+  cursor: objectId.optional(),
+  state: z.enum(WINDOW_STATES).optional(),
+});
+
+export const eventIdParams = z.strictObject({ id: objectId });

@@ -1,0 +1,200 @@
+import { Types } from "mongoose";
+import {
+  AUDIT_MAX_STORED_FINDINGS,
+  auditRunModel,
+  type AuditRunDoc,
+  type AuditScope,
+} from "./data/audit-run.model";
+import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
+import type { Finding } from "./domain/audit";
+import { NotFoundError } from "../../platform/errors";
+import type { Logger } from "../../platform/logger";
+import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit-batches";
+import { auditBrandRegister } from "./audit-brand";
+
+/** Batches audited per step; progress is written after each step. */
+export const AUDIT_CHUNK_BATCHES = 100;
+
+export interface AuditRunContext extends AuditContext {
+  logger?: Logger;
+}
+
+/** The batches a scope selects: by producer organization, brand carried and/or registration time. */
+export function batchFilter(scope: AuditScope): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  if (scope.orgId) filter.producerId = new Types.ObjectId(scope.orgId);
+  if (scope.brandId) filter.brandId = new Types.ObjectId(scope.brandId);
+  if (scope.from || scope.to) {
+    filter.createdAt = {
+      ...(scope.from ? { $gte: new Date(scope.from) } : {}),
+      ...(scope.to ? { $lt: new Date(scope.to) } : {}),
+    };
+  }
+  return filter;
+}
+
+/** Creates a queued run and starts it in this process (in chunks, yielding between them). */
+export async function startAuditRun(
+  ctx: AuditRunContext,
+  input: { scope: AuditScope; unanchoredAfterSec: number; requestedBy: string },
+): Promise<AuditRunDoc> {
+  const run = await createAuditRun(ctx, input);
+  setImmediate(() => {
+    executeAuditRun(ctx, run).catch((error: unknown) => {
+      ctx.logger?.error({ err: error, auditRunId: run._id.toHexString() }, "audit run failed");
+      void auditRunModel(ctx.connection)
+        .collection.updateOne(
+          { _id: run._id },
+          {
+            $set: {
+              state: "failed",
+              error: (error as Error).message,
+              finishedAt: ctx.now(),
+              updatedAt: ctx.now(),
+            },
+          },
+        )
+        .catch(() => undefined);
+    });
+  });
+  return run;
+}
+
+/** Stores a queued run (not started). */
+export async function createAuditRun(
+  ctx: AuditRunContext,
+  input: { scope: AuditScope; unanchoredAfterSec: number; requestedBy: string },
+): Promise<AuditRunDoc> {
+  const now = ctx.now();
+  const run: AuditRunDoc = {
+    _id: new Types.ObjectId(),
+    scope: input.scope,
+    unanchoredAfterSec: input.unanchoredAfterSec,
+    requestedBy: new Types.ObjectId(input.requestedBy),
+    state: "queued",
+    progress: { checkedBatches: 0, totalBatches: 0, checkedEvents: 0 },
+    findingsCount: 0,
+    countsByKind: {},
+    findings: [],
+    findingsTruncated: false,
+    certificationsChecked: 0,
+    error: null,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: now,
+  };
+  await auditRunModel(ctx.connection).collection.insertOne(run);
+  return run;
+}
+
+/**
+ * Runs an audit to the end: batches of the scope in id order, `AUDIT_CHUNK_BATCHES` at a time,
+ * then, for a brand scope, the brand's licence register chain, then the certifications naming
+ * those batches or their producers (all of them for an unscoped run). Returns the finished run. Exported so a benchmark or CLI can run it in the foreground.
+ */
+export async function executeAuditRun(
+  ctx: AuditRunContext,
+  run: AuditRunDoc,
+  chunkBatches = AUDIT_CHUNK_BATCHES,
+): Promise<AuditRunDoc> {
+  const runs = auditRunModel(ctx.connection).collection;
+  const batches = batchModel(ctx.connection).collection;
+  const filter = batchFilter(run.scope);
+  const all = (await batches
+    .find(filter, { projection: { _id: 1, head: 1, producerId: 1 } })
+    .toArray()) as unknown as Pick<BatchDoc, "_id" | "head" | "producerId">[];
+  all.sort((a, b) => Buffer.compare(a._id.id, b._id.id));
+  const ids = all.map((batch) => batch._id);
+  const progress = { checkedBatches: 0, totalBatches: ids.length, checkedEvents: 0 };
+  await runs.updateOne(
+    { _id: run._id },
+    { $set: { state: "running", startedAt: ctx.now(), updatedAt: ctx.now(), progress } },
+  );
+  const reads = new AuditReads(ctx);
+  const findings: Finding[] = [];
+  const producers = new Set<string>();
+  for (let start = 0; start < ids.length; start += chunkBatches) {
+    const chunk = all.slice(start, start + chunkBatches);
+    for (const batch of chunk) producers.add(batch.producerId.toHexString());
+    const audits = await auditBatches(ctx, reads, chunk, { unanchoredAfterSec: run.unanchoredAfterSec });
+    for (const audit of audits) {
+      findings.push(...audit.findings);
+      progress.checkedEvents += audit.checks.length;
+    }
+    progress.checkedBatches += chunk.length;
+    await runs.updateOne({ _id: run._id }, { $set: { progress, updatedAt: ctx.now() } });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (run.scope.brandId) {
+    const register = await auditBrandRegister(ctx, reads, run.scope.brandId, {
+      unanchoredAfterSec: run.unanchoredAfterSec,
+    });
+    if (register) {
+      findings.push(...register.findings);
+      progress.checkedEvents += register.checks.length;
+    }
+  }
+  const subjects = [...ids.map((id) => id.toHexString()), ...producers];
+  const certFilter = Object.keys(filter).length === 0 ? {} : { subjectId: { $in: subjects } };
+  const certifications = (await certificationModel(ctx.connection)
+    .collection.find(certFilter)
+    .toArray()) as CertificationDoc[];
+  findings.push(...auditCertifications(certifications));
+  const countsByKind: Record<string, number> = {};
+  for (const finding of findings) countsByKind[finding.kind] = (countsByKind[finding.kind] ?? 0) + 1;
+  const finished = {
+    state: "done" as const,
+    progress,
+    findingsCount: findings.length,
+    countsByKind,
+    findings: findings.slice(0, AUDIT_MAX_STORED_FINDINGS),
+    findingsTruncated: findings.length > AUDIT_MAX_STORED_FINDINGS,
+    certificationsChecked: certifications.length,
+    finishedAt: ctx.now(),
+    updatedAt: ctx.now(),
+  };
+  await runs.updateOne({ _id: run._id }, { $set: finished });
+  return { ...run, ...finished };
+}
+
+export async function findAuditRun(ctx: AuditContext, id: string): Promise<AuditRunDoc> {
+  const run = (await auditRunModel(ctx.connection).collection.findOne({
+    _id: new Types.ObjectId(id),
+  })) as AuditRunDoc | null;
+  if (!run) throw new NotFoundError("audit run", id);
+  return run;
+}
+
+/** The run without its findings (progress polling). */
+export function auditRunView(run: AuditRunDoc) {
+  const id = run._id.toHexString();
+  return {
+    id,
+    scope: run.scope,
+    unanchoredAfterSec: run.unanchoredAfterSec,
+    state: run.state,
+    progress: run.progress,
+    findingsCount: run.findingsCount,
+    countsByKind: run.countsByKind,
+    findingsTruncated: run.findingsTruncated,
+    certificationsChecked: run.certificationsChecked,
+    error: run.error,
+    createdAt: iso(run.createdAt),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    report:
+      run.state === "done"
+        ? {
+            json: `/api/audit/runs/${id}/report.json`,
+            csv: `/api/audit/runs/${id}/report.csv`,
+            html: `/api/audit/runs/${id}/report.html`,
+          }
+        : null,
+  };
+}
+
+function iso(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { isoDateTime, objectId } from "../../../platform/http/common.schemas";
+
+/** Default age (seconds) after which an event that is still not anchored is reported. */
+export const DEFAULT_UNANCHORED_AFTER_SEC = 24 * 3600;
+
+const unanchoredAfterSec = z.coerce
+  .number()
+  .int()
+  .min(0, "must be 0 or more seconds")
+  .max(365 * 24 * 3600, "must be at most a year in seconds")
+  .default(DEFAULT_UNANCHORED_AFTER_SEC);
+
+export const auditBatchParams = z.strictObject({ id: objectId });
+export const auditBatchQuery = z.strictObject({ unanchoredAfterSec: unanchoredAfterSec });
+
+export const auditRunParams = z.strictObject({ id: objectId });
+
+export const createAuditRunBody = z.strictObject({
+  scope: z
+    .strictObject({
+      /** Batches produced by this organization. */
+      orgId: objectId.optional(),
+      /** Batches carrying this brand, and the brand's licence register (decision 0010). */
+      brandId: objectId.optional(),
+      /** Batches registered at or after `from` and before `to`. */
+      from: isoDateTime.optional(),
+      to: isoDateTime.optional(),
+    })
+    .default({})
+    .refine((scope) => !scope.from || !scope.to || new Date(scope.from) < new Date(scope.to), {
+      message: "from must be before to",
+      path: ["from"],
+    }),
+  unanchoredAfterSec,
+});

@@ -1,0 +1,71 @@
+import type { BatchDoc } from "./data/batch.model";
+import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+import { batchDigitalLink } from "./domain/digital-link";
+
+/** API shape of a batch. */
+export function batchView(batch: BatchDoc, publicBaseUrl: string) {
+  const id = batch._id.toHexString();
+  return {
+    id,
+    product: batch.product,
+    lot: batch.lot,
+    digitalLink: batchDigitalLink(publicBaseUrl, { id, gtin: batch.product.gtin, lot: batch.lot }),
+    origin: {
+      place: batch.origin.place,
+      regionCode: batch.origin.regionCode,
+      ...(batch.origin.location ? { location: batch.origin.location } : {}),
+      harvestedAt: batch.origin.harvestedAt,
+    },
+    quantity: batch.quantity,
+    available: { value: batch.available, unit: batch.quantity.unit },
+    ...(batch.brand ? { brand: batch.brand } : {}),
+    ...(batch.brandId
+      ? { brandId: batch.brandId.toHexString(), licenceId: batch.licenceId?.toHexString() ?? null }
+      : {}),
+    ...(batch.ecoAttributes ? { ecoAttributes: batch.ecoAttributes } : {}),
+    attachments: batch.attachments ?? [],
+    producerId: batch.producerId.toHexString(),
+    holderId: batch.holderId.toHexString(),
+    status: batch.status,
+    pendingTransferId: batch.pendingTransferId?.toHexString() ?? null,
+    inputs: (batch.inputs ?? []).map((input) => ({
+      batchId: input.batchId.toHexString(),
+      quantity: input.quantity,
+      kind: input.kind,
+    })),
+    head: { seq: batch.head.seq, hash: batch.head.hash },
+    createdAt: new Date(batch.createdAt).toISOString(),
+  };
+}
+
+/**
+ * API shape of an event: id and storage facts, and `body`, the exact object that was hashed
+ * (including its salt), so that the holder of the data can recompute `hash` independently.
+ */
+export function eventView(event: TraceEventDoc) {
+  const body = event.body as Record<string, unknown>;
+  return {
+    id: event._id.toHexString(),
+    batchId: event.batchId.toHexString(),
+    seq: event.seq,
+    type: event.type,
+    eventTime: body.eventTime,
+    recordTime: body.recordTime,
+    actor: body.actor,
+    body,
+    hash: event.hash,
+    prevHash: event.prevHash,
+    anchor: event.anchor
+      ? {
+          windowId: event.anchor.windowId.toHexString(),
+          root: event.anchor.root,
+          leafIndex: event.anchor.leafIndex,
+        }
+      : null,
+  };
+}
+
+/** What POST …/events answers: where the event sits in the chain. */
+export function appendedView(event: TraceEventDoc) {
+  return { id: event._id.toHexString(), seq: event.seq, hash: event.hash, prevHash: event.prevHash };
+}

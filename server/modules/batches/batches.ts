@@ -1,0 +1,240 @@
+import { randomBytes } from "node:crypto";
+import { Types, type FilterQuery } from "mongoose";
+import { batchModel, type BatchDoc, type BatchStatus } from "./data/batch.model";
+import { claimLot } from "./data/lot-claim.model";
+import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import { cbvTermsFor } from "../ledger/domain/cbv";
+import { toGtin14 } from "./domain/gtin";
+import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
+import { buildFirstEvent, type UseCaseContext } from "../ledger/append-event";
+import { claimBrand, releaseBrandClaim, type BatchBrand } from "../brands/brand-claims";
+import { inheritedPrivatePointers, REGISTRATION_PRIVATE_POINTERS, sealPrivateFields } from "../ledger/sealed-fields";
+
+export interface NewBatch {
+  product: { name: string; category: string; gtin?: string };
+  lot?: string;
+  origin: { place: string; regionCode: string; location?: { lat: number; lon: number }; harvestedAt: string };
+  quantity: { value: number; unit: string };
+  /** When the batch was commissioned (default: now). */
+  eventTime?: string;
+  /** The id of a regional brand to claim (decision 0010). */
+  brand?: string;
+  ecoAttributes?: Record<string, unknown>;
+  attachments?: { sha256: string; mediaType: string; uri?: string }[];
+  /** Commissioning-event fields to seal (decision 0008): /data/origin/location, /data/quantity. */
+  private?: string[];
+}
+
+/** Lineage of batches created by splits and transformations, and who created them. */
+export interface DerivedBatch {
+  id?: Types.ObjectId;
+  inputs: BatchDoc["inputs"];
+  commissioningData: Record<string, unknown>;
+  actorId: string;
+  holderId: string;
+  eventTime?: string;
+  /** The brand inherited from the inputs (a split, or a transformation of branded inputs). */
+  brand?: BatchBrand;
+}
+
+/**
+ * Registers a batch and its commissioning event (seq 1). The lot is claimed atomically first,
+ * so a lot is unique per producer and product even under concurrent registrations.
+ */
+export async function registerBatch(
+  ctx: UseCaseContext,
+  producerId: string,
+  input: NewBatch,
+  derived?: DerivedBatch,
+): Promise<{ batch: BatchDoc; event: TraceEventDoc }> {
+  const batchId = derived?.id ?? new Types.ObjectId();
+  const producer = new Types.ObjectId(producerId);
+  const now = ctx.now();
+  const lot = input.lot ?? generateLot(now);
+  const product = { ...input.product, ...(input.product.gtin ? { gtin: toGtin14(input.product.gtin) } : {}) };
+  const brand = await brandFor(ctx, input, derived, {
+    id: batchId,
+    producerId,
+    category: product.category,
+    regionCode: input.origin.regionCode,
+    place: input.origin.place,
+    harvestedAt: input.origin.harvestedAt,
+    quantity: input.quantity,
+  });
+  try {
+    if (
+      !(await claimLot(ctx.connection, { producerId: producer, productName: product.name, lot, batchId }))
+    ) {
+      throw new ConflictError(`lot ${lot} is already registered for product ${product.name}`, {
+        field: "body.lot",
+        problem: "is already used for this product",
+      });
+    }
+  } catch (error) {
+    if (brand && !derived?.brand) await releaseBrandClaim(ctx, brand, input.quantity.value);
+    throw error;
+  }
+  // Product, lot and brand (with the licence behind it) are hashed too, so the label a consumer
+  // reads is provable.
+  const data = {
+    ...(derived?.commissioningData ?? {}),
+    product,
+    lot,
+    ...(brand
+      ? { brand: brand.brand, brandId: brand.brandId.toHexString(), licenceId: brand.licenceId.toHexString() }
+      : {}),
+    quantity: input.quantity,
+    origin: input.origin,
+  };
+  const actorId = derived?.actorId ?? producerId;
+  const inherited = input.origin.location
+    ? await inheritedPrivatePointers(ctx, derived?.inputs.map((item) => item.batchId) ?? [])
+    : [];
+  const facts = await sealPrivateFields(ctx, {
+    batchId,
+    actorId,
+    facts: { data },
+    pointers: [...(input.private ?? []), ...inherited],
+    allowed: REGISTRATION_PRIVATE_POINTERS,
+  });
+  const event = buildFirstEvent(ctx, batchId, actorId, {
+    type: "commissioning",
+    eventTime: derived?.eventTime ?? input.eventTime ?? now.toISOString(),
+    ...cbvTermsFor("commissioning", {}),
+    data: facts.data,
+  });
+  const batch: BatchDoc = {
+    _id: batchId,
+    producerId: producer,
+    holderId: derived?.holderId ? new Types.ObjectId(derived.holderId) : producer,
+    product,
+    lot,
+    origin: { ...input.origin, harvestedOn: new Date(input.origin.harvestedAt) },
+    quantity: input.quantity,
+    available: input.quantity.value,
+    ...(brand ?? {}),
+    ...(input.ecoAttributes ? { ecoAttributes: input.ecoAttributes } : {}),
+    attachments: input.attachments ?? [],
+    inputs: derived?.inputs ?? [],
+    status: "active",
+    pendingTransferId: null,
+    head: { seq: event.seq, hash: event.hash, eventId: event._id },
+    lastEvent: event as unknown as Record<string, unknown>,
+    createdAt: now,
+  };
+  await batchModel(ctx.connection).collection.insertOne(batch);
+  await traceEventModel(ctx.connection).collection.insertOne(event);
+  return { batch, event };
+}
+
+/**
+ * The brand a new batch carries: inherited from its inputs when it is derived from batches of that
+ * brand, otherwise claimed against the producer's licence (which takes quota).
+ */
+async function brandFor(
+  ctx: UseCaseContext,
+  input: NewBatch,
+  derived: DerivedBatch | undefined,
+  candidate: Parameters<typeof claimBrand>[2],
+): Promise<BatchBrand | undefined> {
+  if (derived?.brand) return derived.brand;
+  if (!input.brand) return undefined;
+  return claimBrand(ctx, input.brand, candidate);
+}
+
+/** A batch's origin as registration takes it (for outputs and children that inherit it). */
+export function originOf(batch: BatchDoc): NewBatch["origin"] {
+  return {
+    place: batch.origin.place,
+    regionCode: batch.origin.regionCode,
+    ...(batch.origin.location ? { location: batch.origin.location } : {}),
+    harvestedAt: batch.origin.harvestedAt,
+  };
+}
+
+export async function findBatch(ctx: UseCaseContext, batchId: string): Promise<BatchDoc> {
+  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
+  if (!batch) throw new NotFoundError("batch", batchId);
+  return batch;
+}
+
+export interface BatchFilter {
+  product?: string;
+  category?: string;
+  gtin?: string;
+  lot?: string;
+  producer?: string;
+  holder?: string;
+  status?: BatchStatus;
+  from?: string;
+  to?: string;
+  visibleTo?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Batches in id order, `limit` at a time; `nextCursor` continues after the last one. */
+export async function listBatches(ctx: UseCaseContext, filter: BatchFilter) {
+  const query: FilterQuery<BatchDoc> = {};
+  if (filter.product) query["product.name"] = filter.product;
+  if (filter.category) query["product.category"] = filter.category;
+  if (filter.gtin) query["product.gtin"] = filter.gtin.padStart(14, "0");
+  if (filter.lot) query.lot = filter.lot;
+  if (filter.producer) query.producerId = new Types.ObjectId(filter.producer);
+  if (filter.holder) query.holderId = new Types.ObjectId(filter.holder);
+  if (filter.status) query.status = filter.status;
+  if (filter.from || filter.to) {
+    query["origin.harvestedOn"] = {
+      ...(filter.from ? { $gte: new Date(filter.from) } : {}),
+      ...(filter.to ? { $lte: new Date(filter.to) } : {}),
+    };
+  }
+  if (filter.visibleTo) {
+    const me = new Types.ObjectId(filter.visibleTo);
+    query.$or = [{ producerId: me }, { holderId: me }];
+  }
+  if (filter.cursor) query._id = { $gt: decodeCursor(filter.cursor) };
+  const items = await batchModel(ctx.connection)
+    .find(query)
+    .sort({ _id: 1 })
+    .limit(filter.limit + 1)
+    .lean<BatchDoc[]>();
+  const page = items.slice(0, filter.limit);
+  const nextCursor = items.length > filter.limit ? encodeCursor(page[page.length - 1]._id) : null;
+  return { items: page, nextCursor };
+}
+
+export async function listEvents(
+  ctx: UseCaseContext,
+  batchId: string,
+  page: { limit: number; cursor?: string },
+) {
+  const after = page.cursor ? Number(Buffer.from(page.cursor, "base64url").toString()) : 0;
+  const items = await traceEventModel(ctx.connection)
+    .find({ batchId: new Types.ObjectId(batchId), seq: { $gt: Number.isFinite(after) ? after : 0 } })
+    .sort({ seq: 1 })
+    .limit(page.limit + 1)
+    .lean<TraceEventDoc[]>();
+  const events = items.slice(0, page.limit);
+  const nextCursor =
+    items.length > page.limit
+      ? Buffer.from(String(events[events.length - 1].seq)).toString("base64url")
+      : null;
+  return { items: events, nextCursor };
+}
+
+function generateLot(now: Date): string {
+  const day = now.toISOString().slice(0, 10).replaceAll("-", "");
+  return `${day}-${randomBytes(4).toString("hex").toUpperCase()}`;
+}
+
+function encodeCursor(id: Types.ObjectId): string {
+  return Buffer.from(id.toHexString()).toString("base64url");
+}
+
+function decodeCursor(cursor: string): Types.ObjectId {
+  const hex = Buffer.from(cursor, "base64url").toString();
+  if (!/^[0-9a-f]{24}$/.test(hex))
+    throw ValidationError.forField("query.cursor", "is not a cursor from a previous page");
+  return new Types.ObjectId(hex);
+}

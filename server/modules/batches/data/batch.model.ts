@@ -1,0 +1,98 @@
+import { Schema, type Connection, type Types } from "mongoose";
+import { modelFor } from "../../../platform/mongo/model-for";
+
+export const BATCH_STATUSES = ["active", "in_transit", "consumed", "recalled", "destroyed", "sold"] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export interface BatchInput {
+  batchId: Types.ObjectId;
+  quantity: { value: number; unit: string };
+  kind: "split" | "transformation";
+}
+
+/**
+ * A product batch. `head` is the tip of the batch's hash chain and the single point where an
+ * append commits (compare-and-set on head.seq); `lastEvent` keeps a copy of the newest event so
+ * that a crash between that commit and the event insert can be repaired.
+ */
+export interface BatchDoc {
+  _id: Types.ObjectId;
+  producerId: Types.ObjectId;
+  holderId: Types.ObjectId;
+  product: { name: string; category: string; gtin?: string };
+  lot: string;
+  origin: {
+    place: string;
+    regionCode: string;
+    location?: { lat: number; lon: number };
+    harvestedAt: string;
+    harvestedOn: Date;
+  };
+  quantity: { value: number; unit: string };
+  available: number;
+  /** The brand's Chinese name (what labels print), set only with brandId and licenceId. */
+  brand?: string;
+  /** The regional brand the batch carries and the licence whose quota it took (or inherited). */
+  brandId?: Types.ObjectId;
+  licenceId?: Types.ObjectId;
+  /**
+   * Quantity (in the batch's unit) held by the item labels issued on this batch and on every batch
+   * split from it; never more than `quantity` (one conditional `$inc` per issue). Absent = 0.
+   */
+  labelled?: number;
+  ecoAttributes?: Record<string, unknown>;
+  attachments: { sha256: string; mediaType: string; uri?: string }[];
+  inputs: BatchInput[];
+  status: BatchStatus;
+  pendingTransferId?: Types.ObjectId | null;
+  head: { seq: number; hash: string; eventId: Types.ObjectId };
+  lastEvent: Record<string, unknown>;
+  /** A bulk append's events until they are inserted (modules/ledger/commit-events.ts). */
+  lastEvents?: string;
+  createdAt: Date;
+}
+
+const quantitySchema = new Schema({ value: Number, unit: String }, { _id: false });
+
+const batchSchema = new Schema<BatchDoc>(
+  {
+    producerId: { type: Schema.Types.ObjectId, required: true, index: true },
+    holderId: { type: Schema.Types.ObjectId, required: true, index: true },
+    product: { name: String, category: String, gtin: String },
+    lot: { type: String, required: true },
+    origin: {
+      place: String,
+      regionCode: String,
+      location: { type: new Schema({ lat: Number, lon: Number }, { _id: false }), default: undefined },
+      harvestedAt: String,
+      harvestedOn: Date,
+    },
+    quantity: quantitySchema,
+    available: { type: Number, required: true },
+    brand: String,
+    brandId: { type: Schema.Types.ObjectId, default: undefined },
+    licenceId: { type: Schema.Types.ObjectId, default: undefined },
+    labelled: { type: Number, default: undefined },
+    ecoAttributes: Schema.Types.Mixed,
+    attachments: [new Schema({ sha256: String, mediaType: String, uri: String }, { _id: false })],
+    inputs: [
+      new Schema({ batchId: Schema.Types.ObjectId, quantity: quantitySchema, kind: String }, { _id: false }),
+    ],
+    status: { type: String, required: true, index: true },
+    pendingTransferId: { type: Schema.Types.ObjectId, default: null },
+    head: { seq: Number, hash: String, eventId: Schema.Types.ObjectId },
+    lastEvent: Schema.Types.Mixed,
+    lastEvents: String,
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, minimize: true },
+);
+// Lots are unique per producer and product (enforced by MongoDB; the embedded engine does not
+// enforce unique indexes, so registration also checks before inserting).
+batchSchema.index({ producerId: 1, "product.name": 1, lot: 1 }, { unique: true });
+batchSchema.index({ "product.gtin": 1, lot: 1 });
+batchSchema.index({ "inputs.batchId": 1 });
+batchSchema.index({ brandId: 1, licenceId: 1 });
+
+export function batchModel(connection: Connection) {
+  return modelFor(connection, "Batch", batchSchema);
+}

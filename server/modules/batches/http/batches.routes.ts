@@ -1,0 +1,163 @@
+import { Router } from "express";
+import type { z } from "zod";
+import { listBatches, listEvents, findBatch, registerBatch } from "../batches";
+import { recordEvent } from "../../ingest/record-event";
+import { recordEvents } from "../../ingest/record-events";
+import { appendedView, batchView, eventView } from "../batch-view";
+import type { AppDeps } from "../../../main/app";
+import { actorOf, assertSameTenant, canSeeAll } from "../../organizations/http/auth.middleware";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import {
+  batchIdParams,
+  createBatchBody,
+  createEventBody,
+  createEventsBody,
+  MAX_BULK_EVENTS,
+  listBatchesQuery,
+  listEventsQuery,
+} from "./batches.schemas";
+import { validated } from "../../../platform/http/validation";
+
+type BatchParams = z.infer<typeof batchIdParams>;
+
+export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  const ctx = deps.useCaseContext;
+  const base = deps.config.PUBLIC_BASE_URL;
+  const tag = "batches";
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/batches",
+      summary: "Register a batch with its origin; records the commissioning event",
+      tag,
+      access: { roles: ["producer"] },
+      body: createBatchBody,
+      responses: { 201: "the batch, its Digital Link and the commissioning event", 409: "lot already used" },
+    },
+    async (_req, res) => {
+      const { body } = validated<unknown, unknown, z.infer<typeof createBatchBody>>(res);
+      const { batch, event } = await registerBatch(ctx, actorOf(res).orgId, body);
+      res.status(201).json({ ...batchView(batch, base), event: appendedView(event) });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/batches",
+      summary:
+        "List batches (cursor pagination; filters by product, lot, producer, holder, harvest date, status)",
+      tag,
+      access: { roles: "any" },
+      query: listBatchesQuery,
+      responses: { 200: "{ items, nextCursor }" },
+    },
+    async (_req, res) => {
+      const { query } = validated<unknown, z.infer<typeof listBatchesQuery>>(res);
+      const actor = actorOf(res);
+      const page = await listBatches(ctx, {
+        ...query,
+        visibleTo: canSeeAll(actor) ? undefined : actor.orgId,
+      });
+      res.json({ items: page.items.map((batch) => batchView(batch, base)), nextCursor: page.nextCursor });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/batches/:id",
+      summary: "Get a batch",
+      tag,
+      access: { roles: "any" },
+      params: batchIdParams,
+      responses: { 200: "batch", 403: "another organization's batch", 404: "unknown batch" },
+    },
+    async (_req, res) => {
+      const { params } = validated<BatchParams>(res);
+      const batch = await findBatch(ctx, params.id);
+      assertBatchVisible(res, batch);
+      res.json(batchView(batch, base));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/batches/:id/events",
+      summary: "Record an event (inspection, storage, packing, sale, recall…) on a batch's hash chain",
+      tag,
+      access: { roles: "any" },
+      params: batchIdParams,
+      body: createEventBody,
+      responses: {
+        201: "{ id, seq, hash, prevHash }",
+        403: "not holder/producer",
+        422: "batch state forbids it",
+      },
+    },
+    async (_req, res) => {
+      const { params, body } = validated<BatchParams, unknown, z.infer<typeof createEventBody>>(res);
+      const event = await recordEvent(ctx, actorOf(res), params.id, body);
+      res.status(201).json(appendedView(event));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/batches/:id/events/bulk",
+      summary: `Record up to ${MAX_BULK_EVENTS} events on a batch's hash chain in one commit, all or nothing (same checks as one event, in order)`,
+      tag,
+      access: { roles: "any" },
+      params: batchIdParams,
+      body: createEventsBody,
+      responses: {
+        201: "{ events: [{ id, seq, hash, prevHash }] } in the order given, with consecutive seq",
+        403: "not holder/producer (names the event)",
+        422: "batch state forbids an event (names it)",
+      },
+    },
+    async (_req, res) => {
+      const { params, body } = validated<BatchParams, unknown, z.infer<typeof createEventsBody>>(res);
+      const events = await recordEvents(ctx, actorOf(res), params.id, body.events);
+      res.status(201).json({ events: events.map(appendedView) });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/batches/:id/events",
+      summary: "A batch's events in chain order",
+      tag,
+      access: { roles: "any" },
+      params: batchIdParams,
+      query: listEventsQuery,
+      responses: { 200: "{ items, nextCursor }" },
+    },
+    async (_req, res) => {
+      const { params, query } = validated<BatchParams, z.infer<typeof listEventsQuery>>(res);
+      assertBatchVisible(res, await findBatch(ctx, params.id));
+      const page = await listEvents(ctx, params.id, query);
+      res.json({ items: page.items.map(eventView), nextCursor: page.nextCursor });
+    },
+  );
+
+  return router;
+}
+
+export function assertBatchVisible(
+  res: { locals: Record<string, unknown> },
+  batch: { producerId: { toHexString(): string }; holderId: { toHexString(): string } },
+): void {
+  assertSameTenant(actorOf(res), [batch.producerId.toHexString(), batch.holderId.toHexString()], "the batch");
+}

@@ -1,0 +1,90 @@
+import type { ChainClient } from "../../platform/evm/chain-client";
+import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
+import { organizationNames } from "../organizations/organizations";
+import type { CertificationScheme } from "../certifications/domain/certification-schemes";
+import { certificationStatus } from "../certifications/domain/certification-status";
+import type { CertificationEvidence } from "../verification/domain/verdict";
+import type { UseCaseContext } from "../ledger/append-event";
+import { snapshotFor } from "../certifications/certification-views";
+
+/**
+ * The producer- and plot-subject certifications of a brand's licensed producers, with their live
+ * status from the registry (one read of one block for all of them), as the brand page shows them.
+ * Certifications scoped to a category the brand does not cover are left out; batch-subject
+ * certifications belong to their batch's page.
+ */
+export interface ProducerCertification {
+  certHash: string;
+  scheme: string;
+  schemeName: { zh: string; en: string };
+  certificateNumber: string;
+  certifier: { address: string; name: string };
+  subject: { kind: "producer" | "plot"; plot: string | null };
+  category: string | null;
+  validFrom: string;
+  validUntil: string;
+  status: CertificationEvidence["status"];
+  reason: string;
+  /** Whether the brand requires this certification's scheme. */
+  required: boolean;
+}
+
+export async function producerCertifications(
+  ctx: UseCaseContext & { chain: ChainClient },
+  producerIds: readonly string[],
+  brand: { categories: readonly string[]; requiredSchemes: readonly string[] },
+  schemes: readonly CertificationScheme[],
+  nowSec: number,
+): Promise<Map<string, ProducerCertification[]>> {
+  const byProducer = new Map<string, ProducerCertification[]>(producerIds.map((id) => [id, []]));
+  const stored = await certificationModel(ctx.connection)
+    .find({ subjectKind: { $in: ["producer", "plot"] }, subjectId: { $in: [...producerIds] } })
+    .sort({ _id: 1 })
+    .lean<CertificationDoc[]>();
+  const certifications = stored.filter((certification) => {
+    const category = certification.typedData.message.scope.category;
+    return !category || brand.categories.includes(category);
+  });
+  if (certifications.length === 0) return byProducer;
+  const [snapshot, certifierNames] = await Promise.all([
+    snapshotFor(ctx.chain, certifications),
+    organizationNames(
+      ctx.connection,
+      certifications.map((item) => item.certifierOrgId.toHexString()),
+    ),
+  ]);
+  for (const certification of certifications) {
+    const message = certification.typedData.message;
+    const status = certificationStatus(
+      certification,
+      snapshot?.records.get(certification.certHash) ?? null,
+      nowSec,
+    );
+    const scheme = schemes.find((item) => item.code === certification.scheme);
+    byProducer.get(certification.subjectId)?.push({
+      certHash: certification.certHash,
+      scheme: certification.scheme,
+      schemeName: { zh: scheme?.name ?? certification.scheme, en: scheme?.nameEn ?? certification.scheme },
+      certificateNumber: certification.certificateNumber,
+      certifier: {
+        address: certification.certifier,
+        name: certifierNames.get(certification.certifierOrgId.toHexString()) ?? certification.certifier,
+      },
+      subject: {
+        kind: certification.subjectKind === "plot" ? "plot" : "producer",
+        plot: message.subject.plot || null,
+      },
+      category: message.scope.category || null,
+      validFrom: iso(certification.validFrom),
+      validUntil: iso(certification.validUntil),
+      status: status.state === "unknown" ? "unreachable" : status.state,
+      reason: status.reason,
+      required: brand.requiredSchemes.includes(certification.scheme),
+    });
+  }
+  return byProducer;
+}
+
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}

@@ -1,0 +1,69 @@
+import { Router, type Request, type Response } from "express";
+import type { z } from "zod";
+import { NotFoundError } from "../../../platform/errors";
+import { brandOverview } from "../brand-overview";
+import { brandPageView, renderBrandNotFound, renderBrandPage } from "../web/brand-page";
+import { PAGE_CSP } from "../../../platform/web/html";
+import { pickLanguage } from "../../consumer/web/i18n";
+import type { AppDeps } from "../../../main/app";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { brandPageParams, brandPageQuery } from "./brand-page.schemas";
+import { validated } from "../../../platform/http/validation";
+
+/**
+ * `/brands/:id`: the public page of a regional brand (no login). HTML by default (zh-CN, or
+ * English by `?lang=en` / Accept-Language) with the same CSP as the consumer page; the same URL
+ * answers JSON to `Accept: application/json`.
+ */
+export function brandPageRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/brands/:id",
+      summary: "Public brand page: licensed producers, quotas used, their certifications, register head",
+      tag: "consumer",
+      access: "public",
+      params: brandPageParams,
+      query: brandPageQuery,
+      responses: {
+        200: "text/html page (or JSON with Accept: application/json)",
+        404: "no brand has this id (a bilingual page, or the JSON error)",
+      },
+    },
+    async (req, res) => {
+      const { params } = validated<z.infer<typeof brandPageParams>>(res);
+      const overview = await brandOverview(
+        { ...deps.useCaseContext, chain: deps.chain },
+        params.id,
+        deps.config.PUBLIC_BASE_URL,
+      );
+      res.setHeader("cache-control", "no-store");
+      res.setHeader("vary", "Accept, Accept-Language");
+      if (req.accepts(["html", "json"]) === "json") {
+        if (!overview) throw new NotFoundError("brand", params.id);
+        res.json(brandPageView(overview));
+        return;
+      }
+      const lang = sendHtmlHeaders(req, res);
+      res
+        .status(overview ? 200 : 404)
+        .type("html")
+        .send(
+          overview
+            ? renderBrandPage(brandPageView(overview), lang, req.path)
+            : renderBrandNotFound(lang, req.path),
+        );
+    },
+  );
+  return router;
+}
+
+function sendHtmlHeaders(req: Request, res: Response) {
+  const lang = pickLanguage(req.query.lang, req.get("accept-language"));
+  res.setHeader("content-security-policy", PAGE_CSP);
+  res.setHeader("content-language", lang === "zh" ? "zh-CN" : "en");
+  res.setHeader("x-content-type-options", "nosniff");
+  return lang;
+}

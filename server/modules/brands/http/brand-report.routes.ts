@@ -1,0 +1,50 @@
+import { Router } from "express";
+import type { z } from "zod";
+import { brandReport } from "../compile-brand-report";
+import { renderBrandReportCsv } from "../web/brand-report-csv";
+import type { AppDeps } from "../../../main/app";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { brandReportParams, brandReportQuery } from "./brand-report.schemas";
+import { validated } from "../../../platform/http/validation";
+
+/** The brand report: quota per licence and anomalies, for the brand's owner, auditors and admins. */
+export function brandReportRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/brands/:id/report",
+      summary:
+        "Quota licensed, used and claimed per licence, and anomalies (quota counter, labels beyond shipped, unknown serial scans, revoked licences still selling, unrecorded licence changes); ?format=csv",
+      tag: "brands",
+      access: { roles: ["brand_owner", "auditor", "admin"] },
+      params: brandReportParams,
+      query: brandReportQuery,
+      responses: {
+        200: "{ brand, generatedAt, licences, anomalies, countsByKind } (or text/csv)",
+        403: "not the brand's owner, an auditor or an admin",
+        404: "no such brand",
+      },
+    },
+    async (_req, res) => {
+      const { params, query } = validated<
+        z.infer<typeof brandReportParams>,
+        z.infer<typeof brandReportQuery>
+      >(res);
+      const report = await brandReport(deps.useCaseContext, actorOf(res), params.id, {
+        batches: query.batches === "true",
+      });
+      if (query.format === "csv") {
+        res
+          .type("text/csv; charset=utf-8")
+          .attachment(`brand-report-${params.id}.csv`)
+          .send(renderBrandReportCsv(report));
+        return;
+      }
+      res.json(report);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,216 @@
+import { Types } from "mongoose";
+import type { BrandDoc } from "./data/brand.model";
+import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
+import { licenceModel, type LicenceDoc } from "./data/licence.model";
+import { organizationModel } from "../organizations/data/organization.model";
+import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+import { licenceTransition, roundQuantity, type LicenceAction } from "./domain/brand-rules";
+import { quantityCapOf } from "../certifications/domain/certification-typed-data";
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from "../../platform/errors";
+import type { UseCaseContext } from "../ledger/append-event";
+import { appendBrandEvent, findBrand } from "./brands";
+
+export interface NewLicence {
+  producer: string;
+  category: string;
+  period: { from: string; until: string };
+  quota?: { value: number; unit: string };
+  /** A certification of the producer whose quantity cap becomes the quota. */
+  quotaFromCertification?: string;
+}
+
+type Actor = { orgId: string; roles: readonly string[] };
+
+/** The brand's owner, auditors and admins may examine everything about a brand (report, audit). */
+export function mayOverseeBrand(actor: Actor, brand: Pick<BrandDoc, "ownerId">): boolean {
+  return (
+    actor.roles.includes("admin") ||
+    actor.roles.includes("auditor") ||
+    brand.ownerId.toHexString() === actor.orgId
+  );
+}
+
+/** Brand owners manage their own brand's licences; admins any. */
+export function assertBrandOwner(actor: Actor, brand: BrandDoc): void {
+  if (actor.roles.includes("admin") || brand.ownerId.toHexString() === actor.orgId) return;
+  throw new ForbiddenError(`only the owner of brand ${brand.name.zh} can manage its licences`);
+}
+
+/**
+ * Issues a licence and records it on the brand's register. The licence document is written first
+ * so that it is usable exactly when the register says it was issued (decision 0010).
+ */
+export async function issueLicence(
+  ctx: UseCaseContext,
+  actor: Actor,
+  brandId: string,
+  input: NewLicence,
+): Promise<{ licence: LicenceDoc; event: TraceEventDoc }> {
+  const brand = await findBrand(ctx, brandId);
+  assertBrandOwner(actor, brand);
+  await assertProducer(ctx, input.producer);
+  if (!brand.categories.includes(input.category)) {
+    throw ValidationError.forField(
+      "body.category",
+      `is not a category of this brand (${brand.categories.join(", ")})`,
+      422,
+    );
+  }
+  const certification = input.quotaFromCertification
+    ? await quotaCertification(ctx, input.quotaFromCertification, input.producer)
+    : undefined;
+  const quota = input.quota ?? quantityCapOf(certification!.typedData.message.quantityCap)!;
+  const now = ctx.now();
+  const licence: LicenceDoc = {
+    _id: new Types.ObjectId(),
+    brandId: brand._id,
+    producerId: new Types.ObjectId(input.producer),
+    category: input.category,
+    period: input.period,
+    quota,
+    ...(certification ? { quotaCertificationId: certification._id } : {}),
+    used: 0,
+    remaining: quota.value,
+    status: "active",
+    statusChangedAt: now,
+    createdAt: now,
+  };
+  await licenceModel(ctx.connection).collection.insertOne(licence);
+  const event = await appendBrandEvent(ctx, brandId, actor.orgId, {
+    type: "licence_issued",
+    eventTime: now.toISOString(),
+    data: {
+      licenceId: licence._id.toHexString(),
+      producer: input.producer,
+      category: input.category,
+      period: input.period,
+      quota,
+      ...(certification ? { quotaCertification: certification.certHash } : {}),
+    },
+  });
+  await licenceModel(ctx.connection).collection.updateOne(
+    { _id: licence._id },
+    { $set: { statusEventId: event._id } },
+  );
+  return { licence: { ...licence, statusEventId: event._id }, event };
+}
+
+/**
+ * Suspends, reinstates or revokes a licence. The status is changed by a compare-and-set on the
+ * current status (so two owners acting at once cannot both succeed, and a claim in flight sees
+ * either status), then the change is recorded on the brand's register.
+ */
+export async function changeLicenceStatus(
+  ctx: UseCaseContext,
+  actor: Actor,
+  licenceId: string,
+  action: LicenceAction,
+  reason: string | undefined,
+): Promise<{ licence: LicenceDoc; event: TraceEventDoc }> {
+  const licence = await findLicence(ctx, licenceId);
+  const brand = await findBrand(ctx, licence.brandId.toHexString());
+  assertBrandOwner(actor, brand);
+  const transition = licenceTransition(licence.status, action);
+  if ("problem" in transition) {
+    throw new UnprocessableError("LICENCE_STATE", transition.problem, { status: licence.status });
+  }
+  const now = ctx.now();
+  const changed = await licenceModel(ctx.connection).collection.updateOne(
+    { _id: licence._id, status: licence.status },
+    {
+      $set: { status: transition.to, statusChangedAt: now, ...(reason ? { statusReason: reason } : {}) },
+      ...(reason ? {} : { $unset: { statusReason: "" } }),
+    },
+  );
+  if (changed.modifiedCount !== 1) {
+    throw new ConflictError(`licence ${licenceId} was changed at the same time; read it again and retry`);
+  }
+  const event = await appendBrandEvent(ctx, brand._id.toHexString(), actor.orgId, {
+    type: `licence_${transition.to === "active" ? "reinstated" : transition.to}`,
+    eventTime: now.toISOString(),
+    data: { licenceId, from: licence.status, to: transition.to, ...(reason ? { reason } : {}) },
+  });
+  await licenceModel(ctx.connection).collection.updateOne(
+    { _id: licence._id },
+    { $set: { statusEventId: event._id } },
+  );
+  return { licence: await findLicence(ctx, licenceId), event };
+}
+
+export async function findLicence(ctx: UseCaseContext, licenceId: string): Promise<LicenceDoc> {
+  const licence = Types.ObjectId.isValid(licenceId)
+    ? await licenceModel(ctx.connection).findById(licenceId).lean<LicenceDoc>()
+    : null;
+  if (!licence) throw new NotFoundError("licence", licenceId);
+  return licence;
+}
+
+export async function listLicences(
+  ctx: UseCaseContext,
+  filter: { brandId?: Types.ObjectId; producerId?: Types.ObjectId },
+): Promise<LicenceDoc[]> {
+  return licenceModel(ctx.connection)
+    .find({
+      ...(filter.brandId ? { brandId: filter.brandId } : {}),
+      ...(filter.producerId ? { producerId: filter.producerId } : {}),
+    })
+    .sort({ _id: 1 })
+    .lean<LicenceDoc[]>();
+}
+
+export function licenceView(licence: LicenceDoc) {
+  return {
+    id: licence._id.toHexString(),
+    brandId: licence.brandId.toHexString(),
+    producerId: licence.producerId.toHexString(),
+    category: licence.category,
+    period: licence.period,
+    quota: licence.quota,
+    used: { value: roundQuantity(licence.used), unit: licence.quota.unit },
+    remaining: { value: roundQuantity(licence.remaining), unit: licence.quota.unit },
+    ...(licence.quotaCertificationId
+      ? { quotaCertificationId: licence.quotaCertificationId.toHexString() }
+      : {}),
+    status: licence.status,
+    statusChangedAt: new Date(licence.statusChangedAt).toISOString(),
+    ...(licence.statusReason ? { statusReason: licence.statusReason } : {}),
+    statusEventId: licence.statusEventId?.toHexString() ?? null,
+    createdAt: new Date(licence.createdAt).toISOString(),
+  };
+}
+
+async function assertProducer(ctx: UseCaseContext, orgId: string): Promise<void> {
+  const org = await organizationModel(ctx.connection).findById(orgId).lean();
+  if (!org) throw ValidationError.forField("body.producer", "must be the id of an organization", 422);
+  if (!org.roles.includes("producer") && !org.roles.includes("processor")) {
+    throw ValidationError.forField(
+      "body.producer",
+      "must be an organization with the producer or processor role",
+      422,
+    );
+  }
+}
+
+/** The certification a quota is derived from: the producer's own, with a quantity cap. */
+async function quotaCertification(
+  ctx: UseCaseContext,
+  certificationId: string,
+  producerId: string,
+): Promise<CertificationDoc> {
+  const field = "body.quotaFromCertification";
+  const certification = await certificationModel(ctx.connection)
+    .findById(certificationId)
+    .lean<CertificationDoc>();
+  if (!certification) throw ValidationError.forField(field, "must be the id of a stored certification", 422);
+  if (certification.subjectKind === "batch" || certification.subjectId !== producerId) {
+    throw ValidationError.forField(
+      field,
+      "must be a producer or plot certification of the licensed producer",
+      422,
+    );
+  }
+  if (!quantityCapOf(certification.typedData.message.quantityCap)) {
+    throw ValidationError.forField(field, "must be a certification with a quantity cap", 422);
+  }
+  return certification;
+}

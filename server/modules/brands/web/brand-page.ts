@@ -1,0 +1,148 @@
+import type { ProducerCertification } from "../brand-certifications";
+import type { BrandOverview } from "../brand-overview";
+import { brandUi, categoryText, licenceStatusText } from "./brand-i18n";
+import { escapeHtml as e } from "../../../platform/web/html";
+import { certStatusText, ui, type Lang } from "../../consumer/web/i18n";
+import { fact, formatQuantity, formatTime, renderDocument } from "../../../platform/web/page-document";
+import { provinceName } from "../../../platform/web/region-names";
+
+/** The brand page's data (HTML and JSON): the overview with the regions' province names. */
+export type BrandPageView = BrandOverview & {
+  regions: { code: string; province: { zh: string; en: string } | null }[];
+};
+
+export function brandPageView(overview: BrandOverview): BrandPageView {
+  return {
+    ...overview,
+    regions: overview.regionCodes.map((code) => {
+      const zh = provinceName(code, "zh");
+      const en = provinceName(code, "en");
+      return { code, province: zh && en ? { zh, en } : null };
+    }),
+  };
+}
+
+/** The public brand page: one server-rendered document like the consumer page, mobile-first. */
+export function renderBrandPage(view: BrandPageView, lang: Lang, selfPath: string): string {
+  const [primary, secondary] = lang === "zh" ? [view.name.zh, view.name.en] : [view.name.en, view.name.zh];
+  return renderDocument({
+    lang,
+    title: `${primary} · ${brandUi("brandPageTitle", lang)}`,
+    selfPath,
+    body: `<header>
+<h1 data-testid="brand-name">${e(primary)}</h1>
+<p class="subtitle">${e(secondary)} · ${e(brandUi("brandPageTitle", lang))}</p>
+<dl class="facts">
+${fact(brandUi("owner", lang), view.owner.name)}
+${fact(brandUi("regions", lang), view.regions.map((region) => [region.province?.[lang], region.code].filter(Boolean).join(" · ")).join("; "))}
+${fact(brandUi("categories", lang), view.categories.map((category) => categoryText(category, lang)).join("、"))}
+${fact(brandUi("requiredSchemes", lang), view.requiredSchemes.map((scheme) => scheme.name[lang]).join("、") || brandUi("noneRequired", lang))}
+${view.logo ? `<div><dt>${e(brandUi("logo", lang))}</dt><dd class="hash">sha256 ${e(view.logo.sha256)} (${e(view.logo.mediaType)})${view.logo.uri ? ` · ${e(view.logo.uri)}` : ""}</dd></div>` : ""}
+</dl>
+</header>
+${licencesSection(view, lang)}
+${certificationsSection(view, lang)}
+${registerSection(view, lang)}
+<footer><p>${e(ui("checkedAt", lang))}: ${e(formatTime(view.checkedAt, lang))}</p>
+<p><a href="/api/brands/${e(view.id)}">JSON</a></p></footer>`,
+  });
+}
+
+function licencesSection(view: BrandPageView, lang: Lang): string {
+  if (view.licences.length === 0)
+    return `<section data-testid="licences"><h2>${e(brandUi("licensedProducers", lang))}</h2><p class="muted">${e(brandUi("noLicences", lang))}</p></section>`;
+  const rows = view.licences.map((licence) => {
+    const percent = (licence.usedShare * 100).toFixed(1);
+    const reason =
+      licence.status !== "active" && licence.statusReason
+        ? `<div class="muted">${e(brandUi("reason", lang))}: ${e(licence.statusReason)}</div>`
+        : "";
+    return `<tr class="licence-${e(licence.status)}" data-testid="licence-row" data-licence="${e(licence.id)}" data-status="${e(licence.status)}">
+<td><strong>${e(licence.producer.name)}</strong><div class="muted">${e(categoryText(licence.category, lang))} · ${e(licence.period.from)} – ${e(licence.period.until)}</div></td>
+<td><span class="badge">${e(licenceStatusText(licence.status, lang))}</span>${reason}</td>
+<td class="num" data-col="quota" data-label="${e(brandUi("quota", lang))}">${e(formatQuantity(licence.quota))}</td>
+<td class="num" data-col="used" data-label="${e(brandUi("used", lang))}">${e(formatQuantity(licence.used))}</td>
+<td class="num" data-col="remaining" data-label="${e(brandUi("remaining", lang))}">${e(formatQuantity(licence.remaining))}</td>
+<td><span class="bar${licence.usedShare >= 1 ? " full" : ""}" role="img" aria-label="${percent}%"><span style="width:${percent}%"></span></span></td>
+</tr>`;
+  });
+  const head = [
+    brandUi("licensedProducer", lang),
+    brandUi("status", lang),
+    brandUi("quota", lang),
+    brandUi("used", lang),
+    brandUi("remaining", lang),
+    "",
+  ];
+  return `<section data-testid="licences"><h2>${e(brandUi("licensedProducers", lang))}</h2>
+<table class="rows">
+<thead><tr>${head.map((label) => `<th>${e(label)}</th>`).join("")}</tr></thead>
+<tbody>${rows.join("\n")}</tbody>
+</table></section>`;
+}
+
+function certificationsSection(view: BrandPageView, lang: Lang): string {
+  const producers = view.producers.map((producer) => {
+    const missing = view.requiredSchemes.filter(
+      (scheme) =>
+        !producer.certifications.some((item) => item.scheme === scheme.code && item.status === "valid"),
+    );
+    const items = producer.certifications.map((item) => certificationItem(item, lang)).join("\n");
+    return `<div class="producer" data-testid="producer-certifications" data-producer="${e(producer.id)}">
+<h3>${e(producer.name)}</h3>
+${items ? `<ul class="certs">${items}</ul>` : `<p class="muted">${e(brandUi("noCertifications", lang))}</p>`}
+${missing.length > 0 ? `<p class="muted" data-testid="missing-required">${e(brandUi("missingRequired", lang))}: ${e(missing.map((scheme) => scheme.name[lang]).join("、"))}</p>` : ""}
+</div>`;
+  });
+  return `<section data-testid="certifications"><h2>${e(brandUi("producerCertifications", lang))}</h2>
+${producers.join("\n") || `<p class="muted">${e(brandUi("noLicences", lang))}</p>`}</section>`;
+}
+
+function certificationItem(item: ProducerCertification, lang: Lang): string {
+  const subject = item.subject.plot
+    ? `${brandUi("plot", lang)} ${item.subject.plot}`
+    : brandUi("wholeProducer", lang);
+  const details = [
+    item.certifier.name,
+    subject,
+    ...(item.category ? [categoryText(item.category, lang)] : []),
+    `${ui("validUntil", lang)} ${item.validUntil.slice(0, 10)}`,
+    ...(item.status === "valid" ? [] : [item.reason]),
+  ];
+  return `<li class="cert cert-${e(item.status)}" data-cert="${e(item.certHash)}" data-status="${e(item.status)}">
+<strong>${e(item.schemeName[lang])}</strong> ${e(item.certificateNumber)}
+<span class="badge">${e(certStatusText(item.status, lang))}</span>
+<div class="muted">${details.map(e).join(" · ")}</div>
+</li>`;
+}
+
+function registerSection(view: BrandPageView, lang: Lang): string {
+  const register = view.register;
+  const anchor = register.anchor
+    ? `${brandUi("registerAnchored", lang)}${register.anchor.blockNumber !== null ? ` · ${ui("block", lang)} ${register.anchor.blockNumber}` : ""}`
+    : brandUi("registerPending", lang);
+  return `<section data-testid="register"><h2>${e(brandUi("register", lang))}</h2>
+<dl class="facts">
+${fact(brandUi("registerSeq", lang), String(register.seq))}
+<div><dt>${e(brandUi("registerHash", lang))}</dt><dd class="hash">${e(register.hash)}</dd></div>
+<div><dt>${e(ui("status", lang))}</dt><dd data-testid="register-anchor" data-anchored="${register.anchor ? "true" : "false"}">${e(anchor)}</dd></div>
+${register.anchor ? `<div><dt>Merkle root</dt><dd class="hash">${e(register.anchor.root)}</dd></div>` : ""}
+</dl>
+<p><a href="/api/brands/${e(view.id)}/events">${e(brandUi("registerEvents", lang))}</a></p>
+</section>`;
+}
+
+/** The page for an id that names no brand (unknown or malformed), in both languages. */
+export function renderBrandNotFound(lang: Lang, selfPath: string): string {
+  const [first, second]: Lang[] = lang === "zh" ? ["zh", "en"] : ["en", "zh"];
+  return renderDocument({
+    lang,
+    title: `${brandUi("notFoundTitle", first)} · ${brandUi("notFoundTitle", second)}`,
+    selfPath,
+    body: `<section class="verdict verdict-unknown" data-testid="not-found">
+<h2>${e(brandUi("notFoundTitle", first))}</h2>
+<p>${e(brandUi("notFoundText", first))}</p>
+<p lang="${second === "zh" ? "zh-CN" : "en"}">${e(brandUi("notFoundTitle", second))}: ${e(brandUi("notFoundText", second))}</p>
+</section>`,
+  });
+}

@@ -1,0 +1,139 @@
+import { Types } from "mongoose";
+import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import {
+  certificationCoverageModel,
+  type CertificationCoverageDoc,
+} from "./data/certification-coverage.model";
+import type { CertificationDoc } from "./data/certification.model";
+import { traceEventModel } from "../ledger/data/trace-event.model";
+import { cbvTermsFor } from "../ledger/domain/cbv";
+import { coverageOf, withinCap, type CoverageVia } from "./domain/certification-coverage";
+import { appendEvent, materializeHead, type UseCaseContext } from "../ledger/append-event";
+import { coveredByRule } from "./coverage-lookup";
+
+/** A claim older than this whose event is missing was left by a writer that died; it is redone. */
+const STALE_CLAIM_MS = 60_000;
+
+/**
+ * Appends a `certifying` event (hashed, chained and anchored like any event) to every batch the
+ * certification covers within its cap and that has none yet. Each (certification, batch) pair is
+ * claimed first with an atomic upsert, so concurrent calls append one event per batch. Returns all
+ * recorded coverage of the certification.
+ */
+export async function recordCoverage(ctx: UseCaseContext, certification: CertificationDoc) {
+  const coverage = certificationCoverageModel(ctx.connection);
+  const batches = await coveredByRule(ctx, certification);
+  const caps = withinCap(certification.typedData.message.quantityCap, batches);
+  for (const batch of batches) {
+    if (!caps.get(batch.id)) continue;
+    const via = coverageOf(certification.typedData.message, batch)!;
+    if (await claimCoverage(ctx, certification, batch.id, via))
+      await appendCertifying(ctx, certification, batch.id, via);
+  }
+  await redoStaleClaims(ctx, certification);
+  const recorded = await coverage
+    .find({ certificationId: certification._id, state: "recorded" })
+    .sort({ _id: 1 })
+    .lean<CertificationCoverageDoc[]>();
+  return recorded.map((item) => ({
+    batchId: item.batchId.toHexString(),
+    via: item.via,
+    eventId: item.eventId!.toHexString(),
+    eventHash: item.eventHash!,
+  }));
+}
+
+async function claimCoverage(
+  ctx: UseCaseContext,
+  certification: CertificationDoc,
+  batchId: string,
+  via: CoverageVia,
+): Promise<boolean> {
+  const filter = { certificationId: certification._id, batchId: new Types.ObjectId(batchId) };
+  const result = await certificationCoverageModel(ctx.connection).collection.updateOne(
+    filter,
+    {
+      $setOnInsert: {
+        ...filter,
+        via,
+        state: "claimed",
+        eventId: null,
+        eventHash: null,
+        claimedAtMs: ctx.now().getTime(),
+      },
+    },
+    { upsert: true },
+  );
+  return result.upsertedCount === 1;
+}
+
+async function appendCertifying(
+  ctx: UseCaseContext,
+  certification: CertificationDoc,
+  batchId: string,
+  via: CoverageVia,
+): Promise<void> {
+  const { domain, message } = certification.typedData;
+  const event = await appendEvent(ctx, batchId, certification.certifierOrgId.toHexString(), {
+    type: "certifying",
+    eventTime: ctx.now().toISOString(),
+    ...cbvTermsFor("certifying", {}),
+    data: {
+      certificationId: certification._id.toHexString(),
+      certHash: certification.certHash,
+      scheme: certification.scheme,
+      certificateNumber: certification.certificateNumber,
+      certifier: certification.certifier,
+      via,
+      domain,
+      message,
+      signature: certification.signature,
+    },
+  });
+  await markRecorded(ctx, certification, batchId, event._id, event.hash);
+}
+
+async function markRecorded(
+  ctx: UseCaseContext,
+  certification: CertificationDoc,
+  batchId: string,
+  eventId: Types.ObjectId,
+  eventHash: string,
+): Promise<void> {
+  await certificationCoverageModel(ctx.connection).updateOne(
+    { certificationId: certification._id, batchId: new Types.ObjectId(batchId) },
+    { $set: { state: "recorded", eventId, eventHash } },
+  );
+}
+
+/** Claims whose writer died before recording: use the event if it was appended, else append it. */
+async function redoStaleClaims(ctx: UseCaseContext, certification: CertificationDoc): Promise<void> {
+  const coverage = certificationCoverageModel(ctx.connection);
+  const stale = await coverage
+    .find({
+      certificationId: certification._id,
+      state: "claimed",
+      claimedAtMs: { $lt: ctx.now().getTime() - STALE_CLAIM_MS },
+    })
+    .lean<CertificationCoverageDoc[]>();
+  for (const claim of stale) {
+    const refreshed = await coverage.updateOne(
+      { _id: claim._id, state: "claimed", claimedAtMs: claim.claimedAtMs },
+      { $set: { claimedAtMs: ctx.now().getTime() } },
+    );
+    if (refreshed.modifiedCount !== 1) continue;
+    // The event may be committed to the batch head but not yet inserted (writer died in between).
+    const batch = await batchModel(ctx.connection).findById(claim.batchId).lean<BatchDoc>();
+    if (batch) await materializeHead(ctx, batch);
+    const existing = await traceEventModel(ctx.connection)
+      .findOne({
+        batchId: claim.batchId,
+        type: "certifying",
+        "body.data.certificationId": certification._id.toHexString(),
+      })
+      .lean();
+    const batchId = claim.batchId.toHexString();
+    if (existing) await markRecorded(ctx, certification, batchId, existing._id, existing.hash);
+    else await appendCertifying(ctx, certification, batchId, claim.via);
+  }
+}

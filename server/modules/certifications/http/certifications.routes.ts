@@ -1,0 +1,363 @@
+import { Router } from "express";
+import type { z } from "zod";
+import type { CertificationDoc } from "../data/certification.model";
+import {
+  CERTIFICATION_PRIMARY_TYPE,
+  CERTIFICATION_TYPES,
+  certificationDomain,
+} from "../domain/certification-typed-data";
+import type { StatusChangeTarget } from "../domain/certification-status-change";
+import { ForbiddenError } from "../../../platform/errors";
+import { findBatch } from "../../batches/batches";
+import { effectiveCertifications } from "../coverage-lookup";
+import { recordCoverage } from "../certification-events";
+import { addScheme, listSchemes } from "../scheme-registry";
+import {
+  relayedStatusChanges,
+  relayStatusChange,
+  statusChangeTemplate,
+  statusChangeView,
+} from "../certification-status-changes";
+import { certificationView, snapshotFor } from "../certification-views";
+import {
+  findCertification,
+  submitCertification,
+  type CertificationContext,
+} from "../certifications";
+import { certifierStatus, deregisterCertifier, registerCertifier } from "../certifiers";
+import type { AppDeps } from "../../../main/app";
+import { actorOf, canSeeAll, type Actor } from "../../organizations/http/auth.middleware";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { batchIdParams } from "../../batches/http/batches.schemas";
+import {
+  certificationIdParams,
+  certifierParams,
+  createCertificationBody,
+  createSchemeBody,
+  registerCertifierBody,
+  signedStatusChangeBody,
+  statusChangeTemplateQuery,
+} from "./certifications.schemas";
+import { validated } from "../../../platform/http/validation";
+
+type IdParams = z.infer<typeof certificationIdParams>;
+type CertifierParams = z.infer<typeof certifierParams>;
+
+const RELAY_PATHS: Record<StatusChangeTarget, string> = {
+  revoked: "revocations",
+  suspended: "suspensions",
+  reinstated: "reinstatements",
+};
+
+/** Certifier registry (on chain), schemes, signed certifications and their status changes. */
+export function certificationRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  const ctx: CertificationContext = { ...deps.useCaseContext, chain: deps.chain };
+  const nowSec = () => Math.floor(ctx.now().getTime() / 1000);
+  const tag = "certifications";
+  /** One certification with its live status and the signed changes this service relayed. */
+  const fullView = async (certification: CertificationDoc) => ({
+    ...certificationView(certification, await snapshotFor(ctx.chain, [certification]), nowSec()),
+    statusChanges: (await relayedStatusChanges(ctx, certification._id)).map(statusChangeView),
+  });
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/certification-schemes",
+      summary:
+        "Certification schemes (organic, green-food, geographical-indication, eco-origin, and added ones)",
+      tag,
+      access: { roles: "any" },
+      responses: { 200: "{ items }" },
+    },
+    async (_req, res) => {
+      res.json({ items: await listSchemes(ctx.connection) });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/certification-schemes",
+      summary: "Add a certification scheme",
+      tag,
+      access: { roles: ["admin"] },
+      body: createSchemeBody,
+      responses: { 201: "the scheme", 409: "code already used" },
+    },
+    async (_req, res) => {
+      const { body } = validated<unknown, unknown, z.infer<typeof createSchemeBody>>(res);
+      res.status(201).json(await addScheme(ctx.connection, body));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/certifiers/:orgId",
+      summary: "A certifier organization's registration on chain",
+      tag,
+      access: { roles: "any" },
+      params: certifierParams,
+      responses: { 200: "{ orgId, address, registered, name, registeredAt }", 422: "not a certifier" },
+    },
+    async (_req, res) => {
+      const { params } = validated<CertifierParams>(res);
+      res.json(await certifierStatus(ctx, params.orgId));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/certifiers/:orgId/register",
+      summary:
+        "Register a certifier organization's address on chain (registerCertifier; waits for the receipt)",
+      tag,
+      access: { roles: ["admin"] },
+      params: certifierParams,
+      body: registerCertifierBody,
+      responses: {
+        200: "registration with txHash and blockNumber",
+        409: "already registered",
+        422: "organization has no certifier role or no address",
+      },
+    },
+    async (_req, res) => {
+      const { params, body } = validated<CertifierParams, unknown, z.infer<typeof registerCertifierBody>>(
+        res,
+      );
+      res.json(await registerCertifier(ctx, params.orgId, body));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "delete",
+      path: "/api/certifiers/:orgId",
+      summary: "Deregister a certifier on chain (deregisterCertifier); its certifications are frozen",
+      tag,
+      access: { roles: ["admin"] },
+      params: certifierParams,
+      responses: { 200: "registration with txHash", 403: "not registered" },
+    },
+    async (_req, res) => {
+      const { params } = validated<CertifierParams>(res);
+      res.json(await deregisterCertifier(ctx, params.orgId));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/certifications/eip712",
+      summary: "The EIP-712 domain and types a certifier signs a certification with",
+      tag,
+      access: { roles: "any" },
+      responses: { 200: "{ domain, types, primaryType }" },
+    },
+    (_req, res) => {
+      res.json({
+        domain: certificationDomain(ctx.chain.chainId, ctx.chain.registryAddress),
+        types: CERTIFICATION_TYPES,
+        primaryType: CERTIFICATION_PRIMARY_TYPE,
+      });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/certifications",
+      summary: "Submit a certification signed by the certifier (EIP-712); records it on every covered batch",
+      tag,
+      access: { roles: ["certifier"] },
+      body: createCertificationBody,
+      responses: {
+        201: "the certification with live status and its coverage events",
+        403: "not the caller's address / certifier not registered on chain",
+        409: "already submitted",
+        422: "wrong signer, wrong domain, unknown scheme or subject, expired",
+      },
+    },
+    async (_req, res) => {
+      const { body } = validated<unknown, unknown, z.infer<typeof createCertificationBody>>(res);
+      const { certification, coverage } = await submitCertification(ctx, actorOf(res), body);
+      res.status(201).json({ ...(await fullView(certification)), coverage });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/certifications/:id",
+      summary: "A certification with its live status (read from the registry)",
+      tag,
+      access: { roles: "any" },
+      params: certificationIdParams,
+      responses: { 200: "certification", 403: "not a party", 404: "unknown" },
+    },
+    async (_req, res) => {
+      const { params } = validated<IdParams>(res);
+      const certification = await findCertification(ctx, params.id);
+      await assertCertificationVisible(ctx, actorOf(res), certification);
+      res.json(await fullView(certification));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/certifications/:id/coverage",
+      summary: "Record the certification on batches its producer/plot rule covers that were registered since",
+      tag,
+      access: { roles: ["certifier", "admin"] },
+      params: certificationIdParams,
+      responses: { 200: "{ coverage }", 403: "not the issuing certifier" },
+    },
+    async (_req, res) => {
+      const { params } = validated<IdParams>(res);
+      const certification = await findCertification(ctx, params.id);
+      assertIssuerOrAdmin(actorOf(res), certification);
+      res.json({ coverage: await recordCoverage(ctx, certification) });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/certifications/:id/revocation-template",
+      summary:
+        "The EIP-712 status change (revoked, suspended or reinstated) for the certifier to sign, with its current nonce and a deadline",
+      tag,
+      access: { roles: ["certifier", "admin"] },
+      params: certificationIdParams,
+      query: statusChangeTemplateQuery,
+      responses: {
+        200: "{ domain, types, primaryType, message, relayPath }",
+        403: "not the issuing certifier",
+      },
+    },
+    async (_req, res) => {
+      const { params, query } = validated<IdParams, z.infer<typeof statusChangeTemplateQuery>>(res);
+      const certification = await findCertification(ctx, params.id);
+      assertIssuerOrAdmin(actorOf(res), certification);
+      const template = await statusChangeTemplate(
+        ctx,
+        certification,
+        query.status,
+        query.reason,
+        query.ttlSec,
+      );
+      res.json({ ...template, relayPath: `/api/certifications/${params.id}/${RELAY_PATHS[query.status]}` });
+    },
+  );
+
+  for (const target of Object.keys(RELAY_PATHS) as StatusChangeTarget[]) {
+    registry.define(
+      router,
+      {
+        method: "post",
+        path: `/api/certifications/:id/${RELAY_PATHS[target]}`,
+        summary: `Relay the certifier's signed status change (${target}) to the registry; waits for the receipt`,
+        tag,
+        access: { roles: ["certifier", "admin"] },
+        params: certificationIdParams,
+        body: signedStatusChangeBody,
+        responses: {
+          201: "{ change, certification } with the status read back from the chain",
+          202: "sent but not mined within the wait: change.state is sent",
+          403: "not the issuing certifier / not the owner on chain / certifier not registered",
+          409: "stale nonce, already revoked, already suspended, not suspended",
+          422: "wrong signer, deadline passed",
+        },
+      },
+      async (_req, res) => {
+        const { params, body } = validated<IdParams, unknown, z.infer<typeof signedStatusChangeBody>>(res);
+        const actor = actorOf(res);
+        const certification = await findCertification(ctx, params.id);
+        assertIssuerOrAdmin(actor, certification);
+        const change = await relayStatusChange(ctx, actor.orgId, certification, target, body);
+        res.status(change.state === "mined" ? 201 : 202).json({
+          change: statusChangeView(change),
+          certification: await fullView(certification),
+        });
+      },
+    );
+  }
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/batches/:id/certifications",
+      summary:
+        "Certifications of a batch and of every batch upstream of it (inherited through lineage), with live status",
+      tag,
+      access: { roles: "any" },
+      params: batchIdParams,
+      responses: {
+        200: "{ batchId, blockNumber, items, truncated }",
+        403: "not a party",
+        404: "unknown batch",
+      },
+    },
+    async (_req, res) => {
+      const { params } = validated<IdParams>(res);
+      const actor = actorOf(res);
+      const { root, items, truncated } = await effectiveCertifications(ctx, params.id);
+      const parties = [root.producerId.toHexString(), root.holderId.toHexString()];
+      const isIssuer = items.some((item) => item.certification.certifierOrgId.toHexString() === actor.orgId);
+      if (!canSeeAll(actor) && !parties.includes(actor.orgId) && !isIssuer) {
+        throw new ForbiddenError("the batch belongs to another organization");
+      }
+      const snapshot = await snapshotFor(
+        ctx.chain,
+        items.map((item) => item.certification),
+      );
+      res.json({
+        batchId: params.id,
+        blockNumber: snapshot?.blockNumber ?? null,
+        truncated,
+        items: items.map((item) => ({
+          ...certificationView(item.certification, snapshot, nowSec()),
+          inherited: item.inherited,
+          covers: item.covers,
+        })),
+      });
+    },
+  );
+
+  return router;
+}
+
+function assertIssuerOrAdmin(actor: Actor, certification: CertificationDoc): void {
+  if (actor.roles.includes("admin") || certification.certifierOrgId.toHexString() === actor.orgId) return;
+  throw new ForbiddenError("only the certifier that issued this certification can do this");
+}
+
+/** The issuer, the subject's producer (or the subject batch's producer and holder), admins and auditors. */
+async function assertCertificationVisible(
+  ctx: CertificationContext,
+  actor: Actor,
+  certification: CertificationDoc,
+): Promise<void> {
+  if (canSeeAll(actor) || certification.certifierOrgId.toHexString() === actor.orgId) return;
+  if (certification.subjectKind !== "batch" && certification.subjectId === actor.orgId) return;
+  if (certification.subjectKind === "batch") {
+    const batch = await findBatch(ctx, certification.subjectId);
+    if ([batch.producerId.toHexString(), batch.holderId.toHexString()].includes(actor.orgId)) return;
+  }
+  throw new ForbiddenError("the certification belongs to other organizations");
+}

@@ -1,0 +1,178 @@
+import type { Connection } from "mongoose";
+import { organizationNames } from "../organizations/organizations";
+import { isSealedMarker } from "../ledger/domain/disclosure";
+import type { BundleEvent } from "../verification/domain/proof-bundle";
+import type { Check, Verdict } from "../verification/domain/verdict";
+import type { SerialScanReport } from "../labels/scans";
+import type { BatchVerification } from "../verification/verify";
+import type { CertificationDisplay } from "../verification/verify-certifications";
+import type { BrandClaimDisplay } from "../verification/verify-licences";
+import { buildJourney, ORG_KEYS, type JourneyEntry } from "./web/consumer-journey";
+import { HIDDEN, type Shown } from "../../platform/web/shown";
+
+/**
+ * What the consumer page shows (as HTML) and the same URL answers with `Accept: application/json`.
+ * Built from the batch's PUBLIC proof bundle only (hashed bodies with private fields sealed), plus
+ * organization names and live statuses: nothing here comes from a private field.
+ */
+export interface ConsumerView {
+  verdict: Verdict;
+  checks: Check[];
+  checkedAt: string;
+  batch: {
+    id: string;
+    digitalLink: string;
+    product: { name: string; category: string; gtin: string | null };
+    brand: string | null;
+    lot: string;
+    producer: { id: string; name: string };
+    status: string;
+  } | null;
+  origin: {
+    place: string | null;
+    regionCode: string | null;
+    harvestedAt: string | null;
+    location: Shown<{ lat: number; lon: number }> | null;
+  } | null;
+  inputs: { batchId: string; label: string; recalled: boolean }[];
+  journey: JourneyEntry[];
+  certifications: CertificationDisplay[];
+  /** The brand the batch carries, with the licences behind it (null for unbranded batches). */
+  brand: BrandClaimDisplay | null;
+  proof: {
+    chainId: number;
+    registry: string;
+    anchors: {
+      root: string;
+      blockNumber: number;
+      txHash: string | null;
+      anchoredAt: string | null;
+      events: number;
+    }[];
+    pendingEvents: number;
+  } | null;
+  serial: SerialScanReport | null;
+  links: { proofBundle: string; verify: string } | null;
+}
+
+export function unknownView(
+  verification: Pick<BatchVerification, "verdict" | "checks" | "checkedAt">,
+): ConsumerView {
+  return {
+    verdict: verification.verdict,
+    checks: verification.checks,
+    checkedAt: verification.checkedAt,
+    batch: null,
+    origin: null,
+    inputs: [],
+    journey: [],
+    certifications: [],
+    brand: null,
+    proof: null,
+    serial: null,
+    links: null,
+  };
+}
+
+export async function buildConsumerView(
+  connection: Connection,
+  verification: Extract<BatchVerification, { found: true }>,
+  serial: SerialScanReport | null,
+  apiBase: string,
+): Promise<ConsumerView> {
+  const { bundle, subject } = verification.records;
+  const names = await organizationNames(connection, [
+    subject.producerId.toHexString(),
+    ...bundle.events.flatMap((event) => [String(event.body.actor), ...orgRefs(event)]),
+  ]);
+  const subjectId = subject._id.toHexString();
+  const commissioning = bundle.events.find(
+    (event) => event.body.batchId === subjectId && event.body.seq === 1,
+  );
+  const origin = (commissioning?.body.data as { origin?: Record<string, unknown> } | undefined)?.origin;
+  const blockOf = new Map(verification.onChain.map((anchor) => [anchor.root, anchor]));
+  return {
+    verdict: verification.verdict,
+    checks: verification.checks,
+    checkedAt: verification.checkedAt,
+    batch: {
+      id: subjectId,
+      digitalLink: bundle.subject.digitalLink,
+      product: { ...bundle.subject.product, gtin: bundle.subject.product.gtin ?? null },
+      brand: bundle.subject.brand ?? null,
+      lot: bundle.subject.lot,
+      producer: {
+        id: subject.producerId.toHexString(),
+        name: names.get(subject.producerId.toHexString()) ?? "?",
+      },
+      status: subject.status,
+    },
+    origin: origin
+      ? {
+          place: typeof origin.place === "string" ? origin.place : null,
+          regionCode: typeof origin.regionCode === "string" ? origin.regionCode : null,
+          harvestedAt: typeof origin.harvestedAt === "string" ? origin.harvestedAt : null,
+          location: isSealedMarker(origin.location)
+            ? HIDDEN
+            : isPoint(origin.location)
+              ? { lat: origin.location.lat, lon: origin.location.lon }
+              : null,
+        }
+      : null,
+    inputs: bundle.batches
+      .filter((batch) => batch.relation === "input")
+      .map((batch) => ({
+        batchId: batch.batchId,
+        label: batch.label,
+        recalled:
+          verification.records.recalledBatchIds.has(batch.batchId) || hasRecall(bundle.events, batch.batchId),
+      })),
+    journey: buildJourney(bundle.events, {
+      subjectId,
+      labels: new Map(bundle.batches.map((batch) => [batch.batchId, batch.label])),
+      names,
+      inputsOf: new Map(
+        [...verification.records.batches].map(([id, batch]) => [
+          id,
+          (batch.inputs ?? []).map((input) => input.batchId.toHexString()),
+        ]),
+      ),
+    }),
+    certifications: verification.certifications,
+    brand: verification.brand,
+    proof: {
+      chainId: bundle.chain.chainId,
+      registry: bundle.chain.registry,
+      anchors: bundle.anchors.map((anchor) => {
+        const onChain = blockOf.get(anchor.root);
+        return {
+          root: anchor.root,
+          blockNumber: onChain?.blockNumber ?? anchor.blockNumber,
+          txHash: anchor.txHash,
+          anchoredAt: onChain ? new Date(onChain.timestamp * 1000).toISOString() : anchor.anchoredAt,
+          events: bundle.events.filter((event) => event.anchor?.root === anchor.root).length,
+        };
+      }),
+      pendingEvents: bundle.events.filter((event) => !event.anchor).length,
+    },
+    serial,
+    links: {
+      proofBundle: `${apiBase}/api/batches/${subjectId}/proof-bundle`,
+      verify: `${apiBase}/api/verify/${subjectId}`,
+    },
+  };
+}
+
+function orgRefs(event: BundleEvent): string[] {
+  const data = (event.body.data ?? {}) as Record<string, unknown>;
+  return [...ORG_KEYS].flatMap((key) => (typeof data[key] === "string" ? [data[key] as string] : []));
+}
+
+function hasRecall(events: BundleEvent[], batchId: string): boolean {
+  return events.some((event) => event.body.batchId === batchId && event.body.type === "recalling");
+}
+
+function isPoint(value: unknown): value is { lat: number; lon: number } {
+  const point = value as { lat?: unknown; lon?: unknown } | null;
+  return typeof point?.lat === "number" && typeof point.lon === "number";
+}

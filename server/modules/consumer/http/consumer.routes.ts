@@ -1,0 +1,164 @@
+import { Router, type Request, type RequestHandler, type Response } from "express";
+import type { z } from "zod";
+import type { BatchDoc } from "../../batches/data/batch.model";
+import { DigitalLinkError, parseDigitalLinkPath, type DigitalLinkKey } from "../../batches/domain/digital-link";
+import { decideVerdict } from "../../verification/domain/verdict";
+import { ValidationError } from "../../../platform/errors";
+import { clientPseudonym, recordScan, type SerialScanReport } from "../../labels/scans";
+import { findSerial } from "../../labels/serials";
+import { resolveBatchKey, verifierFor, type BatchVerification } from "../../verification/verify";
+import { renderConsumerPage } from "../web/consumer-page";
+import { buildConsumerView, unknownView, type ConsumerView } from "../consumer-view";
+import { PAGE_CSP } from "../../../platform/web/html";
+import { pickLanguage } from "../web/i18n";
+import type { AppDeps } from "../../../main/app";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { consumerBatchParams, consumerQuery, digitalLinkParams } from "./consumer.schemas";
+import { validated } from "../../../platform/http/validation";
+import { noteUnknownSerialScan } from "../../labels/http/unknown-scan-hook";
+import { verifierDeps } from "../../verification/http/verify.routes";
+
+type Target = { batchId: string } | { key: DigitalLinkKey };
+
+/**
+ * The consumer page at the URL a QR code holds: the GS1 Digital Link (`/01/{gtin}/10/{lot}`,
+ * with `/21/{serial}` for an item, or any short form GS1 allows) or the fallback `/b/{batchId}`.
+ * No login. HTML by default (zh-CN, or English by `?lang=en` / Accept-Language); the same URL
+ * answers JSON to `Accept: application/json`. A serial's every request is logged as a scan.
+ */
+export function consumerRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  const tag = "consumer";
+  const responses = {
+    200: "text/html page (or JSON with Accept: application/json): verdict, origin, journey, certifications, proof",
+    404: "the same, with verdict unknown, for a code that matches no batch or issued serial",
+  };
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/b/:batchId",
+      summary: "Consumer page of a batch without a GTIN (EcoTrace's fallback link)",
+      tag,
+      access: "public",
+      params: consumerBatchParams,
+      query: consumerQuery,
+      responses,
+    },
+    (req, res) =>
+      respond(deps, req, res, {
+        batchId: validated<z.infer<typeof consumerBatchParams>>(res).params.batchId,
+      }),
+  );
+
+  const byDigitalLink: RequestHandler = async (req, res, next) => {
+    let key: DigitalLinkKey | null;
+    try {
+      key = parseDigitalLinkPath(req.path, req.query as Record<string, string | undefined>);
+    } catch (error) {
+      if (error instanceof DigitalLinkError)
+        return respondUnknown(deps, req, res, `not a valid GS1 Digital Link: ${error.message}`, 400);
+      throw error;
+    }
+    if (!key) return next();
+    await respond(deps, req, res, { key });
+  };
+
+  for (const path of ["/01/:gtin/10/:lot", "/01/:gtin/10/:lot/21/:serial"]) {
+    registry.define(
+      router,
+      {
+        method: "get",
+        path,
+        summary: `Consumer page of a ${path.includes("/21/") ? "serialised item" : "batch"} (GS1 Digital Link)`,
+        tag,
+        access: "public",
+        params: digitalLinkParams,
+        query: consumerQuery,
+        responses,
+      },
+      byDigitalLink,
+    );
+  }
+  // Short forms (gtin/lot/ser, GTIN-8/12/13, a lot or serial as query attribute, a path prefix).
+  router.get(/^\/(?!api\/)(?:.*\/)?(?:01|gtin)\/[^/]+/, (req, res, next) => {
+    const query = consumerQuery.safeParse(req.query);
+    if (!query.success) {
+      const issue = query.error.issues[0];
+      return next(ValidationError.forField(["query", ...issue.path.map(String)].join("."), issue.message));
+    }
+    return byDigitalLink(req, res, next);
+  });
+
+  return router;
+}
+
+async function respond(deps: AppDeps, req: Request, res: Response, target: Target): Promise<void> {
+  const verifier = verifierFor(verifierDeps(deps));
+  let batchId: string;
+  let known: BatchDoc | undefined;
+  let serial: SerialScanReport | null = null;
+  if ("batchId" in target) {
+    batchId = target.batchId;
+  } else {
+    const resolved = await resolveBatchKey(deps.useCaseContext, target.key);
+    if (!resolved.batch) {
+      await noteUnknownSerialScan(deps, req, target.key, null);
+      return respondUnknown(deps, req, res, resolved.reason, 404);
+    }
+    batchId = resolved.batch._id.toHexString();
+    known = resolved.batch;
+    if (target.key.serial !== undefined) {
+      const issued = await findSerial(deps.useCaseContext, resolved.batch._id, target.key.serial);
+      if (!issued) {
+        await noteUnknownSerialScan(deps, req, target.key, resolved.batch);
+        return respondUnknown(
+          deps,
+          req,
+          res,
+          `serial ${target.key.serial} was never issued for lot ${target.key.lot}`,
+          404,
+        );
+      }
+      serial =
+        req.method === "GET"
+          ? await recordScan(
+              deps.useCaseContext,
+              issued,
+              clientPseudonym(req.ip ?? "", req.get("user-agent") ?? ""),
+            )
+          : null;
+    }
+  }
+  const verification = await verifier.verify(batchId, known);
+  const view = verification.found
+    ? await buildConsumerView(deps.connection, verification, serial, deps.config.PUBLIC_BASE_URL)
+    : unknownView(verification);
+  send(req, res, view, verification.found ? 200 : 404);
+}
+
+function respondUnknown(deps: AppDeps, req: Request, res: Response, reason: string, status: number): void {
+  const verification: Pick<BatchVerification, "verdict" | "checks" | "checkedAt"> = {
+    ...decideVerdict({ found: false, reason }),
+    checkedAt: deps.useCaseContext.now().toISOString(),
+  };
+  send(req, res, unknownView(verification), status);
+}
+
+function send(req: Request, res: Response, view: ConsumerView, status: number): void {
+  res.setHeader("cache-control", "no-store");
+  res.setHeader("vary", "Accept, Accept-Language");
+  if (req.accepts(["html", "json"]) === "json") {
+    res.status(status).json(view);
+    return;
+  }
+  const lang = pickLanguage(req.query.lang, req.get("accept-language"));
+  res.setHeader("content-security-policy", PAGE_CSP);
+  res.setHeader("content-language", lang === "zh" ? "zh-CN" : "en");
+  res.setHeader("x-content-type-options", "nosniff");
+  res
+    .status(status)
+    .type("html")
+    .send(renderConsumerPage(view, lang, req.path));
+}

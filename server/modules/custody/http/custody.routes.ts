@@ -1,0 +1,178 @@
+import { Router } from "express";
+import type { z } from "zod";
+import { findBatch } from "../../batches/batches";
+import { lineage } from "../lineage";
+import { transform } from "../transformations";
+import {
+  acceptTransfer,
+  createTransfer,
+  getTransfer,
+  listTransfers,
+  rejectTransfer,
+  transferView,
+} from "../transfers";
+import { appendedView, batchView } from "../../batches/batch-view";
+import type { AppDeps } from "../../../main/app";
+import { actorOf, assertSameTenant, canSeeAll } from "../../organizations/http/auth.middleware";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { batchIdParams } from "../../batches/http/batches.schemas";
+import {
+  createTransferBody,
+  createTransformationBody,
+  decideTransferBody,
+  lineageQuery,
+  listTransfersQuery,
+  transferIdParams,
+} from "./custody.schemas";
+import { validated } from "../../../platform/http/validation";
+import { assertBatchVisible } from "../../batches/http/batches.routes";
+
+type IdParams = z.infer<typeof transferIdParams>;
+
+/** Custody (transfers that need both parties), processing (transformations) and lineage. */
+export function custodyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  const ctx = deps.useCaseContext;
+  const base = deps.config.PUBLIC_BASE_URL;
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/batches/:id/transfers",
+      summary: "Offer a batch, or part of it, to another organization (pending until accepted)",
+      tag: "custody",
+      access: { roles: "any" },
+      params: batchIdParams,
+      body: createTransferBody,
+      responses: {
+        201: "{ transfer, event }",
+        403: "not the holder",
+        422: "more than available / batch state",
+      },
+    },
+    async (_req, res) => {
+      const { params, body } = validated<IdParams, unknown, z.infer<typeof createTransferBody>>(res);
+      const { transfer, event } = await createTransfer(ctx, actorOf(res).orgId, params.id, body);
+      res.status(201).json({ transfer: transferView(transfer), event: appendedView(event) });
+    },
+  );
+
+  for (const decision of ["accept", "reject"] as const) {
+    registry.define(
+      router,
+      {
+        method: "post",
+        path: `/api/transfers/:id/${decision}`,
+        summary:
+          decision === "accept"
+            ? "Accept a transfer: become the holder"
+            : "Reject a transfer: the sender keeps it",
+        tag: "custody",
+        access: { roles: "any" },
+        params: transferIdParams,
+        body: decideTransferBody,
+        responses: { 200: "{ transfer, event }", 403: "not the receiver", 409: "already decided" },
+      },
+      async (_req, res) => {
+        const { params, body } = validated<IdParams, unknown, z.infer<typeof decideTransferBody>>(res);
+        const actor = actorOf(res).orgId;
+        const result =
+          decision === "accept"
+            ? await acceptTransfer(ctx, actor, params.id, body.eventTime)
+            : await rejectTransfer(ctx, actor, params.id, body);
+        res.json({ transfer: transferView(result.transfer), event: appendedView(result.event) });
+      },
+    );
+  }
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/transfers/:id",
+      summary: "Get a transfer",
+      tag: "custody",
+      access: { roles: "any" },
+      params: transferIdParams,
+      responses: { 200: "transfer" },
+    },
+    async (_req, res) => {
+      const { params } = validated<IdParams>(res);
+      const transfer = await getTransfer(ctx, params.id);
+      assertSameTenant(
+        actorOf(res),
+        [transfer.fromId.toHexString(), transfer.toId.toHexString()],
+        "the transfer",
+      );
+      res.json(transferView(transfer));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/transfers",
+      summary: "Transfers the caller sends or receives (all for admins and auditors)",
+      tag: "custody",
+      access: { roles: "any" },
+      query: listTransfersQuery,
+      responses: { 200: "{ items }" },
+    },
+    async (_req, res) => {
+      const { query } = validated<unknown, z.infer<typeof listTransfersQuery>>(res);
+      const actor = actorOf(res);
+      const items = await listTransfers(ctx, { ...query, party: canSeeAll(actor) ? undefined : actor.orgId });
+      res.json({ items: items.map(transferView) });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/transformations",
+      summary: "Process or merge batches: consume inputs, create linked output batches",
+      tag: "custody",
+      access: { roles: ["processor", "producer"] },
+      body: createTransformationBody,
+      responses: { 201: "{ id, inputs, outputs }", 422: "more than available / not the holder" },
+    },
+    async (_req, res) => {
+      const { body } = validated<unknown, unknown, z.infer<typeof createTransformationBody>>(res);
+      const result = await transform(ctx, actorOf(res).orgId, body);
+      res.status(201).json({
+        id: result.id,
+        inputs: result.inputs.map((input) => ({
+          batchId: input.batchId.toHexString(),
+          quantity: input.quantity,
+          eventId: input.eventId.toHexString(),
+        })),
+        outputs: result.outputs.map((batch) => batchView(batch, base)),
+      });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/batches/:id/lineage",
+      summary: "The batch graph upstream (to the harvest) or downstream (everything made from it)",
+      tag: "custody",
+      access: { roles: "any" },
+      params: batchIdParams,
+      query: lineageQuery,
+      responses: { 200: "{ root, direction, nodes, edges }" },
+    },
+    async (_req, res) => {
+      const { params, query } = validated<IdParams, z.infer<typeof lineageQuery>>(res);
+      const batch = await findBatch(ctx, params.id);
+      assertBatchVisible(res, batch);
+      res.json(await lineage(ctx, batch, query.direction));
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { TRANSFER_STATUSES } from "../data/transfer.model";
+import { createBatchBody } from "../../batches/http/batches.schemas";
+import { isoDateTime, objectId, quantity, safeJsonObject } from "../../../platform/http/common.schemas";
+
+export const createTransferBody = z.strictObject({
+  to: objectId,
+  quantity: quantity.optional(),
+  eventTime: isoDateTime.optional(),
+  data: safeJsonObject.optional(),
+});
+
+export const transferIdParams = z.strictObject({ id: objectId });
+
+export const decideTransferBody = z.strictObject({
+  eventTime: isoDateTime.optional(),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+
+export const listTransfersQuery = z.strictObject({
+  status: z.enum(TRANSFER_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+// Outputs are commissioned at the transformation's own eventTime.
+const outputBatch = createBatchBody
+  .omit({ eventTime: true })
+  .extend({ origin: createBatchBody.shape.origin.optional() });
+
+export const createTransformationBody = z.strictObject({
+  inputs: z
+    .array(z.strictObject({ batchId: objectId, quantity }))
+    .min(1)
+    .max(100),
+  outputs: z.array(outputBatch).min(1).max(100),
+  eventTime: isoDateTime.optional(),
+  data: safeJsonObject.optional(),
+});
+
+export const lineageQuery = z.strictObject({
+  direction: z.enum(["upstream", "downstream"]).default("upstream"),
+});

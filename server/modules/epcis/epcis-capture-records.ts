@@ -1,0 +1,171 @@
+import { Types } from "mongoose";
+import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import {
+  epcisCaptureModel,
+  epcisEventIdModel,
+  type CapturedEventResult,
+  type EpcisCaptureDoc,
+} from "./data/epcis-capture.model";
+import { traceEventModel } from "../ledger/data/trace-event.model";
+import type { Reason } from "./domain/from-epcis";
+import { CAPTURED_KEY, eventUri } from "./domain/to-epcis";
+import { AppError, ConflictError } from "../../platform/errors";
+import type { UseCaseContext } from "../ledger/append-event";
+import { findStoredEvent, storedStep } from "../ingest/ingest-apply";
+import type { PlanStep, StoredStep } from "../ingest/ingest-plan";
+
+/**
+ * The records that make a capture all-or-nothing and repeatable on an engine without
+ * transactions: the capture record (one per organization and document, with its progress and a
+ * heartbeat), the claimed eventIDs, and the check of whether an event of an interrupted capture is
+ * already stored.
+ */
+export const CAPTURE_STALE_MS = 30_000;
+
+/** eventIDs recorded before: by another capture, or EcoTrace's own event URIs of stored events. */
+export async function duplicateEventIds(
+  ctx: UseCaseContext,
+  eventIDs: Map<string, number>,
+  captureId: Types.ObjectId,
+  base: string,
+): Promise<Map<number, Reason>> {
+  const duplicates = new Map<number, Reason>();
+  if (eventIDs.size === 0) return duplicates;
+  const claimed = await epcisEventIdModel(ctx.connection)
+    .find({ eventID: { $in: [...eventIDs.keys()] }, captureId: { $ne: captureId } })
+    .lean();
+  for (const claim of claimed) {
+    duplicates.set(eventIDs.get(claim.eventID)!, {
+      code: "DUPLICATE_EVENT_ID",
+      message: `eventID ${claim.eventID} was captured already (capture ${claim.captureId.toHexString()})`,
+    });
+  }
+  const own = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/api/epcis/events/([0-9a-f]{24})$`);
+  const ownIds = [...eventIDs.keys()].flatMap((eventID) => own.exec(eventID)?.[1] ?? []);
+  if (ownIds.length > 0) {
+    const stored = await traceEventModel(ctx.connection)
+      .find({ _id: { $in: ownIds.map((id) => new Types.ObjectId(id)) } }, { _id: 1 })
+      .lean();
+    for (const event of stored) {
+      const eventID = eventUri(base, event._id.toHexString());
+      duplicates.set(eventIDs.get(eventID)!, {
+        code: "DUPLICATE_EVENT_ID",
+        message: `eventID ${eventID} is EcoTrace event ${event._id.toHexString()}, which is stored here already`,
+      });
+    }
+  }
+  return duplicates;
+}
+
+/** Creates the capture record, or takes over an interrupted one (compare-and-set on its heartbeat). */
+export async function claimCapture(
+  ctx: UseCaseContext,
+  existing: EpcisCaptureDoc | null,
+  fields: { captureId: Types.ObjectId; orgId: Types.ObjectId; documentHash: string; eventCount: number },
+): Promise<Types.ObjectId> {
+  const captures = epcisCaptureModel(ctx.connection);
+  const now = ctx.now();
+  if (existing) {
+    const taken = await captures.updateOne(
+      { _id: existing._id, heartbeatAtMs: existing.heartbeatAtMs },
+      { $set: { state: "writing", heartbeatAtMs: now.getTime(), failure: null } },
+    );
+    if (taken.modifiedCount === 1) return existing._id;
+  } else {
+    const claimed = await captures.collection.updateOne(
+      { orgId: fields.orgId, documentHash: fields.documentHash },
+      {
+        $setOnInsert: {
+          _id: fields.captureId,
+          orgId: fields.orgId,
+          documentHash: fields.documentHash,
+          state: "writing",
+          eventCount: fields.eventCount,
+          written: 0,
+          results: [],
+          failure: null,
+          heartbeatAtMs: now.getTime(),
+          createdAt: now,
+        },
+      },
+      { upsert: true },
+    );
+    if (claimed.upsertedCount === 1) return fields.captureId;
+  }
+  throw new ConflictError("the same document is being captured by another request; retry later");
+}
+
+/** Claims every eventID for this capture; if another capture holds one, gives back ours and refuses. */
+export async function claimEventIds(
+  ctx: UseCaseContext,
+  captureId: Types.ObjectId,
+  eventIDs: Map<string, number>,
+  resumed: boolean,
+) {
+  const ids = epcisEventIdModel(ctx.connection);
+  const taken: string[] = [];
+  const inserted: string[] = [];
+  for (const [eventID, index] of eventIDs) {
+    const result = await ids.collection.findOneAndUpdate(
+      { eventID },
+      { $setOnInsert: { _id: new Types.ObjectId(), eventID, captureId, index } },
+      { upsert: true, returnDocument: "before" },
+    );
+    if (!result) inserted.push(eventID);
+    else if (!(result.captureId as Types.ObjectId).equals(captureId)) taken.push(eventID);
+  }
+  if (taken.length === 0) return;
+  await ids.deleteMany({ captureId, eventID: { $in: inserted } });
+  if (!resumed) await epcisCaptureModel(ctx.connection).deleteOne({ _id: captureId, written: 0 });
+  throw new AppError(
+    "DUPLICATE_EVENT_ID",
+    `eventIDs were captured by another request meanwhile: ${taken.join(", ")}`,
+    409,
+    {
+      eventIDs: taken,
+    },
+  );
+}
+
+export async function recordProgress(
+  ctx: UseCaseContext,
+  captureId: Types.ObjectId,
+  stored: StoredStep[],
+  written?: number,
+) {
+  const results: CapturedEventResult[] = stored.map((item) => ({ ...item }));
+  await epcisCaptureModel(ctx.connection).collection.updateOne({ _id: captureId }, {
+    $push: { results: { $each: results } },
+    $set: { heartbeatAtMs: ctx.now().getTime(), ...(written !== undefined ? { written } : {}) },
+  } as never);
+}
+
+export async function storedCaptureStep(
+  ctx: UseCaseContext,
+  captureId: Types.ObjectId,
+  step: PlanStep,
+  batchId: string,
+): Promise<StoredStep | null> {
+  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
+  if (step.kind === "register") {
+    if (!batch) return null;
+    const first = await findStoredEvent(ctx, batch, { seq: 1 });
+    return first && isFromCapture(first.body, captureId)
+      ? storedStep(step.index, batchId, first, true)
+      : null;
+  }
+  const event = await findStoredEvent(ctx, batch, {
+    [`body.data.${CAPTURED_KEY}.capture`]: captureId.toHexString(),
+    [`body.data.${CAPTURED_KEY}.index`]: step.index,
+  });
+  return event ? storedStep(step.index, batchId, event, false) : null;
+}
+
+function isFromCapture(body: Record<string, unknown>, captureId: Types.ObjectId): boolean {
+  const stored = (body.data as Record<string, { capture?: unknown }> | undefined)?.[CAPTURED_KEY];
+  return stored?.capture === captureId.toHexString();
+}
+
+export function isStale(ctx: UseCaseContext, capture: EpcisCaptureDoc): boolean {
+  return ctx.now().getTime() - capture.heartbeatAtMs > CAPTURE_STALE_MS;
+}

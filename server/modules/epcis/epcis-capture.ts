@@ -1,0 +1,251 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import { Types } from "mongoose";
+import { epcisCaptureModel, type EpcisCaptureDoc } from "./data/epcis-capture.model";
+import { interpretEpcisEvent, type Reason } from "./domain/from-epcis";
+import { declaredPrefixes, normalizeOwnKeys, prefixConflict } from "./domain/json-ld-context";
+import { epcisSchemaProblems } from "./domain/json-schema";
+import type { EpcisEvent } from "./domain/to-epcis";
+import { AppError, ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
+import type { UseCaseContext } from "../ledger/append-event";
+import { captureView, type CaptureView } from "./epcis-capture-view";
+import {
+  claimCapture,
+  claimEventIds,
+  duplicateEventIds,
+  isStale,
+  recordProgress,
+  storedCaptureStep,
+} from "./epcis-capture-records";
+import { stepForIntent } from "./epcis-capture-steps";
+import { ApplyFailure, applyPlan } from "../ingest/ingest-apply";
+import { derivedBatchId, planSteps, type PlanStep } from "../ingest/ingest-plan";
+import type { RecordingActor } from "../ingest/ingest-rules";
+
+/**
+ * EPCIS capture (decision 0006). All or nothing on an engine without transactions: the whole
+ * document is validated (official schema), interpreted and planned against simulated batches
+ * before anything is written; if any event cannot be recorded, every reason is returned and
+ * nothing is stored. Then its eventIDs are claimed and its events recorded in document order.
+ * A capture is identified by its organization and the SHA-256 of the canonical document: posting
+ * the same document again replays the result, or resumes a capture whose writer died.
+ */
+const CHUNK = 100;
+const CONCURRENCY = 8;
+
+export interface CaptureOutcome {
+  status: 200 | 201;
+  view: CaptureView;
+}
+
+export interface EventRejection {
+  index: number;
+  eventID?: string;
+  type?: string;
+  reasons: Reason[];
+}
+
+export class CaptureRejectedError extends AppError {
+  constructor(rejected: EventRejection[], total: number, alreadyRecorded: number) {
+    super(
+      "EPCIS_CAPTURE_REJECTED",
+      `${rejected.length} of ${total} events cannot be captured; nothing was stored` +
+        (alreadyRecorded > 0 ? ` (the first ${alreadyRecorded} were recorded by an earlier attempt)` : ""),
+      422,
+      { events: rejected },
+    );
+  }
+}
+
+export async function captureEpcisDocument(
+  ctx: UseCaseContext,
+  actor: RecordingActor,
+  document: unknown,
+  options: { base: string },
+): Promise<CaptureOutcome> {
+  const events = assertCapturable(document);
+  const documentHash = createHash("sha256")
+    .update(canonicalize(document) ?? "")
+    .digest("hex");
+  const captures = epcisCaptureModel(ctx.connection);
+  const orgId = new Types.ObjectId(actor.orgId);
+  const existing = await captures.findOne({ orgId, documentHash }).lean<EpcisCaptureDoc>();
+  if (existing?.state === "accepted") return { status: 200, view: captureView(existing, true) };
+  if (existing && existing.state === "writing" && !isStale(ctx, existing)) {
+    throw new ConflictError(
+      `this document is being captured (capture ${existing._id.toHexString()}); retry later`,
+    );
+  }
+  const captureId = existing?._id ?? new Types.ObjectId();
+  const resumeFrom = existing?.written ?? 0;
+  const steps = interpretAll(
+    events,
+    document as Record<string, unknown>,
+    captureId,
+    options.base,
+    resumeFrom,
+  );
+  const duplicates = await duplicateEventIds(ctx, steps.eventIDs, captureId, options.base);
+  const rejected = mergeRejections(steps.rejected, duplicates, events);
+  const plan = await planSteps(ctx, actor, steps.steps, {
+    batchIdFor: (index) => derivedBatchId(captureId, index),
+    ...(existing
+      ? {
+          alreadyStored: (step: PlanStep, batchId: string) =>
+            step.index < resumeFrom + CHUNK
+              ? storedCaptureStep(ctx, captureId, step, batchId)
+              : Promise.resolve(null),
+        }
+      : {}),
+  });
+  for (const problem of plan.problems) {
+    rejectEvent(rejected, problem.index, events, { code: problem.code, message: problem.message });
+  }
+  if (rejected.size > 0) {
+    throw new CaptureRejectedError(
+      [...rejected.values()].sort((a, b) => a.index - b.index),
+      events.length,
+      resumeFrom,
+    );
+  }
+
+  const record = await claimCapture(ctx, existing, {
+    captureId,
+    orgId,
+    documentHash,
+    eventCount: events.length,
+  });
+  await claimEventIds(ctx, captureId, steps.eventIDs, Boolean(existing));
+  await recordProgress(ctx, record, plan.stored, resumeFrom);
+  try {
+    await applyPlan(ctx, actor, plan.ops, {
+      chunkSize: CHUNK,
+      concurrency: CONCURRENCY,
+      onChunk: (stored) =>
+        recordProgress(ctx, record, stored, Math.max(...stored.map((item) => item.index)) + 1),
+    });
+  } catch (error) {
+    if (!(error instanceof ApplyFailure)) throw error;
+    await recordProgress(ctx, record, error.stored, undefined);
+    await captures.updateOne(
+      { _id: captureId },
+      {
+        $set: { state: "failed", failure: { index: error.index, code: error.code, message: error.message } },
+      },
+    );
+    throw new AppError(
+      "EPCIS_CAPTURE_INCOMPLETE",
+      `event ${error.index} could not be recorded (${error.message}); the events before it are recorded. ` +
+        "Post the same document again to complete the capture",
+      409,
+      { captureId: captureId.toHexString(), failedEvent: error.index, code: error.code },
+    );
+  }
+  const done = await captures
+    .findOneAndUpdate(
+      { _id: captureId },
+      { $set: { state: "accepted", written: events.length, finishedAt: ctx.now(), failure: null } },
+      { new: true },
+    )
+    .lean<EpcisCaptureDoc>();
+  return { status: 201, view: captureView(done!, false) };
+}
+
+export async function getCapture(
+  ctx: UseCaseContext,
+  actor: RecordingActor,
+  captureId: string,
+): Promise<CaptureView> {
+  const capture = await epcisCaptureModel(ctx.connection).findById(captureId).lean<EpcisCaptureDoc>();
+  const seesAll = actor.roles.includes("admin") || actor.roles.includes("auditor");
+  if (!capture || (!seesAll && capture.orgId.toHexString() !== actor.orgId))
+    throw new NotFoundError("capture", captureId);
+  return captureView(capture, false);
+}
+
+function assertCapturable(document: unknown): EpcisEvent[] {
+  const problems = epcisSchemaProblems(document);
+  if (problems.length > 0) {
+    const details = problems.map((problem) => ({
+      field: `body${problem.path.replace(/\//g, ".").replace(/\.$/, "")}`,
+      problem: problem.problem,
+    }));
+    throw new ValidationError(
+      `the document is not valid EPCIS 2.0 JSON (GS1's schema): ${details[0].field} ${details[0].problem}`,
+      details,
+    );
+  }
+  const doc = document as { type?: unknown; epcisBody?: { eventList?: unknown } };
+  if (doc.type !== "EPCISDocument") {
+    throw new AppError(
+      "NOT_A_CAPTURE_DOCUMENT",
+      `capture takes an EPCISDocument; this is an ${String(doc.type)}, which answers a query`,
+      422,
+    );
+  }
+  const conflict = prefixConflict(declaredPrefixes((document as Record<string, unknown>)["@context"]));
+  if (conflict) throw new AppError("CONTEXT_CONFLICT", conflict, 422);
+  return doc.epcisBody!.eventList as EpcisEvent[];
+}
+
+function interpretAll(
+  events: EpcisEvent[],
+  document: Record<string, unknown>,
+  captureId: Types.ObjectId,
+  base: string,
+  resumeFrom: number,
+) {
+  const documentPrefixes = declaredPrefixes(document["@context"]);
+  const steps: PlanStep[] = [];
+  const rejected = new Map<number, EventRejection>();
+  const eventIDs = new Map<string, number>();
+  events.forEach((raw, index) => {
+    if (index < resumeFrom) return;
+    const prefixes = declaredPrefixes(raw["@context"], new Map(documentPrefixes));
+    const event = normalizeOwnKeys(raw, prefixes) as EpcisEvent;
+    const reject = (reasons: Reason[]) =>
+      reasons.forEach((reason) => rejectEvent(rejected, index, events, reason));
+    if (typeof event.eventID === "string") {
+      if (eventIDs.has(event.eventID)) {
+        reject([
+          {
+            code: "DUPLICATE_EVENT_ID",
+            message: `event ${eventIDs.get(event.eventID)} has the same eventID`,
+          },
+        ]);
+      } else eventIDs.set(event.eventID, index);
+    }
+    const interpreted = interpretEpcisEvent(event, { base, prefixes });
+    if ("reasons" in interpreted) return reject(interpreted.reasons);
+    const built = stepForIntent(interpreted.intent, index, { base, captureId });
+    if ("reasons" in built) return reject(built.reasons);
+    steps.push(built.step);
+  });
+  return { steps, rejected, eventIDs };
+}
+
+function mergeRejections(
+  rejected: Map<number, EventRejection>,
+  duplicates: Map<number, Reason>,
+  events: EpcisEvent[],
+) {
+  for (const [index, reason] of duplicates) rejectEvent(rejected, index, events, reason);
+  return rejected;
+}
+
+function rejectEvent(
+  rejected: Map<number, EventRejection>,
+  index: number,
+  events: EpcisEvent[],
+  reason: Reason,
+) {
+  const event = events[index];
+  const entry = rejected.get(index) ?? {
+    index,
+    ...(typeof event.eventID === "string" ? { eventID: event.eventID } : {}),
+    ...(typeof event.type === "string" ? { type: event.type } : {}),
+    reasons: [],
+  };
+  entry.reasons.push(reason);
+  rejected.set(index, entry);
+}

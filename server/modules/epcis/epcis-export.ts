@@ -1,0 +1,154 @@
+import { Types, type FilterQuery } from "mongoose";
+import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import { bizStepUri } from "../ledger/domain/cbv";
+import { epcisDocument, epcisQueryDocument } from "./domain/documents";
+import { toEpcisEvent, type ExportBatch, type ExportEvent } from "./domain/to-epcis";
+import { fromEpcisBizStep } from "./domain/vocabulary";
+import { NotFoundError, ValidationError } from "../../platform/errors";
+import type { UseCaseContext } from "../ledger/append-event";
+import type { RecordingActor } from "../ingest/ingest-rules";
+
+/** EPCIS 2.0 export: event queries (EPCISQueryDocument) and a batch's history (EPCISDocument). */
+export interface EpcisEventQuery {
+  batch?: string;
+  gtin?: string;
+  lot?: string;
+  product?: string;
+  from?: string;
+  to?: string;
+  bizStep?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Most events in one batch history document. */
+export const MAX_HISTORY_EVENTS = 10_000;
+
+export async function queryEpcisEvents(
+  ctx: UseCaseContext,
+  actor: RecordingActor,
+  query: EpcisEventQuery,
+  base: string,
+) {
+  // Batch events only: a brand's licence register has no EPCIS counterpart.
+  const filter: FilterQuery<TraceEventDoc> = { subject: { $exists: false } };
+  const batchIds = await matchingBatchIds(ctx, actor, query);
+  if (batchIds) filter.batchId = { $in: batchIds };
+  if (query.from || query.to) {
+    filter.eventTime = {
+      ...(query.from ? { $gte: new Date(query.from) } : {}),
+      ...(query.to ? { $lt: new Date(query.to) } : {}),
+    };
+  }
+  if (query.bizStep) {
+    filter["body.bizStep"] = /^[a-z_]+$/.test(query.bizStep)
+      ? bizStepUri(query.bizStep)
+      : fromEpcisBizStep(query.bizStep);
+  }
+  if (query.cursor) filter._id = { $gt: decodeCursor(query.cursor) };
+  const found = await traceEventModel(ctx.connection)
+    .find(filter)
+    .sort({ _id: 1 })
+    .limit(query.limit + 1)
+    .lean<TraceEventDoc[]>();
+  const page = found.slice(0, query.limit);
+  const nextCursor =
+    found.length > query.limit
+      ? Buffer.from(page[page.length - 1]._id.toHexString()).toString("base64url")
+      : null;
+  const batches = await batchesById(ctx, page);
+  const events = page.map((event) =>
+    toEpcisEvent(exportEvent(event), exportBatch(batches.get(event.batchId.toHexString())!), base),
+  );
+  return { document: epcisQueryDocument(events, { creationDate: ctx.now(), nextCursor }), nextCursor };
+}
+
+/** One event (its eventID resolves here), as a query document with one event. */
+export async function getEpcisEvent(ctx: UseCaseContext, eventId: string, base: string) {
+  const event = await traceEventModel(ctx.connection).findById(eventId).lean<TraceEventDoc>();
+  if (!event) throw new NotFoundError("event", eventId);
+  const batch = await batchModel(ctx.connection).findById(event.batchId).lean<BatchDoc>();
+  const epcis = toEpcisEvent(exportEvent(event), exportBatch(batch!), base);
+  return {
+    batch: batch!,
+    document: epcisQueryDocument([epcis], { creationDate: ctx.now(), nextCursor: null }),
+  };
+}
+
+/** A batch's whole history in chain order. */
+export async function exportBatchHistory(ctx: UseCaseContext, batch: BatchDoc, base: string) {
+  const events = await traceEventModel(ctx.connection)
+    .find({ batchId: batch._id })
+    .sort({ seq: 1 })
+    .limit(MAX_HISTORY_EVENTS)
+    .lean<TraceEventDoc[]>();
+  const exported = events.map((event) => toEpcisEvent(exportEvent(event), exportBatch(batch), base));
+  return epcisDocument(exported, {
+    id: `${base}/api/batches/${batch._id.toHexString()}/epcis`,
+    creationDate: ctx.now(),
+  });
+}
+
+/** Ids of the batches the query and the caller's tenancy allow, or undefined for "all". */
+async function matchingBatchIds(ctx: UseCaseContext, actor: RecordingActor, query: EpcisEventQuery) {
+  const seesAll = actor.roles.includes("admin") || actor.roles.includes("auditor");
+  const batchFilter: FilterQuery<BatchDoc> = {};
+  if (query.batch) batchFilter._id = new Types.ObjectId(query.batch);
+  if (query.gtin) batchFilter["product.gtin"] = query.gtin.padStart(14, "0");
+  if (query.lot) batchFilter.lot = query.lot;
+  if (query.product) batchFilter["product.name"] = query.product;
+  if (!seesAll) {
+    const me = new Types.ObjectId(actor.orgId);
+    batchFilter.$or = [{ producerId: me }, { holderId: me }];
+  }
+  if (Object.keys(batchFilter).length === 0) return undefined;
+  const batches = await batchModel(ctx.connection)
+    .find(batchFilter, { _id: 1 })
+    .lean<Pick<BatchDoc, "_id">[]>();
+  return batches.map((batch) => batch._id);
+}
+
+async function batchesById(ctx: UseCaseContext, events: TraceEventDoc[]) {
+  const ids = [...new Set(events.map((event) => event.batchId.toHexString()))].map(
+    (id) => new Types.ObjectId(id),
+  );
+  const batches = await batchModel(ctx.connection)
+    .find({ _id: { $in: ids } })
+    .lean<BatchDoc[]>();
+  return new Map(batches.map((batch) => [batch._id.toHexString(), batch]));
+}
+
+function exportEvent(event: TraceEventDoc): ExportEvent {
+  return {
+    id: event._id.toHexString(),
+    batchId: event.batchId.toHexString(),
+    seq: event.seq,
+    actorId: event.actorId.toHexString(),
+    body: event.body,
+    hash: event.hash,
+    prevHash: event.prevHash,
+    anchor: event.anchor ? { ...event.anchor, windowId: event.anchor.windowId?.toHexString?.() } : null,
+  };
+}
+
+export function exportBatch(batch: BatchDoc): ExportBatch {
+  const { harvestedOn: _date, ...origin } = batch.origin;
+  return {
+    id: batch._id.toHexString(),
+    ...(batch.product.gtin ? { gtin: batch.product.gtin } : {}),
+    lot: batch.lot,
+    product: batch.product,
+    origin,
+    ...(batch.brand ? { brand: batch.brand } : {}),
+    ...(batch.ecoAttributes ? { ecoAttributes: batch.ecoAttributes } : {}),
+    ...(batch.attachments?.length ? { attachments: batch.attachments } : {}),
+  };
+}
+
+function decodeCursor(cursor: string): Types.ObjectId {
+  const hex = Buffer.from(cursor, "base64url").toString();
+  if (!/^[0-9a-f]{24}$/.test(hex))
+    throw ValidationError.forField("query.cursor", "is not a cursor from a previous page");
+  return new Types.ObjectId(hex);
+}

@@ -1,0 +1,144 @@
+import express, { Router, type RequestHandler } from "express";
+import type { z } from "zod";
+import { findBatch } from "../../batches/batches";
+import { captureEpcisDocument, getCapture } from "../epcis-capture";
+import { exportBatchHistory, getEpcisEvent, queryEpcisEvents } from "../epcis-export";
+import type { AppDeps } from "../../../main/app";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { batchIdParams } from "../../batches/http/batches.schemas";
+import {
+  CAPTURE_BODY_LIMIT,
+  captureBody,
+  captureIdParams,
+  epcisEventParams,
+  epcisEventsQuery,
+} from "./epcis.schemas";
+import { validated } from "../../../platform/http/validation";
+import { assertBatchVisible } from "../../batches/http/batches.routes";
+
+const JSON_LD = "application/ld+json";
+
+/**
+ * Parses capture documents before the service-wide JSON parser: EPCIS documents are sent as
+ * `application/ld+json` and may hold thousands of events, more than BODY_LIMIT allows elsewhere.
+ */
+export function epcisCaptureBodyParser(): RequestHandler {
+  return express.json({ limit: CAPTURE_BODY_LIMIT, strict: true, type: ["application/json", JSON_LD] });
+}
+
+/** GS1 EPCIS 2.0: event queries, batch histories and capture (decision 0006). */
+export function epcisRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  const ctx = deps.useCaseContext;
+  const base = deps.config.PUBLIC_BASE_URL;
+  const tag = "epcis";
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/epcis/events",
+      summary:
+        "EPCIS 2.0 event query: EPCISQueryDocument of the events of visible batches (next page in Link)",
+      tag,
+      access: { roles: "any" },
+      query: epcisEventsQuery,
+      responses: { 200: "EPCISQueryDocument (application/ld+json)" },
+    },
+    async (req, res) => {
+      const { query } = validated<unknown, z.infer<typeof epcisEventsQuery>>(res);
+      const { document, nextCursor } = await queryEpcisEvents(ctx, actorOf(res), query, base);
+      if (nextCursor) {
+        const next = new URLSearchParams({ ...(req.query as Record<string, string>), cursor: nextCursor });
+        res.setHeader("link", `<${base}/api/epcis/events?${next.toString()}>; rel="next"`);
+      }
+      res.type(JSON_LD).json(document);
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/epcis/events/:id",
+      summary: "One event as EPCIS 2.0 (what the eventIDs of exported events resolve to)",
+      tag,
+      access: { roles: "any" },
+      params: epcisEventParams,
+      responses: {
+        200: "EPCISQueryDocument with one event",
+        403: "another organization's batch",
+        404: "unknown",
+      },
+    },
+    async (_req, res) => {
+      const { params } = validated<z.infer<typeof epcisEventParams>>(res);
+      const { batch, document } = await getEpcisEvent(ctx, params.id, base);
+      assertBatchVisible(res, batch);
+      res.type(JSON_LD).json(document);
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/batches/:id/epcis",
+      summary: "A batch's history as an EPCIS 2.0 EPCISDocument",
+      tag,
+      access: { roles: "any" },
+      params: batchIdParams,
+      responses: { 200: "EPCISDocument (application/ld+json)", 403: "another organization's batch" },
+    },
+    async (_req, res) => {
+      const { params } = validated<z.infer<typeof batchIdParams>>(res);
+      const batch = await findBatch(ctx, params.id);
+      assertBatchVisible(res, batch);
+      res.type(JSON_LD).json(await exportBatchHistory(ctx, batch, base));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/epcis/capture",
+      summary:
+        "Capture an EPCIS 2.0 EPCISDocument: validated whole against GS1's schema and our rules, then recorded whole, or refused with every reason",
+      tag,
+      access: { roles: "any" },
+      body: captureBody,
+      responses: {
+        201: "{ captureId, state, events: [{ index, eventID, batchId, eventId, seq, hash, createdBatch }] }",
+        200: "the same document was captured before: its result (replayed: true)",
+        400: "not valid EPCIS 2.0 JSON (every schema problem listed)",
+        409: "being captured by another request, or interrupted: post it again",
+        422: "EPCIS_CAPTURE_REJECTED: details.events lists every event that cannot be recorded, with reasons",
+      },
+    },
+    async (req, res) => {
+      const outcome = await captureEpcisDocument(ctx, actorOf(res), req.body, { base });
+      res.status(outcome.status).json(outcome.view);
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/epcis/capture/:id",
+      summary: "A capture's state and per-event results",
+      tag,
+      access: { roles: "any" },
+      params: captureIdParams,
+      responses: { 200: "capture", 404: "unknown capture (or another organization's)" },
+    },
+    async (_req, res) => {
+      const { params } = validated<z.infer<typeof captureIdParams>>(res);
+      res.json(await getCapture(ctx, actorOf(res), params.id));
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { gtinProblem } from "../../batches/domain/gtin";
+import { createBatchBody, lotSchema } from "../../batches/http/batches.schemas";
+import { isoDateTime, objectId, paginationQuery } from "../../../platform/http/common.schemas";
+
+/** Most events one capture document may carry (the whole document is checked before writing). */
+export const MAX_CAPTURE_EVENTS = 10_000;
+/** Largest capture document; EPCIS events are about 1-3 kB each. */
+export const CAPTURE_BODY_LIMIT = "32mb";
+
+const gtin = z.string().superRefine((value, ctx) => {
+  const problem = gtinProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+export const epcisEventsQuery = z.strictObject({
+  ...paginationQuery,
+  batch: objectId.optional(),
+  gtin: gtin.optional(),
+  lot: z.string().max(20).optional(),
+  product: z.string().max(200).optional(),
+  from: isoDateTime.optional().describe("events at or after this time"),
+  to: isoDateTime.optional().describe("events before this time"),
+  bizStep: z.string().max(300).optional().describe("CBV business step (shipping), its URN, or a URI"),
+});
+
+export const epcisEventParams = z.strictObject({ id: objectId });
+export const captureIdParams = z.strictObject({ id: objectId });
+
+/**
+ * The envelope only: the document itself is validated against GS1's official EPCIS 2.0 JSON
+ * schema by the capture use-case, which reports every problem with its JSON path.
+ */
+export const captureBody = z
+  .looseObject({
+    type: z.string(),
+    epcisBody: z
+      .looseObject({ eventList: z.array(z.unknown()).max(MAX_CAPTURE_EVENTS).optional() })
+      .optional(),
+  })
+  .describe("An EPCIS 2.0 EPCISDocument (JSON-LD)");
+
+/** `ilmd["ecotrace:batch"]` of a commissioning event: POST /api/batches without quantity, lot required. */
+export const capturedBatchMaster = createBatchBody.omit({ eventTime: true }).extend({ lot: lotSchema });
+
+/** The same for the output of a transformation, whose origin may come from its inputs. */
+export const derivedBatchMaster = capturedBatchMaster.extend({
+  origin: createBatchBody.shape.origin.optional(),
+});
+
+// --- Spreadsheet import (POST /api/imports) -----------------------------------------------------
+
+/** Largest import upload (100 000 rows of CSV are about 15 MB). */
+export const IMPORT_BODY_LIMIT = "100mb";
+
+export const importQuery = z.strictObject({
+  dryRun: z.enum(["true", "false"]).default("false").describe("check every row and store nothing"),
+  name: z
+    .string()
+    .max(200)
+    .regex(/^[^/\\]+$/, "must be a file name without a path")
+    .optional()
+    .describe("file name (.csv or .xlsx), shown in the import's record"),
+});
+
+export const importIdParams = z.strictObject({ id: objectId });

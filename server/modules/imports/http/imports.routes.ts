@@ -1,0 +1,74 @@
+import express, { Router } from "express";
+import type { z } from "zod";
+import { ValidationError } from "../../../platform/errors";
+import { getImport, importFile } from "../import-run";
+import type { AppDeps } from "../../../main/app";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { IMPORT_BODY_LIMIT, importIdParams, importQuery } from "../../epcis/http/epcis.schemas";
+import { validated } from "../../../platform/http/validation";
+
+/** Bulk import of batches and events from a CSV or .xlsx file (docs/import-format.md). */
+export function importRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  const ctx = deps.useCaseContext;
+  const tag = "imports";
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/imports",
+      summary:
+        "Import batches and events from the CSV or .xlsx file in the body; ?dryRun=true checks every row and stores nothing",
+      tag,
+      access: { roles: "any" },
+      query: importQuery,
+      responses: {
+        200: "dry run report { valid, rows, batches, events, errors }, or the import of this file, done before",
+        202: "import started (or resumed, or still running): { importId, state, rows, written }; follow GET /api/imports/:id",
+        422: "IMPORT_REJECTED: details.errors lists every row problem { row, column, problem }; nothing stored",
+      },
+    },
+    express.raw({ type: () => true, limit: IMPORT_BODY_LIMIT }),
+    async (req, res) => {
+      const { query } = validated<unknown, z.infer<typeof importQuery>>(res);
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+        throw ValidationError.forField("body", "must be the CSV or .xlsx file to import");
+      }
+      const outcome = await importFile(
+        ctx,
+        actorOf(res),
+        { bytes: req.body, fileName: query.name ?? "upload", dryRun: query.dryRun === "true" },
+        { logger: req.log ?? deps.logger },
+      );
+      if (outcome.status === 202) {
+        outcome.completion.catch((error: unknown) => deps.logger.error({ err: error }, "import failed"));
+        res.setHeader("location", `/api/imports/${outcome.body.importId}`);
+      }
+      res.status(outcome.status).json(outcome.body);
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/imports/:id",
+      summary: "An import's progress and summary",
+      tag,
+      access: { roles: "any" },
+      params: importIdParams,
+      responses: {
+        200: "{ importId, state, rows, written, batches, events, failure? }",
+        404: "unknown import",
+      },
+    },
+    async (_req, res) => {
+      const { params } = validated<z.infer<typeof importIdParams>>(res);
+      res.json(await getImport(ctx, actorOf(res), params.id));
+    },
+  );
+
+  return router;
+}

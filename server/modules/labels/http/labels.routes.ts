@@ -1,0 +1,58 @@
+import { Router } from "express";
+import type { z } from "zod";
+import { findBatch } from "../../batches/batches";
+import { labelItems } from "../labels";
+import { labelContents } from "../web/labels-content";
+import { writeLabelsPdf } from "../web/labels-pdf";
+import type { AppDeps } from "../../../main/app";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { batchIdParams } from "../../batches/http/batches.schemas";
+import { labelsQuery } from "./labels.schemas";
+import { validated } from "../../../platform/http/validation";
+import { assertBatchVisible } from "../../batches/http/batches.routes";
+
+/** `GET /api/batches/:id/labels.pdf`: a printable A4 label sheet (24 labels a page). */
+export function labelRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/batches/:id/labels.pdf",
+      summary:
+        "A4 label sheet (3 × 8 labels, 70 × 36 mm): QR code with product, brand, lot and origin in Chinese; ?serials=true for item serials",
+      tag: "labels",
+      access: { roles: "any" },
+      params: batchIdParams,
+      query: labelsQuery,
+      responses: {
+        200: "application/pdf",
+        403: "not a party of the batch (item serials: producer only)",
+        422: "no serials",
+      },
+    },
+    async (_req, res) => {
+      const { params, query } = validated<z.infer<typeof batchIdParams>, z.infer<typeof labelsQuery>>(res);
+      const batch = await findBatch(deps.useCaseContext, params.id);
+      assertBatchVisible(res, batch);
+      const items = await labelItems(deps.useCaseContext, actorOf(res), batch, deps.config.PUBLIC_BASE_URL, {
+        count: query.count,
+        serials: query.serials === "true",
+        offset: query.offset,
+      });
+      res.type("application/pdf");
+      res.setHeader(
+        "content-disposition",
+        `inline; filename="labels-${batch.lot.replace(/[^\w.-]/g, "_")}.pdf"`,
+      );
+      res.setHeader("cache-control", "no-store");
+      await writeLabelsPdf(
+        labelContents(batch, items),
+        { errorCorrection: query.ecc, title: `${batch.product.name} ${batch.lot}` },
+        res,
+      );
+    },
+  );
+  return router;
+}

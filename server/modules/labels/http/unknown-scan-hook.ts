@@ -1,0 +1,26 @@
+import type { Request } from "express";
+import type { BatchDoc } from "../../batches/data/batch.model";
+import type { DigitalLinkKey } from "../../batches/domain/digital-link";
+import { clientPseudonym } from "../scans";
+import { logUnknownSerialScan } from "../unknown-scans";
+import type { AppDeps } from "../../../main/app";
+
+/**
+ * Called by the consumer route when a link's serial matches no issued serial (or its GTIN and lot
+ * match no batch): logs the scan for the brand report. Only GET requests of links with a serial
+ * count, as for issued serials. Never fails the page: a logging error is logged and swallowed.
+ */
+export async function noteUnknownSerialScan(
+  deps: AppDeps,
+  req: Request,
+  key: DigitalLinkKey,
+  batch: Pick<BatchDoc, "_id" | "brandId"> | null,
+): Promise<void> {
+  if (key.serial === undefined || req.method !== "GET") return;
+  try {
+    const client = clientPseudonym(req.ip ?? "", req.get("user-agent") ?? "");
+    await logUnknownSerialScan(deps.useCaseContext, { key: { ...key, serial: key.serial }, batch, client });
+  } catch (error) {
+    (req.log ?? deps.logger).warn({ err: error, gtin: key.gtin, lot: key.lot }, "unknown scan not logged");
+  }
+}

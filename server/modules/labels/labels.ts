@@ -1,0 +1,58 @@
+import { serialModel, type SerialDoc } from "./data/serial.model";
+import type { BatchDoc } from "../batches/data/batch.model";
+import { batchDigitalLink } from "../batches/domain/digital-link";
+import { ForbiddenError, UnprocessableError } from "../../platform/errors";
+import type { UseCaseContext } from "../ledger/append-event";
+import { assertLicenceActive } from "./label-room";
+import { serialLink } from "./serials";
+
+export interface LabelRequest {
+  count: number;
+  serials: boolean;
+  offset: number;
+}
+
+export interface LabelItem {
+  link: string;
+  serial?: string;
+}
+
+/**
+ * What each label of a sheet encodes: `count` copies of the batch's Digital Link, or the Digital
+ * Links of `count` item serials starting at `offset` (issue order). Serial labels are for the
+ * producer only: an unprinted serial is a secret that proves a package genuine.
+ */
+export async function labelItems(
+  ctx: UseCaseContext,
+  actor: { orgId: string; roles: readonly string[] },
+  batch: BatchDoc,
+  publicBaseUrl: string,
+  request: LabelRequest,
+): Promise<LabelItem[]> {
+  if (!request.serials) {
+    const link = batchDigitalLink(publicBaseUrl, {
+      id: batch._id.toHexString(),
+      gtin: batch.product.gtin,
+      lot: batch.lot,
+    });
+    return Array.from({ length: request.count }, () => ({ link }));
+  }
+  if (!actor.roles.includes("admin") && batch.producerId.toHexString() !== actor.orgId) {
+    throw new ForbiddenError("only the batch's producer can print item serial labels");
+  }
+  // Branded item labels carry the brand mark: not while the licence behind it is suspended or revoked.
+  if (batch.licenceId) await assertLicenceActive(ctx, batch);
+  const serials = (await serialModel(ctx.connection)
+    .collection.find({ batchId: batch._id }, { projection: { serial: 1 } })
+    .sort({ _id: 1 })
+    .skip(request.offset)
+    .limit(request.count)
+    .toArray()) as unknown as Pick<SerialDoc, "serial">[];
+  if (serials.length === 0) {
+    throw new UnprocessableError(
+      "NO_SERIALS",
+      `the batch has no item serials after offset ${request.offset}; issue some with POST /api/batches/:id/serials`,
+    );
+  }
+  return serials.map(({ serial }) => ({ link: serialLink(publicBaseUrl, batch, serial), serial }));
+}

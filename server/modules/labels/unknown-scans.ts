@@ -1,0 +1,77 @@
+import { Types } from "mongoose";
+import type { BatchDoc } from "../batches/data/batch.model";
+import { unknownScanModel, type UnknownScanDoc } from "./data/unknown-scan.model";
+import type { UnknownScanGroup } from "../brands/domain/brand-anomalies";
+import type { DigitalLinkKey } from "../batches/domain/digital-link";
+import type { UseCaseContext } from "../ledger/append-event";
+
+/** A scan of a serial nobody issued, as the consumer route saw it. */
+export interface UnknownSerialScan {
+  key: DigitalLinkKey & { serial: string };
+  /** The batch the link's GTIN and lot name, when exactly one does. */
+  batch: Pick<BatchDoc, "_id" | "brandId"> | null;
+  client: string;
+}
+
+/** Logs a scan of an unknown serial, so the brand report can count copied or invented labels. */
+export async function logUnknownSerialScan(ctx: UseCaseContext, scan: UnknownSerialScan): Promise<void> {
+  await unknownScanModel(ctx.connection).collection.insertOne({
+    _id: new Types.ObjectId(),
+    gtin: scan.key.gtin,
+    lot: scan.key.lot ?? null,
+    serial: scan.key.serial,
+    batchId: scan.batch?._id ?? null,
+    brandId: scan.batch?.brandId ?? null,
+    at: ctx.now(),
+    client: scan.client,
+  } satisfies UnknownScanDoc);
+}
+
+/**
+ * Unknown-serial scans that concern a brand, counted per GTIN and lot: those of a link naming one of its batches, and those
+ * whose GTIN is a GTIN of its batches but whose lot names no single batch (an invented lot).
+ */
+export async function unknownScansOfBrand(
+  ctx: UseCaseContext,
+  brandId: Types.ObjectId,
+  gtins: readonly string[],
+): Promise<UnknownScanGroup[]> {
+  const rows = (await unknownScanModel(ctx.connection)
+    .collection.aggregate([
+      {
+        $match: {
+          $or: [{ brandId }, ...(gtins.length > 0 ? [{ batchId: null, gtin: { $in: [...gtins] } }] : [])],
+        },
+      },
+      {
+        $group: {
+          _id: { gtin: "$gtin", lot: "$lot" },
+          batchIds: { $addToSet: "$batchId" },
+          scans: { $sum: 1 },
+          serials: { $addToSet: "$serial" },
+          clients: { $addToSet: "$client" },
+          firstAt: { $min: "$at" },
+          lastAt: { $max: "$at" },
+        },
+      },
+    ])
+    .toArray()) as {
+    _id: { gtin: string; lot?: string | null };
+    batchIds: (Types.ObjectId | null)[];
+    scans: number;
+    serials: string[];
+    clients: string[];
+    firstAt: Date | string;
+    lastAt: Date | string;
+  }[];
+  return rows.map((row) => ({
+    gtin: row._id.gtin,
+    lot: row._id.lot ?? null,
+    batchId: row.batchIds.map((id) => (id ? String(id) : null)).find((id) => id !== null) ?? null,
+    scans: row.scans,
+    serials: row.serials.length,
+    clients: row.clients.length,
+    firstAt: new Date(row.firstAt),
+    lastAt: new Date(row.lastAt),
+  }));
+}

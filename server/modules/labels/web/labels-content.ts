@@ -1,0 +1,29 @@
+import type { BatchDoc } from "../../batches/data/batch.model";
+import type { LabelItem } from "../labels";
+import type { LabelContent } from "./labels-pdf";
+import { provinceName } from "../../../platform/web/region-names";
+
+/**
+ * The printed text of a batch's labels (Chinese): product, brand, lot, origin and harvest date.
+ * The brand is printed on item-serial labels only: those are counted against the licence quota
+ * (label quota), while a batch-level sheet can be printed in any number.
+ */
+export function labelContents(batch: BatchDoc, items: readonly LabelItem[]): LabelContent[] {
+  const province = provinceName(batch.origin.regionCode, "zh");
+  const origin =
+    province && !batch.origin.place.startsWith(province)
+      ? `${province} ${batch.origin.place}`
+      : batch.origin.place;
+  const shared = {
+    product: batch.product.name,
+    lot: batch.lot,
+    origin,
+    harvestedAt: batch.origin.harvestedAt.slice(0, 10),
+  };
+  return items.map((item) => ({
+    ...shared,
+    ...(batch.brand && item.serial ? { brand: batch.brand } : {}),
+    link: item.link,
+    ...(item.serial ? { serial: item.serial } : {}),
+  }));
+}

@@ -1,0 +1,48 @@
+import { Schema, type Connection, type Types } from "mongoose";
+import { modelFor } from "../../../platform/mongo/model-for";
+
+/**
+ * An immutable, hash-chained event. `body` is exactly the object that was hashed (RFC 8785 +
+ * keccak256); the other fields are copies for querying. Nothing here is ever updated except
+ * `anchor`, which the anchoring worker sets once.
+ */
+export interface TraceEventDoc {
+  _id: Types.ObjectId;
+  /** The chain's subject: a batch, or the brand of a licence-register event (`subject: "brand"`). */
+  batchId: Types.ObjectId;
+  /** Absent on batch events; "brand" on a brand's licence-register events (decision 0010). */
+  subject?: "brand";
+  seq: number;
+  type: string;
+  actorId: Types.ObjectId;
+  eventTime: Date;
+  recordTime: Date;
+  hash: string;
+  prevHash: string;
+  body: Record<string, unknown>;
+  anchor?: { windowId: Types.ObjectId; root: string; leafIndex: number } | null;
+}
+
+const traceEventSchema = new Schema<TraceEventDoc>(
+  {
+    batchId: { type: Schema.Types.ObjectId, required: true },
+    subject: { type: String, default: undefined },
+    seq: { type: Number, required: true },
+    type: { type: String, required: true },
+    actorId: { type: Schema.Types.ObjectId, required: true },
+    eventTime: { type: Date, required: true },
+    recordTime: { type: Date, required: true },
+    hash: { type: String, required: true },
+    prevHash: { type: String, required: true },
+    body: { type: Schema.Types.Mixed, required: true },
+    anchor: { type: Schema.Types.Mixed, default: null },
+  },
+  { versionKey: false, minimize: false },
+);
+traceEventSchema.index({ batchId: 1, seq: 1 }, { unique: true });
+traceEventSchema.index({ hash: 1 });
+traceEventSchema.index({ anchor: 1, _id: 1 });
+
+export function traceEventModel(connection: Connection) {
+  return modelFor(connection, "TraceEvent", traceEventSchema);
+}

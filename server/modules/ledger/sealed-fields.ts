@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import { Types } from "mongoose";
+import { sealedFieldModel, type SealedFieldDoc } from "./data/sealed-field.model";
+import { traceEventModel, type TraceEventDoc } from "./data/trace-event.model";
+import { findSealedFields, privatePointersProblem, sealFields } from "./domain/disclosure";
+import type { Hex } from "./domain/event-hash";
+import { canonicalEventJson } from "./domain/event-hash";
+import { ValidationError } from "../../platform/errors";
+import type { UseCaseContext } from "./append-event";
+
+/** Private fields a batch registration may name: pointers into its commissioning event body. */
+export const REGISTRATION_PRIVATE_POINTERS = ["/data/origin/location", "/data/quantity"] as const;
+const ORIGIN_LOCATION = "/data/origin/location";
+
+/**
+ * Seals the fields named by `pointers` in an event's facts (decision 0008) and stores their
+ * openings first, so a committed event never refers to an opening that was not saved. Refuses
+ * (422, naming `body.private[i]`) a pointer that names nothing or overlaps another.
+ */
+export async function sealPrivateFields<T extends Record<string, unknown>>(
+  ctx: UseCaseContext,
+  input: {
+    batchId: Types.ObjectId | string;
+    actorId: string;
+    facts: T;
+    pointers?: readonly string[];
+    allowed?: readonly string[];
+  },
+): Promise<T> {
+  const pointers = [...new Set(input.pointers ?? [])];
+  if (pointers.length === 0) return input.facts;
+  const problem = privatePointersProblem(input.facts, pointers, input.allowed);
+  if (problem) throw ValidationError.forField(`body.private[${problem.index}]`, problem.problem, 422);
+  const { facts, openings } = sealFields(
+    input.facts,
+    pointers,
+    () => `0x${randomBytes(32).toString("hex")}` as Hex,
+  );
+  const now = ctx.now();
+  await sealedFieldModel(ctx.connection).collection.insertMany(
+    openings.map((opening): SealedFieldDoc => ({
+      _id: new Types.ObjectId(),
+      commitment: opening.commitment,
+      batchId: new Types.ObjectId(input.batchId),
+      actorId: new Types.ObjectId(input.actorId),
+      pointer: opening.pointer,
+      salt: opening.salt,
+      canonical: canonicalEventJson(opening.value),
+      createdAt: now,
+    })),
+  );
+  return facts;
+}
+
+/**
+ * Private fields a derived batch (split or transformation output) inherits: a child whose origin
+ * comes from its inputs must not publish coordinates an input's producer sealed.
+ */
+export async function inheritedPrivatePointers(
+  ctx: UseCaseContext,
+  inputBatchIds: readonly Types.ObjectId[],
+): Promise<string[]> {
+  if (inputBatchIds.length === 0) return [];
+  const commissionings = (await traceEventModel(ctx.connection)
+    .collection.find({ batchId: { $in: [...inputBatchIds] }, seq: 1 }, { projection: { body: 1 } })
+    .toArray()) as unknown as Pick<TraceEventDoc, "body">[];
+  const sealed = commissionings.some((event) =>
+    findSealedFields(event.body).some((field) => field.pointer === ORIGIN_LOCATION),
+  );
+  return sealed ? [ORIGIN_LOCATION] : [];
+}
+
+export interface StoredOpening {
+  commitment: string;
+  pointer: string;
+  salt: string;
+  value: unknown;
+}
+
+/**
+ * Openings of the given commitments that `actor` may see: those it sealed itself, or all of them
+ * for auditors and admins.
+ */
+export async function openingsFor(
+  ctx: UseCaseContext,
+  commitments: readonly string[],
+  actor: { orgId: string; seesAll: boolean },
+): Promise<Map<string, StoredOpening>> {
+  if (commitments.length === 0) return new Map();
+  const filter: Record<string, unknown> = { commitment: { $in: [...commitments] } };
+  if (!actor.seesAll) filter.actorId = new Types.ObjectId(actor.orgId);
+  const docs = (await sealedFieldModel(ctx.connection)
+    .collection.find(filter)
+    .toArray()) as unknown as SealedFieldDoc[];
+  return new Map(
+    docs.map((doc) => [
+      doc.commitment,
+      { commitment: doc.commitment, pointer: doc.pointer, salt: doc.salt, value: JSON.parse(doc.canonical) },
+    ]),
+  );
+}

@@ -1,0 +1,96 @@
+import type { RequestHandler } from "express";
+import type { Connection } from "mongoose";
+import { apiKeyModel } from "../data/api-key.model";
+import { organizationModel, type OrganizationRole } from "../data/organization.model";
+import { hashApiKey } from "../domain/api-key";
+import { ForbiddenError, UnauthorizedError } from "../../../platform/errors";
+
+export interface Actor {
+  orgId: string;
+  name: string;
+  roles: OrganizationRole[];
+  keyId: string;
+}
+
+/**
+ * Recently resolved keys, so that a request costs no database round trip for authentication.
+ * Entries live `ttlMs`; revoking or rotating a key clears the cache of the instance that did it at
+ * once, other instances follow within `ttlMs`.
+ */
+export class ApiKeyCache {
+  private readonly entries = new Map<string, { actor: Actor; expires: number }>();
+
+  constructor(
+    private readonly ttlMs = 10_000,
+    private readonly capacity = 10_000,
+  ) {}
+
+  get(keyHash: string): Actor | undefined {
+    const entry = this.entries.get(keyHash);
+    if (!entry || entry.expires < Date.now()) return undefined;
+    return entry.actor;
+  }
+
+  set(keyHash: string, actor: Actor): void {
+    if (this.entries.size >= this.capacity) this.entries.clear();
+    this.entries.set(keyHash, { actor, expires: Date.now() + this.ttlMs });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** Resolves `Authorization: Bearer <apiKey>` to the calling organization (401 otherwise). */
+export function authenticate(connection: Connection, cache: ApiKeyCache): RequestHandler {
+  const keys = apiKeyModel(connection);
+  const organizations = organizationModel(connection);
+  return async (req, res, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+    if (!match) return next(new UnauthorizedError());
+    const keyHash = hashApiKey(match[1]);
+    let actor = cache.get(keyHash);
+    if (!actor) {
+      const key = await keys.findOne({ hash: keyHash }).lean();
+      if (!key || key.revokedAt) return next(new UnauthorizedError("the API key is unknown or revoked"));
+      const org = await organizations.findById(key.orgId).lean();
+      if (!org) return next(new UnauthorizedError("the API key's organization no longer exists"));
+      actor = {
+        orgId: org._id.toHexString(),
+        name: org.name,
+        roles: org.roles,
+        keyId: key._id.toHexString(),
+      };
+      cache.set(keyHash, actor);
+    }
+    res.locals.actor = actor;
+    req.log?.setBindings?.({ orgId: actor.orgId });
+    next();
+  };
+}
+
+export function requireRoles(roles: readonly OrganizationRole[]): RequestHandler {
+  return (_req, res, next) => {
+    const actor = res.locals.actor as Actor;
+    if (actor.roles.some((role) => roles.includes(role))) return next();
+    next(
+      new ForbiddenError(
+        `this action needs one of the roles ${roles.join(", ")}; the caller has ${actor.roles.join(", ")}`,
+      ),
+    );
+  };
+}
+
+export function actorOf(res: { locals: Record<string, unknown> }): Actor {
+  return res.locals.actor as Actor;
+}
+
+/** Auditors and admins see every organization's data; everyone else only their own. */
+export function canSeeAll(actor: Actor): boolean {
+  return actor.roles.includes("admin") || actor.roles.includes("auditor");
+}
+
+export function assertSameTenant(actor: Actor, ownerOrgIds: string[], what: string): void {
+  if (canSeeAll(actor) || ownerOrgIds.includes(actor.orgId)) return;
+  throw new ForbiddenError(`${what} belongs to another organization`);
+}

@@ -1,0 +1,165 @@
+import { Router } from "express";
+import type { z } from "zod";
+import {
+  createApiKey,
+  createOrganization,
+  getOrganization,
+  listApiKeys,
+  listOrganizations,
+  revokeApiKey,
+  rotateApiKey,
+} from "../organizations";
+import type { AppDeps } from "../../../main/app";
+import { actorOf, assertSameTenant, canSeeAll, type ApiKeyCache } from "./auth.middleware";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { createOrganizationBody, orgIdParams, orgKeyParams } from "./organizations.schemas";
+import { validated } from "../../../platform/http/validation";
+
+type OrgParams = z.infer<typeof orgIdParams>;
+type KeyParams = z.infer<typeof orgKeyParams>;
+
+export function organizationRoutes(deps: AppDeps, registry: RouteRegistry, apiKeys: ApiKeyCache): Router {
+  const router = Router();
+  const { connection } = deps;
+  const tag = "organizations";
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/orgs",
+      summary: "Create an organization and its first API key (shown once)",
+      tag,
+      access: { roles: ["admin"] },
+      body: createOrganizationBody,
+      responses: {
+        201: "created: { id, name, roles, address?, apiKey }",
+        400: "invalid field",
+        403: "not admin",
+      },
+    },
+    async (_req, res) => {
+      const { body } = validated<unknown, unknown, z.infer<typeof createOrganizationBody>>(res);
+      res.status(201).json(await createOrganization(connection, body));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/orgs",
+      summary: "List organizations",
+      tag,
+      access: { roles: "any" },
+      responses: { 200: "organizations" },
+    },
+    async (_req, res) => {
+      const actor = actorOf(res);
+      const items = await listOrganizations(connection, canSeeAll(actor) ? {} : { ids: [actor.orgId] });
+      res.json({ items });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/orgs/:id",
+      summary: "Get an organization",
+      tag,
+      access: { roles: "any" },
+      params: orgIdParams,
+      responses: { 200: "organization", 404: "unknown" },
+    },
+    async (_req, res) => {
+      const { params } = validated<OrgParams>(res);
+      assertSameTenant(actorOf(res), [params.id], "the organization");
+      res.json(await getOrganization(connection, params.id));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/orgs/:id/keys",
+      summary: "List API keys (prefix only)",
+      tag,
+      access: { roles: "any" },
+      params: orgIdParams,
+      responses: { 200: "keys" },
+    },
+    async (_req, res) => {
+      const { params } = validated<OrgParams>(res);
+      assertOwnOrAdmin(res, params.id);
+      res.json({ items: await listApiKeys(connection, params.id) });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/orgs/:id/keys",
+      summary: "Issue an additional API key (shown once)",
+      tag,
+      access: { roles: "any" },
+      params: orgIdParams,
+      responses: { 201: "new key" },
+    },
+    async (_req, res) => {
+      const { params } = validated<OrgParams>(res);
+      assertOwnOrAdmin(res, params.id);
+      res.status(201).json(await createApiKey(connection, params.id));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/orgs/:id/keys/:keyId/rotate",
+      summary: "Replace a key: issue a new one, revoke the old",
+      tag,
+      access: { roles: "any" },
+      params: orgKeyParams,
+      responses: { 201: "new key and the revoked one" },
+    },
+    async (_req, res) => {
+      const { params } = validated<KeyParams>(res);
+      assertOwnOrAdmin(res, params.id);
+      const rotated = await rotateApiKey(connection, params.id, params.keyId);
+      apiKeys.clear();
+      res.status(201).json(rotated);
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "delete",
+      path: "/api/orgs/:id/keys/:keyId",
+      summary: "Revoke an API key",
+      tag,
+      access: { roles: "any" },
+      params: orgKeyParams,
+      responses: { 200: "revoked" },
+    },
+    async (_req, res) => {
+      const { params } = validated<KeyParams>(res);
+      assertOwnOrAdmin(res, params.id);
+      const revoked = await revokeApiKey(connection, params.id, params.keyId);
+      apiKeys.clear();
+      res.json(revoked);
+    },
+  );
+
+  return router;
+}
+
+/** Keys are credentials: only the organization itself or an admin (not an auditor) manages them. */
+function assertOwnOrAdmin(res: { locals: Record<string, unknown> }, orgId: string): void {
+  const actor = actorOf(res);
+  if (!actor.roles.includes("admin")) assertSameTenant({ ...actor, roles: [] }, [orgId], "the organization");
+}

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { ORGANIZATION_ROLES } from "../data/organization.model";
+import { ethAddress, objectId } from "../../../platform/http/common.schemas";
+
+export const createOrganizationBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  roles: z.array(z.enum(ORGANIZATION_ROLES)).min(1).max(ORGANIZATION_ROLES.length),
+  address: ethAddress.optional(),
+});
+
+export const orgIdParams = z.strictObject({ id: objectId });
+export const orgKeyParams = z.strictObject({ id: objectId, keyId: objectId });

@@ -1,0 +1,273 @@
+import { Types, type Connection } from "mongoose";
+import { findLeafIndex, unpackLeaves } from "../anchoring/window-codec";
+import { WindowStore } from "../anchoring/data/window-store";
+import { anchorWindowModel, type AnchorWindowDoc } from "../anchoring/data/anchor-window.model";
+import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import { batchDigitalLink } from "../batches/domain/digital-link";
+import { findSealedFields } from "../ledger/domain/disclosure";
+import type { MerkleTree } from "../../platform/crypto/merkle";
+import { buildMerkleTreeOffThread } from "../../platform/crypto/merkle-off-thread";
+import {
+  batchLabel,
+  BUNDLE_METHOD,
+  commissionedLabel,
+  PROOF_BUNDLE_FORMAT,
+  type BundleAnchor,
+  type BundleEvent,
+  type BundleOpening,
+  type ProofBundle,
+} from "./domain/proof-bundle";
+import { leafOf } from "./domain/proof-bundle-verify";
+import { AppError } from "../../platform/errors";
+import type { UseCaseContext } from "../ledger/append-event";
+import { newestCommit } from "../ledger/commit-events";
+import { lineage } from "../custody/lineage";
+import { openingsFor } from "../ledger/sealed-fields";
+
+const ANCHORED_STATES: readonly string[] = ["confirmed", "completed"];
+
+export interface BundleContext extends UseCaseContext {
+  chainId: number;
+  registry: string;
+  publicBaseUrl: string;
+  trees: WindowTrees;
+}
+
+/** A proof bundle and the service facts behind it that a bundle does not carry. */
+export interface BatchRecords {
+  bundle: ProofBundle;
+  subject: BatchDoc;
+  /** Batches whose status says recalled (their recalling events are also in the bundle). */
+  recalledBatchIds: Set<string>;
+  /** Every batch of the bundle (subject and inputs) by id. */
+  batches: Map<string, BatchDoc>;
+}
+
+/**
+ * Gathers a batch's proof bundle: its chain and the chains of every batch it was made from, each
+ * anchored event with its Merkle proof, and the anchored roots. With `openingsFor`, the private
+ * values that organization may see are added (a "full" bundle for auditors and the producer).
+ */
+export async function collectBatchRecords(
+  ctx: BundleContext,
+  subject: BatchDoc,
+  options: { openingsFor?: { orgId: string; seesAll: boolean } } = {},
+): Promise<BatchRecords> {
+  // Heads first, then events up to each head: a consistent snapshot while appends go on.
+  const batchDocs =
+    (subject.inputs ?? []).length === 0
+      ? [subject]
+      : ((await batchModel(ctx.connection)
+          .collection.find({
+            _id: {
+              $in: (await lineage(ctx, subject, "upstream")).nodes.map((node) => new Types.ObjectId(node.id)),
+            },
+          })
+          .toArray()) as unknown as BatchDoc[]);
+  const batches = new Map(batchDocs.map((batch) => [batch._id.toHexString(), batch]));
+  const events = await chainEvents(ctx.connection, batchDocs);
+  const windows = await anchoredWindows(ctx.connection, events);
+  const bundleEvents = await Promise.all(events.map((event) => bundleEvent(ctx.trees, event, windows)));
+  const usedWindows = [...windows.values()].filter((window) =>
+    bundleEvents.some((event) => event.anchor?.root === window.root),
+  );
+  const bundle: ProofBundle = {
+    format: PROOF_BUNDLE_FORMAT,
+    generatedAt: ctx.now().toISOString(),
+    publisher: ctx.publicBaseUrl,
+    method: { ...BUNDLE_METHOD },
+    subject: subjectOf(ctx.publicBaseUrl, subject),
+    chain: { chainId: ctx.chainId, registry: ctx.registry },
+    batches: batchDocs
+      .map((batch) => {
+        const id = batch._id.toHexString();
+        const commissioning = events.find((event) => event.batchId.equals(batch._id) && event.seq === 1);
+        return {
+          batchId: id,
+          relation: id === subject._id.toHexString() ? ("subject" as const) : ("input" as const),
+          label: batchLabel(id, commissionedLabel(commissioning?.body)),
+          head: { seq: batch.head.seq, hash: batch.head.hash },
+        };
+      })
+      .sort((a, b) =>
+        a.relation === b.relation ? a.batchId.localeCompare(b.batchId) : a.relation === "subject" ? -1 : 1,
+      ),
+    events: bundleEvents,
+    anchors: usedWindows.map(anchorOf),
+    ...(options.openingsFor ? { openings: await openingsOf(ctx, events, options.openingsFor) } : {}),
+  };
+  const recalledBatchIds = new Set(
+    batchDocs.filter((batch) => batch.status === "recalled").map((batch) => batch._id.toHexString()),
+  );
+  return { bundle, subject, recalledBatchIds, batches };
+}
+
+function subjectOf(publicBaseUrl: string, batch: BatchDoc): ProofBundle["subject"] {
+  const id = batch._id.toHexString();
+  return {
+    batchId: id,
+    digitalLink: batchDigitalLink(publicBaseUrl, { id, gtin: batch.product.gtin, lot: batch.lot }),
+    product: {
+      name: batch.product.name,
+      category: batch.product.category,
+      ...(batch.product.gtin ? { gtin: batch.product.gtin } : {}),
+    },
+    lot: batch.lot,
+    ...(batch.brand ? { brand: batch.brand } : {}),
+  };
+}
+
+/**
+ * Each batch's events up to the head read before them. An event committed to the head but not yet
+ * inserted (the moment between the two writes of an append) is taken from the batch's copy.
+ */
+async function chainEvents(connection: Connection, batches: BatchDoc[]): Promise<TraceEventDoc[]> {
+  const filter =
+    batches.length === 1
+      ? { batchId: batches[0]._id }
+      : { batchId: { $in: batches.map((batch) => batch._id) } };
+  const stored = (await traceEventModel(connection)
+    .collection.find(filter)
+    .toArray()) as unknown as TraceEventDoc[];
+  const events: TraceEventDoc[] = [];
+  for (const batch of batches) {
+    const own = stored.filter((event) => event.batchId.equals(batch._id) && event.seq <= batch.head.seq);
+    const commit = newestCommit(batch);
+    if (commit.at(-1)?.seq === batch.head.seq)
+      for (const copy of commit) if (!own.some((event) => event.seq === copy.seq)) own.push(copy);
+    events.push(...own.sort((a, b) => a.seq - b.seq));
+  }
+  return events;
+}
+
+async function anchoredWindows(
+  connection: Connection,
+  events: TraceEventDoc[],
+): Promise<Map<string, AnchorWindowDoc>> {
+  const ids = new Map<string, Types.ObjectId>();
+  for (const event of events)
+    if (event.anchor?.windowId) ids.set(event.anchor.windowId.toHexString(), event.anchor.windowId);
+  if (ids.size === 0) return new Map();
+  const windows = (await anchorWindowModel(connection)
+    .collection.find({ _id: { $in: [...ids.values()] } }, { projection: { attempts: 0 } })
+    .toArray()) as unknown as AnchorWindowDoc[];
+  return new Map(
+    windows
+      .filter((window) => window.root && ANCHORED_STATES.includes(window.state))
+      .map((window) => [window._id.toHexString(), window]),
+  );
+}
+
+/**
+ * An event with its anchor and Merkle proof. When the stored anchoring records do not hold
+ * together (the window's leaves do not give its root, or do not hold this event's hash), the
+ * event keeps the root its window claims with an empty proof: the bundle then fails verification
+ * and says where, instead of the service hiding the problem behind an error.
+ */
+async function bundleEvent(
+  trees: WindowTrees,
+  event: TraceEventDoc,
+  windows: Map<string, AnchorWindowDoc>,
+): Promise<BundleEvent> {
+  const window = event.anchor?.windowId ? windows.get(event.anchor.windowId.toHexString()) : undefined;
+  const base = { eventId: event._id.toHexString(), hash: event.hash, body: event.body };
+  if (!window) return { ...base, anchor: null };
+  const storedIndex = typeof event.anchor?.leafIndex === "number" ? event.anchor.leafIndex : -1;
+  const unproven = {
+    ...base,
+    anchor: { root: window.root!, leafIndex: Math.max(storedIndex, 0), proof: [] },
+  };
+  let built: { tree: MerkleTree; eventIds: Uint8Array };
+  try {
+    built = await trees.get(window);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "ANCHOR_INCONSISTENT") return unproven;
+    throw error;
+  }
+  const { tree, eventIds } = built;
+  const leafIndex = storedIndex >= 0 ? storedIndex : findLeafIndex(eventIds, event._id);
+  if (leafIndex < 0 || leafIndex >= tree.leafCount || tree.leafHash(leafIndex) !== leafOf(event.hash))
+    return unproven;
+  return { ...base, anchor: { root: tree.root, leafIndex, proof: tree.proof(leafIndex) } };
+}
+
+function anchorOf(window: AnchorWindowDoc): BundleAnchor {
+  return {
+    root: window.root!,
+    leafCount: window.leafCount,
+    txHash: window.txHash,
+    blockNumber: window.blockNumber ?? 0,
+    anchoredAt: window.anchoredAt ? new Date(window.anchoredAt).toISOString() : null,
+  };
+}
+
+async function openingsOf(
+  ctx: BundleContext,
+  events: TraceEventDoc[],
+  actor: { orgId: string; seesAll: boolean },
+): Promise<BundleOpening[]> {
+  const sealed = events.flatMap((event) =>
+    findSealedFields(event.body).map((field) => ({ eventId: event._id.toHexString(), ...field })),
+  );
+  const openings = await openingsFor(
+    ctx,
+    sealed.map((field) => field.commitment),
+    actor,
+  );
+  return sealed.flatMap((field) => {
+    const opening = openings.get(field.commitment);
+    return opening
+      ? [{ eventId: field.eventId, pointer: field.pointer, salt: opening.salt, value: opening.value }]
+      : [];
+  });
+}
+
+/**
+ * Merkle trees of anchored windows, rebuilt from their stored leaf lists on first use and kept
+ * (least recently used out first). A confirmed window's leaves never change, and the rebuilt root
+ * is checked against the stored one before a tree is used.
+ */
+export class WindowTrees {
+  private readonly entries = new Map<string, Promise<{ tree: MerkleTree; eventIds: Uint8Array }>>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly capacity = 64,
+  ) {}
+
+  get(window: AnchorWindowDoc): Promise<{ tree: MerkleTree; eventIds: Uint8Array }> {
+    const key = window._id.toHexString();
+    let entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return entry;
+    }
+    entry = this.build(window);
+    entry.catch(() => this.entries.delete(key));
+    this.entries.set(key, entry);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+
+  private async build(window: AnchorWindowDoc) {
+    const stored = await new WindowStore(this.connection).leavesOf(window._id);
+    if (!stored) {
+      throw new AppError(
+        "ANCHOR_INCONSISTENT",
+        `window ${window._id.toHexString()} has no stored leaf list`,
+        500,
+      );
+    }
+    const tree = await buildMerkleTreeOffThread(unpackLeaves(stored.leaves));
+    if (tree.root !== window.root) {
+      throw new AppError(
+        "ANCHOR_INCONSISTENT",
+        `the stored leaves of window ${window._id.toHexString()} give root ${tree.root}, not ${window.root}`,
+        500,
+      );
+    }
+    return { tree, eventIds: stored.eventIds };
+  }
+}

@@ -1,0 +1,69 @@
+import { Router, type Response } from "express";
+import type { z } from "zod";
+import type { ProofBundle } from "../domain/proof-bundle";
+import { findBatch } from "../../batches/batches";
+import { verifierFor } from "../verify";
+import type { AppDeps } from "../../../main/app";
+import { actorOf, canSeeAll } from "../../organizations/http/auth.middleware";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { proofBundleParams } from "./proof-bundle.schemas";
+import { validated } from "../../../platform/http/validation";
+import { assertBatchVisible } from "../../batches/http/batches.routes";
+import { verifierDeps } from "./verify.routes";
+
+/** Proof bundles: the public one for anyone, and one with private values for the parties. */
+export function proofBundleRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  const tag = "verification";
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/batches/:id/proof-bundle",
+      summary:
+        "Self-contained proof bundle: disclosed event bodies with salts, hashes, Merkle proofs, roots, chain id, registry and transactions (verify with npm run verify-bundle)",
+      tag,
+      access: "public",
+      params: proofBundleParams,
+      responses: { 200: "application/json bundle (format ecotrace-proof-bundle/1)", 404: "unknown batch" },
+    },
+    async (_req, res) => {
+      const { params } = validated<z.infer<typeof proofBundleParams>>(res);
+      sendBundle(res, await verifierFor(verifierDeps(deps)).bundle(params.id));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/batches/:id/proof-bundle/full",
+      summary:
+        "Proof bundle with the openings (value + salt) of private fields: those the caller sealed, or all for auditors and admins",
+      tag,
+      access: { roles: "any" },
+      params: proofBundleParams,
+      responses: { 200: "bundle with openings", 403: "not a party of the batch", 404: "unknown batch" },
+    },
+    async (_req, res) => {
+      const { params } = validated<z.infer<typeof proofBundleParams>>(res);
+      const actor = actorOf(res);
+      assertBatchVisible(res, await findBatch(deps.useCaseContext, params.id));
+      const bundle = await verifierFor(verifierDeps(deps)).bundle(params.id, {
+        orgId: actor.orgId,
+        seesAll: canSeeAll(actor),
+      });
+      sendBundle(res, bundle);
+    },
+  );
+
+  return router;
+}
+
+function sendBundle(res: Response, bundle: ProofBundle): void {
+  const name = `ecotrace-proof-${bundle.subject.lot.replace(/[^\w.-]/g, "_")}.json`;
+  res.setHeader("content-disposition", `attachment; filename="${name}"`);
+  res.setHeader("cache-control", "no-store");
+  res.type("application/json").send(`${JSON.stringify(bundle, null, 2)}\n`);
+}

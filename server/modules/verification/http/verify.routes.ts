@@ -1,0 +1,44 @@
+import { Router } from "express";
+import type { z } from "zod";
+import { verifierFor } from "../verify";
+import type { AppDeps } from "../../../main/app";
+import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { verifyParams } from "./proof-bundle.schemas";
+import { validated } from "../../../platform/http/validation";
+
+/** `GET /api/verify/:batchId`: the verdict and how it was reached, for anyone. */
+export function verifyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+  const router = Router();
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/verify/:batchId",
+      summary:
+        "Verify a batch: recompute its records' hashes, chains and Merkle proofs, check the anchors on chain, recalls (through lineage) and certifications",
+      tag: "verification",
+      access: "public",
+      params: verifyParams,
+      responses: {
+        200: "{ batchId, verdict, checks: [{ name, status, detail }], checkedAt }; verdict: verified, pending, tampered, revoked, recalled, expired",
+        404: "{ verdict: unknown, checks } for a batch that does not exist",
+      },
+    },
+    async (_req, res) => {
+      const { params } = validated<z.infer<typeof verifyParams>>(res);
+      const verification = await verifierFor(verifierDeps(deps)).verify(params.batchId);
+      res.setHeader("cache-control", "no-store");
+      res.status(verification.found ? 200 : 404).json({
+        batchId: verification.batchId,
+        verdict: verification.verdict,
+        checks: verification.checks,
+        checkedAt: verification.checkedAt,
+      });
+    },
+  );
+  return router;
+}
+
+export function verifierDeps(deps: AppDeps) {
+  return { useCaseContext: deps.useCaseContext, chain: deps.chain, publicBaseUrl: deps.config.PUBLIC_BASE_URL };
+}

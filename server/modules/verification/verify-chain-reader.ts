@@ -1,0 +1,73 @@
+import type { ChainClient } from "../../platform/evm/chain-client";
+import { anchoringReceiptProblem, type ChainReader } from "./domain/proof-bundle-verify";
+
+/**
+ * The service's view of the registry for verification requests. Answers are cached for a short
+ * time (`ttlMs`, 15 s by default; an unanchored root only 1 s, since it may be anchored any
+ * moment), so a page that is scanned often costs no chain call, while a reorg or a revocation
+ * shows within seconds. A failed call is not cached.
+ */
+export class ServiceChainReader implements ChainReader {
+  private readonly cache = new Map<string, { expires: number; value: Promise<unknown> }>();
+
+  constructor(
+    private readonly chain: ChainClient,
+    private readonly ttlMs = 15_000,
+    private readonly capacity = 50_000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  network() {
+    return this.cached("network", this.ttlMs, async () => ({
+      chainId: Number(this.chain.chainId),
+      registryHasCode: (await this.chain.provider.getCode(this.chain.registryAddress)) !== "0x",
+    }));
+  }
+
+  anchorOf(root: string) {
+    return this.cached(
+      `anchor:${root}`,
+      (value) => (value === null ? 1_000 : this.ttlMs),
+      async () => {
+        const anchor = await this.chain.registry.anchorOf(root);
+        if (anchor.timestamp === 0n) return null;
+        return {
+          blockNumber: Number(anchor.blockNumber),
+          timestamp: Number(anchor.timestamp),
+          leafCount: Number(anchor.leafCount),
+        };
+      },
+    );
+  }
+
+  verifyLeaf(root: string, proof: readonly string[], leaf: string) {
+    return this.cached(`leaf:${root}:${leaf}`, this.ttlMs, () =>
+      this.chain.registry.verifyLeaf(root, [...proof], leaf),
+    );
+  }
+
+  anchoringTransaction(txHash: string, root: string) {
+    return this.cached(`tx:${txHash}:${root}`, this.ttlMs, async () => {
+      const receipt = await this.chain.provider.getTransactionReceipt(txHash);
+      const problem = anchoringReceiptProblem(txHash, receipt, this.chain.registryAddress, root);
+      return problem ? { ok: false as const, problem } : { ok: true as const };
+    });
+  }
+
+  private cached<T>(key: string, ttl: number | ((value: T) => number), read: () => Promise<T>): Promise<T> {
+    const now = this.clock();
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > now) return hit.value as Promise<T>;
+    if (this.cache.size >= this.capacity) this.cache.clear();
+    const value = read();
+    const entry = { expires: now + (typeof ttl === "number" ? ttl : this.ttlMs), value };
+    this.cache.set(key, entry);
+    value.then(
+      (resolved) => {
+        if (typeof ttl === "function") entry.expires = this.clock() + ttl(resolved);
+      },
+      () => this.cache.delete(key),
+    );
+    return value;
+  }
+}

@@ -1,0 +1,150 @@
+import type { ChainClient } from "../../platform/evm/chain-client";
+import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import type { ProofBundle } from "./domain/proof-bundle";
+import { examineProofBundle, type OnChainAnchor } from "./domain/proof-bundle-verify";
+import { decideVerdict, type VerdictResult } from "./domain/verdict";
+import { NotFoundError } from "../../platform/errors";
+import type { UseCaseContext } from "../ledger/append-event";
+import { findBatch } from "../batches/batches";
+import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext } from "./batch-records";
+import { ServiceChainReader } from "./verify-chain-reader";
+import { liveCertifications, type CertificationDisplay } from "./verify-certifications";
+import { liveBrandClaim, type BrandClaimDisplay } from "./verify-licences";
+
+export interface VerifierDeps {
+  useCaseContext: UseCaseContext;
+  chain: ChainClient;
+  publicBaseUrl: string;
+}
+
+export type BatchVerification = VerdictResult & {
+  batchId: string;
+  checkedAt: string;
+} & (
+    | { found: false }
+    | {
+        found: true;
+        records: BatchRecords;
+        onChain: OnChainAnchor[];
+        certifications: CertificationDisplay[];
+        /** The brand the batch carries and the live status of the licences behind it. */
+        brand: BrandClaimDisplay | null;
+      }
+  );
+
+/**
+ * Verifies a batch the way an outsider would: it builds the batch's public proof bundle and
+ * examines it against the chain with the same code as `npm run verify-bundle`, adding what only
+ * the service knows live (batch statuses, certifications through the lineage, the licences behind
+ * a brand claim: a proof bundle carries none of these). One instance per
+ * process keeps the caches: rebuilt Merkle trees of anchored windows and short-lived chain answers.
+ */
+export class BatchVerifier {
+  readonly trees: WindowTrees;
+  readonly reader: ServiceChainReader;
+
+  constructor(private readonly deps: VerifierDeps) {
+    this.trees = new WindowTrees(deps.useCaseContext.connection);
+    this.reader = new ServiceChainReader(deps.chain);
+  }
+
+  get context(): BundleContext {
+    return {
+      ...this.deps.useCaseContext,
+      chainId: Number(this.deps.chain.chainId),
+      registry: this.deps.chain.registryAddress.toLowerCase(),
+      publicBaseUrl: this.deps.publicBaseUrl,
+      trees: this.trees,
+    };
+  }
+
+  /** `known`: the batch when the caller has just read it (saves a lookup). */
+  async verify(batchId: string, known?: BatchDoc): Promise<BatchVerification> {
+    const now = this.deps.useCaseContext.now();
+    const checkedAt = now.toISOString();
+    let subject = known;
+    try {
+      subject ??= await findBatch(this.deps.useCaseContext, batchId);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      return {
+        ...decideVerdict({ found: false, reason: `no batch ${batchId} is registered` }),
+        batchId,
+        checkedAt,
+        found: false,
+      };
+    }
+    const nowSec = Math.floor(now.getTime() / 1000);
+    const [records, certifications] = await Promise.all([
+      collectBatchRecords(this.context, subject),
+      liveCertifications({ ...this.deps.useCaseContext, chain: this.deps.chain }, batchId, nowSec),
+    ]);
+    const [{ evidence, onChain }, brand] = await Promise.all([
+      examineProofBundle(records.bundle, this.reader, {
+        nowSec,
+        recalledBatchIds: records.recalledBatchIds,
+        certifications: certifications.evidence,
+      }),
+      liveBrandClaim(this.deps.useCaseContext.connection, records, this.deps.publicBaseUrl),
+    ]);
+    return {
+      ...decideVerdict(brand && evidence.found ? { ...evidence, licences: brand.evidence } : evidence),
+      batchId,
+      checkedAt,
+      found: true,
+      records,
+      onChain,
+      certifications: certifications.display,
+      brand: brand?.display ?? null,
+    };
+  }
+
+  /** The public proof bundle of a batch, or with the openings `viewer` may see (a full bundle). */
+  async bundle(batchId: string, viewer?: { orgId: string; seesAll: boolean }): Promise<ProofBundle> {
+    const subject = await findBatch(this.deps.useCaseContext, batchId);
+    const { bundle } = await collectBatchRecords(
+      this.context,
+      subject,
+      viewer ? { openingsFor: viewer } : {},
+    );
+    return bundle;
+  }
+}
+
+const verifiers = new WeakMap<object, Map<string, BatchVerifier>>();
+
+/** The process's verifier for these dependencies (one per append context and public URL). */
+export function verifierFor(deps: VerifierDeps): BatchVerifier {
+  let byUrl = verifiers.get(deps.useCaseContext);
+  if (!byUrl) {
+    byUrl = new Map();
+    verifiers.set(deps.useCaseContext, byUrl);
+  }
+  let verifier = byUrl.get(deps.publicBaseUrl);
+  if (!verifier) {
+    verifier = new BatchVerifier(deps);
+    byUrl.set(deps.publicBaseUrl, verifier);
+  }
+  return verifier;
+}
+
+/**
+ * The batch a GS1 key names: GTIN + lot. Lots are unique per producer and product, so two
+ * producers could in principle share one GTIN + lot; such a key is ambiguous and resolves to none.
+ */
+export async function resolveBatchKey(
+  ctx: UseCaseContext,
+  key: { gtin: string; lot?: string },
+): Promise<{ batch: BatchDoc } | { batch: null; reason: string }> {
+  if (key.lot === undefined)
+    return { batch: null, reason: `GTIN ${key.gtin} names a product, not a batch: the link has no lot (10)` };
+  const batches = await batchModel(ctx.connection)
+    .find({ "product.gtin": key.gtin, lot: key.lot })
+    .limit(2)
+    .lean<BatchDoc[]>();
+  if (batches.length === 0)
+    return { batch: null, reason: `no batch with GTIN ${key.gtin} and lot ${key.lot} is registered` };
+  if (batches.length > 1)
+    return { batch: null, reason: `GTIN ${key.gtin} and lot ${key.lot} name more than one batch` };
+  return { batch: batches[0] };
+}

@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import { JsonRpcProvider, Wallet, type Signer } from "ethers";
+import { ProvenanceRegistry__factory, type ProvenanceRegistry } from "../../../typechain-types";
+
+/** Everything the service needs from the chain: a provider, the service signer and the registry. */
+export interface ChainClient {
+  provider: JsonRpcProvider;
+  signer: Wallet;
+  registry: ProvenanceRegistry;
+  registryAddress: string;
+  chainId: bigint;
+  close(): void;
+}
+
+/**
+ * One request per HTTP call (`batchMaxCount: 1`): anvil and many hosted endpoints answer batched
+ * calls more slowly or reject them; `staticNetwork` skips a chain-id round trip on every request;
+ * no response cache (`cacheTimeout: -1`), else back-to-back transactions reuse a stale nonce.
+ */
+export function createProvider(rpcUrl: string): JsonRpcProvider {
+  return new JsonRpcProvider(rpcUrl, undefined, {
+    batchMaxCount: 1,
+    staticNetwork: true,
+    cacheTimeout: -1,
+    pollingInterval: 250,
+  });
+}
+
+export function loadSigner(
+  options: { privateKey?: string; keystoreFile?: string; keystorePassword?: string },
+  provider: JsonRpcProvider,
+): Wallet {
+  if (options.privateKey) return new Wallet(normalizeKey(options.privateKey), provider);
+  if (options.keystoreFile) {
+    const json = fs.readFileSync(options.keystoreFile, "utf8");
+    const wallet = Wallet.fromEncryptedJsonSync(json, options.keystorePassword ?? "");
+    return new Wallet(wallet.privateKey, provider);
+  }
+  throw new Error("no chain signer configured: set CHAIN_PRIVATE_KEY or CHAIN_KEYSTORE_FILE");
+}
+
+export async function connectChain(options: {
+  rpcUrl: string;
+  registryAddress: string;
+  signer: { privateKey?: string; keystoreFile?: string; keystorePassword?: string };
+}): Promise<ChainClient> {
+  const provider = createProvider(options.rpcUrl);
+  try {
+    const network = await provider.getNetwork();
+    const code = await provider.getCode(options.registryAddress);
+    if (code === "0x") {
+      throw new Error(
+        `no contract code at REGISTRY_ADDRESS ${options.registryAddress} on chain ${network.chainId}`,
+      );
+    }
+    const signer = loadSigner(options.signer, provider);
+    return {
+      provider,
+      signer,
+      registry: ProvenanceRegistry__factory.connect(options.registryAddress, signer),
+      registryAddress: options.registryAddress,
+      chainId: network.chainId,
+      close: () => provider.destroy(),
+    };
+  } catch (error) {
+    provider.destroy();
+    throw error;
+  }
+}
+
+/** Deploys a registry administered by `admin` and lets the admin anchor. */
+export async function deployRegistry(
+  signer: Signer,
+): Promise<{ address: string; deployBlock: number; txHash: string }> {
+  const admin = await signer.getAddress();
+  const registry = await new ProvenanceRegistry__factory(signer).deploy(admin);
+  const receipt = await registry.deploymentTransaction()!.wait();
+  const address = await registry.getAddress();
+  await (await registry.grantRole(await registry.ANCHORER_ROLE(), admin)).wait();
+  return { address, deployBlock: receipt!.blockNumber, txHash: receipt!.hash };
+}
+
+function normalizeKey(key: string): string {
+  return key.startsWith("0x") ? key : `0x${key}`;
+}
