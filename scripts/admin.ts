@@ -18,7 +18,10 @@ import type { Connection } from "mongoose";
 import { loadConfig } from "../server/main/config";
 import { connectDatabase } from "../server/platform/mongo/database";
 import { embeddedMongoOwner, startEmbeddedMongo } from "../server/platform/mongo/embedded/embedded-mongo";
-import { ORGANIZATION_ROLES, type OrganizationRole } from "../server/modules/organizations/data/organization.model";
+import {
+  ORGANIZATION_ROLES,
+  type OrganizationRole,
+} from "../server/modules/organizations/data/organization.model";
 import {
   createApiKey,
   createOrganization,

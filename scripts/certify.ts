@@ -21,9 +21,15 @@ import { Command, Option } from "commander";
 import { isDeepStrictEqual } from "node:util";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { ProvenanceRegistry__factory } from "../typechain-types";
-import { draftToMessage, type CertificationDraft } from "../server/modules/certifications/domain/certification-draft";
+import {
+  draftToMessage,
+  type CertificationDraft,
+} from "../server/modules/certifications/domain/certification-draft";
 import { CERTIFICATION_TYPES } from "../server/modules/certifications/domain/certification-typed-data";
-import { STATUS_CHANGE_TYPES, type StatusChangeTarget } from "../server/modules/certifications/domain/certification-status-change";
+import {
+  STATUS_CHANGE_TYPES,
+  type StatusChangeTarget,
+} from "../server/modules/certifications/domain/certification-status-change";
 
 interface SignerOptions {
   key?: string;

@@ -18,7 +18,12 @@ import { SingleBar } from "cli-progress";
 import { Command } from "commander";
 import { loadConfig } from "../server/main/config";
 import { readImportFile } from "../server/modules/imports/import-file";
-import { headerErrors, IMPORT_COLUMNS, stepForRow, type RowError } from "../server/modules/imports/import-rows";
+import {
+  headerErrors,
+  IMPORT_COLUMNS,
+  stepForRow,
+  type RowError,
+} from "../server/modules/imports/import-rows";
 import type { ImportView } from "../server/modules/imports/import-run";
 
 interface Options {

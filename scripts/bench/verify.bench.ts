@@ -231,7 +231,11 @@ async function verificationLogicOnly(
   publicBaseUrl: string,
   batchId: string,
 ): Promise<void> {
-  const verifier = verifierFor({ useCaseContext: runtime.useCaseContext, chain: runtime.chain, publicBaseUrl });
+  const verifier = verifierFor({
+    useCaseContext: runtime.useCaseContext,
+    chain: runtime.chain,
+    publicBaseUrl,
+  });
   const bundle = await verifier.bundle(batchId);
   const examine = async () =>
     decideVerdict(

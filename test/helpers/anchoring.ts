@@ -7,7 +7,10 @@ import { AnchorWorker, type AnchorWorkerOptions } from "../../server/modules/anc
 import { unpackEventIds } from "../../server/modules/anchoring/window-codec";
 import { WindowStore } from "../../server/modules/anchoring/data/window-store";
 import type { ChainClient } from "../../server/platform/evm/chain-client";
-import { anchorWindowModel, type AnchorWindowDoc } from "../../server/modules/anchoring/data/anchor-window.model";
+import {
+  anchorWindowModel,
+  type AnchorWindowDoc,
+} from "../../server/modules/anchoring/data/anchor-window.model";
 import { traceEventModel, type TraceEventDoc } from "../../server/modules/ledger/data/trace-event.model";
 import { verifyMerkleProof } from "../../server/platform/crypto/merkle";
 import { createLogger } from "../../server/platform/logger";

@@ -1,8 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { parseEther, Wallet, type HDNodeWallet } from "ethers";
-import { draftToMessage, type CertificationDraft } from "../../server/modules/certifications/domain/certification-draft";
-import { CERTIFICATION_TYPES, type CertificationDomain } from "../../server/modules/certifications/domain/certification-typed-data";
+import {
+  draftToMessage,
+  type CertificationDraft,
+} from "../../server/modules/certifications/domain/certification-draft";
+import {
+  CERTIFICATION_TYPES,
+  type CertificationDomain,
+} from "../../server/modules/certifications/domain/certification-typed-data";
 import { http } from "./http";
 import type { TestOrg } from "./scenario";
 import type { TestEnv, TestServer } from "./test-env";

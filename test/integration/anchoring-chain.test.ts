@@ -6,7 +6,10 @@ import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker"
 import type { ChainClient } from "../../server/platform/evm/chain-client";
 import { startEmbeddedAnvil, type EmbeddedAnvil } from "../../server/platform/evm/embedded-anvil";
 import { startEmbeddedChain } from "../../server/platform/evm/embedded-chain";
-import { anchorWindowModel, type AnchorWindowDoc } from "../../server/modules/anchoring/data/anchor-window.model";
+import {
+  anchorWindowModel,
+  type AnchorWindowDoc,
+} from "../../server/modules/anchoring/data/anchor-window.model";
 import { traceEventModel, type TraceEventDoc } from "../../server/modules/ledger/data/trace-event.model";
 import { createLogger } from "../../server/platform/logger";
 import { findFreePort } from "../../server/platform/net/free-port";

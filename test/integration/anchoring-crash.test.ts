@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import { ANCHOR_FAULTS } from "../../server/main/config";
-import { anchorWindowModel, type AnchorWindowDoc } from "../../server/modules/anchoring/data/anchor-window.model";
+import {
+  anchorWindowModel,
+  type AnchorWindowDoc,
+} from "../../server/modules/anchoring/data/anchor-window.model";
 import { traceEventModel } from "../../server/modules/ledger/data/trace-event.model";
 import {
   assertAnchoredExactlyOnce,

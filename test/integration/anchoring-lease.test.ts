@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import { Lease } from "../../server/modules/anchoring/lease";
-import { anchorWindowModel, type AnchorWindowDoc } from "../../server/modules/anchoring/data/anchor-window.model";
+import {
+  anchorWindowModel,
+  type AnchorWindowDoc,
+} from "../../server/modules/anchoring/data/anchor-window.model";
 import { leaseId, leaseModel, type LeaseDoc } from "../../server/modules/anchoring/data/lease.model";
 import {
   assertAnchoredExactlyOnce,

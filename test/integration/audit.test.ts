@@ -7,7 +7,10 @@ import { Types } from "mongoose";
 import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
 import { buildEventBody } from "../../server/modules/ledger/domain/event-body";
 import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
-import { CERTIFICATION_TYPES, type CertificationDomain } from "../../server/modules/certifications/domain/certification-typed-data";
+import {
+  CERTIFICATION_TYPES,
+  type CertificationDomain,
+} from "../../server/modules/certifications/domain/certification-typed-data";
 import { createApp } from "../../server/main/app";
 import { createLogger } from "../../server/platform/logger";
 import { recordEvents, startWorker, waitFor, waitUntilAllAnchored } from "../helpers/anchoring";

@@ -4,7 +4,10 @@ import { expect } from "chai";
 import { verifyTypedData, Wallet } from "ethers";
 import { createApp } from "../../server/main/app";
 import { createLogger } from "../../server/platform/logger";
-import { STATUS_CHANGE_TYPES, statusChangeDomain } from "../../server/modules/certifications/domain/certification-status-change";
+import {
+  STATUS_CHANGE_TYPES,
+  statusChangeDomain,
+} from "../../server/modules/certifications/domain/certification-status-change";
 import type { CertificationDomain } from "../../server/modules/certifications/domain/certification-typed-data";
 import {
   batchDraft,

@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import { TypedDataEncoder, verifyTypedData, Wallet } from "ethers";
 import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
-import { CERTIFICATION_TYPES, type CertificationDomain } from "../../server/modules/certifications/domain/certification-typed-data";
+import {
+  CERTIFICATION_TYPES,
+  type CertificationDomain,
+} from "../../server/modules/certifications/domain/certification-typed-data";
 import {
   batchDraft,
   certificationDomainOf,

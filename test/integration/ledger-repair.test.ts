@@ -69,7 +69,9 @@ describe("hash chain repair after a crash between commit and insert", () => {
       batch.event.hash,
       lost.hash,
     ]);
-    expect(await repairLedgerHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(0);
+    expect(await repairLedgerHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(
+      0,
+    );
   });
 
   it("restores a brand's lost licence-register event at start-up and on the next change", async () => {
@@ -81,7 +83,9 @@ describe("hash chain repair after a crash between commit and insert", () => {
     await traceEventModel(env.runtime.connection).deleteOne({ _id: new Types.ObjectId(issued.id) });
     expect((await register()).body.items).to.have.length(1);
 
-    expect(await repairLedgerHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(1);
+    expect(await repairLedgerHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(
+      1,
+    );
     expect((await register()).body.items.map((event: { hash: string }) => event.hash)).to.include(
       issued.hash,
     );

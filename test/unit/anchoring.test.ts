@@ -3,7 +3,12 @@ import { Types } from "mongoose";
 import { anchorWorkerOptions } from "../../server/modules/anchoring/anchor.worker";
 import { backoffDelay } from "../../server/modules/anchoring/backoff";
 import { faultInjector } from "../../server/modules/anchoring/faults";
-import { findLeafIndex, packWindow, unpackEventIds, unpackLeaves } from "../../server/modules/anchoring/window-codec";
+import {
+  findLeafIndex,
+  packWindow,
+  unpackEventIds,
+  unpackLeaves,
+} from "../../server/modules/anchoring/window-codec";
 import {
   decideWindowAction,
   initialFees,

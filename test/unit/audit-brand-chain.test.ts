@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { checkEventContent, checkLedgerLinks, type AuditedEvent } from "../../server/modules/audit/domain/audit";
+import {
+  checkEventContent,
+  checkLedgerLinks,
+  type AuditedEvent,
+} from "../../server/modules/audit/domain/audit";
 import { buildBrandEventBody } from "../../server/modules/brands/domain/brand-event-body";
 import { buildEventBody } from "../../server/modules/ledger/domain/event-body";
 import { computeEventHash, ZERO_HASH } from "../../server/modules/ledger/domain/event-hash";

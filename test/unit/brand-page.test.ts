@@ -1,6 +1,10 @@
 import { expect } from "chai";
 import type { BrandOverview } from "../../server/modules/brands/brand-overview";
-import { brandPageView, renderBrandNotFound, renderBrandPage } from "../../server/modules/brands/web/brand-page";
+import {
+  brandPageView,
+  renderBrandNotFound,
+  renderBrandPage,
+} from "../../server/modules/brands/web/brand-page";
 
 const ID = "0123456789abcdef01234567";
 

@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import type { ReportBatch } from "../../server/modules/brands/domain/brand-families";
-import { batchLabels, claimsQuota, families, shippedQuantity } from "../../server/modules/brands/domain/brand-families";
+import {
+  batchLabels,
+  claimsQuota,
+  families,
+  shippedQuantity,
+} from "../../server/modules/brands/domain/brand-families";
 import {
   buildBrandReport,
   type BrandReportInput,

@@ -1,6 +1,10 @@
 import { expect } from "chai";
 import { AbiCoder, concat, keccak256, toUtf8Bytes, TypedDataEncoder, Wallet } from "ethers";
-import { draftToMessage, scaleQuantity, toUnixSeconds } from "../../server/modules/certifications/domain/certification-draft";
+import {
+  draftToMessage,
+  scaleQuantity,
+  toUnixSeconds,
+} from "../../server/modules/certifications/domain/certification-draft";
 import {
   CERTIFICATION_TYPES,
   certificationDomain,

@@ -100,7 +100,10 @@ describe("EPCIS identifiers and vocabulary", () => {
 
     it("knows the same CBV terms as GS1's schema", () => {
       const schema = JSON.parse(
-        fs.readFileSync(path.resolve(__dirname, "../../server/modules/epcis/domain/EPCIS-JSON-Schema.json"), "utf8"),
+        fs.readFileSync(
+          path.resolve(__dirname, "../../server/modules/epcis/domain/EPCIS-JSON-Schema.json"),
+          "utf8",
+        ),
       );
       for (const term of schema.definitions.bizStep.anyOf[1].enum as string[]) {
         expect(toEpcisBizStep(fromEpcisBizStep(term))).to.equal(term);

@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { keccak256 as ethersKeccak256 } from "ethers";
-import { canonicalEventJson, computeEventHash, ZERO_HASH } from "../../server/modules/ledger/domain/event-hash";
+import {
+  canonicalEventJson,
+  computeEventHash,
+  ZERO_HASH,
+} from "../../server/modules/ledger/domain/event-hash";
 import { keccak256, keccakImplementation } from "../../server/platform/crypto/keccak";
 import vectors from "../fixtures/event-hash-vectors.json";
 

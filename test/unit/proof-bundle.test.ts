@@ -9,7 +9,11 @@ import {
   PROOF_BUNDLE_FORMAT,
   type ProofBundle,
 } from "../../server/modules/verification/domain/proof-bundle";
-import { examineProofBundle, leafOf, type ChainReader } from "../../server/modules/verification/domain/proof-bundle-verify";
+import {
+  examineProofBundle,
+  leafOf,
+  type ChainReader,
+} from "../../server/modules/verification/domain/proof-bundle-verify";
 import { decideVerdict } from "../../server/modules/verification/domain/verdict";
 import { findFreePort } from "../../server/platform/net/free-port";
 import { rpcChainReader } from "../../scripts/verify-bundle";

@@ -48,7 +48,10 @@ export class AnchorTransactions {
    * that nonce went to another transaction), the root before the receipts (an anchored root's
    * receipt is then visible), and the head last (never below the anchoring block).
    */
-  async facts(root: string, attempts: readonly TxAttempt[]): Promise<LedgerFacts & { anchoredAtSec: number }> {
+  async facts(
+    root: string,
+    attempts: readonly TxAttempt[],
+  ): Promise<LedgerFacts & { anchoredAtSec: number }> {
     const provider = this.chain.provider;
     const minedNonceCount = await provider.getTransactionCount(this.signerAddress, "latest");
     const anchor = await this.anchorOf(root);

@@ -18,7 +18,10 @@ import {
   type EventCheck,
   type Finding,
 } from "./domain/audit";
-import { computeCertHash, recoverCertificationSigner } from "../certifications/domain/certification-typed-data";
+import {
+  computeCertHash,
+  recoverCertificationSigner,
+} from "../certifications/domain/certification-typed-data";
 import { buildMerkleTree } from "../../platform/crypto/merkle";
 
 export interface AuditContext {

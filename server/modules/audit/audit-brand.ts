@@ -1,7 +1,13 @@
 import { Types } from "mongoose";
 import { brandModel, type BrandDoc } from "../brands/data/brand.model";
 import type { Finding } from "./domain/audit";
-import { AuditReads, auditBatches, type AuditContext, type AuditOptions, type BatchAudit } from "./audit-batches";
+import {
+  AuditReads,
+  auditBatches,
+  type AuditContext,
+  type AuditOptions,
+  type BatchAudit,
+} from "./audit-batches";
 
 /**
  * Audits a brand's licence register (decision 0010) exactly as a batch chain: every register

@@ -8,7 +8,11 @@ import { toGtin14 } from "./domain/gtin";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
 import { buildFirstEvent, type UseCaseContext } from "../ledger/append-event";
 import { claimBrand, releaseBrandClaim, type BatchBrand } from "../brands/brand-claims";
-import { inheritedPrivatePointers, REGISTRATION_PRIVATE_POINTERS, sealPrivateFields } from "../ledger/sealed-fields";
+import {
+  inheritedPrivatePointers,
+  REGISTRATION_PRIVATE_POINTERS,
+  sealPrivateFields,
+} from "../ledger/sealed-fields";
 
 export interface NewBatch {
   product: { name: string; category: string; gtin?: string };

@@ -6,7 +6,13 @@ import { organizationModel } from "../organizations/data/organization.model";
 import type { TraceEventDoc } from "../ledger/data/trace-event.model";
 import { licenceTransition, roundQuantity, type LicenceAction } from "./domain/brand-rules";
 import { quantityCapOf } from "../certifications/domain/certification-typed-data";
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from "../../platform/errors";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { appendBrandEvent, findBrand } from "./brands";
 

@@ -14,7 +14,13 @@ import {
   type CertificationDomain,
   type CertificationMessage,
 } from "./domain/certification-typed-data";
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from "../../platform/errors";
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+} from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { isRegisteredCertifier } from "./certification-chain";
 import { recordCoverage } from "./certification-events";

@@ -35,7 +35,10 @@ export function coverableBatch(batch: BatchDoc): CoverableBatch {
  * The certifications that cover `batch` directly (as their subject, or by a producer/plot rule),
  * evaluated now, so batches registered after the certification are covered too.
  */
-export async function certificationsCovering(ctx: UseCaseContext, batch: CoverableBatch): Promise<Covering[]> {
+export async function certificationsCovering(
+  ctx: UseCaseContext,
+  batch: CoverableBatch,
+): Promise<Covering[]> {
   return coveringAll(ctx, [batch]);
 }
 

@@ -3,7 +3,10 @@ import { isDeepStrictEqual } from "node:util";
 import type { Wallet, HDNodeWallet } from "ethers";
 import { draftToMessage, type CertificationDraft } from "../certifications/domain/certification-draft";
 import { CERTIFICATION_TYPES } from "../certifications/domain/certification-typed-data";
-import { STATUS_CHANGE_CODES, STATUS_CHANGE_TYPES } from "../certifications/domain/certification-status-change";
+import {
+  STATUS_CHANGE_CODES,
+  STATUS_CHANGE_TYPES,
+} from "../certifications/domain/certification-status-change";
 import type { DemoClient, Json } from "./demo-client";
 
 /**

@@ -15,12 +15,7 @@ import { PAGE_CSP } from "../../../platform/web/html";
 import type { AppDeps } from "../../../main/app";
 import { actorOf, canSeeAll, type Actor } from "../../organizations/http/auth.middleware";
 import type { RouteRegistry } from "../../../platform/http/route-registry";
-import {
-  auditBatchParams,
-  auditBatchQuery,
-  auditRunParams,
-  createAuditRunBody,
-} from "./audit.schemas";
+import { auditBatchParams, auditBatchQuery, auditRunParams, createAuditRunBody } from "./audit.schemas";
 import { validated } from "../../../platform/http/validation";
 
 const ROLES = ["auditor", "certifier", "admin"] as const;

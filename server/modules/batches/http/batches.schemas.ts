@@ -4,7 +4,14 @@ import { CBV_TERM_PATTERN, CLIENT_EVENT_TYPES } from "../../ledger/domain/cbv";
 import { gtinProblem } from "../domain/gtin";
 import { COMMITMENT_KEY, privatePointerSyntaxProblem } from "../../ledger/domain/disclosure";
 import { regionCodeProblem } from "../../../platform/web/region-code";
-import { isoDate, isoDateTime, objectId, paginationQuery, quantity, safeJsonObject } from "../../../platform/http/common.schemas";
+import {
+  isoDate,
+  isoDateTime,
+  objectId,
+  paginationQuery,
+  quantity,
+  safeJsonObject,
+} from "../../../platform/http/common.schemas";
 
 /** GS1 AI (10) batch/lot: up to 20 characters of GS1 character set 82. */
 export const lotSchema = z

@@ -3,13 +3,7 @@ import { Types } from "mongoose";
 import type { z } from "zod";
 import { LICENCE_ACTIONS } from "../domain/brand-rules";
 import { brandEvents, brandView, createBrand, findBrand, listBrands } from "../brands";
-import {
-  changeLicenceStatus,
-  findLicence,
-  issueLicence,
-  licenceView,
-  listLicences,
-} from "../licences";
+import { changeLicenceStatus, findLicence, issueLicence, licenceView, listLicences } from "../licences";
 import { appendedView, eventView } from "../../batches/batch-view";
 import type { AppDeps } from "../../../main/app";
 import { actorOf, canSeeAll } from "../../organizations/http/auth.middleware";

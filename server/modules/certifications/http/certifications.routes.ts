@@ -19,11 +19,7 @@ import {
   statusChangeView,
 } from "../certification-status-changes";
 import { certificationView, snapshotFor } from "../certification-views";
-import {
-  findCertification,
-  submitCertification,
-  type CertificationContext,
-} from "../certifications";
+import { findCertification, submitCertification, type CertificationContext } from "../certifications";
 import { certifierStatus, deregisterCertifier, registerCertifier } from "../certifiers";
 import type { AppDeps } from "../../../main/app";
 import { actorOf, canSeeAll, type Actor } from "../../organizations/http/auth.middleware";

@@ -2,10 +2,7 @@ import { z } from "zod";
 import { SCHEME_CODE_PATTERN } from "../domain/certification-schemes";
 import { STATUS_CHANGE_TARGETS } from "../domain/certification-status-change";
 import { SUBJECT_KINDS } from "../domain/certification-typed-data";
-import {
-  DEFAULT_SIGNATURE_TTL_SEC,
-  MAX_SIGNATURE_TTL_SEC,
-} from "../certification-status-changes";
+import { DEFAULT_SIGNATURE_TTL_SEC, MAX_SIGNATURE_TTL_SEC } from "../certification-status-changes";
 import { ethAddress, hexHash, objectId } from "../../../platform/http/common.schemas";
 
 /** Unix seconds up to year 10000: a uint64 on chain, a safe integer here. */

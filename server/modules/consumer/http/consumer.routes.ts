@@ -1,7 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import type { z } from "zod";
 import type { BatchDoc } from "../../batches/data/batch.model";
-import { DigitalLinkError, parseDigitalLinkPath, type DigitalLinkKey } from "../../batches/domain/digital-link";
+import {
+  DigitalLinkError,
+  parseDigitalLinkPath,
+  type DigitalLinkKey,
+} from "../../batches/domain/digital-link";
 import { decideVerdict } from "../../verification/domain/verdict";
 import { ValidationError } from "../../../platform/errors";
 import { clientPseudonym, recordScan, type SerialScanReport } from "../../labels/scans";

@@ -1,4 +1,7 @@
-import { certificationStatus, type ChainCertificationRecord } from "../../certifications/domain/certification-status";
+import {
+  certificationStatus,
+  type ChainCertificationRecord,
+} from "../../certifications/domain/certification-status";
 import {
   certificationDomain,
   computeCertHash,

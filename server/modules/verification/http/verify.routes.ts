@@ -40,5 +40,9 @@ export function verifyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
 }
 
 export function verifierDeps(deps: AppDeps) {
-  return { useCaseContext: deps.useCaseContext, chain: deps.chain, publicBaseUrl: deps.config.PUBLIC_BASE_URL };
+  return {
+    useCaseContext: deps.useCaseContext,
+    chain: deps.chain,
+    publicBaseUrl: deps.config.PUBLIC_BASE_URL,
+  };
 }
