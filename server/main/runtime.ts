@@ -9,7 +9,7 @@ import { EMBEDDED_DB_LIMITS, startEmbeddedMongo } from "../platform/mongo/embedd
 import { DependencyUnavailableError } from "../platform/errors";
 import type { Logger } from "../platform/logger";
 import type { UseCaseContext } from "../modules/ledger/append-event";
-import { BatchHeadCache } from "../modules/ledger/batch-head-cache";
+import { LedgerHeadCache } from "../modules/ledger/ledger-head-cache";
 
 /** The service's connections to the outside world, embedded or configured. */
 export interface Runtime {
@@ -36,7 +36,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     const chain = await openChain(config, logger, closers);
     return {
       connection,
-      useCaseContext: { connection, now: () => new Date(), heads: new BatchHeadCache(), chain },
+      useCaseContext: { connection, now: () => new Date(), heads: new LedgerHeadCache(), chain },
       chain,
       pingDatabase: () => pingDatabase(connection),
       close,

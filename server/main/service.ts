@@ -7,6 +7,7 @@ import type { Logger } from "../platform/logger";
 import { startRuntime, type Runtime } from "./runtime";
 import { bootstrapAdmin } from "../modules/organizations/bootstrap-admin";
 import { repairLedgerHeads } from "../modules/ledger/repair-ledger-heads";
+import { LEDGERS } from "./ledgers";
 
 /** A listening service: what `npm start` runs, and what `npm run demo` starts in-process. */
 export interface RunningService {
@@ -27,7 +28,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       adminApiKey: config.ADMIN_API_KEY,
       logger,
     });
-    const restored = await repairLedgerHeads(runtime.useCaseContext);
+    const restored = await repairLedgerHeads(runtime.useCaseContext, LEDGERS);
     if (restored > 0) logger.warn({ restored }, "restored events whose writer stopped after committing them");
     const anchorWorker = config.ANCHOR_WORKER
       ? new AnchorWorker({ ...runtime, logger, options: anchorWorkerOptions(config) })

@@ -4,9 +4,10 @@ import { batchModel } from "../../server/modules/batches/data/batch.model";
 import { sealedFieldModel } from "../../server/modules/ledger/data/sealed-field.model";
 import { traceEventModel, type TraceEventDoc } from "../../server/modules/ledger/data/trace-event.model";
 import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
-import { appendEvent } from "../../server/modules/ledger/append-event";
+import { appendEvent } from "../../server/modules/batches/batch-ledger";
 import { encodeCommit } from "../../server/modules/ledger/commit-events";
 import { repairLedgerHeads } from "../../server/modules/ledger/repair-ledger-heads";
+import { LEDGERS } from "../../server/main/ledgers";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -364,13 +365,13 @@ describe("POST /api/batches/:id/events/bulk", () => {
     it("restores the lost events of a bulk commit at start-up, also when only the last ones were lost", async () => {
       const { batch, answered } = await crashAfterCommit(2);
       const ctx = { connection: env.runtime.connection, now: () => new Date() };
-      expect(await repairLedgerHeads(ctx)).to.equal(1);
+      expect(await repairLedgerHeads(ctx, LEDGERS)).to.equal(1);
       const chain = await chainOf(batch.id);
       expect(chain.map((event: { hash: string }) => event.hash)).to.deep.equal([
         batch.event.hash,
         ...answered.map((event: { hash: string }) => event.hash),
       ]);
-      expect(await repairLedgerHeads(ctx)).to.equal(0);
+      expect(await repairLedgerHeads(ctx, LEDGERS)).to.equal(0);
     });
 
     it("shows the committed events in a proof bundle before they are inserted", async () => {

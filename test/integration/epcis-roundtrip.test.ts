@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { RECORD_KEEPING_FIELDS } from "../../server/modules/epcis/domain/to-epcis";
-import { BatchHeadCache } from "../../server/modules/ledger/batch-head-cache";
+import { LedgerHeadCache } from "../../server/modules/ledger/ledger-head-cache";
 import { http } from "../helpers/http";
 import { createOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -56,7 +56,7 @@ describe("EPCIS 2.0 round trip", () => {
     await clearDatabase(env);
     // A new, empty service: its batch-head cache must not remember the first service's batches
     // (batches without GTIN keep their id, which the first service used too).
-    env.runtime.useCaseContext.heads = new BatchHeadCache();
+    env.runtime.useCaseContext.heads = new LedgerHeadCache();
     server = await startTestServer(env);
     const importer = await createOrg(server, "EcoTrace B", ["producer", "processor"]);
     const document = {

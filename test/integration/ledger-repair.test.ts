@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { Types } from "mongoose";
 import { traceEventModel } from "../../server/modules/ledger/data/trace-event.model";
-import { appendEvent } from "../../server/modules/ledger/append-event";
-import { BatchHeadCache } from "../../server/modules/ledger/batch-head-cache";
+import { appendEvent } from "../../server/modules/batches/batch-ledger";
+import { LedgerHeadCache } from "../../server/modules/ledger/ledger-head-cache";
 import { repairLedgerHeads } from "../../server/modules/ledger/repair-ledger-heads";
+import { LEDGERS } from "../../server/main/ledgers";
 import { createBrand, license } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
@@ -60,7 +61,10 @@ describe("hash chain repair after a crash between commit and insert", () => {
 
   it("restores lost head events at start-up", async () => {
     const { batch, lost } = await batchWithLostHead();
-    const restored = await repairLedgerHeads({ connection: env.runtime.connection, now: () => new Date() });
+    const restored = await repairLedgerHeads(
+      { connection: env.runtime.connection, now: () => new Date() },
+      LEDGERS,
+    );
     expect(restored).to.equal(1);
     const events = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/events`, {
       key: producer.key,
@@ -69,9 +73,9 @@ describe("hash chain repair after a crash between commit and insert", () => {
       batch.event.hash,
       lost.hash,
     ]);
-    expect(await repairLedgerHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(
-      0,
-    );
+    expect(
+      await repairLedgerHeads({ connection: env.runtime.connection, now: () => new Date() }, LEDGERS),
+    ).to.equal(0);
   });
 
   it("restores a brand's lost licence-register event at start-up and on the next change", async () => {
@@ -83,9 +87,9 @@ describe("hash chain repair after a crash between commit and insert", () => {
     await traceEventModel(env.runtime.connection).deleteOne({ _id: new Types.ObjectId(issued.id) });
     expect((await register()).body.items).to.have.length(1);
 
-    expect(await repairLedgerHeads({ connection: env.runtime.connection, now: () => new Date() })).to.equal(
-      1,
-    );
+    expect(
+      await repairLedgerHeads({ connection: env.runtime.connection, now: () => new Date() }, LEDGERS),
+    ).to.equal(1);
     expect((await register()).body.items.map((event: { hash: string }) => event.hash)).to.include(
       issued.hash,
     );
@@ -122,7 +126,7 @@ describe("hash chain repair after a crash between commit and insert", () => {
     const cachedCtx = {
       connection: env.runtime.connection,
       now: () => new Date(),
-      heads: new BatchHeadCache(),
+      heads: new LedgerHeadCache(),
     };
     await appendEvent(cachedCtx, batch.id, producer.id, facts, mustHold(producer.id)); // caches the batch
     // Another instance (no shared cache) hands the batch to the new holder.

@@ -7,6 +7,7 @@ import { cbvTermsFor } from "../ledger/domain/cbv";
 import { toGtin14 } from "./domain/gtin";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
 import { buildFirstEvent, type UseCaseContext } from "../ledger/append-event";
+import { BATCH_LEDGER } from "./batch-ledger";
 import { claimBrand, releaseBrandClaim, type BatchBrand } from "../brands/brand-claims";
 import {
   inheritedPrivatePointers,
@@ -101,12 +102,18 @@ export async function registerBatch(
     pointers: [...(input.private ?? []), ...inherited],
     allowed: REGISTRATION_PRIVATE_POINTERS,
   });
-  const event = buildFirstEvent(ctx, batchId, actorId, {
-    type: "commissioning",
-    eventTime: derived?.eventTime ?? input.eventTime ?? now.toISOString(),
-    ...cbvTermsFor("commissioning", {}),
-    data: facts.data,
-  });
+  const event = buildFirstEvent(
+    ctx,
+    batchId,
+    actorId,
+    {
+      type: "commissioning",
+      eventTime: derived?.eventTime ?? input.eventTime ?? now.toISOString(),
+      ...cbvTermsFor("commissioning", {}),
+      data: facts.data,
+    },
+    BATCH_LEDGER,
+  );
   const batch: BatchDoc = {
     _id: batchId,
     producerId: producer,

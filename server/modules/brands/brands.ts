@@ -6,9 +6,9 @@ import { NotFoundError, UnprocessableError } from "../../platform/errors";
 import {
   appendToLedger,
   buildFirstEvent,
-  type UseCaseContext,
   type AppendGuard,
   type Ledger,
+  type UseCaseContext,
 } from "../ledger/append-event";
 import { listSchemes } from "../certifications/scheme-registry";
 

@@ -8,7 +8,8 @@ import type { CertificationDoc } from "./data/certification.model";
 import { traceEventModel } from "../ledger/data/trace-event.model";
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { coverageOf, withinCap, type CoverageVia } from "./domain/certification-coverage";
-import { appendEvent, materializeHead, type UseCaseContext } from "../ledger/append-event";
+import { materializeHead, type UseCaseContext } from "../ledger/append-event";
+import { appendEvent } from "../batches/batch-ledger";
 import { coveredByRule } from "./coverage-lookup";
 
 /** A claim older than this whose event is missing was left by a writer that died; it is redone. */

@@ -3,7 +3,8 @@ import type { BatchDoc } from "../batches/data/batch.model";
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { massBalanceProblem, remainingAfter } from "./domain/mass-balance";
 import { ForbiddenError, UnprocessableError } from "../../platform/errors";
-import { appendEvent, type UseCaseContext } from "../ledger/append-event";
+import { type UseCaseContext } from "../ledger/append-event";
+import { appendEvent } from "../batches/batch-ledger";
 import { inheritedBrand } from "../brands/brand-claims";
 import { originOf, registerBatch } from "../batches/batches";
 

@@ -4,7 +4,8 @@ import { organizationModel } from "../organizations/data/organization.model";
 import { transferModel, type TransferDoc } from "./data/transfer.model";
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../platform/errors";
-import { appendEvent, type UseCaseContext } from "../ledger/append-event";
+import { type UseCaseContext } from "../ledger/append-event";
+import { appendEvent } from "../batches/batch-ledger";
 import { findBatch } from "../batches/batches";
 import { assertCanTake, splitBatch, type Quantity } from "./split-batch";
 

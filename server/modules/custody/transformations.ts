@@ -4,7 +4,8 @@ import { transformationModel, type TransformationDoc } from "./data/transformati
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { remainingAfter } from "./domain/mass-balance";
 import { ValidationError } from "../../platform/errors";
-import { appendEvent, type UseCaseContext } from "../ledger/append-event";
+import { type UseCaseContext } from "../ledger/append-event";
+import { appendEvent } from "../batches/batch-ledger";
 import { outputBrands, releaseOutputClaims } from "../brands/transformation-brands";
 import { findBatch, originOf, registerBatch, type NewBatch } from "../batches/batches";
 import { assertCanTake, type Quantity } from "./split-batch";

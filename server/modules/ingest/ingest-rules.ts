@@ -1,6 +1,6 @@
 import type { BatchStatus } from "../batches/data/batch.model";
 import type { EventType } from "../ledger/domain/cbv";
-import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../ledger/domain/event-rules";
+import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../batches/domain/event-rules";
 import { massBalanceProblem, remainingAfter } from "../custody/domain/mass-balance";
 
 /**

@@ -3,9 +3,10 @@ import type { BatchDoc } from "../batches/data/batch.model";
 import { traceEventModel } from "../ledger/data/trace-event.model";
 import { cbvTermsFor, type EventType } from "../ledger/domain/cbv";
 import type { EventFacts, EventLocation } from "../ledger/domain/event-body";
-import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../ledger/domain/event-rules";
+import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../batches/domain/event-rules";
 import { ForbiddenError, UnprocessableError, ValidationError } from "../../platform/errors";
-import { appendEvent, type UseCaseContext, type AppendGuard } from "../ledger/append-event";
+import { type UseCaseContext } from "../ledger/append-event";
+import { appendEvent, type BatchGuard } from "../batches/batch-ledger";
 import { sealPrivateFields } from "../ledger/sealed-fields";
 
 export interface NewEvent {
@@ -49,7 +50,7 @@ export async function prepareEvent(
 }
 
 /** Who may record an event of `type` on a batch in its status, and what the event changes. */
-export function eventGuard(actor: { orgId: string; roles: readonly string[] }, type: EventType): AppendGuard {
+export function eventGuard(actor: { orgId: string; roles: readonly string[] }, type: EventType): BatchGuard {
   return (batch: BatchDoc) => {
     const parties = { producerId: batch.producerId.toHexString(), holderId: batch.holderId.toHexString() };
     if (!mayRecordEvent(actor, parties, type)) {

@@ -1,5 +1,6 @@
 import { AppError, ValidationError, type FieldProblem } from "../../platform/errors";
-import { appendEvents, type UseCaseContext, type AppendGuard } from "../ledger/append-event";
+import { type UseCaseContext } from "../ledger/append-event";
+import { appendEvents, type BatchGuard } from "../batches/batch-ledger";
 import { eventGuard, prepareEvent, type NewEvent } from "./record-event";
 
 /**
@@ -16,7 +17,7 @@ export async function recordEvents(
   for (const [index, input] of inputs.entries())
     facts.push(await atEvent(index, () => prepareEvent(ctx, actor, batchId, input)));
   const guards = inputs.map(
-    (input, index): AppendGuard =>
+    (input, index): BatchGuard =>
       (batch) =>
         atEventSync(index, () => eventGuard(actor, input.type)(batch)),
   );

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { Types, type Collection, type Connection, type UpdateQuery } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
 import { traceEventModel, type TraceEventDoc } from "./data/trace-event.model";
-import { buildEventBody, type LedgerLink, type EventFacts } from "./domain/event-body";
+import type { LedgerLink, EventFacts } from "./domain/event-body";
 import { computeEventHash, ZERO_HASH } from "./domain/event-hash";
-import { ConflictError, NotFoundError } from "../../platform/errors";
+import { ConflictError } from "../../platform/errors";
 import type { ChainClient } from "../../platform/evm/chain-client";
-import type { BatchHeadCache } from "./batch-head-cache";
+import type { LedgerHeadCache } from "./ledger-head-cache";
 import { encodeCommit, insertCommitted, newestCommit, type CommitCopy } from "./commit-events";
 
 const MAX_ATTEMPTS = 200;
@@ -15,7 +14,7 @@ export interface UseCaseContext {
   connection: Connection;
   now(): Date;
   /** Optional cache of batch versions; saves the read before each compare-and-set. */
-  heads?: BatchHeadCache;
+  heads?: LedgerHeadCache;
   /** The registry, for writes that depend on on-chain state (brand claims check certifications). */
   chain?: ChainClient;
 }
@@ -25,7 +24,9 @@ export interface UseCaseContext {
  * (status, holder...). Throws an AppError to refuse. Runs again on every retry, against the
  * subject as it is then.
  */
-export type AppendGuard<Subject = BatchDoc> = (subject: Subject) => UpdateQuery<Subject>["$set"] | void;
+export type AppendGuard<Subject extends LedgerHeadDoc> = (
+  subject: Subject,
+) => UpdateQuery<Subject>["$set"] | void;
 
 /** What every ledger's events state: what happened and when. */
 export interface LedgerFacts {
@@ -52,54 +53,10 @@ export interface Ledger<Facts extends LedgerFacts = EventFacts> {
   notFound(id: string): Error;
   body(facts: Facts, link: LedgerLink): Record<string, unknown>;
   /** Batches only: the cache of heads this process wrote. */
-  heads?(ctx: UseCaseContext): BatchHeadCache | undefined;
+  heads?(ctx: UseCaseContext): LedgerHeadCache | undefined;
 }
 
-export const BATCH_LEDGER: Ledger = {
-  collection: (connection) => batchModel(connection).collection,
-  notFound: (id) => new NotFoundError("batch", id),
-  body: (facts, link) =>
-    buildEventBody(facts, { ...link, batchId: link.subjectId }) as unknown as Record<string, unknown>,
-  heads: (ctx) => ctx.heads,
-};
-
-/**
- * Appends one event to a batch's hash chain. The commit point is a compare-and-set on the batch
- * head (seq n → n+1), so concurrent appends never fork, skip or repeat a sequence number; the
- * losing writer re-reads the head and retries. The committed event is copied into the batch
- * (`lastEvent`) in that same write, so if the process dies before inserting it, the next append
- * (or the start-up repair) inserts it from the batch: the chain never keeps a hole.
- */
-export function appendEvent(
-  ctx: UseCaseContext,
-  batchId: string,
-  actorId: string,
-  facts: EventFacts,
-  guard: AppendGuard = () => undefined,
-): Promise<TraceEventDoc> {
-  return appendToLedger(ctx, BATCH_LEDGER, batchId, actorId, facts, guard);
-}
-
-/**
- * Appends several events to one batch's hash chain in one commit: a single compare-and-set moves
- * the head from n to n+k, so concurrent writers (single or bulk) never fork, skip or repeat a
- * sequence number, and the k events get consecutive ones. All or nothing: each event's guard runs
- * in order against the batch as the events before it leave it (a recall blocks a later sale), and
- * any refusal refuses them all. The commit carries copies of all k events (`lastEvents`, see
- * commit-events.ts), so a writer that dies before inserting them leaves no hole; once they are
- * inserted the copies are removed, keeping the batch document small.
- */
-export function appendEvents(
-  ctx: UseCaseContext,
-  batchId: string,
-  actorId: string,
-  facts: EventFacts[],
-  guards: AppendGuard[],
-): Promise<TraceEventDoc[]> {
-  return commitToLedger(ctx, BATCH_LEDGER, batchId, actorId, facts, guards);
-}
-
-/** appendEvent for any kind of ledger (see Ledger). */
+/** Appends one event to a ledger (see Ledger; for batches, appendEvent in the batches module). */
 export async function appendToLedger<Subject extends LedgerHeadDoc, Facts extends LedgerFacts>(
   ctx: UseCaseContext,
   ledger: Ledger<Facts>,
@@ -113,7 +70,7 @@ export async function appendToLedger<Subject extends LedgerHeadDoc, Facts extend
 }
 
 /** The compare-and-set loop behind appendToLedger (one event) and appendEvents (several). */
-async function commitToLedger<Subject extends LedgerHeadDoc, Facts extends LedgerFacts>(
+export async function commitToLedger<Subject extends LedgerHeadDoc, Facts extends LedgerFacts>(
   ctx: UseCaseContext,
   ledger: Ledger<Facts>,
   subjectId: string,
@@ -150,7 +107,7 @@ async function commitToLedger<Subject extends LedgerHeadDoc, Facts extends Ledge
           { $set: { ...changes, head, lastEvent: last }, $unset: { lastEvents: "" } },
     );
     if (committed.modifiedCount === 1) {
-      const { lastEvents: _copies, ...kept } = subject as unknown as BatchDoc;
+      const { lastEvents: _copies, ...kept } = subject as Subject & { lastEvents?: unknown };
       heads?.set({ ...kept, ...changes, head, lastEvent: last as unknown as Record<string, unknown> });
       await insertCommittedEvents(ctx, subjects, events);
       return events;
@@ -165,7 +122,7 @@ async function commitToLedger<Subject extends LedgerHeadDoc, Facts extends Ledge
 }
 
 /** Runs each guard against the subject as the changes of the events before it leave it. */
-function applyGuards<Subject>(subject: Subject, guards: AppendGuard<Subject>[]) {
+function applyGuards<Subject extends LedgerHeadDoc>(subject: Subject, guards: AppendGuard<Subject>[]) {
   let changes: NonNullable<ReturnType<AppendGuard<Subject>>> = {};
   for (const guard of guards) changes = { ...changes, ...(guard({ ...subject, ...changes }) ?? {}) };
   return changes;
@@ -242,7 +199,7 @@ export function buildFirstEvent<Facts extends LedgerFacts = EventFacts>(
   subjectId: Types.ObjectId,
   actorId: string,
   facts: Facts,
-  ledger: Ledger<Facts> = BATCH_LEDGER as unknown as Ledger<Facts>,
+  ledger: Ledger<Facts>,
 ): TraceEventDoc {
   return buildEventDoc(
     ctx,

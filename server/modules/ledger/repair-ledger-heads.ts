@@ -1,7 +1,6 @@
 import type { Collection } from "mongoose";
 import type { LedgerHeadDoc } from "./append-event";
-import { BATCH_LEDGER, materializeHead, type UseCaseContext } from "./append-event";
-import { BRAND_LEDGER } from "../brands/brands";
+import { materializeHead, type Ledger, type UseCaseContext } from "./append-event";
 import { traceEventModel } from "./data/trace-event.model";
 import type { CommitCopy } from "./commit-events";
 
@@ -13,10 +12,12 @@ const CHUNK = 500;
  * (`lastEvent`, and `lastEvents` for a bulk commit). Finds such heads and inserts their events.
  * Returns how many heads were restored.
  */
-export async function repairLedgerHeads(ctx: UseCaseContext): Promise<number> {
+export async function repairLedgerHeads(
+  ctx: UseCaseContext,
+  ledgers: readonly Pick<Ledger<never>, "collection">[],
+): Promise<number> {
   let restored = 0;
-  for (const chain of [BATCH_LEDGER, BRAND_LEDGER])
-    restored += await repairHeadsOf(ctx, chain.collection(ctx.connection));
+  for (const ledger of ledgers) restored += await repairHeadsOf(ctx, ledger.collection(ctx.connection));
   return restored;
 }
 

@@ -1,5 +1,5 @@
 import type { BatchStatus } from "../../batches/data/batch.model";
-import type { EventType } from "./cbv";
+import type { EventType } from "../../ledger/domain/cbv";
 
 /**
  * Which client-posted event types a batch accepts in each status, and how an event changes the
