@@ -28,8 +28,8 @@ import { epcisCaptureBodyParser, epcisRoutes } from "../modules/epcis/http/epcis
 import { importRoutes } from "../modules/imports/http/imports.routes";
 import { auditRoutes } from "../modules/audit/http/audit.routes";
 import { brandRoutes } from "../modules/brands/http/brands.routes";
-import { brandReportRoutes } from "../modules/brands/http/brand-report.routes";
-import { brandPageRoutes } from "../modules/brands/http/brand-page.routes";
+import { brandReportRoutes } from "../modules/brand-reports/http/brand-report.routes";
+import { brandPageRoutes } from "../modules/consumer/http/brand-page.routes";
 
 export interface AppDeps {
   config: Config;

@@ -4,7 +4,7 @@ import {
   brandPageView,
   renderBrandNotFound,
   renderBrandPage,
-} from "../../server/modules/brands/web/brand-page";
+} from "../../server/modules/consumer/web/brand-page";
 
 const ID = "0123456789abcdef01234567";
 

@@ -1,17 +1,17 @@
 import { expect } from "chai";
-import type { ReportBatch } from "../../server/modules/brands/domain/brand-families";
+import type { ReportBatch } from "../../server/modules/brand-reports/domain/brand-families";
 import {
   batchLabels,
   claimsQuota,
   families,
   shippedQuantity,
-} from "../../server/modules/brands/domain/brand-families";
+} from "../../server/modules/brand-reports/domain/brand-families";
 import {
   buildBrandReport,
   type BrandReportInput,
   type MovementEvent,
   type ReportLicence,
-} from "../../server/modules/brands/domain/brand-report";
+} from "../../server/modules/brand-reports/domain/brand-report";
 
 const FARM = "f".repeat(24);
 const SHOP = "5".repeat(24);

@@ -4,7 +4,7 @@ import {
   itemsThatFit,
   labelledQuantity,
   leftToLabel,
-} from "../../server/modules/labels/domain/label-quota";
+} from "../../server/modules/brands/domain/label-quota";
 
 describe("label quota (domain)", () => {
   describe("decideItemQuantity", () => {

@@ -10,7 +10,7 @@ import {
 import { quantityCapOf } from "./domain/certification-typed-data";
 import type { UseCaseContext } from "../ledger/append-event";
 import { findBatch } from "../batches/batches";
-import { lineage } from "../custody/lineage";
+import { lineage } from "../batches/lineage";
 
 export interface Covering {
   certification: CertificationDoc;

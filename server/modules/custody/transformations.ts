@@ -6,7 +6,7 @@ import { remainingAfter } from "./domain/mass-balance";
 import { ValidationError } from "../../platform/errors";
 import { type UseCaseContext } from "../ledger/append-event";
 import { appendEvent } from "../batches/batch-ledger";
-import { outputBrands, releaseOutputClaims } from "../brands/transformation-brands";
+import { outputBrands, releaseOutputClaims } from "./transformation-brands";
 import { findBatch, originOf, registerBatch, type NewBatch } from "../batches/batches";
 import { assertCanTake, type Quantity } from "./split-batch";
 

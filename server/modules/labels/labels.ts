@@ -3,7 +3,7 @@ import type { BatchDoc } from "../batches/data/batch.model";
 import { batchDigitalLink } from "../batches/domain/digital-link";
 import { ForbiddenError, UnprocessableError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
-import { assertLicenceActive } from "./label-room";
+import { assertLicenceActive } from "../brands/label-room";
 import { serialLink } from "./serials";
 
 export interface LabelRequest {

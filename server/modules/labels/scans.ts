@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Types } from "mongoose";
 import { scanModel, type ScanDoc } from "./data/scan.model";
 import { serialModel, type SerialDoc } from "./data/serial.model";
-import { assessSerialScans } from "../verification/domain/verdict-scans";
+import { assessSerialScans } from "./domain/verdict-scans";
 import type { UseCaseContext } from "../ledger/append-event";
 
 /** How many recent scans are looked at to count distinct devices. */

@@ -3,10 +3,10 @@ import { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
 import { serialModel, type SerialDoc } from "./data/serial.model";
 import { formatDigitalLink } from "../batches/domain/digital-link";
-import { decideItemQuantity, labelledQuantity, type Quantity } from "./domain/label-quota";
+import { decideItemQuantity, labelledQuantity, type Quantity } from "../brands/domain/label-quota";
 import { ForbiddenError, UnprocessableError, ValidationError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
-import { assertLicenceActive, releaseLabelRoom, splitAncestry, takeLabelRoom } from "./label-room";
+import { assertLicenceActive, releaseLabelRoom, splitAncestry, takeLabelRoom } from "../brands/label-room";
 
 /** Crockford base32: digits and capitals without I, L, O, U, all in GS1 character set 82. */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -1,7 +1,7 @@
 import { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
 import { unknownScanModel, type UnknownScanDoc } from "./data/unknown-scan.model";
-import type { UnknownScanGroup } from "../brands/domain/brand-anomalies";
+import type { UnknownScanGroup } from "./domain/unknown-scan-group";
 import type { DigitalLinkKey } from "../batches/domain/digital-link";
 import type { UseCaseContext } from "../ledger/append-event";
 

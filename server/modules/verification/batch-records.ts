@@ -22,7 +22,7 @@ import { leafOf } from "./domain/proof-bundle-verify";
 import { AppError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { newestCommit } from "../ledger/commit-events";
-import { lineage } from "../custody/lineage";
+import { lineage } from "../batches/lineage";
 import { openingsFor } from "../ledger/sealed-fields";
 
 const ANCHORED_STATES: readonly string[] = ["confirmed", "completed"];

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type { z } from "zod";
 import { findBatch } from "../../batches/batches";
-import { lineage } from "../lineage";
+import { lineage } from "../../batches/lineage";
 import { transform } from "../transformations";
 import {
   acceptTransfer,

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from "express";
 import type { z } from "zod";
 import { NotFoundError } from "../../../platform/errors";
-import { brandOverview } from "../brand-overview";
+import { brandOverview } from "../../brands/brand-overview";
 import { brandPageView, renderBrandNotFound, renderBrandPage } from "../web/brand-page";
 import { PAGE_CSP } from "../../../platform/web/html";
-import { pickLanguage } from "../../consumer/web/i18n";
+import { pickLanguage } from "../web/i18n";
 import type { AppDeps } from "../../../main/app";
 import type { RouteRegistry } from "../../../platform/http/route-registry";
 import { brandPageParams, brandPageQuery } from "./brand-page.schemas";

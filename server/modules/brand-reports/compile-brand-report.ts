@@ -15,8 +15,8 @@ import {
 } from "./domain/brand-report";
 import { ForbiddenError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
-import { brandEvents, findBrand } from "./brands";
-import { listLicences, mayOverseeBrand } from "./licences";
+import { brandEvents, findBrand } from "../brands/brands";
+import { listLicences, mayOverseeBrand } from "../brands/licences";
 import { unknownScansOfBrand } from "../labels/unknown-scans";
 
 const MOVEMENTS = ["shipping", "receiving", "selling"] as const;

@@ -1,4 +1,4 @@
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { batchModel, type BatchDoc } from "./data/batch.model";
 import type { UseCaseContext } from "../ledger/append-event";
 
 export type LineageDirection = "upstream" | "downstream";

@@ -1,6 +1,6 @@
 import type { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
-import { roundQuantity } from "./domain/brand-rules";
+import { roundQuantity } from "../brands/domain/brand-rules";
 import type { UseCaseContext } from "../ledger/append-event";
 import {
   BrandClaimError,
@@ -8,9 +8,9 @@ import {
   inheritedBrand,
   releaseBrandClaim,
   type BatchBrand,
-} from "./brand-claims";
+} from "../brands/brand-claims";
 import { originOf } from "../batches/batches";
-import type { NewTransformation } from "../custody/transformations";
+import type { NewTransformation } from "./transformations";
 
 /**
  * The brands of a transformation's outputs, settled before any input is consumed: inherited from

@@ -1,20 +1,9 @@
-import { roundQuantity } from "./brand-rules";
+import { roundQuantity } from "../../brands/domain/brand-rules";
 import { families, shippedQuantity, type LabelTotals, type ReportBatch } from "./brand-families";
+import type { UnknownScanGroup } from "../../labels/domain/unknown-scan-group";
 import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report";
 
 /** The brand report's anomalies about labels, scans and sales (see brand-report.ts). Pure. */
-
-/** Unknown-serial scans of one GTIN and lot (the use-case groups the `unknownscans` log). */
-export interface UnknownScanGroup {
-  gtin: string;
-  lot: string | null;
-  batchId: string | null;
-  scans: number;
-  serials: number;
-  clients: number;
-  firstAt: Date;
-  lastAt: Date;
-}
 
 /**
  * `labels_beyond_shipped`: for each family (a branded batch not split from another, with every

@@ -1,5 +1,5 @@
-import { roundQuantity } from "./brand-rules";
-import { PIECES } from "../../labels/domain/label-quota";
+import { roundQuantity } from "../../brands/domain/brand-rules";
+import { PIECES } from "../../brands/domain/label-quota";
 
 /**
  * Branded batches grouped the way labels and shipments must be compared: a *family* is a batch

@@ -1,4 +1,4 @@
-import type { Lang } from "../../consumer/web/i18n";
+import type { Lang } from "./i18n";
 
 /** Strings about brands and licences: the consumer page's brand section and the brand page. */
 const BRAND_UI = {

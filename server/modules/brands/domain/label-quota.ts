@@ -1,4 +1,4 @@
-import { roundQuantity } from "../../brands/domain/brand-rules";
+import { roundQuantity } from "./brand-rules";
 
 /**
  * Item labels of a branded batch (decision 0010, issue 7): each serial stands for an item holding

@@ -1,7 +1,7 @@
 import type { Types } from "mongoose";
 import { batchModel, type BatchDoc } from "../batches/data/batch.model";
-import { licenceModel, type LicenceDoc } from "../brands/data/licence.model";
-import { roundQuantity } from "../brands/domain/brand-rules";
+import { licenceModel, type LicenceDoc } from "./data/licence.model";
+import { roundQuantity } from "./domain/brand-rules";
 import { itemsThatFit, labelledCeiling, leftToLabel, type Quantity } from "./domain/label-quota";
 import { UnprocessableError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";

@@ -1,10 +1,6 @@
-import { roundQuantity, type LicenceStatus } from "./brand-rules";
-import {
-  labelsBeyondShipped,
-  revokedLicenceSelling,
-  unknownSerialScans,
-  type UnknownScanGroup,
-} from "./brand-anomalies";
+import { roundQuantity, type LicenceStatus } from "../../brands/domain/brand-rules";
+import type { UnknownScanGroup } from "../../labels/domain/unknown-scan-group";
+import { labelsBeyondShipped, revokedLicenceSelling, unknownSerialScans } from "./brand-anomalies";
 import { batchLabels, claimsQuota, type ReportBatch } from "./brand-families";
 import { quotaCounterMismatch, unrecordedLicenceChange } from "./brand-licence-anomalies";
 
