@@ -47,20 +47,28 @@ module.exports = {
       severity: "error",
       comment: "domain/ holds pure logic: no data access, no database driver.",
       from: { path: "^server/modules/[^/]+/domain/" },
-      to: { path: ["^server/modules/[^/]+/data/", "^server/platform/mongo/", "node_modules/(mongoose|mongodb)/"] },
+      to: {
+        path: ["^server/modules/[^/]+/data/", "^server/platform/mongo/", "node_modules/(mongoose|mongodb)/"],
+      },
     },
     {
       name: "edges-do-not-query",
       severity: "error",
       comment: "HTTP routes and web pages go through use cases; data access stays behind repositories.",
       from: { path: "^server/modules/[^/]+/(http|web)/" },
-      to: { path: ["^server/modules/[^/]+/data/", "node_modules/(mongoose|mongodb)/"], pathNot: "node_modules/mongoose/types" },
+      to: {
+        path: ["^server/modules/[^/]+/data/", "node_modules/(mongoose|mongodb)/"],
+        pathNot: "node_modules/mongoose/types",
+      },
     },
   ],
   options: {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default"],
+    },
   },
 };
