@@ -49,7 +49,7 @@ describe("production build (npm run build; npm ci --omit=dev; node dist/server/m
   });
   afterEach(async () => {
     if (running && running.child.exitCode === null) {
-      running.child.kill("SIGKILL");
+      running.child.kill("SIGTERM"); // a graceful stop also stops its embedded anvil node
       await running.exited;
     }
     running = undefined;
