@@ -8,8 +8,18 @@ export function createLogger(level: string, options: { pretty?: boolean } = {}):
     level,
     base: { service: "ecotrace" },
     redact: { paths: ["req.headers.authorization", "apiKey", "privateKey"], censor: "[redacted]" },
-    ...(options.pretty
+    ...(options.pretty && isPinoPrettyInstalled()
       ? { transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss" } } }
       : {}),
   });
+}
+
+/** pino-pretty is a development tool: a production install (npm ci --omit=dev) logs JSON even to a terminal. */
+function isPinoPrettyInstalled(): boolean {
+  try {
+    require.resolve("pino-pretty");
+    return true;
+  } catch {
+    return false;
+  }
 }

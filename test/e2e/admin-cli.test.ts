@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
+import { entryPointArgs } from "../helpers/entry-point";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -15,7 +16,7 @@ describe("npm run admin (operator CLI)", function () {
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   const admin = (...args: string[]) =>
-    run(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/admin.ts", ...args], {
+    run(process.execPath, [...entryPointArgs("scripts/admin.ts"), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: "silent" },
     });

@@ -9,6 +9,7 @@ import { encryptKeystoreJsonSync, verifyTypedData, Wallet } from "ethers";
 import { createCertifier, fundWallet, type TestCertifier } from "../helpers/certification-scenario";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
+import { entryPointArgs } from "../helpers/entry-point";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -34,7 +35,7 @@ describe("npm run certify (certifier CLI)", function () {
   });
 
   const certify = (args: string[], extraEnv: Record<string, string> = {}) =>
-    run(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/certify.ts", ...args], {
+    run(process.execPath, [...entryPointArgs("scripts/certify.ts"), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, ...extraEnv },
     });

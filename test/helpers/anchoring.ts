@@ -17,6 +17,7 @@ import { createLogger } from "../../server/platform/logger";
 import { http } from "./http";
 import type { TestOrg } from "./scenario";
 import type { TestEnv, TestServer } from "./test-env";
+import { entryPointArgs } from "./entry-point";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -176,9 +177,9 @@ export interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `scripts/worker.ts` (what `npm run worker` runs) as its own process. */
+/** Runs `scripts/worker.ts` (what `npm run worker` runs; compiled when dist/ is current) as its own process. */
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, entryPointArgs("scripts/worker.ts"), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

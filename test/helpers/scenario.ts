@@ -9,7 +9,11 @@ export interface TestOrg {
   name: string;
 }
 
-export async function createOrg(server: TestServer, name: string, roles: string[]): Promise<TestOrg> {
+export async function createOrg(
+  server: Pick<TestServer, "baseUrl" | "adminKey">,
+  name: string,
+  roles: string[],
+): Promise<TestOrg> {
   const response = await http(server.baseUrl, "POST", "/api/orgs", {
     key: server.adminKey,
     json: { name, roles },
@@ -38,7 +42,7 @@ export function teaBatch(overrides: Record<string, unknown> = {}) {
 }
 
 export async function createBatch(
-  server: TestServer,
+  server: Pick<TestServer, "baseUrl">,
   producer: TestOrg,
   overrides: Record<string, unknown> = {},
 ) {

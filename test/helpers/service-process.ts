@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { entryPointArgs } from "./entry-point";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -10,12 +11,18 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs `server/main/start.ts` as its own process, as `npm start` does, with the given environment.
+ * Runs `server/main/start.ts` as its own process (compiled, as `npm run start:prod` does, when dist/
+ * is current; see entryPointArgs) with the given environment.
  * The first-start demo seed is off unless a test asks for it: tests expect an empty database.
  */
 export function spawnService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "server/main/start.ts"], {
-    cwd: ROOT,
+  return spawnServiceFrom(ROOT, entryPointArgs("server/main/start.ts"), env);
+}
+
+/** Runs the service entry point `args` (node arguments) in `cwd`, collecting its output. */
+export function spawnServiceFrom(cwd: string, args: string[], env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH, LOG_LEVEL: "warn", DEMO_SEED: "false", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -5,21 +5,18 @@ import path from "node:path";
 import { expect } from "chai";
 import { createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestServer } from "../helpers/test-env";
+import { entryPointArgs } from "../helpers/entry-point";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FIXTURES = path.join(ROOT, "test/fixtures/import");
 
 /** Runs `npm run import --` 's entry point as its own process. */
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", "scripts/import.ts", ...args],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(process.execPath, [...entryPointArgs("scripts/import.ts"), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -13,6 +13,7 @@ import { licensedBrand } from "../helpers/brand-scenario";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 import { anchorNow, recordInspection } from "../helpers/verification";
+import { entryPointArgs } from "../helpers/entry-point";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -21,7 +22,7 @@ function verifyBundle(file: string, rpcUrl: string): Promise<{ code: number; out
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "scripts/verify-bundle.ts", file, "--rpc", rpcUrl],
+      [...entryPointArgs("scripts/verify-bundle.ts"), file, "--rpc", rpcUrl],
       { cwd: ROOT, env: { PATH: process.env.PATH } },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { QrOptions } from "../../../platform/web/qr";
@@ -7,8 +8,10 @@ import type { QrOptions } from "../../../platform/web/qr";
  * Printable A4 label sheets: 3 × 8 labels of 70 × 36 mm (the common 24-up sheet, e.g. Avery
  * 3475), each with the QR code of its Digital Link and the product, brand, lot and origin in
  * Chinese. QR codes are drawn as vector rectangles (one per run of dark modules), so they print
- * sharply at any resolution. Text uses Noto Sans SC (npm `@expo-google-fonts/noto-sans-sc`,
- * SIL OFL); its files are read once per process and pdfkit embeds only the glyphs used.
+ * sharply at any resolution. Text uses Noto Sans SC as OpenType files (npm `@embedpdf/fonts-sc`,
+ * "NotoSansHans", SIL OFL: a font package for PDF embedding; pdfkit cannot read WOFF2, so the web
+ * font packages will not do); its files are read once per process and pdfkit embeds only the
+ * glyphs used.
  */
 export interface LabelContent {
   link: string;
@@ -30,12 +33,14 @@ const PAD = 3 * MM;
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 
 function loadFonts(): { regular: Buffer; bold: Buffer } {
-  fonts ??= {
-    regular: fs.readFileSync(
-      require.resolve("@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf"),
-    ),
-    bold: fs.readFileSync(require.resolve("@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf")),
-  };
+  if (!fonts) {
+    // The package exports only its index (dist/); the font files sit in fonts/ beside it.
+    const fontDir = path.join(path.dirname(require.resolve("@embedpdf/fonts-sc")), "..", "fonts");
+    fonts = {
+      regular: fs.readFileSync(path.join(fontDir, "NotoSansHans-Regular.otf")),
+      bold: fs.readFileSync(path.join(fontDir, "NotoSansHans-Bold.otf")),
+    };
+  }
   return fonts;
 }
 
