@@ -48,9 +48,11 @@ export function certificationStatus(
   const result = (state: CertificationState, reason: string) => ({ state, reason });
   const notIssued = chain && issuanceProblem(certification.certifier, chain);
   if (notIssued) return result("not_issued", notIssued);
-  if (chain?.status === "revoked") return result("revoked", `revoked on chain at ${iso(chain.updatedAt)}`);
+  if (chain?.status === "revoked") {
+    return result("revoked", `revoked on chain by ${chain.issuer} at ${iso(chain.updatedAt)}`);
+  }
   if (chain?.status === "suspended") {
-    return result("suspended", `suspended on chain since ${iso(chain.updatedAt)}`);
+    return result("suspended", `suspended on chain by ${chain.issuer} since ${iso(chain.updatedAt)}`);
   }
   if (nowSec > certification.validUntil)
     return result("expired", `expired at ${iso(certification.validUntil)}`);
