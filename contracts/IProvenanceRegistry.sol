@@ -4,13 +4,19 @@ pragma solidity ^0.8.20;
 
 /**
  * @title IProvenanceRegistry
- * @notice Anchors Merkle roots of EcoTrace event hashes and records the status of certifications issued by
- * registered certifiers. Anyone can check that an event hash was anchored with {verifyLeaf} and whether a
- * certification was suspended or revoked with {certificationOf} and {isRevoked}.
+ * @notice Anchors Merkle roots of EcoTrace event hashes and records the certifications that registered certifiers
+ * issue, with their status. Anyone can check that an event hash was anchored with {verifyLeaf}, and with
+ * {certificationOf} that a certification was issued by the certifier it names and whether that certifier suspended
+ * or revoked it. Records are kept per (certHash, issuer): only the issuer changes the status of its issuance, as in
+ * EAS only the original attester revokes, so no other certifier can claim, suspend or revoke it.
  *
- * @dev Certification status changes can also be signed off-chain by a certifier (an EOA, or a contract through
- * ERC-1271) and relayed by anyone. The EIP-712 domain is name "ProvenanceRegistry", version "1", the chain id and
- * the registry address; the signed struct is
+ * @dev The admin (DEFAULT_ADMIN_ROLE, a cold key or multisig) registers certifiers and grants ANCHORER_ROLE; it is
+ * transferred in two steps with a delay (OpenZeppelin AccessControlDefaultAdminRules). The service's hot key holds
+ * only ANCHORER_ROLE. Issuance and status changes can be signed off-chain by a certifier (an EOA, or a contract
+ * through ERC-1271) and relayed by anyone, without any role. An issuance signature is the certifier's signature of
+ * certHash itself, which is the EIP-712 digest of the certification it signs (domain "EcoTrace Certification").
+ * Status changes are EIP-712 messages of this registry: the domain is name "ProvenanceRegistry", version "1",
+ * the chain id and the registry address; the signed struct is
  * `CertificationStatusChange(bytes32 certHash,uint8 status,string reason,address certifier,uint256 nonce,uint256 deadline)`
  * with `reason` encoded as `keccak256(bytes(reason))` and `nonce` equal to {nonces}(certifier).
  */
@@ -27,9 +33,8 @@ interface IProvenanceRegistry {
     }
 
     /**
-     * @notice Status of a certification as far as the chain knows. `None` means never suspended or revoked (or
-     * reinstated after a suspension), so the certification is valid unless the off-chain record says otherwise.
-     * `Suspended` can be lifted by the owning certifier; `Revoked` is final.
+     * @notice Status of an issued certification. `None` means never suspended or revoked (or reinstated after a
+     * suspension). `Suspended` can be lifted by the issuer; `Revoked` is final.
      */
     enum CertificationStatus {
         None,
@@ -38,13 +43,14 @@ interface IProvenanceRegistry {
     }
 
     /**
-     * @notice Last status change of a certification: its `status`, the `certifier` that owns the record (the first
-     * certifier that changed its status) and `updatedAt`, the block time of the last change. All fields are zero for
-     * a certification whose status was never changed.
+     * @notice Issuance of a certification by one certifier: the `issuer`, `issuedAt`, the block time of issuance,
+     * its `status` and `updatedAt`, the block time of the last status change (equal to `issuedAt` until one).
+     * All fields are zero when that certifier never issued that certification.
      */
     struct CertificationRecord {
+        address issuer;
+        uint64 issuedAt;
         CertificationStatus status;
-        address certifier;
         uint64 updatedAt;
     }
 
@@ -85,9 +91,17 @@ interface IProvenanceRegistry {
     event CertifierDeregistered(address indexed certifier);
 
     /**
-     * @notice Emitted when a certification is suspended, revoked or reinstated.
+     * @notice Emitted when a registered certifier issues a certification (directly or by signature).
      * @param certHash Hash identifying the certification.
-     * @param certifier The certifier that made the change (directly or by signature).
+     * @param issuer The issuing certifier.
+     * @param issuedAt Block time of issuance.
+     */
+    event CertificationIssued(bytes32 indexed certHash, address indexed issuer, uint64 issuedAt);
+
+    /**
+     * @notice Emitted when the issuer of a certification suspends, revokes or reinstates it.
+     * @param certHash Hash identifying the certification.
+     * @param certifier The issuer, who made the change (directly or by signature).
      * @param status The new status: `Suspended`, `Revoked`, or `None` for a reinstatement.
      * @param reason Free-text reason given by the certifier.
      */
@@ -130,6 +144,20 @@ interface IProvenanceRegistry {
     error ProvenanceRegistryZeroCertHash();
 
     /**
+     * @notice `issuer` already issued `certHash`; a certification is issued once per issuer.
+     * @param certHash The certification.
+     * @param issuer The certifier that issued it.
+     */
+    error ProvenanceRegistryCertificationAlreadyIssued(bytes32 certHash, address issuer);
+
+    /**
+     * @notice `issuer` never issued `certHash`, so it cannot change its status (only the issuer can).
+     * @param certHash The certification.
+     * @param issuer The certifier that attempted the change.
+     */
+    error ProvenanceRegistryCertificationNotIssued(bytes32 certHash, address issuer);
+
+    /**
      * @notice `certHash` is revoked and revocation is final: its status cannot change any more.
      * @param certHash The certification.
      */
@@ -148,22 +176,14 @@ interface IProvenanceRegistry {
     error ProvenanceRegistryCertificationNotSuspended(bytes32 certHash);
 
     /**
-     * @notice Only the certifier that owns the record of `certHash` can change its status.
-     * @param certHash The certification.
-     * @param certifier The owner: the first certifier that changed the status of `certHash`.
-     * @param caller The certifier that attempted the change.
-     */
-    error ProvenanceRegistryNotCertificationOwner(bytes32 certHash, address certifier, address caller);
-
-    /**
      * @notice A signed status change was relayed after its deadline.
      * @param deadline The last block time at which the signature was accepted.
      */
     error ProvenanceRegistrySignatureExpired(uint256 deadline);
 
     /**
-     * @notice The signature is not `certifier`'s signature of the status change with its current nonce (wrong
-     * signer, altered field, or a nonce already used).
+     * @notice The signature is not `certifier`'s signature of the issuance or of the status change with its current
+     * nonce (wrong signer, altered field, or a nonce already used).
      * @param certifier The certifier the signature was claimed to come from.
      */
     error ProvenanceRegistryInvalidSignature(address certifier);
@@ -213,14 +233,14 @@ interface IProvenanceRegistry {
 
     /**
      * @notice Deregisters an active certifier and revokes its CERTIFIER_ROLE. Only the admin. The certifications
-     * it owns keep their status and can only change again if it is registered again.
+     * it issued stay issued and keep their status, which can only change again if it is registered again.
      * @dev Emits {CertifierDeregistered}. Reverts with {ProvenanceRegistryCertifierNotRegistered}.
      * @param certifier The certifier to deregister.
      */
     function deregisterCertifier(address certifier) external;
 
     /**
-     * @notice Whether `account` may change certification statuses.
+     * @notice Whether `account` may issue certifications and change the status of those it issued.
      * @dev The registration record is authoritative: CERTIFIER_ROLE mirrors it for role-based tooling, and
      * granting or revoking that role directly with `grantRole`/`revokeRole` neither registers nor deregisters.
      * @param account Any account.
@@ -236,11 +256,31 @@ interface IProvenanceRegistry {
     function certifierOf(address account) external view returns (Certifier memory);
 
     /**
-     * @notice Revokes `certHash` for good. Only an active certifier, and only the owner of the certification's
-     * record (the first certifier that changed its status; the caller becomes the owner if there is none).
+     * @notice Issues `certHash` as the caller's certification. Only an active certifier.
+     * @dev Records the caller as issuer with the block time; emits {CertificationIssued}. Reverts with
+     * {ProvenanceRegistryCertifierNotRegistered}, {ProvenanceRegistryZeroCertHash} or
+     * {ProvenanceRegistryCertificationAlreadyIssued}.
+     * @param certHash Hash identifying the certification (the EIP-712 digest of the signed certification).
+     */
+    function issueCertification(bytes32 certHash) external;
+
+    /**
+     * @notice Issues `certHash` on behalf of `certifier`, whose `signature` of `certHash` proves it: the EIP-712
+     * signature the certifier made of its certification, since certHash is that digest. Anyone may relay it.
+     * @dev Reverts with {ProvenanceRegistryInvalidSignature} and as {issueCertification} (checked for
+     * `certifier`). Needs no nonce: a certification is issued once per issuer.
+     * @param certHash Hash identifying the certification.
+     * @param certifier The signing certifier.
+     * @param signature ECDSA signature of an EOA over `certHash`, or any signature an ERC-1271 `certifier`
+     * contract accepts for `certHash`.
+     */
+    function issueCertificationBySig(bytes32 certHash, address certifier, bytes calldata signature) external;
+
+    /**
+     * @notice Revokes `certHash` for good. Only its issuer, while an active certifier.
      * @dev Emits {CertificationStatusChanged} with status `Revoked`. Reverts with
-     * {ProvenanceRegistryCertifierNotRegistered}, {ProvenanceRegistryZeroCertHash},
-     * {ProvenanceRegistryCertificationRevoked} or {ProvenanceRegistryNotCertificationOwner}.
+     * {ProvenanceRegistryCertifierNotRegistered}, {ProvenanceRegistryCertificationNotIssued} (the caller did not
+     * issue it) or {ProvenanceRegistryCertificationRevoked}.
      * @param certHash Hash identifying the certification.
      * @param reason Free-text reason, emitted but not stored.
      */
@@ -307,18 +347,16 @@ interface IProvenanceRegistry {
     ) external;
 
     /**
-     * @notice Whether `certHash` was revoked.
+     * @notice Issuance and status of `certHash` by `issuer`. A verifier asks with the certifier named in the signed
+     * certification: the certification counts only if that certifier issued it (so was registered when it did).
      * @param certHash Hash identifying the certification.
-     * @return True if its status is `Revoked`.
+     * @param issuer The certifier named in the certification.
+     * @return The record; all fields are zero if `issuer` never issued `certHash`.
      */
-    function isRevoked(bytes32 certHash) external view returns (bool);
-
-    /**
-     * @notice Status record of `certHash`.
-     * @param certHash Hash identifying the certification.
-     * @return The record; all fields are zero if its status was never changed.
-     */
-    function certificationOf(bytes32 certHash) external view returns (CertificationRecord memory);
+    function certificationOf(
+        bytes32 certHash,
+        address issuer
+    ) external view returns (CertificationRecord memory);
 
     /**
      * @notice Next nonce to sign for `owner`'s status changes; each relayed signature consumes one.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
@@ -12,7 +12,7 @@ import {IProvenanceRegistry} from "./IProvenanceRegistry.sol";
  * @title ProvenanceRegistry
  * @notice Implementation of {IProvenanceRegistry}.
  */
-contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonces {
+contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRules, EIP712, Nonces {
     /// @inheritdoc IProvenanceRegistry
     bytes32 public constant ANCHORER_ROLE = keccak256("ANCHORER_ROLE");
 
@@ -28,15 +28,23 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
 
     mapping(bytes32 root => Anchor anchor) private _anchors;
     mapping(address account => Certifier certifier) private _certifiers;
-    mapping(bytes32 certHash => CertificationRecord record) private _certifications;
+    mapping(bytes32 certHash => mapping(address issuer => CertificationRecord record))
+        private _certifications;
 
     /**
-     * @dev Grants DEFAULT_ADMIN_ROLE to `admin`, who registers certifiers and grants ANCHORER_ROLE.
-     * Reverts with {ProvenanceRegistryZeroAddress} if `admin` is the zero address.
+     * @dev Grants DEFAULT_ADMIN_ROLE to `admin` (a cold key or multisig), who registers certifiers and grants
+     * ANCHORER_ROLE, and whose role moves to another account only `adminTransferDelay` seconds after the transfer
+     * begins. Grants ANCHORER_ROLE to `anchorer`, the service's hot key, and nothing else.
+     * Reverts with `AccessControlInvalidDefaultAdmin` for a zero `admin` and {ProvenanceRegistryZeroAddress} for a
+     * zero `anchorer`.
      */
-    constructor(address admin) EIP712("ProvenanceRegistry", "1") {
-        if (admin == address(0)) revert ProvenanceRegistryZeroAddress();
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    constructor(
+        address admin,
+        uint48 adminTransferDelay,
+        address anchorer
+    ) AccessControlDefaultAdminRules(adminTransferDelay, admin) EIP712("ProvenanceRegistry", "1") {
+        if (anchorer == address(0)) revert ProvenanceRegistryZeroAddress();
+        _grantRole(ANCHORER_ROLE, anchorer);
     }
 
     /// @inheritdoc IProvenanceRegistry
@@ -81,6 +89,19 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
         _certifiers[certifier].active = false;
         _revokeRole(CERTIFIER_ROLE, certifier);
         emit CertifierDeregistered(certifier);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function issueCertification(bytes32 certHash) external {
+        _issueCertification(certHash, _msgSender());
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function issueCertificationBySig(bytes32 certHash, address certifier, bytes calldata signature) external {
+        if (!SignatureChecker.isValidSignatureNowCalldata(certifier, certHash, signature)) {
+            revert ProvenanceRegistryInvalidSignature(certifier);
+        }
+        _issueCertification(certHash, certifier);
     }
 
     /// @inheritdoc IProvenanceRegistry
@@ -156,13 +177,11 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
     }
 
     /// @inheritdoc IProvenanceRegistry
-    function isRevoked(bytes32 certHash) external view returns (bool) {
-        return _certifications[certHash].status == CertificationStatus.Revoked;
-    }
-
-    /// @inheritdoc IProvenanceRegistry
-    function certificationOf(bytes32 certHash) external view returns (CertificationRecord memory) {
-        return _certifications[certHash];
+    function certificationOf(
+        bytes32 certHash,
+        address issuer
+    ) external view returns (CertificationRecord memory) {
+        return _certifications[certHash][issuer];
     }
 
     /// @inheritdoc IProvenanceRegistry
@@ -175,7 +194,7 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
         return _domainSeparatorV4();
     }
 
-    /// @dev Supports IProvenanceRegistry in addition to IAccessControl and IERC165.
+    /// @dev Supports IProvenanceRegistry in addition to IAccessControlDefaultAdminRules, IAccessControl and IERC165.
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
         return interfaceId == type(IProvenanceRegistry).interfaceId || super.supportsInterface(interfaceId);
     }
@@ -186,10 +205,30 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
     }
 
     /**
-     * @dev Applies a status change made by `certifier`, directly or by signature. `certifier` must be an active
-     * registered certifier. The first certifier that changes the status of `certHash` owns its record and is the
-     * only one that can change it afterwards. Revocation is final; suspending requires not being suspended;
-     * reinstating (`status` None) requires being suspended.
+     * @dev Records `certifier` as the issuer of `certHash`, directly or by signature. `certifier` must be an active
+     * registered certifier, so an issuance proves a registration at that time.
+     */
+    function _issueCertification(bytes32 certHash, address certifier) private {
+        if (!isCertifier(certifier)) revert ProvenanceRegistryCertifierNotRegistered(certifier);
+        if (certHash == bytes32(0)) revert ProvenanceRegistryZeroCertHash();
+        CertificationRecord storage record = _certifications[certHash][certifier];
+        if (record.issuedAt != 0) revert ProvenanceRegistryCertificationAlreadyIssued(certHash, certifier);
+
+        uint64 issuedAt = _time();
+        _certifications[certHash][certifier] = CertificationRecord({
+            issuer: certifier,
+            issuedAt: issuedAt,
+            status: CertificationStatus.None,
+            updatedAt: issuedAt
+        });
+        emit CertificationIssued(certHash, certifier, issuedAt);
+    }
+
+    /**
+     * @dev Applies a status change made by `certifier`, directly or by signature, to its own issuance of
+     * `certHash`: records are per issuer, so no other certifier can touch it. `certifier` must still be an active
+     * registered certifier. Revocation is final; suspending requires not being suspended; reinstating (`status`
+     * None) requires being suspended.
      */
     function _changeCertificationStatus(
         bytes32 certHash,
@@ -198,15 +237,11 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
         address certifier
     ) private {
         if (!isCertifier(certifier)) revert ProvenanceRegistryCertifierNotRegistered(certifier);
-        if (certHash == bytes32(0)) revert ProvenanceRegistryZeroCertHash();
 
-        CertificationRecord storage record = _certifications[certHash];
+        CertificationRecord storage record = _certifications[certHash][certifier];
+        if (record.issuedAt == 0) revert ProvenanceRegistryCertificationNotIssued(certHash, certifier);
         CertificationStatus current = record.status;
-        address recordOwner = record.certifier;
         if (current == CertificationStatus.Revoked) revert ProvenanceRegistryCertificationRevoked(certHash);
-        if (recordOwner != address(0) && recordOwner != certifier) {
-            revert ProvenanceRegistryNotCertificationOwner(certHash, recordOwner, certifier);
-        }
         if (status == CertificationStatus.Suspended && current == CertificationStatus.Suspended) {
             revert ProvenanceRegistryCertificationAlreadySuspended(certHash);
         }
@@ -214,11 +249,8 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControl, EIP712, Nonce
             revert ProvenanceRegistryCertificationNotSuspended(certHash);
         }
 
-        _certifications[certHash] = CertificationRecord({
-            status: status,
-            certifier: certifier,
-            updatedAt: _time()
-        });
+        record.status = status;
+        record.updatedAt = _time();
         emit CertificationStatusChanged(certHash, certifier, status, reason);
     }
 

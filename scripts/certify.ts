@@ -10,7 +10,9 @@
  *
  * `submit` reads a certification draft (JSON: subject, scheme, certificateNumber, issuedAt,
  * validFrom, validUntil, scope?, quantityCap?, evidence?; see docs/decisions/0007), signs it as
- * EIP-712 typed data for the service's chain and registry and posts it. `revoke`, `suspend` and
+ * EIP-712 typed data for the service's chain and registry and posts it; the service relays that
+ * same signature to the registry (`issueCertificationBySig`), so the certification is issued on
+ * chain by this key before it counts (decision 0014). `revoke`, `suspend` and
  * `reinstate` fetch the exact typed data from the service, check it, sign it and have the service
  * relay it; with `--direct` the certifier sends the registry transaction itself (its account
  * pays the gas). Prints the service's JSON answer; exits 1 with the error on failure.

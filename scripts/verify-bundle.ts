@@ -3,7 +3,8 @@
  * any JSON-RPC endpoint of the chain it names, with no access to the EcoTrace service or its
  * database. It recomputes every event hash (RFC 8785 + keccak256), hash-chain link, lineage link
  * and Merkle proof, checks each root with the registry's anchorOf and each event with verifyLeaf,
- * checks the anchoring transactions, the certifiers' EIP-712 signatures and the certifications'
+ * checks the anchoring transactions, the certifiers' EIP-712 signatures, that the registry records
+ * each certification as issued by the certifier it names (so registered by the admin), and their
  * live status, and explains every failure.
  *
  * Exit status: 0 verified; 1 tampered or not verifiable (malformed bundle, unknown); 2 pending
@@ -12,7 +13,7 @@
 import fs from "node:fs";
 import { Command } from "commander";
 import { Contract, FetchRequest, JsonRpcProvider, Network } from "ethers";
-import { chainStatusOf } from "../server/modules/certifications/domain/certification-status";
+import { chainRecordOf } from "../server/modules/certifications/domain/certification-status";
 import { parseProofBundle, type ProofBundle } from "../server/modules/verification/domain/proof-bundle";
 import {
   anchoringReceiptProblem,
@@ -24,7 +25,7 @@ import { decideVerdict, type VerdictResult } from "../server/modules/verificatio
 const REGISTRY_ABI = [
   "function anchorOf(bytes32 root) view returns (tuple(uint64 timestamp, uint64 blockNumber, uint32 leafCount))",
   "function verifyLeaf(bytes32 root, bytes32[] proof, bytes32 leaf) view returns (bool)",
-  "function certificationOf(bytes32 certHash) view returns (tuple(uint8 status, address certifier, uint64 updatedAt))",
+  "function certificationOf(bytes32 certHash, address issuer) view returns (tuple(address issuer, uint64 issuedAt, uint8 status, uint64 updatedAt))",
 ];
 
 const EXIT: Record<VerdictResult["verdict"], number> = {
@@ -91,17 +92,8 @@ export async function rpcChainReader(
       const problem = anchoringReceiptProblem(txHash, receipt, registry, root);
       return problem ? { ok: false, problem } : { ok: true };
     },
-    async certificationOf(certHash) {
-      const record = (await (await contract()).certificationOf(certHash)) as {
-        status: bigint;
-        certifier: string;
-        updatedAt: bigint;
-      };
-      return {
-        status: chainStatusOf(record.status),
-        changedBy: /^0x0{40}$/i.test(record.certifier) ? null : record.certifier.toLowerCase(),
-        updatedAt: Number(record.updatedAt),
-      };
+    async certificationOf(certHash, issuer) {
+      return chainRecordOf(await (await contract()).certificationOf(certHash, issuer));
     },
   };
 }

@@ -42,7 +42,7 @@ export async function run({ sampleSize = 1_000 }: { sampleSize?: number } = {}):
   try {
     const wallet = Wallet.createRandom().connect(provider);
     await provider.send("anvil_setBalance", [wallet.address, toQuantity(parseEther("1000000"))]);
-    const { address } = await deployRegistry(wallet);
+    const { address } = await deployRegistry(wallet, { admin: wallet.address, anchorer: wallet.address });
     const registry = ProvenanceRegistry__factory.connect(address, wallet);
     let nonce = await provider.getTransactionCount(wallet.address, "pending");
     const fees = await provider.getFeeData();

@@ -46,6 +46,11 @@ export const configSchema = z.object({
     .describe("Service signer (anchorer) key. With RPC_URL set, this or CHAIN_KEYSTORE_FILE is required."),
   CHAIN_KEYSTORE_FILE: optionalString.describe("Encrypted JSON keystore for the service signer."),
   CHAIN_KEYSTORE_PASSWORD: optionalString.describe("Password of CHAIN_KEYSTORE_FILE."),
+  REGISTRY_ADMIN_KEY: optionalString
+    .pipe(hexKey.optional())
+    .describe(
+      "Registry admin key, used only to register certifiers through the service. Leave unset in production: the admin is a cold key or multisig and the register endpoint answers with the transaction to send (docs/operations.md).",
+    ),
   REGISTRY_ADDRESS: optionalString
     .pipe(address.optional())
     .describe("ProvenanceRegistry address. Required with RPC_URL; embedded mode deploys one."),

@@ -96,6 +96,7 @@ async function openChain(config: Config, logger: Logger, closers: Array<() => Pr
         keystoreFile: config.CHAIN_KEYSTORE_FILE,
         keystorePassword: config.CHAIN_KEYSTORE_PASSWORD,
       },
+      adminPrivateKey: config.REGISTRY_ADMIN_KEY,
     });
     closers.push(() => chain.close());
     return chain;

@@ -3,8 +3,9 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import type { Interface, Result } from "ethers";
+import type { Interface, Result, Signer } from "ethers";
 import {
+  IAccessControlDefaultAdminRules__factory,
   IAccessControl__factory,
   IERC165__factory,
   IProvenanceRegistry__factory,
@@ -17,6 +18,15 @@ type StatusValue = (typeof Status)[keyof typeof Status];
 const CERT = ethers.id("certificate ZJ-ORG-2026-0001");
 const METADATA = ethers.id("accreditation CNCA-R-2026-001");
 const HOUR = 3600;
+const ADMIN_DELAY = 3 * 24 * HOUR;
+
+/** A minimal certification as EIP-712 typed data: certHash is its digest, as in the service. */
+const CERTIFICATION_TYPES = {
+  Certification: [
+    { name: "certifier", type: "address" },
+    { name: "certificateNumber", type: "string" },
+  ],
+};
 
 const STATUS_CHANGE_TYPES = {
   CertificationStatusChange: [
@@ -38,15 +48,47 @@ interface StatusChange {
   nonce?: bigint;
 }
 
+/** `certifier` has issued CERT; `walletKey` signs raw digests for the ERC-1271 `wallet` (not registered). */
 async function deployFixture() {
-  const [admin, anchorer, certifier, otherCertifier, stranger, relayer, walletKey] =
-    await ethers.getSigners();
-  const registry = await ethers.deployContract("ProvenanceRegistry", [admin.address]);
-  await registry.grantRole(await registry.ANCHORER_ROLE(), anchorer.address);
+  const [admin, anchorer, certifier, otherCertifier, stranger, relayer] = await ethers.getSigners();
+  const registry = await ethers.deployContract("ProvenanceRegistry", [
+    admin.address,
+    ADMIN_DELAY,
+    anchorer.address,
+  ]);
   await registry.registerCertifier(certifier.address, "浙江省有机产品认证中心", METADATA);
   await registry.registerCertifier(otherCertifier.address, "Other certification body", ethers.ZeroHash);
+  await registry.connect(certifier).issueCertification(CERT);
+  const issuedAt = BigInt(await time.latest());
+  const walletKey = ethers.Wallet.createRandom();
   const wallet = await ethers.deployContract("ERC1271SignerMock", [walletKey.address]);
-  return { registry, wallet, admin, anchorer, certifier, otherCertifier, stranger, relayer, walletKey };
+  return {
+    registry,
+    wallet,
+    admin,
+    anchorer,
+    certifier,
+    otherCertifier,
+    stranger,
+    relayer,
+    walletKey,
+    issuedAt,
+  };
+}
+
+/** Signs a certification as a certifier does; its certHash is the EIP-712 digest of what was signed. */
+async function signCertification(registry: ProvenanceRegistry, signer: Signer, certifier: string) {
+  const domain = { ...(await domainOf(registry)), name: "EcoTrace Certification" };
+  const message = { certifier, certificateNumber: `ZJ-ORG-${Math.random()}` };
+  return {
+    certHash: ethers.TypedDataEncoder.hash(domain, CERTIFICATION_TYPES, message),
+    signature: await signer.signTypedData(domain, CERTIFICATION_TYPES, message),
+  };
+}
+
+/** The issuance of `certHash` by `issuer`, as named fields. */
+async function recordOf(registry: ProvenanceRegistry, issuer: string, certHash = CERT) {
+  return fieldsOf(await registry.certificationOf(certHash, issuer));
 }
 
 async function domainOf(registry: ProvenanceRegistry) {
@@ -62,7 +104,7 @@ async function domainOf(registry: ProvenanceRegistry) {
 /** Signs a status change as a certifier CLI would; the nonce defaults to the certifier's next one. */
 async function signStatusChange(
   registry: ProvenanceRegistry,
-  signer: HardhatEthersSigner,
+  signer: Pick<HardhatEthersSigner, "signTypedData">,
   change: StatusChange,
 ) {
   const nonce = change.nonce ?? (await registry.nonces(change.certifier));
@@ -89,19 +131,31 @@ function interfaceId(contractInterface: Interface) {
 
 describe("ProvenanceRegistry", () => {
   describe("constructor", () => {
-    it("grants the default admin role to the given admin only", async () => {
+    it("gives the admin role to the admin only, with its transfer delay, and the anchorer role to the anchorer only", async () => {
       const { registry, admin, anchorer } = await loadFixture(deployFixture);
       const adminRole = await registry.DEFAULT_ADMIN_ROLE();
-      expect(await registry.hasRole(adminRole, admin.address)).to.equal(true);
+      const anchorerRole = await registry.ANCHORER_ROLE();
+      expect(await registry.defaultAdmin()).to.equal(admin.address);
+      expect(await registry.defaultAdminDelay()).to.equal(ADMIN_DELAY);
       expect(await registry.hasRole(adminRole, anchorer.address)).to.equal(false);
+      expect(await registry.hasRole(anchorerRole, anchorer.address)).to.equal(true);
+      expect(await registry.hasRole(anchorerRole, admin.address)).to.equal(false);
     });
 
     it("reverts for the zero admin address", async () => {
+      const [, anchorer] = await ethers.getSigners();
       const factory = await ethers.getContractFactory("ProvenanceRegistry");
-      await expect(factory.deploy(ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        factory,
-        "ProvenanceRegistryZeroAddress",
-      );
+      await expect(factory.deploy(ethers.ZeroAddress, ADMIN_DELAY, anchorer.address))
+        .to.be.revertedWithCustomError(factory, "AccessControlInvalidDefaultAdmin")
+        .withArgs(ethers.ZeroAddress);
+    });
+
+    it("reverts for the zero anchorer address", async () => {
+      const [admin] = await ethers.getSigners();
+      const factory = await ethers.getContractFactory("ProvenanceRegistry");
+      await expect(
+        factory.deploy(admin.address, ADMIN_DELAY, ethers.ZeroAddress),
+      ).to.be.revertedWithCustomError(factory, "ProvenanceRegistryZeroAddress");
     });
 
     it("defines the role identifiers and the EIP-712 type hash", async () => {
@@ -147,7 +201,7 @@ describe("ProvenanceRegistry", () => {
   });
 
   describe("supportsInterface", () => {
-    it("supports IERC165, IAccessControl and IProvenanceRegistry", async () => {
+    it("supports IERC165, IAccessControl, IAccessControlDefaultAdminRules and IProvenanceRegistry", async () => {
       const { registry } = await loadFixture(deployFixture);
       expect(await registry.supportsInterface(interfaceId(IERC165__factory.createInterface()))).to.equal(
         true,
@@ -157,6 +211,16 @@ describe("ProvenanceRegistry", () => {
       ).to.equal(true);
       expect(
         await registry.supportsInterface(interfaceId(IProvenanceRegistry__factory.createInterface())),
+      ).to.equal(true);
+      expect(
+        await registry.supportsInterface(
+          // its own functions only: the inherited IAccessControl ones cancel out
+          ethers.toBeHex(
+            Number(interfaceId(IAccessControlDefaultAdminRules__factory.createInterface())) ^
+              Number(interfaceId(IAccessControl__factory.createInterface())),
+            4,
+          ),
+        ),
       ).to.equal(true);
     });
 
@@ -423,30 +487,158 @@ describe("ProvenanceRegistry", () => {
     });
   });
 
-  describe("certificationOf", () => {
-    it("returns an all-zero record for a certification never changed", async () => {
-      const { registry } = await loadFixture(deployFixture);
-      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+  describe("issueCertification", () => {
+    it("records the caller as issuer with the block time and emits CertificationIssued", async () => {
+      const { registry, otherCertifier } = await loadFixture(deployFixture);
+      const certHash = ethers.id("certificate ZJ-ORG-2026-0002");
+      const tx = await registry.connect(otherCertifier).issueCertification(certHash);
+      const issuedAt = BigInt(await time.latest());
+      await expect(tx)
+        .to.emit(registry, "CertificationIssued")
+        .withArgs(certHash, otherCertifier.address, issuedAt);
+      expect(await recordOf(registry, otherCertifier.address, certHash)).to.deep.equal({
+        issuer: otherCertifier.address,
+        issuedAt,
         status: BigInt(Status.None),
-        certifier: ethers.ZeroAddress,
-        updatedAt: 0n,
+        updatedAt: issuedAt,
       });
+    });
+
+    it("keeps issuances of the same hash by two certifiers apart", async () => {
+      const { registry, certifier, otherCertifier, issuedAt } = await loadFixture(deployFixture);
+      await registry.connect(otherCertifier).issueCertification(CERT);
+      await registry.connect(otherCertifier).revokeCertification(CERT, "its own issuance");
+      expect((await recordOf(registry, otherCertifier.address)).status).to.equal(BigInt(Status.Revoked));
+      expect(await recordOf(registry, certifier.address)).to.deep.equal({
+        issuer: certifier.address,
+        issuedAt,
+        status: BigInt(Status.None),
+        updatedAt: issuedAt,
+      });
+    });
+
+    it("reverts for a certification the caller already issued", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      await expect(registry.connect(certifier).issueCertification(CERT))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationAlreadyIssued")
+        .withArgs(CERT, certifier.address);
+    });
+
+    it("reverts for the zero certification hash", async () => {
+      const { registry, certifier } = await loadFixture(deployFixture);
+      await expect(
+        registry.connect(certifier).issueCertification(ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroCertHash");
+    });
+
+    it("reverts for callers that are not registered certifiers: the admin, the anchorer, a role holder, a deregistered certifier", async () => {
+      const { registry, admin, anchorer, stranger, otherCertifier } = await loadFixture(deployFixture);
+      await registry.grantRole(await registry.CERTIFIER_ROLE(), stranger.address);
+      await registry.deregisterCertifier(otherCertifier.address);
+      for (const caller of [admin, anchorer, stranger, otherCertifier]) {
+        await expect(registry.connect(caller).issueCertification(CERT))
+          .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
+          .withArgs(caller.address);
+      }
+    });
+  });
+
+  describe("issueCertificationBySig", () => {
+    it("issues with the certifier's own EIP-712 certification signature, relayed by anyone", async () => {
+      const { registry, otherCertifier, relayer } = await loadFixture(deployFixture);
+      const { certHash, signature } = await signCertification(
+        registry,
+        otherCertifier,
+        otherCertifier.address,
+      );
+      const tx = await registry
+        .connect(relayer)
+        .issueCertificationBySig(certHash, otherCertifier.address, signature);
+      const issuedAt = BigInt(await time.latest());
+      await expect(tx)
+        .to.emit(registry, "CertificationIssued")
+        .withArgs(certHash, otherCertifier.address, issuedAt);
+      expect(await recordOf(registry, otherCertifier.address, certHash)).to.deep.equal({
+        issuer: otherCertifier.address,
+        issuedAt,
+        status: BigInt(Status.None),
+        updatedAt: issuedAt,
+      });
+      expect(await registry.nonces(otherCertifier.address)).to.equal(0);
+    });
+
+    it("accepts the ERC-1271 signature of a registered contract certifier", async () => {
+      const { registry, wallet, walletKey, relayer } = await loadFixture(deployFixture);
+      const walletAddress = await wallet.getAddress();
+      await registry.registerCertifier(walletAddress, "Multisig certification body", METADATA);
+      const { certHash, signature } = await signCertification(registry, walletKey, walletAddress);
+      await expect(registry.connect(relayer).issueCertificationBySig(certHash, walletAddress, signature))
+        .to.emit(registry, "CertificationIssued")
+        .withArgs(certHash, walletAddress, BigInt((await time.latest()) + 1));
+      expect((await recordOf(registry, walletAddress, certHash)).issuer).to.equal(walletAddress);
+    });
+
+    it("reverts for a signature of another key than the named certifier's", async () => {
+      const { registry, certifier, stranger } = await loadFixture(deployFixture);
+      const { certHash, signature } = await signCertification(registry, stranger, certifier.address);
+      await expect(registry.issueCertificationBySig(certHash, certifier.address, signature))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryInvalidSignature")
+        .withArgs(certifier.address);
+    });
+
+    it("reverts for a valid signature of a key that was never registered (a forged certifier)", async () => {
+      const { registry, stranger } = await loadFixture(deployFixture);
+      const { certHash, signature } = await signCertification(registry, stranger, stranger.address);
+      await expect(registry.issueCertificationBySig(certHash, stranger.address, signature))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
+        .withArgs(stranger.address);
+      expect((await recordOf(registry, stranger.address, certHash)).issuedAt).to.equal(0n);
+    });
+
+    it("reverts for a certification the certifier already issued", async () => {
+      const { registry, otherCertifier } = await loadFixture(deployFixture);
+      const { certHash, signature } = await signCertification(
+        registry,
+        otherCertifier,
+        otherCertifier.address,
+      );
+      await registry.issueCertificationBySig(certHash, otherCertifier.address, signature);
+      await expect(registry.issueCertificationBySig(certHash, otherCertifier.address, signature))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationAlreadyIssued")
+        .withArgs(certHash, otherCertifier.address);
+    });
+  });
+
+  describe("certificationOf", () => {
+    it("returns an all-zero record for a certification the given account never issued", async () => {
+      const { registry, otherCertifier } = await loadFixture(deployFixture);
+      for (const [certHash, issuer] of [
+        [ethers.id("never issued"), otherCertifier.address],
+        [CERT, otherCertifier.address],
+      ]) {
+        expect(await recordOf(registry, issuer, certHash)).to.deep.equal({
+          issuer: ethers.ZeroAddress,
+          issuedAt: 0n,
+          status: BigInt(Status.None),
+          updatedAt: 0n,
+        });
+      }
     });
   });
 
   describe("revokeCertification", () => {
-    it("revokes, binds the certification to the caller and emits CertificationStatusChanged", async () => {
-      const { registry, certifier } = await loadFixture(deployFixture);
+    it("revokes the caller's issuance and emits CertificationStatusChanged", async () => {
+      const { registry, certifier, issuedAt } = await loadFixture(deployFixture);
       const tx = await registry.connect(certifier).revokeCertification(CERT, "fraudulent test report");
-      const updatedAt = await time.latest();
+      const updatedAt = BigInt(await time.latest());
       await expect(tx)
         .to.emit(registry, "CertificationStatusChanged")
         .withArgs(CERT, certifier.address, Status.Revoked, "fraudulent test report");
-      expect(await registry.isRevoked(CERT)).to.equal(true);
-      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+      expect(await recordOf(registry, certifier.address)).to.deep.equal({
+        issuer: certifier.address,
+        issuedAt,
         status: BigInt(Status.Revoked),
-        certifier: certifier.address,
-        updatedAt: BigInt(updatedAt),
+        updatedAt,
       });
     });
 
@@ -456,17 +648,17 @@ describe("ProvenanceRegistry", () => {
       await expect(registry.connect(certifier).revokeCertification(CERT, "audit failed"))
         .to.emit(registry, "CertificationStatusChanged")
         .withArgs(CERT, certifier.address, Status.Revoked, "audit failed");
-      expect(await registry.isRevoked(CERT)).to.equal(true);
+      expect((await recordOf(registry, certifier.address)).status).to.equal(BigInt(Status.Revoked));
     });
 
-    it("makes revocation final for the owning certifier", async () => {
+    it("makes revocation final for the issuer", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
-      const asOwner = registry.connect(certifier);
-      await asOwner.revokeCertification(CERT, "withdrawn");
+      const asIssuer = registry.connect(certifier);
+      await asIssuer.revokeCertification(CERT, "withdrawn");
       for (const change of [
-        () => asOwner.revokeCertification(CERT, "again"),
-        () => asOwner.suspendCertification(CERT, "again"),
-        () => asOwner.reinstateCertification(CERT, "again"),
+        () => asIssuer.revokeCertification(CERT, "again"),
+        () => asIssuer.suspendCertification(CERT, "again"),
+        () => asIssuer.reinstateCertification(CERT, "again"),
       ]) {
         await expect(change())
           .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationRevoked")
@@ -474,19 +666,29 @@ describe("ProvenanceRegistry", () => {
       }
     });
 
-    it("reverts for a certification owned by another certifier", async () => {
-      const { registry, certifier, otherCertifier } = await loadFixture(deployFixture);
-      await registry.connect(certifier).suspendCertification(CERT, "audit pending");
+    it("reverts for another registered certifier, whatever the status, and leaves the issuer in control", async () => {
+      const { registry, certifier, otherCertifier, admin } = await loadFixture(deployFixture);
       await expect(registry.connect(otherCertifier).revokeCertification(CERT, "not mine"))
-        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCertificationOwner")
-        .withArgs(CERT, certifier.address, otherCertifier.address);
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotIssued")
+        .withArgs(CERT, otherCertifier.address);
+      await registry.connect(certifier).suspendCertification(CERT, "audit pending");
+      await expect(registry.connect(otherCertifier).revokeCertification(CERT, "still not mine"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotIssued")
+        .withArgs(CERT, otherCertifier.address);
+      await expect(registry.connect(admin).revokeCertification(CERT, "the admin neither"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertifierNotRegistered")
+        .withArgs(admin.address);
+      await expect(registry.connect(certifier).reinstateCertification(CERT, "audit passed"))
+        .to.emit(registry, "CertificationStatusChanged")
+        .withArgs(CERT, certifier.address, Status.None, "audit passed");
     });
 
-    it("reverts for the zero certification hash", async () => {
+    it("reverts for a certification the caller never issued", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
-      await expect(
-        registry.connect(certifier).revokeCertification(ethers.ZeroHash, "no certificate"),
-      ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroCertHash");
+      const certHash = ethers.id("never issued");
+      await expect(registry.connect(certifier).revokeCertification(certHash, "no such certificate"))
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotIssued")
+        .withArgs(certHash, certifier.address);
     });
 
     it("reverts for callers that are not registered certifiers, even with the certifier role", async () => {
@@ -500,7 +702,7 @@ describe("ProvenanceRegistry", () => {
         .withArgs(stranger.address);
     });
 
-    it("reverts for a deregistered certifier, which can act again once registered again", async () => {
+    it("reverts for a deregistered issuer, which can act again once registered again", async () => {
       const { registry, certifier } = await loadFixture(deployFixture);
       await registry.deregisterCertifier(certifier.address);
       await expect(registry.connect(certifier).revokeCertification(CERT, "after leaving"))
@@ -514,18 +716,18 @@ describe("ProvenanceRegistry", () => {
   });
 
   describe("suspendCertification", () => {
-    it("suspends, binds the certification to the caller and emits CertificationStatusChanged", async () => {
-      const { registry, certifier } = await loadFixture(deployFixture);
+    it("suspends the caller's issuance and emits CertificationStatusChanged", async () => {
+      const { registry, certifier, issuedAt } = await loadFixture(deployFixture);
       const tx = await registry.connect(certifier).suspendCertification(CERT, "audit pending");
-      const updatedAt = await time.latest();
+      const updatedAt = BigInt(await time.latest());
       await expect(tx)
         .to.emit(registry, "CertificationStatusChanged")
         .withArgs(CERT, certifier.address, Status.Suspended, "audit pending");
-      expect(await registry.isRevoked(CERT)).to.equal(false);
-      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+      expect(await recordOf(registry, certifier.address)).to.deep.equal({
+        issuer: certifier.address,
+        issuedAt,
         status: BigInt(Status.Suspended),
-        certifier: certifier.address,
-        updatedAt: BigInt(updatedAt),
+        updatedAt,
       });
     });
 
@@ -537,20 +739,13 @@ describe("ProvenanceRegistry", () => {
         .withArgs(CERT);
     });
 
-    it("reverts for a certification owned by another certifier, even after a reinstatement", async () => {
+    it("reverts for another certifier, even after a reinstatement", async () => {
       const { registry, certifier, otherCertifier } = await loadFixture(deployFixture);
       await registry.connect(certifier).suspendCertification(CERT, "audit pending");
       await registry.connect(certifier).reinstateCertification(CERT, "audit passed");
       await expect(registry.connect(otherCertifier).suspendCertification(CERT, "not mine"))
-        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCertificationOwner")
-        .withArgs(CERT, certifier.address, otherCertifier.address);
-    });
-
-    it("reverts for the zero certification hash", async () => {
-      const { registry, certifier } = await loadFixture(deployFixture);
-      await expect(
-        registry.connect(certifier).suspendCertification(ethers.ZeroHash, "no certificate"),
-      ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroCertHash");
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotIssued")
+        .withArgs(CERT, otherCertifier.address);
     });
 
     it("reverts for callers that are not active certifiers", async () => {
@@ -562,18 +757,19 @@ describe("ProvenanceRegistry", () => {
   });
 
   describe("reinstateCertification", () => {
-    it("lifts a suspension, keeps the owner and emits CertificationStatusChanged with status None", async () => {
-      const { registry, certifier } = await loadFixture(deployFixture);
+    it("lifts a suspension and emits CertificationStatusChanged with status None", async () => {
+      const { registry, certifier, issuedAt } = await loadFixture(deployFixture);
       await registry.connect(certifier).suspendCertification(CERT, "audit pending");
       const tx = await registry.connect(certifier).reinstateCertification(CERT, "audit passed");
-      const updatedAt = await time.latest();
+      const updatedAt = BigInt(await time.latest());
       await expect(tx)
         .to.emit(registry, "CertificationStatusChanged")
         .withArgs(CERT, certifier.address, Status.None, "audit passed");
-      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+      expect(await recordOf(registry, certifier.address)).to.deep.equal({
+        issuer: certifier.address,
+        issuedAt,
         status: BigInt(Status.None),
-        certifier: certifier.address,
-        updatedAt: BigInt(updatedAt),
+        updatedAt,
       });
     });
 
@@ -593,19 +789,12 @@ describe("ProvenanceRegistry", () => {
         .withArgs(CERT);
     });
 
-    it("reverts for a certification owned by another certifier", async () => {
+    it("reverts for another certifier", async () => {
       const { registry, certifier, otherCertifier } = await loadFixture(deployFixture);
       await registry.connect(certifier).suspendCertification(CERT, "audit pending");
       await expect(registry.connect(otherCertifier).reinstateCertification(CERT, "not mine"))
-        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCertificationOwner")
-        .withArgs(CERT, certifier.address, otherCertifier.address);
-    });
-
-    it("reverts for the zero certification hash", async () => {
-      const { registry, certifier } = await loadFixture(deployFixture);
-      await expect(
-        registry.connect(certifier).reinstateCertification(ethers.ZeroHash, "no certificate"),
-      ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroCertHash");
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotIssued")
+        .withArgs(CERT, otherCertifier.address);
     });
 
     it("reverts for callers that are not active certifiers", async () => {
@@ -616,10 +805,33 @@ describe("ProvenanceRegistry", () => {
     });
   });
 
-  describe("isRevoked", () => {
-    it("returns false for a certification never changed", async () => {
-      const { registry } = await loadFixture(deployFixture);
-      expect(await registry.isRevoked(CERT)).to.equal(false);
+  describe("default admin transfer", () => {
+    it("moves the admin role to a new account only after the delay, and never to the anchorer by grantRole", async () => {
+      const { registry, admin, anchorer, stranger } = await loadFixture(deployFixture);
+      const adminRole = await registry.DEFAULT_ADMIN_ROLE();
+      await expect(registry.grantRole(adminRole, anchorer.address)).to.be.revertedWithCustomError(
+        registry,
+        "AccessControlEnforcedDefaultAdminRules",
+      );
+      await registry.beginDefaultAdminTransfer(stranger.address);
+      const [, schedule] = await registry.pendingDefaultAdmin();
+      await expect(registry.connect(stranger).acceptDefaultAdminTransfer())
+        .to.be.revertedWithCustomError(registry, "AccessControlEnforcedDefaultAdminDelay")
+        .withArgs(schedule);
+      await time.increaseTo(schedule + 1n);
+      await registry.connect(stranger).acceptDefaultAdminTransfer();
+      expect(await registry.defaultAdmin()).to.equal(stranger.address);
+      expect(await registry.hasRole(adminRole, admin.address)).to.equal(false);
+      await expect(registry.connect(admin).registerCertifier(admin.address, "Old admin", METADATA))
+        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+        .withArgs(admin.address, adminRole);
+    });
+
+    it("lets only the admin begin a transfer, so the anchorer cannot take the admin role", async () => {
+      const { registry, anchorer } = await loadFixture(deployFixture);
+      await expect(registry.connect(anchorer).beginDefaultAdminTransfer(anchorer.address))
+        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+        .withArgs(anchorer.address, await registry.DEFAULT_ADMIN_ROLE());
     });
   });
 
@@ -633,7 +845,7 @@ describe("ProvenanceRegistry", () => {
 
   describe("revokeCertificationBySig", () => {
     it("revokes with the certifier's signature relayed by a third party and consumes its nonce", async () => {
-      const { registry, certifier, relayer } = await loadFixture(deployFixture);
+      const { registry, certifier, relayer, issuedAt } = await loadFixture(deployFixture);
       const deadline = await deadlineIn(HOUR);
       const reason = "检测不合格 (failed residue test)";
       const signature = await signStatusChange(registry, certifier, {
@@ -650,9 +862,10 @@ describe("ProvenanceRegistry", () => {
       await expect(tx)
         .to.emit(registry, "CertificationStatusChanged")
         .withArgs(CERT, certifier.address, Status.Revoked, reason);
-      expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+      expect(await recordOf(registry, certifier.address)).to.deep.equal({
+        issuer: certifier.address,
+        issuedAt,
         status: BigInt(Status.Revoked),
-        certifier: certifier.address,
         updatedAt: BigInt(updatedAt),
       });
       expect(await registry.nonces(certifier.address)).to.equal(1);
@@ -681,6 +894,7 @@ describe("ProvenanceRegistry", () => {
       const { registry, wallet, walletKey, relayer } = await loadFixture(deployFixture);
       const walletAddress = await wallet.getAddress();
       await registry.registerCertifier(walletAddress, "Multisig certification body", METADATA);
+      await registry.issueCertificationBySig(CERT, walletAddress, walletKey.signingKey.sign(CERT).serialized);
       const deadline = await deadlineIn(HOUR);
       const signature = await signStatusChange(registry, walletKey, {
         certHash: CERT,
@@ -825,7 +1039,11 @@ describe("ProvenanceRegistry", () => {
 
     it("reverts for a signature of another registry's domain", async () => {
       const { registry, certifier, admin } = await loadFixture(deployFixture);
-      const otherRegistry = await ethers.deployContract("ProvenanceRegistry", [admin.address]);
+      const otherRegistry = await ethers.deployContract("ProvenanceRegistry", [
+        admin.address,
+        ADMIN_DELAY,
+        admin.address,
+      ]);
       const deadline = await deadlineIn(HOUR);
       const signature = await signStatusChange(otherRegistry, certifier, {
         certHash: CERT,
@@ -860,22 +1078,21 @@ describe("ProvenanceRegistry", () => {
       expect(await registry.nonces(stranger.address)).to.equal(0);
     });
 
-    it("reverts for a signed revocation of a certification owned by another certifier", async () => {
-      const { registry, certifier, otherCertifier } = await loadFixture(deployFixture);
-      await registry.connect(otherCertifier).suspendCertification(CERT, "audit pending");
+    it("reverts for a signed revocation by a certifier that did not issue the certification", async () => {
+      const { registry, otherCertifier } = await loadFixture(deployFixture);
       const deadline = await deadlineIn(HOUR);
-      const signature = await signStatusChange(registry, certifier, {
+      const signature = await signStatusChange(registry, otherCertifier, {
         certHash: CERT,
         status: Status.Revoked,
         reason: "not mine",
-        certifier: certifier.address,
+        certifier: otherCertifier.address,
         deadline,
       });
       await expect(
-        registry.revokeCertificationBySig(CERT, "not mine", certifier.address, deadline, signature),
+        registry.revokeCertificationBySig(CERT, "not mine", otherCertifier.address, deadline, signature),
       )
-        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryNotCertificationOwner")
-        .withArgs(CERT, otherCertifier.address, certifier.address);
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotIssued")
+        .withArgs(CERT, otherCertifier.address);
     });
   });
 
@@ -900,7 +1117,7 @@ describe("ProvenanceRegistry", () => {
     }
 
     it("suspends, reinstates and revokes with signatures relayed by a third party, one nonce each", async () => {
-      const { registry, certifier, relayer } = await loadFixture(deployFixture);
+      const { registry, certifier, relayer, issuedAt } = await loadFixture(deployFixture);
       const deadline = await deadlineIn(HOUR);
       const steps: [StatusValue, string][] = [
         [Status.Suspended, "audit pending"],
@@ -914,14 +1131,14 @@ describe("ProvenanceRegistry", () => {
         await expect(tx)
           .to.emit(registry, "CertificationStatusChanged")
           .withArgs(CERT, certifier.address, status, reason);
-        expect(fieldsOf(await registry.certificationOf(CERT))).to.deep.equal({
+        expect(await recordOf(registry, certifier.address)).to.deep.equal({
+          issuer: certifier.address,
+          issuedAt,
           status: BigInt(status),
-          certifier: certifier.address,
           updatedAt: BigInt(updatedAt),
         });
         expect(await registry.nonces(certifier.address)).to.equal(index + 1);
       }
-      expect(await registry.isRevoked(CERT)).to.equal(true);
     });
 
     it("applies the same rules as the direct functions", async () => {
@@ -939,7 +1156,9 @@ describe("ProvenanceRegistry", () => {
           certHash: ethers.ZeroHash,
           status: Status.Suspended,
         }),
-      ).to.be.revertedWithCustomError(registry, "ProvenanceRegistryZeroCertHash");
+      )
+        .to.be.revertedWithCustomError(registry, "ProvenanceRegistryCertificationNotIssued")
+        .withArgs(ethers.ZeroHash, certifier.address);
       await relaySigned(registry, certifier, relayer, {
         ...change,
         certHash: CERT,

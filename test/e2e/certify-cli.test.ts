@@ -150,7 +150,11 @@ describe("npm run certify (certifier CLI)", function () {
     );
     expect(revoked.certification.status.state).to.equal("revoked");
     expect(revoked.change.txHash).to.match(/^0x[0-9a-f]{64}$/);
-    expect(await env.runtime.chain.registry.isRevoked(certification.certHash)).to.equal(true);
+    const record = await env.runtime.chain.registry.certificationOf(
+      certification.certHash,
+      certifier.wallet.address,
+    );
+    expect(record.status).to.equal(2n);
   });
 
   it("revokes directly on chain with --direct, paying its own gas", async () => {

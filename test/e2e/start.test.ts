@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { Wallet } from "ethers";
 import { findFreePort } from "../../server/platform/net/free-port";
 import { http } from "../helpers/http";
 import { spawnService, waitUntilServing, type ServiceProcess } from "../helpers/service-process";
@@ -36,8 +37,17 @@ describe("npm start (embedded defaults)", function () {
     expect(healthy.body).to.include({ status: "ok", db: "ok" });
 
     const chainJson = JSON.parse(fs.readFileSync(path.join(dataDir, "chain.json"), "utf8"));
-    expect(chainJson).to.have.keys("rpcUrl", "chainId", "registry", "deployBlock");
+    expect(chainJson).to.have.keys("rpcUrl", "chainId", "registry", "deployBlock", "admin");
     expect(chainJson.registry).to.equal(healthy.body.chain.registry);
+    // The registry admin is its own key, apart from the service signer (decision 0014).
+    for (const name of ["admin-key", "service-key"]) {
+      expect(fs.statSync(path.join(dataDir, "chain", name)).mode & 0o777).to.equal(0o600);
+    }
+    const registryAdminKey = fs.readFileSync(path.join(dataDir, "chain", "admin-key"), "utf8").trim();
+    expect(new Wallet(registryAdminKey).address).to.equal(chainJson.admin);
+    expect(registryAdminKey).to.not.equal(
+      fs.readFileSync(path.join(dataDir, "chain", "service-key"), "utf8").trim(),
+    );
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, "db.json"), "utf8")).uri).to.match(
       /^mongodb:\/\/127\.0\.0\.1:/,
     );

@@ -149,12 +149,14 @@ describe("certifications API: certifiers, schemes, signed certifications", () =>
       const expectedHash = TypedDataEncoder.hash(domain, CERTIFICATION_TYPES, signed.message).toLowerCase();
       expect(certification.certHash).to.equal(expectedHash);
       expect(certification.certifier).to.equal(certifier.wallet.address.toLowerCase());
-      expect(certification.status).to.include({
-        state: "valid",
-        changedByOther: false,
-        certifierRegistered: true,
+      expect(certification.status).to.include({ state: "valid", certifierRegistered: true });
+      // Issued on chain by the certifier (its own signature, relayed by the service) before it counts.
+      expect(certification.issuance.txHash).to.match(/^0x[0-9a-f]{64}$/);
+      expect(certification.status.chain).to.include({
+        issuer: certifier.wallet.address.toLowerCase(),
+        status: "none",
       });
-      expect(certification.status.chain).to.deep.equal({ status: "none", changedBy: null, updatedAt: null });
+      expect(certification.status.chain.issuedAt).to.equal(certification.status.chain.updatedAt);
       // The stored typed data alone lets anyone recompute the hash and recover the certifier.
       const { typedData, signature } = certification;
       expect(

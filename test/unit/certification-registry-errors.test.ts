@@ -22,14 +22,10 @@ describe("registry errors", () => {
 
   describe("decodeRegistryRevert", () => {
     it("decodes a custom error by name with named arguments", () => {
-      const data = registry.encodeErrorResult("ProvenanceRegistryNotCertificationOwner", [
-        certHash,
-        owner,
-        caller,
-      ]);
+      const data = registry.encodeErrorResult("ProvenanceRegistryCertificationNotIssued", [certHash, caller]);
       expect(decodeRegistryRevert(reverted(data))).to.deep.equal({
-        name: "ProvenanceRegistryNotCertificationOwner",
-        args: { certHash, certifier: owner, caller },
+        name: "ProvenanceRegistryCertificationNotIssued",
+        args: { certHash, issuer: caller },
       });
     });
 
@@ -51,7 +47,13 @@ describe("registry errors", () => {
       ["ProvenanceRegistryCertificationRevoked", [certHash], 409, "CERTIFICATION_REVOKED"],
       ["ProvenanceRegistryCertificationAlreadySuspended", [certHash], 409, "CERTIFICATION_ALREADY_SUSPENDED"],
       ["ProvenanceRegistryCertificationNotSuspended", [certHash], 409, "CERTIFICATION_NOT_SUSPENDED"],
-      ["ProvenanceRegistryNotCertificationOwner", [certHash, owner, caller], 403, "NOT_CERTIFICATION_OWNER"],
+      ["ProvenanceRegistryCertificationNotIssued", [certHash, caller], 403, "CERTIFICATION_NOT_ISSUED"],
+      [
+        "ProvenanceRegistryCertificationAlreadyIssued",
+        [certHash, owner],
+        409,
+        "CERTIFICATION_ALREADY_ISSUED",
+      ],
       ["ProvenanceRegistrySignatureExpired", [1n], 422, "SIGNATURE_EXPIRED"],
       ["ProvenanceRegistryInvalidSignature", [owner], 422, "INVALID_SIGNATURE"],
       ["ProvenanceRegistryZeroCertHash", [], 422, "ZERO_CERT_HASH"],
@@ -73,13 +75,9 @@ describe("registry errors", () => {
     }
 
     it("names the parties in the message", () => {
-      const data = registry.encodeErrorResult("ProvenanceRegistryNotCertificationOwner", [
-        certHash,
-        owner,
-        caller,
-      ]);
+      const data = registry.encodeErrorResult("ProvenanceRegistryCertificationNotIssued", [certHash, caller]);
       expect(registryAppError(reverted(data), "test").message).to.equal(
-        `only ${owner}, which owns the on-chain record of ${certHash}, can change it (not ${caller})`,
+        `${caller} did not issue certification ${certHash} on chain; only its issuer can change its status`,
       );
     });
 

@@ -9,16 +9,17 @@ describe("certification status", () => {
   const issuer = "0x1111111111111111111111111111111111111111";
   const rival = "0x2222222222222222222222222222222222222222";
   const certification = { certifier: issuer, validFrom: 1_000, validUntil: 2_000 };
-  const untouched: ChainCertificationRecord = { status: "none", changedBy: null, updatedAt: 0 };
-  const revoked: ChainCertificationRecord = { status: "revoked", changedBy: issuer, updatedAt: 1_500 };
-  const suspended: ChainCertificationRecord = { status: "suspended", changedBy: issuer, updatedAt: 1_200 };
+  const issued = { issuer, issuedAt: 900 };
+  const untouched: ChainCertificationRecord = { ...issued, status: "none", updatedAt: 900 };
+  const revoked: ChainCertificationRecord = { ...issued, status: "revoked", updatedAt: 1_500 };
+  const suspended: ChainCertificationRecord = { ...issued, status: "suspended", updatedAt: 1_200 };
+  const neverIssued: ChainCertificationRecord = { issuer: null, issuedAt: 0, status: "none", updatedAt: 0 };
 
   describe("certificationStatus", () => {
     it("is valid inside the window when the chain has no suspension or revocation", () => {
       expect(certificationStatus(certification, untouched, 1_500)).to.deep.equal({
         state: "valid",
         reason: "valid until 1970-01-01T00:33:20.000Z",
-        changedByOther: false,
       });
     });
 
@@ -49,10 +50,18 @@ describe("certification status", () => {
       expect(certificationStatus(certification, null, 5_000).state).to.equal("expired");
     });
 
-    it("flags a status changed by a certifier other than the issuer", () => {
-      const status = certificationStatus(certification, { ...suspended, changedBy: rival }, 1_500);
-      expect(status).to.include({ state: "suspended", changedByOther: true });
-      expect(certificationStatus(certification, suspended, 1_500).changedByOther).to.equal(false);
+    it("is not issued, before anything else, when the registry has no issuance by the named certifier", () => {
+      for (const nowSec of [1_500, 5_000]) {
+        expect(certificationStatus(certification, neverIssued, nowSec)).to.deep.equal({
+          state: "not_issued",
+          reason: `not issued on chain by its certifier ${issuer} (never registered, or the issuance was never sent)`,
+        });
+      }
+    });
+
+    it("is not issued when the record read is another certifier's issuance", () => {
+      const rivals: ChainCertificationRecord = { ...untouched, issuer: rival };
+      expect(certificationStatus(certification, rivals, 1_500).state).to.equal("not_issued");
     });
   });
 

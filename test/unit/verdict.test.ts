@@ -102,6 +102,8 @@ const CONDITIONS: Record<
       (e.openings = [{ eventId: "subject-2", pointer: "/data/price", problem: "value does not match" }]),
     "a certification not signed by its certifier": (e) =>
       (e.certifications[0].signatureProblem = "signed by 0xbad"),
+    "a certification its certifier never issued on chain": (e) =>
+      e.certifications.push({ certHash: hash(7), name: "Organic FORGED-1", status: "not_issued" }),
   },
   recalled: {
     "a recall of the batch itself": (e) => (e.batches[0].recalled = true),

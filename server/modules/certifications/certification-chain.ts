@@ -1,12 +1,13 @@
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import { callRegistry, registryAppError } from "../../platform/evm/registry-errors";
-import { chainStatusOf, type ChainCertificationRecord } from "./domain/certification-status";
+import { chainRecordOf, type ChainCertificationRecord } from "./domain/certification-status";
 import { AppError, ChainError } from "../../platform/errors";
 
 /**
- * The chain side of certifications: registry transactions sent by the service signer (certifier
- * registration, relayed status changes), and status reads.
+ * The chain side of certifications: registry transactions sent by the service signer (relayed
+ * issuances and status changes) or, where the service may act as the registry admin, by the
+ * admin signer (certifier registration), and issuance/status reads.
  *
  * Sends are serialized per signer within this process: each waits until the previous one was
  * accepted by the node, so the "pending" nonce it takes is fresh. The anchoring worker signs its
@@ -40,12 +41,13 @@ export async function sendRegistryTransaction(
   chain: ChainClient,
   action: string,
   call: RegistryCall,
-  options: { onSent?: (txHash: string) => Promise<void>; waitMs?: number } = {},
+  options: { onSent?: (txHash: string) => Promise<void>; waitMs?: number; sender?: object } = {},
 ): Promise<TxOutcome> {
   await callRegistry(action, call.simulate);
-  const previous = sendQueues.get(chain.signer) ?? Promise.resolve();
+  const sender = options.sender ?? chain.signer;
+  const previous = sendQueues.get(sender) ?? Promise.resolve();
   const sent = previous.catch(() => undefined).then(() => sendWithRetry(action, call.send));
-  sendQueues.set(chain.signer, sent);
+  sendQueues.set(sender, sent);
   const tx = await sent;
   await options.onSent?.(tx.hash);
   let receipt: TransactionReceipt | null = null;
@@ -111,7 +113,8 @@ async function sendWithRetry(
 }
 
 /**
- * What the registry says about certifications and certifiers, all read at one block. Reads are
+ * What the registry says about certifications (each one's issuance by the certifier its signed
+ * data names, keyed by certHash) and certifiers, all read at one block. Reads are
  * cached per block number (never stale: a new block means new reads), so a page listing many
  * certifications costs one `eth_blockNumber` plus one call per certification per new block.
  */
@@ -125,8 +128,7 @@ const snapshotCaches = new WeakMap<object, { blockNumber: number; values: Map<st
 
 export async function readChainSnapshot(
   chain: ChainClient,
-  certHashes: readonly string[],
-  certifiers: readonly string[],
+  certifications: readonly { certHash: string; certifier: string }[],
 ): Promise<ChainSnapshot | null> {
   try {
     const blockNumber = await chain.provider.getBlockNumber();
@@ -148,13 +150,13 @@ export async function readChainSnapshot(
     const records = new Map<string, ChainCertificationRecord>();
     const certifierActive = new Map<string, boolean>();
     await Promise.all([
-      ...[...new Set(certHashes)].map(async (certHash) => {
-        const record = await cached(`cert:${certHash}`, () =>
-          chain.registry.certificationOf(certHash, { blockTag }),
+      ...certifications.map(async ({ certHash, certifier }) => {
+        const record = await cached(`cert:${certHash}:${certifier}`, () =>
+          chain.registry.certificationOf(certHash, certifier, { blockTag }),
         );
-        records.set(certHash, toRecord(record));
+        records.set(certHash, chainRecordOf(record));
       }),
-      ...[...new Set(certifiers)].map(async (address) => {
+      ...[...new Set(certifications.map((item) => item.certifier))].map(async (address) => {
         const active = await cached(`certifier:${address}`, () =>
           chain.registry.isCertifier(address, { blockTag }),
         );
@@ -171,15 +173,17 @@ export async function isRegisteredCertifier(chain: ChainClient, address: string)
   return callRegistry("isCertifier", () => chain.registry.isCertifier(address));
 }
 
-export async function certifierNonce(chain: ChainClient, address: string): Promise<bigint> {
-  return callRegistry("nonces", () => chain.registry.nonces(address));
+/** The registry's record of `certifier`'s issuance of `certHash`, read now. */
+export async function readIssuance(
+  chain: ChainClient,
+  certHash: string,
+  certifier: string,
+): Promise<ChainCertificationRecord> {
+  return chainRecordOf(
+    await callRegistry("certificationOf", () => chain.registry.certificationOf(certHash, certifier)),
+  );
 }
 
-function toRecord(record: {
-  status: bigint;
-  certifier: string;
-  updatedAt: bigint;
-}): ChainCertificationRecord {
-  const changedBy = /^0x0{40}$/i.test(record.certifier) ? null : record.certifier.toLowerCase();
-  return { status: chainStatusOf(record.status), changedBy, updatedAt: Number(record.updatedAt) };
+export async function certifierNonce(chain: ChainClient, address: string): Promise<bigint> {
+  return callRegistry("nonces", () => chain.registry.nonces(address));
 }

@@ -37,7 +37,13 @@ export function certificationView(
     evidence: message.evidence,
     status: {
       ...status,
-      chain: chain ? { ...chain, updatedAt: chain.updatedAt > 0 ? iso(chain.updatedAt) : null } : null,
+      chain: chain
+        ? {
+            ...chain,
+            issuedAt: chain.issuedAt > 0 ? iso(chain.issuedAt) : null,
+            updatedAt: chain.updatedAt > 0 ? iso(chain.updatedAt) : null,
+          }
+        : null,
       certifierRegistered: snapshot?.certifierActive.get(certification.certifier) ?? null,
       blockNumber: snapshot?.blockNumber ?? null,
       checkedAt: iso(nowSec),
@@ -53,11 +59,7 @@ export async function snapshotFor(
   chain: ChainClient,
   certifications: readonly CertificationDoc[],
 ): Promise<ChainSnapshot | null> {
-  return readChainSnapshot(
-    chain,
-    certifications.map((certification) => certification.certHash),
-    certifications.map((certification) => certification.certifier),
-  );
+  return readChainSnapshot(chain, certifications);
 }
 
 function iso(seconds: number): string {

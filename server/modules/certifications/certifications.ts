@@ -23,6 +23,7 @@ import {
 } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { isRegisteredCertifier } from "./certification-chain";
+import { issueCertificationOnChain } from "./certification-issuance";
 import { recordCoverage } from "./certification-events";
 import { assertSchemeKnown } from "./scheme-registry";
 
@@ -43,8 +44,10 @@ const ISSUED_AT_SKEW_SEC = 300;
  * Accepts a certification signed by a certifier, after checking, in order: the EIP-712 domain is
  * this service's (chain and registry); the caller's organization has the address named as
  * `certifier`; the signature recovers to that address; the address is a registered certifier on
- * chain; the scheme is known; the certificate is not expired; the subject exists. The signed data
- * is stored unchanged, then a `certifying` event is appended to every batch it covers.
+ * chain; the scheme is known; the certificate is not expired; the subject exists. Then its
+ * issuance is relayed to the registry and mined (it counts only once issued on chain by its
+ * certifier), the signed data is stored unchanged, and a `certifying` event is appended to every
+ * batch it covers.
  */
 export async function submitCertification(
   ctx: CertificationContext,
@@ -85,6 +88,11 @@ export async function submitCertification(
   await assertSubject(ctx, message);
 
   const certHash = computeCertHash(domain, message);
+  const issuance = await issueCertificationOnChain(ctx.chain, {
+    certHash,
+    certifier: message.certifier,
+    signature,
+  });
   const certification = await storeCertification(ctx, {
     certHash,
     certifierOrgId: new Types.ObjectId(actor.orgId),
@@ -93,7 +101,7 @@ export async function submitCertification(
     signature,
   });
   const coverage = await recordCoverage(ctx, certification);
-  return { certification, coverage };
+  return { certification, coverage, issuance };
 }
 
 export async function findCertification(ctx: UseCaseContext, id: string): Promise<CertificationDoc> {

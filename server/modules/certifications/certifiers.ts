@@ -1,10 +1,11 @@
-import { ZeroHash } from "ethers";
+import { ZeroHash, type Interface } from "ethers";
+import type { ProvenanceRegistry } from "../../../typechain-types";
 import type { Connection } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import { callRegistry } from "../../platform/evm/registry-errors";
 import { organizationModel, type OrganizationDoc } from "../organizations/data/organization.model";
 import { NotFoundError, UnprocessableError } from "../../platform/errors";
-import { minedReceipt, sendRegistryTransaction } from "./certification-chain";
+import { minedReceipt, sendRegistryTransaction, type RegistryCall } from "./certification-chain";
 
 export interface CertifierContext {
   connection: Connection;
@@ -12,10 +13,27 @@ export interface CertifierContext {
 }
 
 /**
- * Registers a certifier organization's address on chain (`registerCertifier`, sent by the service
- * signer, which holds the registry's admin role) and waits for the receipt. The call is simulated
- * first, so a refusal (already registered, signer without the admin role) is a clear 4xx/503 and
- * costs no gas.
+ * What the registry admin must send itself when the service does not hold its key: the call,
+ * ready for a wallet or a multisig (Safe "transaction builder": to, value 0, data).
+ */
+export interface AdminTransaction {
+  admin: string;
+  to: string;
+  data: string;
+  function: string;
+  args: Record<string, string>;
+}
+
+type AdminCall =
+  | { fn: "registerCertifier"; args: [certifier: string, name: string, metadataHash: string] }
+  | { fn: "deregisterCertifier"; args: [certifier: string] };
+
+/**
+ * Registers a certifier organization's address on chain (`registerCertifier`, an admin-only call).
+ * With the admin key (embedded mode, or REGISTRY_ADMIN_KEY) it is sent and the receipt awaited;
+ * otherwise the answer is the transaction the admin must send (`adminTransaction`): the service's
+ * own key cannot register anyone (decision 0014). Either way the call is simulated as the admin
+ * first, so a refusal (already registered) is a clear 4xx and costs no gas.
  */
 export async function registerCertifier(
   ctx: CertifierContext,
@@ -23,34 +41,68 @@ export async function registerCertifier(
   input: { name?: string; metadataHash?: string },
 ) {
   const org = await certifierOrg(ctx, orgId);
-  const name = input.name ?? org.name;
-  const metadataHash = input.metadataHash ?? ZeroHash;
-  const { registry } = ctx.chain;
-  const outcome = await sendRegistryTransaction(ctx.chain, "registerCertifier", {
-    simulate: () => registry.registerCertifier.staticCall(org.address, name, metadataHash),
-    send: () => registry.registerCertifier(org.address, name, metadataHash),
-  });
-  const receipt = minedReceipt("registerCertifier", outcome);
-  return {
-    ...(await certifierStatus(ctx, orgId)),
-    txHash: receipt.hash,
-    blockNumber: receipt.blockNumber,
+  const call: AdminCall = {
+    fn: "registerCertifier",
+    args: [org.address, input.name ?? org.name, input.metadataHash ?? ZeroHash],
   };
+  const outcome = await sendAsAdmin(ctx, call);
+  return { ...(await certifierStatus(ctx, orgId)), ...outcome };
 }
 
-/** Deregisters the organization's address on chain; its certifications are frozen, not revoked. */
+/** Deregisters the organization's address on chain (admin only, as registration); its certifications are frozen, not revoked. */
 export async function deregisterCertifier(ctx: CertifierContext, orgId: string) {
   const org = await certifierOrg(ctx, orgId);
-  const { registry } = ctx.chain;
-  const outcome = await sendRegistryTransaction(ctx.chain, "deregisterCertifier", {
-    simulate: () => registry.deregisterCertifier.staticCall(org.address),
-    send: () => registry.deregisterCertifier(org.address),
-  });
-  const receipt = minedReceipt("deregisterCertifier", outcome);
+  const outcome = await sendAsAdmin(ctx, { fn: "deregisterCertifier", args: [org.address] });
+  return { ...(await certifierStatus(ctx, orgId)), ...outcome };
+}
+
+async function sendAsAdmin(
+  ctx: CertifierContext,
+  call: AdminCall,
+): Promise<{ txHash: string; blockNumber: number } | { adminTransaction: AdminTransaction }> {
+  const { chain } = ctx;
+  if (!chain.admin) {
+    const admin = await callRegistry("defaultAdmin", () => chain.registry.defaultAdmin());
+    // Simulated as the admin through the provider: the service signer would refuse another `from`.
+    const asReader = chain.registry.connect(chain.provider);
+    await callRegistry(call.fn, () => adminCall(asReader, call, { from: admin }).simulate());
+    const contract: Interface = chain.registry.interface;
+    const fragment = contract.getFunction(call.fn)!;
+    const args = Object.fromEntries(fragment.inputs.map((input, index) => [input.name, call.args[index]]));
+    return {
+      adminTransaction: {
+        admin,
+        to: chain.registryAddress,
+        data: contract.encodeFunctionData(fragment, call.args),
+        function: fragment.format("sighash"),
+        args,
+      },
+    };
+  }
+  const outcome = await sendRegistryTransaction(
+    chain,
+    call.fn,
+    adminCall(chain.registry.connect(chain.admin), call, {}),
+    { sender: chain.admin },
+  );
+  const receipt = minedReceipt(call.fn, outcome);
+  return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
+}
+
+function adminCall(
+  registry: ProvenanceRegistry,
+  call: AdminCall,
+  overrides: { from?: string },
+): RegistryCall {
+  if (call.fn === "registerCertifier") {
+    return {
+      simulate: () => registry.registerCertifier.staticCall(...call.args, overrides),
+      send: () => registry.registerCertifier(...call.args),
+    };
+  }
   return {
-    ...(await certifierStatus(ctx, orgId)),
-    txHash: receipt.hash,
-    blockNumber: receipt.blockNumber,
+    simulate: () => registry.deregisterCertifier.staticCall(...call.args, overrides),
+    send: () => registry.deregisterCertifier(...call.args),
   };
 }
 

@@ -14,7 +14,10 @@ export type SeededOrgs = Record<DemoOrgKey, DemoOrg & { apiKey: string }>;
 
 /**
  * Creates the demo's organizations with the admin key (the brand owner first: it marks the
- * database as seeded), gives the certifier its own address and registers it on chain.
+ * database as seeded), gives the certifier its own address and registers it on chain. That needs
+ * a service holding the registry admin key (embedded mode, or REGISTRY_ADMIN_KEY): otherwise the
+ * service answers with the transaction the admin must send (docs/operations.md), and the demo
+ * stops and says so rather than failing later on every certification.
  */
 export async function createDemoOrganizations(
   client: DemoClient,
@@ -28,7 +31,15 @@ export async function createDemoOrganizations(
     created[key] = { id: org.id, name: org.name, roles: org.roles, apiKey: org.apiKey };
   }
   const orgs = created as SeededOrgs;
-  await client.post(adminKey, `/api/certifiers/${orgs.certifier.id}/register`, { name: orgs.certifier.name });
+  const registration = await client.post(adminKey, `/api/certifiers/${orgs.certifier.id}/register`, {
+    name: orgs.certifier.name,
+  });
+  if (registration.adminTransaction) {
+    throw new Error(
+      `the service does not hold the registry admin key, so the demo certifier ${certifierAddress} is not registered; ` +
+        `the registry admin must send ${JSON.stringify(registration.adminTransaction)} — seed the demo on an embedded service instead`,
+    );
+  }
   return orgs;
 }
 

@@ -2,10 +2,16 @@ import fs from "node:fs";
 import { JsonRpcProvider, Wallet, type Signer } from "ethers";
 import { ProvenanceRegistry__factory, type ProvenanceRegistry } from "../../../typechain-types";
 
-/** Everything the service needs from the chain: a provider, the service signer and the registry. */
+/**
+ * Everything the service needs from the chain: a provider, the service signer (the anchorer, which
+ * also relays signed issuances and status changes) and the registry. `admin` is the registry
+ * admin's signer, present only where the service may act as admin (embedded mode, or an admin key
+ * configured explicitly); in production the admin is a cold key or multisig (decision 0014).
+ */
 export interface ChainClient {
   provider: JsonRpcProvider;
   signer: Wallet;
+  admin: Wallet | null;
   registry: ProvenanceRegistry;
   registryAddress: string;
   chainId: bigint;
@@ -43,6 +49,7 @@ export async function connectChain(options: {
   rpcUrl: string;
   registryAddress: string;
   signer: { privateKey?: string; keystoreFile?: string; keystorePassword?: string };
+  adminPrivateKey?: string;
 }): Promise<ChainClient> {
   const provider = createProvider(options.rpcUrl);
   try {
@@ -57,6 +64,7 @@ export async function connectChain(options: {
     return {
       provider,
       signer,
+      admin: options.adminPrivateKey ? loadSigner({ privateKey: options.adminPrivateKey }, provider) : null,
       registry: ProvenanceRegistry__factory.connect(options.registryAddress, signer),
       registryAddress: options.registryAddress,
       chainId: network.chainId,
@@ -68,16 +76,21 @@ export async function connectChain(options: {
   }
 }
 
-/** Deploys a registry administered by `admin` and lets the admin anchor. */
+/** How long a registry admin transfer waits by default: time to notice and cancel a rogue one. */
+export const DEFAULT_ADMIN_TRANSFER_DELAY_SEC = 3 * 24 * 3600;
+
+/**
+ * Deploys a registry (any account may pay for it) administered by `admin`, with `anchorer` (the
+ * service's hot key) holding only the anchorer role.
+ */
 export async function deployRegistry(
-  signer: Signer,
+  deployer: Signer,
+  roles: { admin: string; anchorer: string; adminTransferDelaySec?: number },
 ): Promise<{ address: string; deployBlock: number; txHash: string }> {
-  const admin = await signer.getAddress();
-  const registry = await new ProvenanceRegistry__factory(signer).deploy(admin);
+  const delay = roles.adminTransferDelaySec ?? DEFAULT_ADMIN_TRANSFER_DELAY_SEC;
+  const registry = await new ProvenanceRegistry__factory(deployer).deploy(roles.admin, delay, roles.anchorer);
   const receipt = await registry.deploymentTransaction()!.wait();
-  const address = await registry.getAddress();
-  await (await registry.grantRole(await registry.ANCHORER_ROLE(), admin)).wait();
-  return { address, deployBlock: receipt!.blockNumber, txHash: receipt!.hash };
+  return { address: await registry.getAddress(), deployBlock: receipt!.blockNumber, txHash: receipt!.hash };
 }
 
 function normalizeKey(key: string): string {

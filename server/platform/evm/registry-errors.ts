@@ -51,11 +51,16 @@ const MAPPINGS: Record<string, Mapping> = {
     code: "CERTIFICATION_NOT_SUSPENDED",
     message: (a) => `certification ${a.certHash} is not suspended, so it cannot be reinstated`,
   },
-  ProvenanceRegistryNotCertificationOwner: {
+  ProvenanceRegistryCertificationAlreadyIssued: {
+    status: 409,
+    code: "CERTIFICATION_ALREADY_ISSUED",
+    message: (a) => `certification ${a.certHash} is already issued on chain by ${a.issuer}`,
+  },
+  ProvenanceRegistryCertificationNotIssued: {
     status: 403,
-    code: "NOT_CERTIFICATION_OWNER",
+    code: "CERTIFICATION_NOT_ISSUED",
     message: (a) =>
-      `only ${a.certifier}, which owns the on-chain record of ${a.certHash}, can change it (not ${a.caller})`,
+      `${a.issuer} did not issue certification ${a.certHash} on chain; only its issuer can change its status`,
   },
   ProvenanceRegistrySignatureExpired: {
     status: 422,

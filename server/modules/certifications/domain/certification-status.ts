@@ -1,11 +1,13 @@
 /**
- * The live status of a certification, from the registry's record (`certificationOf`) and the
- * clock. Pure: the chain record and the time are arguments. A local flag is never consulted:
- * revocation and suspension exist only on chain.
+ * The live status of a certification, from the registry's record of its issuance by the certifier
+ * named in the signed data (`certificationOf(certHash, certifier)`) and the clock. Pure: the chain
+ * record and the time are arguments. A local flag is never consulted: issuance, revocation and
+ * suspension exist only on chain (decision 0014).
  *
- * Precedence: revoked > suspended > expired > not_yet_valid > unknown > valid. Explicit actions on
- * chain are reported before the validity window; `unknown` (the chain could not be read) is never
- * valid, so a consumer verdict fails closed.
+ * Precedence: not_issued > revoked > suspended > expired > not_yet_valid > unknown > valid. A
+ * certification its certifier never issued on chain counts for nothing, whatever the database
+ * says; explicit actions on chain are reported before the validity window; `unknown` (the chain
+ * could not be read) is never valid, so a consumer verdict fails closed.
  */
 export const CERTIFICATION_STATES = [
   "valid",
@@ -13,6 +15,7 @@ export const CERTIFICATION_STATES = [
   "expired",
   "suspended",
   "revoked",
+  "not_issued",
   "unknown",
 ] as const;
 export type CertificationState = (typeof CERTIFICATION_STATES)[number];
@@ -21,19 +24,20 @@ export type CertificationState = (typeof CERTIFICATION_STATES)[number];
 export const CHAIN_STATUSES = ["none", "suspended", "revoked"] as const;
 export type ChainStatus = (typeof CHAIN_STATUSES)[number];
 
+/** The registry's record of one certifier's issuance of a certification. */
 export interface ChainCertificationRecord {
+  /** The issuing certifier (lowercase), null if the asked certifier never issued it. */
+  issuer: string | null;
+  /** Block time of issuance (Unix seconds), 0 if never issued. */
+  issuedAt: number;
   status: ChainStatus;
-  /** The certifier that owns the record (first to change its status), null if never changed. */
-  changedBy: string | null;
-  /** Block time of the last change (Unix seconds), 0 if never changed. */
+  /** Block time of the last status change, or of issuance (Unix seconds), 0 if never issued. */
   updatedAt: number;
 }
 
 export interface CertificationAssessment {
   state: CertificationState;
   reason: string;
-  /** Whether the record on chain was changed by someone other than the issuing certifier. */
-  changedByOther: boolean;
 }
 
 export function certificationStatus(
@@ -41,14 +45,14 @@ export function certificationStatus(
   chain: ChainCertificationRecord | null,
   nowSec: number,
 ): CertificationAssessment {
-  const changedByOther =
-    chain?.changedBy != null && chain.changedBy.toLowerCase() !== certification.certifier.toLowerCase();
-  const by = chain?.changedBy ? ` by ${chain.changedBy}` : "";
-  const result = (state: CertificationState, reason: string) => ({ state, reason, changedByOther });
-  if (chain?.status === "revoked")
-    return result("revoked", `revoked on chain${by} at ${iso(chain.updatedAt)}`);
+  const result = (state: CertificationState, reason: string) => ({ state, reason });
+  const notIssued = chain && issuanceProblem(certification.certifier, chain);
+  if (notIssued) return result("not_issued", notIssued);
+  if (chain?.status === "revoked") {
+    return result("revoked", `revoked on chain by ${chain.issuer} at ${iso(chain.updatedAt)}`);
+  }
   if (chain?.status === "suspended") {
-    return result("suspended", `suspended on chain${by} since ${iso(chain.updatedAt)}`);
+    return result("suspended", `suspended on chain by ${chain.issuer} since ${iso(chain.updatedAt)}`);
   }
   if (nowSec > certification.validUntil)
     return result("expired", `expired at ${iso(certification.validUntil)}`);
@@ -59,10 +63,35 @@ export function certificationStatus(
   return result("valid", `valid until ${iso(certification.validUntil)}`);
 }
 
+/**
+ * Why the registry's record does not show `certifier` issuing the certification, or null when it
+ * does. The registry accepts an issuance only from a certifier registered by its admin, so an
+ * issuance also proves that the certifier was registered when it issued.
+ */
+export function issuanceProblem(certifier: string, record: ChainCertificationRecord): string | null {
+  if (record.issuedAt > 0 && record.issuer?.toLowerCase() === certifier.toLowerCase()) return null;
+  return `not issued on chain by its certifier ${certifier.toLowerCase()} (never registered, or the issuance was never sent)`;
+}
+
 export function chainStatusOf(enumValue: number | bigint): ChainStatus {
   const status = CHAIN_STATUSES[Number(enumValue)];
   if (!status) throw new RangeError(`unknown CertificationStatus ${enumValue}`);
   return status;
+}
+
+/** The registry's `CertificationRecord` struct as plain values (zero address = never issued). */
+export function chainRecordOf(record: {
+  issuer: string;
+  issuedAt: bigint;
+  status: bigint;
+  updatedAt: bigint;
+}): ChainCertificationRecord {
+  return {
+    issuer: /^0x0{40}$/i.test(record.issuer) ? null : record.issuer.toLowerCase(),
+    issuedAt: Number(record.issuedAt),
+    status: chainStatusOf(record.status),
+    updatedAt: Number(record.updatedAt),
+  };
 }
 
 function iso(seconds: number): string {

@@ -113,13 +113,14 @@ export function certificationRoutes(deps: AppDeps, registry: RouteRegistry): Rou
       method: "post",
       path: "/api/certifiers/:orgId/register",
       summary:
-        "Register a certifier organization's address on chain (registerCertifier; waits for the receipt)",
+        "Register a certifier organization's address on chain (registerCertifier, admin only): sent with the admin key where the service holds it (embedded mode, REGISTRY_ADMIN_KEY), otherwise the transaction the registry admin must send",
       tag,
       access: { roles: ["admin"] },
       params: certifierParams,
       body: registerCertifierBody,
       responses: {
         200: "registration with txHash and blockNumber",
+        202: "registration not done yet, with adminTransaction { admin, to, data, function, args } for the registry admin to send",
         409: "already registered",
         422: "organization has no certifier role or no address",
       },
@@ -128,7 +129,8 @@ export function certificationRoutes(deps: AppDeps, registry: RouteRegistry): Rou
       const { params, body } = validated<CertifierParams, unknown, z.infer<typeof registerCertifierBody>>(
         res,
       );
-      res.json(await registerCertifier(ctx, params.orgId, body));
+      const result = await registerCertifier(ctx, params.orgId, body);
+      res.status("adminTransaction" in result ? 202 : 200).json(result);
     },
   );
 
@@ -137,15 +139,21 @@ export function certificationRoutes(deps: AppDeps, registry: RouteRegistry): Rou
     {
       method: "delete",
       path: "/api/certifiers/:orgId",
-      summary: "Deregister a certifier on chain (deregisterCertifier); its certifications are frozen",
+      summary:
+        "Deregister a certifier on chain (deregisterCertifier, admin only, sent or returned as registration is); its certifications are frozen",
       tag,
       access: { roles: ["admin"] },
       params: certifierParams,
-      responses: { 200: "registration with txHash", 403: "not registered" },
+      responses: {
+        200: "registration with txHash",
+        202: "with adminTransaction for the registry admin to send",
+        403: "not registered",
+      },
     },
     async (_req, res) => {
       const { params } = validated<CertifierParams>(res);
-      res.json(await deregisterCertifier(ctx, params.orgId));
+      const result = await deregisterCertifier(ctx, params.orgId);
+      res.status("adminTransaction" in result ? 202 : 200).json(result);
     },
   );
 
@@ -178,16 +186,17 @@ export function certificationRoutes(deps: AppDeps, registry: RouteRegistry): Rou
       access: { roles: ["certifier"] },
       body: createCertificationBody,
       responses: {
-        201: "the certification with live status and its coverage events",
+        201: "the certification with live status, its issuance transaction (null if issued before) and its coverage events",
         403: "not the caller's address / certifier not registered on chain",
         409: "already submitted",
         422: "wrong signer, wrong domain, unknown scheme or subject, expired",
+        504: "the issuance transaction is not mined yet: submit again later",
       },
     },
     async (_req, res) => {
       const { body } = validated<unknown, unknown, z.infer<typeof createCertificationBody>>(res);
-      const { certification, coverage } = await submitCertification(ctx, actorOf(res), body);
-      res.status(201).json({ ...(await fullView(certification)), coverage });
+      const { certification, coverage, issuance } = await submitCertification(ctx, actorOf(res), body);
+      res.status(201).json({ ...(await fullView(certification)), issuance, coverage });
     },
   );
 

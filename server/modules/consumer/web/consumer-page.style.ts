@@ -47,7 +47,7 @@ a{color:var(--info)}
 .cert:first-child,.check:first-child,.anchors li:first-child,.licence:first-child{border-top:0}
 .badge{display:inline-block;font-size:.78rem;border-radius:6px;padding:0 6px;background:var(--line)}
 .cert-valid .badge,.check-pass .badge,.licence-active .badge{background:#dff3e8;color:var(--ok)}
-.cert-revoked .badge,.cert-suspended .badge,.check-fail .badge,.licence-revoked .badge{background:#fdecea;color:var(--bad)}
+.cert-revoked .badge,.cert-suspended .badge,.cert-not_issued .badge,.check-fail .badge,.licence-revoked .badge{background:#fdecea;color:var(--bad)}
 .cert-expired .badge,.cert-not_yet_valid .badge,.check-warn .badge,.licence-suspended .badge{background:#fff3dc;color:var(--warn)}
 .licence-warning{background:#fff3dc;border:2px solid var(--warn);color:var(--warn)}
 .licence-warning p{margin:.3em 0 0;color:var(--ink)}

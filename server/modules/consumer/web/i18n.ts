@@ -164,6 +164,7 @@ const CERT_STATUS_TEXT: Record<string, Record<Lang, string>> = {
   expired: { zh: "已过期", en: "expired" },
   suspended: { zh: "已暂停", en: "suspended" },
   revoked: { zh: "已撤销", en: "revoked" },
+  not_issued: { zh: "未经认证机构上链签发", en: "not issued on chain by the certifier" },
   unreachable: { zh: "暂无法查询", en: "status unavailable" },
 };
 

@@ -17,10 +17,11 @@ import type { CertificationEvidence } from "./verdict";
  * Certifications as a proof bundle proves them: each `certifying` event in the bundle's chains
  * carries the certifier's EIP-712 certification (domain, message, signature). The verifier checks
  * that `certHash` is its digest, that the certifier signed it for this chain and registry, and
- * asks the registry for its live status (`certificationOf`), judged against the validity window at
- * `nowSec`.
+ * asks the registry for its issuance by that certifier and its live status
+ * (`certificationOf(certHash, certifier)`), judged by `certificationStatus` against the validity
+ * window at `nowSec`: never issued by the named certifier means `not_issued`, whatever the bundle says.
  */
-export type CertificationReader = (certHash: string) => Promise<ChainCertificationRecord>;
+export type CertificationReader = (certHash: string, certifier: string) => Promise<ChainCertificationRecord>;
 
 export async function certificationsFromBundle(
   bundle: ProofBundle,
@@ -42,7 +43,7 @@ export async function certificationsFromBundle(
       let status: CertificationEvidence["status"] = "unreachable";
       if (readStatus && message) {
         try {
-          const record = await readStatus(certHash);
+          const record = await readStatus(certHash, String(message.certifier));
           const judged = certificationStatus(
             {
               certifier: String(message.certifier),

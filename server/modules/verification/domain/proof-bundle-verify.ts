@@ -30,8 +30,8 @@ export interface ChainReader {
   verifyLeaf(root: string, proof: readonly string[], leaf: string): Promise<boolean>;
   /** Checks the anchoring transaction of `root` (optional: the service skips it). */
   anchoringTransaction?(txHash: string, root: string): Promise<{ ok: true } | { ok: false; problem: string }>;
-  /** certificationOf(certHash): the registry's status record of a certification. */
-  certificationOf?(certHash: string): Promise<ChainCertificationRecord>;
+  /** certificationOf(certHash, issuer): the registry's record of `issuer`'s issuance of a certification. */
+  certificationOf?(certHash: string, issuer: string): Promise<ChainCertificationRecord>;
 }
 
 export interface ExamineOptions {

@@ -10,7 +10,8 @@ import { checkLicences, type LicenceEvidence } from "./verdict-licences";
  *
  *   unknown   the batch (or item serial) is not known: nothing to verify
  *   tampered  a record does not match its hash, its chain, its lineage, its Merkle proof or the
- *             chain's anchor (or a disclosed private value does not open its commitment)
+ *             chain's anchor (or a disclosed private value does not open its commitment), or a
+ *             claimed certification was never issued on chain by the certifier it names
  *   recalled  the batch, or any batch it was made from, was recalled
  *   revoked   a certification was revoked or suspended by its certifier, or the brand licence
  *             behind the batch's brand was revoked by the brand owner (verdict-licences.ts)
@@ -110,7 +111,14 @@ export interface BatchEvidence {
   lineageProblem: string | null;
 }
 
-export type CertificationValidity = "valid" | "not_yet_valid" | "expired" | "suspended" | "revoked";
+export type CertificationValidity =
+  | "valid"
+  | "not_yet_valid"
+  | "expired"
+  | "suspended"
+  | "revoked"
+  /** The registry does not record its issuance by the certifier it names: a forgery (decision 0014). */
+  | "not_issued";
 
 export interface CertificationEvidence {
   /** The certification's id on chain (its EIP-712 hash). */
@@ -196,14 +204,19 @@ function verdictOf(checks: Check[], certifications: CertificationEvidence[]): Ve
     checks
       .filter((check) => check.status === "fail")
       .map((check) =>
-        check.name === "certifications" &&
-        !certifications.some((cert) => cert.status === "revoked" || cert.status === "suspended")
-          ? "expired"
-          : FAILS_AS[check.name],
+        check.name === "certifications" ? certificationsVerdict(certifications) : FAILS_AS[check.name],
       ),
   );
   if (checks.some((check) => check.status === "pending")) failing.add("pending");
   return VERDICTS.find((verdict) => failing.has(verdict)) ?? "verified";
+}
+
+/** What failing certifications stand for: a forged one outweighs a revoked one, which outweighs an expired one. */
+function certificationsVerdict(certifications: CertificationEvidence[]): Verdict {
+  const statuses = new Set(certifications.map((cert) => cert.status));
+  if (statuses.has("not_issued")) return "tampered";
+  if (statuses.has("revoked") || statuses.has("suspended")) return "revoked";
+  return "expired";
 }
 
 function checkEventHashes(events: EventEvidence[], labels: LabelEvidence[]): Check {
