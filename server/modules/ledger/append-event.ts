@@ -4,6 +4,7 @@ import { batchModel, type BatchDoc } from "../batches/data/batch.model";
 import { traceEventModel, type TraceEventDoc } from "./data/trace-event.model";
 import { buildEventBody, type LedgerLink, type EventFacts } from "./domain/event-body";
 import { computeEventHash, ZERO_HASH } from "./domain/event-hash";
+import { assertStorableBody } from "./domain/storable-body";
 import { ConflictError, NotFoundError } from "../../platform/errors";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import type { BatchHeadCache } from "./batch-head-cache";
@@ -269,6 +270,7 @@ function buildEventDoc<Facts extends LedgerFacts>(
     recordTime: recordTime.toISOString(),
     actor: actorId,
   });
+  assertStorableBody(body);
   return {
     _id: new Types.ObjectId(),
     batchId: subject._id,
