@@ -102,6 +102,8 @@ const CONDITIONS: Record<
       (e.openings = [{ eventId: "subject-2", pointer: "/data/price", problem: "value does not match" }]),
     "a certification not signed by its certifier": (e) =>
       (e.certifications[0].signatureProblem = "signed by 0xbad"),
+    "a certification whose signed rule does not cover the batch that records it": (e) =>
+      (e.certifications[0].coverageProblem = "its signed rule (region 3305*) does not cover batch b1"),
   },
   recalled: {
     "a recall of the batch itself": (e) => (e.batches[0].recalled = true),
