@@ -427,4 +427,32 @@ describe("audit API", () => {
       );
     });
   });
+  describe("stored copies against hashed and signed records (issue 13)", () => {
+    it("finds a batch whose regionCode was edited in the database, in the batch audit and in a run", async () => {
+      const { batchId } = await anchoredBatch();
+      expect((await auditBatch(batchId)).findings).to.deep.equal([]);
+      await db()
+        .collection("batches")
+        .updateOne({ _id: new Types.ObjectId(batchId) }, { $set: { "origin.regionCode": "110101" } });
+      const expected = {
+        kind: "batch_document_mismatch",
+        batchId,
+        detail: 'origin.regionCode is "110101" but the commissioning event says "330523"',
+      };
+      const record = await auditBatch(batchId);
+      expect(record.findings).to.deep.equal([expected]);
+      // The public verdict reads hashed and signed evidence only: the edit explains, never decides.
+      expect((record.publicVerdict as { verdict: string }).verdict).to.equal("verified");
+      expect((await finishedRun()).countsByKind).to.deep.equal({ batch_document_mismatch: 1 });
+    });
+
+    it("finds a certification whose stored validUntil was edited in the database", async () => {
+      const { certificationId } = await anchoredBatch();
+      await db()
+        .collection("certifications")
+        .updateOne({ _id: new Types.ObjectId(certificationId) }, { $set: { validUntil: 1_000_000_000 } });
+      const run = await finishedRun();
+      expect(run.countsByKind).to.deep.equal({ certification_field_mismatch: 1 });
+    });
+  });
 });

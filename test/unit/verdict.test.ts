@@ -104,6 +104,8 @@ const CONDITIONS: Record<
       (e.certifications[0].signatureProblem = "signed by 0xbad"),
     "a certification its certifier never issued on chain": (e) =>
       e.certifications.push({ certHash: hash(7), name: "Organic FORGED-1", status: "not_issued" }),
+    "a certification whose signed rule does not cover the batch that records it": (e) =>
+      (e.certifications[0].coverageProblem = "its signed rule (region 3305*) does not cover batch b1"),
   },
   recalled: {
     "a recall of the batch itself": (e) => (e.batches[0].recalled = true),

@@ -1,5 +1,6 @@
 import { batchModel, type BatchDoc } from "../batches/data/batch.model";
 import { NotFoundError } from "../../platform/errors";
+import type { VerdictResult } from "../verification/domain/verdict";
 import {
   AuditReads,
   auditBatches,
@@ -12,12 +13,15 @@ import {
 /**
  * The full audit record of one batch: every stored event with its recomputed hash, hash-chain
  * link check, Merkle inclusion check and on-chain anchoring time; the certifications naming the
- * batch or its producer with their signature check; and the findings.
+ * batch or its producer with their signature check; the findings; and `publicVerdict`, the
+ * verdict consumers, `/api/verify` and `npm run verify-bundle` reach, by the same function on
+ * the same bundle (`judge`), so an auditor sees what the public sees next to what is stored.
  */
 export async function auditBatchRecord(
   ctx: AuditContext,
   batchId: string,
   options: { unanchoredAfterSec: number },
+  judge: (batchId: string) => Promise<VerdictResult>,
 ) {
   const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
   if (!batch) throw new NotFoundError("batch", batchId);
@@ -28,6 +32,7 @@ export async function auditBatchRecord(
   const certifications = await certificationsNaming(ctx.connection, batch);
   const certificationFindings = auditCertifications(certifications);
   const findings = [...audit.findings, ...certificationFindings];
+  const { verdict: publicVerdict, checks } = await judge(batchId);
   return {
     batch: {
       id: batchId,
@@ -39,6 +44,7 @@ export async function auditBatchRecord(
     auditedAt: ctx.now().toISOString(),
     unanchoredAfterSec: options.unanchoredAfterSec,
     verdict: findings.length === 0 ? "clean" : "discrepancies",
+    publicVerdict: { verdict: publicVerdict, checks },
     events: audit.checks.map((check) => {
       const event = byId.get(check.eventId)!;
       return {

@@ -8,6 +8,7 @@ import { certificationModel, type CertificationDoc } from "../certifications/dat
 import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
 import {
   checkCertification,
+  checkCertificationCopies,
   checkEventContent,
   checkLedgerLinks,
   checkInclusion,
@@ -23,6 +24,7 @@ import {
   recoverCertificationSigner,
 } from "../certifications/domain/certification-typed-data";
 import { buildMerkleTree } from "../../platform/crypto/merkle";
+import { auditDocuments, type AuditableBatch } from "./audit-documents";
 
 export interface AuditContext {
   connection: Connection;
@@ -57,6 +59,11 @@ export class AuditReads {
   }
 
   anchorOf = (root: string): ChainAnchor | undefined => this.anchors.get(root);
+
+  /** The windows this run has read (those its events are anchored in). */
+  windowIds(): Types.ObjectId[] {
+    return [...this.windows.keys()].map((id) => new Types.ObjectId(id));
+  }
 
   /** Reads `anchorOf(root)` for roots not read yet (sequentially: one request each). */
   async readRoots(roots: Iterable<string | null>): Promise<void> {
@@ -145,7 +152,7 @@ export async function eventsOf(
 export async function auditBatches(
   ctx: AuditContext,
   reads: AuditReads,
-  batches: Pick<BatchDoc, "_id" | "head">[],
+  batches: (Pick<BatchDoc, "_id" | "head"> | AuditableBatch)[],
   options: AuditOptions,
 ): Promise<BatchAudit[]> {
   const grouped = await eventsOf(
@@ -162,6 +169,9 @@ export async function auditBatches(
     roots.add(window?.storedRoot ?? null).add(window?.rebuiltRoot ?? null);
   await reads.readRoots(roots);
   const nowMs = ctx.now().getTime();
+  // Batch documents (not brand registers, and only when read in full) against their events.
+  const documents = batches.filter((batch): batch is AuditableBatch => "origin" in batch);
+  const documentFindings = await auditDocuments(ctx.connection, documents, grouped);
   return batches.map((batch) => {
     const batchId = batch._id.toHexString();
     const events = (grouped.get(batchId) ?? []).sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
@@ -189,31 +199,54 @@ export async function auditBatches(
       };
     });
     findings.push(...chainFindings);
+    findings.push(...documentFindings.filter((finding) => finding.batchId === batchId));
     return { batchId, checks, findings };
   });
 }
 
-/** Re-verifies each certification's EIP-712 signature and certHash from its stored typed data. */
+/**
+ * Re-verifies each certification's EIP-712 signature and certHash from its stored typed data, and
+ * its query copies (certifier, scheme, number, subject, validity) against the signed message.
+ */
 export function auditCertifications(certifications: CertificationDoc[]): Finding[] {
-  return certifications.flatMap((doc) => {
-    const { domain, message } = doc.typedData ?? ({} as CertificationDoc["typedData"]);
-    let recovered: { signer: string; certHash: string } | { error: string };
-    try {
-      recovered = {
-        signer: recoverCertificationSigner(domain, message, doc.signature),
-        certHash: computeCertHash(domain, message),
-      };
-    } catch (error) {
-      recovered = { error: (error as Error).message.split("(")[0].trim() };
-    }
-    return checkCertification({
-      id: doc._id.toHexString(),
-      batchId: doc.subjectKind === "batch" ? doc.subjectId : null,
-      certHash: doc.certHash,
+  return certifications.flatMap((doc) => [...signatureFindings(doc), ...copyFindings(doc)]);
+}
+
+function copyFindings(doc: CertificationDoc): Finding[] {
+  return checkCertificationCopies({
+    id: doc._id.toHexString(),
+    batchId: doc.subjectKind === "batch" ? doc.subjectId : null,
+    copies: {
       certifier: doc.certifier,
-      messageCertifier: String(message?.certifier ?? ""),
-      recovered,
-    });
+      scheme: doc.scheme,
+      certificateNumber: doc.certificateNumber,
+      subjectKind: doc.subjectKind,
+      subjectId: doc.subjectId,
+      validFrom: doc.validFrom,
+      validUntil: doc.validUntil,
+    },
+    message: doc.typedData?.message ?? {},
+  });
+}
+
+function signatureFindings(doc: CertificationDoc): Finding[] {
+  const { domain, message } = doc.typedData ?? ({} as CertificationDoc["typedData"]);
+  let recovered: { signer: string; certHash: string } | { error: string };
+  try {
+    recovered = {
+      signer: recoverCertificationSigner(domain, message, doc.signature),
+      certHash: computeCertHash(domain, message),
+    };
+  } catch (error) {
+    recovered = { error: (error as Error).message.split("(")[0].trim() };
+  }
+  return checkCertification({
+    id: doc._id.toHexString(),
+    batchId: doc.subjectKind === "batch" ? doc.subjectId : null,
+    certHash: doc.certHash,
+    certifier: doc.certifier,
+    messageCertifier: String(message?.certifier ?? ""),
+    recovered,
   });
 }
 

@@ -5,12 +5,15 @@ import {
   type AuditRunDoc,
   type AuditScope,
 } from "./data/audit-run.model";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { batchModel } from "../batches/data/batch.model";
 import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
 import type { Finding } from "./domain/audit";
 import { NotFoundError } from "../../platform/errors";
 import type { Logger } from "../../platform/logger";
 import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit-batches";
+import { AUDITABLE_BATCH_FIELDS, type AuditableBatch } from "./audit-documents";
+import { auditWindowLeaves } from "./audit-windows";
+import { anchorWindowModel } from "../anchoring/data/anchor-window.model";
 import { auditBrandRegister } from "./audit-brand";
 
 /** Batches audited per step; progress is written after each step. */
@@ -103,8 +106,8 @@ export async function executeAuditRun(
   const batches = batchModel(ctx.connection).collection;
   const filter = batchFilter(run.scope);
   const all = (await batches
-    .find(filter, { projection: { _id: 1, head: 1, producerId: 1 } })
-    .toArray()) as unknown as Pick<BatchDoc, "_id" | "head" | "producerId">[];
+    .find(filter, { projection: AUDITABLE_BATCH_FIELDS })
+    .toArray()) as unknown as AuditableBatch[];
   all.sort((a, b) => Buffer.compare(a._id.id, b._id.id));
   const ids = all.map((batch) => batch._id);
   const progress = { checkedBatches: 0, totalBatches: ids.length, checkedEvents: 0 };
@@ -136,6 +139,16 @@ export async function executeAuditRun(
       progress.checkedEvents += register.checks.length;
     }
   }
+  // Every window of an unscoped run; the windows the audited events are anchored in otherwise.
+  const windowIds =
+    Object.keys(filter).length === 0
+      ? (
+          await anchorWindowModel(ctx.connection)
+            .collection.find({ root: { $ne: null } }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((window) => window._id)
+      : reads.windowIds();
+  findings.push(...(await auditWindowLeaves(ctx.connection, windowIds)));
   const subjects = [...ids.map((id) => id.toHexString()), ...producers];
   const certFilter = Object.keys(filter).length === 0 ? {} : { subjectId: { $in: subjects } };
   const certifications = (await certificationModel(ctx.connection)

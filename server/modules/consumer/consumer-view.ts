@@ -124,8 +124,7 @@ export async function buildConsumerView(
       .map((batch) => ({
         batchId: batch.batchId,
         label: batch.label,
-        recalled:
-          verification.records.recalledBatchIds.has(batch.batchId) || hasRecall(bundle.events, batch.batchId),
+        recalled: hasRecall(bundle.events, batch.batchId),
       })),
     journey: buildJourney(bundle.events, {
       subjectId,

@@ -3,6 +3,7 @@ import { Types, type Collection, type Connection, type UpdateQuery } from "mongo
 import { traceEventModel, type TraceEventDoc } from "./data/trace-event.model";
 import type { LedgerLink, EventFacts } from "./domain/event-body";
 import { computeEventHash, ZERO_HASH } from "./domain/event-hash";
+import { assertStorableBody } from "./domain/storable-body";
 import { ConflictError } from "../../platform/errors";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import type { LedgerHeadCache } from "./ledger-head-cache";
@@ -226,6 +227,7 @@ function buildEventDoc<Facts extends LedgerFacts>(
     recordTime: recordTime.toISOString(),
     actor: actorId,
   });
+  assertStorableBody(body);
   return {
     _id: new Types.ObjectId(),
     batchId: subject._id,

@@ -38,8 +38,6 @@ export interface BundleContext extends UseCaseContext {
 export interface BatchRecords {
   bundle: ProofBundle;
   subject: BatchDoc;
-  /** Batches whose status says recalled (their recalling events are also in the bundle). */
-  recalledBatchIds: Set<string>;
   /** Every batch of the bundle (subject and inputs) by id. */
   batches: Map<string, BatchDoc>;
 }
@@ -97,10 +95,7 @@ export async function collectBatchRecords(
     anchors: usedWindows.map(anchorOf),
     ...(options.openingsFor ? { openings: await openingsOf(ctx, events, options.openingsFor) } : {}),
   };
-  const recalledBatchIds = new Set(
-    batchDocs.filter((batch) => batch.status === "recalled").map((batch) => batch._id.toHexString()),
-  );
-  return { bundle, subject, recalledBatchIds, batches };
+  return { bundle, subject, batches };
 }
 
 function subjectOf(publicBaseUrl: string, batch: BatchDoc): ProofBundle["subject"] {

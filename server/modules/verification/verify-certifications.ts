@@ -1,16 +1,13 @@
-import type { ChainClient } from "../../platform/evm/chain-client";
 import { builtInScheme } from "../certifications/domain/certification-schemes";
-import { certificationStatus } from "../certifications/domain/certification-status";
+import type { BundleCertification } from "./domain/proof-bundle-certifications";
 import type { CertificationEvidence } from "./domain/verdict";
-import type { UseCaseContext } from "../ledger/append-event";
-import { effectiveCertifications } from "../certifications/coverage-lookup";
-import { snapshotFor } from "../certifications/certification-views";
 
 /**
- * Adapter to the certifications module: the certifications of a batch and of its inputs
- * (`effectiveCertifications`), with their live status from the registry (`snapshotFor` +
- * `certificationStatus`), as verdict evidence and as what the consumer page shows. A certification
- * whose quantity cap this batch exceeds does not count for it and is listed as such.
+ * What the consumer page and `/api/verify` show of a batch's certifications: the certifications
+ * the proof bundle records (certifying events in the batch's chain and its inputs'), with the
+ * validity the certifier signed and the status the verdict used. Stored certification fields and
+ * coverage records play no part (issue 13, findings 2 and 6). A certifying event is recorded only
+ * within the certification's quantity cap, so every certification shown counts for the batch.
  */
 export interface CertificationDisplay {
   certHash: string;
@@ -18,49 +15,41 @@ export interface CertificationDisplay {
   schemeName: { zh: string; en: string };
   certificateNumber: string;
   certifier: string;
+  /** The signed validity window (ISO 8601; "" when the certifying event carries no message). */
   validFrom: string;
   validUntil: string;
   status: CertificationEvidence["status"];
   reason: string;
+  /** Recorded only on batches this one was made from. */
   inherited: boolean;
-  withinCap: boolean;
 }
 
-export async function liveCertifications(
-  ctx: UseCaseContext & { chain: ChainClient },
-  batchId: string,
-  nowSec: number,
-): Promise<{ evidence: CertificationEvidence[]; display: CertificationDisplay[] }> {
-  const { items } = await effectiveCertifications(ctx, batchId);
-  if (items.length === 0) return { evidence: [], display: [] };
-  const snapshot = await snapshotFor(
-    ctx.chain,
-    items.map((item) => item.certification),
-  );
-  const display = items.map(({ certification, covers, inherited }): CertificationDisplay => {
-    const record = snapshot?.records.get(certification.certHash) ?? null;
-    const status = certificationStatus(certification, record, nowSec);
+export function certificationDisplays(
+  certifications: readonly BundleCertification[],
+  subjectId: string,
+): CertificationDisplay[] {
+  return certifications.map((certification) => {
     const scheme = builtInScheme(certification.scheme);
+    const message = certification.message;
     return {
       certHash: certification.certHash,
       scheme: certification.scheme,
-      schemeName: { zh: scheme?.name ?? certification.scheme, en: scheme?.nameEn ?? certification.scheme },
+      schemeName: {
+        zh: scheme?.name ?? certification.scheme,
+        en: scheme?.nameEn ?? certification.scheme,
+      },
       certificateNumber: certification.certificateNumber,
-      certifier: certification.certifier,
-      validFrom: new Date(certification.validFrom * 1000).toISOString(),
-      validUntil: new Date(certification.validUntil * 1000).toISOString(),
-      status: status.state === "unknown" ? "unreachable" : status.state,
-      reason: status.reason,
-      inherited,
-      withinCap: covers.some((cover) => cover.withinCap),
+      certifier: String(message?.certifier ?? "").toLowerCase(),
+      validFrom: message ? iso(message.validFrom) : "",
+      validUntil: message ? iso(message.validUntil) : "",
+      status: certification.status,
+      reason: certification.reason,
+      inherited: !certification.batchIds.includes(subjectId),
     };
   });
-  const evidence = display
-    .filter((item) => item.withinCap)
-    .map((item) => ({
-      certHash: item.certHash,
-      name: `${item.schemeName.en} ${item.certificateNumber}`,
-      status: item.status,
-    }));
-  return { evidence, display };
+}
+
+function iso(seconds: number): string {
+  const date = new Date(Number(seconds) * 1000);
+  return Number.isNaN(date.getTime()) ? "" : date.toISOString();
 }

@@ -1,5 +1,6 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
 import { anchoringReceiptProblem, type ChainReader } from "./domain/proof-bundle-verify";
+import { chainRecordOf, type ChainCertificationRecord } from "../certifications/domain/certification-status";
 
 /**
  * The service's view of the registry for verification requests. Answers are cached for a short
@@ -52,6 +53,11 @@ export class ServiceChainReader implements ChainReader {
       const problem = anchoringReceiptProblem(txHash, receipt, this.chain.registryAddress, root);
       return problem ? { ok: false as const, problem } : { ok: true as const };
     });
+  }
+
+  /** Not cached: a revocation must show on the next page view, and it is one call per certificate. */
+  async certificationOf(certHash: string, issuer: string): Promise<ChainCertificationRecord> {
+    return chainRecordOf(await this.chain.registry.certificationOf(certHash, issuer));
   }
 
   private cached<T>(key: string, ttl: number | ((value: T) => number), read: () => Promise<T>): Promise<T> {

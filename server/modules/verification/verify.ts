@@ -8,7 +8,7 @@ import type { UseCaseContext } from "../ledger/append-event";
 import { findBatch } from "../batches/batches";
 import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext } from "./batch-records";
 import { ServiceChainReader } from "./verify-chain-reader";
-import { liveCertifications, type CertificationDisplay } from "./verify-certifications";
+import { certificationDisplays, type CertificationDisplay } from "./verify-certifications";
 import { liveBrandClaim, type BrandClaimDisplay } from "./verify-licences";
 
 export interface VerifierDeps {
@@ -34,10 +34,12 @@ export type BatchVerification = VerdictResult & {
 
 /**
  * Verifies a batch the way an outsider would: it builds the batch's public proof bundle and
- * examines it against the chain with the same code as `npm run verify-bundle`, adding what only
- * the service knows live (batch statuses, certifications through the lineage, the licences behind
- * a brand claim: a proof bundle carries none of these). One instance per
- * process keeps the caches: rebuilt Merkle trees of anchored windows and short-lived chain answers.
+ * examines it against the chain with the same code as `npm run verify-bundle`, so the verdict on
+ * the bundle the service serves is the service's verdict: recalls come from recalling events,
+ * certifications from certifying events (signed typed data, coverage by hashed origin), never from
+ * batch statuses or stored certification fields (issue 13, findings 2 and 6). The one addition is
+ * the licences behind a brand claim, which a bundle does not carry yet. One instance per process
+ * keeps the caches: rebuilt Merkle trees of anchored windows and short-lived chain answers.
  */
 export class BatchVerifier {
   readonly trees: WindowTrees;
@@ -75,16 +77,9 @@ export class BatchVerifier {
       };
     }
     const nowSec = Math.floor(now.getTime() / 1000);
-    const [records, certifications] = await Promise.all([
-      collectBatchRecords(this.context, subject),
-      liveCertifications({ ...this.deps.useCaseContext, chain: this.deps.chain }, batchId, nowSec),
-    ]);
-    const [{ evidence, onChain }, brand] = await Promise.all([
-      examineProofBundle(records.bundle, this.reader, {
-        nowSec,
-        recalledBatchIds: records.recalledBatchIds,
-        certifications: certifications.evidence,
-      }),
+    const records = await collectBatchRecords(this.context, subject);
+    const [{ evidence, onChain, certifications }, brand] = await Promise.all([
+      examineProofBundle(records.bundle, this.reader, { nowSec }),
       liveBrandClaim(this.deps.useCaseContext.connection, records, this.deps.publicBaseUrl),
     ]);
     return {
@@ -94,7 +89,7 @@ export class BatchVerifier {
       found: true,
       records,
       onChain,
-      certifications: certifications.display,
+      certifications: certificationDisplays(certifications, batchId),
       brand: brand?.display ?? null,
     };
   }

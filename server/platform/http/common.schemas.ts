@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPrintableKey, storableKeyProblem } from "../storable-json";
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/, "must be a 24-character hex id");
 export const hexHash = z
@@ -21,8 +22,9 @@ const MAX_KEYS = 200;
 
 /**
  * Free-form JSON (event data, eco-attributes) that is safe to store and hash: keys must not start
- * with `$` or contain `.` (MongoDB operators and paths: NoSQL injection), numbers must be finite,
- * and the value is bounded in depth and width.
+ * with `$` or contain `.` (MongoDB operators and paths: NoSQL injection) nor be one the database
+ * does not store as hashed (`__proto__`, storable-json.ts), numbers must be finite, and the value is
+ * bounded in depth and width.
  */
 export const safeJsonObject: z.ZodType<Record<string, unknown>> = z
   .record(z.string(), z.unknown())
@@ -42,7 +44,14 @@ function checkJson(value: unknown, path: (string | number)[], ctx: z.RefinementC
     if (keys.length > MAX_KEYS)
       ctx.addIssue({ code: "custom", path, message: `has more than ${MAX_KEYS} keys` });
     for (const key of keys) {
-      if (key.startsWith("$") || key.includes(".") || key === "") {
+      const keyProblem = storableKeyProblem(key);
+      if (keyProblem) {
+        ctx.addIssue({
+          code: "custom",
+          path: isPrintableKey(key) ? [...path, key] : path,
+          message: keyProblem,
+        });
+      } else if (key.startsWith("$") || key.includes(".") || key === "") {
         ctx.addIssue({
           code: "custom",
           path: [...path, key],

@@ -1,6 +1,7 @@
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import { ValidationError, type FieldProblem } from "../errors";
+import { storableJsonProblems } from "../storable-json";
 
 export interface RequestSchemas {
   params?: z.ZodType;
@@ -21,7 +22,8 @@ export interface Validated<P = unknown, Q = unknown, B = unknown> {
  */
 export function validate(schemas: RequestSchemas): RequestHandler {
   return (req, res, next) => {
-    const problems: FieldProblem[] = findLoneSurrogates(req.body, "body");
+    // Any JSON body, before its schema: what is hashed must be what is stored (decision 0017).
+    const problems: FieldProblem[] = storableJsonProblems(req.body, "body");
     const validated: Record<string, unknown> = {};
     for (const part of ["params", "query", "body"] as const) {
       const schema = schemas[part];
@@ -43,27 +45,6 @@ export function validate(schemas: RequestSchemas): RequestHandler {
 
 export function validated<P = unknown, Q = unknown, B = unknown>(res: { locals: Record<string, unknown> }) {
   return res.locals.validated as Validated<P, Q, B>;
-}
-
-/**
- * Unpaired UTF-16 surrogates cannot be encoded as UTF-8, so RFC 8785 hashing refuses them (two
- * different strings would otherwise hash alike); they are refused in any string or key of a body.
- */
-const LONE_SURROGATE = /\p{Surrogate}/u;
-
-function findLoneSurrogates(value: unknown, path: string): FieldProblem[] {
-  const problem = "must not contain unpaired UTF-16 surrogates";
-  if (typeof value === "string") return LONE_SURROGATE.test(value) ? [{ field: path, problem }] : [];
-  if (Array.isArray(value))
-    return value.flatMap((item, index) => findLoneSurrogates(item, `${path}[${index}]`));
-  if (value !== null && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, item]) =>
-      LONE_SURROGATE.test(key)
-        ? [{ field: path, problem: `has a key that ${problem}` }]
-        : findLoneSurrogates(item, `${path}.${key}`),
-    );
-  }
-  return [];
 }
 
 function toProblems(part: string, issue: z.core.$ZodIssue): FieldProblem[] {

@@ -16,6 +16,10 @@ export const FINDING_KINDS = [
   "unanchored_too_long",
   "bad_certification_signature",
   "stored_field_mismatch",
+  "batch_document_mismatch",
+  "transfer_mismatch",
+  "certification_field_mismatch",
+  "window_leaf_mismatch",
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -208,4 +212,18 @@ export function checkLedgerLinks(
 }
 
 export { checkInclusion, type AuditedWindow, type ChainAnchor } from "./audit-inclusion";
-export { checkCertification, type AuditedCertification } from "./audit-certification";
+export {
+  checkCertification,
+  checkCertificationCopies,
+  type AuditedCertification,
+  type StoredCertificationCopies,
+} from "./audit-certification";
+export {
+  checkBatchDocument,
+  checkTransfer,
+  checkWindowLeaves,
+  type AuditedBatchDoc,
+  type AuditedLeafList,
+  type AuditedTransfer,
+  type StoredLeafEvent,
+} from "./audit-records";

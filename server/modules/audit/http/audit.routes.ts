@@ -8,6 +8,8 @@ import { brandModel, type BrandDoc } from "../../brands/data/brand.model";
 import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from "../../../platform/errors";
 import type { AuditContext } from "../audit-batches";
 import { auditBatchRecord } from "../audit-batch";
+import { verifierFor } from "../../verification/verify";
+import { verifierDeps } from "../../verification/http/verify.routes";
 import { auditRunView, findAuditRun, startAuditRun } from "../audit-runs";
 import { mayOverseeBrand } from "../../brands/licences";
 import { renderAuditCsv, renderAuditHtml } from "../web/audit-report";
@@ -59,7 +61,7 @@ export function auditRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       params: auditBatchParams,
       query: auditBatchQuery,
       responses: {
-        200: "{ batch, verdict, events, certifications, findings }",
+        200: "{ batch, verdict, publicVerdict: { verdict, checks }, events, certifications, findings }",
         403: "certifier without a certification of this batch",
         404: "no such batch",
       },
@@ -80,7 +82,8 @@ export function auditRoutes(deps: AppDeps, registry: RouteRegistry): Router {
           );
         }
       }
-      res.json(await auditBatchRecord(ctx, params.id, query));
+      const verifier = verifierFor(verifierDeps(deps));
+      res.json(await auditBatchRecord(ctx, params.id, query, (id) => verifier.verify(id)));
     },
   );
 

@@ -23,6 +23,16 @@ export const FINDING_LABELS: Record<FindingKind, { zh: string; en: string }> = {
   unanchored_too_long: { zh: "超时未锚定", en: "Unanchored too long" },
   bad_certification_signature: { zh: "认证签名无效", en: "Bad certification signature" },
   stored_field_mismatch: { zh: "查询字段与正文不符", en: "Stored field differs from body" },
+  batch_document_mismatch: { zh: "批次记录与哈希事件不符", en: "Batch document differs from hashed events" },
+  transfer_mismatch: { zh: "转移记录与哈希事件不符", en: "Transfer differs from hashed events" },
+  certification_field_mismatch: {
+    zh: "认证字段与签名内容不符",
+    en: "Certification field differs from signed data",
+  },
+  window_leaf_mismatch: {
+    zh: "锚定叶子列表与存储事件不符",
+    en: "Window leaf list differs from stored events",
+  },
 };
 
 const STYLE = `body{font:14px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:2em;color:#1d2b1f}

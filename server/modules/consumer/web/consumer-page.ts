@@ -149,9 +149,7 @@ function certificationsSection(view: ConsumerView, lang: Lang): string {
       (cert) => `<li class="cert cert-${e(cert.status)}" data-status="${e(cert.status)}">
 <strong>${e(lang === "zh" ? cert.schemeName.zh : cert.schemeName.en)}</strong> ${e(cert.certificateNumber)}
 <span class="badge">${e(certStatusText(cert.status, lang))}</span>
-<div class="muted">${e(ui("validUntil", lang))} ${e(cert.validUntil.slice(0, 10))}${cert.inherited ? ` · ${e(ui("inheritedCert", lang))}` : ""}${
-        cert.withinCap ? "" : ` · ${e(ui("beyondCap", lang))}`
-      }</div>
+<div class="muted">${e(ui("validUntil", lang))} ${e(cert.validUntil.slice(0, 10))}${cert.inherited ? ` · ${e(ui("inheritedCert", lang))}` : ""}</div>
 </li>`,
     )
     .join("\n");

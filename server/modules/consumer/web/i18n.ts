@@ -95,6 +95,7 @@ const CHECK_TEXT: Record<CheckName, Record<Lang, string>> = {
   "on-chain": { zh: "区块链锚定", en: "On-chain anchors" },
   disclosure: { zh: "隐私字段承诺", en: "Private-field commitments" },
   "certificate-signatures": { zh: "证书签名", en: "Certificate signatures" },
+  "certificate-coverage": { zh: "证书适用范围", en: "Certificate coverage" },
   recall: { zh: "召回", en: "Recall" },
   certifications: { zh: "认证状态", en: "Certifications" },
   "brand-licence": { zh: "品牌授权", en: "Brand licence" },
@@ -196,10 +197,6 @@ export const UI: Record<string, Record<Lang, string>> = {
   certifications: { zh: "认证", en: "Certifications" },
   noCertifications: { zh: "未声明认证", en: "No certifications claimed" },
   inheritedCert: { zh: "来自原料批次", en: "from an input batch" },
-  beyondCap: {
-    zh: "超出认证数量上限，不适用于本批次",
-    en: "quantity cap exceeded: does not cover this batch",
-  },
   validUntil: { zh: "有效期至", en: "valid until" },
   proof: { zh: "区块链证明", en: "On-chain proof" },
   anchoredAt: { zh: "上链时间", en: "Anchored at" },

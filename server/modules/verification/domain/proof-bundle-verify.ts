@@ -5,11 +5,10 @@ import { computeEventHash, type Hex } from "../../ledger/domain/event-hash";
 import { keccak256 } from "../../../platform/crypto/keccak";
 import { verifyMerkleProof } from "../../../platform/crypto/merkle";
 import { batchLabel, commissionedLabel, type BundleEvent, type ProofBundle } from "./proof-bundle";
-import { certificationsFromBundle } from "./proof-bundle-certifications";
+import { certificationsFromBundle, type BundleCertification } from "./proof-bundle-certifications";
 import type {
   AnchorEvidence,
   BatchEvidence,
-  CertificationEvidence,
   ChainAnswer,
   EventEvidence,
   LabelEvidence,
@@ -37,10 +36,6 @@ export interface ChainReader {
 export interface ExamineOptions {
   /** The time certifications are judged at (Unix seconds). */
   nowSec: number;
-  /** Batches the service knows to be recalled (its status), in addition to recalling events. */
-  recalledBatchIds?: ReadonlySet<string>;
-  /** Certification statuses known otherwise (the service's); by default, from certifying events. */
-  certifications?: CertificationEvidence[];
 }
 
 export interface OnChainAnchor {
@@ -53,7 +48,7 @@ export async function examineProofBundle(
   bundle: ProofBundle,
   chain: ChainReader,
   options: ExamineOptions,
-): Promise<{ evidence: VerdictEvidence; onChain: OnChainAnchor[] }> {
+): Promise<{ evidence: VerdictEvidence; onChain: OnChainAnchor[]; certifications: BundleCertification[] }> {
   const network = await ask(() => chain.network());
   let chainProblem: string | null = null;
   let chainUnavailable: string | null = null;
@@ -68,18 +63,17 @@ export async function examineProofBundle(
     ? new Map<string, RootFacts>()
     : await rootFacts(bundle, chain, chainUnavailable !== null);
   const events = await Promise.all(bundle.events.map((event) => eventEvidence(bundle, event, roots, chain)));
-  const batches = batchEvidence(bundle, options.recalledBatchIds ?? new Set());
+  const batches = batchEvidence(bundle);
+  const certifications = await certificationsFromBundle(
+    bundle,
+    chainProblem || chainUnavailable ? undefined : chain.certificationOf?.bind(chain),
+    options.nowSec,
+  );
   const evidence: VerdictEvidence = {
     found: true,
     events,
     batches,
-    certifications:
-      options.certifications ??
-      (await certificationsFromBundle(
-        bundle,
-        chainProblem || chainUnavailable ? undefined : chain.certificationOf?.bind(chain),
-        options.nowSec,
-      )),
+    certifications,
     openings: openingEvidence(bundle),
     labels: labelEvidence(bundle),
     chainProblem,
@@ -88,7 +82,7 @@ export async function examineProofBundle(
   const onChain = [...roots.entries()].flatMap(([root, facts]) =>
     facts.anchor && facts.anchor !== "unreachable" ? [{ root, ...facts.anchor }] : [],
   );
-  return { evidence, onChain };
+  return { evidence, onChain, certifications };
 }
 
 /** The double-hashed leaf of an event hash, as `verifyLeaf` takes it. */
@@ -195,7 +189,7 @@ async function anchorEvidence(
   };
 }
 
-function batchEvidence(bundle: ProofBundle, recalledIds: ReadonlySet<string>): BatchEvidence[] {
+function batchEvidence(bundle: ProofBundle): BatchEvidence[] {
   const commissioning = new Map<string, ReturnType<typeof commissionedLabel>>();
   for (const event of bundle.events) {
     if (event.body.seq === 1 && typeof event.body.batchId === "string") {
@@ -216,9 +210,10 @@ function batchEvidence(bundle: ProofBundle, recalledIds: ReadonlySet<string>): B
     } else if (!isSubject && !named.has(batch.batchId)) {
       lineageProblem = "is not named as an input by any batch's commissioning event";
     }
-    const recalled =
-      recalledIds.has(batch.batchId) ||
-      bundle.events.some((event) => event.body.batchId === batch.batchId && event.body.type === "recalling");
+    // Recalled only by a hashed recalling event: a status field cannot recall or un-recall.
+    const recalled = bundle.events.some(
+      (event) => event.body.batchId === batch.batchId && event.body.type === "recalling",
+    );
     return {
       batchId: batch.batchId,
       label: batchLabel(batch.batchId, label),

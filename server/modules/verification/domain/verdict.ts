@@ -11,7 +11,8 @@ import { checkLicences, type LicenceEvidence } from "./verdict-licences";
  *   unknown   the batch (or item serial) is not known: nothing to verify
  *   tampered  a record does not match its hash, its chain, its lineage, its Merkle proof or the
  *             chain's anchor (or a disclosed private value does not open its commitment), or a
- *             claimed certification was never issued on chain by the certifier it names
+ *             claimed certification was never issued on chain by the certifier it names, is not
+ *             signed by its certifier or does not cover the batch
  *   recalled  the batch, or any batch it was made from, was recalled
  *   revoked   a certification was revoked or suspended by its certifier, or the brand licence
  *             behind the batch's brand was revoked by the brand owner (verdict-licences.ts)
@@ -44,6 +45,7 @@ export const CHECK_NAMES = [
   "on-chain",
   "disclosure",
   "certificate-signatures",
+  "certificate-coverage",
   "recall",
   "certifications",
   "brand-licence",
@@ -105,7 +107,7 @@ export interface BatchEvidence {
   subject: boolean;
   /** Head of the batch's chain as recorded (seq, hash); null when unknown. */
   head: { seq: number; hash: string } | null;
-  /** Recalled per the batch record (the service's status) or a recalling event in its chain. */
+  /** A recalling event is in its hashed chain (a status field is no evidence). */
   recalled: boolean;
   /** Why lineage does not hold for this batch (an input missing, unreferenced), or null. */
   lineageProblem: string | null;
@@ -130,6 +132,11 @@ export interface CertificationEvidence {
    * EIP-712 digest, signature not the certifier's, another chain or registry), or null.
    */
   signatureProblem?: string | null;
+  /**
+   * Why the signed rule does not cover a batch whose chain records the certification, judged from
+   * that batch's hashed commissioning event (origin, category, producer), or null.
+   */
+  coverageProblem?: string | null;
 }
 
 export interface OpeningEvidence {
@@ -172,6 +179,7 @@ const FAILS_AS: Record<CheckName, Verdict> = {
   "on-chain": "tampered",
   disclosure: "tampered",
   "certificate-signatures": "tampered",
+  "certificate-coverage": "tampered",
   recall: "recalled",
   certifications: "revoked",
   "brand-licence": "revoked",
@@ -190,6 +198,9 @@ export function decideVerdict(evidence: VerdictEvidence): VerdictResult {
     ...(evidence.openings && evidence.openings.length > 0 ? [checkOpenings(evidence.openings)] : []),
     ...(evidence.certifications.some((cert) => cert.signatureProblem !== undefined)
       ? [checkCertificateSignatures(evidence.certifications)]
+      : []),
+    ...(evidence.certifications.some((cert) => cert.coverageProblem !== undefined)
+      ? [checkCertificateCoverage(evidence.certifications)]
       : []),
     checkRecall(evidence.batches),
     checkCertifications(evidence.certifications),
@@ -383,6 +394,16 @@ function checkCertificateSignatures(certifications: CertificationEvidence[]): Ch
   return pass(
     "certificate-signatures",
     `${certifications.length} certification(s) signed by their certifier for this chain and registry (EIP-712)`,
+  );
+}
+
+function checkCertificateCoverage(certifications: CertificationEvidence[]): Check {
+  const bad = certifications.filter((cert) => cert.coverageProblem);
+  if (bad.length > 0)
+    return fail("certificate-coverage", list(bad.map((cert) => `${cert.name}: ${cert.coverageProblem}`)));
+  return pass(
+    "certificate-coverage",
+    `${certifications.length} certification(s) cover the batches that record them, by their hashed origin`,
   );
 }
 
