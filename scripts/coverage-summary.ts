@@ -1,0 +1,34 @@
+/**
+ * Prints the service's coverage from the last c8 run (`npm run test:fast`) as one line, for
+ * people and for CI's log, then the least-covered files: where the next tests pay off most.
+ *
+ *   npm run test:fast   (runs the fast tiers under c8, then this)
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+const SUMMARY = path.join(ROOT, "coverage/server/coverage-summary.json");
+const LEAST_COVERED_SHOWN = 5;
+
+interface Metric {
+  total: number;
+  covered: number;
+  pct: number;
+}
+type FileSummary = Record<"lines" | "branches" | "functions" | "statements", Metric>;
+
+const summary = JSON.parse(fs.readFileSync(SUMMARY, "utf8")) as Record<string, FileSummary>;
+const { total, ...files } = summary;
+const figure = (metric: Metric) => `${metric.pct.toFixed(1)}% (${metric.covered}/${metric.total})`;
+
+console.log(
+  `server coverage: lines ${figure(total.lines)}, branches ${figure(total.branches)}, ` +
+    `functions ${figure(total.functions)}`,
+);
+const leastCovered = Object.entries(files)
+  .filter(([, file]) => file.lines.total > 0)
+  .sort(([, a], [, b]) => a.lines.pct - b.lines.pct || b.lines.total - a.lines.total)
+  .slice(0, LEAST_COVERED_SHOWN)
+  .map(([file, { lines }]) => `${path.relative(ROOT, file)} ${lines.pct.toFixed(0)}%`);
+console.log(`least covered (lines): ${leastCovered.join(", ")}`);
