@@ -44,9 +44,10 @@ describe("npm run verify-bundle (proof bundles checked by a process of its own)"
     ({ auditor, subject, publicBundle } = await anchoredSplitBatch(server));
   });
   after(async () => {
-    await worker.stop();
-    await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    // Also after a failed before(): a server left listening would hold the run open.
+    await worker?.stop();
+    await server?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const write = (name: string, bundle: unknown) => {

@@ -29,8 +29,9 @@ describe("proof bundles (GET /api/batches/:id/proof-bundle)", () => {
     ({ farm, factory, auditor, subject, harvest, publicBundle } = await anchoredSplitBatch(server));
   });
   after(async () => {
-    await worker.stop();
-    await server.close();
+    // Also after a failed before(): a server left listening would hold the run open.
+    await worker?.stop();
+    await server?.close();
   });
 
   describe("the bundle", () => {
