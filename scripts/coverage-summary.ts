@@ -1,6 +1,8 @@
 /**
  * Prints the service's coverage from the last c8 run (`npm run test:fast`) as one line, for
  * people and for CI's log, then the least-covered files: where the next tests pay off most.
+ * c8 counts every line of a file, comments and blank lines included, so branches are the
+ * stricter figure.
  *
  *   npm run test:fast   (runs the fast tiers under c8, then this)
  */
@@ -23,7 +25,8 @@ const { total, ...files } = summary;
 const figure = (metric: Metric) => `${metric.pct.toFixed(1)}% (${metric.covered}/${metric.total})`;
 
 console.log(
-  `server coverage: lines ${figure(total.lines)}, branches ${figure(total.branches)}, ` +
+  `server coverage (unit + integration; code run only by spawned processes counts as uncovered): ` +
+    `lines ${figure(total.lines)}, branches ${figure(total.branches)}, ` +
     `functions ${figure(total.functions)}`,
 );
 const leastCovered = Object.entries(files)
