@@ -7,6 +7,7 @@ import { congodb } from "@push.rocks/smartmongo";
 import { connectDatabase } from "../../server/platform/mongo/database";
 import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedded-mongo";
 import { idCandidates, installIdLookup } from "../../server/platform/mongo/embedded/id-lookup";
+import { stopAsIfKilled } from "../helpers/killed-database";
 
 const { ObjectId } = congodb.plugins.bson;
 
@@ -119,7 +120,7 @@ describe("embedded engine: _id lookup path", () => {
 
     async function withDatabase<T>(
       run: (model: mongoose.Model<Counter>) => Promise<T>,
-      stop = true,
+      ending: "stop" | "kill" = "stop",
     ): Promise<T> {
       const server = await startEmbeddedMongo({ dir });
       const connection = await connectDatabase(server.uri, { embedded: true });
@@ -127,7 +128,8 @@ describe("embedded engine: _id lookup path", () => {
         return await run(connection.model("Counter", schema));
       } finally {
         await connection.close();
-        if (stop) await server.stop();
+        if (ending === "kill") await stopAsIfKilled(server, dir);
+        else await server.stop();
       }
     }
 
@@ -188,7 +190,7 @@ describe("embedded engine: _id lookup path", () => {
         await Counter.updateOne({ _id: a._id }, { $set: { seq: 5 } });
         await Counter.deleteOne({ _id: b._id });
         return [a._id, b._id];
-      }, false); // killed: only the journal holds the writes
+      }, "kill"); // only the journal holds the writes
       const replayed = await withDatabase(async (Counter) => {
         const found = [await Counter.findById(ids[0]).lean(), await Counter.findById(ids[1]).lean()];
         await Counter.updateOne({ _id: ids[0], seq: 5 }, { $set: { seq: 6 } });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import mongoose, { Schema } from "mongoose";
 import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedded-mongo";
+import { stopAsIfKilled } from "../helpers/killed-database";
 
 describe("embedded MongoDB-wire server", () => {
   let dir: string;
@@ -22,14 +23,18 @@ describe("embedded MongoDB-wire server", () => {
     { versionKey: false },
   );
 
-  async function withDatabase<T>(run: (model: mongoose.Model<Thing>) => Promise<T>, stop = true): Promise<T> {
+  async function withDatabase<T>(
+    run: (model: mongoose.Model<Thing>) => Promise<T>,
+    ending: "stop" | "kill" = "stop",
+  ): Promise<T> {
     const server = await startEmbeddedMongo({ dir });
     const connection = await mongoose.createConnection(server.uri).asPromise();
     try {
       return await run(connection.model("Thing", schema));
     } finally {
       await connection.close();
-      if (stop) await server.stop();
+      if (ending === "kill") await stopAsIfKilled(server, dir);
+      else await server.stop();
     }
   }
 
@@ -54,13 +59,13 @@ describe("embedded MongoDB-wire server", () => {
       ]);
       await Thing.updateOne({ name: "a" }, { $inc: { n: 10 } });
       await Thing.deleteOne({ name: "b" });
-    }, false); // no stop(): no snapshot is written, only the journal holds the writes
+    }, "kill"); // no snapshot is written, only the journal holds the writes
     const restored = await withDatabase((Thing) => Thing.find().lean());
     expect(restored.map((doc) => [doc.name, doc.n])).to.deep.equal([["a", 11]]);
   });
 
   it("ignores a torn last journal line and keeps everything before it", async () => {
-    await withDatabase((Thing) => Thing.create({ name: "kept", n: 1 }), false);
+    await withDatabase((Thing) => Thing.create({ name: "kept", n: 1 }), "kill");
     fs.appendFileSync(path.join(dir, "mongo", "journal.ejson"), '{"op":"put","db":"ecotrace","coll":"th');
     const restored = await withDatabase((Thing) => Thing.find().lean());
     expect(restored.map((doc) => doc.name)).to.deep.equal(["kept"]);

@@ -274,6 +274,30 @@ describe("merkle", () => {
       expect(empty).to.be.instanceOf(TypeError);
     });
 
+    it("starts its thread without holding the process open while no build is in flight", async function () {
+      this.timeout(60_000);
+      const openPorts = () =>
+        process.getActiveResourcesInfo().filter((name) => name === "MessagePort").length;
+      // A fresh copy of the module, so that this test starts a worker of its own.
+      const file = require.resolve("../../server/platform/crypto/merkle-off-thread");
+      const loaded = require.cache[file];
+      delete require.cache[file];
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy, see above
+        const fresh = require(file) as typeof import("../../server/platform/crypto/merkle-off-thread");
+        const before = openPorts();
+        fresh.warmMerkleWorker();
+        expect(openPorts(), "open message ports once the worker is started").to.equal(before);
+        const leaves = randomLeaves(10);
+        expect((await fresh.buildMerkleTreeOffThread(leaves, { threshold: 1 })).root).to.equal(
+          buildMerkleTree(leaves).root,
+        );
+        expect(openPorts(), "open message ports after a build").to.equal(before);
+      } finally {
+        require.cache[file] = loaded;
+      }
+    });
+
     it("keeps the event loop responsive while building 100k leaves", async function () {
       this.timeout(120_000);
       const leaves = randomLeaves(100_000);

@@ -73,7 +73,6 @@ function sharedWorker(): SharedWorker {
     tsNode: path.extname(__filename) === ".ts" ? require.resolve("ts-node") : undefined,
   };
   const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: setup });
-  worker.unref();
   const state: SharedWorker = { worker, pending: new Map(), nextId: 1 };
   const failAll = (error: unknown) => {
     if (shared === state) shared = undefined;
@@ -91,6 +90,9 @@ function sharedWorker(): SharedWorker {
   );
   worker.on("error", failAll);
   worker.on("exit", (code) => failAll(new Error(`Merkle worker exited (code ${code})`)));
+  // After the listeners: adding a "message" listener refs the worker's port again, which kept
+  // an idle process (a test run, a script) from ever exiting.
+  worker.unref();
   shared = state;
   return state;
 }
