@@ -1,10 +1,6 @@
 import { Types } from "mongoose";
-import {
-  AUDIT_MAX_STORED_FINDINGS,
-  auditRunModel,
-  type AuditRunDoc,
-  type AuditScope,
-} from "./data/audit-run.model";
+import { auditRunModel, type AuditRunDoc } from "./data/audit-run.model";
+import { AUDIT_MAX_STORED_FINDINGS, type AuditScope } from "./domain/audit-run";
 import { batchModel, type BatchDoc } from "../batches/data/batch.model";
 import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
 import type { Finding } from "./domain/audit";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Types, type FilterQuery } from "mongoose";
-import { batchModel, type BatchDoc, type BatchStatus } from "./data/batch.model";
+import { batchModel, type BatchDoc } from "./data/batch.model";
+import { type BatchStatus } from "./domain/batch-status";
 import { claimLot } from "./data/lot-claim.model";
 import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
 import { cbvTermsFor } from "../ledger/domain/cbv";

@@ -1,5 +1,6 @@
 import { Types } from "mongoose";
-import { batchModel, type BatchDoc, type BatchStatus } from "../batches/data/batch.model";
+import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { type BatchStatus } from "../batches/domain/batch-status";
 import { lotClaimModel } from "../batches/data/lot-claim.model";
 import { toGtin14 } from "../batches/domain/gtin";
 import type { UseCaseContext } from "../ledger/append-event";

@@ -1,7 +1,8 @@
 import type { Connection } from "mongoose";
 import { Types } from "mongoose";
 import { apiKeyModel } from "./data/api-key.model";
-import { organizationModel, type OrganizationRole } from "./data/organization.model";
+import { organizationModel } from "./data/organization.model";
+import { type OrganizationRole } from "./domain/organization-role";
 import { NotFoundError } from "../../platform/errors";
 import { issueApiKey } from "./api-keys";
 

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from "express";
 import { z } from "zod";
-import type { OrganizationRole } from "../../modules/organizations/data/organization.model";
+import type { OrganizationRole } from "../../modules/organizations/domain/organization-role";
 import { requireRoles } from "../../modules/organizations/http/auth.middleware";
 import { validate, type RequestSchemas } from "./validation";
 

@@ -9,13 +9,12 @@ import { actorOf, assertSameTenant, canSeeAll } from "../../organizations/http/a
 import type { RouteRegistry } from "../../../platform/http/route-registry";
 import {
   batchIdParams,
-  createBatchBody,
-  createEventBody,
   createEventsBody,
   MAX_BULK_EVENTS,
   listBatchesQuery,
   listEventsQuery,
 } from "./batches.schemas";
+import { newBatchInput, newEventInput } from "../domain/new-batch-input";
 import { validated } from "../../../platform/http/validation";
 
 type BatchParams = z.infer<typeof batchIdParams>;
@@ -34,11 +33,11 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       summary: "Register a batch with its origin; records the commissioning event",
       tag,
       access: { roles: ["producer"] },
-      body: createBatchBody,
+      body: newBatchInput,
       responses: { 201: "the batch, its Digital Link and the commissioning event", 409: "lot already used" },
     },
     async (_req, res) => {
-      const { body } = validated<unknown, unknown, z.infer<typeof createBatchBody>>(res);
+      const { body } = validated<unknown, unknown, z.infer<typeof newBatchInput>>(res);
       const { batch, event } = await registerBatch(ctx, actorOf(res).orgId, body);
       res.status(201).json({ ...batchView(batch, base), event: appendedView(event) });
     },
@@ -95,7 +94,7 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       tag,
       access: { roles: "any" },
       params: batchIdParams,
-      body: createEventBody,
+      body: newEventInput,
       responses: {
         201: "{ id, seq, hash, prevHash }",
         403: "not holder/producer",
@@ -103,7 +102,7 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       },
     },
     async (_req, res) => {
-      const { params, body } = validated<BatchParams, unknown, z.infer<typeof createEventBody>>(res);
+      const { params, body } = validated<BatchParams, unknown, z.infer<typeof newEventInput>>(res);
       const event = await recordEvent(ctx, actorOf(res), params.id, body);
       res.status(201).json(appendedView(event));
     },

@@ -1,7 +1,8 @@
 import type { RequestHandler } from "express";
 import type { Connection } from "mongoose";
 import { apiKeyModel } from "../data/api-key.model";
-import { organizationModel, type OrganizationRole } from "../data/organization.model";
+import { organizationModel } from "../data/organization.model";
+import { type OrganizationRole } from "../domain/organization-role";
 import { hashApiKey } from "../domain/api-key";
 import { ForbiddenError, UnauthorizedError } from "../../../platform/errors";
 
