@@ -4,7 +4,9 @@ import { AUDIT_MAX_STORED_FINDINGS, type AuditScope } from "./domain/audit-run";
 import { batchModel, type BatchDoc } from "../batches/data/batch.model";
 import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
 import type { Finding } from "./domain/audit";
-import { NotFoundError } from "../../platform/errors";
+import { NotFoundError, UnprocessableError } from "../../platform/errors";
+import type { Actor } from "../organizations/domain/actor";
+import { mayReadAuditRun } from "./audit-policy";
 import type { Logger } from "../../platform/logger";
 import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit-batches";
 import { auditBrandRegister } from "./audit-brand";
@@ -161,6 +163,24 @@ export async function findAuditRun(ctx: AuditContext, id: string): Promise<Audit
   })) as AuditRunDoc | null;
   if (!run) throw new NotFoundError("audit run", id);
   return run;
+}
+
+/** A run the actor may read (see mayReadAuditRun); one it may not read is as good as absent. */
+export async function findVisibleAuditRun(ctx: AuditContext, actor: Actor, id: string): Promise<AuditRunDoc> {
+  const run = await findAuditRun(ctx, id);
+  if (!mayReadAuditRun(actor, run)) throw new NotFoundError("audit run", id);
+  return run;
+}
+
+/** A run's report exists once the run is done (422 AUDIT_NOT_DONE before). */
+export function assertAuditRunDone(run: AuditRunDoc): void {
+  if (run.state !== "done") {
+    throw new UnprocessableError(
+      "AUDIT_NOT_DONE",
+      `audit run ${run._id.toHexString()} is ${run.state}; its report is not ready`,
+      { state: run.state, progress: run.progress },
+    );
+  }
 }
 
 /** The run without its findings (progress polling). */

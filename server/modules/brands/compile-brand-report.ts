@@ -16,7 +16,8 @@ import {
 import { ForbiddenError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { brandEvents, findBrand } from "./brands";
-import { listLicences, mayOverseeBrand } from "./licences";
+import { listLicences } from "./licences";
+import { mayOverseeBrand } from "./brands-policy";
 import { unknownScansOfBrand } from "../labels/unknown-scans";
 
 const MOVEMENTS = ["shipping", "receiving", "selling"] as const;

@@ -1,20 +1,14 @@
 import { Types } from "mongoose";
-import type { BrandDoc } from "./data/brand.model";
 import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
 import { licenceModel, type LicenceDoc } from "./data/licence.model";
 import { organizationModel } from "../organizations/data/organization.model";
 import type { TraceEventDoc } from "../ledger/data/trace-event.model";
 import { licenceTransition, roundQuantity, type LicenceAction } from "./domain/brand-rules";
 import { quantityCapOf } from "../certifications/domain/certification-typed-data";
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnprocessableError,
-  ValidationError,
-} from "../../platform/errors";
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { appendBrandEvent, findBrand } from "./brands";
+import { assertBrandOwner, type BrandActor } from "./brands-policy";
 
 export interface NewLicence {
   producer: string;
@@ -25,30 +19,13 @@ export interface NewLicence {
   quotaFromCertification?: string;
 }
 
-type Actor = { orgId: string; roles: readonly string[] };
-
-/** The brand's owner, auditors and admins may examine everything about a brand (report, audit). */
-export function mayOverseeBrand(actor: Actor, brand: Pick<BrandDoc, "ownerId">): boolean {
-  return (
-    actor.roles.includes("admin") ||
-    actor.roles.includes("auditor") ||
-    brand.ownerId.toHexString() === actor.orgId
-  );
-}
-
-/** Brand owners manage their own brand's licences; admins any. */
-export function assertBrandOwner(actor: Actor, brand: BrandDoc): void {
-  if (actor.roles.includes("admin") || brand.ownerId.toHexString() === actor.orgId) return;
-  throw new ForbiddenError(`only the owner of brand ${brand.name.zh} can manage its licences`);
-}
-
 /**
  * Issues a licence and records it on the brand's register. The licence document is written first
  * so that it is usable exactly when the register says it was issued (decision 0010).
  */
 export async function issueLicence(
   ctx: UseCaseContext,
-  actor: Actor,
+  actor: BrandActor,
   brandId: string,
   input: NewLicence,
 ): Promise<{ licence: LicenceDoc; event: TraceEventDoc }> {
@@ -108,7 +85,7 @@ export async function issueLicence(
  */
 export async function changeLicenceStatus(
   ctx: UseCaseContext,
-  actor: Actor,
+  actor: BrandActor,
   licenceId: string,
   action: LicenceAction,
   reason: string | undefined,

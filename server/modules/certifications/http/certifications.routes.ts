@@ -21,9 +21,9 @@ import {
 import { certificationView, snapshotFor } from "../certification-views";
 import { findCertification, submitCertification, type CertificationContext } from "../certifications";
 import { certifierStatus, deregisterCertifier, registerCertifier } from "../certifiers";
-import type { AppDeps } from "../../../main/app";
-import { actorOf, canSeeAll, type Actor } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import { canSeeAll, type Actor } from "../../organizations/domain/actor";
 import { batchIdParams } from "../../batches/http/batches.schemas";
 import {
   certificationIdParams,
@@ -46,7 +46,7 @@ const RELAY_PATHS: Record<StatusChangeTarget, string> = {
 };
 
 /** Certifier registry (on chain), schemes, signed certifications and their status changes. */
-export function certificationRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const ctx: CertificationContext = { ...deps.useCaseContext, chain: deps.chain };
   const nowSec = () => Math.floor(ctx.now().getTime() / 1000);

@@ -2,16 +2,10 @@ import type { RequestHandler } from "express";
 import type { Connection } from "mongoose";
 import { apiKeyModel } from "../data/api-key.model";
 import { organizationModel } from "../data/organization.model";
-import { type OrganizationRole } from "../domain/organization-role";
+import type { OrganizationRole } from "../domain/organization-role";
+import type { Actor } from "../domain/actor";
 import { hashApiKey } from "../domain/api-key";
 import { ForbiddenError, UnauthorizedError } from "../../../platform/errors";
-
-export interface Actor {
-  orgId: string;
-  name: string;
-  roles: OrganizationRole[];
-  keyId: string;
-}
 
 /**
  * Recently resolved keys, so that a request costs no database round trip for authentication.
@@ -84,14 +78,4 @@ export function requireRoles(roles: readonly OrganizationRole[]): RequestHandler
 
 export function actorOf(res: { locals: Record<string, unknown> }): Actor {
   return res.locals.actor as Actor;
-}
-
-/** Auditors and admins see every organization's data; everyone else only their own. */
-export function canSeeAll(actor: Actor): boolean {
-  return actor.roles.includes("admin") || actor.roles.includes("auditor");
-}
-
-export function assertSameTenant(actor: Actor, ownerOrgIds: string[], what: string): void {
-  if (canSeeAll(actor) || ownerOrgIds.includes(actor.orgId)) return;
-  throw new ForbiddenError(`${what} belongs to another organization`);
 }
