@@ -1,10 +1,9 @@
 import type { RequestHandler } from "express";
 import type { Connection } from "mongoose";
-import { apiKeyModel } from "../data/api-key.model";
-import { organizationModel } from "../data/organization.model";
 import type { OrganizationRole } from "../domain/organization-role";
 import type { Actor } from "../domain/actor";
 import { hashApiKey } from "../domain/api-key";
+import { resolveApiKey } from "../api-keys";
 import { ForbiddenError, UnauthorizedError } from "../../../platform/errors";
 
 /**
@@ -38,24 +37,15 @@ export class ApiKeyCache {
 
 /** Resolves `Authorization: Bearer <apiKey>` to the calling organization (401 otherwise). */
 export function authenticate(connection: Connection, cache: ApiKeyCache): RequestHandler {
-  const keys = apiKeyModel(connection);
-  const organizations = organizationModel(connection);
   return async (req, res, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
     if (!match) return next(new UnauthorizedError());
     const keyHash = hashApiKey(match[1]);
     let actor = cache.get(keyHash);
     if (!actor) {
-      const key = await keys.findOne({ hash: keyHash }).lean();
-      if (!key || key.revokedAt) return next(new UnauthorizedError("the API key is unknown or revoked"));
-      const org = await organizations.findById(key.orgId).lean();
-      if (!org) return next(new UnauthorizedError("the API key's organization no longer exists"));
-      actor = {
-        orgId: org._id.toHexString(),
-        name: org.name,
-        roles: org.roles,
-        keyId: key._id.toHexString(),
-      };
+      const resolved = await resolveApiKey(connection, keyHash);
+      if (typeof resolved === "string") return next(new UnauthorizedError(resolved));
+      actor = resolved;
       cache.set(keyHash, actor);
     }
     res.locals.actor = actor;

@@ -1,0 +1,21 @@
+import { Types, type Connection } from "mongoose";
+import { brandModel, type BrandDoc } from "./brand.model";
+
+/** Reads of brand documents, as plain objects; lookups by id are single `findOne({ _id })` commands. */
+export class BrandRepository {
+  constructor(private readonly connection: Connection) {}
+
+  private get brands() {
+    return brandModel(this.connection).collection;
+  }
+
+  async findById(brandId: string | Types.ObjectId): Promise<BrandDoc | null> {
+    return (await this.brands.findOne({ _id: new Types.ObjectId(brandId) })) as BrandDoc | null;
+  }
+
+  /** The owner of a brand, or null for an unknown brand. */
+  async ownerOf(brandId: string): Promise<Types.ObjectId | null> {
+    const brand = await this.brands.findOne({ _id: new Types.ObjectId(brandId) }, { projection: { ownerId: 1 } });
+    return (brand?.ownerId as Types.ObjectId | undefined) ?? null;
+  }
+}
