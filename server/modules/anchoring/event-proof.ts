@@ -1,5 +1,5 @@
 import { AnchorProofs, type EventProof } from "./proof";
-import { findBatch } from "../batches/batches";
+import { findBatch } from "../batches/find-batch";
 import { assertMayReadBatch } from "../batches/batches-policy";
 import type { UseCaseContext } from "../ledger/append-event";
 import type { Actor } from "../organizations/domain/actor";

@@ -2,11 +2,12 @@ import { randomBytes } from "node:crypto";
 import { Types, type FilterQuery } from "mongoose";
 import { batchModel, type BatchDoc } from "./data/batch.model";
 import { type BatchStatus } from "./domain/batch-status";
+import type { NewBatch } from "./domain/new-batch";
 import { claimLot } from "./data/lot-claim.model";
 import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { toGtin14 } from "./domain/gtin";
-import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
+import { ConflictError, ValidationError } from "../../platform/errors";
 import { buildFirstEvent, type UseCaseContext } from "../ledger/append-event";
 import { claimBrand, releaseBrandClaim, type BatchBrand } from "../brands/brand-claims";
 import {
@@ -14,21 +15,6 @@ import {
   REGISTRATION_PRIVATE_POINTERS,
   sealPrivateFields,
 } from "../ledger/sealed-fields";
-
-export interface NewBatch {
-  product: { name: string; category: string; gtin?: string };
-  lot?: string;
-  origin: { place: string; regionCode: string; location?: { lat: number; lon: number }; harvestedAt: string };
-  quantity: { value: number; unit: string };
-  /** When the batch was commissioned (default: now). */
-  eventTime?: string;
-  /** The id of a regional brand to claim (decision 0010). */
-  brand?: string;
-  ecoAttributes?: Record<string, unknown>;
-  attachments?: { sha256: string; mediaType: string; uri?: string }[];
-  /** Commissioning-event fields to seal (decision 0008): /data/origin/location, /data/quantity. */
-  private?: string[];
-}
 
 /** Lineage of batches created by splits and transformations, and who created them. */
 export interface DerivedBatch {
@@ -145,22 +131,6 @@ async function brandFor(
   if (derived?.brand) return derived.brand;
   if (!input.brand) return undefined;
   return claimBrand(ctx, input.brand, candidate);
-}
-
-/** A batch's origin as registration takes it (for outputs and children that inherit it). */
-export function originOf(batch: BatchDoc): NewBatch["origin"] {
-  return {
-    place: batch.origin.place,
-    regionCode: batch.origin.regionCode,
-    ...(batch.origin.location ? { location: batch.origin.location } : {}),
-    harvestedAt: batch.origin.harvestedAt,
-  };
-}
-
-export async function findBatch(ctx: UseCaseContext, batchId: string): Promise<BatchDoc> {
-  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
-  if (!batch) throw new NotFoundError("batch", batchId);
-  return batch;
 }
 
 export interface BatchFilter {

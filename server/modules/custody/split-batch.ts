@@ -5,7 +5,8 @@ import { massBalanceProblem, remainingAfter } from "./domain/mass-balance";
 import { ForbiddenError, UnprocessableError } from "../../platform/errors";
 import { appendEvent, type UseCaseContext } from "../ledger/append-event";
 import { inheritedBrand } from "../brands/brand-claims";
-import { originOf, registerBatch } from "../batches/batches";
+import { registerBatch } from "../batches/batches";
+import { originOf } from "../batches/domain/new-batch";
 
 export type Quantity = { value: number; unit: string };
 

@@ -5,7 +5,7 @@ import { transferModel, type TransferDoc } from "./data/transfer.model";
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../platform/errors";
 import { appendEvent, type UseCaseContext } from "../ledger/append-event";
-import { findBatch } from "../batches/batches";
+import { findBatch } from "../batches/find-batch";
 import { assertCanTake, splitBatch, type Quantity } from "./split-batch";
 
 export interface NewTransfer {

@@ -6,15 +6,11 @@ import { remainingAfter } from "./domain/mass-balance";
 import { ValidationError } from "../../platform/errors";
 import { appendEvent, type UseCaseContext } from "../ledger/append-event";
 import { outputBrands, releaseOutputClaims } from "../brands/transformation-brands";
-import { findBatch, originOf, registerBatch, type NewBatch } from "../batches/batches";
+import { registerBatch } from "../batches/batches";
+import { findBatch } from "../batches/find-batch";
+import { originOf } from "../batches/domain/new-batch";
+import type { NewTransformation } from "./domain/new-transformation";
 import { assertCanTake, type Quantity } from "./split-batch";
-
-export interface NewTransformation {
-  inputs: { batchId: string; quantity: Quantity }[];
-  outputs: (Omit<NewBatch, "origin"> & { origin?: NewBatch["origin"] })[];
-  eventTime?: string;
-  data?: Record<string, unknown>;
-}
 
 /**
  * Processing (fresh leaves → finished tea) and merging: consumes input quantities and creates

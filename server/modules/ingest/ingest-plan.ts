@@ -6,7 +6,8 @@ import { quotaProblem } from "../brands/domain/brand-rules";
 import { toGtin14 } from "../batches/domain/gtin";
 import type { UseCaseContext } from "../ledger/append-event";
 import { BrandClaimError, checkBrandClaim } from "../brands/brand-claims";
-import type { DerivedBatch, NewBatch } from "../batches/batches";
+import type { DerivedBatch } from "../batches/batches";
+import type { NewBatch } from "../batches/domain/new-batch";
 import { loadWorld, lotKey, type World } from "./ingest-world";
 import {
   appendChanges,

@@ -4,7 +4,7 @@ import { type BatchStatus } from "../batches/domain/batch-status";
 import { lotClaimModel } from "../batches/data/lot-claim.model";
 import { toGtin14 } from "../batches/domain/gtin";
 import type { UseCaseContext } from "../ledger/append-event";
-import type { NewBatch } from "../batches/batches";
+import type { NewBatch } from "../batches/domain/new-batch";
 import type { PlanRef, PlanStep } from "./ingest-plan";
 import type { RecordingActor, RuleBatch } from "./ingest-rules";
 

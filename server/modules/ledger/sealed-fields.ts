@@ -3,7 +3,7 @@ import { Types } from "mongoose";
 import { sealedFieldModel, type SealedFieldDoc } from "./data/sealed-field.model";
 import { traceEventModel, type TraceEventDoc } from "./data/trace-event.model";
 import { findSealedFields, privatePointersProblem, sealFields } from "./domain/disclosure";
-import type { Hex } from "./domain/event-hash";
+import type { Hex } from "../../platform/crypto/keccak";
 import { canonicalEventJson } from "./domain/event-hash";
 import { ValidationError } from "../../platform/errors";
 import type { UseCaseContext } from "./append-event";

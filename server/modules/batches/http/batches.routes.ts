@@ -1,5 +1,6 @@
 import { Router } from "express";
-import { listBatches, listEvents, findBatch, registerBatch } from "../batches";
+import { listBatches, listEvents, registerBatch } from "../batches";
+import { findBatch } from "../find-batch";
 import { recordEvent } from "../../ingest/record-event";
 import { recordEvents } from "../../ingest/record-events";
 import { appendedView, batchView, eventView } from "../batch-view";

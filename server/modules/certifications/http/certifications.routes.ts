@@ -8,7 +8,7 @@ import {
 } from "../domain/certification-typed-data";
 import type { StatusChangeTarget } from "../domain/certification-status-change";
 import { ForbiddenError } from "../../../platform/errors";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { effectiveCertifications } from "../coverage-lookup";
 import { recordCoverage } from "../certification-events";
 import { addScheme, listSchemes } from "../scheme-registry";

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { lineage } from "../lineage";
 import { transform } from "../transformations";
 import {

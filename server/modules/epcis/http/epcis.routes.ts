@@ -1,5 +1,5 @@
 import express, { Router, type RequestHandler } from "express";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { captureEpcisDocument, getCapture } from "../epcis-capture";
 import { exportBatchHistory, getEpcisEvent, queryEpcisEvents } from "../epcis-export";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";

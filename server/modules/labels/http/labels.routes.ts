@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { labelItems } from "../labels";
 import { labelContents } from "../web/labels-content";
 import { writeLabelsPdf } from "../web/labels-pdf";

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { issueSerials, listSerials, serialView } from "../serials";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations/http/auth.middleware";

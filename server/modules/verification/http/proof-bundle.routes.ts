@@ -1,7 +1,7 @@
 import { Router, type Response } from "express";
 import type { z } from "zod";
 import type { ProofBundle } from "../domain/proof-bundle";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { verifierFor } from "../verify";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations/http/auth.middleware";
