@@ -6,12 +6,11 @@ import {
   families,
   shippedQuantity,
 } from "../../server/modules/brands/domain/brand-families";
+import { buildBrandReport, type BrandReportInput } from "../../server/modules/brands/domain/brand-report";
 import {
-  buildBrandReport,
-  type BrandReportInput,
   type MovementEvent,
   type ReportLicence,
-} from "../../server/modules/brands/domain/brand-report";
+} from "../../server/modules/brands/domain/brand-report-facts";
 
 const FARM = "f".repeat(24);
 const SHOP = "5".repeat(24);

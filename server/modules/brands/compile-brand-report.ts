@@ -6,13 +6,13 @@ import { serialModel } from "../labels/data/serial.model";
 import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
 import { transferModel, type TransferDoc } from "../custody/data/transfer.model";
 import type { ReportBatch } from "./domain/brand-families";
+import { buildBrandReport } from "./domain/brand-report";
 import {
-  buildBrandReport,
   type LateScans,
   type MovementEvent,
   type ReportLicence,
   type ReportTransfer,
-} from "./domain/brand-report";
+} from "./domain/brand-report-facts";
 import { ForbiddenError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { brandEvents, findBrand } from "./brands";

@@ -12,7 +12,8 @@ import { CAPTURED_KEY, eventUri } from "./domain/to-epcis";
 import { AppError, ConflictError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { findStoredEvent, storedStep } from "../ingest/ingest-apply";
-import type { PlanStep, StoredStep } from "../ingest/ingest-plan";
+import type { StoredStep } from "../ingest/ingest-plan";
+import type { PlanStep } from "../ingest/plan-step";
 
 /**
  * The records that make a capture all-or-nothing and repeatable on an engine without

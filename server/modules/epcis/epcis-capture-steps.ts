@@ -10,7 +10,7 @@ import { toGtin14 } from "../batches/domain/gtin";
 import { eventLocation } from "../batches/domain/new-batch-input";
 import { safeJsonObject } from "../../platform/http/common.schemas";
 import { capturedBatchMaster, derivedBatchMaster } from "./domain/batch-master";
-import type { PlanRef, PlanStep } from "../ingest/ingest-plan";
+import type { PlanRef, PlanStep } from "../ingest/plan-step";
 
 /**
  * Turns an interpreted EPCIS event into a plan step, validating what EcoTrace reads from it with

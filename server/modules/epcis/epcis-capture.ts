@@ -19,7 +19,8 @@ import {
 } from "./epcis-capture-records";
 import { stepForIntent } from "./epcis-capture-steps";
 import { ApplyFailure, applyPlan } from "../ingest/ingest-apply";
-import { derivedBatchId, planSteps, type PlanStep } from "../ingest/ingest-plan";
+import { derivedBatchId, planSteps } from "../ingest/ingest-plan";
+import { type PlanStep } from "../ingest/plan-step";
 import type { RecordingActor } from "../ingest/ingest-rules";
 
 /**

@@ -7,7 +7,8 @@ import type { Logger } from "../../platform/logger";
 import type { UseCaseContext } from "../ledger/append-event";
 import { ApplyFailure, applyPlan, findStoredEvent, storedStep } from "../ingest/ingest-apply";
 import { readImportFile, type FileRow } from "./import-file";
-import { derivedBatchId, planSteps, type PlanStep, type StoredStep } from "../ingest/ingest-plan";
+import { derivedBatchId, planSteps, type StoredStep } from "../ingest/ingest-plan";
+import { type PlanStep } from "../ingest/plan-step";
 import type { RecordingActor } from "../ingest/ingest-rules";
 import { headerErrors, stepForRow, type RowError } from "./import-rows";
 

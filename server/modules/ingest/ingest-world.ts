@@ -5,7 +5,7 @@ import { lotClaimModel } from "../batches/data/lot-claim.model";
 import { toGtin14 } from "../batches/domain/gtin";
 import type { UseCaseContext } from "../ledger/append-event";
 import type { NewBatch } from "../batches/domain/new-batch";
-import type { PlanRef, PlanStep } from "./ingest-plan";
+import type { PlanRef, PlanStep } from "./plan-step";
 import type { RecordingActor, RuleBatch } from "./ingest-rules";
 
 /**

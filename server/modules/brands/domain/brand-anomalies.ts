@@ -1,6 +1,6 @@
 import { roundQuantity } from "./brand-rules";
 import { families, shippedQuantity, type LabelTotals, type ReportBatch } from "./brand-families";
-import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report";
+import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report-facts";
 
 /** The brand report's anomalies about labels, scans and sales (see brand-report.ts). Pure. */
 
