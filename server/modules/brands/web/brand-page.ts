@@ -3,7 +3,7 @@ import type { BrandOverview } from "../brand-overview";
 import { brandUi, categoryText, licenceStatusText } from "./brand-i18n";
 import { escapeHtml as e } from "../../../platform/web/html";
 import { certStatusText, ui, type Lang } from "../../consumer/web/i18n";
-import { fact, formatQuantity, formatTime, renderDocument } from "../../../platform/web/page-document";
+import { fact, formatQuantity, formatTime, renderDocument } from "../../consumer/web/page-document";
 import { provinceName } from "../../../platform/web/region-names";
 
 /** The brand page's data (HTML and JSON): the overview with the regions' province names. */

@@ -3,7 +3,7 @@ import { brandUi, categoryText, licenceStatusText } from "../../brands/web/brand
 import type { ConsumerView } from "../consumer-view";
 import { escapeHtml as e } from "../../../platform/web/html";
 import { ui, type Lang } from "./i18n";
-import { formatQuantity, formatTime } from "../../../platform/web/page-document";
+import { formatQuantity, formatTime } from "./page-document";
 
 /**
  * The consumer page's brand parts: the brand with a link to its page and the licences behind the

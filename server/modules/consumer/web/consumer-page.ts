@@ -4,7 +4,7 @@ import type { ConsumerView } from "../consumer-view";
 import { escapeHtml as e } from "../../../platform/web/html";
 import { certStatusText, checkText, journeyTitle, statusText, ui, verdictText, type Lang } from "./i18n";
 import { originMapSvg } from "./origin-map";
-import { fact, formatTime, renderDocument } from "../../../platform/web/page-document";
+import { fact, formatTime, renderDocument } from "./page-document";
 import { provinceName } from "../../../platform/web/region-names";
 import { HIDDEN, type Shown } from "../../../platform/web/shown";
 

@@ -1,6 +1,6 @@
-import { PAGE_STYLE } from "../../modules/consumer/web/consumer-page.style";
-import { escapeHtml as e } from "./html";
-import { ui, type Lang } from "../../modules/consumer/web/i18n";
+import { PAGE_STYLE } from "./consumer-page.style";
+import { escapeHtml as e } from "../../../platform/web/html";
+import { ui, type Lang } from "./i18n";
 
 /**
  * The frame of every public page (consumer page, brand page): one server-rendered document that
