@@ -1,6 +1,7 @@
 import { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
-import { transformationModel, type TransformationDoc } from "./data/transformation.model";
+import type { TransformationDoc } from "./data/transformation.model";
+import { TransformationRepository } from "./data/transformation.repository";
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { remainingAfter } from "./domain/mass-balance";
 import { ValidationError } from "../../platform/errors";
@@ -95,7 +96,7 @@ export async function transform(ctx: UseCaseContext, actorId: string, input: New
     );
     outputs.push(batch);
   }
-  await transformationModel(ctx.connection).collection.insertOne({
+  await new TransformationRepository(ctx.connection).insert({
     _id: transformationId,
     actorId: new Types.ObjectId(actorId),
     inputs: consumed,

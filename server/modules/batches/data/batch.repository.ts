@@ -1,5 +1,20 @@
-import { Types, type Connection } from "mongoose";
+import { Types, type Connection, type FilterQuery } from "mongoose";
 import { batchModel, type BatchDoc } from "./batch.model";
+import type { BatchStatus } from "../domain/batch-status";
+
+/** What batches can be listed by (all optional); `visibleTo` keeps those an organization produced or holds. */
+export interface BatchFilter {
+  product?: string;
+  category?: string;
+  gtin?: string;
+  lot?: string;
+  producer?: string;
+  holder?: string;
+  status?: BatchStatus;
+  from?: string;
+  to?: string;
+  visibleTo?: string;
+}
 
 /**
  * Reads of batch documents, as plain objects. Lookups by id stay single `findOne({ _id })`
@@ -31,5 +46,47 @@ export class BatchRepository {
       .find({ producerId: new Types.ObjectId(orgId) }, { projection: { _id: 1 } })
       .toArray();
     return batches.map((batch) => String(batch._id));
+  }
+
+  async insert(batch: BatchDoc): Promise<void> {
+    await this.batches.insertOne(batch);
+  }
+
+  /** Up to `limit` batches matching the filter, in id order, after the id `after` if given. */
+  async list(filter: BatchFilter, page: { after?: Types.ObjectId; limit: number }): Promise<BatchDoc[]> {
+    const query: FilterQuery<BatchDoc> = {};
+    if (filter.product) query["product.name"] = filter.product;
+    if (filter.category) query["product.category"] = filter.category;
+    if (filter.gtin) query["product.gtin"] = filter.gtin.padStart(14, "0");
+    if (filter.lot) query.lot = filter.lot;
+    if (filter.producer) query.producerId = new Types.ObjectId(filter.producer);
+    if (filter.holder) query.holderId = new Types.ObjectId(filter.holder);
+    if (filter.status) query.status = filter.status;
+    if (filter.from || filter.to) {
+      query["origin.harvestedOn"] = {
+        ...(filter.from ? { $gte: new Date(filter.from) } : {}),
+        ...(filter.to ? { $lte: new Date(filter.to) } : {}),
+      };
+    }
+    if (filter.visibleTo) {
+      const me = new Types.ObjectId(filter.visibleTo);
+      query.$or = [{ producerId: me }, { holderId: me }];
+    }
+    if (page.after) query._id = { $gt: page.after };
+    return batchModel(this.connection).find(query).sort({ _id: 1 }).limit(page.limit).lean<BatchDoc[]>();
+  }
+
+  /** The batches with these ids (any order; unknown ids are absent). */
+  async findMany(ids: Types.ObjectId[]): Promise<BatchDoc[]> {
+    return batchModel(this.connection)
+      .find({ _id: { $in: ids } })
+      .lean<BatchDoc[]>();
+  }
+
+  /** The batches made from any of these (splits and transformation outputs). */
+  async madeFrom(ids: Types.ObjectId[]): Promise<BatchDoc[]> {
+    return batchModel(this.connection)
+      .find({ "inputs.batchId": { $in: ids } })
+      .lean<BatchDoc[]>();
   }
 }
