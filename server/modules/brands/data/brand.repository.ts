@@ -18,4 +18,16 @@ export class BrandRepository {
     const brand = await this.brands.findOne({ _id: new Types.ObjectId(brandId) }, { projection: { ownerId: 1 } });
     return (brand?.ownerId as Types.ObjectId | undefined) ?? null;
   }
+
+  async insert(brand: BrandDoc): Promise<void> {
+    await this.brands.insertOne(brand);
+  }
+
+  /** Every brand (or those of one owner), in id order. */
+  async list(filter: { owner?: string }): Promise<BrandDoc[]> {
+    return brandModel(this.connection)
+      .find(filter.owner ? { ownerId: new Types.ObjectId(filter.owner) } : {})
+      .sort({ _id: 1 })
+      .lean<BrandDoc[]>();
+  }
 }

@@ -21,4 +21,9 @@ export class TraceEventRepository {
       .limit(page.limit)
       .lean<TraceEventDoc[]>();
   }
+
+  /** A brand's licence register, in chain order. */
+  async brandRegister(brandId: Types.ObjectId): Promise<TraceEventDoc[]> {
+    return this.events.find({ batchId: brandId, subject: "brand" }).sort({ seq: 1 }).lean<TraceEventDoc[]>();
+  }
 }
