@@ -1,5 +1,5 @@
 import { Types, type Connection } from "mongoose";
-import { certificationModel } from "../../certifications/data/certification.model";
+import { certificationModel, type CertificationDoc } from "../../certifications/data/certification.model";
 
 /** Which subjects a certifier's own certifications name: what a certifier may audit (decision 0009). */
 export class CertifiedSubjects {
@@ -12,5 +12,12 @@ export class CertifiedSubjects {
       subjectId: { $in: subjectIds },
     });
     return found !== null;
+  }
+
+  /** The certifications naming any of the subjects; every certification without a subject list. */
+  async certificationsNaming(subjectIds?: string[]): Promise<CertificationDoc[]> {
+    return (await certificationModel(this.connection)
+      .collection.find(subjectIds ? { subjectId: { $in: subjectIds } } : {})
+      .toArray()) as CertificationDoc[];
   }
 }

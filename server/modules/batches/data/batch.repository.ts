@@ -89,4 +89,23 @@ export class BatchRepository {
       .find({ "inputs.batchId": { $in: ids } })
       .lean<BatchDoc[]>();
   }
+
+  /**
+   * Id, head and producer of every batch an organization produced, carrying a brand, and/or
+   * registered in [from, to) (no condition: every batch); in no particular order.
+   */
+  async headsWhere(scope: { producerId?: string; brandId?: string; from?: string; to?: string }) {
+    const filter: Record<string, unknown> = {};
+    if (scope.producerId) filter.producerId = new Types.ObjectId(scope.producerId);
+    if (scope.brandId) filter.brandId = new Types.ObjectId(scope.brandId);
+    if (scope.from || scope.to) {
+      filter.createdAt = {
+        ...(scope.from ? { $gte: new Date(scope.from) } : {}),
+        ...(scope.to ? { $lt: new Date(scope.to) } : {}),
+      };
+    }
+    return (await this.batches
+      .find(filter, { projection: { _id: 1, head: 1, producerId: 1 } })
+      .toArray()) as unknown as Pick<BatchDoc, "_id" | "head" | "producerId">[];
+  }
 }
