@@ -108,4 +108,27 @@ export class BatchRepository {
       .find(filter, { projection: { _id: 1, head: 1, producerId: 1 } })
       .toArray()) as unknown as Pick<BatchDoc, "_id" | "head" | "producerId">[];
   }
+
+  /** Ids of the batches matching every condition given (id, GTIN, lot, product, visible to an organization). */
+  async idsWhere(filter: {
+    id?: string;
+    gtin?: string;
+    lot?: string;
+    product?: string;
+    visibleTo?: string;
+  }): Promise<Types.ObjectId[]> {
+    const query: FilterQuery<BatchDoc> = {};
+    if (filter.id) query._id = new Types.ObjectId(filter.id);
+    if (filter.gtin) query["product.gtin"] = filter.gtin.padStart(14, "0");
+    if (filter.lot) query.lot = filter.lot;
+    if (filter.product) query["product.name"] = filter.product;
+    if (filter.visibleTo) {
+      const me = new Types.ObjectId(filter.visibleTo);
+      query.$or = [{ producerId: me }, { holderId: me }];
+    }
+    const batches = await batchModel(this.connection)
+      .find(query, { _id: 1 })
+      .lean<Pick<BatchDoc, "_id">[]>();
+    return batches.map((batch) => batch._id);
+  }
 }

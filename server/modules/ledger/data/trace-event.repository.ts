@@ -1,4 +1,4 @@
-import { Types, type Connection } from "mongoose";
+import { Types, type Connection, type FilterQuery } from "mongoose";
 import { traceEventModel, type TraceEventDoc } from "./trace-event.model";
 
 /** Stored ledger events as plain objects (they are immutable but for their anchor reference). */
@@ -25,5 +25,39 @@ export class TraceEventRepository {
   /** A brand's licence register, in chain order. */
   async brandRegister(brandId: Types.ObjectId): Promise<TraceEventDoc[]> {
     return this.events.find({ batchId: brandId, subject: "brand" }).sort({ seq: 1 }).lean<TraceEventDoc[]>();
+  }
+
+  async findById(eventId: string): Promise<TraceEventDoc | null> {
+    return this.events.findById(eventId).lean<TraceEventDoc>();
+  }
+
+  /** A batch's events in chain order, at most `limit`. */
+  async historyOf(batchId: Types.ObjectId, limit: number): Promise<TraceEventDoc[]> {
+    return this.events.find({ batchId }).sort({ seq: 1 }).limit(limit).lean<TraceEventDoc[]>();
+  }
+
+  /**
+   * Batch events (never a brand register's) in id order, after `after`: of the given batches (all
+   * without a list), with eventTime in [from, to) and the given business step when stated.
+   */
+  async batchEventsWhere(query: {
+    batchIds?: Types.ObjectId[];
+    from?: string;
+    to?: string;
+    bizStep?: string;
+    after?: Types.ObjectId;
+    limit: number;
+  }): Promise<TraceEventDoc[]> {
+    const filter: FilterQuery<TraceEventDoc> = { subject: { $exists: false } };
+    if (query.batchIds) filter.batchId = { $in: query.batchIds };
+    if (query.from || query.to) {
+      filter.eventTime = {
+        ...(query.from ? { $gte: new Date(query.from) } : {}),
+        ...(query.to ? { $lt: new Date(query.to) } : {}),
+      };
+    }
+    if (query.bizStep) filter["body.bizStep"] = query.bizStep;
+    if (query.after) filter._id = { $gt: query.after };
+    return this.events.find(filter).sort({ _id: 1 }).limit(query.limit).lean<TraceEventDoc[]>();
   }
 }
