@@ -131,4 +131,32 @@ export class BatchRepository {
       .lean<Pick<BatchDoc, "_id">[]>();
     return batches.map((batch) => batch._id);
   }
+
+  /** What label room is computed from: lot, quantity, inputs and labelled total (null: no batch). */
+  async labelRoomOf(batchId: Types.ObjectId): Promise<LabelledBatch | null> {
+    return batchModel(this.connection)
+      .findById(batchId, { lot: 1, quantity: 1, inputs: 1, labelled: 1 })
+      .lean<LabelledBatch>();
+  }
+
+  /**
+   * Adds `amount` to the batch's labelled total unless that total is above `ceiling`: one
+   * conditional update, atomic on MongoDB and on the embedded engine. The new total, or null if refused.
+   */
+  async takeLabelRoom(batchId: Types.ObjectId, ceiling: number, amount: number): Promise<number | null> {
+    const updated = (await this.batches.findOneAndUpdate(
+      { _id: batchId, labelled: { $not: { $gt: ceiling } } },
+      { $inc: { labelled: amount } },
+      { returnDocument: "after", projection: { labelled: 1 } },
+    )) as Pick<BatchDoc, "labelled"> | null;
+    return updated ? (updated.labelled ?? amount) : null;
+  }
+
+  /** Gives back `amount` of label room on each of the batches. */
+  async releaseLabelRoom(batchIds: Types.ObjectId[], amount: number): Promise<void> {
+    await this.batches.updateMany({ _id: { $in: batchIds } }, { $inc: { labelled: -amount } });
+  }
 }
+
+/** A batch as label room sees it. */
+export type LabelledBatch = Pick<BatchDoc, "_id" | "lot" | "quantity" | "inputs" | "labelled">;

@@ -17,7 +17,7 @@ export class LicenceRepository {
     await this.licences.collection.insertOne(licence);
   }
 
-  async findById(licenceId: string): Promise<LicenceDoc | null> {
+  async findById(licenceId: string | Types.ObjectId): Promise<LicenceDoc | null> {
     return this.licences.findById(licenceId).lean<LicenceDoc>();
   }
 

@@ -1,8 +1,7 @@
 import type { Request } from "express";
-import type { BatchDoc } from "../../batches/data/batch.model";
 import type { DigitalLinkKey } from "../../batches/domain/digital-link";
 import { clientPseudonym } from "../scans";
-import { logUnknownSerialScan } from "../unknown-scans";
+import { logUnknownSerialScan, type UnknownSerialScan } from "../unknown-scans";
 import type { HttpDeps } from "../../http-deps";
 
 /**
@@ -14,7 +13,7 @@ export async function noteUnknownSerialScan(
   deps: HttpDeps,
   req: Request,
   key: DigitalLinkKey,
-  batch: Pick<BatchDoc, "_id" | "brandId"> | null,
+  batch: UnknownSerialScan["batch"],
 ): Promise<void> {
   if (key.serial === undefined || req.method !== "GET") return;
   try {
