@@ -156,6 +156,11 @@ export class BatchRepository {
   async releaseLabelRoom(batchIds: Types.ObjectId[], amount: number): Promise<void> {
     await this.batches.updateMany({ _id: { $in: batchIds } }, { $inc: { labelled: -amount } });
   }
+
+  /** Every batch carrying the brand. */
+  async carrying(brandId: Types.ObjectId): Promise<BatchDoc[]> {
+    return batchModel(this.connection).find({ brandId }).lean<BatchDoc[]>();
+  }
 }
 
 /** A batch as label room sees it. */

@@ -49,4 +49,9 @@ export class TransferRepository {
     if (filter.status) query.status = filter.status;
     return this.transfers.find(query).sort({ _id: -1 }).limit(filter.limit).lean<TransferDoc[]>();
   }
+
+  /** Every transfer of any of the batches. */
+  async ofBatches(batchIds: Types.ObjectId[]): Promise<TransferDoc[]> {
+    return this.transfers.find({ batchId: { $in: batchIds } }).lean<TransferDoc[]>();
+  }
 }

@@ -22,4 +22,16 @@ export class ScanRepository {
       .toArray()) as unknown as Pick<ScanDoc, "client">[];
     return recent.map((scan) => scan.client);
   }
+
+  /** Per batch, the scans of its serials after `after`: count, first and last time. */
+  async perBatchSince(batchIds: Types.ObjectId[], after: Date | string) {
+    return (await this.scans
+      .aggregate([
+        { $match: { batchId: { $in: batchIds }, at: { $gt: after } } },
+        {
+          $group: { _id: "$batchId", scans: { $sum: 1 }, firstAt: { $min: "$at" }, lastAt: { $max: "$at" } },
+        },
+      ])
+      .toArray()) as { _id: Types.ObjectId; scans: number; firstAt: Date | string; lastAt: Date | string }[];
+  }
 }

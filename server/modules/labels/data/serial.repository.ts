@@ -51,4 +51,14 @@ export class SerialRepository {
     await this.serials.updateOne({ _id: serialId, firstScanAt: null }, { $set: { firstScanAt: at } });
     return updated;
   }
+
+  /** Serials per batch and stated item quantity (`value` absent when not stated). */
+  async countsByItemQuantity(batchIds: Types.ObjectId[]) {
+    return (await this.serials
+      .aggregate([
+        { $match: { batchId: { $in: batchIds } } },
+        { $group: { _id: { batchId: "$batchId", value: "$itemQuantity.value" }, count: { $sum: 1 } } },
+      ])
+      .toArray()) as { _id: { batchId: Types.ObjectId; value?: number | null }; count: number }[];
+  }
 }

@@ -27,7 +27,7 @@ export class TraceEventRepository {
     return this.events.find({ batchId: brandId, subject: "brand" }).sort({ seq: 1 }).lean<TraceEventDoc[]>();
   }
 
-  async findById(eventId: string): Promise<TraceEventDoc | null> {
+  async findById(eventId: string | Types.ObjectId): Promise<TraceEventDoc | null> {
     return this.events.findById(eventId).lean<TraceEventDoc>();
   }
 
@@ -59,5 +59,15 @@ export class TraceEventRepository {
     if (query.bizStep) filter["body.bizStep"] = query.bizStep;
     if (query.after) filter._id = { $gt: query.after };
     return this.events.find(filter).sort({ _id: 1 }).limit(query.limit).lean<TraceEventDoc[]>();
+  }
+
+  /** The events of these types on any of the batches: id, batch, type, actor, time and stated quantity. */
+  async movementsOf(batchIds: Types.ObjectId[], types: readonly string[]) {
+    return (await this.events.collection
+      .find(
+        { batchId: { $in: batchIds }, type: { $in: [...types] } },
+        { projection: { batchId: 1, type: 1, actorId: 1, eventTime: 1, "body.data.quantity": 1 } },
+      )
+      .toArray()) as unknown as Pick<TraceEventDoc, "_id" | "batchId" | "type" | "actorId" | "eventTime" | "body">[];
   }
 }
