@@ -1,7 +1,7 @@
-import { Types } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import type { BatchDoc } from "../batches/data/batch.model";
+import { BatchRepository } from "../batches/data/batch.repository";
 import { type BatchStatus } from "../batches/domain/batch-status";
-import { lotClaimModel } from "../batches/data/lot-claim.model";
+import { lotClaimsOf } from "../batches/data/lot-claim.model";
 import { toGtin14 } from "../batches/domain/gtin";
 import type { UseCaseContext } from "../ledger/append-event";
 import type { NewBatch } from "../batches/domain/new-batch";
@@ -40,14 +40,8 @@ export async function loadWorld(ctx: UseCaseContext, actor: RecordingActor, step
   const searchesAll = actor.roles.some(
     (role) => role === "admin" || role === "auditor" || role === "certifier",
   );
-  const found = await batchModel(ctx.connection)
-    .find({
-      $or: [{ lot: { $in: [...lots] } }, { _id: { $in: [...ids].map((id) => new Types.ObjectId(id)) } }],
-    })
-    .lean<BatchDoc[]>();
-  const claims = await lotClaimModel(ctx.connection)
-    .find({ producerId: new Types.ObjectId(actor.orgId), lot: { $in: [...lots] } })
-    .lean();
+  const found = await new BatchRepository(ctx.connection).withLotsOrIds([...lots], [...ids]);
+  const claims = await lotClaimsOf(ctx.connection, actor.orgId, [...lots]);
   const byLot = new Map<string, SimBatch[]>();
   const byId = new Map<string, SimBatch>();
   const world = {

@@ -161,6 +161,13 @@ export class BatchRepository {
   async carrying(brandId: Types.ObjectId): Promise<BatchDoc[]> {
     return batchModel(this.connection).find({ brandId }).lean<BatchDoc[]>();
   }
+
+  /** The batches with any of these lots or ids. */
+  async withLotsOrIds(lots: string[], ids: string[]): Promise<BatchDoc[]> {
+    return batchModel(this.connection)
+      .find({ $or: [{ lot: { $in: lots } }, { _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }] })
+      .lean<BatchDoc[]>();
+  }
 }
 
 /** A batch as label room sees it. */

@@ -70,4 +70,18 @@ export class TraceEventRepository {
       )
       .toArray()) as unknown as Pick<TraceEventDoc, "_id" | "batchId" | "type" | "actorId" | "eventTime" | "body">[];
   }
+
+  /** Whether the event exists and belongs to the batch. */
+  async isEventOf(eventId: string, batchId: string): Promise<boolean> {
+    const found = await this.events.exists({
+      _id: new Types.ObjectId(eventId),
+      batchId: new Types.ObjectId(batchId),
+    });
+    return found !== null;
+  }
+
+  /** One event of the batch matching the extra conditions (e.g. `{ seq: 1 }`), if any. */
+  async findOneOf(batchId: Types.ObjectId, conditions: Record<string, unknown>): Promise<TraceEventDoc | null> {
+    return this.events.findOne({ batchId, ...conditions }).lean<TraceEventDoc>();
+  }
 }
