@@ -84,4 +84,12 @@ export class TraceEventRepository {
   async findOneOf(batchId: Types.ObjectId, conditions: Record<string, unknown>): Promise<TraceEventDoc | null> {
     return this.events.findOne({ batchId, ...conditions }).lean<TraceEventDoc>();
   }
+
+  /** Which of these event ids are stored. */
+  async storedIds(eventIds: string[]): Promise<Types.ObjectId[]> {
+    const stored = await this.events
+      .find({ _id: { $in: eventIds.map((id) => new Types.ObjectId(id)) } }, { _id: 1 })
+      .lean();
+    return stored.map((event) => event._id);
+  }
 }
