@@ -55,4 +55,21 @@ export class LicenceRepository {
   async setStatusEvent(licenceId: Types.ObjectId, eventId: Types.ObjectId): Promise<void> {
     await this.licences.collection.updateOne({ _id: licenceId }, { $set: { statusEventId: eventId } });
   }
+
+  /**
+   * Takes `quantity` of an active licence's remaining quota: one conditional update (status active,
+   * enough remaining), so concurrent claims never take more than the quota. False if refused.
+   */
+  async takeQuota(licenceId: Types.ObjectId, quantity: number): Promise<boolean> {
+    const claimed = await this.licences.collection.updateOne(
+      { _id: licenceId, status: "active", remaining: { $gte: quantity - 1e-9 } },
+      { $inc: { remaining: -quantity, used: quantity } },
+    );
+    return claimed.modifiedCount === 1;
+  }
+
+  /** Gives back quota taken for a batch that was not registered. */
+  async returnQuota(licenceId: Types.ObjectId, quantity: number): Promise<void> {
+    await this.licences.collection.updateOne({ _id: licenceId }, { $inc: { remaining: quantity, used: -quantity } });
+  }
 }
