@@ -30,4 +30,11 @@ export class BrandRepository {
       .sort({ _id: 1 })
       .lean<BrandDoc[]>();
   }
+
+  /** A brand's id and register head (the audit's view of it), or null. */
+  async headOf(brandId: string): Promise<Pick<BrandDoc, "_id" | "head"> | null> {
+    return brandModel(this.connection)
+      .findById(new Types.ObjectId(brandId), { head: 1 })
+      .lean<Pick<BrandDoc, "_id" | "head">>();
+  }
 }

@@ -41,4 +41,9 @@ export class OrganizationRepository {
       .lean();
     return new Map(orgs.map((org) => [org._id.toHexString(), org.name]));
   }
+
+  /** How many organizations there are, counting no further than `limit`. */
+  async countUpTo(limit: number): Promise<number> {
+    return (await this.organizations.find({}, { _id: 1 }).limit(limit).lean()).length;
+  }
 }
