@@ -92,4 +92,11 @@ export class TraceEventRepository {
       .lean();
     return stored.map((event) => event._id);
   }
+
+  /** The bodies of the commissioning events (seq 1) of these batches. */
+  async commissioningBodies(batchIds: readonly Types.ObjectId[]): Promise<Pick<TraceEventDoc, "body">[]> {
+    return (await this.events.collection
+      .find({ batchId: { $in: [...batchIds] }, seq: 1 }, { projection: { body: 1 } })
+      .toArray()) as unknown as Pick<TraceEventDoc, "body">[];
+  }
 }
