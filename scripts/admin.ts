@@ -21,7 +21,7 @@ import { embeddedMongoOwner, startEmbeddedMongo } from "../server/platform/mongo
 import {
   ORGANIZATION_ROLES,
   type OrganizationRole,
-} from "../server/modules/organizations/data/organization.model";
+} from "../server/modules/organizations/domain/organization-role";
 import {
   createApiKey,
   createOrganization,

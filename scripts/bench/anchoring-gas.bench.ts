@@ -18,7 +18,7 @@ import path from "node:path";
 import { Wallet, parseEther, toQuantity } from "ethers";
 import { createProvider, deployRegistry } from "../../server/platform/evm/chain-client";
 import { startEmbeddedAnvil } from "../../server/platform/evm/embedded-anvil";
-import type { Hex } from "../../server/modules/ledger/domain/event-hash";
+import type { Hex } from "../../server/platform/crypto/keccak";
 import { buildMerkleTree } from "../../server/platform/crypto/merkle";
 import { buildMerkleTreeOffThread } from "../../server/platform/crypto/merkle-off-thread";
 import { ProvenanceRegistry__factory } from "../../typechain-types";

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import type { Hex } from "../../server/modules/ledger/domain/event-hash";
+import type { Hex } from "../../server/platform/crypto/keccak";
 import { keccakImplementation } from "../../server/platform/crypto/keccak";
 import { buildMerkleTree, loadMerkleTree } from "../../server/platform/crypto/merkle";
 import { buildMerkleTreeOffThread } from "../../server/platform/crypto/merkle-off-thread";

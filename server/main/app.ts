@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express } from "express";
-import type { Connection } from "mongoose";
 import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
-import type { ChainClient } from "../platform/evm/chain-client";
 import type { Config } from "./config";
-import type { Logger } from "../platform/logger";
-import { ApiKeyCache, authenticate } from "../modules/organizations/http/auth.middleware";
+import { ApiKeyCache, authenticate, requireRoles } from "../modules/organizations/http/auth.middleware";
 import { errorHandler, notFoundHandler } from "../platform/http/error-handler";
 import { RouteRegistry } from "../platform/http/route-registry";
 import { healthRoutes } from "./health.routes";
@@ -21,7 +18,8 @@ import { serialRoutes } from "../modules/labels/http/serials.routes";
 import { labelRoutes } from "../modules/labels/http/labels.routes";
 import { consumerRoutes } from "../modules/consumer/http/consumer.routes";
 import { idempotency } from "../platform/http/idempotency";
-import type { UseCaseContext } from "../modules/ledger/append-event";
+import type { HttpDeps } from "../modules/http-deps";
+import type { OrganizationRole } from "../modules/organizations/domain/organization-role";
 import type { AnchorWorker } from "../modules/anchoring/anchor.worker";
 import { anchorRoutes } from "../modules/anchoring/http/anchors.routes";
 import { epcisCaptureBodyParser, epcisRoutes } from "../modules/epcis/http/epcis.routes";
@@ -31,14 +29,10 @@ import { brandRoutes } from "../modules/brands/http/brands.routes";
 import { brandReportRoutes } from "../modules/brand-reports/http/brand-report.routes";
 import { brandPageRoutes } from "../modules/consumer/http/brand-page.routes";
 
-export interface AppDeps {
+/** The runtime the application is built from; route files see it as HttpDeps. */
+export interface AppDeps extends HttpDeps {
   config: Config;
-  logger: Logger;
-  connection: Connection;
-  chain: ChainClient;
   pingDatabase(): Promise<void>;
-  useCaseContext: UseCaseContext;
-  /** The anchoring worker of this process, if it runs one (woken by POST /api/anchors/run). */
   anchorWorker?: AnchorWorker;
 }
 
@@ -67,7 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser());
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
-  const registry = new RouteRegistry(authenticateKey);
+  const registry = new RouteRegistry<OrganizationRole>({ authenticate: authenticateKey, requireRoles });
   app.use(healthRoutes(deps));
   app.use("/api", idempotency(deps.connection));
   app.use(organizationRoutes(deps, registry, apiKeys));

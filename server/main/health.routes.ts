@@ -1,6 +1,9 @@
 import { Router } from "express";
 import { anchoringBacklog } from "../modules/anchoring/backlog";
-import type { AppDeps } from "./app";
+import type { HttpDeps } from "../modules/http-deps";
+
+/** What the health check asks: the database, the chain and the anchoring backlog. */
+type HealthDeps = Pick<HttpDeps, "connection" | "chain"> & { pingDatabase(): Promise<void> };
 
 const CHECK_TIMEOUT_MS = 3_000;
 
@@ -8,7 +11,7 @@ const CHECK_TIMEOUT_MS = 3_000;
  * GET /healthz: 200 when the database and the chain answer, 503 naming what failed. Load
  * balancers and the README's start-up check use it.
  */
-export function healthRoutes(deps: AppDeps): Router {
+export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
   router.get("/healthz", async (_req, res) => {
     const [db, chain, anchoring] = await Promise.allSettled([
@@ -31,7 +34,7 @@ export function healthRoutes(deps: AppDeps): Router {
   return router;
 }
 
-async function chainStatus(deps: AppDeps) {
+async function chainStatus(deps: HealthDeps) {
   const blockNumber = await deps.chain.provider.getBlockNumber();
   return { chainId: Number(deps.chain.chainId), registry: deps.chain.registryAddress, blockNumber };
 }

@@ -37,7 +37,6 @@ import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer 
 import { anchorNow, pathOf } from "../helpers/verification";
 import { verifyBundleFile } from "../../scripts/verify-bundle";
 
-
 /** The registry's custom error a transaction reverted with (name, lowercase arguments), or null if it went through. */
 async function revertOf(transaction: Promise<unknown>) {
   try {

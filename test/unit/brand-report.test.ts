@@ -9,9 +9,11 @@ import {
 import {
   buildBrandReport,
   type BrandReportInput,
+} from "../../server/modules/brand-reports/domain/brand-report";
+import {
   type MovementEvent,
   type ReportLicence,
-} from "../../server/modules/brand-reports/domain/brand-report";
+} from "../../server/modules/brand-reports/domain/brand-report-facts";
 
 const FARM = "f".repeat(24);
 const SHOP = "5".repeat(24);

@@ -1,13 +1,8 @@
 import { expect } from "chai";
 import { ConfigError, loadConfig } from "../../server/main/config";
 import { draftToMessage } from "../../server/modules/certifications/domain/certification-draft";
-import {
-  DEMO_TEAS,
-  demoDataset,
-  demoSeason,
-  type HarvestKey,
-  type TeaKey,
-} from "../../server/modules/demo/demo-dataset";
+import { DEMO_TEAS, demoDataset, demoSeason } from "../../server/modules/demo/demo-dataset";
+import { type HarvestKey, type TeaKey } from "../../server/modules/demo/demo-timeline";
 import { chinaTime } from "../../server/modules/demo/demo-timeline";
 import { formatDemoSummary } from "../../server/modules/demo/demo-summary";
 import { shouldSeedDemo } from "../../server/modules/demo/first-start-seed";

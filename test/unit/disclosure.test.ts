@@ -12,7 +12,8 @@ import {
   sealFields,
 } from "../../server/modules/ledger/domain/disclosure";
 import { buildEventBody } from "../../server/modules/ledger/domain/event-body";
-import { computeEventHash, type Hex } from "../../server/modules/ledger/domain/event-hash";
+import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
+import { type Hex } from "../../server/platform/crypto/keccak";
 import vectors from "../fixtures/event-hash-vectors.json";
 
 const SALT_A = `0x${"11".repeat(32)}` as Hex;

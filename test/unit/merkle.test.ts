@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
 import { keccak256 } from "ethers";
-import type { Hex } from "../../server/modules/ledger/domain/event-hash";
+import type { Hex } from "../../server/platform/crypto/keccak";
 import {
   buildMerkleTree,
   loadMerkleTree,

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { sealFields } from "../../server/modules/ledger/domain/disclosure";
 import { buildEventBody, type EventFacts } from "../../server/modules/ledger/domain/event-body";
-import { computeEventHash, ZERO_HASH, type Hex } from "../../server/modules/ledger/domain/event-hash";
+import { computeEventHash, ZERO_HASH } from "../../server/modules/ledger/domain/event-hash";
+import { type Hex } from "../../server/platform/crypto/keccak";
 import { buildMerkleTree } from "../../server/platform/crypto/merkle";
 import {
   BUNDLE_METHOD,

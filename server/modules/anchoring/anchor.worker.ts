@@ -4,7 +4,7 @@ import type { Connection, Types } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import type { Config } from "../../main/config";
 import { traceEventModel } from "../ledger/data/trace-event.model";
-import type { Hex } from "../ledger/domain/event-hash";
+import type { Hex } from "../../platform/crypto/keccak";
 import {
   buildMerkleTreeOffThread,
   MERKLE_OFF_THREAD_THRESHOLD,

@@ -143,3 +143,12 @@ export async function requestAnchorRun(connection: Connection, nowMs = Date.now(
     { upsert: true },
   );
 }
+
+/** Who holds the anchoring lease now (null when nobody does or it has expired). */
+export async function currentLeaseHolder(connection: Connection, nowMs = Date.now()) {
+  const lease = (await leaseModel(connection).collection.findOne({
+    _id: leaseId(ANCHORING_LEASE),
+  })) as LeaseDoc | null;
+  if (!lease?.holder || lease.expiresAtMs <= nowMs) return null;
+  return { holder: lease.holder, token: lease.token, expiresAt: new Date(lease.expiresAtMs).toISOString() };
+}

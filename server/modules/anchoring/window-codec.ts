@@ -1,5 +1,5 @@
 import { Types } from "mongoose";
-import type { Hex } from "../ledger/domain/event-hash";
+import type { Hex } from "../../platform/crypto/keccak";
 
 /**
  * Packing of a window's leaf list: event hashes (32 bytes each) and event ids (12 bytes each) in

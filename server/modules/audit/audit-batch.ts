@@ -1,4 +1,4 @@
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { BatchRepository } from "../batches/data/batch.repository";
 import { NotFoundError } from "../../platform/errors";
 import type { VerdictResult } from "../verification/domain/verdict";
 import {
@@ -23,7 +23,7 @@ export async function auditBatchRecord(
   options: { unanchoredAfterSec: number },
   judge: (batchId: string) => Promise<VerdictResult>,
 ) {
-  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
+  const batch = await new BatchRepository(ctx.connection).findById(batchId);
   if (!batch) throw new NotFoundError("batch", batchId);
   const reads = new AuditReads(ctx);
   const [audit] = await auditBatches(ctx, reads, [batch], options);

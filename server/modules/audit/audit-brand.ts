@@ -1,5 +1,4 @@
-import { Types } from "mongoose";
-import { brandModel, type BrandDoc } from "../brands/data/brand.model";
+import { BrandRepository } from "../brands/data/brand.repository";
 import type { Finding } from "./domain/audit";
 import {
   AuditReads,
@@ -21,9 +20,7 @@ export async function auditBrandRegister(
   brandId: string,
   options: AuditOptions,
 ): Promise<BatchAudit | null> {
-  const brand = await brandModel(ctx.connection)
-    .findById(new Types.ObjectId(brandId), { head: 1 })
-    .lean<Pick<BrandDoc, "_id" | "head">>();
+  const brand = await new BrandRepository(ctx.connection).headOf(brandId);
   if (!brand) return null;
   const [audit] = await auditBatches(ctx, reads, [brand], { ...options, chain: "brand" });
   return { ...audit, findings: audit.findings.map(onRegister) };

@@ -1,14 +1,13 @@
 import { Types } from "mongoose";
-import {
-  AUDIT_MAX_STORED_FINDINGS,
-  auditRunModel,
-  type AuditRunDoc,
-  type AuditScope,
-} from "./data/audit-run.model";
-import { batchModel } from "../batches/data/batch.model";
-import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
+import type { AuditRunDoc } from "./data/audit-run.model";
+import { AuditRunRepository } from "./data/audit-run.repository";
+import { CertifiedSubjects } from "./data/certified-subjects";
+import { AUDIT_MAX_STORED_FINDINGS, type AuditScope } from "./domain/audit-run";
+import { BatchRepository } from "../batches/data/batch.repository";
 import type { Finding } from "./domain/audit";
-import { NotFoundError } from "../../platform/errors";
+import { NotFoundError, UnprocessableError } from "../../platform/errors";
+import type { Actor } from "../organizations/domain/actor";
+import { mayReadAuditRun } from "./audit-policy";
 import type { Logger } from "../../platform/logger";
 import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit-batches";
 import { AUDITABLE_BATCH_FIELDS, type AuditableBatch } from "./audit-documents";
@@ -23,20 +22,6 @@ export interface AuditRunContext extends AuditContext {
   logger?: Logger;
 }
 
-/** The batches a scope selects: by producer organization, brand carried and/or registration time. */
-export function batchFilter(scope: AuditScope): Record<string, unknown> {
-  const filter: Record<string, unknown> = {};
-  if (scope.orgId) filter.producerId = new Types.ObjectId(scope.orgId);
-  if (scope.brandId) filter.brandId = new Types.ObjectId(scope.brandId);
-  if (scope.from || scope.to) {
-    filter.createdAt = {
-      ...(scope.from ? { $gte: new Date(scope.from) } : {}),
-      ...(scope.to ? { $lt: new Date(scope.to) } : {}),
-    };
-  }
-  return filter;
-}
-
 /** Creates a queued run and starts it in this process (in chunks, yielding between them). */
 export async function startAuditRun(
   ctx: AuditRunContext,
@@ -46,18 +31,8 @@ export async function startAuditRun(
   setImmediate(() => {
     executeAuditRun(ctx, run).catch((error: unknown) => {
       ctx.logger?.error({ err: error, auditRunId: run._id.toHexString() }, "audit run failed");
-      void auditRunModel(ctx.connection)
-        .collection.updateOne(
-          { _id: run._id },
-          {
-            $set: {
-              state: "failed",
-              error: (error as Error).message,
-              finishedAt: ctx.now(),
-              updatedAt: ctx.now(),
-            },
-          },
-        )
+      void new AuditRunRepository(ctx.connection)
+        .fail(run._id, (error as Error).message, ctx.now())
         .catch(() => undefined);
     });
   });
@@ -88,7 +63,7 @@ export async function createAuditRun(
     finishedAt: null,
     updatedAt: now,
   };
-  await auditRunModel(ctx.connection).collection.insertOne(run);
+  await new AuditRunRepository(ctx.connection).insert(run);
   return run;
 }
 
@@ -102,19 +77,16 @@ export async function executeAuditRun(
   run: AuditRunDoc,
   chunkBatches = AUDIT_CHUNK_BATCHES,
 ): Promise<AuditRunDoc> {
-  const runs = auditRunModel(ctx.connection).collection;
-  const batches = batchModel(ctx.connection).collection;
-  const filter = batchFilter(run.scope);
-  const all = (await batches
-    .find(filter, { projection: AUDITABLE_BATCH_FIELDS })
-    .toArray()) as unknown as AuditableBatch[];
+  const runs = new AuditRunRepository(ctx.connection);
+  const { orgId, brandId, from, to } = run.scope;
+  const all = await new BatchRepository(ctx.connection).headsWhere<AuditableBatch>(
+    { producerId: orgId, brandId, from, to },
+    AUDITABLE_BATCH_FIELDS,
+  );
   all.sort((a, b) => Buffer.compare(a._id.id, b._id.id));
   const ids = all.map((batch) => batch._id);
   const progress = { checkedBatches: 0, totalBatches: ids.length, checkedEvents: 0 };
-  await runs.updateOne(
-    { _id: run._id },
-    { $set: { state: "running", startedAt: ctx.now(), updatedAt: ctx.now(), progress } },
-  );
+  await runs.start(run._id, progress, ctx.now());
   const reads = new AuditReads(ctx);
   const findings: Finding[] = [];
   const producers = new Set<string>();
@@ -127,7 +99,7 @@ export async function executeAuditRun(
       progress.checkedEvents += audit.checks.length;
     }
     progress.checkedBatches += chunk.length;
-    await runs.updateOne({ _id: run._id }, { $set: { progress, updatedAt: ctx.now() } });
+    await runs.saveProgress(run._id, progress, ctx.now());
     await new Promise((resolve) => setImmediate(resolve));
   }
   if (run.scope.brandId) {
@@ -140,20 +112,19 @@ export async function executeAuditRun(
     }
   }
   // Every window of an unscoped run; the windows the audited events are anchored in otherwise.
-  const windowIds =
-    Object.keys(filter).length === 0
-      ? (
-          await anchorWindowModel(ctx.connection)
-            .collection.find({ root: { $ne: null } }, { projection: { _id: 1 } })
-            .toArray()
-        ).map((window) => window._id)
-      : reads.windowIds();
+  const scoped = Boolean(orgId || brandId || from || to);
+  const windowIds = !scoped
+    ? (
+        await anchorWindowModel(ctx.connection)
+          .collection.find({ root: { $ne: null } }, { projection: { _id: 1 } })
+          .toArray()
+      ).map((window) => window._id)
+    : reads.windowIds();
   findings.push(...(await auditWindowLeaves(ctx.connection, windowIds)));
   const subjects = [...ids.map((id) => id.toHexString()), ...producers];
-  const certFilter = Object.keys(filter).length === 0 ? {} : { subjectId: { $in: subjects } };
-  const certifications = (await certificationModel(ctx.connection)
-    .collection.find(certFilter)
-    .toArray()) as CertificationDoc[];
+  const certifications = await new CertifiedSubjects(ctx.connection).certificationsNaming(
+    scoped ? subjects : undefined,
+  );
   findings.push(...auditCertifications(certifications));
   const countsByKind: Record<string, number> = {};
   for (const finding of findings) countsByKind[finding.kind] = (countsByKind[finding.kind] ?? 0) + 1;
@@ -168,16 +139,32 @@ export async function executeAuditRun(
     finishedAt: ctx.now(),
     updatedAt: ctx.now(),
   };
-  await runs.updateOne({ _id: run._id }, { $set: finished });
+  await runs.finish(run._id, finished);
   return { ...run, ...finished };
 }
 
 export async function findAuditRun(ctx: AuditContext, id: string): Promise<AuditRunDoc> {
-  const run = (await auditRunModel(ctx.connection).collection.findOne({
-    _id: new Types.ObjectId(id),
-  })) as AuditRunDoc | null;
+  const run = await new AuditRunRepository(ctx.connection).findById(id);
   if (!run) throw new NotFoundError("audit run", id);
   return run;
+}
+
+/** A run the actor may read (see mayReadAuditRun); one it may not read is as good as absent. */
+export async function findVisibleAuditRun(ctx: AuditContext, actor: Actor, id: string): Promise<AuditRunDoc> {
+  const run = await findAuditRun(ctx, id);
+  if (!mayReadAuditRun(actor, run)) throw new NotFoundError("audit run", id);
+  return run;
+}
+
+/** A run's report exists once the run is done (422 AUDIT_NOT_DONE before). */
+export function assertAuditRunDone(run: AuditRunDoc): void {
+  if (run.state !== "done") {
+    throw new UnprocessableError(
+      "AUDIT_NOT_DONE",
+      `audit run ${run._id.toHexString()} is ${run.state}; its report is not ready`,
+      { state: run.state, progress: run.progress },
+    );
+  }
 }
 
 /** The run without its findings (progress polling). */

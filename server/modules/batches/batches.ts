@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { Types, type FilterQuery } from "mongoose";
-import { batchModel, type BatchDoc, type BatchStatus } from "./data/batch.model";
+import { Types } from "mongoose";
+import type { BatchDoc } from "./data/batch.model";
+import { BatchRepository, type BatchFilter } from "./data/batch.repository";
+import type { NewBatch } from "./domain/new-batch";
 import { claimLot } from "./data/lot-claim.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+import { TraceEventRepository } from "../ledger/data/trace-event.repository";
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { toGtin14 } from "./domain/gtin";
-import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
+import { ConflictError, ValidationError } from "../../platform/errors";
 import { buildFirstEvent, type UseCaseContext } from "../ledger/append-event";
 import { BATCH_LEDGER } from "./batch-ledger";
 import { claimBrand, releaseBrandClaim, type BatchBrand } from "../brands/brand-claims";
@@ -14,21 +17,6 @@ import {
   REGISTRATION_PRIVATE_POINTERS,
   sealPrivateFields,
 } from "../ledger/sealed-fields";
-
-export interface NewBatch {
-  product: { name: string; category: string; gtin?: string };
-  lot?: string;
-  origin: { place: string; regionCode: string; location?: { lat: number; lon: number }; harvestedAt: string };
-  quantity: { value: number; unit: string };
-  /** When the batch was commissioned (default: now). */
-  eventTime?: string;
-  /** The id of a regional brand to claim (decision 0010). */
-  brand?: string;
-  ecoAttributes?: Record<string, unknown>;
-  attachments?: { sha256: string; mediaType: string; uri?: string }[];
-  /** Commissioning-event fields to seal (decision 0008): /data/origin/location, /data/quantity. */
-  private?: string[];
-}
 
 /** Lineage of batches created by splits and transformations, and who created them. */
 export interface DerivedBatch {
@@ -133,8 +121,8 @@ export async function registerBatch(
     lastEvent: event as unknown as Record<string, unknown>,
     createdAt: now,
   };
-  await batchModel(ctx.connection).collection.insertOne(batch);
-  await traceEventModel(ctx.connection).collection.insertOne(event);
+  await new BatchRepository(ctx.connection).insert(batch);
+  await new TraceEventRepository(ctx.connection).insert(event);
   return { batch, event };
 }
 
@@ -153,63 +141,15 @@ async function brandFor(
   return claimBrand(ctx, input.brand, candidate);
 }
 
-/** A batch's origin as registration takes it (for outputs and children that inherit it). */
-export function originOf(batch: BatchDoc): NewBatch["origin"] {
-  return {
-    place: batch.origin.place,
-    regionCode: batch.origin.regionCode,
-    ...(batch.origin.location ? { location: batch.origin.location } : {}),
-    harvestedAt: batch.origin.harvestedAt,
-  };
-}
-
-export async function findBatch(ctx: UseCaseContext, batchId: string): Promise<BatchDoc> {
-  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
-  if (!batch) throw new NotFoundError("batch", batchId);
-  return batch;
-}
-
-export interface BatchFilter {
-  product?: string;
-  category?: string;
-  gtin?: string;
-  lot?: string;
-  producer?: string;
-  holder?: string;
-  status?: BatchStatus;
-  from?: string;
-  to?: string;
-  visibleTo?: string;
-  limit: number;
-  cursor?: string;
-}
-
 /** Batches in id order, `limit` at a time; `nextCursor` continues after the last one. */
-export async function listBatches(ctx: UseCaseContext, filter: BatchFilter) {
-  const query: FilterQuery<BatchDoc> = {};
-  if (filter.product) query["product.name"] = filter.product;
-  if (filter.category) query["product.category"] = filter.category;
-  if (filter.gtin) query["product.gtin"] = filter.gtin.padStart(14, "0");
-  if (filter.lot) query.lot = filter.lot;
-  if (filter.producer) query.producerId = new Types.ObjectId(filter.producer);
-  if (filter.holder) query.holderId = new Types.ObjectId(filter.holder);
-  if (filter.status) query.status = filter.status;
-  if (filter.from || filter.to) {
-    query["origin.harvestedOn"] = {
-      ...(filter.from ? { $gte: new Date(filter.from) } : {}),
-      ...(filter.to ? { $lte: new Date(filter.to) } : {}),
-    };
-  }
-  if (filter.visibleTo) {
-    const me = new Types.ObjectId(filter.visibleTo);
-    query.$or = [{ producerId: me }, { holderId: me }];
-  }
-  if (filter.cursor) query._id = { $gt: decodeCursor(filter.cursor) };
-  const items = await batchModel(ctx.connection)
-    .find(query)
-    .sort({ _id: 1 })
-    .limit(filter.limit + 1)
-    .lean<BatchDoc[]>();
+export async function listBatches(
+  ctx: UseCaseContext,
+  filter: BatchFilter & { limit: number; cursor?: string },
+) {
+  const items = await new BatchRepository(ctx.connection).list(filter, {
+    after: filter.cursor ? decodeCursor(filter.cursor) : undefined,
+    limit: filter.limit + 1,
+  });
   const page = items.slice(0, filter.limit);
   const nextCursor = items.length > filter.limit ? encodeCursor(page[page.length - 1]._id) : null;
   return { items: page, nextCursor };
@@ -221,11 +161,10 @@ export async function listEvents(
   page: { limit: number; cursor?: string },
 ) {
   const after = page.cursor ? Number(Buffer.from(page.cursor, "base64url").toString()) : 0;
-  const items = await traceEventModel(ctx.connection)
-    .find({ batchId: new Types.ObjectId(batchId), seq: { $gt: Number.isFinite(after) ? after : 0 } })
-    .sort({ seq: 1 })
-    .limit(page.limit + 1)
-    .lean<TraceEventDoc[]>();
+  const items = await new TraceEventRepository(ctx.connection).listOf(batchId, {
+    afterSeq: Number.isFinite(after) ? after : 0,
+    limit: page.limit + 1,
+  });
   const events = items.slice(0, page.limit);
   const nextCursor =
     items.length > page.limit

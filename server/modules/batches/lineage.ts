@@ -1,4 +1,5 @@
-import { batchModel, type BatchDoc } from "./data/batch.model";
+import type { BatchDoc } from "../batches/data/batch.model";
+import { BatchRepository } from "../batches/data/batch.repository";
 import type { UseCaseContext } from "../ledger/append-event";
 
 export type LineageDirection = "upstream" | "downstream";
@@ -11,7 +12,7 @@ const MAX_NODES = 2_000;
  * one query per level, bounded by MAX_NODES.
  */
 export async function lineage(ctx: UseCaseContext, root: BatchDoc, direction: LineageDirection) {
-  const batches = batchModel(ctx.connection);
+  const batches = new BatchRepository(ctx.connection);
   const nodes = new Map<string, BatchDoc>([[root._id.toHexString(), root]]);
   const edges: { from: string; to: string; kind: string; quantity: { value: number; unit: string } }[] = [];
   let frontier = [root];
@@ -19,7 +20,7 @@ export async function lineage(ctx: UseCaseContext, root: BatchDoc, direction: Li
     const next: BatchDoc[] = [];
     if (direction === "upstream") {
       const parentIds = frontier.flatMap((batch) => (batch.inputs ?? []).map((input) => input.batchId));
-      const parents = await batches.find({ _id: { $in: parentIds } }).lean<BatchDoc[]>();
+      const parents = await batches.findMany(parentIds);
       for (const batch of frontier) {
         for (const input of batch.inputs ?? []) {
           edges.push({
@@ -33,7 +34,7 @@ export async function lineage(ctx: UseCaseContext, root: BatchDoc, direction: Li
       next.push(...parents.filter((parent) => !nodes.has(parent._id.toHexString())));
     } else {
       const ids = frontier.map((batch) => batch._id);
-      const children = await batches.find({ "inputs.batchId": { $in: ids } }).lean<BatchDoc[]>();
+      const children = await batches.madeFrom(ids);
       const frontierIds = new Set(ids.map((id) => id.toHexString()));
       for (const child of children) {
         for (const input of child.inputs) {

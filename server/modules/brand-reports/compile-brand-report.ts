@@ -1,22 +1,25 @@
 import { Types } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import type { BatchDoc } from "../batches/data/batch.model";
+import { BatchRepository } from "../batches/data/batch.repository";
 import { organizationNames } from "../organizations/organizations";
-import { scanModel } from "../labels/data/scan.model";
-import { serialModel } from "../labels/data/serial.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
-import { transferModel, type TransferDoc } from "../custody/data/transfer.model";
+import { ScanRepository } from "../labels/data/scan.repository";
+import { SerialRepository } from "../labels/data/serial.repository";
+import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+import { TraceEventRepository } from "../ledger/data/trace-event.repository";
+import { TransferRepository } from "../custody/data/transfer.repository";
 import type { ReportBatch } from "./domain/brand-families";
+import { buildBrandReport } from "./domain/brand-report";
 import {
-  buildBrandReport,
   type LateScans,
   type MovementEvent,
   type ReportLicence,
   type ReportTransfer,
-} from "./domain/brand-report";
+} from "./domain/brand-report-facts";
 import { ForbiddenError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { brandEvents, findBrand } from "../brands/brands";
-import { listLicences, mayOverseeBrand } from "../brands/licences";
+import { listLicences } from "../brands/licences";
+import { mayOverseeBrand } from "../brands/brands-policy";
 import { unknownScansOfBrand } from "../labels/unknown-scans";
 
 const MOVEMENTS = ["shipping", "receiving", "selling"] as const;
@@ -41,7 +44,7 @@ export async function brandReport(
     );
   }
   const licenceDocs = await listLicences(ctx, { brandId: brand._id });
-  const batchDocs = await batchModel(ctx.connection).find({ brandId: brand._id }).lean<BatchDoc[]>();
+  const batchDocs = await new BatchRepository(ctx.connection).carrying(brand._id);
   const ids = batchDocs.map((batch) => batch._id);
   const licences = await reportLicences(ctx, licenceDocs);
   const batches = batchDocs.map(toReportBatch);
@@ -108,12 +111,7 @@ function toReportBatch(batch: BatchDoc): ReportBatch {
 
 /** Serials per batch and stated item quantity (one group per distinct item quantity). */
 async function labelGroups(ctx: UseCaseContext, ids: Types.ObjectId[]) {
-  const rows = (await serialModel(ctx.connection)
-    .collection.aggregate([
-      { $match: { batchId: { $in: ids } } },
-      { $group: { _id: { batchId: "$batchId", value: "$itemQuantity.value" }, count: { $sum: 1 } } },
-    ])
-    .toArray()) as { _id: { batchId: Types.ObjectId; value?: number | null }; count: number }[];
+  const rows = await new SerialRepository(ctx.connection).countsByItemQuantity(ids);
   return rows.map((row) => ({
     batchId: String(row._id.batchId),
     itemValue: typeof row._id.value === "number" ? row._id.value : null,
@@ -122,9 +120,7 @@ async function labelGroups(ctx: UseCaseContext, ids: Types.ObjectId[]) {
 }
 
 async function transfersOf(ctx: UseCaseContext, ids: Types.ObjectId[]): Promise<ReportTransfer[]> {
-  const docs = await transferModel(ctx.connection)
-    .find({ batchId: { $in: ids } })
-    .lean<TransferDoc[]>();
+  const docs = await new TransferRepository(ctx.connection).ofBatches(ids);
   return docs.map((doc) => ({
     batchId: doc.batchId.toHexString(),
     fromId: doc.fromId.toHexString(),
@@ -134,15 +130,7 @@ async function transfersOf(ctx: UseCaseContext, ids: Types.ObjectId[]): Promise<
 }
 
 async function movementsOf(ctx: UseCaseContext, ids: Types.ObjectId[]): Promise<MovementEvent[]> {
-  const docs = (await traceEventModel(ctx.connection)
-    .collection.find(
-      { batchId: { $in: ids }, type: { $in: [...MOVEMENTS] } },
-      { projection: { batchId: 1, type: 1, actorId: 1, eventTime: 1, "body.data.quantity": 1 } },
-    )
-    .toArray()) as unknown as Pick<
-    TraceEventDoc,
-    "_id" | "batchId" | "type" | "actorId" | "eventTime" | "body"
-  >[];
+  const docs = await new TraceEventRepository(ctx.connection).movementsOf(ids, MOVEMENTS);
   return docs.map((doc) => ({
     id: doc._id.toHexString(),
     batchId: String(doc.batchId),
@@ -165,14 +153,7 @@ async function lateScansOf(
       .filter((batch) => batch.licenceId === licence.id)
       .map((batch) => new Types.ObjectId(batch.id));
     if (ids.length === 0) continue;
-    const rows = (await scanModel(ctx.connection)
-      .collection.aggregate([
-        { $match: { batchId: { $in: ids }, at: { $gt: licence.statusChangedAt } } },
-        {
-          $group: { _id: "$batchId", scans: { $sum: 1 }, firstAt: { $min: "$at" }, lastAt: { $max: "$at" } },
-        },
-      ])
-      .toArray()) as { _id: Types.ObjectId; scans: number; firstAt: Date | string; lastAt: Date | string }[];
+    const rows = await new ScanRepository(ctx.connection).perBatchSince(ids, licence.statusChangedAt);
     for (const row of rows) {
       late.push({
         batchId: String(row._id),

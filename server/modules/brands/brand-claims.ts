@@ -1,8 +1,10 @@
 import { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
-import { brandModel, type BrandDoc } from "./data/brand.model";
+import type { BrandDoc } from "./data/brand.model";
+import { BrandRepository } from "./data/brand.repository";
 import type { CertificationDoc } from "../certifications/data/certification.model";
-import { licenceModel, type LicenceDoc } from "./data/licence.model";
+import type { LicenceDoc } from "./data/licence.model";
+import { LicenceRepository } from "./data/licence.repository";
 import {
   isInBrandRegion,
   licenceMismatch,
@@ -63,13 +65,10 @@ export async function claimBrand(
       problems.push(problem);
       continue;
     }
-    const claimed = await licenceModel(ctx.connection).collection.updateOne(
-      { _id: licence._id, status: "active", remaining: { $gte: batch.quantity.value - 1e-9 } },
-      { $inc: { remaining: -batch.quantity.value, used: batch.quantity.value } },
-    );
-    if (claimed.modifiedCount === 1)
+    const licences = new LicenceRepository(ctx.connection);
+    if (await licences.takeQuota(licence._id, batch.quantity.value))
       return { brand: brand.name.zh, brandId: brand._id, licenceId: licence._id };
-    const now = await licenceModel(ctx.connection).findById(licence._id).lean<LicenceDoc>();
+    const now = await licences.findById(licence._id);
     problems.push(
       now?.status !== "active"
         ? `the licence was ${now?.status ?? "removed"} meanwhile`
@@ -113,10 +112,7 @@ export async function releaseBrandClaim(
   claim: BatchBrand,
   quantity: number,
 ): Promise<void> {
-  await licenceModel(ctx.connection).collection.updateOne(
-    { _id: claim.licenceId },
-    { $inc: { remaining: quantity, used: -quantity } },
-  );
+  await new LicenceRepository(ctx.connection).returnQuota(claim.licenceId, quantity);
 }
 
 /**
@@ -135,7 +131,7 @@ export function inheritedBrand(
 
 async function findBrandForClaim(ctx: UseCaseContext, brandId: string): Promise<BrandDoc> {
   const brand = Types.ObjectId.isValid(brandId)
-    ? await brandModel(ctx.connection).findById(brandId).lean<BrandDoc>()
+    ? await new BrandRepository(ctx.connection).findById(brandId)
     : null;
   if (!brand) throw new BrandClaimError(`no registered brand has the id ${brandId} (GET /api/brands)`);
   return brand;
@@ -147,10 +143,10 @@ async function applicableLicences(
   brand: BrandDoc,
   batch: BrandClaimCandidate,
 ): Promise<LicenceDoc[]> {
-  const held = await licenceModel(ctx.connection)
-    .find({ brandId: brand._id, producerId: new Types.ObjectId(batch.producerId) })
-    .sort({ _id: 1 })
-    .lean<LicenceDoc[]>();
+  const held = await new LicenceRepository(ctx.connection).list({
+    brandId: brand._id,
+    producerId: new Types.ObjectId(batch.producerId),
+  });
   if (held.length === 0) throw new BrandClaimError(`the producer holds no licence of ${brand.name.zh}`);
   const reasons: string[] = [];
   const usable = held.filter((licence) => {

@@ -1,9 +1,10 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { anchorWindowModel, type AnchorWindowDoc } from "../anchoring/data/anchor-window.model";
-import { brandModel, type BrandDoc } from "./data/brand.model";
+import { WindowStore } from "../anchoring/data/window-store";
+import type { BrandDoc } from "./data/brand.model";
+import { BrandRepository } from "./data/brand.repository";
 import type { LicenceDoc } from "./data/licence.model";
 import { organizationNames } from "../organizations/organizations";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import { TraceEventRepository } from "../ledger/data/trace-event.repository";
 import { roundQuantity } from "./domain/brand-rules";
 import type { UseCaseContext } from "../ledger/append-event";
 import { producerCertifications, type ProducerCertification } from "./brand-certifications";
@@ -47,7 +48,7 @@ export async function brandOverview(
   publicBaseUrl: string,
 ): Promise<BrandOverview | null> {
   if (!/^[0-9a-f]{24}$/.test(brandId)) return null;
-  const brand = await brandModel(ctx.connection).findById(brandId).lean<BrandDoc>();
+  const brand = await new BrandRepository(ctx.connection).findById(brandId);
   if (!brand) return null;
   const now = ctx.now();
   const [licences, schemes, head] = await Promise.all([
@@ -95,10 +96,8 @@ function usedShare(licence: LicenceDoc): number {
 
 /** The register's newest event and its anchor (set by the worker once its window is confirmed). */
 async function registerHead(ctx: UseCaseContext, brand: BrandDoc) {
-  const event = await traceEventModel(ctx.connection).findById(brand.head.eventId).lean<TraceEventDoc>();
-  const window = event?.anchor
-    ? await anchorWindowModel(ctx.connection).findById(event.anchor.windowId).lean<AnchorWindowDoc>()
-    : null;
+  const event = await new TraceEventRepository(ctx.connection).findById(brand.head.eventId);
+  const window = event?.anchor ? await new WindowStore(ctx.connection).find(event.anchor.windowId) : null;
   return {
     seq: brand.head.seq,
     hash: brand.head.hash,

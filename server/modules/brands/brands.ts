@@ -1,6 +1,8 @@
 import { Types } from "mongoose";
 import { brandModel, type BrandDoc } from "./data/brand.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+import { TraceEventRepository } from "../ledger/data/trace-event.repository";
+import { BrandRepository } from "./data/brand.repository";
 import { buildBrandEventBody, type BrandEventFacts } from "./domain/brand-event-body";
 import { NotFoundError, UnprocessableError } from "../../platform/errors";
 import {
@@ -57,8 +59,8 @@ export async function createBrand(ctx: UseCaseContext, ownerId: string, input: N
     lastEvent: event as unknown as Record<string, unknown>,
     createdAt: now,
   };
-  await brandModel(ctx.connection).collection.insertOne(brand);
-  await traceEventModel(ctx.connection).collection.insertOne(event);
+  await new BrandRepository(ctx.connection).insert(brand);
+  await new TraceEventRepository(ctx.connection).insert(event);
   return brand;
 }
 
@@ -74,25 +76,19 @@ export function appendBrandEvent(
 
 export async function findBrand(ctx: UseCaseContext, brandId: string): Promise<BrandDoc> {
   const brand = Types.ObjectId.isValid(brandId)
-    ? await brandModel(ctx.connection).findById(brandId).lean<BrandDoc>()
+    ? await new BrandRepository(ctx.connection).findById(brandId)
     : null;
   if (!brand) throw new NotFoundError("brand", brandId);
   return brand;
 }
 
 export async function listBrands(ctx: UseCaseContext, filter: { owner?: string }): Promise<BrandDoc[]> {
-  return brandModel(ctx.connection)
-    .find(filter.owner ? { ownerId: new Types.ObjectId(filter.owner) } : {})
-    .sort({ _id: 1 })
-    .lean<BrandDoc[]>();
+  return new BrandRepository(ctx.connection).list(filter);
 }
 
 /** The brand's licence register in chain order. */
 export async function brandEvents(ctx: UseCaseContext, brandId: Types.ObjectId): Promise<TraceEventDoc[]> {
-  return traceEventModel(ctx.connection)
-    .find({ batchId: brandId, subject: "brand" })
-    .sort({ seq: 1 })
-    .lean<TraceEventDoc[]>();
+  return new TraceEventRepository(ctx.connection).brandRegister(brandId);
 }
 
 export function brandView(brand: BrandDoc) {

@@ -1,12 +1,11 @@
 import type { Types } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
-import { licenceModel, type LicenceDoc } from "./data/licence.model";
-import { roundQuantity } from "./domain/brand-rules";
+import type { BatchDoc } from "../batches/data/batch.model";
+import { BatchRepository, type LabelledBatch } from "../batches/data/batch.repository";
+import { LicenceRepository } from "../brands/data/licence.repository";
+import { roundQuantity } from "../brands/domain/brand-rules";
 import { itemsThatFit, labelledCeiling, leftToLabel, type Quantity } from "./domain/label-quota";
 import { UnprocessableError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
-
-type LabelledBatch = Pick<BatchDoc, "_id" | "lot" | "quantity" | "inputs" | "labelled">;
 
 /**
  * The batch and the batches it was split from, nearest first. Labels issued on a split batch
@@ -17,9 +16,7 @@ export async function splitAncestry(ctx: UseCaseContext, batch: LabelledBatch): 
   const path = [batch];
   let current = batch;
   while (current.inputs.length === 1 && current.inputs[0].kind === "split" && path.length < 100) {
-    const parent = await batchModel(ctx.connection)
-      .findById(current.inputs[0].batchId, { lot: 1, quantity: 1, inputs: 1, labelled: 1 })
-      .lean<LabelledBatch>();
+    const parent = await new BatchRepository(ctx.connection).labelRoomOf(current.inputs[0].batchId);
     if (!parent) break;
     path.push(parent);
     current = parent;
@@ -39,22 +36,22 @@ export async function takeLabelRoom(
   amount: number,
   item: Quantity,
 ): Promise<number> {
-  const batches = batchModel(ctx.connection).collection;
+  const batches = new BatchRepository(ctx.connection);
   const taken: Types.ObjectId[] = [];
   let own = 0;
   for (const [index, batch] of path.entries()) {
-    const updated = (await batches.findOneAndUpdate(
-      { _id: batch._id, labelled: { $not: { $gt: labelledCeiling(batch.quantity.value, amount) } } },
-      { $inc: { labelled: amount } },
-      { returnDocument: "after", projection: { labelled: 1 } },
-    )) as Pick<BatchDoc, "labelled"> | null;
-    if (updated) {
+    const labelled = await batches.takeLabelRoom(
+      batch._id,
+      labelledCeiling(batch.quantity.value, amount),
+      amount,
+    );
+    if (labelled !== null) {
       taken.push(batch._id);
-      if (index === 0) own = roundQuantity(updated.labelled ?? amount);
+      if (index === 0) own = roundQuantity(labelled);
       continue;
     }
     await releaseLabelRoom(ctx, taken, amount);
-    const now = await batchModel(ctx.connection).findById(batch._id, { labelled: 1 }).lean<LabelledBatch>();
+    const now = await batches.labelRoomOf(batch._id);
     throw labelRoomError(path[0], batch, now?.labelled ?? 0, amount, item);
   }
   return own;
@@ -67,10 +64,7 @@ export async function releaseLabelRoom(
   amount: number,
 ): Promise<void> {
   if (batchIds.length === 0) return;
-  await batchModel(ctx.connection).collection.updateMany(
-    { _id: { $in: batchIds } },
-    { $inc: { labelled: -amount } },
-  );
+  await new BatchRepository(ctx.connection).releaseLabelRoom(batchIds, amount);
 }
 
 function labelRoomError(
@@ -99,7 +93,9 @@ function labelRoomError(
 
 /** Branded labels need the batch's licence to be active at the moment they are issued. */
 export async function assertLicenceActive(ctx: UseCaseContext, batch: BatchDoc): Promise<void> {
-  const licence = await licenceModel(ctx.connection).findById(batch.licenceId).lean<LicenceDoc>();
+  const licence = batch.licenceId
+    ? await new LicenceRepository(ctx.connection).findById(batch.licenceId)
+    : null;
   if (licence?.status === "active") return;
   const id = batch.licenceId!.toHexString();
   const why = licence

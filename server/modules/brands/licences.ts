@@ -1,20 +1,15 @@
 import { Types } from "mongoose";
-import type { BrandDoc } from "./data/brand.model";
 import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
-import { licenceModel, type LicenceDoc } from "./data/licence.model";
-import { organizationModel } from "../organizations/data/organization.model";
+import type { LicenceDoc } from "./data/licence.model";
+import { LicenceRepository } from "./data/licence.repository";
+import { OrganizationRepository } from "../organizations/data/organization.repository";
 import type { TraceEventDoc } from "../ledger/data/trace-event.model";
 import { licenceTransition, roundQuantity, type LicenceAction } from "./domain/brand-rules";
 import { quantityCapOf } from "../certifications/domain/certification-typed-data";
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnprocessableError,
-  ValidationError,
-} from "../../platform/errors";
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { appendBrandEvent, findBrand } from "./brands";
+import { assertBrandOwner, type BrandActor } from "./brands-policy";
 
 export interface NewLicence {
   producer: string;
@@ -25,30 +20,13 @@ export interface NewLicence {
   quotaFromCertification?: string;
 }
 
-type Actor = { orgId: string; roles: readonly string[] };
-
-/** The brand's owner, auditors and admins may examine everything about a brand (report, audit). */
-export function mayOverseeBrand(actor: Actor, brand: Pick<BrandDoc, "ownerId">): boolean {
-  return (
-    actor.roles.includes("admin") ||
-    actor.roles.includes("auditor") ||
-    brand.ownerId.toHexString() === actor.orgId
-  );
-}
-
-/** Brand owners manage their own brand's licences; admins any. */
-export function assertBrandOwner(actor: Actor, brand: BrandDoc): void {
-  if (actor.roles.includes("admin") || brand.ownerId.toHexString() === actor.orgId) return;
-  throw new ForbiddenError(`only the owner of brand ${brand.name.zh} can manage its licences`);
-}
-
 /**
  * Issues a licence and records it on the brand's register. The licence document is written first
  * so that it is usable exactly when the register says it was issued (decision 0010).
  */
 export async function issueLicence(
   ctx: UseCaseContext,
-  actor: Actor,
+  actor: BrandActor,
   brandId: string,
   input: NewLicence,
 ): Promise<{ licence: LicenceDoc; event: TraceEventDoc }> {
@@ -81,7 +59,8 @@ export async function issueLicence(
     statusChangedAt: now,
     createdAt: now,
   };
-  await licenceModel(ctx.connection).collection.insertOne(licence);
+  const licences = new LicenceRepository(ctx.connection);
+  await licences.insert(licence);
   const event = await appendBrandEvent(ctx, brandId, actor.orgId, {
     type: "licence_issued",
     eventTime: now.toISOString(),
@@ -94,10 +73,7 @@ export async function issueLicence(
       ...(certification ? { quotaCertification: certification.certHash } : {}),
     },
   });
-  await licenceModel(ctx.connection).collection.updateOne(
-    { _id: licence._id },
-    { $set: { statusEventId: event._id } },
-  );
+  await licences.setStatusEvent(licence._id, event._id);
   return { licence: { ...licence, statusEventId: event._id }, event };
 }
 
@@ -108,7 +84,7 @@ export async function issueLicence(
  */
 export async function changeLicenceStatus(
   ctx: UseCaseContext,
-  actor: Actor,
+  actor: BrandActor,
   licenceId: string,
   action: LicenceAction,
   reason: string | undefined,
@@ -121,14 +97,14 @@ export async function changeLicenceStatus(
     throw new UnprocessableError("LICENCE_STATE", transition.problem, { status: licence.status });
   }
   const now = ctx.now();
-  const changed = await licenceModel(ctx.connection).collection.updateOne(
-    { _id: licence._id, status: licence.status },
-    {
-      $set: { status: transition.to, statusChangedAt: now, ...(reason ? { statusReason: reason } : {}) },
-      ...(reason ? {} : { $unset: { statusReason: "" } }),
-    },
-  );
-  if (changed.modifiedCount !== 1) {
+  const licences = new LicenceRepository(ctx.connection);
+  const changed = await licences.changeStatus(licence._id, {
+    from: licence.status,
+    to: transition.to,
+    at: now,
+    reason,
+  });
+  if (!changed) {
     throw new ConflictError(`licence ${licenceId} was changed at the same time; read it again and retry`);
   }
   const event = await appendBrandEvent(ctx, brand._id.toHexString(), actor.orgId, {
@@ -136,16 +112,13 @@ export async function changeLicenceStatus(
     eventTime: now.toISOString(),
     data: { licenceId, from: licence.status, to: transition.to, ...(reason ? { reason } : {}) },
   });
-  await licenceModel(ctx.connection).collection.updateOne(
-    { _id: licence._id },
-    { $set: { statusEventId: event._id } },
-  );
+  await licences.setStatusEvent(licence._id, event._id);
   return { licence: await findLicence(ctx, licenceId), event };
 }
 
 export async function findLicence(ctx: UseCaseContext, licenceId: string): Promise<LicenceDoc> {
   const licence = Types.ObjectId.isValid(licenceId)
-    ? await licenceModel(ctx.connection).findById(licenceId).lean<LicenceDoc>()
+    ? await new LicenceRepository(ctx.connection).findById(licenceId)
     : null;
   if (!licence) throw new NotFoundError("licence", licenceId);
   return licence;
@@ -155,13 +128,7 @@ export async function listLicences(
   ctx: UseCaseContext,
   filter: { brandId?: Types.ObjectId; producerId?: Types.ObjectId },
 ): Promise<LicenceDoc[]> {
-  return licenceModel(ctx.connection)
-    .find({
-      ...(filter.brandId ? { brandId: filter.brandId } : {}),
-      ...(filter.producerId ? { producerId: filter.producerId } : {}),
-    })
-    .sort({ _id: 1 })
-    .lean<LicenceDoc[]>();
+  return new LicenceRepository(ctx.connection).list(filter);
 }
 
 export function licenceView(licence: LicenceDoc) {
@@ -186,7 +153,7 @@ export function licenceView(licence: LicenceDoc) {
 }
 
 async function assertProducer(ctx: UseCaseContext, orgId: string): Promise<void> {
-  const org = await organizationModel(ctx.connection).findById(orgId).lean();
+  const org = await new OrganizationRepository(ctx.connection).findById(orgId);
   if (!org) throw ValidationError.forField("body.producer", "must be the id of an organization", 422);
   if (!org.roles.includes("producer") && !org.roles.includes("processor")) {
     throw ValidationError.forField(

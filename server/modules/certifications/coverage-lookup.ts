@@ -9,7 +9,7 @@ import {
 } from "./domain/certification-coverage";
 import { quantityCapOf } from "./domain/certification-typed-data";
 import type { UseCaseContext } from "../ledger/append-event";
-import { findBatch } from "../batches/batches";
+import { findBatch } from "../batches/find-batch";
 import { lineage } from "../batches/lineage";
 
 export interface Covering {

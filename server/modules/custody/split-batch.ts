@@ -6,7 +6,8 @@ import { ForbiddenError, UnprocessableError } from "../../platform/errors";
 import { type UseCaseContext } from "../ledger/append-event";
 import { appendEvent } from "../batches/batch-ledger";
 import { inheritedBrand } from "../brands/brand-claims";
-import { originOf, registerBatch } from "../batches/batches";
+import { registerBatch } from "../batches/batches";
+import { originOf } from "../batches/domain/new-batch";
 
 export type Quantity = { value: number; unit: string };
 

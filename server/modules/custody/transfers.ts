@@ -1,12 +1,13 @@
 import { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
-import { organizationModel } from "../organizations/data/organization.model";
-import { transferModel, type TransferDoc } from "./data/transfer.model";
+import { OrganizationRepository } from "../organizations/data/organization.repository";
+import type { TransferDoc } from "./data/transfer.model";
+import { TransferRepository } from "./data/transfer.repository";
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../platform/errors";
 import { type UseCaseContext } from "../ledger/append-event";
 import { appendEvent } from "../batches/batch-ledger";
-import { findBatch } from "../batches/batches";
+import { findBatch } from "../batches/find-batch";
 import { assertCanTake, splitBatch, type Quantity } from "./split-batch";
 
 export interface NewTransfer {
@@ -31,7 +32,7 @@ export async function createTransfer(
   const quantity = input.quantity ?? { value: source.available, unit: source.quantity.unit };
   assertCanTake(source, actorId, quantity);
   if (input.to === actorId) throw ValidationError.forField("body.to", "must be another organization", 422);
-  if (!(await organizationModel(ctx.connection).exists({ _id: new Types.ObjectId(input.to) }))) {
+  if (!(await new OrganizationRepository(ctx.connection).exists(input.to))) {
     throw ValidationError.forField("body.to", "is not a known organization", 422);
   }
   const eventTime = input.eventTime ?? ctx.now().toISOString();
@@ -48,7 +49,8 @@ export async function createTransfer(
     status: "pending",
     createdAt: ctx.now(),
   };
-  await transferModel(ctx.connection).collection.insertOne(transfer);
+  const transfers = new TransferRepository(ctx.connection);
+  await transfers.insert(transfer);
   try {
     const event = await appendEvent(
       ctx,
@@ -67,7 +69,7 @@ export async function createTransfer(
     );
     return { transfer, event };
   } catch (error) {
-    await transferModel(ctx.connection).deleteOne({ _id: transfer._id, status: "pending" });
+    await transfers.withdraw(transfer._id);
     throw error;
   }
 }
@@ -99,8 +101,8 @@ async function decideTransfer(
   decision: "accepted" | "rejected",
   options: { eventTime?: string; reason?: string },
 ) {
-  const transfers = transferModel(ctx.connection);
-  const transfer = await transfers.findById(transferId).lean<TransferDoc>();
+  const transfers = new TransferRepository(ctx.connection);
+  const transfer = await transfers.findById(transferId);
   if (!transfer) throw new NotFoundError("transfer", transferId);
   if (transfer.toId.toHexString() !== actorId) {
     throw new ForbiddenError("only the receiving organization can accept or reject a transfer");
@@ -135,12 +137,7 @@ async function decideTransfer(
       };
     },
   );
-  await transfers.updateOne(
-    { _id: transfer._id, status: "pending" },
-    {
-      $set: { status: decision, decidedAt: ctx.now(), ...(options.reason ? { reason: options.reason } : {}) },
-    },
-  );
+  await transfers.decide(transfer._id, decision, ctx.now(), options.reason);
   return {
     transfer: { ...transfer, status: decision, ...(options.reason ? { reason: options.reason } : {}) },
     event,
@@ -148,7 +145,7 @@ async function decideTransfer(
 }
 
 export async function getTransfer(ctx: UseCaseContext, transferId: string): Promise<TransferDoc> {
-  const transfer = await transferModel(ctx.connection).findById(transferId).lean<TransferDoc>();
+  const transfer = await new TransferRepository(ctx.connection).findById(transferId);
   if (!transfer) throw new NotFoundError("transfer", transferId);
   return transfer;
 }
@@ -157,17 +154,7 @@ export async function listTransfers(
   ctx: UseCaseContext,
   filter: { party?: string; status?: string; limit: number },
 ) {
-  const query: Record<string, unknown> = {};
-  if (filter.party) {
-    const party = new Types.ObjectId(filter.party);
-    query.$or = [{ fromId: party }, { toId: party }];
-  }
-  if (filter.status) query.status = filter.status;
-  return transferModel(ctx.connection)
-    .find(query)
-    .sort({ _id: -1 })
-    .limit(filter.limit)
-    .lean<TransferDoc[]>();
+  return new TransferRepository(ctx.connection).list(filter);
 }
 
 export function transferView(transfer: TransferDoc) {

@@ -9,8 +9,8 @@ import {
   releaseBrandClaim,
   type BatchBrand,
 } from "../brands/brand-claims";
-import { originOf } from "../batches/batches";
-import type { NewTransformation } from "./transformations";
+import { originOf } from "../batches/domain/new-batch";
+import type { NewTransformation } from "../custody/domain/new-transformation";
 
 /**
  * The brands of a transformation's outputs, settled before any input is consumed: inherited from

@@ -1,21 +1,18 @@
 import { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
-import { transformationModel, type TransformationDoc } from "./data/transformation.model";
+import type { TransformationDoc } from "./data/transformation.model";
+import { TransformationRepository } from "./data/transformation.repository";
 import { cbvTermsFor } from "../ledger/domain/cbv";
 import { remainingAfter } from "./domain/mass-balance";
 import { ValidationError } from "../../platform/errors";
 import { type UseCaseContext } from "../ledger/append-event";
 import { appendEvent } from "../batches/batch-ledger";
 import { outputBrands, releaseOutputClaims } from "./transformation-brands";
-import { findBatch, originOf, registerBatch, type NewBatch } from "../batches/batches";
+import { registerBatch } from "../batches/batches";
+import { findBatch } from "../batches/find-batch";
+import { originOf } from "../batches/domain/new-batch";
+import type { NewTransformation } from "./domain/new-transformation";
 import { assertCanTake, type Quantity } from "./split-batch";
-
-export interface NewTransformation {
-  inputs: { batchId: string; quantity: Quantity }[];
-  outputs: (Omit<NewBatch, "origin"> & { origin?: NewBatch["origin"] })[];
-  eventTime?: string;
-  data?: Record<string, unknown>;
-}
 
 /**
  * Processing (fresh leaves → finished tea) and merging: consumes input quantities and creates
@@ -100,7 +97,7 @@ export async function transform(ctx: UseCaseContext, actorId: string, input: New
     );
     outputs.push(batch);
   }
-  await transformationModel(ctx.connection).collection.insertOne({
+  await new TransformationRepository(ctx.connection).insert({
     _id: transformationId,
     actorId: new Types.ObjectId(actorId),
     inputs: consumed,

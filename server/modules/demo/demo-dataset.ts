@@ -1,4 +1,4 @@
-import { demoTimeline } from "./demo-timeline";
+import { demoTimeline, type HarvestKey, type TeaKey } from "./demo-timeline";
 
 /**
  * The demo dataset: Anji white tea (安吉白茶) from 安吉县 (GB/T 2260 330523), Zhejiang. Pure data,
@@ -32,8 +32,6 @@ export const DEMO_BRAND = {
   requiredSchemes: ["geographical-indication"],
 };
 
-export type HarvestKey = "mingqianLeaves" | "daxiLeaves" | "yuqianLeaves";
-export type TeaKey = "mingqianTea" | "daxiTea" | "yuqianTea";
 export type CertificationKey = "huangduOrganic" | "huangduGi" | "daxiGreenFood" | "daxiGi";
 
 /** Finished tea: what the consumer holds; product names identify them again on a second run. */

@@ -1,5 +1,6 @@
 import type { DemoClient, Json } from "./demo-client";
-import { DEMO_TEAS, REGION_CODE, type DemoDataset, type HarvestKey, type TeaKey } from "./demo-dataset";
+import { DEMO_TEAS, REGION_CODE, type DemoDataset } from "./demo-dataset";
+import { type HarvestKey, type TeaKey } from "./demo-timeline";
 import type { SeededOrgs } from "./demo-organizations";
 import type { Leg } from "./demo-timeline";
 

@@ -1,4 +1,5 @@
-import type { HarvestKey, TeaKey } from "./demo-dataset";
+export type HarvestKey = "mingqianLeaves" | "daxiLeaves" | "yuqianLeaves";
+export type TeaKey = "mingqianTea" | "daxiTea" | "yuqianTea";
 
 /**
  * When each step of the demo journey happened: last spring's tea season, in China Standard Time

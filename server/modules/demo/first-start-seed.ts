@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { organizationModel } from "../organizations/data/organization.model";
+import { OrganizationRepository } from "../organizations/data/organization.repository";
 import type { Logger } from "../../platform/logger";
 import { demoOutDir, seedDemo, type DemoSummary } from "./seed-demo";
 
@@ -33,8 +33,7 @@ export function startFirstStartSeed(deps: {
   const done = (async () => {
     try {
       if (!deps.enabled) return null;
-      const organizations = (await organizationModel(deps.connection).find({}, { _id: 1 }).limit(2).lean())
-        .length;
+      const organizations = await new OrganizationRepository(deps.connection).countUpTo(2);
       if (!shouldSeedDemo({ enabled: deps.enabled, organizations })) {
         logger.info("demo seed skipped: the database already holds organizations");
         return null;

@@ -5,7 +5,8 @@ import { anchorEverything } from "./demo-anchoring";
 import { brandPageOf, createDemoBrand, findDemoBrand } from "./demo-brand";
 import { submitCertification, revokeCertification } from "./demo-certifier";
 import { demoClient, type DemoClient, type Json } from "./demo-client";
-import { DEMO_TEAS, demoDataset, type CertificationKey, type TeaKey } from "./demo-dataset";
+import { DEMO_TEAS, demoDataset, type CertificationKey } from "./demo-dataset";
+import { type TeaKey } from "./demo-timeline";
 import { accountsFile, writeDemoAccounts, writeDemoFiles } from "./demo-files";
 import { distribute, inspectAndRecall, processTea, registerHarvests, type Batches } from "./demo-journey";
 import {

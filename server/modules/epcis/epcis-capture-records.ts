@@ -1,18 +1,15 @@
 import { Types } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
-import {
-  epcisCaptureModel,
-  epcisEventIdModel,
-  type CapturedEventResult,
-  type EpcisCaptureDoc,
-} from "./data/epcis-capture.model";
-import { traceEventModel } from "../ledger/data/trace-event.model";
+import { BatchRepository } from "../batches/data/batch.repository";
+import type { CapturedEventResult, EpcisCaptureDoc } from "./data/epcis-capture.model";
+import { EpcisCaptureRepository, EpcisEventIdRepository } from "./data/epcis-capture.repository";
+import { TraceEventRepository } from "../ledger/data/trace-event.repository";
 import type { Reason } from "./domain/from-epcis";
 import { CAPTURED_KEY, eventUri } from "./domain/to-epcis";
 import { AppError, ConflictError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { findStoredEvent, storedStep } from "../ingest/ingest-apply";
-import type { PlanStep, StoredStep } from "../ingest/ingest-plan";
+import type { StoredStep } from "../ingest/ingest-plan";
+import type { PlanStep } from "../ingest/plan-step";
 
 /**
  * The records that make a capture all-or-nothing and repeatable on an engine without
@@ -31,9 +28,10 @@ export async function duplicateEventIds(
 ): Promise<Map<number, Reason>> {
   const duplicates = new Map<number, Reason>();
   if (eventIDs.size === 0) return duplicates;
-  const claimed = await epcisEventIdModel(ctx.connection)
-    .find({ eventID: { $in: [...eventIDs.keys()] }, captureId: { $ne: captureId } })
-    .lean();
+  const claimed = await new EpcisEventIdRepository(ctx.connection).claimedByOthers(
+    [...eventIDs.keys()],
+    captureId,
+  );
   for (const claim of claimed) {
     duplicates.set(eventIDs.get(claim.eventID)!, {
       code: "DUPLICATE_EVENT_ID",
@@ -43,14 +41,12 @@ export async function duplicateEventIds(
   const own = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/api/epcis/events/([0-9a-f]{24})$`);
   const ownIds = [...eventIDs.keys()].flatMap((eventID) => own.exec(eventID)?.[1] ?? []);
   if (ownIds.length > 0) {
-    const stored = await traceEventModel(ctx.connection)
-      .find({ _id: { $in: ownIds.map((id) => new Types.ObjectId(id)) } }, { _id: 1 })
-      .lean();
-    for (const event of stored) {
-      const eventID = eventUri(base, event._id.toHexString());
+    const stored = await new TraceEventRepository(ctx.connection).storedIds(ownIds);
+    for (const id of stored) {
+      const eventID = eventUri(base, id.toHexString());
       duplicates.set(eventIDs.get(eventID)!, {
         code: "DUPLICATE_EVENT_ID",
-        message: `eventID ${eventID} is EcoTrace event ${event._id.toHexString()}, which is stored here already`,
+        message: `eventID ${eventID} is EcoTrace event ${id.toHexString()}, which is stored here already`,
       });
     }
   }
@@ -63,34 +59,12 @@ export async function claimCapture(
   existing: EpcisCaptureDoc | null,
   fields: { captureId: Types.ObjectId; orgId: Types.ObjectId; documentHash: string; eventCount: number },
 ): Promise<Types.ObjectId> {
-  const captures = epcisCaptureModel(ctx.connection);
+  const captures = new EpcisCaptureRepository(ctx.connection);
   const now = ctx.now();
   if (existing) {
-    const taken = await captures.updateOne(
-      { _id: existing._id, heartbeatAtMs: existing.heartbeatAtMs },
-      { $set: { state: "writing", heartbeatAtMs: now.getTime(), failure: null } },
-    );
-    if (taken.modifiedCount === 1) return existing._id;
-  } else {
-    const claimed = await captures.collection.updateOne(
-      { orgId: fields.orgId, documentHash: fields.documentHash },
-      {
-        $setOnInsert: {
-          _id: fields.captureId,
-          orgId: fields.orgId,
-          documentHash: fields.documentHash,
-          state: "writing",
-          eventCount: fields.eventCount,
-          written: 0,
-          results: [],
-          failure: null,
-          heartbeatAtMs: now.getTime(),
-          createdAt: now,
-        },
-      },
-      { upsert: true },
-    );
-    if (claimed.upsertedCount === 1) return fields.captureId;
+    if (await captures.resume(existing, now)) return existing._id;
+  } else if (await captures.claimNew(fields, now)) {
+    return fields.captureId;
   }
   throw new ConflictError("the same document is being captured by another request; retry later");
 }
@@ -102,21 +76,17 @@ export async function claimEventIds(
   eventIDs: Map<string, number>,
   resumed: boolean,
 ) {
-  const ids = epcisEventIdModel(ctx.connection);
+  const ids = new EpcisEventIdRepository(ctx.connection);
   const taken: string[] = [];
   const inserted: string[] = [];
   for (const [eventID, index] of eventIDs) {
-    const result = await ids.collection.findOneAndUpdate(
-      { eventID },
-      { $setOnInsert: { _id: new Types.ObjectId(), eventID, captureId, index } },
-      { upsert: true, returnDocument: "before" },
-    );
+    const result = await ids.claim(eventID, captureId, index, new Types.ObjectId());
     if (!result) inserted.push(eventID);
     else if (!(result.captureId as Types.ObjectId).equals(captureId)) taken.push(eventID);
   }
   if (taken.length === 0) return;
-  await ids.deleteMany({ captureId, eventID: { $in: inserted } });
-  if (!resumed) await epcisCaptureModel(ctx.connection).deleteOne({ _id: captureId, written: 0 });
+  await ids.release(captureId, inserted);
+  if (!resumed) await new EpcisCaptureRepository(ctx.connection).withdrawUnwritten(captureId);
   throw new AppError(
     "DUPLICATE_EVENT_ID",
     `eventIDs were captured by another request meanwhile: ${taken.join(", ")}`,
@@ -134,10 +104,7 @@ export async function recordProgress(
   written?: number,
 ) {
   const results: CapturedEventResult[] = stored.map((item) => ({ ...item }));
-  await epcisCaptureModel(ctx.connection).collection.updateOne({ _id: captureId }, {
-    $push: { results: { $each: results } },
-    $set: { heartbeatAtMs: ctx.now().getTime(), ...(written !== undefined ? { written } : {}) },
-  } as never);
+  await new EpcisCaptureRepository(ctx.connection).recordProgress(captureId, results, ctx.now(), written);
 }
 
 export async function storedCaptureStep(
@@ -146,7 +113,7 @@ export async function storedCaptureStep(
   step: PlanStep,
   batchId: string,
 ): Promise<StoredStep | null> {
-  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
+  const batch = await new BatchRepository(ctx.connection).findById(batchId);
   if (step.kind === "register") {
     if (!batch) return null;
     const first = await findStoredEvent(ctx, batch, { seq: 1 });

@@ -7,10 +7,10 @@ import { batchEpcClass, type BatchRef } from "./domain/identifiers";
 import { encodeKeys, jsonDepth } from "./domain/stored-json";
 import { CAPTURED_KEY, type EpcisEvent } from "./domain/to-epcis";
 import { toGtin14 } from "../batches/domain/gtin";
-import { eventLocation } from "../batches/http/batches.schemas";
+import { eventLocation } from "../batches/domain/new-batch-input";
 import { safeJsonObject } from "../../platform/http/common.schemas";
-import { capturedBatchMaster, derivedBatchMaster } from "./http/epcis.schemas";
-import type { PlanRef, PlanStep } from "../ingest/ingest-plan";
+import { capturedBatchMaster, derivedBatchMaster } from "./domain/batch-master";
+import type { PlanRef, PlanStep } from "../ingest/plan-step";
 
 /**
  * Turns an interpreted EPCIS event into a plan step, validating what EcoTrace reads from it with

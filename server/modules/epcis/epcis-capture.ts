@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { Types } from "mongoose";
-import { epcisCaptureModel, type EpcisCaptureDoc } from "./data/epcis-capture.model";
+import { EpcisCaptureRepository } from "./data/epcis-capture.repository";
 import { interpretEpcisEvent, type Reason } from "./domain/from-epcis";
 import { declaredPrefixes, normalizeOwnKeys, prefixConflict } from "./domain/json-ld-context";
 import { epcisSchemaProblems } from "./domain/json-schema";
@@ -19,7 +19,8 @@ import {
 } from "./epcis-capture-records";
 import { stepForIntent } from "./epcis-capture-steps";
 import { ApplyFailure, applyPlan } from "../ingest/ingest-apply";
-import { derivedBatchId, planSteps, type PlanStep } from "../ingest/ingest-plan";
+import { derivedBatchId, planSteps } from "../ingest/ingest-plan";
+import { type PlanStep } from "../ingest/plan-step";
 import type { RecordingActor } from "../ingest/ingest-rules";
 
 /**
@@ -67,9 +68,9 @@ export async function captureEpcisDocument(
   const documentHash = createHash("sha256")
     .update(canonicalize(document) ?? "")
     .digest("hex");
-  const captures = epcisCaptureModel(ctx.connection);
+  const captures = new EpcisCaptureRepository(ctx.connection);
   const orgId = new Types.ObjectId(actor.orgId);
-  const existing = await captures.findOne({ orgId, documentHash }).lean<EpcisCaptureDoc>();
+  const existing = await captures.findByDocument(orgId, documentHash);
   if (existing?.state === "accepted") return { status: 200, view: captureView(existing, true) };
   if (existing && existing.state === "writing" && !isStale(ctx, existing)) {
     throw new ConflictError(
@@ -127,12 +128,7 @@ export async function captureEpcisDocument(
   } catch (error) {
     if (!(error instanceof ApplyFailure)) throw error;
     await recordProgress(ctx, record, error.stored, undefined);
-    await captures.updateOne(
-      { _id: captureId },
-      {
-        $set: { state: "failed", failure: { index: error.index, code: error.code, message: error.message } },
-      },
-    );
+    await captures.fail(captureId, { index: error.index, code: error.code, message: error.message });
     throw new AppError(
       "EPCIS_CAPTURE_INCOMPLETE",
       `event ${error.index} could not be recorded (${error.message}); the events before it are recorded. ` +
@@ -141,13 +137,7 @@ export async function captureEpcisDocument(
       { captureId: captureId.toHexString(), failedEvent: error.index, code: error.code },
     );
   }
-  const done = await captures
-    .findOneAndUpdate(
-      { _id: captureId },
-      { $set: { state: "accepted", written: events.length, finishedAt: ctx.now(), failure: null } },
-      { new: true },
-    )
-    .lean<EpcisCaptureDoc>();
+  const done = await captures.accept(captureId, events.length, ctx.now());
   return { status: 201, view: captureView(done!, false) };
 }
 
@@ -156,7 +146,7 @@ export async function getCapture(
   actor: RecordingActor,
   captureId: string,
 ): Promise<CaptureView> {
-  const capture = await epcisCaptureModel(ctx.connection).findById(captureId).lean<EpcisCaptureDoc>();
+  const capture = await new EpcisCaptureRepository(ctx.connection).findById(captureId);
   const seesAll = actor.roles.includes("admin") || actor.roles.includes("auditor");
   if (!capture || (!seesAll && capture.orgId.toHexString() !== actor.orgId))
     throw new NotFoundError("capture", captureId);

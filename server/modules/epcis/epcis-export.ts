@@ -1,6 +1,8 @@
-import { Types, type FilterQuery } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import { Types } from "mongoose";
+import type { BatchDoc } from "../batches/data/batch.model";
+import { BatchRepository } from "../batches/data/batch.repository";
+import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+import { TraceEventRepository } from "../ledger/data/trace-event.repository";
 import { bizStepUri } from "../ledger/domain/cbv";
 import { epcisDocument, epcisQueryDocument } from "./domain/documents";
 import { toEpcisEvent, type ExportBatch, type ExportEvent } from "./domain/to-epcis";
@@ -32,26 +34,18 @@ export async function queryEpcisEvents(
   base: string,
 ) {
   // Batch events only: a brand's licence register has no EPCIS counterpart.
-  const filter: FilterQuery<TraceEventDoc> = { subject: { $exists: false } };
-  const batchIds = await matchingBatchIds(ctx, actor, query);
-  if (batchIds) filter.batchId = { $in: batchIds };
-  if (query.from || query.to) {
-    filter.eventTime = {
-      ...(query.from ? { $gte: new Date(query.from) } : {}),
-      ...(query.to ? { $lt: new Date(query.to) } : {}),
-    };
-  }
-  if (query.bizStep) {
-    filter["body.bizStep"] = /^[a-z_]+$/.test(query.bizStep)
-      ? bizStepUri(query.bizStep)
-      : fromEpcisBizStep(query.bizStep);
-  }
-  if (query.cursor) filter._id = { $gt: decodeCursor(query.cursor) };
-  const found = await traceEventModel(ctx.connection)
-    .find(filter)
-    .sort({ _id: 1 })
-    .limit(query.limit + 1)
-    .lean<TraceEventDoc[]>();
+  const found = await new TraceEventRepository(ctx.connection).batchEventsWhere({
+    batchIds: await matchingBatchIds(ctx, actor, query),
+    from: query.from,
+    to: query.to,
+    bizStep: query.bizStep
+      ? /^[a-z_]+$/.test(query.bizStep)
+        ? bizStepUri(query.bizStep)
+        : fromEpcisBizStep(query.bizStep)
+      : undefined,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    limit: query.limit + 1,
+  });
   const page = found.slice(0, query.limit);
   const nextCursor =
     found.length > query.limit
@@ -66,9 +60,9 @@ export async function queryEpcisEvents(
 
 /** One event (its eventID resolves here), as a query document with one event. */
 export async function getEpcisEvent(ctx: UseCaseContext, eventId: string, base: string) {
-  const event = await traceEventModel(ctx.connection).findById(eventId).lean<TraceEventDoc>();
+  const event = await new TraceEventRepository(ctx.connection).findById(eventId);
   if (!event) throw new NotFoundError("event", eventId);
-  const batch = await batchModel(ctx.connection).findById(event.batchId).lean<BatchDoc>();
+  const batch = await new BatchRepository(ctx.connection).findById(event.batchId);
   const epcis = toEpcisEvent(exportEvent(event), exportBatch(batch!), base);
   return {
     batch: batch!,
@@ -78,11 +72,7 @@ export async function getEpcisEvent(ctx: UseCaseContext, eventId: string, base: 
 
 /** A batch's whole history in chain order. */
 export async function exportBatchHistory(ctx: UseCaseContext, batch: BatchDoc, base: string) {
-  const events = await traceEventModel(ctx.connection)
-    .find({ batchId: batch._id })
-    .sort({ seq: 1 })
-    .limit(MAX_HISTORY_EVENTS)
-    .lean<TraceEventDoc[]>();
+  const events = await new TraceEventRepository(ctx.connection).historyOf(batch._id, MAX_HISTORY_EVENTS);
   const exported = events.map((event) => toEpcisEvent(exportEvent(event), exportBatch(batch), base));
   return epcisDocument(exported, {
     id: `${base}/api/batches/${batch._id.toHexString()}/epcis`,
@@ -93,29 +83,22 @@ export async function exportBatchHistory(ctx: UseCaseContext, batch: BatchDoc, b
 /** Ids of the batches the query and the caller's tenancy allow, or undefined for "all". */
 async function matchingBatchIds(ctx: UseCaseContext, actor: RecordingActor, query: EpcisEventQuery) {
   const seesAll = actor.roles.includes("admin") || actor.roles.includes("auditor");
-  const batchFilter: FilterQuery<BatchDoc> = {};
-  if (query.batch) batchFilter._id = new Types.ObjectId(query.batch);
-  if (query.gtin) batchFilter["product.gtin"] = query.gtin.padStart(14, "0");
-  if (query.lot) batchFilter.lot = query.lot;
-  if (query.product) batchFilter["product.name"] = query.product;
-  if (!seesAll) {
-    const me = new Types.ObjectId(actor.orgId);
-    batchFilter.$or = [{ producerId: me }, { holderId: me }];
-  }
-  if (Object.keys(batchFilter).length === 0) return undefined;
-  const batches = await batchModel(ctx.connection)
-    .find(batchFilter, { _id: 1 })
-    .lean<Pick<BatchDoc, "_id">[]>();
-  return batches.map((batch) => batch._id);
+  const conditions = {
+    id: query.batch,
+    gtin: query.gtin,
+    lot: query.lot,
+    product: query.product,
+    visibleTo: seesAll ? undefined : actor.orgId,
+  };
+  if (!Object.values(conditions).some(Boolean)) return undefined;
+  return new BatchRepository(ctx.connection).idsWhere(conditions);
 }
 
 async function batchesById(ctx: UseCaseContext, events: TraceEventDoc[]) {
   const ids = [...new Set(events.map((event) => event.batchId.toHexString()))].map(
     (id) => new Types.ObjectId(id),
   );
-  const batches = await batchModel(ctx.connection)
-    .find({ _id: { $in: ids } })
-    .lean<BatchDoc[]>();
+  const batches = await new BatchRepository(ctx.connection).findMany(ids);
   return new Map(batches.map((batch) => [batch._id.toHexString(), batch]));
 }
 

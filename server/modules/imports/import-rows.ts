@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import { CLIENT_EVENT_TYPES, cbvTermsFor, type EventType } from "../ledger/domain/cbv";
-import { createBatchBody, createEventBody } from "../batches/http/batches.schemas";
+import { newBatchInput, newEventInput } from "../batches/domain/new-batch-input";
 import type { Cell, FileRow } from "./import-file";
-import type { PlanStep } from "../ingest/ingest-plan";
+import type { PlanStep } from "../ingest/plan-step";
 
 /**
  * The import column layout (docs/import-format.md) and how a row becomes a plan step. Rows are
@@ -94,7 +94,7 @@ export function stepForRow(
   const data = { import: { file: provenance.file, row } };
   if (type === "batch") {
     const eventTime = timeOf(cells, row, errors, false);
-    const body = parsed(createBatchBody, batchBody(cells, row, errors), row, BATCH_COLUMNS, errors);
+    const body = parsed(newBatchInput, batchBody(cells, row, errors), row, BATCH_COLUMNS, errors);
     if (!body || !lot || errors.length > 0) return { errors };
     return {
       step: {
@@ -113,7 +113,7 @@ export function stepForRow(
   }
   const eventTime = timeOf(cells, row, errors, true);
   const body = parsed(
-    createEventBody,
+    newEventInput,
     eventBody(type as EventType, eventTime, cells, row, errors),
     row,
     EVENT_COLUMNS,

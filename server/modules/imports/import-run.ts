@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
 import { Types } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
-import { importJobModel, type ImportJobDoc } from "./data/import-job.model";
+import { BatchRepository } from "../batches/data/batch.repository";
+import type { ImportJobDoc } from "./data/import-job.model";
+import { ImportJobRepository } from "./data/import-job.repository";
 import { AppError, ConflictError, NotFoundError } from "../../platform/errors";
 import type { Logger } from "../../platform/logger";
 import type { UseCaseContext } from "../ledger/append-event";
 import { ApplyFailure, applyPlan, findStoredEvent, storedStep } from "../ingest/ingest-apply";
 import { readImportFile, type FileRow } from "./import-file";
-import { derivedBatchId, planSteps, type PlanStep, type StoredStep } from "../ingest/ingest-plan";
+import { derivedBatchId, planSteps, type StoredStep } from "../ingest/ingest-plan";
+import { type PlanStep } from "../ingest/plan-step";
 import type { RecordingActor } from "../ingest/ingest-rules";
 import { headerErrors, stepForRow, type RowError } from "./import-rows";
 
@@ -63,10 +65,7 @@ export async function importFile(
       file.rows.length,
     );
   }
-  const jobs = importJobModel(ctx.connection);
-  const existing = await jobs
-    .findOne({ orgId: new Types.ObjectId(actor.orgId), fileHash })
-    .lean<ImportJobDoc>();
+  const existing = await new ImportJobRepository(ctx.connection).findByFile(actor.orgId, fileHash);
   if (!request.dryRun && existing?.state === "done") return { status: 200, body: importView(existing, true) };
   if (!request.dryRun && existing?.state === "running" && !isStale(ctx, existing)) {
     return { status: 202, body: importView(existing, true), completion: Promise.resolve() };
@@ -144,7 +143,7 @@ export async function importFile(
 }
 
 export async function getImport(ctx: UseCaseContext, actor: RecordingActor, importId: string) {
-  const job = await importJobModel(ctx.connection).findById(importId).lean<ImportJobDoc>();
+  const job = await new ImportJobRepository(ctx.connection).findById(importId);
   const seesAll = actor.roles.includes("admin") || actor.roles.includes("auditor");
   if (!job || (!seesAll && job.orgId.toHexString() !== actor.orgId))
     throw new NotFoundError("import", importId);
@@ -187,16 +186,10 @@ async function claimJob(
   resume: ImportJobDoc | undefined | null,
   fields: { jobId: Types.ObjectId; fileHash: string; fileName: string; rows: number },
 ): Promise<ImportJobDoc> {
-  const jobs = importJobModel(ctx.connection);
+  const jobs = new ImportJobRepository(ctx.connection);
   const now = ctx.now();
   if (resume) {
-    const taken = await jobs
-      .findOneAndUpdate(
-        { _id: resume._id, heartbeatAtMs: resume.heartbeatAtMs },
-        { $set: { state: "running", heartbeatAtMs: now.getTime(), failure: null } },
-        { new: true },
-      )
-      .lean<ImportJobDoc>();
+    const taken = await jobs.resume(resume, now);
     if (taken) return taken;
   } else {
     const orgId = new Types.ObjectId(actor.orgId);
@@ -213,12 +206,7 @@ async function claimJob(
       heartbeatAtMs: now.getTime(),
       createdAt: now,
     };
-    const claimed = await jobs.collection.updateOne(
-      { orgId, fileHash: fields.fileHash },
-      { $setOnInsert: job },
-      { upsert: true },
-    );
-    if (claimed.upsertedCount === 1) return job;
+    if (await jobs.claimNew(job)) return job;
   }
   throw new ConflictError("this file is being imported by another request; retry later");
 }
@@ -230,20 +218,16 @@ async function recordProgress(
   written?: number,
 ) {
   const batches = stored.filter((item) => item.createdBatch).length;
-  await importJobModel(ctx.connection).collection.updateOne(
-    { _id: jobId },
-    {
-      $inc: { "counts.batches": batches, "counts.events": stored.length - batches },
-      $set: { heartbeatAtMs: ctx.now().getTime(), ...(written !== undefined ? { written } : {}) },
-    },
+  await new ImportJobRepository(ctx.connection).recordProgress(
+    jobId,
+    { batches, events: stored.length - batches },
+    ctx.now(),
+    written,
   );
 }
 
 async function finish(ctx: UseCaseContext, jobId: Types.ObjectId, fields: Partial<ImportJobDoc>) {
-  await importJobModel(ctx.connection).updateOne(
-    { _id: jobId },
-    { $set: { ...fields, finishedAt: ctx.now() } },
-  );
+  await new ImportJobRepository(ctx.connection).finish(jobId, fields, ctx.now());
 }
 
 /** A row of the uncertain window (the chunk in flight when a run died) found already stored. */
@@ -255,7 +239,7 @@ async function storedRow(
   window: Set<number>,
 ): Promise<StoredStep | null> {
   if (!window.has(step.index)) return null;
-  const batch = await batchModel(ctx.connection).findById(batchId).lean<BatchDoc>();
+  const batch = await new BatchRepository(ctx.connection).findById(batchId);
   const event = await findStoredEvent(ctx, batch, {
     "body.data.import.file": fileHash,
     "body.data.import.row": step.index,

@@ -1,5 +1,6 @@
 import type { BatchDoc } from "../batches/data/batch.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+import { TraceEventRepository } from "../ledger/data/trace-event.repository";
 import type { EventType } from "../ledger/domain/cbv";
 import { AppError, ForbiddenError, UnprocessableError } from "../../platform/errors";
 import { materializeHead, type UseCaseContext } from "../ledger/append-event";
@@ -104,9 +105,7 @@ export async function findStoredEvent(
 ): Promise<TraceEventDoc | null> {
   if (!batch) return null;
   await materializeHead(ctx, batch);
-  return traceEventModel(ctx.connection)
-    .findOne({ batchId: batch._id, ...filter })
-    .lean<TraceEventDoc>();
+  return new TraceEventRepository(ctx.connection).findOneOf(batch._id, filter);
 }
 
 export function storedStep(

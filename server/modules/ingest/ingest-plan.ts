@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import { Types } from "mongoose";
-import type { BatchInput } from "../batches/data/batch.model";
 import type { EventFacts } from "../ledger/domain/event-body";
 import { quotaProblem } from "../brands/domain/brand-rules";
 import { toGtin14 } from "../batches/domain/gtin";
 import type { UseCaseContext } from "../ledger/append-event";
 import { BrandClaimError, checkBrandClaim } from "../brands/brand-claims";
-import type { DerivedBatch, NewBatch } from "../batches/batches";
+import type { DerivedBatch } from "../batches/batches";
+import type { NewBatch } from "../batches/domain/new-batch";
 import { loadWorld, lotKey, type World } from "./ingest-world";
+import type { PlanStep } from "./plan-step";
 import {
   appendChanges,
   appendProblem,
@@ -15,39 +16,6 @@ import {
   type Quantity,
   type RecordingActor,
 } from "./ingest-rules";
-
-/**
- * Plans what a document (EPCIS capture) or a spreadsheet (import) records, step by step, against
- * a simulated copy of every batch it touches: batch lookups, permissions, batch states, lots and
- * mass balance are all checked before anything is written, and every problem is reported with its
- * step. The plan is a list of writes that `applyPlan` carries out.
- */
-export type PlanRef =
-  { kind: "lot"; lot: string; gtin?: string; product?: string } | { kind: "id"; id: string };
-
-export type NewPlannedBatch = Omit<NewBatch, "origin" | "lot"> & { lot: string; origin?: NewBatch["origin"] };
-
-export type PlanStep =
-  | {
-      kind: "register";
-      index: number;
-      via: "commissioning" | "transformation-output";
-      batch: NewPlannedBatch;
-      /** Keep this batch id (a batch captured under EcoTrace's `{base}/b/{id}` link). */
-      requestedId?: string;
-      eventTime?: string;
-      data: Record<string, unknown>;
-      transformationKey?: string;
-      lineageKind?: BatchInput["kind"];
-    }
-  | {
-      kind: "append";
-      index: number;
-      ref: PlanRef;
-      facts: EventFacts;
-      consume?: Quantity;
-      transformationKey?: string;
-    };
 
 export type PlannedOp =
   | { kind: "register"; index: number; batchId: Types.ObjectId; batch: NewBatch; derived: DerivedBatch }
@@ -82,6 +50,12 @@ export interface Plan {
   problems: StepProblem[];
 }
 
+/**
+ * Plans what a document (EPCIS capture) or a spreadsheet (import) records, step by step, against
+ * a simulated copy of every batch it touches: batch lookups, permissions, batch states, lots and
+ * mass balance are all checked before anything is written, and every problem is reported with its
+ * step. The plan is a list of writes that `applyPlan` carries out.
+ */
 export async function planSteps(
   ctx: UseCaseContext,
   actor: RecordingActor,

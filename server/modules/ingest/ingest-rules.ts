@@ -1,4 +1,4 @@
-import type { BatchStatus } from "../batches/data/batch.model";
+import type { BatchStatus } from "../batches/domain/batch-status";
 import type { EventType } from "../ledger/domain/cbv";
 import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../batches/domain/event-rules";
 import { massBalanceProblem, remainingAfter } from "../custody/domain/mass-balance";

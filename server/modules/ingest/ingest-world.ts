@@ -1,10 +1,11 @@
-import { Types } from "mongoose";
-import { batchModel, type BatchDoc, type BatchStatus } from "../batches/data/batch.model";
-import { lotClaimModel } from "../batches/data/lot-claim.model";
+import type { BatchDoc } from "../batches/data/batch.model";
+import { BatchRepository } from "../batches/data/batch.repository";
+import { type BatchStatus } from "../batches/domain/batch-status";
+import { lotClaimsOf } from "../batches/data/lot-claim.model";
 import { toGtin14 } from "../batches/domain/gtin";
 import type { UseCaseContext } from "../ledger/append-event";
-import type { NewBatch } from "../batches/batches";
-import type { PlanRef, PlanStep } from "./ingest-plan";
+import type { NewBatch } from "../batches/domain/new-batch";
+import type { PlanRef, PlanStep } from "./plan-step";
 import type { RecordingActor, RuleBatch } from "./ingest-rules";
 
 /**
@@ -39,14 +40,8 @@ export async function loadWorld(ctx: UseCaseContext, actor: RecordingActor, step
   const searchesAll = actor.roles.some(
     (role) => role === "admin" || role === "auditor" || role === "certifier",
   );
-  const found = await batchModel(ctx.connection)
-    .find({
-      $or: [{ lot: { $in: [...lots] } }, { _id: { $in: [...ids].map((id) => new Types.ObjectId(id)) } }],
-    })
-    .lean<BatchDoc[]>();
-  const claims = await lotClaimModel(ctx.connection)
-    .find({ producerId: new Types.ObjectId(actor.orgId), lot: { $in: [...lots] } })
-    .lean();
+  const found = await new BatchRepository(ctx.connection).withLotsOrIds([...lots], [...ids]);
+  const claims = await lotClaimsOf(ctx.connection, actor.orgId, [...lots]);
   const byLot = new Map<string, SimBatch[]>();
   const byId = new Map<string, SimBatch>();
   const world = {

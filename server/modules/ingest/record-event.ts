@@ -1,6 +1,5 @@
-import { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
-import { traceEventModel } from "../ledger/data/trace-event.model";
+import { TraceEventRepository } from "../ledger/data/trace-event.repository";
 import { cbvTermsFor, type EventType } from "../ledger/domain/cbv";
 import type { EventFacts, EventLocation } from "../ledger/domain/event-body";
 import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../batches/domain/event-rules";
@@ -68,10 +67,6 @@ export function eventGuard(actor: { orgId: string; roles: readonly string[] }, t
 
 /** Corrections reference an earlier event of the same batch; the original stays unchanged. */
 async function assertCorrectable(ctx: UseCaseContext, batchId: string, eventId: string): Promise<void> {
-  const exists = await traceEventModel(ctx.connection).exists({
-    _id: new Types.ObjectId(eventId),
-    batchId: new Types.ObjectId(batchId),
-  });
-  if (!exists)
+  if (!(await new TraceEventRepository(ctx.connection).isEventOf(eventId, batchId)))
     throw ValidationError.forField("body.correctionOf", "must be the id of an event of this batch", 422);
 }

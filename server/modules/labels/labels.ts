@@ -1,4 +1,4 @@
-import { serialModel, type SerialDoc } from "./data/serial.model";
+import { SerialRepository } from "./data/serial.repository";
 import type { BatchDoc } from "../batches/data/batch.model";
 import { batchDigitalLink } from "../batches/domain/digital-link";
 import { ForbiddenError, UnprocessableError } from "../../platform/errors";
@@ -42,17 +42,15 @@ export async function labelItems(
   }
   // Branded item labels carry the brand mark: not while the licence behind it is suspended or revoked.
   if (batch.licenceId) await assertLicenceActive(ctx, batch);
-  const serials = (await serialModel(ctx.connection)
-    .collection.find({ batchId: batch._id }, { projection: { serial: 1 } })
-    .sort({ _id: 1 })
-    .skip(request.offset)
-    .limit(request.count)
-    .toArray()) as unknown as Pick<SerialDoc, "serial">[];
+  const serials = await new SerialRepository(ctx.connection).serialStringsOf(batch._id, {
+    offset: request.offset,
+    count: request.count,
+  });
   if (serials.length === 0) {
     throw new UnprocessableError(
       "NO_SERIALS",
       `the batch has no item serials after offset ${request.offset}; issue some with POST /api/batches/:id/serials`,
     );
   }
-  return serials.map(({ serial }) => ({ link: serialLink(publicBaseUrl, batch, serial), serial }));
+  return serials.map((serial) => ({ link: serialLink(publicBaseUrl, batch, serial), serial }));
 }

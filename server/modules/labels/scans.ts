@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { Types } from "mongoose";
-import { scanModel, type ScanDoc } from "./data/scan.model";
-import { serialModel, type SerialDoc } from "./data/serial.model";
+import { ScanRepository } from "./data/scan.repository";
+import type { SerialDoc } from "./data/serial.model";
+import { SerialRepository } from "./data/serial.repository";
 import { assessSerialScans } from "./domain/verdict-scans";
 import type { UseCaseContext } from "../ledger/append-event";
 
@@ -32,27 +33,17 @@ export async function recordScan(
   client: string,
 ): Promise<SerialScanReport> {
   const now = ctx.now();
-  await scanModel(ctx.connection).collection.insertOne({
+  await new ScanRepository(ctx.connection).insert({
     _id: new Types.ObjectId(),
     serialId: serial._id,
     batchId: serial.batchId,
     at: now,
     client,
-  } satisfies ScanDoc);
-  const serials = serialModel(ctx.connection).collection;
-  const updated = (await serials.findOneAndUpdate(
-    { _id: serial._id },
-    { $inc: { scans: 1 }, $set: { lastScanAt: now } },
-    { returnDocument: "after" },
-  )) as SerialDoc | null;
-  await serials.updateOne({ _id: serial._id, firstScanAt: null }, { $set: { firstScanAt: now } });
-  const recent = (await scanModel(ctx.connection)
-    .collection.find({ serialId: serial._id }, { projection: { client: 1 } })
-    .sort({ _id: -1 })
-    .limit(DISTINCT_WINDOW)
-    .toArray()) as unknown as Pick<ScanDoc, "client">[];
+  });
+  const updated = await new SerialRepository(ctx.connection).countScan(serial._id, now);
+  const recent = await new ScanRepository(ctx.connection).recentClients(serial._id, DISTINCT_WINDOW);
   const scans = updated?.scans ?? serial.scans + 1;
-  const distinctClients = new Set(recent.map((scan) => scan.client)).size;
+  const distinctClients = new Set(recent).size;
   const firstScanAt = updated?.firstScanAt ?? now;
   return {
     serial: serial.serial,

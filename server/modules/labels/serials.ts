@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
-import { serialModel, type SerialDoc } from "./data/serial.model";
+import type { SerialDoc } from "./data/serial.model";
+import { SerialRepository } from "./data/serial.repository";
 import { formatDigitalLink } from "../batches/domain/digital-link";
 import { decideItemQuantity, labelledQuantity, type Quantity } from "../brands/domain/label-quota";
 import { ForbiddenError, UnprocessableError, ValidationError } from "../../platform/errors";
@@ -72,7 +73,7 @@ export async function issueSerials(
   const issueId = new Types.ObjectId();
   const docs = newSerialDocs(ctx, actor, batch, count, issueId, itemQuantity);
   if (!branded || !itemQuantity) {
-    await serialModel(ctx.connection).collection.insertMany(docs, { ordered: false });
+    await new SerialRepository(ctx.connection).insertMany(docs);
     return { serials: docs, itemQuantity, labelled: null };
   }
   await assertLicenceActive(ctx, batch);
@@ -80,11 +81,11 @@ export async function issueSerials(
   const path = await splitAncestry(ctx, batch);
   const labelled = await takeLabelRoom(ctx, path, amount, itemQuantity);
   try {
-    await serialModel(ctx.connection).collection.insertMany(docs, { ordered: false });
+    await new SerialRepository(ctx.connection).insertMany(docs);
   } catch (error) {
     // Serials stored before the failure are removed first: room is given back only for labels
     // that do not exist (a failed removal keeps the room taken, which never over-labels).
-    await serialModel(ctx.connection).collection.deleteMany({ issueId });
+    await new SerialRepository(ctx.connection).deleteIssue(issueId);
     await releaseLabelRoom(
       ctx,
       path.map((item) => item._id),
@@ -125,13 +126,10 @@ export async function listSerials(
   batchId: Types.ObjectId,
   page: { limit: number; cursor?: string },
 ) {
-  const filter: Record<string, unknown> = { batchId };
-  if (page.cursor) filter._id = { $gt: new Types.ObjectId(page.cursor) };
-  const items = (await serialModel(ctx.connection)
-    .collection.find(filter)
-    .sort({ _id: 1 })
-    .limit(page.limit + 1)
-    .toArray()) as unknown as SerialDoc[];
+  const items = await new SerialRepository(ctx.connection).listOf(batchId, {
+    after: page.cursor ? new Types.ObjectId(page.cursor) : undefined,
+    limit: page.limit + 1,
+  });
   const pageItems = items.slice(0, page.limit);
   return {
     items: pageItems,
@@ -144,7 +142,7 @@ export async function findSerial(
   batchId: Types.ObjectId,
   serial: string,
 ): Promise<SerialDoc | null> {
-  return (await serialModel(ctx.connection).collection.findOne({ batchId, serial })) as SerialDoc | null;
+  return new SerialRepository(ctx.connection).find(batchId, serial);
 }
 
 export function serialLink(

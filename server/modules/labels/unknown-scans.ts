@@ -1,6 +1,6 @@
 import { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
-import { unknownScanModel, type UnknownScanDoc } from "./data/unknown-scan.model";
+import { UnknownScanRepository } from "./data/unknown-scan.repository";
 import type { UnknownScanGroup } from "./domain/unknown-scan-group";
 import type { DigitalLinkKey } from "../batches/domain/digital-link";
 import type { UseCaseContext } from "../ledger/append-event";
@@ -15,7 +15,7 @@ export interface UnknownSerialScan {
 
 /** Logs a scan of an unknown serial, so the brand report can count copied or invented labels. */
 export async function logUnknownSerialScan(ctx: UseCaseContext, scan: UnknownSerialScan): Promise<void> {
-  await unknownScanModel(ctx.connection).collection.insertOne({
+  await new UnknownScanRepository(ctx.connection).insert({
     _id: new Types.ObjectId(),
     gtin: scan.key.gtin,
     lot: scan.key.lot ?? null,
@@ -24,7 +24,7 @@ export async function logUnknownSerialScan(ctx: UseCaseContext, scan: UnknownSer
     brandId: scan.batch?.brandId ?? null,
     at: ctx.now(),
     client: scan.client,
-  } satisfies UnknownScanDoc);
+  });
 }
 
 /**
@@ -36,34 +36,7 @@ export async function unknownScansOfBrand(
   brandId: Types.ObjectId,
   gtins: readonly string[],
 ): Promise<UnknownScanGroup[]> {
-  const rows = (await unknownScanModel(ctx.connection)
-    .collection.aggregate([
-      {
-        $match: {
-          $or: [{ brandId }, ...(gtins.length > 0 ? [{ batchId: null, gtin: { $in: [...gtins] } }] : [])],
-        },
-      },
-      {
-        $group: {
-          _id: { gtin: "$gtin", lot: "$lot" },
-          batchIds: { $addToSet: "$batchId" },
-          scans: { $sum: 1 },
-          serials: { $addToSet: "$serial" },
-          clients: { $addToSet: "$client" },
-          firstAt: { $min: "$at" },
-          lastAt: { $max: "$at" },
-        },
-      },
-    ])
-    .toArray()) as {
-    _id: { gtin: string; lot?: string | null };
-    batchIds: (Types.ObjectId | null)[];
-    scans: number;
-    serials: string[];
-    clients: string[];
-    firstAt: Date | string;
-    lastAt: Date | string;
-  }[];
+  const rows = await new UnknownScanRepository(ctx.connection).groupsOf(brandId, gtins);
   return rows.map((row) => ({
     gtin: row._id.gtin,
     lot: row._id.lot ?? null,

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Types } from "mongoose";
-import { sealedFieldModel, type SealedFieldDoc } from "./data/sealed-field.model";
-import { traceEventModel, type TraceEventDoc } from "./data/trace-event.model";
+import type { SealedFieldDoc } from "./data/sealed-field.model";
+import { SealedFieldRepository } from "./data/sealed-field.repository";
+import { TraceEventRepository } from "./data/trace-event.repository";
 import { findSealedFields, privatePointersProblem, sealFields } from "./domain/disclosure";
-import type { Hex } from "./domain/event-hash";
+import type { Hex } from "../../platform/crypto/keccak";
 import { canonicalEventJson } from "./domain/event-hash";
 import { ValidationError } from "../../platform/errors";
 import type { UseCaseContext } from "./append-event";
@@ -37,7 +38,7 @@ export async function sealPrivateFields<T extends Record<string, unknown>>(
     () => `0x${randomBytes(32).toString("hex")}` as Hex,
   );
   const now = ctx.now();
-  await sealedFieldModel(ctx.connection).collection.insertMany(
+  await new SealedFieldRepository(ctx.connection).insertMany(
     openings.map((opening): SealedFieldDoc => ({
       _id: new Types.ObjectId(),
       commitment: opening.commitment,
@@ -61,9 +62,7 @@ export async function inheritedPrivatePointers(
   inputBatchIds: readonly Types.ObjectId[],
 ): Promise<string[]> {
   if (inputBatchIds.length === 0) return [];
-  const commissionings = (await traceEventModel(ctx.connection)
-    .collection.find({ batchId: { $in: [...inputBatchIds] }, seq: 1 }, { projection: { body: 1 } })
-    .toArray()) as unknown as Pick<TraceEventDoc, "body">[];
+  const commissionings = await new TraceEventRepository(ctx.connection).commissioningBodies(inputBatchIds);
   const sealed = commissionings.some((event) =>
     findSealedFields(event.body).some((field) => field.pointer === ORIGIN_LOCATION),
   );
@@ -87,11 +86,10 @@ export async function openingsFor(
   actor: { orgId: string; seesAll: boolean },
 ): Promise<Map<string, StoredOpening>> {
   if (commitments.length === 0) return new Map();
-  const filter: Record<string, unknown> = { commitment: { $in: [...commitments] } };
-  if (!actor.seesAll) filter.actorId = new Types.ObjectId(actor.orgId);
-  const docs = (await sealedFieldModel(ctx.connection)
-    .collection.find(filter)
-    .toArray()) as unknown as SealedFieldDoc[];
+  const docs = await new SealedFieldRepository(ctx.connection).openingsOf(
+    commitments,
+    actor.seesAll ? undefined : actor.orgId,
+  );
   return new Map(
     docs.map((doc) => [
       doc.commitment,

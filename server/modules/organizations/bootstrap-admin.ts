@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Connection } from "mongoose";
-import { apiKeyModel } from "./data/api-key.model";
-import { organizationModel } from "./data/organization.model";
+import { ApiKeyRepository } from "./data/api-key.repository";
+import { OrganizationRepository } from "./data/organization.repository";
 import { hashApiKey } from "./domain/api-key";
 import type { Logger } from "../../platform/logger";
 import { issueApiKey } from "./api-keys";
@@ -20,15 +20,14 @@ export async function bootstrapAdmin(options: {
 }): Promise<{ apiKey: string; created: boolean }> {
   const { connection, logger } = options;
   const keyFile = path.join(options.dataDir, "admin-api-key");
-  const organizations = organizationModel(connection);
+  const organizations = new OrganizationRepository(connection);
   const wantedKey = options.adminApiKey ?? readKeyFile(keyFile);
 
-  let admin = await organizations.findOne({ roles: "admin" }).sort({ _id: 1 }).lean();
+  let admin = await organizations.firstAdmin();
   const created = !admin;
-  if (!admin)
-    admin = (await organizations.create({ name: "EcoTrace administrator", roles: ["admin"] })).toObject();
+  admin ??= await organizations.create({ name: "EcoTrace administrator", roles: ["admin"] });
 
-  if (wantedKey && (await apiKeyModel(connection).exists({ hash: hashApiKey(wantedKey), revokedAt: null }))) {
+  if (wantedKey && (await new ApiKeyRepository(connection).isActive(hashApiKey(wantedKey)))) {
     return { apiKey: wantedKey, created };
   }
   const { apiKey } = await issueApiKey(connection, admin._id, wantedKey);

@@ -1,7 +1,7 @@
-import type { Connection } from "mongoose";
-import { Types } from "mongoose";
-import { apiKeyModel } from "./data/api-key.model";
-import { organizationModel, type OrganizationRole } from "./data/organization.model";
+import { Types, type Connection } from "mongoose";
+import { ApiKeyRepository } from "./data/api-key.repository";
+import { OrganizationRepository } from "./data/organization.repository";
+import type { OrganizationRole } from "./domain/organization-role";
 import { NotFoundError } from "../../platform/errors";
 import { issueApiKey } from "./api-keys";
 
@@ -17,29 +17,28 @@ export async function createOrganization(
   connection: Connection,
   input: { name: string; roles: OrganizationRole[]; address?: string },
 ): Promise<OrganizationView & { apiKey: string; keyId: string }> {
-  const org = await organizationModel(connection).create({ ...input, roles: [...new Set(input.roles)] });
+  const org = await new OrganizationRepository(connection).create({
+    ...input,
+    roles: [...new Set(input.roles)],
+  });
   const key = await issueApiKey(connection, org._id);
-  return { ...toView(org.toObject()), apiKey: key.apiKey, keyId: key.id };
+  return { ...toView(org), apiKey: key.apiKey, keyId: key.id };
 }
 
 export async function getOrganization(connection: Connection, id: string): Promise<OrganizationView> {
-  const org = await organizationModel(connection).findById(id).lean();
+  const org = await new OrganizationRepository(connection).findById(id);
   if (!org) throw new NotFoundError("organization", id);
   return toView(org);
 }
 
 export async function listOrganizations(connection: Connection, filter: { ids?: string[] } = {}) {
-  const query = filter.ids ? { _id: { $in: filter.ids.map((id) => new Types.ObjectId(id)) } } : {};
-  const orgs = await organizationModel(connection).find(query).sort({ _id: 1 }).lean();
+  const orgs = await new OrganizationRepository(connection).list(filter.ids);
   return orgs.map(toView);
 }
 
 export async function listApiKeys(connection: Connection, orgId: string) {
   await getOrganization(connection, orgId);
-  const keys = await apiKeyModel(connection)
-    .find({ orgId: new Types.ObjectId(orgId) })
-    .sort({ _id: 1 })
-    .lean();
+  const keys = await new ApiKeyRepository(connection).listOf(orgId);
   return keys.map((key) => ({
     id: key._id.toHexString(),
     prefix: key.prefix,
@@ -56,10 +55,7 @@ export async function createApiKey(connection: Connection, orgId: string) {
 
 /** Revokes one key of an organization; revoking twice is harmless and keeps the first time. */
 export async function revokeApiKey(connection: Connection, orgId: string, keyId: string) {
-  const keys = apiKeyModel(connection);
-  const filter = { _id: new Types.ObjectId(keyId), orgId: new Types.ObjectId(orgId) };
-  await keys.updateOne({ ...filter, revokedAt: null }, { $set: { revokedAt: new Date() } });
-  const key = await keys.findOne(filter).lean();
+  const key = await new ApiKeyRepository(connection).revoke(orgId, keyId, new Date());
   if (!key) throw new NotFoundError("API key", keyId);
   return { id: keyId, prefix: key.prefix, revokedAt: key.revokedAt!.toISOString() };
 }
@@ -88,13 +84,9 @@ function toView(org: {
 }
 
 /** Organization names by id (hex); ids that are not ObjectIds or name no organization are absent. */
-export async function organizationNames(
+export function organizationNames(
   connection: Connection,
   ids: readonly string[],
 ): Promise<Map<string, string>> {
-  const valid = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id));
-  const orgs = await organizationModel(connection)
-    .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } }, { name: 1 })
-    .lean();
-  return new Map(orgs.map((org) => [org._id.toHexString(), org.name]));
+  return new OrganizationRepository(connection).namesOf(ids);
 }

@@ -5,7 +5,7 @@ import { examineProofBundle, type OnChainAnchor } from "./domain/proof-bundle-ve
 import { decideVerdict, type VerdictResult } from "./domain/verdict";
 import { NotFoundError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
-import { findBatch } from "../batches/batches";
+import { findBatch } from "../batches/find-batch";
 import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext } from "./batch-records";
 import { ServiceChainReader } from "./verify-chain-reader";
 import { certificationDisplays, type CertificationDisplay } from "./verify-certifications";

@@ -1,5 +1,8 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 
+/** A 0x-prefixed hex string (a hash, a Merkle node). */
+export type Hex = `0x${string}`;
+
 /**
  * Keccak-256 (Ethereum's pre-standard SHA-3), the hash of event bodies and Merkle nodes.
  *

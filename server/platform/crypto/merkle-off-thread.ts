@@ -1,6 +1,6 @@
 import path from "node:path";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import type { Hex } from "../../modules/ledger/domain/event-hash";
+import type { Hex } from "./keccak";
 import {
   buildMerkleTree,
   buildMerkleTreeParts,

@@ -1,4 +1,4 @@
-import type { Hex } from "../../modules/ledger/domain/event-hash";
+import type { Hex } from "./keccak";
 import { keccak256 } from "./keccak";
 
 /**

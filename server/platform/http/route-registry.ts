@@ -1,34 +1,65 @@
 import { Router, type RequestHandler } from "express";
+import type { ParamsDictionary } from "express-serve-static-core";
+import type { ParsedQs } from "qs";
 import { z } from "zod";
-import type { OrganizationRole } from "../../modules/organizations/data/organization.model";
-import { requireRoles } from "../../modules/organizations/http/auth.middleware";
-import { validate, type RequestSchemas } from "./validation";
+import { validate } from "./validation";
 
-export interface RouteSpec extends RequestSchemas {
+export interface RouteSpec<
+  Role extends string = string,
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   summary: string;
   tag: string;
   /** Public routes need no API key; the others document which roles may call them. */
-  access: "public" | { roles: readonly OrganizationRole[] | "any" };
+  access: "public" | { roles: readonly Role[] | "any" };
+  params?: P;
+  query?: Q;
+  body?: B;
   responses: Record<number, string>;
 }
 
-/** Routes defined through `define` are validated with their schemas and listed in /openapi.json. */
-export class RouteRegistry {
-  readonly specs: RouteSpec[] = [];
+/** What a schema parses to; without a schema, what express gives. */
+type Parsed<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;
 
-  constructor(private readonly authenticate: RequestHandler) {}
+/** A handler whose `req.params`, `req.query` and `req.body` are the outputs of the route's schemas. */
+export type ValidatedHandler<P, Q, B> = RequestHandler<
+  Parsed<P, ParamsDictionary>,
+  unknown,
+  Parsed<B, unknown>,
+  Parsed<Q, ParsedQs>
+>;
+
+/** How the caller's application authenticates requests and checks roles (the registry knows none). */
+export interface RouteAccess<Role extends string> {
+  authenticate: RequestHandler;
+  requireRoles(roles: readonly Role[]): RequestHandler;
+}
+
+/** Routes defined through `define` are validated with their schemas and listed in /openapi.json. */
+export class RouteRegistry<Role extends string = string> {
+  readonly specs: RouteSpec<Role>[] = [];
+
+  constructor(private readonly access: RouteAccess<Role>) {}
 
   /** Registers a route: authentication and role check (unless public), validation, then handlers. */
-  define(router: Router, spec: RouteSpec, ...handlers: RequestHandler[]): void {
+  define<
+    P extends z.ZodType | undefined = undefined,
+    Q extends z.ZodType | undefined = undefined,
+    B extends z.ZodType | undefined = undefined,
+  >(router: Router, spec: RouteSpec<Role, P, Q, B>, ...handlers: ValidatedHandler<P, Q, B>[]): void {
     this.specs.push(spec);
     const guards: RequestHandler[] = [];
     if (spec.access !== "public") {
-      guards.push(this.authenticate);
-      if (spec.access.roles !== "any") guards.push(requireRoles(spec.access.roles));
+      guards.push(this.access.authenticate);
+      if (spec.access.roles !== "any") guards.push(this.access.requireRoles(spec.access.roles));
     }
-    router[spec.method](spec.path, ...guards, validate(spec), ...handlers);
+    // validate() has replaced params, query and body with their parsed values by the time the
+    // handlers run: the one place where express's untyped request meets the schemas' types.
+    router[spec.method](spec.path, ...guards, validate(spec), ...(handlers as RequestHandler[]));
   }
 
   openApiDocument(info: { title: string; version: string; serverUrl: string }) {

@@ -17,7 +17,8 @@ export interface Validated<P = unknown, Q = unknown, B = unknown> {
 }
 
 /**
- * Validates params, query and body against strict schemas at the edge. Every problem names its
+ * Validates params, query and body against strict schemas at the edge, and replaces them on the
+ * request with their parsed values (defaults applied, strings coerced). Every problem names its
  * field (`body.origin.location.lat`) in `error.details`; the first one is the message.
  */
 export function validate(schemas: RequestSchemas): RequestHandler {
@@ -39,6 +40,11 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       return;
     }
     res.locals.validated = validated;
+    if ("params" in validated) req.params = validated.params as typeof req.params;
+    if ("body" in validated) req.body = validated.body;
+    // Express 5 parses `req.query` from the URL on every read: an own property shadows that getter.
+    if ("query" in validated)
+      Object.defineProperty(req, "query", { value: validated.query, enumerable: true });
     next();
   };
 }

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Types } from "mongoose";
 import { modelFor } from "../../../platform/mongo/model-for";
+import { WINDOW_STATES, type WindowState } from "../domain/window-state";
 
 /**
  * One anchoring window: the exact set of events whose hashes went into one Merkle tree and the
@@ -15,17 +16,6 @@ import { modelFor } from "../../../platform/mongo/model-for";
  * The leaf list itself lives in its own, write-once document (`AnchorWindowLeaves`), so that the
  * state changes of a window rewrite a small document only.
  */
-export const WINDOW_STATES = [
-  "claiming",
-  "recorded",
-  "submitted",
-  "confirmed",
-  "completed",
-  "abandoned",
-] as const;
-export type WindowState = (typeof WINDOW_STATES)[number];
-export const UNFINISHED_STATES: readonly WindowState[] = ["claiming", "recorded", "submitted", "confirmed"];
-
 export interface TxAttempt {
   txHash: string;
   nonce: number;

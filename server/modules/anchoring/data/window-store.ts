@@ -1,12 +1,6 @@
 import { Types, type Connection } from "mongoose";
-import {
-  anchorWindowLeavesModel,
-  anchorWindowModel,
-  UNFINISHED_STATES,
-  type AnchorWindowDoc,
-  type TxAttempt,
-  type WindowState,
-} from "./anchor-window.model";
+import { anchorWindowLeavesModel, anchorWindowModel, type AnchorWindowDoc, type TxAttempt } from "./anchor-window.model";
+import { UNFINISHED_STATES, type WindowState } from "../domain/window-state";
 import { traceEventModel } from "../../ledger/data/trace-event.model";
 import { asBytes, unpackEventIds, type ClaimedEvent } from "../window-codec";
 
@@ -271,6 +265,18 @@ export class WindowStore {
         $set: { state: "completed", completedAt: now, updatedAt: now },
       },
     );
+  }
+
+  /** Windows newest first, optionally in one state and before a window id; without raw transactions. */
+  async newestFirst(page: { state?: WindowState; before?: Types.ObjectId; limit: number }) {
+    const filter: Record<string, unknown> = {};
+    if (page.state) filter.state = page.state;
+    if (page.before) filter._id = { $lt: page.before };
+    return (await this.windows
+      .find(filter, { projection: { "attempts.raw": 0 } })
+      .sort({ _id: -1 })
+      .limit(page.limit)
+      .toArray()) as unknown as AnchorWindowDoc[];
   }
 
   /** Confirmed or completed windows anchored at or after `fromBlock`, newest first. */

@@ -1,23 +1,15 @@
 import { Router } from "express";
-import { Types } from "mongoose";
-import type { z } from "zod";
-import { AnchorProofs } from "../proof";
 import { runAnchorWindow } from "../run-request";
-import { anchorWindowModel, type AnchorWindowDoc } from "../data/anchor-window.model";
-import { leaseId, leaseModel, type LeaseDoc } from "../data/lease.model";
-import { ANCHORING_LEASE } from "../lease";
-import { findBatch } from "../../batches/batches";
-import type { AppDeps } from "../../../main/app";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { listAnchorWindows } from "../anchor-windows";
+import { eventProofFor } from "../event-proof";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
+import { actorOf } from "../../organizations/http/auth.middleware";
 import { eventIdParams, listAnchorsQuery, runAnchorsQuery } from "./anchors.schemas";
-import { validated } from "../../../platform/http/validation";
-import { assertBatchVisible } from "../../batches/http/batches.routes";
 
 /** Anchoring windows, on-demand runs and per-event Merkle proofs. */
-export function anchorRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function anchorRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const tag = "anchoring";
-  const proofs = new AnchorProofs(deps.connection);
 
   registry.define(
     router,
@@ -34,8 +26,8 @@ export function anchorRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         503: "not confirmed within 120 s; the worker keeps trying",
       },
     },
-    async (_req, res) => {
-      const { query } = validated<unknown, z.infer<typeof runAnchorsQuery>>(res);
+    async (req, res) => {
+      const { query } = req;
       const result = await runAnchorWindow(deps.connection, {
         wait: query.wait === "true",
         wake: () => deps.anchorWorker?.wake(),
@@ -55,31 +47,9 @@ export function anchorRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       query: listAnchorsQuery,
       responses: { 200: "{ items, nextCursor, lease: { holder, token, expiresAt }, worker }" },
     },
-    async (_req, res) => {
-      const { query } = validated<unknown, z.infer<typeof listAnchorsQuery>>(res);
-      const filter: Record<string, unknown> = {};
-      if (query.state) filter.state = query.state;
-      if (query.cursor) filter._id = { $lt: new Types.ObjectId(query.cursor) };
-      const windows = (await anchorWindowModel(deps.connection)
-        .collection.find(filter, { projection: { "attempts.raw": 0 } })
-        .sort({ _id: -1 })
-        .limit(query.limit + 1)
-        .toArray()) as unknown as AnchorWindowDoc[];
-      const page = windows.slice(0, query.limit);
-      const lease = (await leaseModel(deps.connection).collection.findOne({
-        _id: leaseId(ANCHORING_LEASE),
-      })) as LeaseDoc | null;
+    async (req, res) => {
       res.json({
-        items: page.map(windowView),
-        nextCursor: windows.length > query.limit ? page.at(-1)!._id.toHexString() : null,
-        lease:
-          lease?.holder && lease.expiresAtMs > Date.now()
-            ? {
-                holder: lease.holder,
-                token: lease.token,
-                expiresAt: new Date(lease.expiresAtMs).toISOString(),
-              }
-            : null,
+        ...(await listAnchorWindows(deps.connection, req.query)),
         worker: deps.anchorWorker?.status() ?? null,
       });
     },
@@ -102,50 +72,11 @@ export function anchorRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         409: "not anchored yet (ANCHOR_PENDING)",
       },
     },
-    async (_req, res) => {
-      const { params } = validated<z.infer<typeof eventIdParams>>(res);
-      const event = await proofs.findEvent(params.id);
-      // A brand's licence register is public (GET /api/brands/:id/events); batch events are not.
-      if (event.subject !== "brand") {
-        assertBatchVisible(res, await findBatch(deps.useCaseContext, event.batchId.toHexString()));
-      }
-      res.json(await proofs.proofOf(event));
+    async (req, res) => {
+      const { params } = req;
+      res.json(await eventProofFor(deps.useCaseContext, actorOf(res), params.id));
     },
   );
 
   return router;
-}
-
-function windowView(window: AnchorWindowDoc) {
-  const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
-  return {
-    id: window._id.toHexString(),
-    state: window.state,
-    root: window.root,
-    leafCount: window.leafCount,
-    chainId: window.chainId,
-    registry: window.registry,
-    txHash: window.txHash,
-    nonce: window.nonce,
-    attempts: (window.attempts ?? []).map((attempt) => ({
-      txHash: attempt.txHash,
-      nonce: attempt.nonce,
-      maxFeePerGas: attempt.maxFeePerGas,
-      maxPriorityFeePerGas: attempt.maxPriorityFeePerGas,
-      sentAt: iso(attempt.sentAt),
-    })),
-    blockNumber: window.blockNumber,
-    gasUsed: window.gasUsed,
-    gasPerEvent: window.gasUsed !== null && window.leafCount > 0 ? window.gasUsed / window.leafCount : null,
-    fee: window.fee,
-    holder: window.holder,
-    createdAt: iso(window.createdAt),
-    recordedAt: iso(window.recordedAt),
-    submittedAt: iso(window.submittedAt),
-    confirmedAt: iso(window.confirmedAt),
-    completedAt: iso(window.completedAt),
-    anchoredAt: iso(window.anchoredAt),
-    rolledBackAt: iso(window.rolledBackAt),
-    lastError: window.lastError,
-  };
 }

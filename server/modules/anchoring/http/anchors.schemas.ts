@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { WINDOW_STATES } from "../data/anchor-window.model";
+import { WINDOW_STATES } from "../domain/window-state";
 import { objectId } from "../../../platform/http/common.schemas";
 
 export const runAnchorsQuery = z.strictObject({

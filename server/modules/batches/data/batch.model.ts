@@ -1,8 +1,6 @@
 import { Schema, type Connection, type Types } from "mongoose";
 import { modelFor } from "../../../platform/mongo/model-for";
-
-export const BATCH_STATUSES = ["active", "in_transit", "consumed", "recalled", "destroyed", "sold"] as const;
-export type BatchStatus = (typeof BATCH_STATUSES)[number];
+import type { BatchStatus } from "../domain/batch-status";
 
 export interface BatchInput {
   batchId: Types.ObjectId;

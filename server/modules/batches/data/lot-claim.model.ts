@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Types } from "mongoose";
+import { Schema, Types, type Connection } from "mongoose";
 import { modelFor } from "../../../platform/mongo/model-for";
 
 /**
@@ -40,4 +40,11 @@ export async function claimLot(
     { upsert: true },
   );
   return result.upsertedCount === 1;
+}
+
+/** The producer's claims on any of these lots. */
+export async function lotClaimsOf(connection: Connection, producerId: string, lots: string[]): Promise<LotClaimDoc[]> {
+  return lotClaimModel(connection)
+    .find({ producerId: new Types.ObjectId(producerId), lot: { $in: lots } })
+    .lean<LotClaimDoc[]>();
 }

@@ -1,4 +1,4 @@
-import type { BatchStatus } from "../../batches/data/batch.model";
+import type { BatchStatus } from "../../batches/domain/batch-status";
 import type { EventType } from "../../ledger/domain/cbv";
 
 /**

@@ -1,26 +1,23 @@
 import { Router } from "express";
-import type { z } from "zod";
-import { listBatches, listEvents, findBatch, registerBatch } from "../batches";
+import { listBatches, listEvents, registerBatch } from "../batches";
+import { findBatch } from "../find-batch";
 import { recordEvent } from "../../ingest/record-event";
 import { recordEvents } from "../../ingest/record-events";
 import { appendedView, batchView, eventView } from "../batch-view";
-import type { AppDeps } from "../../../main/app";
-import { actorOf, assertSameTenant, canSeeAll } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import { canSeeAll } from "../../organizations/domain/actor";
+import { assertBatchVisible } from "./batch-access";
 import {
   batchIdParams,
-  createBatchBody,
-  createEventBody,
   createEventsBody,
   MAX_BULK_EVENTS,
   listBatchesQuery,
   listEventsQuery,
 } from "./batches.schemas";
-import { validated } from "../../../platform/http/validation";
+import { newBatchInput, newEventInput } from "../domain/new-batch-input";
 
-type BatchParams = z.infer<typeof batchIdParams>;
-
-export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const ctx = deps.useCaseContext;
   const base = deps.config.PUBLIC_BASE_URL;
@@ -34,11 +31,11 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       summary: "Register a batch with its origin; records the commissioning event",
       tag,
       access: { roles: ["producer"] },
-      body: createBatchBody,
+      body: newBatchInput,
       responses: { 201: "the batch, its Digital Link and the commissioning event", 409: "lot already used" },
     },
-    async (_req, res) => {
-      const { body } = validated<unknown, unknown, z.infer<typeof createBatchBody>>(res);
+    async (req, res) => {
+      const { body } = req;
       const { batch, event } = await registerBatch(ctx, actorOf(res).orgId, body);
       res.status(201).json({ ...batchView(batch, base), event: appendedView(event) });
     },
@@ -56,8 +53,8 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       query: listBatchesQuery,
       responses: { 200: "{ items, nextCursor }" },
     },
-    async (_req, res) => {
-      const { query } = validated<unknown, z.infer<typeof listBatchesQuery>>(res);
+    async (req, res) => {
+      const { query } = req;
       const actor = actorOf(res);
       const page = await listBatches(ctx, {
         ...query,
@@ -78,8 +75,8 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       params: batchIdParams,
       responses: { 200: "batch", 403: "another organization's batch", 404: "unknown batch" },
     },
-    async (_req, res) => {
-      const { params } = validated<BatchParams>(res);
+    async (req, res) => {
+      const { params } = req;
       const batch = await findBatch(ctx, params.id);
       assertBatchVisible(res, batch);
       res.json(batchView(batch, base));
@@ -95,15 +92,15 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       tag,
       access: { roles: "any" },
       params: batchIdParams,
-      body: createEventBody,
+      body: newEventInput,
       responses: {
         201: "{ id, seq, hash, prevHash }",
         403: "not holder/producer",
         422: "batch state forbids it",
       },
     },
-    async (_req, res) => {
-      const { params, body } = validated<BatchParams, unknown, z.infer<typeof createEventBody>>(res);
+    async (req, res) => {
+      const { params, body } = req;
       const event = await recordEvent(ctx, actorOf(res), params.id, body);
       res.status(201).json(appendedView(event));
     },
@@ -125,8 +122,8 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         422: "batch state forbids an event (names it)",
       },
     },
-    async (_req, res) => {
-      const { params, body } = validated<BatchParams, unknown, z.infer<typeof createEventsBody>>(res);
+    async (req, res) => {
+      const { params, body } = req;
       const events = await recordEvents(ctx, actorOf(res), params.id, body.events);
       res.status(201).json({ events: events.map(appendedView) });
     },
@@ -144,8 +141,8 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       query: listEventsQuery,
       responses: { 200: "{ items, nextCursor }" },
     },
-    async (_req, res) => {
-      const { params, query } = validated<BatchParams, z.infer<typeof listEventsQuery>>(res);
+    async (req, res) => {
+      const { params, query } = req;
       assertBatchVisible(res, await findBatch(ctx, params.id));
       const page = await listEvents(ctx, params.id, query);
       res.json({ items: page.items.map(eventView), nextCursor: page.nextCursor });
@@ -153,11 +150,4 @@ export function batchRoutes(deps: AppDeps, registry: RouteRegistry): Router {
   );
 
   return router;
-}
-
-export function assertBatchVisible(
-  res: { locals: Record<string, unknown> },
-  batch: { producerId: { toHexString(): string }; holderId: { toHexString(): string } },
-): void {
-  assertSameTenant(actorOf(res), [batch.producerId.toHexString(), batch.holderId.toHexString()], "the batch");
 }

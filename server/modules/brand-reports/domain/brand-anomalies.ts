@@ -1,7 +1,7 @@
+import type { UnknownScanGroup } from "../../labels/domain/unknown-scan-group";
 import { roundQuantity } from "../../brands/domain/brand-rules";
 import { families, shippedQuantity, type LabelTotals, type ReportBatch } from "./brand-families";
-import type { UnknownScanGroup } from "../../labels/domain/unknown-scan-group";
-import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report";
+import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report-facts";
 
 /** The brand report's anomalies about labels, scans and sales (see brand-report.ts). Pure. */
 

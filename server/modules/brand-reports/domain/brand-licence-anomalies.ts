@@ -1,5 +1,5 @@
 import { roundQuantity, type LicenceStatus } from "../../brands/domain/brand-rules";
-import type { Anomaly, LicenceRow, RegisterEvent, ReportLicence } from "./brand-report";
+import type { Anomaly, LicenceRow, RegisterEvent, ReportLicence } from "./brand-report-facts";
 
 /** The brand report's anomalies about licences: their quota counter and their register. Pure. */
 

@@ -1,15 +1,12 @@
 import { Router } from "express";
-import type { z } from "zod";
 import { brandReport } from "../compile-brand-report";
 import { renderBrandReportCsv } from "../web/brand-report-csv";
-import type { AppDeps } from "../../../main/app";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
 import { brandReportParams, brandReportQuery } from "./brand-report.schemas";
-import { validated } from "../../../platform/http/validation";
 
 /** The brand report: quota per licence and anomalies, for the brand's owner, auditors and admins. */
-export function brandReportRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function brandReportRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   registry.define(
     router,
@@ -28,11 +25,8 @@ export function brandReportRoutes(deps: AppDeps, registry: RouteRegistry): Route
         404: "no such brand",
       },
     },
-    async (_req, res) => {
-      const { params, query } = validated<
-        z.infer<typeof brandReportParams>,
-        z.infer<typeof brandReportQuery>
-      >(res);
+    async (req, res) => {
+      const { params, query } = req;
       const report = await brandReport(deps.useCaseContext, actorOf(res), params.id, {
         batches: query.batches === "true",
       });

@@ -1,4 +1,5 @@
-import type { Anomaly, BatchRow, LicenceRow } from "../domain/brand-report";
+import type { BatchRow } from "../domain/brand-report-facts";
+import type { Anomaly, LicenceRow } from "../domain/brand-report-facts";
 import { renderCsv } from "../../../platform/web/csv";
 
 /**

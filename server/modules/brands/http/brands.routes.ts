@@ -1,13 +1,12 @@
 import { Router } from "express";
 import { Types } from "mongoose";
-import type { z } from "zod";
 import { LICENCE_ACTIONS } from "../domain/brand-rules";
 import { brandEvents, brandView, createBrand, findBrand, listBrands } from "../brands";
 import { changeLicenceStatus, findLicence, issueLicence, licenceView, listLicences } from "../licences";
 import { appendedView, eventView } from "../../batches/batch-view";
-import type { AppDeps } from "../../../main/app";
-import { actorOf, canSeeAll } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import { canSeeAll } from "../../organizations/domain/actor";
 import {
   brandIdParams,
   createBrandBody,
@@ -19,16 +18,13 @@ import {
   listLicencesQuery,
 } from "./brands.schemas";
 import { ForbiddenError } from "../../../platform/errors";
-import { validated } from "../../../platform/http/validation";
-
-type IdParams = z.infer<typeof brandIdParams>;
 
 /**
  * Regional public brands: the owner registers a brand and licenses producers with quotas. Brand
  * and licence facts are public (consumers and other producers may check who is licensed); only
  * the owner changes them.
  */
-export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function brandRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const ctx = deps.useCaseContext;
   const tag = "brands";
@@ -44,8 +40,8 @@ export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       body: createBrandBody,
       responses: { 201: "the brand, with its register head", 422: "unknown certification scheme" },
     },
-    async (_req, res) => {
-      const { body } = validated<unknown, unknown, z.infer<typeof createBrandBody>>(res);
+    async (req, res) => {
+      const { body } = req;
       const brand = await createBrand(ctx, actorOf(res).orgId, body);
       res.status(201).json(brandView(brand));
     },
@@ -62,8 +58,8 @@ export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       query: listBrandsQuery,
       responses: { 200: "{ items }" },
     },
-    async (_req, res) => {
-      const { query } = validated<unknown, z.infer<typeof listBrandsQuery>>(res);
+    async (req, res) => {
+      const { query } = req;
       res.json({ items: (await listBrands(ctx, query)).map(brandView) });
     },
   );
@@ -79,8 +75,8 @@ export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       params: brandIdParams,
       responses: { 200: "{ ...brand, licences }", 404: "no such brand" },
     },
-    async (_req, res) => {
-      const { params } = validated<IdParams>(res);
+    async (req, res) => {
+      const { params } = req;
       const brand = await findBrand(ctx, params.id);
       const licences = await listLicences(ctx, { brandId: brand._id });
       res.json({ ...brandView(brand), licences: licences.map(licenceView) });
@@ -98,8 +94,8 @@ export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       params: brandIdParams,
       responses: { 200: "{ items: events in chain order }", 404: "no such brand" },
     },
-    async (_req, res) => {
-      const { params } = validated<IdParams>(res);
+    async (req, res) => {
+      const { params } = req;
       const brand = await findBrand(ctx, params.id);
       res.json({ items: (await brandEvents(ctx, brand._id)).map(eventView) });
     },
@@ -122,8 +118,8 @@ export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         422: "category not of the brand, producer unknown, certification without cap",
       },
     },
-    async (_req, res) => {
-      const { params, body } = validated<IdParams, unknown, z.infer<typeof createLicenceBody>>(res);
+    async (req, res) => {
+      const { params, body } = req;
       const { licence, event } = await issueLicence(ctx, actorOf(res), params.id, body);
       res.status(201).json({ licence: licenceView(licence), event: appendedView(event) });
     },
@@ -141,8 +137,8 @@ export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       query: listLicencesQuery,
       responses: { 200: "{ items }", 404: "no such brand" },
     },
-    async (_req, res) => {
-      const { params, query } = validated<IdParams, z.infer<typeof listLicencesQuery>>(res);
+    async (req, res) => {
+      const { params, query } = req;
       const brand = await findBrand(ctx, params.id);
       const licences = await listLicences(ctx, { brandId: brand._id });
       res.json({
@@ -164,8 +160,8 @@ export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       query: listHeldLicencesQuery,
       responses: { 200: "{ items }", 403: "another producer's licences without the auditor or admin role" },
     },
-    async (_req, res) => {
-      const { query } = validated<unknown, z.infer<typeof listHeldLicencesQuery>>(res);
+    async (req, res) => {
+      const { query } = req;
       const actor = actorOf(res);
       const producer = query.producer ?? actor.orgId;
       if (producer !== actor.orgId && !canSeeAll(actor)) {
@@ -187,8 +183,8 @@ export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       params: licenceIdParams,
       responses: { 200: "the licence", 404: "no such licence" },
     },
-    async (_req, res) => {
-      const { params } = validated<IdParams>(res);
+    async (req, res) => {
+      const { params } = req;
       res.json(licenceView(await findLicence(ctx, params.id)));
     },
   );
@@ -212,8 +208,8 @@ export function brandRoutes(deps: AppDeps, registry: RouteRegistry): Router {
           422: "LICENCE_STATE: not possible from the current status",
         },
       },
-      async (_req, res) => {
-        const { params, body } = validated<IdParams, unknown, z.infer<typeof licenceStatusBody>>(res);
+      async (req, res) => {
+        const { params, body } = req;
         const { licence, event } = await changeLicenceStatus(
           ctx,
           actorOf(res),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { LICENCE_STATUSES } from "../domain/brand-rules";
 import { SCHEME_CODE_PATTERN } from "../../certifications/domain/certification-schemes";
 import { regionCodeProblem } from "../../../platform/web/region-code";
-import { productSchema } from "../../batches/http/batches.schemas";
+import { productSchema } from "../../batches/domain/new-batch-input";
 import { objectId, quantity } from "../../../platform/http/common.schemas";
 
 const regionCode = z.string().superRefine((value, ctx) => {

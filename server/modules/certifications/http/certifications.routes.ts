@@ -8,7 +8,7 @@ import {
 } from "../domain/certification-typed-data";
 import type { StatusChangeTarget } from "../domain/certification-status-change";
 import { ForbiddenError } from "../../../platform/errors";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { effectiveCertifications } from "../coverage-lookup";
 import { recordCoverage } from "../certification-events";
 import { addScheme, listSchemes } from "../scheme-registry";
@@ -21,9 +21,9 @@ import {
 import { certificationView, snapshotFor } from "../certification-views";
 import { findCertification, submitCertification, type CertificationContext } from "../certifications";
 import { certifierStatus, deregisterCertifier, registerCertifier } from "../certifiers";
-import type { AppDeps } from "../../../main/app";
-import { actorOf, canSeeAll, type Actor } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import { canSeeAll, type Actor } from "../../organizations/domain/actor";
 import { batchIdParams } from "../../batches/http/batches.schemas";
 import {
   certificationIdParams,
@@ -46,7 +46,7 @@ const RELAY_PATHS: Record<StatusChangeTarget, string> = {
 };
 
 /** Certifier registry (on chain), schemes, signed certifications and their status changes. */
-export function certificationRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const ctx: CertificationContext = { ...deps.useCaseContext, chain: deps.chain };
   const nowSec = () => Math.floor(ctx.now().getTime() / 1000);

@@ -1,21 +1,18 @@
 import { Router, type Request, type Response } from "express";
-import type { z } from "zod";
 import { NotFoundError } from "../../../platform/errors";
 import { brandOverview } from "../../brands/brand-overview";
 import { brandPageView, renderBrandNotFound, renderBrandPage } from "../web/brand-page";
 import { PAGE_CSP } from "../../../platform/web/html";
-import { pickLanguage } from "../web/i18n";
-import type { AppDeps } from "../../../main/app";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import { pickLanguage } from "../../consumer/web/i18n";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { brandPageParams, brandPageQuery } from "./brand-page.schemas";
-import { validated } from "../../../platform/http/validation";
 
 /**
  * `/brands/:id`: the public page of a regional brand (no login). HTML by default (zh-CN, or
  * English by `?lang=en` / Accept-Language) with the same CSP as the consumer page; the same URL
  * answers JSON to `Accept: application/json`.
  */
-export function brandPageRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function brandPageRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   registry.define(
     router,
@@ -33,7 +30,7 @@ export function brandPageRoutes(deps: AppDeps, registry: RouteRegistry): Router 
       },
     },
     async (req, res) => {
-      const { params } = validated<z.infer<typeof brandPageParams>>(res);
+      const { params } = req;
       const overview = await brandOverview(
         { ...deps.useCaseContext, chain: deps.chain },
         params.id,

@@ -1,5 +1,4 @@
 import { Router, type Request, type RequestHandler, type Response } from "express";
-import type { z } from "zod";
 import type { BatchDoc } from "../../batches/data/batch.model";
 import {
   DigitalLinkError,
@@ -15,10 +14,8 @@ import { renderConsumerPage } from "../web/consumer-page";
 import { buildConsumerView, unknownView, type ConsumerView } from "../consumer-view";
 import { PAGE_CSP } from "../../../platform/web/html";
 import { pickLanguage } from "../web/i18n";
-import type { AppDeps } from "../../../main/app";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { consumerBatchParams, consumerQuery, digitalLinkParams } from "./consumer.schemas";
-import { validated } from "../../../platform/http/validation";
 import { noteUnknownSerialScan } from "../../labels/http/unknown-scan-hook";
 import { verifierDeps } from "../../verification/http/verify.routes";
 
@@ -30,7 +27,7 @@ type Target = { batchId: string } | { key: DigitalLinkKey };
  * No login. HTML by default (zh-CN, or English by `?lang=en` / Accept-Language); the same URL
  * answers JSON to `Accept: application/json`. A serial's every request is logged as a scan.
  */
-export function consumerRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function consumerRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const tag = "consumer";
   const responses = {
@@ -52,7 +49,7 @@ export function consumerRoutes(deps: AppDeps, registry: RouteRegistry): Router {
     },
     (req, res) =>
       respond(deps, req, res, {
-        batchId: validated<z.infer<typeof consumerBatchParams>>(res).params.batchId,
+        batchId: req.params.batchId,
       }),
   );
 
@@ -98,7 +95,7 @@ export function consumerRoutes(deps: AppDeps, registry: RouteRegistry): Router {
   return router;
 }
 
-async function respond(deps: AppDeps, req: Request, res: Response, target: Target): Promise<void> {
+async function respond(deps: HttpDeps, req: Request, res: Response, target: Target): Promise<void> {
   const verifier = verifierFor(verifierDeps(deps));
   let batchId: string;
   let known: BatchDoc | undefined;
@@ -142,7 +139,7 @@ async function respond(deps: AppDeps, req: Request, res: Response, target: Targe
   send(req, res, view, verification.found ? 200 : 404);
 }
 
-function respondUnknown(deps: AppDeps, req: Request, res: Response, reason: string, status: number): void {
+function respondUnknown(deps: HttpDeps, req: Request, res: Response, reason: string, status: number): void {
   const verification: Pick<BatchVerification, "verdict" | "checks" | "checkedAt"> = {
     ...decideVerdict({ found: false, reason }),
     checkedAt: deps.useCaseContext.now().toISOString(),

@@ -2,8 +2,8 @@ import type { ProducerCertification } from "../../brands/brand-certifications";
 import type { BrandOverview } from "../../brands/brand-overview";
 import { brandUi, categoryText, licenceStatusText } from "./brand-i18n";
 import { escapeHtml as e } from "../../../platform/web/html";
-import { certStatusText, ui, type Lang } from "./i18n";
-import { fact, formatQuantity, formatTime, renderDocument } from "./page-document";
+import { certStatusText, ui, type Lang } from "../../consumer/web/i18n";
+import { fact, formatQuantity, formatTime, renderDocument } from "../../consumer/web/page-document";
 import { provinceName } from "../../../platform/web/region-names";
 
 /** The brand page's data (HTML and JSON): the overview with the regions' province names. */

@@ -1,8 +1,6 @@
 import { Schema, type Connection, type Types } from "mongoose";
 import { modelFor } from "../../../platform/mongo/model-for";
-
-export const TRANSFER_STATUSES = ["pending", "accepted", "rejected"] as const;
-export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
+import type { TransferStatus } from "../domain/transfer-status";
 
 /** A custody transfer: the sender stays the holder until the receiver accepts. */
 export interface TransferDoc {

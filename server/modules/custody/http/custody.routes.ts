@@ -1,6 +1,5 @@
 import { Router } from "express";
-import type { z } from "zod";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { lineage } from "../../batches/lineage";
 import { transform } from "../transformations";
 import {
@@ -12,9 +11,9 @@ import {
   transferView,
 } from "../transfers";
 import { appendedView, batchView } from "../../batches/batch-view";
-import type { AppDeps } from "../../../main/app";
-import { actorOf, assertSameTenant, canSeeAll } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import { assertSameTenant, canSeeAll } from "../../organizations/domain/actor";
 import { batchIdParams } from "../../batches/http/batches.schemas";
 import {
   createTransferBody,
@@ -24,13 +23,10 @@ import {
   listTransfersQuery,
   transferIdParams,
 } from "./custody.schemas";
-import { validated } from "../../../platform/http/validation";
-import { assertBatchVisible } from "../../batches/http/batches.routes";
-
-type IdParams = z.infer<typeof transferIdParams>;
+import { assertBatchVisible } from "../../batches/http/batch-access";
 
 /** Custody (transfers that need both parties), processing (transformations) and lineage. */
-export function custodyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function custodyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const ctx = deps.useCaseContext;
   const base = deps.config.PUBLIC_BASE_URL;
@@ -51,8 +47,8 @@ export function custodyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         422: "more than available / batch state",
       },
     },
-    async (_req, res) => {
-      const { params, body } = validated<IdParams, unknown, z.infer<typeof createTransferBody>>(res);
+    async (req, res) => {
+      const { params, body } = req;
       const { transfer, event } = await createTransfer(ctx, actorOf(res).orgId, params.id, body);
       res.status(201).json({ transfer: transferView(transfer), event: appendedView(event) });
     },
@@ -74,8 +70,8 @@ export function custodyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         body: decideTransferBody,
         responses: { 200: "{ transfer, event }", 403: "not the receiver", 409: "already decided" },
       },
-      async (_req, res) => {
-        const { params, body } = validated<IdParams, unknown, z.infer<typeof decideTransferBody>>(res);
+      async (req, res) => {
+        const { params, body } = req;
         const actor = actorOf(res).orgId;
         const result =
           decision === "accept"
@@ -97,8 +93,8 @@ export function custodyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       params: transferIdParams,
       responses: { 200: "transfer" },
     },
-    async (_req, res) => {
-      const { params } = validated<IdParams>(res);
+    async (req, res) => {
+      const { params } = req;
       const transfer = await getTransfer(ctx, params.id);
       assertSameTenant(
         actorOf(res),
@@ -120,8 +116,8 @@ export function custodyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       query: listTransfersQuery,
       responses: { 200: "{ items }" },
     },
-    async (_req, res) => {
-      const { query } = validated<unknown, z.infer<typeof listTransfersQuery>>(res);
+    async (req, res) => {
+      const { query } = req;
       const actor = actorOf(res);
       const items = await listTransfers(ctx, { ...query, party: canSeeAll(actor) ? undefined : actor.orgId });
       res.json({ items: items.map(transferView) });
@@ -139,8 +135,8 @@ export function custodyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       body: createTransformationBody,
       responses: { 201: "{ id, inputs, outputs }", 422: "more than available / not the holder" },
     },
-    async (_req, res) => {
-      const { body } = validated<unknown, unknown, z.infer<typeof createTransformationBody>>(res);
+    async (req, res) => {
+      const { body } = req;
       const result = await transform(ctx, actorOf(res).orgId, body);
       res.status(201).json({
         id: result.id,
@@ -166,8 +162,8 @@ export function custodyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       query: lineageQuery,
       responses: { 200: "{ root, direction, nodes, edges }" },
     },
-    async (_req, res) => {
-      const { params, query } = validated<IdParams, z.infer<typeof lineageQuery>>(res);
+    async (req, res) => {
+      const { params, query } = req;
       const batch = await findBatch(ctx, params.id);
       assertBatchVisible(res, batch);
       res.json(await lineage(ctx, batch, query.direction));

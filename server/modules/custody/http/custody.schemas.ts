@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { TRANSFER_STATUSES } from "../data/transfer.model";
-import { createBatchBody } from "../../batches/http/batches.schemas";
+import { TRANSFER_STATUSES } from "../domain/transfer-status";
+import { newBatchInput } from "../../batches/domain/new-batch-input";
 import { isoDateTime, objectId, quantity, safeJsonObject } from "../../../platform/http/common.schemas";
 
 export const createTransferBody = z.strictObject({
@@ -23,9 +23,9 @@ export const listTransfersQuery = z.strictObject({
 });
 
 // Outputs are commissioned at the transformation's own eventTime.
-const outputBatch = createBatchBody
+const outputBatch = newBatchInput
   .omit({ eventTime: true })
-  .extend({ origin: createBatchBody.shape.origin.optional() });
+  .extend({ origin: newBatchInput.shape.origin.optional() });
 
 export const createTransformationBody = z.strictObject({
   inputs: z

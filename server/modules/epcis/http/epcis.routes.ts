@@ -1,11 +1,9 @@
 import express, { Router, type RequestHandler } from "express";
-import type { z } from "zod";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { captureEpcisDocument, getCapture } from "../epcis-capture";
 import { exportBatchHistory, getEpcisEvent, queryEpcisEvents } from "../epcis-export";
-import type { AppDeps } from "../../../main/app";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
 import { batchIdParams } from "../../batches/http/batches.schemas";
 import {
   CAPTURE_BODY_LIMIT,
@@ -14,8 +12,7 @@ import {
   epcisEventParams,
   epcisEventsQuery,
 } from "./epcis.schemas";
-import { validated } from "../../../platform/http/validation";
-import { assertBatchVisible } from "../../batches/http/batches.routes";
+import { assertBatchVisible } from "../../batches/http/batch-access";
 
 const JSON_LD = "application/ld+json";
 
@@ -28,7 +25,7 @@ export function epcisCaptureBodyParser(): RequestHandler {
 }
 
 /** GS1 EPCIS 2.0: event queries, batch histories and capture (decision 0006). */
-export function epcisRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function epcisRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const ctx = deps.useCaseContext;
   const base = deps.config.PUBLIC_BASE_URL;
@@ -47,10 +44,12 @@ export function epcisRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       responses: { 200: "EPCISQueryDocument (application/ld+json)" },
     },
     async (req, res) => {
-      const { query } = validated<unknown, z.infer<typeof epcisEventsQuery>>(res);
+      const { query } = req;
       const { document, nextCursor } = await queryEpcisEvents(ctx, actorOf(res), query, base);
       if (nextCursor) {
-        const next = new URLSearchParams({ ...(req.query as Record<string, string>), cursor: nextCursor });
+        // The caller's own query, as sent (not as parsed: no defaults added), with the next cursor.
+        const next = new URLSearchParams(req.originalUrl.split("?")[1] ?? "");
+        next.set("cursor", nextCursor);
         res.setHeader("link", `<${base}/api/epcis/events?${next.toString()}>; rel="next"`);
       }
       res.type(JSON_LD).json(document);
@@ -72,8 +71,8 @@ export function epcisRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         404: "unknown",
       },
     },
-    async (_req, res) => {
-      const { params } = validated<z.infer<typeof epcisEventParams>>(res);
+    async (req, res) => {
+      const { params } = req;
       const { batch, document } = await getEpcisEvent(ctx, params.id, base);
       assertBatchVisible(res, batch);
       res.type(JSON_LD).json(document);
@@ -91,8 +90,8 @@ export function epcisRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       params: batchIdParams,
       responses: { 200: "EPCISDocument (application/ld+json)", 403: "another organization's batch" },
     },
-    async (_req, res) => {
-      const { params } = validated<z.infer<typeof batchIdParams>>(res);
+    async (req, res) => {
+      const { params } = req;
       const batch = await findBatch(ctx, params.id);
       assertBatchVisible(res, batch);
       res.type(JSON_LD).json(await exportBatchHistory(ctx, batch, base));
@@ -134,8 +133,8 @@ export function epcisRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       params: captureIdParams,
       responses: { 200: "capture", 404: "unknown capture (or another organization's)" },
     },
-    async (_req, res) => {
-      const { params } = validated<z.infer<typeof captureIdParams>>(res);
+    async (req, res) => {
+      const { params } = req;
       res.json(await getCapture(ctx, actorOf(res), params.id));
     },
   );

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { gtinProblem } from "../../batches/domain/gtin";
-import { createBatchBody, lotSchema } from "../../batches/http/batches.schemas";
 import { isoDateTime, objectId, paginationQuery } from "../../../platform/http/common.schemas";
 
 /** Most events one capture document may carry (the whole document is checked before writing). */
@@ -39,14 +38,6 @@ export const captureBody = z
       .optional(),
   })
   .describe("An EPCIS 2.0 EPCISDocument (JSON-LD)");
-
-/** `ilmd["ecotrace:batch"]` of a commissioning event: POST /api/batches without quantity, lot required. */
-export const capturedBatchMaster = createBatchBody.omit({ eventTime: true }).extend({ lot: lotSchema });
-
-/** The same for the output of a transformation, whose origin may come from its inputs. */
-export const derivedBatchMaster = capturedBatchMaster.extend({
-  origin: createBatchBody.shape.origin.optional(),
-});
 
 // --- Spreadsheet import (POST /api/imports) -----------------------------------------------------
 

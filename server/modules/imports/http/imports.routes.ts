@@ -1,15 +1,12 @@
 import express, { Router } from "express";
-import type { z } from "zod";
 import { ValidationError } from "../../../platform/errors";
 import { getImport, importFile } from "../import-run";
-import type { AppDeps } from "../../../main/app";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
 import { IMPORT_BODY_LIMIT, importIdParams, importQuery } from "../../epcis/http/epcis.schemas";
-import { validated } from "../../../platform/http/validation";
 
 /** Bulk import of batches and events from a CSV or .xlsx file (docs/import-format.md). */
-export function importRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const ctx = deps.useCaseContext;
   const tag = "imports";
@@ -32,7 +29,7 @@ export function importRoutes(deps: AppDeps, registry: RouteRegistry): Router {
     },
     express.raw({ type: () => true, limit: IMPORT_BODY_LIMIT }),
     async (req, res) => {
-      const { query } = validated<unknown, z.infer<typeof importQuery>>(res);
+      const { query } = req;
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
         throw ValidationError.forField("body", "must be the CSV or .xlsx file to import");
       }
@@ -64,8 +61,8 @@ export function importRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         404: "unknown import",
       },
     },
-    async (_req, res) => {
-      const { params } = validated<z.infer<typeof importIdParams>>(res);
+    async (req, res) => {
+      const { params } = req;
       res.json(await getImport(ctx, actorOf(res), params.id));
     },
   );

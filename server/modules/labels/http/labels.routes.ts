@@ -1,19 +1,16 @@
 import { Router } from "express";
-import type { z } from "zod";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { labelItems } from "../labels";
 import { labelContents } from "../web/labels-content";
 import { writeLabelsPdf } from "../web/labels-pdf";
-import type { AppDeps } from "../../../main/app";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
 import { batchIdParams } from "../../batches/http/batches.schemas";
 import { labelsQuery } from "./labels.schemas";
-import { validated } from "../../../platform/http/validation";
-import { assertBatchVisible } from "../../batches/http/batches.routes";
+import { assertBatchVisible } from "../../batches/http/batch-access";
 
 /** `GET /api/batches/:id/labels.pdf`: a printable A4 label sheet (24 labels a page). */
-export function labelRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function labelRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   registry.define(
     router,
@@ -32,8 +29,8 @@ export function labelRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         422: "no serials",
       },
     },
-    async (_req, res) => {
-      const { params, query } = validated<z.infer<typeof batchIdParams>, z.infer<typeof labelsQuery>>(res);
+    async (req, res) => {
+      const { params, query } = req;
       const batch = await findBatch(deps.useCaseContext, params.id);
       assertBatchVisible(res, batch);
       const items = await labelItems(deps.useCaseContext, actorOf(res), batch, deps.config.PUBLIC_BASE_URL, {

@@ -1,14 +1,12 @@
 import { Router } from "express";
 import { z } from "zod";
 import { batchDigitalLink } from "../../batches/domain/digital-link";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { findSerial, serialLink } from "../serials";
 import { NotFoundError } from "../../../platform/errors";
 import { renderQrPng, renderQrSvg } from "../../../platform/web/qr";
-import type { AppDeps } from "../../../main/app";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { objectId } from "../../../platform/http/common.schemas";
-import { validated } from "../../../platform/http/validation";
 
 const qrQuery = z.strictObject({
   size: z.coerce.number().int().min(64).max(2048).default(512),
@@ -22,7 +20,7 @@ const qrQuery = z.strictObject({
 });
 
 /** Public QR codes of a batch's GS1 Digital Link, as PNG and SVG. */
-export function qrRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function qrRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   for (const format of ["png", "svg"] as const) {
     registry.define(
@@ -37,8 +35,8 @@ export function qrRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         query: qrQuery,
         responses: { 200: `image/${format === "png" ? "png" : "svg+xml"}`, 404: "unknown batch or serial" },
       },
-      async (_req, res) => {
-        const { params, query } = validated<{ id: string }, z.infer<typeof qrQuery>>(res);
+      async (req, res) => {
+        const { params, query } = req;
         const batch = await findBatch(deps.useCaseContext, params.id);
         let link = batchDigitalLink(deps.config.PUBLIC_BASE_URL, {
           id: params.id,

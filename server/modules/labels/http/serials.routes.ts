@@ -1,19 +1,14 @@
 import { Router } from "express";
-import type { z } from "zod";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { issueSerials, listSerials, serialView } from "../serials";
-import type { AppDeps } from "../../../main/app";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
 import { batchIdParams } from "../../batches/http/batches.schemas";
 import { issueSerialsBody, listSerialsQuery } from "./serials.schemas";
-import { validated } from "../../../platform/http/validation";
-import { assertBatchVisible } from "../../batches/http/batches.routes";
-
-type Params = z.infer<typeof batchIdParams>;
+import { assertBatchVisible } from "../../batches/http/batch-access";
 
 /** Item-level serials: issue unguessable serials for a batch's packages, list them with scan counts. */
-export function serialRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function serialRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const ctx = deps.useCaseContext;
   const base = deps.config.PUBLIC_BASE_URL;
@@ -36,8 +31,8 @@ export function serialRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         422: "no GTIN; branded batch: itemQuantity missing or in another unit, LICENCE_NOT_ACTIVE, LABEL_QUOTA_EXCEEDED (names what is left)",
       },
     },
-    async (_req, res) => {
-      const { params, body } = validated<Params, unknown, z.infer<typeof issueSerialsBody>>(res);
+    async (req, res) => {
+      const { params, body } = req;
       const batch = await findBatch(ctx, params.id);
       const issued = await issueSerials(ctx, actorOf(res), batch, body);
       res.status(201).json({
@@ -64,8 +59,8 @@ export function serialRoutes(deps: AppDeps, registry: RouteRegistry): Router {
       query: listSerialsQuery,
       responses: { 200: "{ items, nextCursor }", 403: "another organization's batch" },
     },
-    async (_req, res) => {
-      const { params, query } = validated<Params, z.infer<typeof listSerialsQuery>>(res);
+    async (req, res) => {
+      const { params, query } = req;
       const batch = await findBatch(ctx, params.id);
       assertBatchVisible(res, batch);
       const page = await listSerials(ctx, batch._id, query);

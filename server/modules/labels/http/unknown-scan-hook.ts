@@ -1,9 +1,8 @@
 import type { Request } from "express";
-import type { BatchDoc } from "../../batches/data/batch.model";
 import type { DigitalLinkKey } from "../../batches/domain/digital-link";
 import { clientPseudonym } from "../scans";
-import { logUnknownSerialScan } from "../unknown-scans";
-import type { AppDeps } from "../../../main/app";
+import { logUnknownSerialScan, type UnknownSerialScan } from "../unknown-scans";
+import type { HttpDeps } from "../../http-deps";
 
 /**
  * Called by the consumer route when a link's serial matches no issued serial (or its GTIN and lot
@@ -11,10 +10,10 @@ import type { AppDeps } from "../../../main/app";
  * count, as for issued serials. Never fails the page: a logging error is logged and swallowed.
  */
 export async function noteUnknownSerialScan(
-  deps: AppDeps,
+  deps: HttpDeps,
   req: Request,
   key: DigitalLinkKey,
-  batch: Pick<BatchDoc, "_id" | "brandId"> | null,
+  batch: UnknownSerialScan["batch"],
 ): Promise<void> {
   if (key.serial === undefined || req.method !== "GET") return;
   try {

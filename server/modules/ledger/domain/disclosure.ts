@@ -1,4 +1,5 @@
-import { canonicalEventJson, type Hex } from "./event-hash";
+import { canonicalEventJson } from "./event-hash";
+import { type Hex } from "../../../platform/crypto/keccak";
 import { keccak256 } from "../../../platform/crypto/keccak";
 
 /**

@@ -1,5 +1,5 @@
 import canonicalize from "canonicalize";
-import { keccak256 } from "../../../platform/crypto/keccak";
+import { keccak256, type Hex } from "../../../platform/crypto/keccak";
 
 /**
  * The event hash: keccak256 of the UTF-8 bytes of the RFC 8785 (JCS) canonical JSON of the event
@@ -8,8 +8,6 @@ import { keccak256 } from "../../../platform/crypto/keccak";
  * instead of being silently dropped, nulled or stringified (which would make two different bodies
  * share a hash, or make the hash depend on this implementation).
  */
-
-export type Hex = `0x${string}`;
 
 export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
 

@@ -1,17 +1,6 @@
 import { Schema, type Connection, type Types } from "mongoose";
 import { modelFor } from "../../../platform/mongo/model-for";
-
-export const ORGANIZATION_ROLES = [
-  "producer",
-  "processor",
-  "logistics",
-  "retailer",
-  "certifier",
-  "auditor",
-  "brand_owner",
-  "admin",
-] as const;
-export type OrganizationRole = (typeof ORGANIZATION_ROLES)[number];
+import { ORGANIZATION_ROLES, type OrganizationRole } from "../domain/organization-role";
 
 export interface OrganizationDoc {
   _id: Types.ObjectId;

@@ -1,16 +1,10 @@
 import type { RequestHandler } from "express";
 import type { Connection } from "mongoose";
-import { apiKeyModel } from "../data/api-key.model";
-import { organizationModel, type OrganizationRole } from "../data/organization.model";
+import type { OrganizationRole } from "../domain/organization-role";
+import type { Actor } from "../domain/actor";
 import { hashApiKey } from "../domain/api-key";
+import { resolveApiKey } from "../api-keys";
 import { ForbiddenError, UnauthorizedError } from "../../../platform/errors";
-
-export interface Actor {
-  orgId: string;
-  name: string;
-  roles: OrganizationRole[];
-  keyId: string;
-}
 
 /**
  * Recently resolved keys, so that a request costs no database round trip for authentication.
@@ -43,24 +37,15 @@ export class ApiKeyCache {
 
 /** Resolves `Authorization: Bearer <apiKey>` to the calling organization (401 otherwise). */
 export function authenticate(connection: Connection, cache: ApiKeyCache): RequestHandler {
-  const keys = apiKeyModel(connection);
-  const organizations = organizationModel(connection);
   return async (req, res, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
     if (!match) return next(new UnauthorizedError());
     const keyHash = hashApiKey(match[1]);
     let actor = cache.get(keyHash);
     if (!actor) {
-      const key = await keys.findOne({ hash: keyHash }).lean();
-      if (!key || key.revokedAt) return next(new UnauthorizedError("the API key is unknown or revoked"));
-      const org = await organizations.findById(key.orgId).lean();
-      if (!org) return next(new UnauthorizedError("the API key's organization no longer exists"));
-      actor = {
-        orgId: org._id.toHexString(),
-        name: org.name,
-        roles: org.roles,
-        keyId: key._id.toHexString(),
-      };
+      const resolved = await resolveApiKey(connection, keyHash);
+      if (typeof resolved === "string") return next(new UnauthorizedError(resolved));
+      actor = resolved;
       cache.set(keyHash, actor);
     }
     res.locals.actor = actor;
@@ -83,14 +68,4 @@ export function requireRoles(roles: readonly OrganizationRole[]): RequestHandler
 
 export function actorOf(res: { locals: Record<string, unknown> }): Actor {
   return res.locals.actor as Actor;
-}
-
-/** Auditors and admins see every organization's data; everyone else only their own. */
-export function canSeeAll(actor: Actor): boolean {
-  return actor.roles.includes("admin") || actor.roles.includes("auditor");
-}
-
-export function assertSameTenant(actor: Actor, ownerOrgIds: string[], what: string): void {
-  if (canSeeAll(actor) || ownerOrgIds.includes(actor.orgId)) return;
-  throw new ForbiddenError(`${what} belongs to another organization`);
 }

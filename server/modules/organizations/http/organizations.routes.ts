@@ -1,5 +1,4 @@
 import { Router } from "express";
-import type { z } from "zod";
 import {
   createApiKey,
   createOrganization,
@@ -9,16 +8,12 @@ import {
   revokeApiKey,
   rotateApiKey,
 } from "../organizations";
-import type { AppDeps } from "../../../main/app";
-import { actorOf, assertSameTenant, canSeeAll, type ApiKeyCache } from "./auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
+import { actorOf, type ApiKeyCache } from "./auth.middleware";
+import { assertSameTenant, canSeeAll } from "../domain/actor";
 import { createOrganizationBody, orgIdParams, orgKeyParams } from "./organizations.schemas";
-import { validated } from "../../../platform/http/validation";
 
-type OrgParams = z.infer<typeof orgIdParams>;
-type KeyParams = z.infer<typeof orgKeyParams>;
-
-export function organizationRoutes(deps: AppDeps, registry: RouteRegistry, apiKeys: ApiKeyCache): Router {
+export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKeys: ApiKeyCache): Router {
   const router = Router();
   const { connection } = deps;
   const tag = "organizations";
@@ -38,8 +33,8 @@ export function organizationRoutes(deps: AppDeps, registry: RouteRegistry, apiKe
         403: "not admin",
       },
     },
-    async (_req, res) => {
-      const { body } = validated<unknown, unknown, z.infer<typeof createOrganizationBody>>(res);
+    async (req, res) => {
+      const { body } = req;
       res.status(201).json(await createOrganization(connection, body));
     },
   );
@@ -72,8 +67,8 @@ export function organizationRoutes(deps: AppDeps, registry: RouteRegistry, apiKe
       params: orgIdParams,
       responses: { 200: "organization", 404: "unknown" },
     },
-    async (_req, res) => {
-      const { params } = validated<OrgParams>(res);
+    async (req, res) => {
+      const { params } = req;
       assertSameTenant(actorOf(res), [params.id], "the organization");
       res.json(await getOrganization(connection, params.id));
     },
@@ -90,8 +85,8 @@ export function organizationRoutes(deps: AppDeps, registry: RouteRegistry, apiKe
       params: orgIdParams,
       responses: { 200: "keys" },
     },
-    async (_req, res) => {
-      const { params } = validated<OrgParams>(res);
+    async (req, res) => {
+      const { params } = req;
       assertOwnOrAdmin(res, params.id);
       res.json({ items: await listApiKeys(connection, params.id) });
     },
@@ -108,8 +103,8 @@ export function organizationRoutes(deps: AppDeps, registry: RouteRegistry, apiKe
       params: orgIdParams,
       responses: { 201: "new key" },
     },
-    async (_req, res) => {
-      const { params } = validated<OrgParams>(res);
+    async (req, res) => {
+      const { params } = req;
       assertOwnOrAdmin(res, params.id);
       res.status(201).json(await createApiKey(connection, params.id));
     },
@@ -126,8 +121,8 @@ export function organizationRoutes(deps: AppDeps, registry: RouteRegistry, apiKe
       params: orgKeyParams,
       responses: { 201: "new key and the revoked one" },
     },
-    async (_req, res) => {
-      const { params } = validated<KeyParams>(res);
+    async (req, res) => {
+      const { params } = req;
       assertOwnOrAdmin(res, params.id);
       const rotated = await rotateApiKey(connection, params.id, params.keyId);
       apiKeys.clear();
@@ -146,8 +141,8 @@ export function organizationRoutes(deps: AppDeps, registry: RouteRegistry, apiKe
       params: orgKeyParams,
       responses: { 200: "revoked" },
     },
-    async (_req, res) => {
-      const { params } = validated<KeyParams>(res);
+    async (req, res) => {
+      const { params } = req;
       assertOwnOrAdmin(res, params.id);
       const revoked = await revokeApiKey(connection, params.id, params.keyId);
       apiKeys.clear();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ORGANIZATION_ROLES } from "../data/organization.model";
+import { ORGANIZATION_ROLES } from "../domain/organization-role";
 import { ethAddress, objectId } from "../../../platform/http/common.schemas";
 
 export const createOrganizationBody = z.strictObject({

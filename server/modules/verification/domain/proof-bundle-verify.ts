@@ -1,7 +1,8 @@
 import type { ChainCertificationRecord } from "../../certifications/domain/certification-status";
 import { parseDigitalLinkPath } from "../../batches/domain/digital-link";
 import { openingProblem } from "../../ledger/domain/disclosure";
-import { computeEventHash, type Hex } from "../../ledger/domain/event-hash";
+import { computeEventHash } from "../../ledger/domain/event-hash";
+import { type Hex } from "../../../platform/crypto/keccak";
 import { keccak256 } from "../../../platform/crypto/keccak";
 import { verifyMerkleProof } from "../../../platform/crypto/merkle";
 import { batchLabel, commissionedLabel, type BundleEvent, type ProofBundle } from "./proof-bundle";

@@ -1,18 +1,18 @@
 import { Router, type Response } from "express";
 import type { z } from "zod";
 import type { ProofBundle } from "../domain/proof-bundle";
-import { findBatch } from "../../batches/batches";
+import { findBatch } from "../../batches/find-batch";
 import { verifierFor } from "../verify";
-import type { AppDeps } from "../../../main/app";
-import { actorOf, canSeeAll } from "../../organizations/http/auth.middleware";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
+import { actorOf } from "../../organizations/http/auth.middleware";
+import { canSeeAll } from "../../organizations/domain/actor";
 import { proofBundleParams } from "./proof-bundle.schemas";
 import { validated } from "../../../platform/http/validation";
-import { assertBatchVisible } from "../../batches/http/batches.routes";
+import { assertBatchVisible } from "../../batches/http/batch-access";
 import { verifierDeps } from "./verify.routes";
 
 /** Proof bundles: the public one for anyone, and one with private values for the parties. */
-export function proofBundleRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function proofBundleRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   const tag = "verification";
 

@@ -1,13 +1,12 @@
 import { Router } from "express";
 import type { z } from "zod";
 import { verifierFor } from "../verify";
-import type { AppDeps } from "../../../main/app";
-import type { RouteRegistry } from "../../../platform/http/route-registry";
+import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { verifyParams } from "./proof-bundle.schemas";
 import { validated } from "../../../platform/http/validation";
 
 /** `GET /api/verify/:batchId`: the verdict and how it was reached, for anyone. */
-export function verifyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
+export function verifyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
   registry.define(
     router,
@@ -39,7 +38,7 @@ export function verifyRoutes(deps: AppDeps, registry: RouteRegistry): Router {
   return router;
 }
 
-export function verifierDeps(deps: AppDeps) {
+export function verifierDeps(deps: HttpDeps) {
   return {
     useCaseContext: deps.useCaseContext,
     chain: deps.chain,

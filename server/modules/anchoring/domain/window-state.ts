@@ -1,0 +1,11 @@
+/** The states of an anchoring window, in order (described in data/anchor-window.model.ts). */
+export const WINDOW_STATES = [
+  "claiming",
+  "recorded",
+  "submitted",
+  "confirmed",
+  "completed",
+  "abandoned",
+] as const;
+export type WindowState = (typeof WINDOW_STATES)[number];
+export const UNFINISHED_STATES: readonly WindowState[] = ["claiming", "recorded", "submitted", "confirmed"];

@@ -1,0 +1,16 @@
+import { AnchorProofs, type EventProof } from "./proof";
+import { findBatch } from "../batches/find-batch";
+import { assertMayReadBatch } from "../batches/batches-policy";
+import type { UseCaseContext } from "../ledger/append-event";
+import type { Actor } from "../organizations/domain/actor";
+
+/**
+ * The Merkle proof of an event, for a caller who may see the event: a brand's licence register is
+ * public (GET /api/brands/:id/events); a batch event needs read access to its batch.
+ */
+export async function eventProofFor(ctx: UseCaseContext, actor: Actor, eventId: string): Promise<EventProof> {
+  const proofs = new AnchorProofs(ctx.connection);
+  const event = await proofs.findEvent(eventId);
+  if (event.subject !== "brand") assertMayReadBatch(actor, await findBatch(ctx, event.batchId.toHexString()));
+  return proofs.proofOf(event);
+}

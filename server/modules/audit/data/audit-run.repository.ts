@@ -1,0 +1,43 @@
+import { Types, type Connection } from "mongoose";
+import { auditRunModel, type AuditRunDoc } from "./audit-run.model";
+
+type Progress = AuditRunDoc["progress"];
+
+/** Audit runs as plain objects: created queued, moved by the one process that runs them. */
+export class AuditRunRepository {
+  constructor(private readonly connection: Connection) {}
+
+  private get runs() {
+    return auditRunModel(this.connection).collection;
+  }
+
+  async insert(run: AuditRunDoc): Promise<void> {
+    await this.runs.insertOne(run);
+  }
+
+  async findById(runId: string): Promise<AuditRunDoc | null> {
+    return (await this.runs.findOne({ _id: new Types.ObjectId(runId) })) as AuditRunDoc | null;
+  }
+
+  async start(runId: Types.ObjectId, progress: Progress, at: Date): Promise<void> {
+    await this.runs.updateOne(
+      { _id: runId },
+      { $set: { state: "running", startedAt: at, updatedAt: at, progress } },
+    );
+  }
+
+  async saveProgress(runId: Types.ObjectId, progress: Progress, at: Date): Promise<void> {
+    await this.runs.updateOne({ _id: runId }, { $set: { progress, updatedAt: at } });
+  }
+
+  async finish(runId: Types.ObjectId, finished: Partial<AuditRunDoc>): Promise<void> {
+    await this.runs.updateOne({ _id: runId }, { $set: finished });
+  }
+
+  async fail(runId: Types.ObjectId, error: string, at: Date): Promise<void> {
+    await this.runs.updateOne(
+      { _id: runId },
+      { $set: { state: "failed", error, finishedAt: at, updatedAt: at } },
+    );
+  }
+}

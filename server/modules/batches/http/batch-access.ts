@@ -1,0 +1,7 @@
+import { assertMayReadBatch, type BatchOwners } from "../batches-policy";
+import { actorOf } from "../../organizations/http/auth.middleware";
+
+/** Refuses (403) a caller that may not read the batch: see assertMayReadBatch. */
+export function assertBatchVisible(res: { locals: Record<string, unknown> }, batch: BatchOwners): void {
+  assertMayReadBatch(actorOf(res), batch);
+}

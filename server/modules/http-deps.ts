@@ -1,0 +1,24 @@
+import type { Connection } from "mongoose";
+import type { ChainClient } from "../platform/evm/chain-client";
+import type { RouteRegistry } from "../platform/http/route-registry";
+import type { Logger } from "../platform/logger";
+import type { AnchorWorker } from "./anchoring/anchor.worker";
+import type { UseCaseContext } from "./ledger/append-event";
+import type { OrganizationRole } from "./organizations/domain/organization-role";
+
+/**
+ * What the HTTP edge of every module receives from the application (server/main/app.ts builds it
+ * from the runtime). Declared here, apart from main/, so that route files never import main/.
+ */
+export interface HttpDeps {
+  config: { PUBLIC_BASE_URL: string };
+  logger: Logger;
+  connection: Connection;
+  chain: ChainClient;
+  useCaseContext: UseCaseContext;
+  /** The anchoring worker of this process, if it runs one (woken by POST /api/anchors/run). */
+  anchorWorker?: Pick<AnchorWorker, "wake" | "status">;
+}
+
+/** The registry every module defines its routes in: access is stated in organization roles. */
+export type ApiRegistry = RouteRegistry<OrganizationRole>;

@@ -1,0 +1,32 @@
+import type { BatchInput } from "../batches/data/batch.model";
+import type { NewBatch } from "../batches/domain/new-batch";
+import type { EventFacts } from "../ledger/domain/event-body";
+import type { Quantity } from "./ingest-rules";
+
+/** A step of a plan (ingest-plan.ts): a batch to register, or an event to append to a batch. */
+export type PlanRef =
+  { kind: "lot"; lot: string; gtin?: string; product?: string } | { kind: "id"; id: string };
+
+export type NewPlannedBatch = Omit<NewBatch, "origin" | "lot"> & { lot: string; origin?: NewBatch["origin"] };
+
+export type PlanStep =
+  | {
+      kind: "register";
+      index: number;
+      via: "commissioning" | "transformation-output";
+      batch: NewPlannedBatch;
+      /** Keep this batch id (a batch captured under EcoTrace's `{base}/b/{id}` link). */
+      requestedId?: string;
+      eventTime?: string;
+      data: Record<string, unknown>;
+      transformationKey?: string;
+      lineageKind?: BatchInput["kind"];
+    }
+  | {
+      kind: "append";
+      index: number;
+      ref: PlanRef;
+      facts: EventFacts;
+      consume?: Quantity;
+      transformationKey?: string;
+    };

@@ -1,0 +1,37 @@
+import type { Connection, Types } from "mongoose";
+import { scanModel, type ScanDoc } from "./scan.model";
+
+/** The scan log of item serials, as plain objects. */
+export class ScanRepository {
+  constructor(private readonly connection: Connection) {}
+
+  private get scans() {
+    return scanModel(this.connection).collection;
+  }
+
+  async insert(scan: ScanDoc): Promise<void> {
+    await this.scans.insertOne(scan);
+  }
+
+  /** The clients (pseudonyms) of a serial's latest `limit` scans, newest first. */
+  async recentClients(serialId: Types.ObjectId, limit: number): Promise<string[]> {
+    const recent = (await this.scans
+      .find({ serialId }, { projection: { client: 1 } })
+      .sort({ _id: -1 })
+      .limit(limit)
+      .toArray()) as unknown as Pick<ScanDoc, "client">[];
+    return recent.map((scan) => scan.client);
+  }
+
+  /** Per batch, the scans of its serials after `after`: count, first and last time. */
+  async perBatchSince(batchIds: Types.ObjectId[], after: Date | string) {
+    return (await this.scans
+      .aggregate([
+        { $match: { batchId: { $in: batchIds }, at: { $gt: after } } },
+        {
+          $group: { _id: "$batchId", scans: { $sum: 1 }, firstAt: { $min: "$at" }, lastAt: { $max: "$at" } },
+        },
+      ])
+      .toArray()) as { _id: Types.ObjectId; scans: number; firstAt: Date | string; lastAt: Date | string }[];
+  }
+}

@@ -1,0 +1,64 @@
+import { Types, type Connection } from "mongoose";
+import { serialModel, type SerialDoc } from "./serial.model";
+
+/** Item serials (the labels' QR codes) as plain objects; scan counters change by atomic updates. */
+export class SerialRepository {
+  constructor(private readonly connection: Connection) {}
+
+  private get serials() {
+    return serialModel(this.connection).collection;
+  }
+
+  /** Stores one issue's serials; unordered, so one refused document does not stop the others. */
+  async insertMany(serials: SerialDoc[]): Promise<void> {
+    await this.serials.insertMany(serials, { ordered: false });
+  }
+
+  /** Removes every serial of one issue (an issue that failed part-way). */
+  async deleteIssue(issueId: Types.ObjectId): Promise<void> {
+    await this.serials.deleteMany({ issueId });
+  }
+
+  async find(batchId: Types.ObjectId, serial: string): Promise<SerialDoc | null> {
+    return (await this.serials.findOne({ batchId, serial })) as SerialDoc | null;
+  }
+
+  /** A batch's serials in issue order, after the id `after` if given. */
+  async listOf(batchId: Types.ObjectId, page: { after?: Types.ObjectId; limit: number }): Promise<SerialDoc[]> {
+    const filter: Record<string, unknown> = { batchId };
+    if (page.after) filter._id = { $gt: page.after };
+    return (await this.serials.find(filter).sort({ _id: 1 }).limit(page.limit).toArray()) as unknown as SerialDoc[];
+  }
+
+  /** The serial strings of a batch, in issue order, from `offset` (label sheets). */
+  async serialStringsOf(batchId: Types.ObjectId, page: { offset: number; count: number }): Promise<string[]> {
+    const serials = (await this.serials
+      .find({ batchId }, { projection: { serial: 1 } })
+      .sort({ _id: 1 })
+      .skip(page.offset)
+      .limit(page.count)
+      .toArray()) as unknown as Pick<SerialDoc, "serial">[];
+    return serials.map(({ serial }) => serial);
+  }
+
+  /** Counts one scan (one atomic increment) and sets the first scan time once; the serial after it. */
+  async countScan(serialId: Types.ObjectId, at: Date): Promise<SerialDoc | null> {
+    const updated = (await this.serials.findOneAndUpdate(
+      { _id: serialId },
+      { $inc: { scans: 1 }, $set: { lastScanAt: at } },
+      { returnDocument: "after" },
+    )) as SerialDoc | null;
+    await this.serials.updateOne({ _id: serialId, firstScanAt: null }, { $set: { firstScanAt: at } });
+    return updated;
+  }
+
+  /** Serials per batch and stated item quantity (`value` absent when not stated). */
+  async countsByItemQuantity(batchIds: Types.ObjectId[]) {
+    return (await this.serials
+      .aggregate([
+        { $match: { batchId: { $in: batchIds } } },
+        { $group: { _id: { batchId: "$batchId", value: "$itemQuantity.value" }, count: { $sum: 1 } } },
+      ])
+      .toArray()) as { _id: { batchId: Types.ObjectId; value?: number | null }; count: number }[];
+  }
+}

@@ -1,0 +1,102 @@
+import { Types, type Connection, type FilterQuery } from "mongoose";
+import { traceEventModel, type TraceEventDoc } from "./trace-event.model";
+
+/** Stored ledger events as plain objects (they are immutable but for their anchor reference). */
+export class TraceEventRepository {
+  constructor(private readonly connection: Connection) {}
+
+  private get events() {
+    return traceEventModel(this.connection);
+  }
+
+  async insert(event: TraceEventDoc): Promise<void> {
+    await this.events.collection.insertOne(event);
+  }
+
+  /** Up to `limit` events of one ledger (a batch's, or a brand's register) after `afterSeq`, in order. */
+  async listOf(subjectId: string, page: { afterSeq: number; limit: number }): Promise<TraceEventDoc[]> {
+    return this.events
+      .find({ batchId: new Types.ObjectId(subjectId), seq: { $gt: page.afterSeq } })
+      .sort({ seq: 1 })
+      .limit(page.limit)
+      .lean<TraceEventDoc[]>();
+  }
+
+  /** A brand's licence register, in chain order. */
+  async brandRegister(brandId: Types.ObjectId): Promise<TraceEventDoc[]> {
+    return this.events.find({ batchId: brandId, subject: "brand" }).sort({ seq: 1 }).lean<TraceEventDoc[]>();
+  }
+
+  async findById(eventId: string | Types.ObjectId): Promise<TraceEventDoc | null> {
+    return this.events.findById(eventId).lean<TraceEventDoc>();
+  }
+
+  /** A batch's events in chain order, at most `limit`. */
+  async historyOf(batchId: Types.ObjectId, limit: number): Promise<TraceEventDoc[]> {
+    return this.events.find({ batchId }).sort({ seq: 1 }).limit(limit).lean<TraceEventDoc[]>();
+  }
+
+  /**
+   * Batch events (never a brand register's) in id order, after `after`: of the given batches (all
+   * without a list), with eventTime in [from, to) and the given business step when stated.
+   */
+  async batchEventsWhere(query: {
+    batchIds?: Types.ObjectId[];
+    from?: string;
+    to?: string;
+    bizStep?: string;
+    after?: Types.ObjectId;
+    limit: number;
+  }): Promise<TraceEventDoc[]> {
+    const filter: FilterQuery<TraceEventDoc> = { subject: { $exists: false } };
+    if (query.batchIds) filter.batchId = { $in: query.batchIds };
+    if (query.from || query.to) {
+      filter.eventTime = {
+        ...(query.from ? { $gte: new Date(query.from) } : {}),
+        ...(query.to ? { $lt: new Date(query.to) } : {}),
+      };
+    }
+    if (query.bizStep) filter["body.bizStep"] = query.bizStep;
+    if (query.after) filter._id = { $gt: query.after };
+    return this.events.find(filter).sort({ _id: 1 }).limit(query.limit).lean<TraceEventDoc[]>();
+  }
+
+  /** The events of these types on any of the batches: id, batch, type, actor, time and stated quantity. */
+  async movementsOf(batchIds: Types.ObjectId[], types: readonly string[]) {
+    return (await this.events.collection
+      .find(
+        { batchId: { $in: batchIds }, type: { $in: [...types] } },
+        { projection: { batchId: 1, type: 1, actorId: 1, eventTime: 1, "body.data.quantity": 1 } },
+      )
+      .toArray()) as unknown as Pick<TraceEventDoc, "_id" | "batchId" | "type" | "actorId" | "eventTime" | "body">[];
+  }
+
+  /** Whether the event exists and belongs to the batch. */
+  async isEventOf(eventId: string, batchId: string): Promise<boolean> {
+    const found = await this.events.exists({
+      _id: new Types.ObjectId(eventId),
+      batchId: new Types.ObjectId(batchId),
+    });
+    return found !== null;
+  }
+
+  /** One event of the batch matching the extra conditions (e.g. `{ seq: 1 }`), if any. */
+  async findOneOf(batchId: Types.ObjectId, conditions: Record<string, unknown>): Promise<TraceEventDoc | null> {
+    return this.events.findOne({ batchId, ...conditions }).lean<TraceEventDoc>();
+  }
+
+  /** Which of these event ids are stored. */
+  async storedIds(eventIds: string[]): Promise<Types.ObjectId[]> {
+    const stored = await this.events
+      .find({ _id: { $in: eventIds.map((id) => new Types.ObjectId(id)) } }, { _id: 1 })
+      .lean();
+    return stored.map((event) => event._id);
+  }
+
+  /** The bodies of the commissioning events (seq 1) of these batches. */
+  async commissioningBodies(batchIds: readonly Types.ObjectId[]): Promise<Pick<TraceEventDoc, "body">[]> {
+    return (await this.events.collection
+      .find({ batchId: { $in: [...batchIds] }, seq: 1 }, { projection: { body: 1 } })
+      .toArray()) as unknown as Pick<TraceEventDoc, "body">[];
+  }
+}
