@@ -28,9 +28,10 @@ import { auditRoutes } from "../modules/audit/http/audit.routes";
 import { brandRoutes } from "../modules/brands/http/brands.routes";
 import { brandReportRoutes } from "../modules/brand-reports/http/brand-report.routes";
 import { brandPageRoutes } from "../modules/consumer/http/brand-page.routes";
+import { brandClaims } from "../modules/brands/brand-claims";
 
 /** The runtime the application is built from; route files see it as HttpDeps. */
-export interface AppDeps extends HttpDeps {
+export interface AppDeps extends Omit<HttpDeps, "brandClaims"> {
   config: Config;
   pingDatabase(): Promise<void>;
   anchorWorker?: AnchorWorker;
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === "/healthz" },
     }),
   );
+  const routeDeps: HttpDeps = { ...deps, brandClaims };
   const apiKeys = new ApiKeyCache();
   const authenticateKey = authenticate(deps.connection, apiKeys);
   // Capture bodies may be 32 MB: only a caller with a valid key gets one parsed.
@@ -64,24 +66,24 @@ export function createApp(deps: AppDeps): Express {
   const registry = new RouteRegistry<OrganizationRole>({ authenticate: authenticateKey, requireRoles });
   app.use(healthRoutes(deps));
   app.use("/api", idempotency(deps.connection));
-  app.use(organizationRoutes(deps, registry, apiKeys));
-  app.use(batchRoutes(deps, registry));
-  app.use(custodyRoutes(deps, registry));
-  app.use(certificationRoutes(deps, registry));
-  app.use(anchorRoutes(deps, registry));
-  app.use(qrRoutes(deps, registry));
-  app.use(verifyRoutes(deps, registry));
-  app.use(proofBundleRoutes(deps, registry));
-  app.use(serialRoutes(deps, registry));
-  app.use(labelRoutes(deps, registry));
-  app.use(epcisRoutes(deps, registry));
-  app.use(importRoutes(deps, registry));
-  app.use(auditRoutes(deps, registry));
-  app.use(brandRoutes(deps, registry));
-  app.use(brandReportRoutes(deps, registry));
-  app.use(brandPageRoutes(deps, registry));
+  app.use(organizationRoutes(routeDeps, registry, apiKeys));
+  app.use(batchRoutes(routeDeps, registry));
+  app.use(custodyRoutes(routeDeps, registry));
+  app.use(certificationRoutes(routeDeps, registry));
+  app.use(anchorRoutes(routeDeps, registry));
+  app.use(qrRoutes(routeDeps, registry));
+  app.use(verifyRoutes(routeDeps, registry));
+  app.use(proofBundleRoutes(routeDeps, registry));
+  app.use(serialRoutes(routeDeps, registry));
+  app.use(labelRoutes(routeDeps, registry));
+  app.use(epcisRoutes(routeDeps, registry));
+  app.use(importRoutes(routeDeps, registry));
+  app.use(auditRoutes(routeDeps, registry));
+  app.use(brandRoutes(routeDeps, registry));
+  app.use(brandReportRoutes(routeDeps, registry));
+  app.use(brandPageRoutes(routeDeps, registry));
   // Consumer pages at Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
-  app.use(consumerRoutes(deps, registry));
+  app.use(consumerRoutes(routeDeps, registry));
 
   const openApi = registry.openApiDocument({
     title: "EcoTrace API",

@@ -2,7 +2,7 @@ import type { Connection } from "mongoose";
 import type { ChainClient } from "../platform/evm/chain-client";
 import type { RouteRegistry } from "../platform/http/route-registry";
 import type { Logger } from "../platform/logger";
-import type { AnchorWorker } from "./anchoring/anchor.worker";
+import type { BrandClaims } from "./batches/domain/batch-brand";
 import type { UseCaseContext } from "./ledger/append-event";
 import type { OrganizationRole } from "./organizations/domain/organization-role";
 
@@ -17,7 +17,9 @@ export interface HttpDeps {
   chain: ChainClient;
   useCaseContext: UseCaseContext;
   /** The anchoring worker of this process, if it runs one (woken by POST /api/anchors/run). */
-  anchorWorker?: Pick<AnchorWorker, "wake" | "status">;
+  anchorWorker?: { wake(): void; status(): object };
+  /** Brand claims of batch registrations (the brands module's side of the batches' port). */
+  brandClaims: BrandClaims;
 }
 
 /** The registry every module defines its routes in: access is stated in organization roles. */

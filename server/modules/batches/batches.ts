@@ -11,7 +11,7 @@ import { toGtin14 } from "./domain/gtin";
 import { ConflictError, ValidationError } from "../../platform/errors";
 import { buildFirstEvent, type UseCaseContext } from "../ledger/append-event";
 import { BATCH_LEDGER } from "./batch-ledger";
-import { claimBrand, releaseBrandClaim, type BatchBrand } from "../brands/brand-claims";
+import type { BatchBrand, BrandClaimCandidate, BrandClaims } from "./domain/batch-brand";
 import {
   inheritedPrivatePointers,
   REGISTRATION_PRIVATE_POINTERS,
@@ -39,13 +39,14 @@ export async function registerBatch(
   producerId: string,
   input: NewBatch,
   derived?: DerivedBatch,
+  brandClaims?: BrandClaims,
 ): Promise<{ batch: BatchDoc; event: TraceEventDoc }> {
   const batchId = derived?.id ?? new Types.ObjectId();
   const producer = new Types.ObjectId(producerId);
   const now = ctx.now();
   const lot = input.lot ?? generateLot(now);
   const product = { ...input.product, ...(input.product.gtin ? { gtin: toGtin14(input.product.gtin) } : {}) };
-  const brand = await brandFor(ctx, input, derived, {
+  const brand = await brandFor(ctx, input, derived, brandClaims, {
     id: batchId,
     producerId,
     category: product.category,
@@ -64,7 +65,7 @@ export async function registerBatch(
       });
     }
   } catch (error) {
-    if (brand && !derived?.brand) await releaseBrandClaim(ctx, brand, input.quantity.value);
+    if (brand && !derived?.brand) await brandClaims?.release(ctx, brand, input.quantity.value);
     throw error;
   }
   // Product, lot and brand (with the licence behind it) are hashed too, so the label a consumer
@@ -134,11 +135,13 @@ async function brandFor(
   ctx: UseCaseContext,
   input: NewBatch,
   derived: DerivedBatch | undefined,
-  candidate: Parameters<typeof claimBrand>[2],
+  brandClaims: BrandClaims | undefined,
+  candidate: BrandClaimCandidate,
 ): Promise<BatchBrand | undefined> {
   if (derived?.brand) return derived.brand;
   if (!input.brand) return undefined;
-  return claimBrand(ctx, input.brand, candidate);
+  if (!brandClaims) throw new Error("registerBatch: a branded registration needs the brands module's claims");
+  return brandClaims.claim(ctx, input.brand, candidate);
 }
 
 /** Batches in id order, `limit` at a time; `nextCursor` continues after the last one. */

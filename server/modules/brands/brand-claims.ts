@@ -17,13 +17,11 @@ import { ChainError, UnprocessableError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger/append-event";
 import { certificationsCovering, coveredByRule } from "../certifications/coverage-lookup";
 import { snapshotFor } from "../certifications/certification-views";
-
-/** What a branded batch carries: the brand's name for labels, and the claim behind it. */
-export interface BatchBrand {
-  brand: string;
-  brandId: Types.ObjectId;
-  licenceId: Types.ObjectId;
-}
+import type {
+  BatchBrand,
+  BrandClaimCandidate as ClaimCandidate,
+  BrandClaims,
+} from "../batches/domain/batch-brand";
 
 export class BrandClaimError extends UnprocessableError {
   constructor(
@@ -42,8 +40,6 @@ export class BrandClaimError extends UnprocessableError {
     return new BrandClaimError(this.reason, this.extra, field);
   }
 }
-
-type ClaimCandidate = BrandClaimCandidate & { id: Types.ObjectId; place: string };
 
 /**
  * Claims a brand for a batch about to be registered: the brand's region and category must match,
@@ -214,3 +210,6 @@ async function fitsCap(
   const covered = await coveredByRule(ctx, certification);
   return withinCap(certification.typedData.message.quantityCap, [...covered, batch]).get(batch.id) ?? false;
 }
+
+/** The brands module's side of batch registration (the batches module's BrandClaims port). */
+export const brandClaims: BrandClaims = { claim: claimBrand, release: releaseBrandClaim };

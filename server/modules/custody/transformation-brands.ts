@@ -2,15 +2,10 @@ import type { Types } from "mongoose";
 import type { BatchDoc } from "../batches/data/batch.model";
 import { roundQuantity } from "../brands/domain/brand-rules";
 import type { UseCaseContext } from "../ledger/append-event";
-import {
-  BrandClaimError,
-  claimBrand,
-  inheritedBrand,
-  releaseBrandClaim,
-  type BatchBrand,
-} from "../brands/brand-claims";
+import { BrandClaimError, claimBrand, inheritedBrand, releaseBrandClaim } from "../brands/brand-claims";
+import type { BatchBrand } from "../batches/domain/batch-brand";
 import { originOf } from "../batches/domain/new-batch";
-import type { NewTransformation } from "../custody/domain/new-transformation";
+import type { NewTransformation } from "./domain/new-transformation";
 
 /**
  * The brands of a transformation's outputs, settled before any input is consumed: inherited from

@@ -13,6 +13,7 @@ import { findBatch } from "../batches/find-batch";
 import { originOf } from "../batches/domain/new-batch";
 import type { NewTransformation } from "./domain/new-transformation";
 import { assertCanTake, type Quantity } from "./split-batch";
+import { brandClaims } from "../brands/brand-claims";
 
 /**
  * Processing (fresh leaves → finished tea) and merging: consumes input quantities and creates
@@ -94,6 +95,7 @@ export async function transform(ctx: UseCaseContext, actorId: string, input: New
         eventTime,
         ...(brands[index] ? { brand: brands[index].brand } : {}),
       },
+      brandClaims,
     );
     outputs.push(batch);
   }

@@ -8,6 +8,7 @@ import { appendEvent } from "../batches/batch-ledger";
 import { registerBatch } from "../batches/batches";
 import type { PlannedOp, StoredStep } from "./ingest-plan";
 import { appendChanges, appendProblem, type RecordingActor, type RuleBatch } from "./ingest-rules";
+import { brandClaims } from "../brands/brand-claims";
 
 /**
  * Carries out a plan: a chunk of steps at a time, steps on different batches concurrently and
@@ -76,7 +77,7 @@ export async function applyPlan(
 
 async function applyOp(ctx: UseCaseContext, actor: RecordingActor, op: PlannedOp): Promise<StoredStep> {
   if (op.kind === "register") {
-    const { batch, event } = await registerBatch(ctx, actor.orgId, op.batch, op.derived);
+    const { batch, event } = await registerBatch(ctx, actor.orgId, op.batch, op.derived, brandClaims);
     // This process wrote this version of the batch and inserted its event: the next append can
     // commit without re-reading it (which, on the embedded engine, scans every event).
     ctx.heads?.set(batch);

@@ -36,7 +36,13 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     },
     async (req, res) => {
       const { body } = req;
-      const { batch, event } = await registerBatch(ctx, actorOf(res).orgId, body);
+      const { batch, event } = await registerBatch(
+        ctx,
+        actorOf(res).orgId,
+        body,
+        undefined,
+        deps.brandClaims,
+      );
       res.status(201).json({ ...batchView(batch, base), event: appendedView(event) });
     },
   );
