@@ -8,7 +8,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { AnchorWorker, anchorWorkerOptions } from "../server/modules/anchoring/anchor.worker";
+import { AnchorWorker } from "../server/modules/anchoring/anchor.worker";
+import { anchorWorkerOptions } from "../server/main/anchor-worker-options";
 import { ConfigError, loadConfig, type Config } from "../server/main/config";
 import { embeddedMongoOwner } from "../server/platform/mongo/embedded/embedded-mongo";
 import { createLogger, type Logger } from "../server/platform/logger";

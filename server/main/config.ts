@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { ANCHOR_FAULTS } from "../modules/anchoring/faults";
 
 /**
  * The only reader of environment variables. Every key has a description and a default so that
@@ -21,13 +22,6 @@ const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 2
 const optionalInt = (min: number) =>
   optionalString.pipe(z.coerce.number<string | undefined>().int().min(min).optional());
 /** Points at which ANCHOR_FAULT kills the process, in the order a window passes them. */
-export const ANCHOR_FAULTS = [
-  "exit-after-claimed",
-  "exit-after-recorded",
-  "exit-after-submitted",
-  "exit-after-broadcast",
-  "exit-after-confirmed",
-] as const;
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("Runtime mode."),

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AnchorWorker, anchorWorkerOptions } from "../modules/anchoring/anchor.worker";
+import { AnchorWorker } from "../modules/anchoring/anchor.worker";
+import { anchorWorkerOptions } from "./anchor-worker-options";
 import type { Config } from "./config";
 import { createApp } from "./app";
 import type { Logger } from "../platform/logger";

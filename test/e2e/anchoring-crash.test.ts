@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ANCHOR_FAULTS } from "../../server/main/config";
+import { ANCHOR_FAULTS } from "../../server/modules/anchoring/faults";
 import {
   anchorWindowModel,
   type AnchorWindowDoc,

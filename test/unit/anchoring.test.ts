@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Types } from "mongoose";
-import { anchorWorkerOptions } from "../../server/modules/anchoring/anchor.worker";
+import { anchorWorkerOptions } from "../../server/main/anchor-worker-options";
 import { backoffDelay } from "../../server/modules/anchoring/backoff";
 import { faultInjector } from "../../server/modules/anchoring/faults";
 import {

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Connection, Types } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
-import type { Config } from "../../main/config";
 import { traceEventModel } from "../ledger/data/trace-event.model";
 import type { Hex } from "../../platform/crypto/keccak";
 import {
@@ -33,25 +32,6 @@ export interface AnchorWorkerOptions {
   /** How often a window in flight is looked at (receipt, confirmations, stuck transaction). */
   inFlightPollMs: number;
   fault?: FaultPoint;
-}
-
-export function anchorWorkerOptions(config: Config): AnchorWorkerOptions {
-  return {
-    intervalMs: config.ANCHOR_INTERVAL_MS,
-    maxLeaves: config.ANCHOR_MAX_LEAVES,
-    confirmations: config.ANCHOR_CONFIRMATIONS,
-    leaseMs: config.ANCHOR_LEASE_MS,
-    backoffBaseMs: Math.min(1_000, config.ANCHOR_BACKOFF_MAX_MS),
-    backoffMaxMs: config.ANCHOR_BACKOFF_MAX_MS,
-    stuckTxMs: config.ANCHOR_STUCK_TX_MS,
-    feeBumpPercent: config.ANCHOR_FEE_BUMP_PERCENT,
-    maxFeePerGas:
-      config.ANCHOR_MAX_FEE_GWEI === undefined
-        ? undefined
-        : BigInt(Math.round(config.ANCHOR_MAX_FEE_GWEI * 1e9)),
-    inFlightPollMs: 250,
-    fault: config.ANCHOR_FAULT,
-  };
 }
 
 export type WorkerRole = "stopped" | "standby" | "leader";

@@ -1,5 +1,13 @@
 import fs from "node:fs";
-import type { ANCHOR_FAULTS } from "../../main/config";
+
+/** The anchoring steps a crash test can kill the process at (ANCHOR_FAULT). */
+export const ANCHOR_FAULTS = [
+  "exit-after-claimed",
+  "exit-after-recorded",
+  "exit-after-submitted",
+  "exit-after-broadcast",
+  "exit-after-confirmed",
+] as const;
 
 export type FaultPoint = (typeof ANCHOR_FAULTS)[number];
 export type FaultHook = (point: FaultPoint) => void;
