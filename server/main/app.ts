@@ -29,6 +29,7 @@ import { brandRoutes } from "../modules/brands/http/brands.routes";
 import { brandReportRoutes } from "../modules/brand-reports/http/brand-report.routes";
 import { brandPageRoutes } from "../modules/consumer/http/brand-page.routes";
 import { brandClaims } from "../modules/brands/brand-claims";
+import { eventRoutes } from "../modules/ingest/http/events.routes";
 
 /** The runtime the application is built from; route files see it as HttpDeps. */
 export interface AppDeps extends Omit<HttpDeps, "brandClaims"> {
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api", idempotency(deps.connection));
   app.use(organizationRoutes(routeDeps, registry, apiKeys));
   app.use(batchRoutes(routeDeps, registry));
+  app.use(eventRoutes(routeDeps, registry));
   app.use(custodyRoutes(routeDeps, registry));
   app.use(certificationRoutes(routeDeps, registry));
   app.use(anchorRoutes(routeDeps, registry));

@@ -1,21 +1,13 @@
 import { Router } from "express";
 import { listBatches, listEvents, registerBatch } from "../batches";
 import { findBatch } from "../find-batch";
-import { recordEvent } from "../../ingest/record-event";
-import { recordEvents } from "../../ingest/record-events";
 import { appendedView, batchView, eventView } from "../batch-view";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations/http/auth.middleware";
 import { canSeeAll } from "../../organizations/domain/actor";
 import { assertBatchVisible } from "./batch-access";
-import {
-  batchIdParams,
-  createEventsBody,
-  MAX_BULK_EVENTS,
-  listBatchesQuery,
-  listEventsQuery,
-} from "./batches.schemas";
-import { newBatchInput, newEventInput } from "../domain/new-batch-input";
+import { batchIdParams, listBatchesQuery, listEventsQuery } from "./batches.schemas";
+import { newBatchInput } from "../domain/new-batch-input";
 
 export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
@@ -86,52 +78,6 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       const batch = await findBatch(ctx, params.id);
       assertBatchVisible(res, batch);
       res.json(batchView(batch, base));
-    },
-  );
-
-  registry.define(
-    router,
-    {
-      method: "post",
-      path: "/api/batches/:id/events",
-      summary: "Record an event (inspection, storage, packing, sale, recall…) on a batch's hash chain",
-      tag,
-      access: { roles: "any" },
-      params: batchIdParams,
-      body: newEventInput,
-      responses: {
-        201: "{ id, seq, hash, prevHash }",
-        403: "not holder/producer",
-        422: "batch state forbids it",
-      },
-    },
-    async (req, res) => {
-      const { params, body } = req;
-      const event = await recordEvent(ctx, actorOf(res), params.id, body);
-      res.status(201).json(appendedView(event));
-    },
-  );
-
-  registry.define(
-    router,
-    {
-      method: "post",
-      path: "/api/batches/:id/events/bulk",
-      summary: `Record up to ${MAX_BULK_EVENTS} events on a batch's hash chain in one commit, all or nothing (same checks as one event, in order)`,
-      tag,
-      access: { roles: "any" },
-      params: batchIdParams,
-      body: createEventsBody,
-      responses: {
-        201: "{ events: [{ id, seq, hash, prevHash }] } in the order given, with consecutive seq",
-        403: "not holder/producer (names the event)",
-        422: "batch state forbids an event (names it)",
-      },
-    },
-    async (req, res) => {
-      const { params, body } = req;
-      const events = await recordEvents(ctx, actorOf(res), params.id, body.events);
-      res.status(201).json({ events: events.map(appendedView) });
     },
   );
 
