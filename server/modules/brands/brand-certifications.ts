@@ -3,9 +3,9 @@ import { certificationModel, type CertificationDoc } from "../certifications/dat
 import { organizationNames } from "../organizations/organizations";
 import type { CertificationScheme } from "../certifications/domain/certification-schemes";
 import { certificationStatus } from "../certifications/domain/certification-status";
-import type { CertificationEvidence } from "../verification/domain/verdict";
 import type { UseCaseContext } from "../ledger/append-event";
 import { snapshotFor } from "../certifications/certification-views";
+import type { CertificationValidity } from "../certifications/domain/certification-status";
 
 /**
  * The producer- and plot-subject certifications of a brand's licensed producers, with their live
@@ -23,7 +23,7 @@ export interface ProducerCertification {
   category: string | null;
   validFrom: string;
   validUntil: string;
-  status: CertificationEvidence["status"];
+  status: CertificationValidity | "unreachable";
   reason: string;
   /** Whether the brand requires this certification's scheme. */
   required: boolean;

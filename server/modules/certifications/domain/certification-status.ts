@@ -20,6 +20,13 @@ export const CERTIFICATION_STATES = [
 ] as const;
 export type CertificationState = (typeof CERTIFICATION_STATES)[number];
 
+/**
+ * A certification's state as a verdict weighs it: every state but "unknown" (a registry that
+ * could not be read is the verdict's "unreachable"). "not_issued": the registry does not record
+ * its issuance by the certifier it names, a forgery (decision 0014).
+ */
+export type CertificationValidity = Exclude<CertificationState, "unknown">;
+
 /** `IProvenanceRegistry.CertificationStatus` by enum value: 0 None, 1 Suspended, 2 Revoked. */
 export const CHAIN_STATUSES = ["none", "suspended", "revoked"] as const;
 export type ChainStatus = (typeof CHAIN_STATUSES)[number];

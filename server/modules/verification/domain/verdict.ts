@@ -1,5 +1,6 @@
 import { ZERO_HASH } from "../../ledger/domain/event-hash";
 import { checkLicences, type LicenceEvidence } from "./verdict-licences";
+import type { CertificationValidity } from "../../certifications/domain/certification-status";
 
 /**
  * The verification verdict shown to consumers, computed from evidence only (pure: no database,
@@ -81,6 +82,8 @@ export interface EventEvidence {
   anchor: AnchorEvidence;
 }
 
+export type { CertificationValidity };
+
 export type ChainAnswer<T> = T | "unreachable";
 
 export type AnchorEvidence =
@@ -112,15 +115,6 @@ export interface BatchEvidence {
   /** Why lineage does not hold for this batch (an input missing, unreferenced), or null. */
   lineageProblem: string | null;
 }
-
-export type CertificationValidity =
-  | "valid"
-  | "not_yet_valid"
-  | "expired"
-  | "suspended"
-  | "revoked"
-  /** The registry does not record its issuance by the certifier it names: a forgery (decision 0014). */
-  | "not_issued";
 
 export interface CertificationEvidence {
   /** The certification's id on chain (its EIP-712 hash). */
