@@ -7,6 +7,7 @@ import { assertStorableBody } from "./domain/storable-body";
 import { ConflictError } from "../../platform/errors";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import type { LedgerHeadCache } from "./ledger-head-cache";
+import type { LedgerHeadDoc } from "./ledger-head";
 import { encodeCommit, insertCommitted, newestCommit, type CommitCopy } from "./commit-events";
 
 const MAX_ATTEMPTS = 200;
@@ -35,12 +36,6 @@ export interface LedgerFacts {
   eventTime: string;
 }
 
-/** What a subject document carries to be the head of a hash chain. */
-export interface LedgerHeadDoc {
-  _id: Types.ObjectId;
-  head: { seq: number; hash: string; eventId: Types.ObjectId };
-  lastEvent: Record<string, unknown>;
-}
 
 /**
  * A kind of hash chain: where its head lives and how its event bodies name the subject. Batches

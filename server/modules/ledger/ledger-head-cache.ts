@@ -1,4 +1,4 @@
-import type { LedgerHeadDoc } from "./append-event";
+import type { LedgerHeadDoc } from "./ledger-head";
 
 /**
  * The last known version of recently appended-to ledger heads (batches), so that an append can go

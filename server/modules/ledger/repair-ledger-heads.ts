@@ -1,5 +1,5 @@
 import type { Collection } from "mongoose";
-import type { LedgerHeadDoc } from "./append-event";
+import type { LedgerHeadDoc } from "./ledger-head";
 import { materializeHead, type Ledger, type UseCaseContext } from "./append-event";
 import { traceEventModel } from "./data/trace-event.model";
 import type { CommitCopy } from "./commit-events";

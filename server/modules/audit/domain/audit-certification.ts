@@ -1,4 +1,4 @@
-import type { Finding } from "./audit";
+import type { Finding } from "./findings";
 
 /** A stored certification: typed data, signature and the copies that name its certifier. */
 export interface AuditedCertification {

@@ -1,4 +1,4 @@
-import type { AuditedEvent, EventCheck, Finding } from "./audit";
+import type { AuditedEvent, EventCheck, Finding } from "./findings";
 
 /** A window as the audit needs it: stored root, stored leaf list and the tree rebuilt from it. */
 export interface AuditedWindow {

@@ -1,5 +1,5 @@
 import { isSealedMarker } from "../../ledger/domain/disclosure";
-import type { AuditedEvent, Finding } from "./audit";
+import type { AuditedEvent, Finding } from "./findings";
 
 /**
  * Pure checks of the service's working copies against what was hashed (issue 13): a batch

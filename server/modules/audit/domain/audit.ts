@@ -1,62 +1,11 @@
 import { computeEventHash, ZERO_HASH } from "../../ledger/domain/event-hash";
+import type { AuditedEvent, EventCheck, Finding } from "./findings";
 
-/**
+/*
  * Pure audit checks (decision 0009). Given what is stored for a batch and what the chain says,
  * they recompute everything and report discrepancies; no flag written by the service is taken
  * as evidence. Inputs are plain values: the use-case reads the database and the chain.
  */
-export const FINDING_KINDS = [
-  "tampered_content",
-  "broken_chain",
-  "missing_event",
-  "reordered",
-  "inserted",
-  "not_in_tree",
-  "root_not_on_chain",
-  "unanchored_too_long",
-  "bad_certification_signature",
-  "stored_field_mismatch",
-  "batch_document_mismatch",
-  "transfer_mismatch",
-  "certification_field_mismatch",
-  "window_leaf_mismatch",
-] as const;
-export type FindingKind = (typeof FINDING_KINDS)[number];
-
-export interface Finding {
-  kind: FindingKind;
-  batchId: string | null;
-  /** Set instead of `batchId` for findings on a brand's licence register (decision 0010). */
-  brandId?: string;
-  eventId?: string;
-  seq?: number;
-  certificationId?: string;
-  detail: string;
-}
-
-/** A stored event as the audit sees it: the query copies and the hashed body. */
-export interface AuditedEvent {
-  id: string;
-  batchId: string;
-  seq: number;
-  type: string;
-  eventTime: Date | string;
-  hash: string;
-  body: Record<string, unknown>;
-  anchor: { windowId: string; root: string | null; leafIndex: number | null } | null;
-}
-
-export interface EventCheck {
-  eventId: string;
-  seq: number;
-  storedHash: string;
-  recomputedHash: string | null;
-  contentOk: boolean;
-  linkOk: boolean;
-  inclusion: "ok" | "not_in_tree" | "root_not_on_chain" | "unanchored";
-  anchoredAt: string | null;
-}
-
 /**
  * Which kind of hash chain is audited: a batch's events, or a brand's licence register, whose
  * hashed bodies name the chain in `brandId` instead of `batchId` (decision 0010). The caller says
@@ -211,6 +160,13 @@ export function checkLedgerLinks(
   return findings;
 }
 
+export {
+  FINDING_KINDS,
+  type AuditedEvent,
+  type EventCheck,
+  type Finding,
+  type FindingKind,
+} from "./findings";
 export { checkInclusion, type AuditedWindow, type ChainAnchor } from "./audit-inclusion";
 export {
   checkCertification,
