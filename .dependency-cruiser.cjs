@@ -45,20 +45,27 @@ module.exports = {
     {
       name: "domain-is-pure",
       severity: "error",
-      comment: "domain/ holds pure logic: no data access, no database driver.",
+      comment: "domain/ holds pure logic: no data access.",
       from: { path: "^server/modules/[^/]+/domain/" },
-      to: {
-        path: ["^server/modules/[^/]+/data/", "^server/platform/mongo/", "node_modules/(mongoose|mongodb)/"],
-      },
+      to: { path: ["^server/modules/[^/]+/data/", "^server/platform/mongo/"] },
+    },
+    {
+      name: "domain-calls-no-driver",
+      severity: "error",
+      comment: "domain/ may name the driver's types (ObjectId) but never calls it.",
+      from: { path: "^server/modules/[^/]+/domain/" },
+      to: { path: "node_modules/(mongoose|mongodb)/", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "edges-do-not-query",
       severity: "error",
-      comment: "HTTP routes and web pages go through use cases; data access stays behind repositories.",
+      comment:
+        "HTTP routes and web pages go through use cases; data access stays behind repositories. " +
+        "Naming a stored document's type is allowed: repositories return plain objects of that shape.",
       from: { path: "^server/modules/[^/]+/(http|web)/" },
       to: {
         path: ["^server/modules/[^/]+/data/", "node_modules/(mongoose|mongodb)/"],
-        pathNot: "node_modules/mongoose/types",
+        dependencyTypesNot: ["type-only"],
       },
     },
   ],

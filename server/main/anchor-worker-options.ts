@@ -1,4 +1,4 @@
-import type { AnchorWorkerOptions } from "../modules/anchoring/anchor.worker";
+import type { AnchorWorkerOptions } from "../modules/anchoring";
 import type { Config } from "./config";
 
 /** The anchoring worker's options from the configuration (ANCHOR_*). */

@@ -3,33 +3,31 @@ import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import type { Config } from "./config";
-import { ApiKeyCache, authenticate, requireRoles } from "../modules/organizations/http/auth.middleware";
+import {
+  ApiKeyCache,
+  authenticate,
+  requireRoles,
+  organizationRoutes,
+  type OrganizationRole,
+} from "../modules/organizations";
 import { errorHandler, notFoundHandler } from "../platform/http/error-handler";
 import { RouteRegistry } from "../platform/http/route-registry";
 import { healthRoutes } from "./health.routes";
-import { organizationRoutes } from "../modules/organizations/http/organizations.routes";
-import { batchRoutes } from "../modules/batches/http/batches.routes";
-import { custodyRoutes } from "../modules/custody/http/custody.routes";
-import { certificationRoutes } from "../modules/certifications/http/certifications.routes";
-import { qrRoutes } from "../modules/labels/http/qr.routes";
-import { verifyRoutes } from "../modules/verification/http/verify.routes";
-import { proofBundleRoutes } from "../modules/verification/http/proof-bundle.routes";
-import { serialRoutes } from "../modules/labels/http/serials.routes";
-import { labelRoutes } from "../modules/labels/http/labels.routes";
-import { consumerRoutes } from "../modules/consumer/http/consumer.routes";
+import { batchRoutes } from "../modules/batches";
+import { custodyRoutes } from "../modules/custody";
+import { certificationRoutes } from "../modules/certifications";
+import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
+import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
+import { consumerRoutes, brandPageRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
 import type { HttpDeps } from "../modules/http-deps";
-import type { OrganizationRole } from "../modules/organizations/domain/organization-role";
-import type { AnchorWorker } from "../modules/anchoring/anchor.worker";
-import { anchorRoutes } from "../modules/anchoring/http/anchors.routes";
-import { epcisCaptureBodyParser, epcisRoutes } from "../modules/epcis/http/epcis.routes";
-import { importRoutes } from "../modules/imports/http/imports.routes";
-import { auditRoutes } from "../modules/audit/http/audit.routes";
-import { brandRoutes } from "../modules/brands/http/brands.routes";
-import { brandReportRoutes } from "../modules/brand-reports/http/brand-report.routes";
-import { brandPageRoutes } from "../modules/consumer/http/brand-page.routes";
-import { brandClaims } from "../modules/brands/brand-claims";
-import { eventRoutes } from "../modules/ingest/http/events.routes";
+import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
+import { epcisCaptureBodyParser, epcisRoutes } from "../modules/epcis";
+import { importRoutes } from "../modules/imports";
+import { auditRoutes } from "../modules/audit";
+import { brandRoutes, brandClaims } from "../modules/brands";
+import { brandReportRoutes } from "../modules/brand-reports";
+import { eventRoutes } from "../modules/ingest";
 
 /** The runtime the application is built from; route files see it as HttpDeps. */
 export interface AppDeps extends Omit<HttpDeps, "brandClaims"> {

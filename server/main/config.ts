@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { ANCHOR_FAULTS } from "../modules/anchoring/faults";
+import { ANCHOR_FAULTS } from "../modules/anchoring";
 
 /**
  * The only reader of environment variables. Every key has a description and a default so that

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { anchoringBacklog } from "../modules/anchoring/backlog";
+import { anchoringBacklog } from "../modules/anchoring";
 import type { HttpDeps } from "../modules/http-deps";
 
 /** What the health check asks: the database, the chain and the anchoring backlog. */

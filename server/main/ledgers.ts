@@ -1,5 +1,5 @@
-import { BATCH_LEDGER } from "../modules/batches/batch-ledger";
-import { BRAND_LEDGER } from "../modules/brands/brands";
+import { BATCH_LEDGER } from "../modules/batches";
+import { BRAND_LEDGER } from "../modules/brands";
 
 /** Every kind of ledger the service keeps, for the start-up repair of heads (decision 0010). */
 export const LEDGERS = [BATCH_LEDGER, BRAND_LEDGER] as const;

@@ -8,8 +8,7 @@ import { connectDatabase, pingDatabase } from "../platform/mongo/database";
 import { EMBEDDED_DB_LIMITS, startEmbeddedMongo } from "../platform/mongo/embedded/embedded-mongo";
 import { DependencyUnavailableError } from "../platform/errors";
 import type { Logger } from "../platform/logger";
-import type { UseCaseContext } from "../modules/ledger/append-event";
-import { LedgerHeadCache } from "../modules/ledger/ledger-head-cache";
+import { type UseCaseContext, LedgerHeadCache } from "../modules/ledger";
 
 /** The service's connections to the outside world, embedded or configured. */
 export interface Runtime {

@@ -1,13 +1,13 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AnchorWorker } from "../modules/anchoring/anchor.worker";
+import { AnchorWorker } from "../modules/anchoring";
 import { anchorWorkerOptions } from "./anchor-worker-options";
 import type { Config } from "./config";
 import { createApp } from "./app";
 import type { Logger } from "../platform/logger";
 import { startRuntime, type Runtime } from "./runtime";
-import { bootstrapAdmin } from "../modules/organizations/bootstrap-admin";
-import { repairLedgerHeads } from "../modules/ledger/repair-ledger-heads";
+import { bootstrapAdmin } from "../modules/organizations";
+import { repairLedgerHeads } from "../modules/ledger";
 import { LEDGERS } from "./ledgers";
 
 /** A listening service: what `npm start` runs, and what `npm run demo` starts in-process. */

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from "./config";
-import { startFirstStartSeed } from "../modules/demo/first-start-seed";
+import { startFirstStartSeed } from "../modules/demo";
 import { createLogger } from "../platform/logger";
 import { startService } from "./service";
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Connection, Types } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { traceEventModel } from "../ledger/data/trace-event.model";
+import { traceEventModel } from "../ledger";
 import type { Hex } from "../../platform/crypto/keccak";
 import {
   buildMerkleTreeOffThread,

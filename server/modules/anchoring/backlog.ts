@@ -1,6 +1,6 @@
 import type { Connection } from "mongoose";
 import { anchorWindowModel } from "./data/anchor-window.model";
-import { traceEventModel } from "../ledger/data/trace-event.model";
+import { traceEventModel } from "../ledger";
 import { claimMarker } from "./data/window-store";
 
 export interface AnchoringBacklog {

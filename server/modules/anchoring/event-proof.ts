@@ -1,8 +1,7 @@
 import { AnchorProofs, type EventProof } from "./proof";
-import { findBatch } from "../batches/find-batch";
-import { assertMayReadBatch } from "../batches/batches-policy";
-import type { UseCaseContext } from "../ledger/append-event";
-import type { Actor } from "../organizations/domain/actor";
+import { findBatch, assertMayReadBatch } from "../batches";
+import type { UseCaseContext } from "../ledger";
+import type { Actor } from "../organizations";
 
 /**
  * The Merkle proof of an event, for a caller who may see the event: a brand's licence register is

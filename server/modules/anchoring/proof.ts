@@ -1,6 +1,6 @@
 import { Types, type Connection } from "mongoose";
 import type { AnchorWindowDoc } from "./data/anchor-window.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import { traceEventModel, type TraceEventDoc } from "../ledger";
 import { buildMerkleTreeOffThread } from "../../platform/crypto/merkle-off-thread";
 import type { MerkleTree } from "../../platform/crypto/merkle";
 import { AppError, NotFoundError } from "../../platform/errors";

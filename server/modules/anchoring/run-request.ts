@@ -1,6 +1,6 @@
 import type { Connection } from "mongoose";
 import type { AnchorWindowDoc } from "./data/anchor-window.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import { traceEventModel, type TraceEventDoc } from "../ledger";
 import { AppError } from "../../platform/errors";
 import { anchoringBacklog } from "./backlog";
 import { requestAnchorRun } from "./lease";

@@ -1,6 +1,6 @@
-import { BatchRepository } from "../batches/data/batch.repository";
+import { BatchRepository } from "../batches";
 import { NotFoundError } from "../../platform/errors";
-import type { VerdictResult } from "../verification/domain/verdict";
+import type { VerdictResult } from "../verification";
 import {
   AuditReads,
   auditBatches,

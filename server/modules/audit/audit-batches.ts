@@ -1,11 +1,14 @@
 import { Types, type Connection } from "mongoose";
-import { unpackLeaves } from "../anchoring/window-codec";
-import { WindowStore } from "../anchoring/data/window-store";
+import { unpackLeaves, WindowStore, anchorWindowModel, type AnchorWindowDoc } from "../anchoring";
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { anchorWindowModel, type AnchorWindowDoc } from "../anchoring/data/anchor-window.model";
-import type { BatchDoc } from "../batches/data/batch.model";
-import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import type { BatchDoc } from "../batches";
+import {
+  certificationModel,
+  type CertificationDoc,
+  computeCertHash,
+  recoverCertificationSigner,
+} from "../certifications";
+import { traceEventModel, type TraceEventDoc } from "../ledger";
 import {
   checkCertification,
   checkCertificationCopies,
@@ -19,10 +22,6 @@ import {
   type EventCheck,
   type Finding,
 } from "./domain/audit";
-import {
-  computeCertHash,
-  recoverCertificationSigner,
-} from "../certifications/domain/certification-typed-data";
 import { buildMerkleTree } from "../../platform/crypto/merkle";
 import { auditDocuments, type AuditableBatch } from "./audit-documents";
 

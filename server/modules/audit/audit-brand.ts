@@ -1,4 +1,4 @@
-import { BrandRepository } from "../brands/data/brand.repository";
+import { BrandRepository } from "../brands";
 import type { Finding } from "./domain/audit";
 import {
   AuditReads,

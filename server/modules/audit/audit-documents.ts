@@ -1,6 +1,6 @@
 import { Types, type Connection } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
-import { transferModel, type TransferDoc } from "../custody/data/transfer.model";
+import { batchModel, type BatchDoc } from "../batches";
+import { transferModel, type TransferDoc } from "../custody";
 import { checkBatchDocument, checkTransfer, type AuditedEvent, type Finding } from "./domain/audit";
 
 /** The fields of a batch document the audit compares with its hashed events. */

@@ -1,9 +1,8 @@
 import type { Connection } from "mongoose";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../platform/errors";
-import { canSeeAll, type Actor } from "../organizations/domain/actor";
-import { BatchRepository } from "../batches/data/batch.repository";
-import { BrandRepository } from "../brands/data/brand.repository";
-import { mayOverseeBrand } from "../brands/brands-policy";
+import { canSeeAll, type Actor } from "../organizations";
+import { BatchRepository } from "../batches";
+import { BrandRepository, mayOverseeBrand } from "../brands";
 import { CertifiedSubjects } from "./data/certified-subjects";
 import type { AuditScope } from "./domain/audit-run";
 

@@ -3,16 +3,16 @@ import type { AuditRunDoc } from "./data/audit-run.model";
 import { AuditRunRepository } from "./data/audit-run.repository";
 import { CertifiedSubjects } from "./data/certified-subjects";
 import { AUDIT_MAX_STORED_FINDINGS, type AuditScope } from "./domain/audit-run";
-import { BatchRepository } from "../batches/data/batch.repository";
+import { BatchRepository } from "../batches";
 import type { Finding } from "./domain/audit";
 import { NotFoundError, UnprocessableError } from "../../platform/errors";
-import type { Actor } from "../organizations/domain/actor";
+import type { Actor } from "../organizations";
 import { mayReadAuditRun } from "./audit-policy";
 import type { Logger } from "../../platform/logger";
 import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit-batches";
 import { AUDITABLE_BATCH_FIELDS, type AuditableBatch } from "./audit-documents";
 import { auditWindowLeaves } from "./audit-windows";
-import { anchorWindowModel } from "../anchoring/data/anchor-window.model";
+import { anchorWindowModel } from "../anchoring";
 import { auditBrandRegister } from "./audit-brand";
 
 /** Batches audited per step; progress is written after each step. */

@@ -1,7 +1,6 @@
 import type { Connection, Types } from "mongoose";
-import { unpackEventIds, unpackLeaves } from "../anchoring/window-codec";
-import { WindowStore } from "../anchoring/data/window-store";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
+import { unpackEventIds, unpackLeaves, WindowStore } from "../anchoring";
+import { traceEventModel, type TraceEventDoc } from "../ledger";
 import { checkWindowLeaves, type Finding, type StoredLeafEvent } from "./domain/audit";
 
 /** Events read per query while checking a leaf list (bounded memory for 100k-leaf windows). */

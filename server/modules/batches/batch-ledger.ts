@@ -6,9 +6,10 @@ import {
   type AppendGuard,
   type Ledger,
   type UseCaseContext,
-} from "../ledger/append-event";
-import { buildEventBody, type EventFacts } from "../ledger/domain/event-body";
-import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+  buildEventBody,
+  type EventFacts,
+  type TraceEventDoc,
+} from "../ledger";
 
 /** What a batch event's guard sees: the batch as it is at the compare-and-set. */
 export type BatchGuard = AppendGuard<BatchDoc>;

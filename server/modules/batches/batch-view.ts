@@ -1,5 +1,5 @@
 import type { BatchDoc } from "./data/batch.model";
-import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+import type { TraceEventDoc } from "../ledger";
 import { batchDigitalLink } from "./domain/digital-link";
 
 /** API shape of a batch. */

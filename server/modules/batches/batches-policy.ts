@@ -1,4 +1,4 @@
-import { assertSameTenant, type Actor } from "../organizations/domain/actor";
+import { assertSameTenant, type Actor } from "../organizations";
 
 /** The organizations a batch belongs to. */
 export interface BatchOwners {

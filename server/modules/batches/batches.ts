@@ -4,19 +4,20 @@ import type { BatchDoc } from "./data/batch.model";
 import { BatchRepository, type BatchFilter } from "./data/batch.repository";
 import type { NewBatch } from "./domain/new-batch";
 import { claimLot } from "./data/lot-claim.model";
-import type { TraceEventDoc } from "../ledger/data/trace-event.model";
-import { TraceEventRepository } from "../ledger/data/trace-event.repository";
-import { cbvTermsFor } from "../ledger/domain/cbv";
-import { toGtin14 } from "./domain/gtin";
-import { ConflictError, ValidationError } from "../../platform/errors";
-import { buildFirstEvent, type UseCaseContext } from "../ledger/append-event";
-import { BATCH_LEDGER } from "./batch-ledger";
-import type { BatchBrand, BrandClaimCandidate, BrandClaims } from "./domain/batch-brand";
 import {
+  type TraceEventDoc,
+  TraceEventRepository,
+  cbvTermsFor,
+  buildFirstEvent,
+  type UseCaseContext,
   inheritedPrivatePointers,
   REGISTRATION_PRIVATE_POINTERS,
   sealPrivateFields,
-} from "../ledger/sealed-fields";
+} from "../ledger";
+import { toGtin14 } from "./domain/gtin";
+import { ConflictError, ValidationError } from "../../platform/errors";
+import { BATCH_LEDGER } from "./batch-ledger";
+import type { BatchBrand, BrandClaimCandidate, BrandClaims } from "./domain/batch-brand";
 
 /** Lineage of batches created by splits and transformations, and who created them. */
 export interface DerivedBatch {

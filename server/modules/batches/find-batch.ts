@@ -2,7 +2,7 @@ import type { Types } from "mongoose";
 import type { BatchDoc } from "./data/batch.model";
 import { BatchRepository } from "./data/batch.repository";
 import { NotFoundError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
+import type { UseCaseContext } from "../ledger";
 
 /** A batch by id; 404 when there is none. */
 export async function findBatch(ctx: UseCaseContext, batchId: string | Types.ObjectId): Promise<BatchDoc> {

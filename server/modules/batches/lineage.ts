@@ -1,6 +1,6 @@
 import type { BatchDoc } from "../batches/data/batch.model";
 import { BatchRepository } from "../batches/data/batch.repository";
-import type { UseCaseContext } from "../ledger/append-event";
+import type { UseCaseContext } from "../ledger";
 
 export type LineageDirection = "upstream" | "downstream";
 

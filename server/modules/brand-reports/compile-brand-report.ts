@@ -1,12 +1,9 @@
 import { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
-import { BatchRepository } from "../batches/data/batch.repository";
-import { organizationNames } from "../organizations/organizations";
-import { ScanRepository } from "../labels/data/scan.repository";
-import { SerialRepository } from "../labels/data/serial.repository";
-import type { TraceEventDoc } from "../ledger/data/trace-event.model";
-import { TraceEventRepository } from "../ledger/data/trace-event.repository";
-import { TransferRepository } from "../custody/data/transfer.repository";
+import { type BatchDoc, BatchRepository } from "../batches";
+import { organizationNames } from "../organizations";
+import { ScanRepository, SerialRepository, unknownScansOfBrand } from "../labels";
+import { type TraceEventDoc, TraceEventRepository, type UseCaseContext } from "../ledger";
+import { TransferRepository } from "../custody";
 import type { ReportBatch } from "./domain/brand-families";
 import { buildBrandReport } from "./domain/brand-report";
 import {
@@ -16,11 +13,7 @@ import {
   type ReportTransfer,
 } from "./domain/brand-report-facts";
 import { ForbiddenError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
-import { brandEvents, findBrand } from "../brands/brands";
-import { listLicences } from "../brands/licences";
-import { mayOverseeBrand } from "../brands/brands-policy";
-import { unknownScansOfBrand } from "../labels/unknown-scans";
+import { brandEvents, findBrand, listLicences, mayOverseeBrand } from "../brands";
 
 const MOVEMENTS = ["shipping", "receiving", "selling"] as const;
 

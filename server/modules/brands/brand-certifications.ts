@@ -1,11 +1,14 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
-import { organizationNames } from "../organizations/organizations";
-import type { CertificationScheme } from "../certifications/domain/certification-schemes";
-import { certificationStatus } from "../certifications/domain/certification-status";
-import type { UseCaseContext } from "../ledger/append-event";
-import { snapshotFor } from "../certifications/certification-views";
-import type { CertificationValidity } from "../certifications/domain/certification-status";
+import {
+  certificationModel,
+  type CertificationDoc,
+  type CertificationScheme,
+  certificationStatus,
+  snapshotFor,
+  type CertificationValidity,
+} from "../certifications";
+import { organizationNames } from "../organizations";
+import type { UseCaseContext } from "../ledger";
 
 /**
  * The producer- and plot-subject certifications of a brand's licensed producers, with their live

@@ -1,8 +1,16 @@
 import { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
+import type { BatchDoc, BatchBrand, BrandClaimCandidate as ClaimCandidate, BrandClaims } from "../batches";
 import type { BrandDoc } from "./data/brand.model";
 import { BrandRepository } from "./data/brand.repository";
-import type { CertificationDoc } from "../certifications/data/certification.model";
+import {
+  type CertificationDoc,
+  withinCap,
+  type CoverableBatch,
+  certificationStatus,
+  certificationsCovering,
+  coveredByRule,
+  snapshotFor,
+} from "../certifications";
 import type { LicenceDoc } from "./data/licence.model";
 import { LicenceRepository } from "./data/licence.repository";
 import {
@@ -11,17 +19,8 @@ import {
   quotaProblem,
   type BrandClaimCandidate,
 } from "./domain/brand-rules";
-import { withinCap, type CoverableBatch } from "../certifications/domain/certification-coverage";
-import { certificationStatus } from "../certifications/domain/certification-status";
 import { ChainError, UnprocessableError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
-import { certificationsCovering, coveredByRule } from "../certifications/coverage-lookup";
-import { snapshotFor } from "../certifications/certification-views";
-import type {
-  BatchBrand,
-  BrandClaimCandidate as ClaimCandidate,
-  BrandClaims,
-} from "../batches/domain/batch-brand";
+import type { UseCaseContext } from "../ledger";
 
 export class BrandClaimError extends UnprocessableError {
   constructor(

@@ -1,14 +1,13 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { WindowStore } from "../anchoring/data/window-store";
+import { WindowStore } from "../anchoring";
 import type { BrandDoc } from "./data/brand.model";
 import { BrandRepository } from "./data/brand.repository";
 import type { LicenceDoc } from "./data/licence.model";
-import { organizationNames } from "../organizations/organizations";
-import { TraceEventRepository } from "../ledger/data/trace-event.repository";
+import { organizationNames } from "../organizations";
+import { TraceEventRepository, type UseCaseContext } from "../ledger";
 import { roundQuantity } from "./domain/brand-rules";
-import type { UseCaseContext } from "../ledger/append-event";
 import { producerCertifications, type ProducerCertification } from "./brand-certifications";
-import { listSchemes } from "../certifications/scheme-registry";
+import { listSchemes } from "../certifications";
 import { licenceView, listLicences } from "./licences";
 
 /**

@@ -1,18 +1,18 @@
 import { Types } from "mongoose";
 import { brandModel, type BrandDoc } from "./data/brand.model";
-import type { TraceEventDoc } from "../ledger/data/trace-event.model";
-import { TraceEventRepository } from "../ledger/data/trace-event.repository";
-import { BrandRepository } from "./data/brand.repository";
-import { buildBrandEventBody, type BrandEventFacts } from "./domain/brand-event-body";
-import { NotFoundError, UnprocessableError } from "../../platform/errors";
 import {
+  type TraceEventDoc,
+  TraceEventRepository,
   appendToLedger,
   buildFirstEvent,
   type AppendGuard,
   type Ledger,
   type UseCaseContext,
-} from "../ledger/append-event";
-import { listSchemes } from "../certifications/scheme-registry";
+} from "../ledger";
+import { BrandRepository } from "./data/brand.repository";
+import { buildBrandEventBody, type BrandEventFacts } from "./domain/brand-event-body";
+import { NotFoundError, UnprocessableError } from "../../platform/errors";
+import { listSchemes } from "../certifications";
 
 /** A brand's licence register as a hash chain whose head is the brand document (decision 0010). */
 export const BRAND_LEDGER: Ledger<BrandEventFacts> = {

@@ -1,11 +1,10 @@
 import type { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
-import { BatchRepository, type LabelledBatch } from "../batches/data/batch.repository";
+import { type BatchDoc, BatchRepository, type LabelledBatch } from "../batches";
 import { LicenceRepository } from "../brands/data/licence.repository";
 import { roundQuantity } from "../brands/domain/brand-rules";
 import { itemsThatFit, labelledCeiling, leftToLabel, type Quantity } from "./domain/label-quota";
 import { UnprocessableError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
+import type { UseCaseContext } from "../ledger";
 
 /**
  * The batch and the batches it was split from, nearest first. Labels issued on a split batch

@@ -1,13 +1,11 @@
 import { Types } from "mongoose";
-import { certificationModel, type CertificationDoc } from "../certifications/data/certification.model";
+import { certificationModel, type CertificationDoc, quantityCapOf } from "../certifications";
 import type { LicenceDoc } from "./data/licence.model";
 import { LicenceRepository } from "./data/licence.repository";
-import { OrganizationRepository } from "../organizations/data/organization.repository";
-import type { TraceEventDoc } from "../ledger/data/trace-event.model";
+import { OrganizationRepository } from "../organizations";
+import type { TraceEventDoc, UseCaseContext } from "../ledger";
 import { licenceTransition, roundQuantity, type LicenceAction } from "./domain/brand-rules";
-import { quantityCapOf } from "../certifications/domain/certification-typed-data";
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
 import { appendBrandEvent, findBrand } from "./brands";
 import { assertBrandOwner, type BrandActor } from "./brands-policy";
 
@@ -129,6 +127,11 @@ export async function listLicences(
   filter: { brandId?: Types.ObjectId; producerId?: Types.ObjectId },
 ): Promise<LicenceDoc[]> {
   return new LicenceRepository(ctx.connection).list(filter);
+}
+
+/** A producer's licences, of every brand. */
+export function listLicencesOfProducer(ctx: UseCaseContext, producerId: string): Promise<LicenceDoc[]> {
+  return listLicences(ctx, { producerId: new Types.ObjectId(producerId) });
 }
 
 export function licenceView(licence: LicenceDoc) {

@@ -1,15 +1,12 @@
 import { Types } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { batchModel, type BatchDoc, appendEvent } from "../batches";
 import {
   certificationCoverageModel,
   type CertificationCoverageDoc,
 } from "./data/certification-coverage.model";
 import type { CertificationDoc } from "./data/certification.model";
-import { traceEventModel } from "../ledger/data/trace-event.model";
-import { cbvTermsFor } from "../ledger/domain/cbv";
+import { traceEventModel, cbvTermsFor, materializeHead, type UseCaseContext } from "../ledger";
 import { coverageOf, withinCap, type CoverageVia } from "./domain/certification-coverage";
-import { materializeHead, type UseCaseContext } from "../ledger/append-event";
-import { appendEvent } from "../batches/batch-ledger";
 import { coveredByRule } from "./coverage-lookup";
 
 /** A claim older than this whose event is missing was left by a writer that died; it is redone. */

@@ -1,8 +1,8 @@
 import { Types } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { batchModel, type BatchDoc } from "../batches";
 import { certificationModel, type CertificationDoc } from "./data/certification.model";
-import { organizationModel, type OrganizationDoc } from "../organizations/data/organization.model";
+import { organizationModel, type OrganizationDoc } from "../organizations";
 import { batchCapProblem } from "./domain/certification-coverage";
 import {
   CERTIFICATION_PRIMARY_TYPE,
@@ -21,7 +21,7 @@ import {
   NotFoundError,
   UnprocessableError,
 } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
+import type { UseCaseContext } from "../ledger";
 import { isRegisteredCertifier } from "./certification-chain";
 import { issueCertificationOnChain } from "./certification-issuance";
 import { recordCoverage } from "./certification-events";

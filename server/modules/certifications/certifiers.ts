@@ -3,7 +3,7 @@ import type { ProvenanceRegistry } from "../../../typechain-types";
 import type { Connection } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import { callRegistry } from "../../platform/evm/registry-errors";
-import { organizationModel, type OrganizationDoc } from "../organizations/data/organization.model";
+import { organizationModel, type OrganizationDoc } from "../organizations";
 import { NotFoundError, UnprocessableError } from "../../platform/errors";
 import { minedReceipt, sendRegistryTransaction, type RegistryCall } from "./certification-chain";
 

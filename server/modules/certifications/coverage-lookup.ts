@@ -1,5 +1,5 @@
 import { Types, type FilterQuery } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { batchModel, type BatchDoc, findBatch, lineage } from "../batches";
 import { certificationModel, type CertificationDoc } from "./data/certification.model";
 import {
   coverageOf,
@@ -8,9 +8,7 @@ import {
   type CoverageVia,
 } from "./domain/certification-coverage";
 import { quantityCapOf } from "./domain/certification-typed-data";
-import type { UseCaseContext } from "../ledger/append-event";
-import { findBatch } from "../batches/find-batch";
-import { lineage } from "../batches/lineage";
+import type { UseCaseContext } from "../ledger";
 
 export interface Covering {
   certification: CertificationDoc;

@@ -1,12 +1,15 @@
 import type { Connection } from "mongoose";
-import { organizationNames } from "../organizations/organizations";
-import { isSealedMarker } from "../ledger/domain/disclosure";
-import type { BundleEvent } from "../verification/domain/proof-bundle";
-import type { Check, Verdict } from "../verification/domain/verdict";
-import type { SerialScanReport } from "../labels/scans";
-import type { BatchVerification } from "../verification/verify";
-import type { CertificationDisplay } from "../verification/verify-certifications";
-import type { BrandClaimDisplay } from "../verification/verify-licences";
+import { organizationNames } from "../organizations";
+import { isSealedMarker } from "../ledger";
+import type {
+  BundleEvent,
+  Check,
+  Verdict,
+  BatchVerification,
+  CertificationDisplay,
+  BrandClaimDisplay,
+} from "../verification";
+import type { SerialScanReport } from "../labels";
 import { buildJourney, ORG_KEYS, type JourneyEntry } from "./web/consumer-journey";
 import { HIDDEN, type Shown } from "../../platform/web/shown";
 

@@ -1,13 +1,9 @@
 import { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
-import { cbvTermsFor } from "../ledger/domain/cbv";
+import { type BatchDoc, appendEvent, registerBatch, originOf } from "../batches";
+import { cbvTermsFor, type UseCaseContext } from "../ledger";
 import { massBalanceProblem, remainingAfter } from "./domain/mass-balance";
 import { ForbiddenError, UnprocessableError } from "../../platform/errors";
-import { type UseCaseContext } from "../ledger/append-event";
-import { appendEvent } from "../batches/batch-ledger";
-import { inheritedBrand } from "../brands/brand-claims";
-import { registerBatch } from "../batches/batches";
-import { originOf } from "../batches/domain/new-batch";
+import { inheritedBrand } from "../brands";
 
 export type Quantity = { value: number; unit: string };
 

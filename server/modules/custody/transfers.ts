@@ -1,13 +1,10 @@
 import { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
-import { OrganizationRepository } from "../organizations/data/organization.repository";
+import { type BatchDoc, appendEvent, findBatch } from "../batches";
+import { OrganizationRepository } from "../organizations";
 import type { TransferDoc } from "./data/transfer.model";
 import { TransferRepository } from "./data/transfer.repository";
-import { cbvTermsFor } from "../ledger/domain/cbv";
+import { cbvTermsFor, type UseCaseContext } from "../ledger";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../platform/errors";
-import { type UseCaseContext } from "../ledger/append-event";
-import { appendEvent } from "../batches/batch-ledger";
-import { findBatch } from "../batches/find-batch";
 import { assertCanTake, splitBatch, type Quantity } from "./split-batch";
 
 export interface NewTransfer {

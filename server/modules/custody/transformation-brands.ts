@@ -1,10 +1,7 @@
 import type { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
-import { roundQuantity } from "../brands/domain/brand-rules";
-import type { UseCaseContext } from "../ledger/append-event";
-import { BrandClaimError, claimBrand, inheritedBrand, releaseBrandClaim } from "../brands/brand-claims";
-import type { BatchBrand } from "../batches/domain/batch-brand";
-import { originOf } from "../batches/domain/new-batch";
+import { type BatchDoc, type BatchBrand, originOf } from "../batches";
+import { roundQuantity, BrandClaimError, claimBrand, inheritedBrand, releaseBrandClaim } from "../brands";
+import type { UseCaseContext } from "../ledger";
 import type { NewTransformation } from "./domain/new-transformation";
 
 /**

@@ -1,19 +1,14 @@
 import { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
+import { type BatchDoc, appendEvent, registerBatch, findBatch, originOf } from "../batches";
 import type { TransformationDoc } from "./data/transformation.model";
 import { TransformationRepository } from "./data/transformation.repository";
-import { cbvTermsFor } from "../ledger/domain/cbv";
+import { cbvTermsFor, type UseCaseContext } from "../ledger";
 import { remainingAfter } from "./domain/mass-balance";
 import { ValidationError } from "../../platform/errors";
-import { type UseCaseContext } from "../ledger/append-event";
-import { appendEvent } from "../batches/batch-ledger";
 import { outputBrands, releaseOutputClaims } from "./transformation-brands";
-import { registerBatch } from "../batches/batches";
-import { findBatch } from "../batches/find-batch";
-import { originOf } from "../batches/domain/new-batch";
 import type { NewTransformation } from "./domain/new-transformation";
 import { assertCanTake, type Quantity } from "./split-batch";
-import { brandClaims } from "../brands/brand-claims";
+import { brandClaims } from "../brands";
 
 /**
  * Processing (fresh leaves → finished tea) and merging: consumes input quantities and creates

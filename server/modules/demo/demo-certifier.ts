@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { Wallet, HDNodeWallet } from "ethers";
-import { draftToMessage, type CertificationDraft } from "../certifications/domain/certification-draft";
-import { CERTIFICATION_TYPES } from "../certifications/domain/certification-typed-data";
 import {
+  draftToMessage,
+  type CertificationDraft,
+  CERTIFICATION_TYPES,
   STATUS_CHANGE_CODES,
   STATUS_CHANGE_TYPES,
-} from "../certifications/domain/certification-status-change";
+} from "../certifications";
 import type { DemoClient, Json } from "./demo-client";
 
 /**

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { verdictText } from "../consumer/web/i18n";
+import { verdictText } from "../consumer";
 import type { DemoSummary } from "./seed-demo";
 
 /** The bilingual (zh-CN first) text `npm run demo` prints: consumer pages, brand page, files. */

@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { OrganizationRepository } from "../organizations/data/organization.repository";
+import { OrganizationRepository } from "../organizations";
 import type { Logger } from "../../platform/logger";
 import { demoOutDir, seedDemo, type DemoSummary } from "./seed-demo";
 

@@ -1,15 +1,12 @@
 import { Types } from "mongoose";
-import { BatchRepository } from "../batches/data/batch.repository";
+import { BatchRepository } from "../batches";
 import type { CapturedEventResult, EpcisCaptureDoc } from "./data/epcis-capture.model";
 import { EpcisCaptureRepository, EpcisEventIdRepository } from "./data/epcis-capture.repository";
-import { TraceEventRepository } from "../ledger/data/trace-event.repository";
+import { TraceEventRepository, type UseCaseContext } from "../ledger";
 import type { Reason } from "./domain/from-epcis";
 import { CAPTURED_KEY, eventUri } from "./domain/to-epcis";
 import { AppError, ConflictError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
-import { findStoredEvent, storedStep } from "../ingest/ingest-apply";
-import type { StoredStep } from "../ingest/ingest-plan";
-import type { PlanStep } from "../ingest/plan-step";
+import { findStoredEvent, storedStep, type StoredStep, type PlanStep } from "../ingest";
 
 /**
  * The records that make a capture all-or-nothing and repeatable on an engine without

@@ -1,16 +1,14 @@
 import type { Types } from "mongoose";
 import type { z } from "zod";
-import { isSealedMarker } from "../ledger/domain/disclosure";
-import type { EventLocation } from "../ledger/domain/event-body";
+import { isSealedMarker, type EventLocation } from "../ledger";
 import type { CaptureIntent, Reason } from "./domain/from-epcis";
 import { batchEpcClass, type BatchRef } from "./domain/identifiers";
 import { encodeKeys, jsonDepth } from "./domain/stored-json";
 import { CAPTURED_KEY, type EpcisEvent } from "./domain/to-epcis";
-import { toGtin14 } from "../batches/domain/gtin";
-import { eventLocation } from "../batches/domain/new-batch-input";
+import { toGtin14, eventLocation } from "../batches";
 import { safeJsonObject } from "../../platform/http/common.schemas";
 import { capturedBatchMaster, derivedBatchMaster } from "./domain/batch-master";
-import type { PlanRef, PlanStep } from "../ingest/plan-step";
+import type { PlanRef, PlanStep } from "../ingest";
 
 /**
  * Turns an interpreted EPCIS event into a plan step, validating what EcoTrace reads from it with

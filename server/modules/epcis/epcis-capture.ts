@@ -7,7 +7,7 @@ import { declaredPrefixes, normalizeOwnKeys, prefixConflict } from "./domain/jso
 import { epcisSchemaProblems } from "./domain/json-schema";
 import type { EpcisEvent } from "./domain/to-epcis";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
+import type { UseCaseContext } from "../ledger";
 import { captureView, type CaptureView } from "./epcis-capture-view";
 import {
   claimCapture,
@@ -18,10 +18,14 @@ import {
   storedCaptureStep,
 } from "./epcis-capture-records";
 import { stepForIntent } from "./epcis-capture-steps";
-import { ApplyFailure, applyPlan } from "../ingest/ingest-apply";
-import { derivedBatchId, planSteps } from "../ingest/ingest-plan";
-import { type PlanStep } from "../ingest/plan-step";
-import type { RecordingActor } from "../ingest/ingest-rules";
+import {
+  ApplyFailure,
+  applyPlan,
+  derivedBatchId,
+  planSteps,
+  type PlanStep,
+  type RecordingActor,
+} from "../ingest";
 
 /**
  * EPCIS capture (decision 0006). All or nothing on an engine without transactions: the whole

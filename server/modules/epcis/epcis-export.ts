@@ -1,15 +1,11 @@
 import { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
-import { BatchRepository } from "../batches/data/batch.repository";
-import type { TraceEventDoc } from "../ledger/data/trace-event.model";
-import { TraceEventRepository } from "../ledger/data/trace-event.repository";
-import { bizStepUri } from "../ledger/domain/cbv";
+import { type BatchDoc, BatchRepository } from "../batches";
+import { type TraceEventDoc, TraceEventRepository, bizStepUri, type UseCaseContext } from "../ledger";
 import { epcisDocument, epcisQueryDocument } from "./domain/documents";
 import { toEpcisEvent, type ExportBatch, type ExportEvent } from "./domain/to-epcis";
 import { fromEpcisBizStep } from "./domain/vocabulary";
 import { NotFoundError, ValidationError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
-import type { RecordingActor } from "../ingest/ingest-rules";
+import type { RecordingActor } from "../ingest";
 
 /** EPCIS 2.0 export: event queries (EPCISQueryDocument) and a batch's history (EPCISDocument). */
 export interface EpcisEventQuery {

@@ -1,8 +1,8 @@
 import type { z } from "zod";
-import { CLIENT_EVENT_TYPES, cbvTermsFor, type EventType } from "../ledger/domain/cbv";
-import { newBatchInput, newEventInput } from "../batches/domain/new-batch-input";
+import { CLIENT_EVENT_TYPES, cbvTermsFor, type EventType } from "../ledger";
+import { newBatchInput, newEventInput } from "../batches";
 import type { Cell, FileRow } from "./import-file";
-import type { PlanStep } from "../ingest/plan-step";
+import type { PlanStep } from "../ingest";
 
 /**
  * The import column layout (docs/import-format.md) and how a row becomes a plan step. Rows are

@@ -1,16 +1,23 @@
 import { createHash } from "node:crypto";
 import { Types } from "mongoose";
-import { BatchRepository } from "../batches/data/batch.repository";
+import { BatchRepository } from "../batches";
 import type { ImportJobDoc } from "./data/import-job.model";
 import { ImportJobRepository } from "./data/import-job.repository";
 import { AppError, ConflictError, NotFoundError } from "../../platform/errors";
 import type { Logger } from "../../platform/logger";
-import type { UseCaseContext } from "../ledger/append-event";
-import { ApplyFailure, applyPlan, findStoredEvent, storedStep } from "../ingest/ingest-apply";
+import type { UseCaseContext } from "../ledger";
+import {
+  ApplyFailure,
+  applyPlan,
+  findStoredEvent,
+  storedStep,
+  derivedBatchId,
+  planSteps,
+  type StoredStep,
+  type PlanStep,
+  type RecordingActor,
+} from "../ingest";
 import { readImportFile, type FileRow } from "./import-file";
-import { derivedBatchId, planSteps, type StoredStep } from "../ingest/ingest-plan";
-import { type PlanStep } from "../ingest/plan-step";
-import type { RecordingActor } from "../ingest/ingest-rules";
 import { headerErrors, stepForRow, type RowError } from "./import-rows";
 
 /**

@@ -1,14 +1,15 @@
-import type { BatchDoc } from "../batches/data/batch.model";
-import type { TraceEventDoc } from "../ledger/data/trace-event.model";
-import { TraceEventRepository } from "../ledger/data/trace-event.repository";
-import type { EventType } from "../ledger/domain/cbv";
+import { type BatchDoc, appendEvent, registerBatch } from "../batches";
+import {
+  type TraceEventDoc,
+  TraceEventRepository,
+  type EventType,
+  materializeHead,
+  type UseCaseContext,
+} from "../ledger";
 import { AppError, ForbiddenError, UnprocessableError } from "../../platform/errors";
-import { materializeHead, type UseCaseContext } from "../ledger/append-event";
-import { appendEvent } from "../batches/batch-ledger";
-import { registerBatch } from "../batches/batches";
 import type { PlannedOp, StoredStep } from "./ingest-plan";
 import { appendChanges, appendProblem, type RecordingActor, type RuleBatch } from "./ingest-rules";
-import { brandClaims } from "../brands/brand-claims";
+import { brandClaims } from "../brands";
 
 /**
  * Carries out a plan: a chunk of steps at a time, steps on different batches concurrently and

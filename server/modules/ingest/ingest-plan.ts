@@ -1,12 +1,8 @@
 import { createHash } from "node:crypto";
 import { Types } from "mongoose";
-import type { EventFacts } from "../ledger/domain/event-body";
-import { quotaProblem } from "../brands/domain/brand-rules";
-import { toGtin14 } from "../batches/domain/gtin";
-import type { UseCaseContext } from "../ledger/append-event";
-import { BrandClaimError, checkBrandClaim } from "../brands/brand-claims";
-import type { DerivedBatch } from "../batches/batches";
-import type { NewBatch } from "../batches/domain/new-batch";
+import type { EventFacts, UseCaseContext } from "../ledger";
+import { quotaProblem, BrandClaimError, checkBrandClaim } from "../brands";
+import { toGtin14, type DerivedBatch, type NewBatch } from "../batches";
 import { loadWorld, lotKey, type World } from "./ingest-world";
 import type { PlanStep } from "./plan-step";
 import {

@@ -1,7 +1,6 @@
-import type { BatchStatus } from "../batches/domain/batch-status";
-import type { EventType } from "../ledger/domain/cbv";
-import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../batches/domain/event-rules";
-import { massBalanceProblem, remainingAfter } from "../custody/domain/mass-balance";
+import { type BatchStatus, batchChangesFor, eventBlockedReason, mayRecordEvent } from "../batches";
+import type { EventType } from "../ledger";
+import { massBalanceProblem, remainingAfter } from "../custody";
 
 /**
  * The rules of the REST API for recording on a batch, as pure functions, so that EPCIS capture

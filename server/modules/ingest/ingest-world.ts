@@ -1,10 +1,12 @@
-import type { BatchDoc } from "../batches/data/batch.model";
-import { BatchRepository } from "../batches/data/batch.repository";
-import { type BatchStatus } from "../batches/domain/batch-status";
-import { lotClaimsOf } from "../batches/data/lot-claim.model";
-import { toGtin14 } from "../batches/domain/gtin";
-import type { UseCaseContext } from "../ledger/append-event";
-import type { NewBatch } from "../batches/domain/new-batch";
+import {
+  type BatchDoc,
+  BatchRepository,
+  type BatchStatus,
+  lotClaimsOf,
+  toGtin14,
+  type NewBatch,
+} from "../batches";
+import type { UseCaseContext } from "../ledger";
 import type { PlanRef, PlanStep } from "./plan-step";
 import type { RecordingActor, RuleBatch } from "./ingest-rules";
 

@@ -1,6 +1,5 @@
-import type { BatchInput } from "../batches/data/batch.model";
-import type { NewBatch } from "../batches/domain/new-batch";
-import type { EventFacts } from "../ledger/domain/event-body";
+import type { BatchInput, NewBatch } from "../batches";
+import type { EventFacts } from "../ledger";
 import type { Quantity } from "./ingest-rules";
 
 /** A step of a plan (ingest-plan.ts): a batch to register, or an event to append to a batch. */

@@ -1,12 +1,21 @@
-import type { BatchDoc } from "../batches/data/batch.model";
-import { TraceEventRepository } from "../ledger/data/trace-event.repository";
-import { cbvTermsFor, type EventType } from "../ledger/domain/cbv";
-import type { EventFacts, EventLocation } from "../ledger/domain/event-body";
-import { batchChangesFor, eventBlockedReason, mayRecordEvent } from "../batches/domain/event-rules";
+import {
+  type BatchDoc,
+  batchChangesFor,
+  eventBlockedReason,
+  mayRecordEvent,
+  appendEvent,
+  type BatchGuard,
+} from "../batches";
+import {
+  TraceEventRepository,
+  cbvTermsFor,
+  type EventType,
+  type EventFacts,
+  type EventLocation,
+  type UseCaseContext,
+  sealPrivateFields,
+} from "../ledger";
 import { ForbiddenError, UnprocessableError, ValidationError } from "../../platform/errors";
-import { type UseCaseContext } from "../ledger/append-event";
-import { appendEvent, type BatchGuard } from "../batches/batch-ledger";
-import { sealPrivateFields } from "../ledger/sealed-fields";
 
 export interface NewEvent {
   type: EventType;

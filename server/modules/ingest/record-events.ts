@@ -1,6 +1,6 @@
 import { AppError, ValidationError, type FieldProblem } from "../../platform/errors";
-import { type UseCaseContext } from "../ledger/append-event";
-import { appendEvents, type BatchGuard } from "../batches/batch-ledger";
+import type { UseCaseContext } from "../ledger";
+import { appendEvents, type BatchGuard } from "../batches";
 import { eventGuard, prepareEvent, type NewEvent } from "./record-event";
 
 /**

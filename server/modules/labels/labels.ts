@@ -1,9 +1,8 @@
 import { SerialRepository } from "./data/serial.repository";
-import type { BatchDoc } from "../batches/data/batch.model";
-import { batchDigitalLink } from "../batches/domain/digital-link";
+import { type BatchDoc, batchDigitalLink } from "../batches";
 import { ForbiddenError, UnprocessableError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
-import { assertLicenceActive } from "../brands/label-room";
+import type { UseCaseContext } from "../ledger";
+import { assertLicenceActive } from "../brands";
 import { serialLink } from "./serials";
 
 export interface LabelRequest {

@@ -4,7 +4,7 @@ import { ScanRepository } from "./data/scan.repository";
 import type { SerialDoc } from "./data/serial.model";
 import { SerialRepository } from "./data/serial.repository";
 import { assessSerialScans } from "./domain/verdict-scans";
-import type { UseCaseContext } from "../ledger/append-event";
+import type { UseCaseContext } from "../ledger";
 
 /** How many recent scans are looked at to count distinct devices. */
 const DISTINCT_WINDOW = 1_000;

@@ -1,13 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
+import { type BatchDoc, formatDigitalLink } from "../batches";
 import type { SerialDoc } from "./data/serial.model";
 import { SerialRepository } from "./data/serial.repository";
-import { formatDigitalLink } from "../batches/domain/digital-link";
-import { decideItemQuantity, labelledQuantity, type Quantity } from "../brands/domain/label-quota";
+import {
+  decideItemQuantity,
+  labelledQuantity,
+  type Quantity,
+  assertLicenceActive,
+  releaseLabelRoom,
+  splitAncestry,
+  takeLabelRoom,
+} from "../brands";
 import { ForbiddenError, UnprocessableError, ValidationError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
-import { assertLicenceActive, releaseLabelRoom, splitAncestry, takeLabelRoom } from "../brands/label-room";
+import type { UseCaseContext } from "../ledger";
 
 /** Crockford base32: digits and capitals without I, L, O, U, all in GS1 character set 82. */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

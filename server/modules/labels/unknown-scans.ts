@@ -1,9 +1,8 @@
 import { Types } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
+import type { BatchDoc, DigitalLinkKey } from "../batches";
 import { UnknownScanRepository } from "./data/unknown-scan.repository";
 import type { UnknownScanGroup } from "./domain/unknown-scan-group";
-import type { DigitalLinkKey } from "../batches/domain/digital-link";
-import type { UseCaseContext } from "../ledger/append-event";
+import type { UseCaseContext } from "../ledger";
 
 /** A scan of a serial nobody issued, as the consumer route saw it. */
 export interface UnknownSerialScan {

@@ -36,7 +36,6 @@ export interface LedgerFacts {
   eventTime: string;
 }
 
-
 /**
  * A kind of hash chain: where its head lives and how its event bodies name the subject. Batches
  * are the main kind; a brand's licence register is the other (decision 0010). Events of every

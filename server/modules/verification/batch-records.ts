@@ -1,11 +1,20 @@
 import { Types, type Connection } from "mongoose";
-import { findLeafIndex, unpackLeaves } from "../anchoring/window-codec";
-import { WindowStore } from "../anchoring/data/window-store";
-import { anchorWindowModel, type AnchorWindowDoc } from "../anchoring/data/anchor-window.model";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger/data/trace-event.model";
-import { batchDigitalLink } from "../batches/domain/digital-link";
-import { findSealedFields } from "../ledger/domain/disclosure";
+import {
+  findLeafIndex,
+  unpackLeaves,
+  WindowStore,
+  anchorWindowModel,
+  type AnchorWindowDoc,
+} from "../anchoring";
+import { batchModel, type BatchDoc, batchDigitalLink, lineage } from "../batches";
+import {
+  traceEventModel,
+  type TraceEventDoc,
+  findSealedFields,
+  type UseCaseContext,
+  newestCommit,
+  openingsFor,
+} from "../ledger";
 import type { MerkleTree } from "../../platform/crypto/merkle";
 import { buildMerkleTreeOffThread } from "../../platform/crypto/merkle-off-thread";
 import {
@@ -20,10 +29,6 @@ import {
 } from "./domain/proof-bundle";
 import { leafOf } from "./domain/proof-bundle-verify";
 import { AppError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
-import { newestCommit } from "../ledger/commit-events";
-import { lineage } from "../batches/lineage";
-import { openingsFor } from "../ledger/sealed-fields";
 
 const ANCHORED_STATES: readonly string[] = ["confirmed", "completed"];
 

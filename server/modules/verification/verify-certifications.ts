@@ -1,4 +1,4 @@
-import { builtInScheme } from "../certifications/domain/certification-schemes";
+import { builtInScheme } from "../certifications";
 import type { BundleCertification } from "./domain/proof-bundle-certifications";
 import type { CertificationEvidence } from "./domain/verdict";
 

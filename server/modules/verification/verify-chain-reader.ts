@@ -1,6 +1,6 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
 import { anchoringReceiptProblem, type ChainReader } from "./domain/proof-bundle-verify";
-import { chainRecordOf, type ChainCertificationRecord } from "../certifications/domain/certification-status";
+import { chainRecordOf, type ChainCertificationRecord } from "../certifications";
 
 /**
  * The service's view of the registry for verification requests. Answers are cached for a short

@@ -1,11 +1,9 @@
 import { Types, type Connection } from "mongoose";
-import type { BatchDoc } from "../batches/data/batch.model";
-import { brandModel, type BrandDoc } from "../brands/data/brand.model";
-import { licenceModel, type LicenceDoc } from "../brands/data/licence.model";
-import { organizationNames } from "../organizations/organizations";
+import type { BatchDoc } from "../batches";
+import { brandModel, type BrandDoc, licenceModel, type LicenceDoc, licenceView } from "../brands";
+import { organizationNames } from "../organizations";
 import type { LicenceEvidence } from "./domain/verdict-licences";
 import type { BatchRecords } from "./batch-records";
-import { licenceView } from "../brands/licences";
 
 /**
  * Adapter to the brands module for verification: the brand a batch carries and the licences

@@ -1,11 +1,10 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { batchModel, type BatchDoc } from "../batches/data/batch.model";
+import { batchModel, type BatchDoc, findBatch } from "../batches";
 import type { ProofBundle } from "./domain/proof-bundle";
 import { examineProofBundle, type OnChainAnchor } from "./domain/proof-bundle-verify";
 import { decideVerdict, type VerdictResult } from "./domain/verdict";
 import { NotFoundError } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger/append-event";
-import { findBatch } from "../batches/find-batch";
+import type { UseCaseContext } from "../ledger";
 import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext } from "./batch-records";
 import { ServiceChainReader } from "./verify-chain-reader";
 import { certificationDisplays, type CertificationDisplay } from "./verify-certifications";

@@ -1,7 +1,7 @@
 import { Types, type Connection } from "mongoose";
 import { anchorWindowLeavesModel, anchorWindowModel, type AnchorWindowDoc, type TxAttempt } from "./anchor-window.model";
 import { UNFINISHED_STATES, type WindowState } from "../domain/window-state";
-import { traceEventModel } from "../../ledger/data/trace-event.model";
+import { traceEventModel } from "../../ledger";
 import { asBytes, unpackEventIds, type ClaimedEvent } from "../window-codec";
 
 const MARK_CHUNK = 500;

@@ -3,7 +3,7 @@ import { runAnchorWindow } from "../run-request";
 import { listAnchorWindows } from "../anchor-windows";
 import { eventProofFor } from "../event-proof";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
+import { actorOf } from "../../organizations";
 import { eventIdParams, listAnchorsQuery, runAnchorsQuery } from "./anchors.schemas";
 
 /** Anchoring windows, on-demand runs and per-event Merkle proofs. */

@@ -1,5 +1,5 @@
 import { Types, type Connection } from "mongoose";
-import { certificationModel, type CertificationDoc } from "../../certifications/data/certification.model";
+import { certificationModel, type CertificationDoc } from "../../certifications";
 
 /** Which subjects a certifier's own certifications name: what a certifier may audit (decision 0009). */
 export class CertifiedSubjects {

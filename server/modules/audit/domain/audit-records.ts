@@ -1,4 +1,4 @@
-import { isSealedMarker } from "../../ledger/domain/disclosure";
+import { isSealedMarker } from "../../ledger";
 import type { AuditedEvent, Finding } from "./findings";
 
 /**

@@ -1,5 +1,5 @@
-import { computeEventHash, ZERO_HASH } from "../../ledger/domain/event-hash";
-import type { AuditedEvent, EventCheck, Finding } from "./findings";
+import { computeEventHash, ZERO_HASH } from "../../ledger";
+import type { AuditedEvent, Finding } from "./findings";
 
 /*
  * Pure audit checks (decision 0009). Given what is stored for a batch and what the chain says,

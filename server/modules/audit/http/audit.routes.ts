@@ -1,14 +1,13 @@
 import { Router } from "express";
 import type { AuditContext } from "../audit-batches";
 import { auditBatchRecord } from "../audit-batch";
-import { verifierFor } from "../../verification/verify";
-import { verifierDeps } from "../../verification/http/verify.routes";
+import { verifierFor, verifierDeps } from "../../verification";
 import { assertAuditRunDone, auditRunView, findVisibleAuditRun, startAuditRun } from "../audit-runs";
 import { assertMayAuditBatch, assertMayStartAuditRun } from "../audit-policy";
 import { renderAuditCsv, renderAuditHtml } from "../web/audit-report";
 import { PAGE_CSP } from "../../../platform/web/html";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
+import { actorOf } from "../../organizations";
 import { auditBatchParams, auditBatchQuery, auditRunParams, createAuditRunBody } from "./audit.schemas";
 
 const ROLES = ["auditor", "certifier", "admin"] as const;

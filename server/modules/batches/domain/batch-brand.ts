@@ -1,5 +1,5 @@
 import type { Types } from "mongoose";
-import type { UseCaseContext } from "../../ledger/append-event";
+import type { UseCaseContext } from "../../ledger";
 
 /** What a branded batch carries: the brand's name for labels, and the licence claim behind it. */
 export interface BatchBrand {

@@ -1,5 +1,5 @@
 import type { BatchStatus } from "../../batches/domain/batch-status";
-import type { EventType } from "../../ledger/domain/cbv";
+import type { EventType } from "../../ledger";
 
 /**
  * Which client-posted event types a batch accepts in each status, and how an event changes the

@@ -1,6 +1,10 @@
 import { z } from "zod";
-import { CBV_TERM_PATTERN, CLIENT_EVENT_TYPES } from "../../ledger/domain/cbv";
-import { COMMITMENT_KEY, privatePointerSyntaxProblem } from "../../ledger/domain/disclosure";
+import {
+  CBV_TERM_PATTERN,
+  CLIENT_EVENT_TYPES,
+  COMMITMENT_KEY,
+  privatePointerSyntaxProblem,
+} from "../../ledger";
 import { regionCodeProblem } from "../../../platform/web/region-code";
 import {
   isoDate,

@@ -1,5 +1,5 @@
 import { assertMayReadBatch, type BatchOwners } from "../batches-policy";
-import { actorOf } from "../../organizations/http/auth.middleware";
+import { actorOf } from "../../organizations";
 
 /** Refuses (403) a caller that may not read the batch: see assertMayReadBatch. */
 export function assertBatchVisible(res: { locals: Record<string, unknown> }, batch: BatchOwners): void {

@@ -1,5 +1,5 @@
-import type { UnknownScanGroup } from "../../labels/domain/unknown-scan-group";
-import { roundQuantity } from "../../brands/domain/brand-rules";
+import type { UnknownScanGroup } from "../../labels";
+import { roundQuantity } from "../../brands";
 import { families, shippedQuantity, type LabelTotals, type ReportBatch } from "./brand-families";
 import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report-facts";
 

@@ -1,5 +1,4 @@
-import { roundQuantity } from "../../brands/domain/brand-rules";
-import { PIECES } from "../../brands/domain/label-quota";
+import { roundQuantity, PIECES } from "../../brands";
 
 /**
  * Branded batches grouped the way labels and shipments must be compared: a *family* is a batch

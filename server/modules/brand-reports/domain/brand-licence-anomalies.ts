@@ -1,4 +1,4 @@
-import { roundQuantity, type LicenceStatus } from "../../brands/domain/brand-rules";
+import { roundQuantity, type LicenceStatus } from "../../brands";
 import type { Anomaly, LicenceRow, RegisterEvent, ReportLicence } from "./brand-report-facts";
 
 /** The brand report's anomalies about licences: their quota counter and their register. Pure. */

@@ -1,4 +1,4 @@
-import type { LicenceStatus } from "../../brands/domain/brand-rules";
+import type { LicenceStatus } from "../../brands";
 
 /** What a brand report is made of: the facts it reads and the anomalies it finds. */
 

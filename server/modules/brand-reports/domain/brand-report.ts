@@ -1,5 +1,5 @@
-import { roundQuantity } from "../../brands/domain/brand-rules";
-import type { UnknownScanGroup } from "../../labels/domain/unknown-scan-group";
+import { roundQuantity } from "../../brands";
+import type { UnknownScanGroup } from "../../labels";
 import { labelsBeyondShipped, revokedLicenceSelling, unknownSerialScans } from "./brand-anomalies";
 import { batchLabels, claimsQuota, type ReportBatch } from "./brand-families";
 import { quotaCounterMismatch, unrecordedLicenceChange } from "./brand-licence-anomalies";

@@ -2,7 +2,7 @@ import { Router } from "express";
 import { brandReport } from "../compile-brand-report";
 import { renderBrandReportCsv } from "../web/brand-report-csv";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
+import { actorOf } from "../../organizations";
 import { brandReportParams, brandReportQuery } from "./brand-report.schemas";
 
 /** The brand report: quota per licence and anomalies, for the brand's owner, auditors and admins. */

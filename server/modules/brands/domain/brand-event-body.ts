@@ -1,4 +1,4 @@
-import type { LedgerLink } from "../../ledger/domain/event-body";
+import type { LedgerLink } from "../../ledger";
 
 export const BRAND_EVENT_BODY_VERSION = 1;
 

@@ -1,12 +1,17 @@
 import { Router } from "express";
-import { Types } from "mongoose";
 import { LICENCE_ACTIONS } from "../domain/brand-rules";
 import { brandEvents, brandView, createBrand, findBrand, listBrands } from "../brands";
-import { changeLicenceStatus, findLicence, issueLicence, licenceView, listLicences } from "../licences";
-import { appendedView, eventView } from "../../batches/batch-view";
+import {
+  changeLicenceStatus,
+  findLicence,
+  issueLicence,
+  licenceView,
+  listLicences,
+  listLicencesOfProducer,
+} from "../licences";
+import { appendedView, eventView } from "../../batches";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
-import { canSeeAll } from "../../organizations/domain/actor";
+import { actorOf, canSeeAll } from "../../organizations";
 import {
   brandIdParams,
   createBrandBody,
@@ -167,7 +172,7 @@ export function brandRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       if (producer !== actor.orgId && !canSeeAll(actor)) {
         throw new ForbiddenError("only auditors and admins can list another producer's licences");
       }
-      const licences = await listLicences(ctx, { producerId: new Types.ObjectId(producer) });
+      const licences = await listLicencesOfProducer(ctx, producer);
       res.json({ items: licences.map(licenceView) });
     },
   );

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { LICENCE_STATUSES } from "../domain/brand-rules";
-import { SCHEME_CODE_PATTERN } from "../../certifications/domain/certification-schemes";
+import { SCHEME_CODE_PATTERN } from "../../certifications";
 import { regionCodeProblem } from "../../../platform/web/region-code";
-import { productSchema } from "../../batches/domain/new-batch-input";
+import { productSchema } from "../../batches";
 import { objectId, quantity } from "../../../platform/http/common.schemas";
 
 const regionCode = z.string().superRefine((value, ctx) => {

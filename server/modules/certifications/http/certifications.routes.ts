@@ -8,7 +8,7 @@ import {
 } from "../domain/certification-typed-data";
 import type { StatusChangeTarget } from "../domain/certification-status-change";
 import { ForbiddenError } from "../../../platform/errors";
-import { findBatch } from "../../batches/find-batch";
+import { findBatch, batchIdParams } from "../../batches";
 import { effectiveCertifications } from "../coverage-lookup";
 import { recordCoverage } from "../certification-events";
 import { addScheme, listSchemes } from "../scheme-registry";
@@ -22,9 +22,7 @@ import { certificationView, snapshotFor } from "../certification-views";
 import { findCertification, submitCertification, type CertificationContext } from "../certifications";
 import { certifierStatus, deregisterCertifier, registerCertifier } from "../certifiers";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
-import { canSeeAll, type Actor } from "../../organizations/domain/actor";
-import { batchIdParams } from "../../batches/http/batches.schemas";
+import { actorOf, canSeeAll, type Actor } from "../../organizations";
 import {
   certificationIdParams,
   certifierParams,

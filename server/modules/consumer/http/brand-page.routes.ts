@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import { NotFoundError } from "../../../platform/errors";
-import { brandOverview } from "../../brands/brand-overview";
+import { brandOverview } from "../../brands";
 import { brandPageView, renderBrandNotFound, renderBrandPage } from "../web/brand-page";
 import { PAGE_CSP } from "../../../platform/web/html";
 import { pickLanguage } from "../../consumer/web/i18n";

@@ -1,23 +1,26 @@
 import { Router, type Request, type RequestHandler, type Response } from "express";
-import type { BatchDoc } from "../../batches/data/batch.model";
+import { type BatchDoc, DigitalLinkError, parseDigitalLinkPath, type DigitalLinkKey } from "../../batches";
 import {
-  DigitalLinkError,
-  parseDigitalLinkPath,
-  type DigitalLinkKey,
-} from "../../batches/domain/digital-link";
-import { decideVerdict } from "../../verification/domain/verdict";
+  decideVerdict,
+  resolveBatchKey,
+  verifierFor,
+  type BatchVerification,
+  verifierDeps,
+} from "../../verification";
 import { ValidationError } from "../../../platform/errors";
-import { clientPseudonym, recordScan, type SerialScanReport } from "../../labels/scans";
-import { findSerial } from "../../labels/serials";
-import { resolveBatchKey, verifierFor, type BatchVerification } from "../../verification/verify";
+import {
+  clientPseudonym,
+  recordScan,
+  type SerialScanReport,
+  findSerial,
+  noteUnknownSerialScan,
+} from "../../labels";
 import { renderConsumerPage } from "../web/consumer-page";
 import { buildConsumerView, unknownView, type ConsumerView } from "../consumer-view";
 import { PAGE_CSP } from "../../../platform/web/html";
 import { pickLanguage } from "../web/i18n";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { consumerBatchParams, consumerQuery, digitalLinkParams } from "./consumer.schemas";
-import { noteUnknownSerialScan } from "../../labels/http/unknown-scan-hook";
-import { verifierDeps } from "../../verification/http/verify.routes";
 
 type Target = { batchId: string } | { key: DigitalLinkKey };
 

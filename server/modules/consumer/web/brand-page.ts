@@ -1,5 +1,4 @@
-import type { ProducerCertification } from "../../brands/brand-certifications";
-import type { BrandOverview } from "../../brands/brand-overview";
+import type { ProducerCertification, BrandOverview } from "../../brands";
 import { brandUi, categoryText, licenceStatusText } from "./brand-i18n";
 import { escapeHtml as e } from "../../../platform/web/html";
 import { certStatusText, ui, type Lang } from "../../consumer/web/i18n";

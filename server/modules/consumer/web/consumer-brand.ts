@@ -1,4 +1,4 @@
-import type { LicenceDisplay } from "../../verification/verify-licences";
+import type { LicenceDisplay } from "../../verification";
 import { brandUi, categoryText, licenceStatusText } from "./brand-i18n";
 import type { ConsumerView } from "../consumer-view";
 import { escapeHtml as e } from "../../../platform/web/html";

@@ -1,5 +1,5 @@
-import { isSealedMarker } from "../../ledger/domain/disclosure";
-import type { BundleEvent } from "../../verification/domain/proof-bundle";
+import { isSealedMarker } from "../../ledger";
+import type { BundleEvent } from "../../verification";
 import { HIDDEN, type Shown } from "../../../platform/web/shown";
 
 /**

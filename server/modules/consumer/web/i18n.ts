@@ -1,4 +1,4 @@
-import type { CheckName, CheckStatus, Verdict } from "../../verification/domain/verdict";
+import type { CheckName, CheckStatus, Verdict } from "../../verification";
 import type { JourneyEntry } from "./consumer-journey";
 
 /** Languages of the consumer page: Simplified Chinese by default, English on request. */

@@ -1,4 +1,4 @@
-import type { NewBatch } from "../../batches/domain/new-batch";
+import type { NewBatch } from "../../batches";
 
 /** Inputs consumed and output batches created by one transformation (processing, merging). */
 export interface NewTransformation {

@@ -1,6 +1,12 @@
 import { Router } from "express";
-import { findBatch } from "../../batches/find-batch";
-import { lineage } from "../../batches/lineage";
+import {
+  findBatch,
+  lineage,
+  appendedView,
+  batchView,
+  batchIdParams,
+  assertBatchVisible,
+} from "../../batches";
 import { transform } from "../transformations";
 import {
   acceptTransfer,
@@ -10,11 +16,8 @@ import {
   rejectTransfer,
   transferView,
 } from "../transfers";
-import { appendedView, batchView } from "../../batches/batch-view";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
-import { assertSameTenant, canSeeAll } from "../../organizations/domain/actor";
-import { batchIdParams } from "../../batches/http/batches.schemas";
+import { actorOf, assertSameTenant, canSeeAll } from "../../organizations";
 import {
   createTransferBody,
   createTransformationBody,
@@ -23,7 +26,6 @@ import {
   listTransfersQuery,
   transferIdParams,
 } from "./custody.schemas";
-import { assertBatchVisible } from "../../batches/http/batch-access";
 
 /** Custody (transfers that need both parties), processing (transformations) and lineage. */
 export function custodyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {

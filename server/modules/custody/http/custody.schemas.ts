@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TRANSFER_STATUSES } from "../domain/transfer-status";
-import { newBatchInput } from "../../batches/domain/new-batch-input";
+import { newBatchInput } from "../../batches";
 import { isoDateTime, objectId, quantity, safeJsonObject } from "../../../platform/http/common.schemas";
 
 export const createTransferBody = z.strictObject({

@@ -1,4 +1,4 @@
-import { lotSchema, newBatchInput } from "../../batches/domain/new-batch-input";
+import { lotSchema, newBatchInput } from "../../batches";
 
 /** `ilmd["ecotrace:batch"]` of a commissioning event: POST /api/batches without quantity, lot required. */
 export const capturedBatchMaster = newBatchInput.omit({ eventTime: true }).extend({ lot: lotSchema });

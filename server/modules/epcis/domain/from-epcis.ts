@@ -1,4 +1,4 @@
-import { CLIENT_EVENT_TYPES, type EventType } from "../../ledger/domain/cbv";
+import { CLIENT_EVENT_TYPES, type EventType } from "../../ledger";
 import {
   instanceIdentifierProblem,
   isIdentifierProblem,

@@ -1,5 +1,4 @@
-import { DigitalLinkError, formatDigitalLink, parseDigitalLinkPath } from "../../batches/domain/digital-link";
-import { gs1CheckDigit } from "../../batches/domain/gtin";
+import { DigitalLinkError, formatDigitalLink, parseDigitalLinkPath, gs1CheckDigit } from "../../batches";
 
 /**
  * Identifiers of batches in EPCIS events. EcoTrace records events per batch (GTIN + lot), which

@@ -1,10 +1,9 @@
 import express, { Router, type RequestHandler } from "express";
-import { findBatch } from "../../batches/find-batch";
+import { findBatch, batchIdParams, assertBatchVisible } from "../../batches";
 import { captureEpcisDocument, getCapture } from "../epcis-capture";
 import { exportBatchHistory, getEpcisEvent, queryEpcisEvents } from "../epcis-export";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
-import { batchIdParams } from "../../batches/http/batches.schemas";
+import { actorOf } from "../../organizations";
 import {
   CAPTURE_BODY_LIMIT,
   captureBody,
@@ -12,7 +11,6 @@ import {
   epcisEventParams,
   epcisEventsQuery,
 } from "./epcis.schemas";
-import { assertBatchVisible } from "../../batches/http/batch-access";
 
 const JSON_LD = "application/ld+json";
 

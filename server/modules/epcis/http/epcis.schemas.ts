@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { gtinProblem } from "../../batches/domain/gtin";
+import { gtinProblem } from "../../batches";
 import { isoDateTime, objectId, paginationQuery } from "../../../platform/http/common.schemas";
 
 /** Most events one capture document may carry (the whole document is checked before writing). */

@@ -2,8 +2,8 @@ import express, { Router } from "express";
 import { ValidationError } from "../../../platform/errors";
 import { getImport, importFile } from "../import-run";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
-import { IMPORT_BODY_LIMIT, importIdParams, importQuery } from "../../epcis/http/epcis.schemas";
+import { actorOf } from "../../organizations";
+import { IMPORT_BODY_LIMIT, importIdParams, importQuery } from "../../epcis";
 
 /** Bulk import of batches and events from a CSV or .xlsx file (docs/import-format.md). */
 export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {

@@ -1,11 +1,9 @@
 import { Router } from "express";
 import { recordEvent } from "../record-event";
 import { recordEvents } from "../record-events";
-import { appendedView } from "../../batches/batch-view";
-import { batchIdParams, createEventsBody, MAX_BULK_EVENTS } from "../../batches/http/batches.schemas";
-import { newEventInput } from "../../batches/domain/new-batch-input";
+import { appendedView, batchIdParams, createEventsBody, MAX_BULK_EVENTS, newEventInput } from "../../batches";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
+import { actorOf } from "../../organizations";
 
 /** Recording events on a batch's ledger, one or a bulk of them (listed with the batch routes). */
 export function eventRoutes(deps: HttpDeps, registry: ApiRegistry): Router {

@@ -1,13 +1,11 @@
 import { Router } from "express";
-import { findBatch } from "../../batches/find-batch";
+import { findBatch, batchIdParams, assertBatchVisible } from "../../batches";
 import { labelItems } from "../labels";
 import { labelContents } from "../web/labels-content";
 import { writeLabelsPdf } from "../web/labels-pdf";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
-import { batchIdParams } from "../../batches/http/batches.schemas";
+import { actorOf } from "../../organizations";
 import { labelsQuery } from "./labels.schemas";
-import { assertBatchVisible } from "../../batches/http/batch-access";
 
 /** `GET /api/batches/:id/labels.pdf`: a printable A4 label sheet (24 labels a page). */
 export function labelRoutes(deps: HttpDeps, registry: ApiRegistry): Router {

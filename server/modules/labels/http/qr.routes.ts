@@ -1,7 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { batchDigitalLink } from "../../batches/domain/digital-link";
-import { findBatch } from "../../batches/find-batch";
+import { batchDigitalLink, findBatch } from "../../batches";
 import { findSerial, serialLink } from "../serials";
 import { NotFoundError } from "../../../platform/errors";
 import { renderQrPng, renderQrSvg } from "../../../platform/web/qr";

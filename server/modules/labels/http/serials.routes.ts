@@ -1,11 +1,9 @@
 import { Router } from "express";
-import { findBatch } from "../../batches/find-batch";
+import { findBatch, batchIdParams, assertBatchVisible } from "../../batches";
 import { issueSerials, listSerials, serialView } from "../serials";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
-import { batchIdParams } from "../../batches/http/batches.schemas";
+import { actorOf } from "../../organizations";
 import { issueSerialsBody, listSerialsQuery } from "./serials.schemas";
-import { assertBatchVisible } from "../../batches/http/batch-access";
 
 /** Item-level serials: issue unguessable serials for a batch's packages, list them with scan counts. */
 export function serialRoutes(deps: HttpDeps, registry: ApiRegistry): Router {

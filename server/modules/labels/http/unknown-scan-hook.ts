@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { DigitalLinkKey } from "../../batches/domain/digital-link";
+import type { DigitalLinkKey } from "../../batches";
 import { clientPseudonym } from "../scans";
 import { logUnknownSerialScan, type UnknownSerialScan } from "../unknown-scans";
 import type { HttpDeps } from "../../http-deps";

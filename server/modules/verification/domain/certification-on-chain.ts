@@ -1,8 +1,8 @@
 import {
   certificationStatus,
   type ChainCertificationRecord,
-} from "../../certifications/domain/certification-status";
-import type { CertificationMessage } from "../../certifications/domain/certification-typed-data";
+  type CertificationMessage,
+} from "../../certifications";
 import type { CertificationEvidence } from "./verdict";
 
 /**

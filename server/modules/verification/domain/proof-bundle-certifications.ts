@@ -1,12 +1,12 @@
-import type { ChainCertificationRecord } from "../../certifications/domain/certification-status";
 import {
+  type ChainCertificationRecord,
   certificationDomain,
   computeCertHash,
   domainMismatch,
   recoverCertificationSigner,
   type CertificationDomain,
   type CertificationMessage,
-} from "../../certifications/domain/certification-typed-data";
+} from "../../certifications";
 import type { ProofBundle } from "./proof-bundle";
 import { certificationOnChain } from "./certification-on-chain";
 import { coverageProblem } from "./proof-bundle-coverage";

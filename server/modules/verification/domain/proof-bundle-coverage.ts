@@ -1,8 +1,9 @@
-import { coverageOf, type CoverableBatch } from "../../certifications/domain/certification-coverage";
 import {
+  coverageOf,
+  type CoverableBatch,
   quantityCapOf,
   type CertificationMessage,
-} from "../../certifications/domain/certification-typed-data";
+} from "../../certifications";
 import type { ProofBundle } from "./proof-bundle";
 
 /**

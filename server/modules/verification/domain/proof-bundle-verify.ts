@@ -1,7 +1,6 @@
-import type { ChainCertificationRecord } from "../../certifications/domain/certification-status";
-import { parseDigitalLinkPath } from "../../batches/domain/digital-link";
-import { openingProblem } from "../../ledger/domain/disclosure";
-import { computeEventHash } from "../../ledger/domain/event-hash";
+import type { ChainCertificationRecord } from "../../certifications";
+import { parseDigitalLinkPath } from "../../batches";
+import { openingProblem, computeEventHash } from "../../ledger";
 import { type Hex } from "../../../platform/crypto/keccak";
 import { keccak256 } from "../../../platform/crypto/keccak";
 import { verifyMerkleProof } from "../../../platform/crypto/merkle";

@@ -1,5 +1,5 @@
-import type { LicenceStatus } from "../../brands/domain/brand-rules";
-import type { Check } from "./verdict";
+import type { LicenceStatus } from "../../brands";
+import type { Check } from "./checks";
 
 /**
  * The brand claim of a batch as verdict evidence: the licences behind it (the batch's own and,

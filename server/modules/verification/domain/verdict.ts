@@ -1,6 +1,7 @@
-import { ZERO_HASH } from "../../ledger/domain/event-hash";
+import { ZERO_HASH } from "../../ledger";
 import { checkLicences, type LicenceEvidence } from "./verdict-licences";
-import type { CertificationValidity } from "../../certifications/domain/certification-status";
+import type { CertificationValidity } from "../../certifications";
+import type { Check, CheckName } from "./checks";
 
 /**
  * The verification verdict shown to consumers, computed from evidence only (pure: no database,
@@ -35,30 +36,7 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export type CheckStatus = "pass" | "fail" | "pending" | "warn";
-
-export const CHECK_NAMES = [
-  "record",
-  "event-hashes",
-  "hash-chain",
-  "lineage",
-  "merkle-proofs",
-  "on-chain",
-  "disclosure",
-  "certificate-signatures",
-  "certificate-coverage",
-  "recall",
-  "certifications",
-  "brand-licence",
-  "anchoring",
-] as const;
-export type CheckName = (typeof CHECK_NAMES)[number];
-
-export interface Check {
-  name: CheckName;
-  status: CheckStatus;
-  detail: string;
-}
+export { CHECK_NAMES, type Check, type CheckName, type CheckStatus } from "./checks";
 
 export interface VerdictResult {
   verdict: Verdict;

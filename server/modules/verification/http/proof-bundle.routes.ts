@@ -1,14 +1,12 @@
 import { Router, type Response } from "express";
 import type { z } from "zod";
 import type { ProofBundle } from "../domain/proof-bundle";
-import { findBatch } from "../../batches/find-batch";
+import { findBatch, assertBatchVisible } from "../../batches";
 import { verifierFor } from "../verify";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf } from "../../organizations/http/auth.middleware";
-import { canSeeAll } from "../../organizations/domain/actor";
+import { actorOf, canSeeAll } from "../../organizations";
 import { proofBundleParams } from "./proof-bundle.schemas";
 import { validated } from "../../../platform/http/validation";
-import { assertBatchVisible } from "../../batches/http/batch-access";
 import { verifierDeps } from "./verify.routes";
 
 /** Proof bundles: the public one for anyone, and one with private values for the parties. */

@@ -1,0 +1,8 @@
+/** The anchoring module's public surface: other modules import from here, never from its files. */
+export { AnchorWorker, type AnchorWorkerOptions } from "./anchor.worker";
+export { anchoringBacklog } from "./backlog";
+export { anchorWindowModel, type AnchorWindowDoc } from "./data/anchor-window.model";
+export { WindowStore } from "./data/window-store";
+export { ANCHOR_FAULTS } from "./faults";
+export { anchorRoutes } from "./http/anchors.routes";
+export { findLeafIndex, unpackEventIds, unpackLeaves } from "./window-codec";

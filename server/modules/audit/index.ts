@@ -1,0 +1,2 @@
+/** The audit module's public surface: other modules import from here, never from its files. */
+export { auditRoutes } from "./http/audit.routes";

@@ -1,0 +1,4 @@
+/** The consumer module's public surface: other modules import from here, never from its files. */
+export { brandPageRoutes } from "./http/brand-page.routes";
+export { consumerRoutes } from "./http/consumer.routes";
+export { verdictText } from "./web/i18n";

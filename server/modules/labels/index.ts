@@ -1,0 +1,11 @@
+/** The labels module's public surface: other modules import from here, never from its files. */
+export { ScanRepository } from "./data/scan.repository";
+export { SerialRepository } from "./data/serial.repository";
+export { type UnknownScanGroup } from "./domain/unknown-scan-group";
+export { labelRoutes } from "./http/labels.routes";
+export { qrRoutes } from "./http/qr.routes";
+export { serialRoutes } from "./http/serials.routes";
+export { noteUnknownSerialScan } from "./http/unknown-scan-hook";
+export { clientPseudonym, recordScan, type SerialScanReport } from "./scans";
+export { findSerial } from "./serials";
+export { unknownScansOfBrand } from "./unknown-scans";

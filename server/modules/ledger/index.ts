@@ -1,0 +1,31 @@
+/** The ledger module's public surface: other modules import from here, never from its files. */
+export {
+  appendToLedger,
+  buildFirstEvent,
+  commitToLedger,
+  materializeHead,
+  type AppendGuard,
+  type Ledger,
+  type UseCaseContext,
+} from "./append-event";
+export { newestCommit } from "./commit-events";
+export { traceEventModel, type TraceEventDoc } from "./data/trace-event.model";
+export { TraceEventRepository } from "./data/trace-event.repository";
+export { CBV_TERM_PATTERN, CLIENT_EVENT_TYPES, bizStepUri, cbvTermsFor, type EventType } from "./domain/cbv";
+export {
+  COMMITMENT_KEY,
+  findSealedFields,
+  isSealedMarker,
+  openingProblem,
+  privatePointerSyntaxProblem,
+} from "./domain/disclosure";
+export { buildEventBody, type EventFacts, type EventLocation, type LedgerLink } from "./domain/event-body";
+export { ZERO_HASH, computeEventHash } from "./domain/event-hash";
+export { LedgerHeadCache } from "./ledger-head-cache";
+export { repairLedgerHeads } from "./repair-ledger-heads";
+export {
+  REGISTRATION_PRIVATE_POINTERS,
+  inheritedPrivatePointers,
+  openingsFor,
+  sealPrivateFields,
+} from "./sealed-fields";
