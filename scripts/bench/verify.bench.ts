@@ -197,6 +197,8 @@ async function anchorWindow(runtime: Runtime, events: TraceEventDoc[]): Promise<
     createdAt: now,
     updatedAt: now,
     root: tree.root,
+    mapRoot: null,
+    windowIndex: null,
     leafCount: leafHashes.length,
     oldestRecordTime: now,
     chainId: Number(runtime.chain.chainId),

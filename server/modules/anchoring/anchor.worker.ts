@@ -19,6 +19,8 @@ import { reconcileOnTakeOver } from "./reconcile";
 import { packWindow } from "./window-codec";
 import { advanceWindow, type DriverContext } from "./window-driver";
 import { WindowStore } from "./data/window-store";
+import { LedgerMapCache } from "./ledger-map-cache";
+import { planWindowMap } from "./window-map";
 
 export interface AnchorWorkerOptions {
   intervalMs: number;
@@ -84,6 +86,7 @@ export class AnchorWorker {
   private readonly chain: ChainClient;
   private readonly lease: Lease;
   private readonly store: WindowStore;
+  private readonly maps: LedgerMapCache;
   private readonly transactions: AnchorTransactions;
   private readonly fault: FaultHook;
 
@@ -118,6 +121,7 @@ export class AnchorWorker {
     this.logger = deps.logger.child({ component: "anchoring", instance: this.instanceId });
     this.lease = new Lease(deps.connection, this.instanceId, deps.options.leaseMs);
     this.store = new WindowStore(deps.connection);
+    this.maps = new LedgerMapCache(deps.connection);
     this.transactions = new AnchorTransactions(deps.chain, {
       feeBumpPercent: deps.options.feeBumpPercent,
       maxFeePerGas: deps.options.maxFeePerGas,
@@ -266,9 +270,9 @@ export class AnchorWorker {
   }
 
   /**
-   * Opens a window: the window document first, then the claim, then the tree, then `recorded`
-   * (root and leaf list) with a compare-and-set on `claiming`: if another worker abandoned the
-   * window meanwhile, its claims are released and this worker stands down.
+   * Opens a window: the window document first, then the claim, then the tree and the ledger map,
+   * then `recorded` (roots, leaf list, map changes) with a compare-and-set on `claiming`: if another
+   * worker abandoned the window meanwhile, its claims are released and this worker stands down.
    */
   private async openWindow(): Promise<void> {
     this.lease.assertHeld();
@@ -290,28 +294,48 @@ export class AnchorWorker {
     const started = performance.now();
     const tree = await buildMerkleTreeOffThread(packed.leafHashes as Hex[]);
     const buildMs = Math.round(performance.now() - started);
-    const recorded = await this.store.record(windowId, {
-      root: tree.root,
-      leafCount: claimed.length,
-      leaves: packed.leaves,
-      eventIds: packed.eventIds,
-      oldestRecordTime: packed.oldestRecordTime,
-    });
+    let recorded = false;
+    try {
+      const { map, changes, rejections } = await planWindowMap(this.connection, this.maps, claimed);
+      recorded = await this.store.record(windowId, {
+        root: tree.root,
+        mapRoot: map.root,
+        leafCount: claimed.length,
+        leaves: packed.leaves,
+        eventIds: packed.eventIds,
+        mapChanges: changes.map(({ key, value }) => ({ key, ...value })),
+        mapRejections: rejections,
+        oldestRecordTime: packed.oldestRecordTime,
+      });
+      if (recorded) this.maps.remember(windowId, map);
+      for (const rejection of rejections)
+        this.logger.warn({ windowId: windowId.toHexString(), ...rejection }, "ledger map refused events");
+      this.logger.info(
+        {
+          windowId: windowId.toHexString(),
+          root: tree.root,
+          mapRoot: map.root,
+          leafCount: claimed.length,
+          mapChanges: changes.length,
+          buildMs,
+        },
+        "window recorded",
+      );
+    } finally {
+      if (!recorded) this.maps.forget();
+    }
     if (!recorded) {
       await this.store.releaseClaims(windowId);
       throw new LeaseLostError("another worker abandoned this window while it was claiming events");
     }
     this.lastWindowId = windowId;
-    this.logger.info(
-      { windowId: windowId.toHexString(), root: tree.root, leafCount: claimed.length, buildMs },
-      "window recorded",
-    );
     this.fault("exit-after-recorded");
   }
 
   private driverContext(): DriverContext {
     return {
       store: this.store,
+      maps: this.maps.store,
       transactions: this.transactions,
       lease: this.lease,
       logger: this.logger,

@@ -14,6 +14,7 @@ import {
   commissionedLabel,
   PROOF_BUNDLE_FORMAT,
   type BundleAnchor,
+  type BundleCompleteness,
   type BundleEvent,
   type BundleOpening,
   type ProofBundle,
@@ -24,6 +25,8 @@ import type { UseCaseContext } from "../ledger/append-event";
 import { newestCommit } from "../ledger/commit-events";
 import { lineage } from "../custody/lineage";
 import { openingsFor } from "../ledger/sealed-fields";
+import type { LedgerMapCache } from "../anchoring/ledger-map-cache";
+import { batchLedgerKey } from "../anchoring/domain/ledger-map";
 
 const ANCHORED_STATES: readonly string[] = ["confirmed", "completed"];
 
@@ -32,6 +35,7 @@ export interface BundleContext extends UseCaseContext {
   registry: string;
   publicBaseUrl: string;
   trees: WindowTrees;
+  maps: LedgerMapCache;
 }
 
 /** A proof bundle and the service facts behind it that a bundle does not carry. */
@@ -95,12 +99,35 @@ export async function collectBatchRecords(
       ),
     events: bundleEvents,
     anchors: usedWindows.map(anchorOf),
+    completeness: await completenessOf(ctx.maps, batchDocs, events),
     ...(options.openingsFor ? { openings: await openingsOf(ctx, events, options.openingsFor) } : {}),
   };
   const recalledBatchIds = new Set(
     batchDocs.filter((batch) => batch.status === "recalled").map((batch) => batch._id.toHexString()),
   );
   return { bundle, subject, recalledBatchIds, batches };
+}
+
+/**
+ * Each batch's entry (or absence) in the ledger map of the newest anchored window, under the key
+ * its hashed commissioning facts give, so that the verifier needs no word of ours for the key.
+ */
+async function completenessOf(
+  maps: LedgerMapCache,
+  batches: BatchDoc[],
+  events: TraceEventDoc[],
+): Promise<BundleCompleteness | null> {
+  const window = await maps.store.latestAnchored();
+  if (!window || window.windowIndex === null) return null;
+  const { map } = await maps.mapAfter(window);
+  return {
+    window: { index: window.windowIndex, root: window.root!, mapRoot: window.mapRoot! },
+    ledgers: batches.map((batch) => {
+      const batchId = batch._id.toHexString();
+      const commissioning = events.find((event) => event.batchId.equals(batch._id) && event.seq === 1);
+      return { batchId, ...map.proof(batchLedgerKey(batchId, commissioning?.body.data)) };
+    }),
+  };
 }
 
 function subjectOf(publicBaseUrl: string, batch: BatchDoc): ProofBundle["subject"] {

@@ -4,6 +4,7 @@ import {
   anchorWindowModel,
   UNFINISHED_STATES,
   type AnchorWindowDoc,
+  type AnchorWindowLeavesDoc,
   type TxAttempt,
   type WindowState,
 } from "./anchor-window.model";
@@ -67,6 +68,8 @@ export class WindowStore {
       createdAt: now,
       updatedAt: now,
       root: null,
+      mapRoot: null,
+      windowIndex: null,
       leafCount: 0,
       leaves: null,
       eventIds: null,
@@ -105,23 +108,35 @@ export class WindowStore {
     const filter = boundary ? { anchor: null, _id: { $lte: boundary._id } } : { anchor: null };
     await this.events.updateMany(filter, { $set: { anchor: claimMarker(windowId) } });
     return (await this.events
-      .find({ anchor: claimMarker(windowId) }, { projection: { _id: 1, hash: 1, recordTime: 1 } })
+      .find(
+        { anchor: claimMarker(windowId) },
+        { projection: { _id: 1, hash: 1, recordTime: 1, batchId: 1, subject: 1, seq: 1, prevHash: 1 } },
+      )
       .toArray()) as unknown as ClaimedEvent[];
   }
 
-  /** Stores the leaf list, then makes the window `recorded` if it is still claiming. */
+  /** Stores the leaf list and map changes, then makes the window `recorded` if it is still claiming. */
   async record(
     windowId: Types.ObjectId,
     tree: {
       root: string;
+      mapRoot: string;
       leafCount: number;
       leaves: Buffer;
       eventIds: Buffer;
+      mapChanges: AnchorWindowLeavesDoc["mapChanges"];
+      mapRejections: AnchorWindowLeavesDoc["mapRejections"];
       oldestRecordTime: Date | null;
     },
   ): Promise<boolean> {
-    const { leaves, eventIds, ...summary } = tree;
-    await anchorWindowLeavesModel(this.connection).collection.insertOne({ _id: windowId, leaves, eventIds });
+    const { leaves, eventIds, mapChanges, mapRejections, ...summary } = tree;
+    await anchorWindowLeavesModel(this.connection).collection.insertOne({
+      _id: windowId,
+      leaves,
+      eventIds,
+      mapChanges,
+      mapRejections,
+    });
     const now = this.now();
     return this.transition(
       windowId,
@@ -197,6 +212,7 @@ export class WindowStore {
       gasUsed: bigint | null;
       fee: bigint | null;
       anchoredAt: Date;
+      windowIndex: number;
     },
   ): Promise<boolean> {
     const now = this.now();
@@ -211,6 +227,7 @@ export class WindowStore {
           gasUsed: result.gasUsed === null ? null : Number(result.gasUsed),
           fee: result.fee === null ? null : result.fee.toString(),
           anchoredAt: result.anchoredAt,
+          windowIndex: result.windowIndex,
           confirmedAt: now,
           updatedAt: now,
           lastError: null,

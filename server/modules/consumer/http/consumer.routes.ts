@@ -7,6 +7,7 @@ import {
   type DigitalLinkKey,
 } from "../../batches/domain/digital-link";
 import { decideVerdict } from "../../verification/domain/verdict";
+import type { CompletenessEvidence } from "../../verification/domain/completeness";
 import { ValidationError } from "../../../platform/errors";
 import { clientPseudonym, recordScan, type SerialScanReport } from "../../labels/scans";
 import { findSerial } from "../../labels/serials";
@@ -109,7 +110,11 @@ async function respond(deps: AppDeps, req: Request, res: Response, target: Targe
     const resolved = await resolveBatchKey(deps.useCaseContext, target.key);
     if (!resolved.batch) {
       await noteUnknownSerialScan(deps, req, target.key, null);
-      return respondUnknown(deps, req, res, resolved.reason, 404);
+      const deleted =
+        target.key.lot === undefined
+          ? null
+          : await verifier.missingBatchEvidence({ gtin: target.key.gtin, lot: target.key.lot });
+      return respondUnknown(deps, req, res, resolved.reason, 404, deleted);
     }
     batchId = resolved.batch._id.toHexString();
     known = resolved.batch;
@@ -142,9 +147,16 @@ async function respond(deps: AppDeps, req: Request, res: Response, target: Targe
   send(req, res, view, verification.found ? 200 : 404);
 }
 
-function respondUnknown(deps: AppDeps, req: Request, res: Response, reason: string, status: number): void {
+function respondUnknown(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  reason: string,
+  status: number,
+  completeness: CompletenessEvidence | null = null,
+): void {
   const verification: Pick<BatchVerification, "verdict" | "checks" | "checkedAt"> = {
-    ...decideVerdict({ found: false, reason }),
+    ...decideVerdict({ found: false, reason, completeness }),
     checkedAt: deps.useCaseContext.now().toISOString(),
   };
   send(req, res, unknownView(verification), status);

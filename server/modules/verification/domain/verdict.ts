@@ -1,5 +1,6 @@
 import { ZERO_HASH } from "../../ledger/domain/event-hash";
 import { checkLicences, type LicenceEvidence } from "./verdict-licences";
+import { checkCompleteness, type CompletenessEvidence } from "./completeness";
 
 /**
  * The verification verdict shown to consumers, computed from evidence only (pure: no database,
@@ -47,6 +48,7 @@ export const CHECK_NAMES = [
   "certifications",
   "brand-licence",
   "anchoring",
+  "completeness",
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
@@ -136,7 +138,12 @@ export interface LabelEvidence {
 }
 
 export type VerdictEvidence =
-  | { found: false; reason: string }
+  | {
+      found: false;
+      reason: string;
+      /** Set when the newest anchored ledger map still holds what was asked for (deleted records). */
+      completeness?: CompletenessEvidence | null;
+    }
   | {
       found: true;
       events: EventEvidence[];
@@ -152,6 +159,8 @@ export type VerdictEvidence =
       chainProblem?: string | null;
       /** Why the chain could not be asked (unreachable, another chain), or null. */
       chainUnavailable?: string | null;
+      /** Whether the records shown are the latest anchored ones (completeness.ts). */
+      completeness?: CompletenessEvidence;
     };
 
 /** Which verdict a failing check stands for. */
@@ -168,11 +177,16 @@ const FAILS_AS: Record<CheckName, Verdict> = {
   certifications: "revoked",
   "brand-licence": "revoked",
   anchoring: "pending",
+  completeness: "tampered",
 };
 
 export function decideVerdict(evidence: VerdictEvidence): VerdictResult {
-  if (!evidence.found)
-    return { verdict: "unknown", checks: [{ name: "record", status: "fail", detail: evidence.reason }] };
+  if (!evidence.found) {
+    const record: Check = { name: "record", status: "fail", detail: evidence.reason };
+    return evidence.completeness?.status === "fail"
+      ? { verdict: "tampered", checks: [record, checkCompleteness(evidence.completeness)] }
+      : { verdict: "unknown", checks: [record] };
+  }
   const checks: Check[] = [
     checkEventHashes(evidence.events, evidence.labels ?? []),
     checkLedgerLinks(evidence.events, evidence.batches),
@@ -187,6 +201,7 @@ export function decideVerdict(evidence: VerdictEvidence): VerdictResult {
     checkCertifications(evidence.certifications),
     ...(evidence.licences && evidence.licences.length > 0 ? [checkLicences(evidence.licences)] : []),
     checkAnchoring(evidence.events),
+    ...(evidence.completeness ? [checkCompleteness(evidence.completeness)] : []),
   ];
   return { verdict: verdictOf(checks, evidence.certifications), checks };
 }

@@ -26,7 +26,7 @@ export function proofBundleRoutes(deps: AppDeps, registry: RouteRegistry): Route
       tag,
       access: "public",
       params: proofBundleParams,
-      responses: { 200: "application/json bundle (format ecotrace-proof-bundle/1)", 404: "unknown batch" },
+      responses: { 200: "application/json bundle (format ecotrace-proof-bundle/2)", 404: "unknown batch" },
     },
     async (_req, res) => {
       const { params } = validated<z.infer<typeof proofBundleParams>>(res);

@@ -1,0 +1,89 @@
+import { ZERO_HASH, type Hex } from "../../ledger/domain/event-hash";
+import type { LedgerMap, LedgerMapValue } from "./ledger-map";
+
+/** An event of a window, as far as the ledger map cares. */
+export interface WindowLedgerEvent {
+  ledgerId: string;
+  seq: number;
+  hash: Hex;
+  prevHash: Hex;
+}
+
+export interface LedgerMapChange {
+  key: Hex;
+  value: LedgerMapValue;
+}
+
+/** Events of a window that the map refused to take as their ledger's new head, and why. */
+export interface LedgerMapRejection {
+  ledgerId: string;
+  seqs: number[];
+  reason: string;
+}
+
+/**
+ * How a window moves the ledger map: each ledger's head advances through the window's events that
+ * extend it (seq = head + 1, prevHash = head hash). The map never moves back and never takes a
+ * second version of an anchored (ledger, seq): such events are still anchored (their hashes are in
+ * the window) but are listed as rejections, so the verifier sees the map's head differ from the
+ * records it is shown and a monitor sees the confession. Pure; `keyOf` gives the key of a ledger
+ * entering the map (from its commissioning event in this window), or null when none is known.
+ */
+export function planLedgerMapChanges(
+  map: LedgerMap,
+  events: readonly WindowLedgerEvent[],
+  keyOf: (ledgerId: string) => Hex | null,
+): { changes: LedgerMapChange[]; rejections: LedgerMapRejection[] } {
+  const byLedger = new Map<string, WindowLedgerEvent[]>();
+  for (const event of events) {
+    const list = byLedger.get(event.ledgerId) ?? [];
+    list.push(event);
+    byLedger.set(event.ledgerId, list);
+  }
+  const changes: LedgerMapChange[] = [];
+  const rejections: LedgerMapRejection[] = [];
+  for (const ledgerId of [...byLedger.keys()].sort()) {
+    const ledgerEvents = byLedger.get(ledgerId)!.sort((a, b) => a.seq - b.seq);
+    const key = map.keyOf(ledgerId) ?? keyOf(ledgerId);
+    const holder = key ? map.get(key) : undefined;
+    if (!key || (holder && holder.ledgerId !== ledgerId)) {
+      rejections.push({
+        ledgerId,
+        seqs: ledgerEvents.map((event) => event.seq),
+        reason: key
+          ? `its key ${key} is held by ledger ${holder!.ledgerId}`
+          : "its first anchored event is not its commissioning event (seq 1)",
+      });
+      continue;
+    }
+    const { head, refused } = advance(holder ?? { ledgerId, seq: 0, headHash: ZERO_HASH }, ledgerEvents);
+    if (refused.length > 0) rejections.push({ ledgerId, ...refusalOf(head, refused) });
+    if (head.seq > (holder?.seq ?? 0)) changes.push({ key, value: head });
+  }
+  return { changes, rejections };
+}
+
+function advance(start: LedgerMapValue, events: WindowLedgerEvent[]) {
+  let head = start;
+  const refused: WindowLedgerEvent[] = [];
+  for (const event of events) {
+    if (refused.length === 0 && event.seq === head.seq + 1 && event.prevHash === head.headHash) {
+      head = { ledgerId: head.ledgerId, seq: event.seq, headHash: event.hash };
+    } else {
+      refused.push(event);
+    }
+  }
+  return { head, refused };
+}
+
+function refusalOf(head: LedgerMapValue, refused: WindowLedgerEvent[]) {
+  const seqs = refused.map((event) => event.seq);
+  const again = refused.filter((event) => event.seq <= head.seq);
+  return {
+    seqs,
+    reason:
+      again.length > 0
+        ? `second version of anchored seq ${again.map((event) => event.seq).join(", ")} (the map keeps seq ${head.seq}, ${head.headHash})`
+        : `seq ${seqs[0]} does not extend the anchored head seq ${head.seq}`,
+  };
+}
