@@ -88,7 +88,11 @@ export async function rpcChainReader(
       };
     },
     async latestWindow() {
-      const window = (await (await contract()).latestWindow()) as { index: bigint; root: string; mapRoot: string };
+      const window = (await (await contract()).latestWindow()) as {
+        index: bigint;
+        root: string;
+        mapRoot: string;
+      };
       return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
     },
     async verifyLeaf(root, proof, leaf) {

@@ -70,7 +70,9 @@ export class LedgerMapCache {
     const map = new LedgerMap();
     for (const { key, value } of await this.store.entriesAsOf(window._id)) map.set(key, value);
     // Windows up to this one whose entries are not written yet (confirmed, not completed).
-    for (const pending of await this.store.windows(["recorded", "submitted", "confirmed"], { uptoId: window._id }))
+    for (const pending of await this.store.windows(["recorded", "submitted", "confirmed"], {
+      uptoId: window._id,
+    }))
       applyChanges(map, await this.store.changesOf(pending._id));
     return map;
   }
@@ -78,5 +80,9 @@ export class LedgerMapCache {
 
 function applyChanges(map: LedgerMap, changes: StoredMapChange[]): void {
   for (const change of changes)
-    map.set(change.key as Hex, { ledgerId: change.ledgerId, seq: change.seq, headHash: change.headHash as Hex });
+    map.set(change.key as Hex, {
+      ledgerId: change.ledgerId,
+      seq: change.seq,
+      headHash: change.headHash as Hex,
+    });
 }

@@ -56,7 +56,8 @@ async function newLedgerKeys(
   const entering = claimed.filter((event) => event.seq === 1 && !map.keyOf(event.batchId.toHexString()));
   const keys = new Map<string, Hex>();
   for (const event of entering)
-    if (event.subject === "brand") keys.set(event.batchId.toHexString(), idLedgerKey("brand", event.batchId.toHexString()));
+    if (event.subject === "brand")
+      keys.set(event.batchId.toHexString(), idLedgerKey("brand", event.batchId.toHexString()));
   const batches = entering.filter((event) => event.subject !== "brand");
   if (batches.length === 0) return keys;
   const bodies = await traceEventModel(connection)

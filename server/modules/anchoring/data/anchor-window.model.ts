@@ -120,6 +120,7 @@ const anchorWindowSchema = new Schema<AnchorWindowDoc>(
 anchorWindowSchema.index({ state: 1, _id: 1 });
 anchorWindowSchema.index({ root: 1 });
 anchorWindowSchema.index({ blockNumber: -1 });
+anchorWindowSchema.index({ windowIndex: 1 });
 
 export function anchorWindowModel(connection: Connection) {
   return modelFor(connection, "AnchorWindow", anchorWindowSchema);

@@ -113,6 +113,11 @@ export class LedgerMap {
     return this.byKey.get(key);
   }
 
+  /** Every entry, in insertion order of their keys. */
+  entries(): IterableIterator<[Hex, LedgerMapValue]> {
+    return this.byKey.entries();
+  }
+
   /** The key a ledger is held under, if it is in the map. */
   keyOf(ledgerId: string): Hex | undefined {
     return this.keyOfLedger.get(ledgerId);
@@ -140,7 +145,8 @@ export class LedgerMap {
     const siblings: Hex[] = [];
     let node = this.top;
     for (let depth = 0; node && !node.leaf; depth++) {
-      const [next, sibling] = bitAt(keyBytes, depth) === 0 ? [node.left, node.right] : [node.right, node.left];
+      const [next, sibling] =
+        bitAt(keyBytes, depth) === 0 ? [node.left, node.right] : [node.right, node.left];
       siblings.push(sibling ? toHex(hashOf(sibling)) : ZERO_HASH);
       node = next;
     }

@@ -9,7 +9,8 @@ import { ANCHORING_LEASE } from "../lease";
 import { findBatch } from "../../batches/batches";
 import type { AppDeps } from "../../../main/app";
 import type { RouteRegistry } from "../../../platform/http/route-registry";
-import { eventIdParams, listAnchorsQuery, runAnchorsQuery } from "./anchors.schemas";
+import { eventIdParams, ledgerMapWindowsQuery, listAnchorsQuery, runAnchorsQuery } from "./anchors.schemas";
+import { publishedLedgerMapWindows } from "../ledger-map-windows";
 import { validated } from "../../../platform/http/validation";
 import { assertBatchVisible } from "../../batches/http/batches.routes";
 
@@ -41,6 +42,27 @@ export function anchorRoutes(deps: AppDeps, registry: RouteRegistry): Router {
         wake: () => deps.anchorWorker?.wake(),
       });
       res.status(result.status === "requested" ? 202 : 200).json(result);
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/anchors/ledger-map",
+      summary:
+        "Ledger-map changes of each anchored window, by window index: what a monitor replays to recompute every map root on chain (decision 0015)",
+      tag,
+      access: "public",
+      query: ledgerMapWindowsQuery,
+      responses: {
+        200: "{ items: [{ index, root, mapRoot, changes: [{ key, ledgerId, seq, headHash }], rejections: [{ ledgerId, seqs, reason }] }] }, ascending index",
+      },
+    },
+    async (_req, res) => {
+      const { query } = validated<unknown, z.infer<typeof ledgerMapWindowsQuery>>(res);
+      res.setHeader("cache-control", "no-store");
+      res.json({ items: await publishedLedgerMapWindows(deps.connection, query) });
     },
   );
 

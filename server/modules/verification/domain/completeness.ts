@@ -49,7 +49,9 @@ export function examineCompleteness(bundle: ProofBundle, facts: CompletenessFact
       );
     if (window.index > latest.index)
       return pending(`the registry does not show window ${window.index} yet (it is at ${latest.index})`);
-    return fail(`window ${window.index} on chain has root ${latest.root}, not ${window.root} as the bundle says`);
+    return fail(
+      `window ${window.index} on chain has root ${latest.root}, not ${window.root} as the bundle says`,
+    );
   }
   if (window.mapRoot !== latest.mapRoot)
     return fail(`window ${window.index} committed to map root ${latest.mapRoot}, not ${window.mapRoot}`);

@@ -52,9 +52,7 @@ const bundleBatch = z.strictObject({
 const ledgerMapProof = z.strictObject({
   batchId: objectIdHex,
   key: hex32,
-  value: z
-    .strictObject({ ledgerId: objectIdHex, seq: z.number().int().min(1), headHash: hex32 })
-    .nullable(),
+  value: z.strictObject({ ledgerId: objectIdHex, seq: z.number().int().min(1), headHash: hex32 }).nullable(),
   siblings: z.array(hex32).max(256),
   neighbour: z.strictObject({ key: hex32, valueHash: hex32 }).optional(),
 });
