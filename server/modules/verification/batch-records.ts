@@ -36,6 +36,8 @@ export interface BundleContext extends UseCaseContext {
   publicBaseUrl: string;
   trees: WindowTrees;
   maps: LedgerMapCache;
+  /** The registry's newest window (latestWindow()). */
+  latestWindow(): Promise<{ index: number; root: string; mapRoot: string }>;
 }
 
 /** A proof bundle and the service facts behind it that a bundle does not carry. */
@@ -99,7 +101,7 @@ export async function collectBatchRecords(
       ),
     events: bundleEvents,
     anchors: usedWindows.map(anchorOf),
-    completeness: await completenessOf(ctx.maps, batchDocs, events),
+    completeness: await completenessOf(ctx, batchDocs, events),
     ...(options.openingsFor ? { openings: await openingsOf(ctx, events, options.openingsFor) } : {}),
   };
   const recalledBatchIds = new Set(
@@ -109,19 +111,24 @@ export async function collectBatchRecords(
 }
 
 /**
- * Each batch's entry (or absence) in the ledger map of the newest anchored window, under the key
- * its hashed commissioning facts give, so that the verifier needs no word of ours for the key.
+ * Each batch's entry (or absence) in the ledger map of the registry's newest window, under the key
+ * its hashed commissioning facts give, so that the verifier needs no word of ours for the key. The
+ * newest window on chain may be one this service has sent but not yet marked confirmed: its map is
+ * fixed since it was recorded, so it is used rather than answering with an older one.
  */
 async function completenessOf(
-  maps: LedgerMapCache,
+  ctx: BundleContext,
   batches: BatchDoc[],
   events: TraceEventDoc[],
 ): Promise<BundleCompleteness | null> {
-  const window = await maps.store.latestAnchored();
-  if (!window || window.windowIndex === null) return null;
-  const { map } = await maps.mapAfter(window);
+  const onChain = await ctx.latestWindow().catch(() => null);
+  const newest = onChain && onChain.index > 0 ? await ctx.maps.store.windowByRoot(onChain.root) : null;
+  const window = newest ?? (await ctx.maps.store.latestAnchored());
+  const index = newest ? onChain!.index : window?.windowIndex;
+  if (!window || !index) return null;
+  const { map } = await ctx.maps.mapAfter(window);
   return {
-    window: { index: window.windowIndex, root: window.root!, mapRoot: window.mapRoot! },
+    window: { index, root: window.root!, mapRoot: window.mapRoot! },
     ledgers: batches.map((batch) => {
       const batchId = batch._id.toHexString();
       const commissioning = events.find((event) => event.batchId.equals(batch._id) && event.seq === 1);

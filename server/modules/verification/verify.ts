@@ -61,6 +61,7 @@ export class BatchVerifier {
       publicBaseUrl: this.deps.publicBaseUrl,
       trees: this.trees,
       maps: this.maps,
+      latestWindow: () => this.reader.latestWindow(),
     };
   }
 

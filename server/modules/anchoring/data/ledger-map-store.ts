@@ -65,6 +65,14 @@ export class LedgerMapStore {
     return window ?? null;
   }
 
+  /** The window with this event root whose map is recorded (it may still await its confirmation). */
+  async windowByRoot(root: string): Promise<AnchorWindowDoc | null> {
+    return (await anchorWindowModel(this.connection).collection.findOne(
+      { root, mapRoot: { $ne: null }, state: { $in: ["recorded", "submitted", "confirmed", "completed"] } },
+      { projection: { attempts: 0 } },
+    )) as unknown as AnchorWindowDoc | null;
+  }
+
   /** Every entry as it stood after window `windowId` (entries of later windows fall back a step). */
   async entriesAsOf(windowId: Types.ObjectId): Promise<{ key: Hex; value: LedgerMapValue }[]> {
     const docs = (await this.entries.find({}).toArray()) as unknown as LedgerMapEntryDoc[];
