@@ -2,6 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { expect } from "chai";
 import { Types } from "mongoose";
 import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
@@ -227,6 +229,29 @@ describe("completeness: what an operator hides in the database shows", () => {
     const byId = await verify(batch.id);
     expect(byId.verdict).to.equal("tampered");
     expect(findingsFor((await monitor()).findings, batch.id)).to.include("deleted-batch");
+
+    // What a regulator runs: `npm run monitor -- --rpc … --registry … --service …`.
+    // Asynchronous: the service answering the monitor runs in this process.
+    const cli = await promisify(execFile)(
+      process.execPath,
+      [
+        ...["-r", "ts-node/register/transpile-only", "scripts/monitor.ts"],
+        ...["--rpc", env.runtime.chain.provider._getConnection().url],
+        ...["--registry", env.runtime.chain.registryAddress, "--service", server.baseUrl],
+        ...["--from-window", String(firstWindow)],
+      ],
+      { cwd: path.resolve(__dirname, "../.."), encoding: "utf8", timeout: 60_000 },
+    ).then(
+      () => ({ code: 0, stdout: "", stderr: "" }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(cli.code, cli.stderr).to.equal(1);
+    const lines = cli.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Finding & { findings?: number });
+    expect(lines.some((line) => line.kind === "deleted-batch" && line.ledgerId === batch.id)).to.equal(true);
+    expect(lines.at(-1)).to.deep.include({ kind: "summary" });
   });
 
   it("stays verified, and the monitor silent, for records nobody touched", async () => {
