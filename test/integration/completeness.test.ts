@@ -10,7 +10,7 @@ import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker"
 import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
 import { verifyBundleFile } from "../../scripts/verify-bundle";
 import { monitorOnce, type Finding } from "../../scripts/monitor";
-import { startWorker } from "../helpers/anchoring";
+import { startWorker, waitFor } from "../helpers/anchoring";
 import {
   batchDraft,
   certificationDomainOf,
@@ -254,8 +254,33 @@ describe("completeness: what an operator hides in the database shows", () => {
     expect(lines.at(-1)).to.deep.include({ kind: "summary" });
   });
 
+  it("leaves an event for the next window while its predecessor is not inserted yet, instead of anchoring it beyond the map", async () => {
+    const batch = await createBatch(server, farm);
+    const second = await recordInspection(server, farm, batch.id);
+    await recordInspection(server, farm, batch.id);
+    // The moment between an append's commit and its insert (decision 0012), held open.
+    const late = await db()
+      .collection("traceevents")
+      .findOne({ _id: new Types.ObjectId(second.id) });
+    await db().collection("traceevents").deleteOne({ _id: late!._id });
+    const ofSeq = (seq: number) =>
+      db()
+        .collection("traceevents")
+        .findOne({ batchId: new Types.ObjectId(batch.id), seq });
+    await waitFor("seq 1 to be anchored", async () => (await ofSeq(1))?.anchor?.root);
+    expect((await ofSeq(3))!.anchor, "seq 3 waits for seq 2").to.equal(null);
+    expect(checkOf(await verify(batch.id), "completeness")?.status).to.equal("pass");
+
+    await db().collection("traceevents").insertOne(late!);
+    await anchorNow(server);
+    const response = await verify(batch.id);
+    expect(response.verdict, JSON.stringify(response.checks)).to.equal("verified");
+  });
+
   it("stays verified, and the monitor silent, for records nobody touched", async () => {
     await clearDatabase(env);
+    await server.close();
+    server = await startTestServer(env);
     farm = await createOrg(server, "安吉县溪龙乡白茶合作社", ["producer"]);
     firstWindow = Number((await env.runtime.chain.registry.latestWindow()).index) + 1;
     const batch = await createBatch(server, farm);

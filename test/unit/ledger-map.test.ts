@@ -81,7 +81,7 @@ describe("ledger map", () => {
       let prevHash = prev;
       for (let seq = from; seq <= to; seq++) {
         const eventHash = hash(`A ${seq}${tag}`);
-        events.push({ ledgerId: A, seq, hash: eventHash, prevHash });
+        events.push({ eventId: `${seq}${tag}`, ledgerId: A, seq, hash: eventHash, prevHash });
         prevHash = eventHash;
       }
       return events;
@@ -113,6 +113,18 @@ describe("ledger map", () => {
       const { changes, rejections } = planLedgerMapChanges(map, chain(4, 4, hash("elsewhere")), () => null);
       expect(changes).to.deep.equal([]);
       expect(rejections[0].reason).to.match(/seq 4 does not extend the anchored head seq 3/);
+    });
+
+    it("defers events whose predecessor is not anchored yet, and a ledger whose commissioning is not", () => {
+      const map = new LedgerMap();
+      const events = chain(1, 4, ZERO_HASH);
+      const late = planLedgerMapChanges(map, [events[0], events[2], events[3]], () => key);
+      expect(late.changes).to.deep.equal([{ key, value: { ledgerId: A, seq: 1, headHash: events[0].hash } }]);
+      expect(late.deferred.map((event) => event.seq)).to.deep.equal([3, 4]);
+      expect(late.rejections).to.deep.equal([]);
+      const unborn = planLedgerMapChanges(new LedgerMap(), [events[1]], () => null);
+      expect(unborn.deferred.map((event) => event.seq)).to.deep.equal([2]);
+      expect(unborn.changes).to.deep.equal([]);
     });
 
     it("refuses a ledger whose key another ledger holds", () => {

@@ -227,8 +227,8 @@ export class AnchorWorker {
     }
     await this.store.sweepAbandoned(new Date(Date.now() - 10 * this.options.leaseMs));
     if (!(await this.isWindowDue())) return Math.min(1_000, this.options.intervalMs);
-    await this.openWindow();
-    return 0;
+    // A window left empty (all its events wait for a predecessor) is not tried again at once.
+    return (await this.openWindow()) ? 0 : Math.min(1_000, this.options.intervalMs);
   }
 
   private async holdLease(): Promise<boolean> {
@@ -270,11 +270,13 @@ export class AnchorWorker {
   }
 
   /**
-   * Opens a window: the window document first, then the claim, then the tree and the ledger map,
-   * then `recorded` (roots, leaf list, map changes) with a compare-and-set on `claiming`: if another
-   * worker abandoned the window meanwhile, its claims are released and this worker stands down.
+   * Opens a window: the window document first, then the claim, then the ledger map (events whose
+   * predecessor is not anchored yet are released for a later window) and the tree, then `recorded`
+   * (roots, leaf list, map changes) with a compare-and-set on `claiming`: if another worker
+   * abandoned the window meanwhile, its claims are released and this worker stands down. Returns
+   * whether a window was recorded.
    */
-  private async openWindow(): Promise<void> {
+  private async openWindow(): Promise<boolean> {
     this.lease.assertHeld();
     this.lastWindowAtMs = Date.now();
     this.runHandledAtMs = this.runRequestedAtMs;
@@ -286,21 +288,37 @@ export class AnchorWorker {
     });
     const claimed = await this.store.claim(windowId, this.options.maxLeaves);
     this.fault("exit-after-claimed");
-    if (claimed.length === 0) {
-      await this.store.abandon(windowId, "no unanchored event was left to claim");
-      return;
-    }
-    const packed = packWindow(claimed);
-    const started = performance.now();
-    const tree = await buildMerkleTreeOffThread(packed.leafHashes as Hex[]);
-    const buildMs = Math.round(performance.now() - started);
     let recorded = false;
+    let mapMoved = false;
     try {
-      const { map, changes, rejections } = await planWindowMap(this.connection, this.maps, claimed);
+      const { map, changes, rejections, deferredIds } = await planWindowMap(
+        this.connection,
+        this.maps,
+        claimed,
+      );
+      mapMoved = changes.length > 0;
+      const deferred = claimed.filter((event) => deferredIds.has(event._id.toHexString()));
+      await this.store.releaseEvents(
+        windowId,
+        deferred.map((event) => event._id),
+      );
+      const anchored = claimed.filter((event) => !deferredIds.has(event._id.toHexString()));
+      if (anchored.length === 0) {
+        const reason =
+          claimed.length === 0
+            ? "no unanchored event was left to claim"
+            : "every claimed event waits for its predecessor to be anchored";
+        await this.store.abandon(windowId, reason);
+        return false;
+      }
+      const packed = packWindow(anchored);
+      const started = performance.now();
+      const tree = await buildMerkleTreeOffThread(packed.leafHashes as Hex[]);
+      const buildMs = Math.round(performance.now() - started);
       recorded = await this.store.record(windowId, {
         root: tree.root,
         mapRoot: map.root,
-        leafCount: claimed.length,
+        leafCount: anchored.length,
         leaves: packed.leaves,
         eventIds: packed.eventIds,
         mapChanges: changes.map(({ key, value }) => ({ key, ...value })),
@@ -315,14 +333,16 @@ export class AnchorWorker {
           windowId: windowId.toHexString(),
           root: tree.root,
           mapRoot: map.root,
-          leafCount: claimed.length,
+          leafCount: anchored.length,
+          deferred: deferred.length,
           mapChanges: changes.length,
           buildMs,
         },
         "window recorded",
       );
     } finally {
-      if (!recorded) this.maps.forget();
+      // The cached map was moved for this window: without the window it must be rebuilt.
+      if (!recorded && mapMoved) this.maps.forget();
     }
     if (!recorded) {
       await this.store.releaseClaims(windowId);
@@ -330,6 +350,7 @@ export class AnchorWorker {
     }
     this.lastWindowId = windowId;
     this.fault("exit-after-recorded");
+    return true;
   }
 
   private driverContext(): DriverContext {

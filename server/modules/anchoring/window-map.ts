@@ -14,6 +14,8 @@ export interface WindowMap {
   map: LedgerMap;
   changes: LedgerMapChange[];
   rejections: LedgerMapRejection[];
+  /** Claimed events to leave for a later window: their predecessor is not anchored yet. */
+  deferredIds: Set<string>;
 }
 
 /**
@@ -34,9 +36,10 @@ export async function planWindowMap(
     );
   }
   const keys = await newLedgerKeys(connection, map, claimed);
-  const { changes, rejections } = planLedgerMapChanges(
+  const { changes, rejections, deferred } = planLedgerMapChanges(
     map,
     claimed.map((event) => ({
+      eventId: event._id.toHexString(),
       ledgerId: event.batchId.toHexString(),
       seq: event.seq,
       hash: event.hash as Hex,
@@ -45,7 +48,7 @@ export async function planWindowMap(
     (ledgerId) => keys.get(ledgerId) ?? null,
   );
   for (const change of changes) map.set(change.key, change.value);
-  return { map, changes, rejections };
+  return { map, changes, rejections, deferredIds: new Set(deferred.map((event) => event.eventId)) };
 }
 
 async function newLedgerKeys(

@@ -170,6 +170,15 @@ export class WindowStore {
     return result.modifiedCount;
   }
 
+  /** Frees some of a window's claimed events (left for a later window) before its tree is built. */
+  async releaseEvents(windowId: Types.ObjectId, eventIds: Types.ObjectId[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.events.updateMany(
+      { _id: { $in: eventIds }, anchor: claimMarker(windowId) },
+      { $set: { anchor: null } },
+    );
+  }
+
   /**
    * Frees events claimed by abandoned windows after they were abandoned (a worker that lost its
    * lease mid-claim and died before releasing them). `since` limits the sweep to recent windows.
