@@ -15,6 +15,7 @@ import {
   batchDraft,
   certificationDomainOf,
   createCertifier,
+  fundWallet,
   signCertification,
   signStatusChange,
 } from "../helpers/certification-scenario";
@@ -275,6 +276,34 @@ describe("completeness: what an operator hides in the database shows", () => {
     await anchorNow(server);
     const response = await verify(batch.id);
     expect(response.verdict, JSON.stringify(response.checks)).to.equal("verified");
+  });
+
+  it("the monitor reports a status change made on chain by another certifier than the issuer", async () => {
+    const issuer = await createCertifier(server, "中绿华夏有机食品认证中心");
+    const other = await createCertifier(server, "另一家认证机构");
+    const batch = await createBatch(server, farm);
+    const domain = await certificationDomainOf(server, issuer.key);
+    const signed = await signCertification(
+      domain,
+      batchDraft(batch.id),
+      issuer.wallet.address,
+      issuer.wallet,
+    );
+    const issued = await http(server.baseUrl, "POST", "/api/certifications", {
+      key: issuer.key,
+      json: signed,
+    });
+    expect(issued.status, issued.text).to.equal(201);
+    await anchorNow(server);
+    const certHash = issued.body.certHash as string;
+    expect(certHash, issued.text).to.match(/^0x[0-9a-f]{64}$/);
+    await fundWallet(env, other.wallet.address);
+    const registry = env.runtime.chain.registry.connect(other.wallet.connect(env.runtime.chain.provider));
+    await (await registry.suspendCertification(certHash, "not mine to suspend")).wait();
+
+    const findings = (await monitor()).findings.filter((finding) => finding.certHash === certHash);
+    expect(findings.map((finding) => finding.kind)).to.deep.equal(["status-change-by-non-issuer"]);
+    expect(findings[0].detail).to.include(other.wallet.address.toLowerCase());
   });
 
   it("stays verified, and the monitor silent, for records nobody touched", async () => {
