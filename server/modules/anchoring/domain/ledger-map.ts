@@ -53,11 +53,15 @@ export function batchLedgerKey(batchId: string, commissioningData: unknown): Hex
 }
 
 export function ledgerMapValueHash(value: LedgerMapValue): Hex {
+  return toHex(valueHashBytes(value));
+}
+
+function valueHashBytes(value: LedgerMapValue): Buffer {
   const bytes = Buffer.alloc(12 + 8 + 32);
   bytes.write(value.ledgerId, 0, 12, "hex");
   bytes.writeBigUInt64BE(BigInt(value.seq), 12);
   bytes.write(value.headHash.slice(2), 20, 32, "hex");
-  return toHex(keccak256(bytes));
+  return Buffer.from(keccak256(bytes));
 }
 
 /** Whether `proof` shows its key's entry (or absence) in the map with root `root`. */
@@ -66,7 +70,7 @@ export function verifyLedgerMapProof(root: Hex, proof: LedgerMapProof): boolean 
     const key = bytes32(proof.key);
     let node: Buffer;
     if (proof.value) {
-      node = leafHash(key, bytes32(ledgerMapValueHash(proof.value)));
+      node = leafHash(key, valueHashBytes(proof.value));
     } else if (proof.neighbour) {
       const other = bytes32(proof.neighbour.key);
       if (other.equals(key) || commonPrefixBits(key, other) < proof.siblings.length) return false;
@@ -83,6 +87,8 @@ export function verifyLedgerMapProof(root: Hex, proof: LedgerMapProof): boolean 
     return false;
   }
 }
+
+const EMPTY = Buffer.alloc(32);
 
 type Node = LeafNode | InnerNode;
 interface LeafNode {
@@ -129,7 +135,7 @@ export class LedgerMap {
       leaf: true,
       key: keyBytes,
       value,
-      hash: leafHash(keyBytes, bytes32(ledgerMapValueHash(value))),
+      hash: leafHash(keyBytes, valueHashBytes(value)),
     };
     this.top = insert(this.top, leaf, 0);
     this.byKey.set(key, value);
@@ -178,18 +184,28 @@ function insert(node: Node | null, leaf: LeafNode, depth: number): Node {
 function hashOf(node: Node): Buffer {
   if (node.leaf) return node.hash;
   node.hash ??= innerHash(
-    node.left ? hashOf(node.left) : Buffer.alloc(32),
-    node.right ? hashOf(node.right) : Buffer.alloc(32),
+    node.left ? hashOf(node.left) : EMPTY,
+    node.right ? hashOf(node.right) : EMPTY,
   );
   return node.hash;
 }
 
+/** One reused input buffer: prefix byte and two 32-byte halves (hashing is synchronous). */
+const scratch = Buffer.alloc(65);
+
 function leafHash(key: Buffer, valueHash: Buffer): Buffer {
-  return Buffer.from(keccak256(Buffer.concat([Buffer.from([0]), key, valueHash])));
+  return prefixedHash(0, key, valueHash);
 }
 
 function innerHash(left: Buffer, right: Buffer): Buffer {
-  return Buffer.from(keccak256(Buffer.concat([Buffer.from([1]), left, right])));
+  return prefixedHash(1, left, right);
+}
+
+function prefixedHash(prefix: number, first: Buffer, second: Buffer): Buffer {
+  scratch[0] = prefix;
+  first.copy(scratch, 1);
+  second.copy(scratch, 33);
+  return Buffer.from(keccak256(scratch));
 }
 
 function bitAt(key: Buffer, index: number): number {
