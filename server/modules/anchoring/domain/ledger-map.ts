@@ -183,10 +183,7 @@ function insert(node: Node | null, leaf: LeafNode, depth: number): Node {
 
 function hashOf(node: Node): Buffer {
   if (node.leaf) return node.hash;
-  node.hash ??= innerHash(
-    node.left ? hashOf(node.left) : EMPTY,
-    node.right ? hashOf(node.right) : EMPTY,
-  );
+  node.hash ??= innerHash(node.left ? hashOf(node.left) : EMPTY, node.right ? hashOf(node.right) : EMPTY);
   return node.hash;
 }
 
