@@ -23,13 +23,26 @@ pragma solidity ^0.8.20;
 interface IProvenanceRegistry {
     /**
      * @notice Record of an anchored root, packed in one storage slot: `timestamp` is the block time of anchoring,
-     * `blockNumber` the block it was anchored in and `leafCount` the number of event hashes the tree covers.
-     * All fields are zero for a root that was never anchored.
+     * `blockNumber` the block it was anchored in, `leafCount` the number of event hashes the tree covers and
+     * `window` its position in the window history (1, 2, ...; 0 for a root anchored alone with {anchorRoot}, which
+     * commits to no ledger map). All fields are zero for a root that was never anchored.
      */
     struct Anchor {
         uint64 timestamp;
         uint64 blockNumber;
         uint32 leafCount;
+        uint64 window;
+    }
+
+    /**
+     * @notice The newest anchoring window: its `index` in the linear window history, the Merkle `root` of its event
+     * hashes and the `mapRoot` of the ledger map it committed to (every ledger's latest anchored head). All zero
+     * before the first window.
+     */
+    struct Window {
+        uint64 index;
+        bytes32 root;
+        bytes32 mapRoot;
     }
 
     /**
@@ -75,6 +88,15 @@ interface IProvenanceRegistry {
      */
     // solhint-disable-next-line gas-indexed-events
     event RootAnchored(bytes32 indexed root, uint32 leafCount, uint64 timestamp, address indexed anchorer);
+
+    /**
+     * @notice Emitted when `anchorer` anchors window `index`, after {RootAnchored} for the same `root`.
+     * @param index Position of the window in the history (the previous window's plus one).
+     * @param root Merkle root of the window's event hashes.
+     * @param mapRoot Root of the ledger map after this window.
+     * @param previousRoot Root of the window this one follows (zero for the first).
+     */
+    event WindowAnchored(uint64 indexed index, bytes32 indexed root, bytes32 mapRoot, bytes32 previousRoot);
 
     /**
      * @notice Emitted when the admin registers a certifier, or registers again a deregistered one.
@@ -127,6 +149,14 @@ interface IProvenanceRegistry {
      * @param anchoredAt Block time of the earlier anchoring.
      */
     error ProvenanceRegistryRootAlreadyAnchored(bytes32 root, uint64 anchoredAt);
+
+    /**
+     * @notice A window must follow the newest window on chain; `previousRoot` names another one (a window anchored
+     * meanwhile, or a fork of the history).
+     * @param latestRoot Root of the newest window on chain.
+     * @param previousRoot The root given as previous.
+     */
+    error ProvenanceRegistryWindowOutOfOrder(bytes32 latestRoot, bytes32 previousRoot);
 
     /**
      * @notice `certifier` is already an active certifier.
@@ -196,6 +226,33 @@ interface IProvenanceRegistry {
      * @param leafCount Number of event hashes the tree covers.
      */
     function anchorRoot(bytes32 root, uint32 leafCount) external;
+
+    /**
+     * @notice Anchors the next window of the history: the Merkle root of its event hashes and the root of the ledger
+     * map (keyed by ledger, valued by latest anchored head) after it. Only accounts with ANCHORER_ROLE. Windows form
+     * one line: `previousRoot` must be the newest window's root, so a verifier reads the latest map with
+     * {latestWindow} and every window has one predecessor.
+     * @dev Stores the anchor with the window index and the map root; emits {RootAnchored} then {WindowAnchored}.
+     * Reverts as {anchorRoot} and with {ProvenanceRegistryWindowOutOfOrder}.
+     * @param root Root of an OpenZeppelin StandardMerkleTree with leaf encoding ["bytes32"].
+     * @param mapRoot Root of the ledger map after this window (decision 0015); zero for an empty map.
+     * @param leafCount Number of event hashes the tree covers.
+     * @param previousRoot Root of the newest window on chain, or zero for the first window.
+     */
+    function anchorWindow(bytes32 root, bytes32 mapRoot, uint32 leafCount, bytes32 previousRoot) external;
+
+    /**
+     * @notice The newest window.
+     * @return The window; all fields are zero before the first window.
+     */
+    function latestWindow() external view returns (Window memory);
+
+    /**
+     * @notice Ledger map root committed by the window whose event root is `root`.
+     * @param root A window's event root.
+     * @return The map root, or zero if `root` is not a window (or its map was empty).
+     */
+    function mapRootOf(bytes32 root) external view returns (bytes32);
 
     /**
      * @notice Block time at which `root` was anchored.

@@ -27,6 +27,8 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
     // solhint-enable gas-small-strings
 
     mapping(bytes32 root => Anchor anchor) private _anchors;
+    mapping(bytes32 root => bytes32 mapRoot) private _mapRoots;
+    bytes32 private _latestWindowRoot;
     mapping(address account => Certifier certifier) private _certifiers;
     mapping(bytes32 certHash => mapping(address issuer => CertificationRecord record))
         private _certifications;
@@ -49,18 +51,35 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
 
     /// @inheritdoc IProvenanceRegistry
     function anchorRoot(bytes32 root, uint32 leafCount) external onlyRole(ANCHORER_ROLE) {
-        if (root == bytes32(0)) revert ProvenanceRegistryZeroRoot();
-        if (leafCount == 0) revert ProvenanceRegistryZeroLeafCount();
-        uint64 previous = _anchors[root].timestamp;
-        if (previous != 0) revert ProvenanceRegistryRootAlreadyAnchored(root, previous);
+        _anchor(root, leafCount, 0);
+    }
 
-        uint64 timestamp = _time();
-        _anchors[root] = Anchor({
-            timestamp: timestamp,
-            blockNumber: uint64(block.number),
-            leafCount: leafCount
-        });
-        emit RootAnchored(root, leafCount, timestamp, _msgSender());
+    /// @inheritdoc IProvenanceRegistry
+    function anchorWindow(
+        bytes32 root,
+        bytes32 mapRoot,
+        uint32 leafCount,
+        bytes32 previousRoot
+    ) external onlyRole(ANCHORER_ROLE) {
+        bytes32 latestRoot = _latestWindowRoot;
+        if (previousRoot != latestRoot) revert ProvenanceRegistryWindowOutOfOrder(latestRoot, previousRoot);
+
+        uint64 index = _anchors[latestRoot].window + 1;
+        _anchor(root, leafCount, index);
+        _mapRoots[root] = mapRoot;
+        _latestWindowRoot = root;
+        emit WindowAnchored(index, root, mapRoot, previousRoot);
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function latestWindow() external view returns (Window memory) {
+        bytes32 root = _latestWindowRoot;
+        return Window({index: _anchors[root].window, root: root, mapRoot: _mapRoots[root]});
+    }
+
+    /// @inheritdoc IProvenanceRegistry
+    function mapRootOf(bytes32 root) external view returns (bytes32) {
+        return _mapRoots[root];
     }
 
     /// @inheritdoc IProvenanceRegistry
@@ -202,6 +221,26 @@ contract ProvenanceRegistry is IProvenanceRegistry, AccessControlDefaultAdminRul
     /// @dev Current time for all stored and compared timestamps; virtual so that a test harness can move it.
     function _time() internal view virtual returns (uint64) {
         return uint64(block.timestamp);
+    }
+
+    /**
+     * @dev Stores the anchor of `root` at window `index` (0: not a window) and emits {RootAnchored}. A root is
+     * anchored once, whichever function anchors it, so a window's root cannot reappear under another index.
+     */
+    function _anchor(bytes32 root, uint32 leafCount, uint64 index) private {
+        if (root == bytes32(0)) revert ProvenanceRegistryZeroRoot();
+        if (leafCount == 0) revert ProvenanceRegistryZeroLeafCount();
+        uint64 previous = _anchors[root].timestamp;
+        if (previous != 0) revert ProvenanceRegistryRootAlreadyAnchored(root, previous);
+
+        uint64 timestamp = _time();
+        _anchors[root] = Anchor({
+            timestamp: timestamp,
+            blockNumber: uint64(block.number),
+            leafCount: leafCount,
+            window: index
+        });
+        emit RootAnchored(root, leafCount, timestamp, _msgSender());
     }
 
     /**

@@ -5,7 +5,8 @@
  * and Merkle proof, checks each root with the registry's anchorOf and each event with verifyLeaf,
  * checks the anchoring transactions, the certifiers' EIP-712 signatures, that the registry records
  * each certification as issued by the certifier it names (so registered by the admin), and their
- * live status, and explains every failure.
+ * live status, checks with the registry's newest window that every batch's latest anchored head is
+ * shown (completeness, decision 0015), and explains every failure.
  *
  * Exit status: 0 verified; 1 tampered or not verifiable (malformed bundle, unknown); 2 pending
  * (not anchored yet, chain unreachable); 3 authentic but recalled, revoked or expired; 64 usage.
@@ -23,7 +24,8 @@ import {
 import { decideVerdict, type VerdictResult } from "../server/modules/verification/domain/verdict";
 
 const REGISTRY_ABI = [
-  "function anchorOf(bytes32 root) view returns (tuple(uint64 timestamp, uint64 blockNumber, uint32 leafCount))",
+  "function anchorOf(bytes32 root) view returns (tuple(uint64 timestamp, uint64 blockNumber, uint32 leafCount, uint64 window))",
+  "function latestWindow() view returns (tuple(uint64 index, bytes32 root, bytes32 mapRoot))",
   "function verifyLeaf(bytes32 root, bytes32[] proof, bytes32 leaf) view returns (bool)",
   "function certificationOf(bytes32 certHash, address issuer) view returns (tuple(address issuer, uint64 issuedAt, uint8 status, uint64 updatedAt))",
 ];
@@ -76,13 +78,23 @@ export async function rpcChainReader(
         timestamp: bigint;
         blockNumber: bigint;
         leafCount: bigint;
+        window: bigint;
       };
       if (anchor.timestamp === 0n) return null;
       return {
         blockNumber: Number(anchor.blockNumber),
         timestamp: Number(anchor.timestamp),
         leafCount: Number(anchor.leafCount),
+        window: Number(anchor.window),
       };
+    },
+    async latestWindow() {
+      const window = (await (await contract()).latestWindow()) as {
+        index: bigint;
+        root: string;
+        mapRoot: string;
+      };
+      return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
     },
     async verifyLeaf(root, proof, leaf) {
       return (await (await contract()).verifyLeaf(root, [...proof], leaf)) as boolean;

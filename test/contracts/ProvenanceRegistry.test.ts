@@ -245,6 +245,7 @@ describe("ProvenanceRegistry", () => {
         timestamp: BigInt(anchoredAt),
         blockNumber: BigInt(receipt!.blockNumber),
         leafCount: 42n,
+        window: 0n,
       });
     });
 
@@ -314,6 +315,7 @@ describe("ProvenanceRegistry", () => {
         timestamp: 0n,
         blockNumber: 0n,
         leafCount: 0n,
+        window: 0n,
       });
     });
   });

@@ -36,7 +36,7 @@ describe("proof bundles (GET /api/batches/:id/proof-bundle)", () => {
 
   describe("the bundle", () => {
     it("is public and holds every event of the batch and its input with body, salt, hash and Merkle proof", async () => {
-      expect(publicBundle.format).to.equal("ecotrace-proof-bundle/1");
+      expect(publicBundle.format).to.equal("ecotrace-proof-bundle/2");
       expect(publicBundle.chain).to.deep.equal({
         chainId: Number(env.runtime.chain.chainId),
         registry: env.runtime.chain.registryAddress.toLowerCase(),

@@ -22,6 +22,7 @@ function bundleOf(
       lot: "L",
     },
     chain: { chainId: 31337, registry: `0x${"11".repeat(20)}` },
+    completeness: null,
     batches: [],
     events: commissionings.map(({ batchId, actor, data }, index) => ({
       eventId: `${"e".repeat(23)}${index}`,

@@ -124,6 +124,7 @@ function bundleFixture(): {
     anchors: [
       { root: tree.root, leafCount: 4, txHash: `0x${"ee".repeat(32)}`, blockNumber: 5, anchoredAt: null },
     ],
+    completeness: null,
   };
   const openings = sealed.openings.map((opening) => ({
     eventId: subject[1].eventId,
@@ -166,6 +167,15 @@ describe("proof-bundle", () => {
       );
       expect((parseProofBundle({ ...bundle, format: "other/2" }) as { problem: string }).problem).to.match(
         /^format/,
+      );
+    });
+
+    it("refuses a format 1 bundle, saying that it cannot show the latest records and what to do", () => {
+      const { bundle } = bundleFixture();
+      const parsed = parseProofBundle({ ...bundle, format: "ecotrace-proof-bundle/1" });
+      expect(parsed.ok).to.equal(false);
+      expect((parsed as { problem: string }).problem).to.match(
+        /ecotrace-proof-bundle\/1 carries no ledger-map proof.*download a fresh bundle, format ecotrace-proof-bundle\/2/,
       );
     });
   });

@@ -16,7 +16,7 @@ export class RootAlreadyAnchoredError extends Error {
 
 /**
  * The chain side of anchoring: reads the facts a window decision needs, and builds, signs and
- * broadcasts `anchorRoot` transactions. Transactions are signed locally first so that their hash
+ * broadcasts `anchorWindow` transactions. Transactions are signed locally first so that their hash
  * and raw bytes are stored before they are broadcast (see window-driver.ts).
  */
 export class AnchorTransactions {
@@ -29,12 +29,15 @@ export class AnchorTransactions {
     return this.chain.signer.address;
   }
 
-  async anchorOf(root: string): Promise<{ blockNumber: number; timestamp: number; leafCount: number }> {
+  async anchorOf(
+    root: string,
+  ): Promise<{ blockNumber: number; timestamp: number; leafCount: number; window: number }> {
     const anchor = await this.chain.registry.anchorOf(root);
     return {
       blockNumber: Number(anchor.blockNumber),
       timestamp: Number(anchor.timestamp),
       leafCount: Number(anchor.leafCount),
+      window: Number(anchor.window),
     };
   }
 
@@ -51,7 +54,7 @@ export class AnchorTransactions {
   async facts(
     root: string,
     attempts: readonly TxAttempt[],
-  ): Promise<LedgerFacts & { anchoredAtSec: number }> {
+  ): Promise<LedgerFacts & { anchoredAtSec: number; windowIndex: number }> {
     const provider = this.chain.provider;
     const minedNonceCount = await provider.getTransactionCount(this.signerAddress, "latest");
     const anchor = await this.anchorOf(root);
@@ -75,15 +78,26 @@ export class AnchorTransactions {
       head,
       anchoredBlock: anchor.blockNumber,
       anchoredAtSec: anchor.timestamp,
+      windowIndex: anchor.window,
       minedNonceCount,
       receipts,
       latestAttemptKnown,
     };
   }
 
-  /** Signs a first `anchorRoot(root, leafCount)` with the next free nonce and the network's fees. */
-  async signNew(root: string, leafCount: number): Promise<TxAttempt> {
-    const data = this.chain.registry.interface.encodeFunctionData("anchorRoot", [root, leafCount]);
+  /**
+   * Signs a first `anchorWindow(root, mapRoot, leafCount, previousRoot)` with the next free nonce and
+   * the network's fees. The previous root is the newest window on chain now: windows form one line
+   * and only one is in flight at a time, so the window follows whatever the chain holds last.
+   */
+  async signNew(root: string, mapRoot: string, leafCount: number): Promise<TxAttempt> {
+    const previousRoot = (await this.chain.registry.latestWindow()).root;
+    const data = this.chain.registry.interface.encodeFunctionData("anchorWindow", [
+      root,
+      mapRoot,
+      leafCount,
+      previousRoot,
+    ]);
     const request = { from: this.signerAddress, to: this.chain.registryAddress, data };
     let gas: bigint;
     try {

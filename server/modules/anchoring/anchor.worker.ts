@@ -18,6 +18,8 @@ import { reconcileOnTakeOver } from "./reconcile";
 import { packWindow } from "./window-codec";
 import { advanceWindow, type DriverContext } from "./window-driver";
 import { WindowStore } from "./data/window-store";
+import { LedgerMapCache } from "./ledger-map-cache";
+import { planWindowMap } from "./window-map";
 
 export interface AnchorWorkerOptions {
   intervalMs: number;
@@ -64,6 +66,7 @@ export class AnchorWorker {
   private readonly chain: ChainClient;
   private readonly lease: Lease;
   private readonly store: WindowStore;
+  private readonly maps: LedgerMapCache;
   private readonly transactions: AnchorTransactions;
   private readonly fault: FaultHook;
 
@@ -98,6 +101,7 @@ export class AnchorWorker {
     this.logger = deps.logger.child({ component: "anchoring", instance: this.instanceId });
     this.lease = new Lease(deps.connection, this.instanceId, deps.options.leaseMs);
     this.store = new WindowStore(deps.connection);
+    this.maps = new LedgerMapCache(deps.connection);
     this.transactions = new AnchorTransactions(deps.chain, {
       feeBumpPercent: deps.options.feeBumpPercent,
       maxFeePerGas: deps.options.maxFeePerGas,
@@ -203,8 +207,8 @@ export class AnchorWorker {
     }
     await this.store.sweepAbandoned(new Date(Date.now() - 10 * this.options.leaseMs));
     if (!(await this.isWindowDue())) return Math.min(1_000, this.options.intervalMs);
-    await this.openWindow();
-    return 0;
+    // A window left empty (all its events wait for a predecessor) is not tried again at once.
+    return (await this.openWindow()) ? 0 : Math.min(1_000, this.options.intervalMs);
   }
 
   private async holdLease(): Promise<boolean> {
@@ -246,11 +250,13 @@ export class AnchorWorker {
   }
 
   /**
-   * Opens a window: the window document first, then the claim, then the tree, then `recorded`
-   * (root and leaf list) with a compare-and-set on `claiming`: if another worker abandoned the
-   * window meanwhile, its claims are released and this worker stands down.
+   * Opens a window: the window document first, then the claim, then the ledger map (events whose
+   * predecessor is not anchored yet are released for a later window) and the tree, then `recorded`
+   * (roots, leaf list, map changes) with a compare-and-set on `claiming`: if another worker
+   * abandoned the window meanwhile, its claims are released and this worker stands down. Returns
+   * whether a window was recorded.
    */
-  private async openWindow(): Promise<void> {
+  private async openWindow(): Promise<boolean> {
     this.lease.assertHeld();
     this.lastWindowAtMs = Date.now();
     this.runHandledAtMs = this.runRequestedAtMs;
@@ -262,36 +268,75 @@ export class AnchorWorker {
     });
     const claimed = await this.store.claim(windowId, this.options.maxLeaves);
     this.fault("exit-after-claimed");
-    if (claimed.length === 0) {
-      await this.store.abandon(windowId, "no unanchored event was left to claim");
-      return;
+    let recorded = false;
+    let mapMoved = false;
+    try {
+      const { map, changes, rejections, deferredIds } = await planWindowMap(
+        this.connection,
+        this.maps,
+        claimed,
+      );
+      mapMoved = changes.length > 0;
+      const deferred = claimed.filter((event) => deferredIds.has(event._id.toHexString()));
+      await this.store.releaseEvents(
+        windowId,
+        deferred.map((event) => event._id),
+      );
+      const anchored = claimed.filter((event) => !deferredIds.has(event._id.toHexString()));
+      if (anchored.length === 0) {
+        const reason =
+          claimed.length === 0
+            ? "no unanchored event was left to claim"
+            : "every claimed event waits for its predecessor to be anchored";
+        await this.store.abandon(windowId, reason);
+        return false;
+      }
+      const packed = packWindow(anchored);
+      const started = performance.now();
+      const tree = await buildMerkleTreeOffThread(packed.leafHashes as Hex[]);
+      const buildMs = Math.round(performance.now() - started);
+      recorded = await this.store.record(windowId, {
+        root: tree.root,
+        mapRoot: map.root,
+        leafCount: anchored.length,
+        leaves: packed.leaves,
+        eventIds: packed.eventIds,
+        mapChanges: changes.map(({ key, value }) => ({ key, ...value })),
+        mapRejections: rejections,
+        oldestRecordTime: packed.oldestRecordTime,
+      });
+      if (recorded) this.maps.remember(windowId, map);
+      for (const rejection of rejections)
+        this.logger.warn({ windowId: windowId.toHexString(), ...rejection }, "ledger map refused events");
+      this.logger.info(
+        {
+          windowId: windowId.toHexString(),
+          root: tree.root,
+          mapRoot: map.root,
+          leafCount: anchored.length,
+          deferred: deferred.length,
+          mapChanges: changes.length,
+          buildMs,
+        },
+        "window recorded",
+      );
+    } finally {
+      // The cached map was moved for this window: without the window it must be rebuilt.
+      if (!recorded && mapMoved) this.maps.forget();
     }
-    const packed = packWindow(claimed);
-    const started = performance.now();
-    const tree = await buildMerkleTreeOffThread(packed.leafHashes as Hex[]);
-    const buildMs = Math.round(performance.now() - started);
-    const recorded = await this.store.record(windowId, {
-      root: tree.root,
-      leafCount: claimed.length,
-      leaves: packed.leaves,
-      eventIds: packed.eventIds,
-      oldestRecordTime: packed.oldestRecordTime,
-    });
     if (!recorded) {
       await this.store.releaseClaims(windowId);
       throw new LeaseLostError("another worker abandoned this window while it was claiming events");
     }
     this.lastWindowId = windowId;
-    this.logger.info(
-      { windowId: windowId.toHexString(), root: tree.root, leafCount: claimed.length, buildMs },
-      "window recorded",
-    );
     this.fault("exit-after-recorded");
+    return true;
   }
 
   private driverContext(): DriverContext {
     return {
       store: this.store,
+      maps: this.maps.store,
       transactions: this.transactions,
       lease: this.lease,
       logger: this.logger,

@@ -3,6 +3,8 @@ export { AnchorWorker, type AnchorWorkerOptions } from "./anchor.worker";
 export { anchoringBacklog } from "./backlog";
 export { anchorWindowModel, type AnchorWindowDoc } from "./data/anchor-window.model";
 export { WindowStore } from "./data/window-store";
+export { batchLedgerKey, gs1LedgerKey, verifyLedgerMapProof } from "./domain/ledger-map";
 export { ANCHOR_FAULTS } from "./faults";
 export { anchorRoutes } from "./http/anchors.routes";
+export { LedgerMapCache } from "./ledger-map-cache";
 export { findLeafIndex, unpackEventIds, unpackLeaves } from "./window-codec";

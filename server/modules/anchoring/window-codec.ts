@@ -12,10 +12,16 @@ export interface ClaimedEvent {
   _id: Types.ObjectId;
   hash: string;
   recordTime: Date;
+  /** The event's ledger and place in it, for the ledger map. */
+  batchId: Types.ObjectId;
+  /** "brand" for a brand's licence register; absent for batch events. */
+  subject?: "brand";
+  seq: number;
+  prevHash: string;
 }
 
 /** Orders claimed events by id (the leaf order) and packs their hashes and ids. */
-export function packWindow(events: readonly ClaimedEvent[]): {
+export function packWindow(events: readonly Pick<ClaimedEvent, "_id" | "hash" | "recordTime">[]): {
   leaves: Buffer;
   eventIds: Buffer;
   leafHashes: Hex[];

@@ -5,9 +5,11 @@ import type { FaultHook } from "./faults";
 import type { Lease } from "./lease";
 import { decideWindowAction } from "./domain/window-decision";
 import type { WindowStore } from "./data/window-store";
+import type { LedgerMapStore } from "./data/ledger-map-store";
 
 export interface DriverContext {
   store: WindowStore;
+  maps: LedgerMapStore;
   transactions: AnchorTransactions;
   lease: Lease;
   logger: Logger;
@@ -48,6 +50,7 @@ export async function advanceWindow(ctx: DriverContext, window: AnchorWindowDoc)
     default:
       return true;
   }
+  await ctx.maps.applyWindow(window._id);
   if (await ctx.store.markEvents(window._id)) {
     log.info({ leafCount: window.leafCount }, "window completed: every event carries its anchor");
   }
@@ -78,6 +81,7 @@ async function driveOnChain(ctx: DriverContext, window: AnchorWindowDoc, log: Lo
       const confirmed = await ctx.store.confirm(window, {
         ...action,
         anchoredAt: new Date(facts.anchoredAtSec * 1000),
+        windowIndex: facts.windowIndex,
       });
       if (!confirmed) return false;
       log.info(
@@ -120,7 +124,7 @@ async function send(ctx: DriverContext, window: AnchorWindowDoc, log: Logger): P
   ctx.lease.assertHeld();
   let attempt;
   try {
-    attempt = await ctx.transactions.signNew(window.root!, window.leafCount);
+    attempt = await ctx.transactions.signNew(window.root!, window.mapRoot!, window.leafCount);
   } catch (error) {
     if (error instanceof RootAlreadyAnchoredError) return; // the next look confirms it
     throw error;

@@ -23,12 +23,14 @@ import {
   commissionedLabel,
   PROOF_BUNDLE_FORMAT,
   type BundleAnchor,
+  type BundleCompleteness,
   type BundleEvent,
   type BundleOpening,
   type ProofBundle,
 } from "./domain/proof-bundle";
 import { leafOf } from "./domain/proof-bundle-verify";
 import { AppError } from "../../platform/errors";
+import { type LedgerMapCache, batchLedgerKey } from "../anchoring";
 
 const ANCHORED_STATES: readonly string[] = ["confirmed", "completed"];
 
@@ -37,6 +39,9 @@ export interface BundleContext extends UseCaseContext {
   registry: string;
   publicBaseUrl: string;
   trees: WindowTrees;
+  maps: LedgerMapCache;
+  /** The registry's newest window (latestWindow()). */
+  latestWindow(): Promise<{ index: number; root: string; mapRoot: string }>;
 }
 
 /** A proof bundle and the service facts behind it that a bundle does not carry. */
@@ -98,9 +103,37 @@ export async function collectBatchRecords(
       ),
     events: bundleEvents,
     anchors: usedWindows.map(anchorOf),
+    completeness: await completenessOf(ctx, batchDocs, events),
     ...(options.openingsFor ? { openings: await openingsOf(ctx, events, options.openingsFor) } : {}),
   };
   return { bundle, subject, batches };
+}
+
+/**
+ * Each batch's entry (or absence) in the ledger map of the registry's newest window, under the key
+ * its hashed commissioning facts give, so that the verifier needs no word of ours for the key. The
+ * newest window on chain may be one this service has sent but not yet marked confirmed: its map is
+ * fixed since it was recorded, so it is used rather than answering with an older one.
+ */
+async function completenessOf(
+  ctx: BundleContext,
+  batches: BatchDoc[],
+  events: TraceEventDoc[],
+): Promise<BundleCompleteness | null> {
+  const onChain = await ctx.latestWindow().catch(() => null);
+  const newest = onChain && onChain.index > 0 ? await ctx.maps.store.windowByRoot(onChain.root) : null;
+  const window = newest ?? (await ctx.maps.store.latestAnchored());
+  const index = newest ? onChain!.index : window?.windowIndex;
+  if (!window || !index) return null;
+  const { map } = await ctx.maps.mapAfter(window);
+  return {
+    window: { index, root: window.root!, mapRoot: window.mapRoot! },
+    ledgers: batches.map((batch) => {
+      const batchId = batch._id.toHexString();
+      const commissioning = events.find((event) => event.batchId.equals(batch._id) && event.seq === 1);
+      return { batchId, ...map.proof(batchLedgerKey(batchId, commissioning?.body.data)) };
+    }),
+  };
 }
 
 function subjectOf(publicBaseUrl: string, batch: BatchDoc): ProofBundle["subject"] {

@@ -13,3 +13,4 @@ export { verifierDeps, verifyRoutes } from "./http/verify.routes";
 export { type CertificationDisplay } from "./verify-certifications";
 export { type BrandClaimDisplay, type LicenceDisplay } from "./verify-licences";
 export { resolveBatchKey, verifierFor, type BatchVerification } from "./verify";
+export { type CompletenessEvidence } from "./domain/completeness";

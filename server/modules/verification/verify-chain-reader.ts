@@ -36,9 +36,16 @@ export class ServiceChainReader implements ChainReader {
           blockNumber: Number(anchor.blockNumber),
           timestamp: Number(anchor.timestamp),
           leafCount: Number(anchor.leafCount),
+          window: Number(anchor.window),
         };
       },
     );
+  }
+
+  /** Not cached: the newest window decides whether a bundle is the latest state, and changes each window. */
+  async latestWindow() {
+    const window = await this.chain.registry.latestWindow();
+    return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
   }
 
   verifyLeaf(root: string, proof: readonly string[], leaf: string) {

@@ -9,6 +9,8 @@ import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext
 import { ServiceChainReader } from "./verify-chain-reader";
 import { certificationDisplays, type CertificationDisplay } from "./verify-certifications";
 import { liveBrandClaim, type BrandClaimDisplay } from "./verify-licences";
+import { LedgerMapCache, gs1LedgerKey } from "../anchoring";
+import { deletedLedgerEvidence, type CompletenessEvidence } from "./domain/completeness";
 
 export interface VerifierDeps {
   useCaseContext: UseCaseContext;
@@ -43,10 +45,12 @@ export type BatchVerification = VerdictResult & {
 export class BatchVerifier {
   readonly trees: WindowTrees;
   readonly reader: ServiceChainReader;
+  readonly maps: LedgerMapCache;
 
   constructor(private readonly deps: VerifierDeps) {
     this.trees = new WindowTrees(deps.useCaseContext.connection);
     this.reader = new ServiceChainReader(deps.chain);
+    this.maps = new LedgerMapCache(deps.useCaseContext.connection);
   }
 
   get context(): BundleContext {
@@ -56,7 +60,27 @@ export class BatchVerifier {
       registry: this.deps.chain.registryAddress.toLowerCase(),
       publicBaseUrl: this.deps.publicBaseUrl,
       trees: this.trees,
+      maps: this.maps,
+      latestWindow: () => this.reader.latestWindow(),
     };
+  }
+
+  /**
+   * What the newest anchored ledger map says about a batch the service cannot find: a key it still
+   * holds means the batch's records were deleted (null: the map does not know it either).
+   */
+  async missingBatchEvidence(
+    asked: { batchId: string } | { gtin: string; lot: string },
+  ): Promise<CompletenessEvidence | null> {
+    const window = await this.maps.store.latestAnchored();
+    if (!window) return null;
+    const { map } = await this.maps.mapAfter(window);
+    const key = "batchId" in asked ? map.keyOf(asked.batchId) : gs1LedgerKey(asked.gtin, asked.lot);
+    const entry = key ? map.get(key) : undefined;
+    return deletedLedgerEvidence(
+      "batchId" in asked ? `batch ${asked.batchId}` : `GTIN ${asked.gtin} lot ${asked.lot}`,
+      entry ? { seq: entry.seq, headHash: entry.headHash, windowIndex: window.windowIndex ?? 0 } : null,
+    );
   }
 
   /** `known`: the batch when the caller has just read it (saves a lookup). */
@@ -69,7 +93,11 @@ export class BatchVerifier {
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       return {
-        ...decideVerdict({ found: false, reason: `no batch ${batchId} is registered` }),
+        ...decideVerdict({
+          found: false,
+          reason: `no batch ${batchId} is registered`,
+          completeness: await this.missingBatchEvidence({ batchId }),
+        }),
         batchId,
         checkedAt,
         found: false,

@@ -37,6 +37,10 @@ export interface AnchorWindowDoc {
   createdAt: Date;
   updatedAt: Date;
   root: string | null;
+  /** Root of the ledger map after this window (decision 0015), anchored with `root`. */
+  mapRoot: string | null;
+  /** Position of the window in the registry's window history, read from the chain at confirmation. */
+  windowIndex: number | null;
   leafCount: number;
   oldestRecordTime: Date | null;
   chainId: number;
@@ -80,6 +84,8 @@ const anchorWindowSchema = new Schema<AnchorWindowDoc>(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     root: { type: String, default: null },
+    mapRoot: { type: String, default: null },
+    windowIndex: { type: Number, default: null },
     leafCount: { type: Number, default: 0 },
     oldestRecordTime: { type: Date, default: null },
     chainId: { type: Number, required: true },
@@ -104,6 +110,7 @@ const anchorWindowSchema = new Schema<AnchorWindowDoc>(
 anchorWindowSchema.index({ state: 1, _id: 1 });
 anchorWindowSchema.index({ root: 1 });
 anchorWindowSchema.index({ blockNumber: -1 });
+anchorWindowSchema.index({ windowIndex: 1 });
 
 export function anchorWindowModel(connection: Connection) {
   return modelFor(connection, "AnchorWindow", anchorWindowSchema);
@@ -113,18 +120,24 @@ export function anchorWindowModel(connection: Connection) {
  * The exact leaf list of a window, written once before the window becomes `recorded`, with the
  * window's id: `leaves` packs the event hashes (32 bytes each) and `eventIds` the event ids
  * (12 bytes each), both in leaf order, which is ascending event id. All a proof needs.
+ * `mapChanges` are the ledger-map entries the window set (published for monitors) and
+ * `mapRejections` the events it anchored without moving their ledger's head (decision 0015).
  * Inserted whole (never `$set`): the embedded engine keeps binaries intact only on insert.
  */
 export interface AnchorWindowLeavesDoc {
   _id: Types.ObjectId;
   leaves: Buffer;
   eventIds: Buffer;
+  mapChanges?: { key: string; ledgerId: string; seq: number; headHash: string }[];
+  mapRejections?: { ledgerId: string; seqs: number[]; reason: string }[];
 }
 
 const anchorWindowLeavesSchema = new Schema<AnchorWindowLeavesDoc>(
   {
     leaves: { type: Buffer, required: true },
     eventIds: { type: Buffer, required: true },
+    mapChanges: { type: Schema.Types.Mixed, default: undefined },
+    mapRejections: { type: Schema.Types.Mixed, default: undefined },
   },
   { versionKey: false },
 );

@@ -1,5 +1,5 @@
 import { Types, type Connection } from "mongoose";
-import { anchorWindowLeavesModel, anchorWindowModel, type AnchorWindowDoc, type TxAttempt } from "./anchor-window.model";
+import { anchorWindowLeavesModel, anchorWindowModel, type AnchorWindowDoc, type AnchorWindowLeavesDoc, type TxAttempt } from "./anchor-window.model";
 import { UNFINISHED_STATES, type WindowState } from "../domain/window-state";
 import { traceEventModel } from "../../ledger";
 import { asBytes, unpackEventIds, type ClaimedEvent } from "../window-codec";
@@ -61,6 +61,8 @@ export class WindowStore {
       createdAt: now,
       updatedAt: now,
       root: null,
+      mapRoot: null,
+      windowIndex: null,
       leafCount: 0,
       leaves: null,
       eventIds: null,
@@ -99,23 +101,35 @@ export class WindowStore {
     const filter = boundary ? { anchor: null, _id: { $lte: boundary._id } } : { anchor: null };
     await this.events.updateMany(filter, { $set: { anchor: claimMarker(windowId) } });
     return (await this.events
-      .find({ anchor: claimMarker(windowId) }, { projection: { _id: 1, hash: 1, recordTime: 1 } })
+      .find(
+        { anchor: claimMarker(windowId) },
+        { projection: { _id: 1, hash: 1, recordTime: 1, batchId: 1, subject: 1, seq: 1, prevHash: 1 } },
+      )
       .toArray()) as unknown as ClaimedEvent[];
   }
 
-  /** Stores the leaf list, then makes the window `recorded` if it is still claiming. */
+  /** Stores the leaf list and map changes, then makes the window `recorded` if it is still claiming. */
   async record(
     windowId: Types.ObjectId,
     tree: {
       root: string;
+      mapRoot: string;
       leafCount: number;
       leaves: Buffer;
       eventIds: Buffer;
+      mapChanges: AnchorWindowLeavesDoc["mapChanges"];
+      mapRejections: AnchorWindowLeavesDoc["mapRejections"];
       oldestRecordTime: Date | null;
     },
   ): Promise<boolean> {
-    const { leaves, eventIds, ...summary } = tree;
-    await anchorWindowLeavesModel(this.connection).collection.insertOne({ _id: windowId, leaves, eventIds });
+    const { leaves, eventIds, mapChanges, mapRejections, ...summary } = tree;
+    await anchorWindowLeavesModel(this.connection).collection.insertOne({
+      _id: windowId,
+      leaves,
+      eventIds,
+      mapChanges,
+      mapRejections,
+    });
     const now = this.now();
     return this.transition(
       windowId,
@@ -147,6 +161,15 @@ export class WindowStore {
       { $set: { anchor: null } },
     );
     return result.modifiedCount;
+  }
+
+  /** Frees some of a window's claimed events (left for a later window) before its tree is built. */
+  async releaseEvents(windowId: Types.ObjectId, eventIds: Types.ObjectId[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.events.updateMany(
+      { _id: { $in: eventIds }, anchor: claimMarker(windowId) },
+      { $set: { anchor: null } },
+    );
   }
 
   /**
@@ -191,6 +214,7 @@ export class WindowStore {
       gasUsed: bigint | null;
       fee: bigint | null;
       anchoredAt: Date;
+      windowIndex: number;
     },
   ): Promise<boolean> {
     const now = this.now();
@@ -205,6 +229,7 @@ export class WindowStore {
           gasUsed: result.gasUsed === null ? null : Number(result.gasUsed),
           fee: result.fee === null ? null : result.fee.toString(),
           anchoredAt: result.anchoredAt,
+          windowIndex: result.windowIndex,
           confirmedAt: now,
           updatedAt: now,
           lastError: null,

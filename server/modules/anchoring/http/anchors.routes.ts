@@ -4,7 +4,8 @@ import { listAnchorWindows } from "../anchor-windows";
 import { eventProofFor } from "../event-proof";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
-import { eventIdParams, listAnchorsQuery, runAnchorsQuery } from "./anchors.schemas";
+import { eventIdParams, ledgerMapWindowsQuery, listAnchorsQuery, runAnchorsQuery } from "./anchors.schemas";
+import { publishedLedgerMapWindows } from "../ledger-map-windows";
 
 /** Anchoring windows, on-demand runs and per-event Merkle proofs. */
 export function anchorRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
@@ -33,6 +34,27 @@ export function anchorRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         wake: () => deps.anchorWorker?.wake(),
       });
       res.status(result.status === "requested" ? 202 : 200).json(result);
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/anchors/ledger-map",
+      summary:
+        "Ledger-map changes of each anchored window, by window index: what a monitor replays to recompute every map root on chain (decision 0015)",
+      tag,
+      access: "public",
+      query: ledgerMapWindowsQuery,
+      responses: {
+        200: "{ items: [{ index, root, mapRoot, changes: [{ key, ledgerId, seq, headHash }], rejections: [{ ledgerId, seqs, reason }] }] }, ascending index",
+      },
+    },
+    async (req, res) => {
+      const { query } = req;
+      res.setHeader("cache-control", "no-store");
+      res.json({ items: await publishedLedgerMapWindows(deps.connection, query) });
     },
   );
 

@@ -14,3 +14,9 @@ export const listAnchorsQuery = z.strictObject({
 });
 
 export const eventIdParams = z.strictObject({ id: objectId });
+
+export const ledgerMapWindowsQuery = z.strictObject({
+  /** Windows with a higher index than this (0: from the first). */
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

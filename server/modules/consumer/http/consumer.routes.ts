@@ -6,6 +6,7 @@ import {
   verifierFor,
   type BatchVerification,
   verifierDeps,
+  type CompletenessEvidence,
 } from "../../verification";
 import { ValidationError } from "../../../platform/errors";
 import {
@@ -109,7 +110,11 @@ async function respond(deps: HttpDeps, req: Request, res: Response, target: Targ
     const resolved = await resolveBatchKey(deps.useCaseContext, target.key);
     if (!resolved.batch) {
       await noteUnknownSerialScan(deps, req, target.key, null);
-      return respondUnknown(deps, req, res, resolved.reason, 404);
+      const deleted =
+        target.key.lot === undefined
+          ? null
+          : await verifier.missingBatchEvidence({ gtin: target.key.gtin, lot: target.key.lot });
+      return respondUnknown(deps, req, res, resolved.reason, 404, deleted);
     }
     batchId = resolved.batch._id.toHexString();
     known = resolved.batch;
@@ -142,9 +147,16 @@ async function respond(deps: HttpDeps, req: Request, res: Response, target: Targ
   send(req, res, view, verification.found ? 200 : 404);
 }
 
-function respondUnknown(deps: HttpDeps, req: Request, res: Response, reason: string, status: number): void {
+function respondUnknown(
+  deps: HttpDeps,
+  req: Request,
+  res: Response,
+  reason: string,
+  status: number,
+  completeness: CompletenessEvidence | null = null,
+): void {
   const verification: Pick<BatchVerification, "verdict" | "checks" | "checkedAt"> = {
-    ...decideVerdict({ found: false, reason }),
+    ...decideVerdict({ found: false, reason, completeness }),
     checkedAt: deps.useCaseContext.now().toISOString(),
   };
   send(req, res, unknownView(verification), status);

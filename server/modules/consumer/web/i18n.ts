@@ -100,6 +100,7 @@ const CHECK_TEXT: Record<CheckName, Record<Lang, string>> = {
   certifications: { zh: "认证状态", en: "Certifications" },
   "brand-licence": { zh: "品牌授权", en: "Brand licence" },
   anchoring: { zh: "上链进度", en: "Anchoring" },
+  completeness: { zh: "记录完整（无删除或改写）", en: "Completeness" },
 };
 
 export function checkText(name: CheckName, lang: Lang): string {

@@ -15,6 +15,7 @@ export const CHECK_NAMES = [
   "certifications",
   "brand-licence",
   "anchoring",
+  "completeness",
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
@@ -23,3 +24,6 @@ export interface Check {
   status: CheckStatus;
   detail: string;
 }
+
+/** What the chain answered, or that it could not be read (a verdict then stays pending). */
+export type ChainAnswer<T> = T | "unreachable";

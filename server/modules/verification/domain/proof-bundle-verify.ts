@@ -6,6 +6,7 @@ import { keccak256 } from "../../../platform/crypto/keccak";
 import { verifyMerkleProof } from "../../../platform/crypto/merkle";
 import { batchLabel, commissionedLabel, type BundleEvent, type ProofBundle } from "./proof-bundle";
 import { certificationsFromBundle, type BundleCertification } from "./proof-bundle-certifications";
+import { examineCompleteness } from "./completeness";
 import type {
   AnchorEvidence,
   BatchEvidence,
@@ -24,8 +25,10 @@ import type {
  */
 export interface ChainReader {
   network(): Promise<{ chainId: number; registryHasCode: boolean }>;
-  /** anchorOf(root), or null when the root was never anchored. */
-  anchorOf(root: string): Promise<{ blockNumber: number; timestamp: number; leafCount: number } | null>;
+  /** anchorOf(root), or null when the root was never anchored; `window` 0 = not a window. */
+  anchorOf(root: string): Promise<RootAnchor | null>;
+  /** latestWindow(): the newest window and its ledger-map root (index 0 before the first). */
+  latestWindow(): Promise<{ index: number; root: string; mapRoot: string }>;
   verifyLeaf(root: string, proof: readonly string[], leaf: string): Promise<boolean>;
   /** Checks the anchoring transaction of `root` (optional: the service skips it). */
   anchoringTransaction?(txHash: string, root: string): Promise<{ ok: true } | { ok: false; problem: string }>;
@@ -36,6 +39,13 @@ export interface ChainReader {
 export interface ExamineOptions {
   /** The time certifications are judged at (Unix seconds). */
   nowSec: number;
+}
+
+export interface RootAnchor {
+  blockNumber: number;
+  timestamp: number;
+  leafCount: number;
+  window: number;
 }
 
 export interface OnChainAnchor {
@@ -78,9 +88,20 @@ export async function examineProofBundle(
     labels: labelEvidence(bundle),
     chainProblem,
     chainUnavailable,
+    completeness: examineCompleteness(bundle, {
+      latest: chainProblem || chainUnavailable ? "unreachable" : await ask(() => chain.latestWindow()),
+      windowOfRoot: new Map(
+        [...roots.entries()].map(([root, facts]) => [
+          root,
+          facts.anchor === "unreachable" || facts.anchor === null ? facts.anchor : facts.anchor.window,
+        ]),
+      ),
+    }),
   };
   const onChain = [...roots.entries()].flatMap(([root, facts]) =>
-    facts.anchor && facts.anchor !== "unreachable" ? [{ root, ...facts.anchor }] : [],
+    facts.anchor && facts.anchor !== "unreachable"
+      ? [{ root, blockNumber: facts.anchor.blockNumber, timestamp: facts.anchor.timestamp }]
+      : [],
   );
   return { evidence, onChain, certifications };
 }
@@ -92,7 +113,7 @@ export function leafOf(eventHash: string): Hex {
 }
 
 interface RootFacts {
-  anchor: ChainAnswer<{ blockNumber: number; timestamp: number; leafCount: number } | null>;
+  anchor: ChainAnswer<RootAnchor | null>;
   transaction?: ChainAnswer<{ ok: true } | { ok: false; problem: string }>;
 }
 

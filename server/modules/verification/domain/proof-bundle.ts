@@ -10,8 +10,13 @@ import { z } from "zod";
  * (`subject`, `batches[].label`, `anchors[]` block and transaction) is a label that the verifier
  * recomputes from the evidence or checks on chain, and a mismatch fails verification.
  * `generatedAt` and `publisher` are informational only.
+ *
+ * Format 2 adds `completeness` (decision 0015): each batch's entry in the ledger map of the newest
+ * window, with its proof, so that a verifier can tell it was shown every batch's latest anchored
+ * head. Format 1 bundles are refused with a message saying so.
  */
-export const PROOF_BUNDLE_FORMAT = "ecotrace-proof-bundle/1";
+export const PROOF_BUNDLE_FORMAT = "ecotrace-proof-bundle/2";
+const FORMAT_WITHOUT_COMPLETENESS = "ecotrace-proof-bundle/1";
 
 const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "must be 32 bytes as 0x-prefixed lowercase hex");
 const objectIdHex = z.string().regex(/^[0-9a-f]{24}$/, "must be a 24-character hex id");
@@ -44,6 +49,19 @@ const bundleBatch = z.strictObject({
   head: z.strictObject({ seq: z.number().int().min(1), hash: hex32 }),
 });
 
+const ledgerMapProof = z.strictObject({
+  batchId: objectIdHex,
+  key: hex32,
+  value: z.strictObject({ ledgerId: objectIdHex, seq: z.number().int().min(1), headHash: hex32 }).nullable(),
+  siblings: z.array(hex32).max(256),
+  neighbour: z.strictObject({ key: hex32, valueHash: hex32 }).optional(),
+});
+
+const bundleCompleteness = z.strictObject({
+  window: z.strictObject({ index: z.number().int().min(1), root: hex32, mapRoot: hex32 }),
+  ledgers: z.array(ledgerMapProof),
+});
+
 const bundleOpening = z.strictObject({
   eventId: objectIdHex,
   pointer: z.string(),
@@ -70,6 +88,8 @@ export const proofBundleSchema = z.strictObject({
   batches: z.array(bundleBatch).min(1),
   events: z.array(bundleEvent).min(1),
   anchors: z.array(bundleAnchor),
+  /** Null while no window with a ledger map is anchored. */
+  completeness: bundleCompleteness.nullable(),
   openings: z.array(bundleOpening).optional(),
 });
 
@@ -78,6 +98,7 @@ export type BundleEvent = ProofBundle["events"][number];
 export type BundleAnchor = ProofBundle["anchors"][number];
 export type BundleBatch = ProofBundle["batches"][number];
 export type BundleOpening = NonNullable<ProofBundle["openings"]>[number];
+export type BundleCompleteness = NonNullable<ProofBundle["completeness"]>;
 
 /** How each value in a bundle is computed: written into every bundle for its reader. */
 export const BUNDLE_METHOD = {
@@ -89,12 +110,20 @@ export const BUNDLE_METHOD = {
   privateField: 'a private value appears as { "@commitment": keccak256(salt ‖ utf8(RFC 8785 of value)) }',
   lineage:
     "an input batch is named in body.data.inputs[].batchId of its output's commissioning event (seq 1)",
+  completeness:
+    "completeness.window is ProvenanceRegistry.latestWindow(); each batch's head (seq, hash) is its entry in the ledger map under keccak256(utf8('01/{gtin14}/10/{lot}')) (or 'batch/{id}' without a GTIN), proven to the window's mapRoot (decision 0015)",
 } as const;
 
 /** Parses a bundle, naming the first problem in terms a person can act on. */
 export function parseProofBundle(
   value: unknown,
 ): { ok: true; bundle: ProofBundle } | { ok: false; problem: string } {
+  if ((value as { format?: unknown } | null)?.format === FORMAT_WITHOUT_COMPLETENESS) {
+    return {
+      ok: false,
+      problem: `format ${FORMAT_WITHOUT_COMPLETENESS} carries no ledger-map proof, so it cannot show that it holds the latest anchored records (a hidden recall or revocation would pass); download a fresh bundle, format ${PROOF_BUNDLE_FORMAT}`,
+    };
+  }
   const result = proofBundleSchema.safeParse(value);
   if (result.success) return { ok: true, bundle: result.data };
   const issue = result.error.issues[0];

@@ -1,7 +1,8 @@
 import { ZERO_HASH } from "../../ledger";
 import { checkLicences, type LicenceEvidence } from "./verdict-licences";
 import type { CertificationValidity } from "../../certifications";
-import type { Check, CheckName } from "./checks";
+import type { ChainAnswer, Check, CheckName } from "./checks";
+import { checkCompleteness, type CompletenessEvidence } from "./completeness";
 
 /**
  * The verification verdict shown to consumers, computed from evidence only (pure: no database,
@@ -36,7 +37,7 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export { CHECK_NAMES, type Check, type CheckName, type CheckStatus } from "./checks";
+export { CHECK_NAMES, type ChainAnswer, type Check, type CheckName, type CheckStatus } from "./checks";
 
 export interface VerdictResult {
   verdict: Verdict;
@@ -62,7 +63,6 @@ export interface EventEvidence {
 
 export type { CertificationValidity };
 
-export type ChainAnswer<T> = T | "unreachable";
 
 export type AnchorEvidence =
   | { state: "pending"; detail?: string }
@@ -123,7 +123,12 @@ export interface LabelEvidence {
 }
 
 export type VerdictEvidence =
-  | { found: false; reason: string }
+  | {
+      found: false;
+      reason: string;
+      /** Set when the newest anchored ledger map still holds what was asked for (deleted records). */
+      completeness?: CompletenessEvidence | null;
+    }
   | {
       found: true;
       events: EventEvidence[];
@@ -139,6 +144,8 @@ export type VerdictEvidence =
       chainProblem?: string | null;
       /** Why the chain could not be asked (unreachable, another chain), or null. */
       chainUnavailable?: string | null;
+      /** Whether the records shown are the latest anchored ones (completeness.ts). */
+      completeness?: CompletenessEvidence;
     };
 
 /** Which verdict a failing check stands for. */
@@ -156,11 +163,16 @@ const FAILS_AS: Record<CheckName, Verdict> = {
   certifications: "revoked",
   "brand-licence": "revoked",
   anchoring: "pending",
+  completeness: "tampered",
 };
 
 export function decideVerdict(evidence: VerdictEvidence): VerdictResult {
-  if (!evidence.found)
-    return { verdict: "unknown", checks: [{ name: "record", status: "fail", detail: evidence.reason }] };
+  if (!evidence.found) {
+    const record: Check = { name: "record", status: "fail", detail: evidence.reason };
+    return evidence.completeness?.status === "fail"
+      ? { verdict: "tampered", checks: [record, checkCompleteness(evidence.completeness)] }
+      : { verdict: "unknown", checks: [record] };
+  }
   const checks: Check[] = [
     checkEventHashes(evidence.events, evidence.labels ?? []),
     checkLedgerLinks(evidence.events, evidence.batches),
@@ -178,6 +190,7 @@ export function decideVerdict(evidence: VerdictEvidence): VerdictResult {
     checkCertifications(evidence.certifications),
     ...(evidence.licences && evidence.licences.length > 0 ? [checkLicences(evidence.licences)] : []),
     checkAnchoring(evidence.events),
+    ...(evidence.completeness ? [checkCompleteness(evidence.completeness)] : []),
   ];
   return { verdict: verdictOf(checks, evidence.certifications), checks };
 }

@@ -24,7 +24,7 @@ export function proofBundleRoutes(deps: HttpDeps, registry: ApiRegistry): Router
       tag,
       access: "public",
       params: proofBundleParams,
-      responses: { 200: "application/json bundle (format ecotrace-proof-bundle/1)", 404: "unknown batch" },
+      responses: { 200: "application/json bundle (format ecotrace-proof-bundle/2)", 404: "unknown batch" },
     },
     async (_req, res) => {
       const { params } = validated<z.infer<typeof proofBundleParams>>(res);

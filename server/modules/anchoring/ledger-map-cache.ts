@@ -1,0 +1,88 @@
+import type { Connection, Types } from "mongoose";
+import type { AnchorWindowDoc } from "./data/anchor-window.model";
+import { LedgerMapStore, type StoredMapChange } from "./data/ledger-map-store";
+import { LedgerMap } from "./domain/ledger-map";
+import type { Hex } from "../../platform/crypto/keccak";
+
+/** Windows replayed one by one before a full rebuild from the stored entries is cheaper. */
+const MAX_REPLAY = 64;
+
+/** States in which a window's map root is fixed (recorded) and may already be on chain. */
+const MAPPED_STATES = ["recorded", "submitted", "confirmed", "completed"] as const;
+
+/**
+ * The ledger map as it stands after a given window, kept in memory and moved forward by each new
+ * window's change list (O(changes × depth)); rebuilt from the stored entries (O(ledgers)) at start-up
+ * or after a long gap. Every map it hands out has been checked against the window's map root; a
+ * map that does not match (stored entries edited or deleted) is handed out flagged, so that proofs
+ * built from it fail verification instead of the service hiding the problem.
+ */
+export class LedgerMapCache {
+  private cached: { windowId: Types.ObjectId | null; map: LedgerMap } | null = null;
+  readonly store: LedgerMapStore;
+
+  constructor(connection: Connection) {
+    this.store = new LedgerMapStore(connection);
+  }
+
+  /** The map after `window` (null: before any window). */
+  async mapAfter(window: AnchorWindowDoc | null): Promise<{ map: LedgerMap; consistent: boolean }> {
+    if (!window) return { map: new LedgerMap(), consistent: true };
+    const cached = this.cached;
+    if (cached?.windowId?.equals(window._id)) return { map: cached.map, consistent: true };
+    if (cached && (cached.windowId === null || cached.windowId.toHexString() < window._id.toHexString())) {
+      const later = await this.store.windows(MAPPED_STATES, {
+        ...(cached.windowId ? { afterId: cached.windowId } : {}),
+        uptoId: window._id,
+      });
+      if (later.length <= MAX_REPLAY && (await this.replay(cached.map, later))) {
+        this.cached = { windowId: window._id, map: cached.map };
+        return { map: cached.map, consistent: true };
+      }
+    }
+    const map = await this.rebuild(window);
+    const consistent = map.root === window.mapRoot;
+    this.cached = consistent ? { windowId: window._id, map } : null;
+    return { map, consistent };
+  }
+
+  /** Remembers `map` as the map after `windowId` (a window the caller just recorded). */
+  remember(windowId: Types.ObjectId, map: LedgerMap): void {
+    this.cached = { windowId, map };
+  }
+
+  forget(): void {
+    this.cached = null;
+  }
+
+  private async replay(map: LedgerMap, windows: AnchorWindowDoc[]): Promise<boolean> {
+    for (const window of windows) {
+      applyChanges(map, await this.store.changesOf(window._id));
+      if (map.root !== window.mapRoot) {
+        this.cached = null;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private async rebuild(window: AnchorWindowDoc): Promise<LedgerMap> {
+    const map = new LedgerMap();
+    for (const { key, value } of await this.store.entriesAsOf(window._id)) map.set(key, value);
+    // Windows up to this one whose entries are not written yet (confirmed, not completed).
+    for (const pending of await this.store.windows(["recorded", "submitted", "confirmed"], {
+      uptoId: window._id,
+    }))
+      applyChanges(map, await this.store.changesOf(pending._id));
+    return map;
+  }
+}
+
+function applyChanges(map: LedgerMap, changes: StoredMapChange[]): void {
+  for (const change of changes)
+    map.set(change.key as Hex, {
+      ledgerId: change.ledgerId,
+      seq: change.seq,
+      headHash: change.headHash as Hex,
+    });
+}

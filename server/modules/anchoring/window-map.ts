@@ -1,0 +1,77 @@
+import type { Connection } from "mongoose";
+import { traceEventModel } from "../ledger";
+import type { Hex } from "../../platform/crypto/keccak";
+import type { ClaimedEvent } from "./window-codec";
+import type { LedgerMapCache } from "./ledger-map-cache";
+import { batchLedgerKey, idLedgerKey, type LedgerMap } from "./domain/ledger-map";
+import {
+  planLedgerMapChanges,
+  type LedgerMapChange,
+  type LedgerMapRejection,
+} from "./domain/ledger-map-changes";
+
+export interface WindowMap {
+  map: LedgerMap;
+  changes: LedgerMapChange[];
+  rejections: LedgerMapRejection[];
+  /** Claimed events to leave for a later window: their predecessor is not anchored yet. */
+  deferredIds: Set<string>;
+}
+
+/**
+ * The ledger map after a new window: the map after the newest recorded window, moved by the
+ * claimed events. Reads only the commissioning events of ledgers entering the map (for their key),
+ * so its cost follows the window, not the number of ledgers.
+ */
+export async function planWindowMap(
+  connection: Connection,
+  cache: LedgerMapCache,
+  claimed: readonly ClaimedEvent[],
+): Promise<WindowMap> {
+  const [newest] = (await cache.store.windows(["recorded", "submitted", "confirmed", "completed"])).slice(-1);
+  const { map, consistent } = await cache.mapAfter(newest ?? null);
+  if (!consistent) {
+    throw new Error(
+      `the stored ledger map does not give map root ${newest!.mapRoot} of window ${newest!._id.toHexString()}`,
+    );
+  }
+  const keys = await newLedgerKeys(connection, map, claimed);
+  const { changes, rejections, deferred } = planLedgerMapChanges(
+    map,
+    claimed.map((event) => ({
+      eventId: event._id.toHexString(),
+      ledgerId: event.batchId.toHexString(),
+      seq: event.seq,
+      hash: event.hash as Hex,
+      prevHash: event.prevHash as Hex,
+    })),
+    (ledgerId) => keys.get(ledgerId) ?? null,
+  );
+  for (const change of changes) map.set(change.key, change.value);
+  return { map, changes, rejections, deferredIds: new Set(deferred.map((event) => event.eventId)) };
+}
+
+async function newLedgerKeys(
+  connection: Connection,
+  map: LedgerMap,
+  claimed: readonly ClaimedEvent[],
+): Promise<Map<string, Hex>> {
+  const entering = claimed.filter((event) => event.seq === 1 && !map.keyOf(event.batchId.toHexString()));
+  const keys = new Map<string, Hex>();
+  for (const event of entering)
+    if (event.subject === "brand")
+      keys.set(event.batchId.toHexString(), idLedgerKey("brand", event.batchId.toHexString()));
+  const batches = entering.filter((event) => event.subject !== "brand");
+  if (batches.length === 0) return keys;
+  const bodies = await traceEventModel(connection)
+    .collection.find(
+      { _id: { $in: batches.map((event) => event._id) } },
+      { projection: { batchId: 1, body: 1 } },
+    )
+    .toArray();
+  for (const doc of bodies) {
+    const ledgerId = doc.batchId.toHexString();
+    keys.set(ledgerId, batchLedgerKey(ledgerId, (doc.body as { data?: unknown } | undefined)?.data));
+  }
+  return keys;
+}
