@@ -33,7 +33,7 @@ const REGISTRY_ABI = [
   "function anchorOf(bytes32 root) view returns (tuple(uint64 timestamp, uint64 blockNumber, uint32 leafCount, uint64 window))",
   "function mapRootOf(bytes32 root) view returns (bytes32)",
   "function isCertifier(address account) view returns (bool)",
-  "function certificationOf(bytes32 certHash) view returns (tuple(uint8 status, address certifier, uint64 updatedAt))",
+  "function certificationOf(bytes32 certHash, address issuer) view returns (tuple(address issuer, uint64 issuedAt, uint8 status, uint64 updatedAt))",
 ];
 
 export type FindingKind =
@@ -45,7 +45,7 @@ export type FindingKind =
   | "key-reassigned"
   | "deleted-batch"
   | "unregistered-issuer"
-  | "status-change-by-non-issuer";
+  | "unissued-certification";
 
 export interface Finding {
   kind: FindingKind;
@@ -230,12 +230,14 @@ async function checkCertifications(registry: Contract, bundle: PublicBundle, fin
         detail: `certification ${certHash} is signed by ${issuer}, which the registry does not list as a certifier`,
       });
     }
-    const changedBy = String((await registry.certificationOf(certHash)).certifier).toLowerCase();
-    if (!/^0x0{40}$/.test(changedBy) && changedBy !== issuer) {
+    // Only the issuer can change its own record (decision 0014), so a status change by anyone else
+    // cannot happen; what can is a certification the service shows that its signer never issued.
+    const record = await registry.certificationOf(certHash, issuer);
+    if (Number(record.issuedAt) === 0) {
       findings.push({
-        kind: "status-change-by-non-issuer",
+        kind: "unissued-certification",
         certHash,
-        detail: `the status of certification ${certHash} was changed by ${changedBy}, not by its issuer ${issuer}`,
+        detail: `certification ${certHash} is signed by ${issuer}, but the registry records no issuance of it by that certifier`,
       });
     }
   }

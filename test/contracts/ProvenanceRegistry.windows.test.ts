@@ -6,8 +6,12 @@ import type { Result } from "ethers";
 /** The anchoring windows of the registry: a linear history, each window committing to a ledger map. */
 async function deployFixture() {
   const [admin, anchorer, stranger] = await ethers.getSigners();
-  const registry = await ethers.deployContract("ProvenanceRegistry", [admin.address]);
-  await registry.grantRole(await registry.ANCHORER_ROLE(), anchorer.address);
+  const adminTransferDelay = 3 * 24 * 3600;
+  const registry = await ethers.deployContract("ProvenanceRegistry", [
+    admin.address,
+    adminTransferDelay,
+    anchorer.address,
+  ]);
   return { registry, admin, anchorer, stranger };
 }
 
