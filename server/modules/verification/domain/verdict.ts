@@ -63,7 +63,6 @@ export interface EventEvidence {
 
 export type { CertificationValidity };
 
-
 export type AnchorEvidence =
   | { state: "pending"; detail?: string }
   | {
