@@ -85,15 +85,15 @@ describe("production build (npm run build; npm ci --omit=dev; node dist/server/m
 
   it("logs JSON where pretty logs were asked for (a terminal): pino-pretty is a development tool", async () => {
     const logging =
-      "require('../../server/platform/logger').createLogger('info', { pretty: true }).info('hello')";
+      "require('./dist/server/platform/logger').createLogger('info', { pretty: true }).info('hello')";
     const { stdout } = await run(process.execPath, ["-e", logging], { cwd: installDir });
     expect(JSON.parse(stdout)).to.include({ msg: "hello", service: "ecotrace" });
   });
 
   it("builds a large Merkle tree in its worker thread, which loads compiled JavaScript", async () => {
     const building = `
-      const { buildMerkleTreeOffThread, MERKLE_OFF_THREAD_THRESHOLD } = require("../../server/platform/crypto/merkle-off-thread");
-      const { buildMerkleTree } = require("../../server/platform/crypto/merkle");
+      const { buildMerkleTreeOffThread, MERKLE_OFF_THREAD_THRESHOLD } = require("./dist/server/platform/crypto/merkle-off-thread");
+      const { buildMerkleTree } = require("./dist/server/platform/crypto/merkle");
       const leaves = Array.from({ length: MERKLE_OFF_THREAD_THRESHOLD }, (_, i) => "0x" + i.toString(16).padStart(64, "0"));
       buildMerkleTreeOffThread(leaves).then((tree) => console.log(tree.root === buildMerkleTree(leaves).root));`;
     const { stdout } = await run(process.execPath, ["-e", building], { cwd: installDir });
