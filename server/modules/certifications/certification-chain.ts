@@ -34,8 +34,10 @@ export type TxOutcome =
 /**
  * Simulates the call (a refusal becomes its mapped 4xx and costs no gas), sends it through the
  * signer's queue, reports the hash (`onSent`, e.g. to store it before waiting), and waits up to
- * `waitMs` for one confirmation. A transaction that reverts on chain anyway (the state changed
- * in between) is simulated again to name the registry's reason.
+ * `waitMs` for one confirmation. A transaction that reverts on chain anyway is simulated again:
+ * a refusal now names the registry's reason; a simulation that passes again means the revert came
+ * from a state that has passed since (the same key's other transactions in flight), so the call is
+ * sent once more — it is still valid, the reverted transaction changed nothing.
  */
 export async function sendRegistryTransaction(
   chain: ChainClient,
@@ -44,6 +46,27 @@ export async function sendRegistryTransaction(
   options: { onSent?: (txHash: string) => Promise<void>; waitMs?: number; sender?: object } = {},
 ): Promise<TxOutcome> {
   await callRegistry(action, call.simulate);
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await sendAndWait(chain, action, call, options);
+    if (outcome.kind !== "reverted" || !outcome.transient || attempt >= MAX_SEND_ATTEMPTS) {
+      return outcome.kind === "reverted"
+        ? { kind: "reverted", txHash: outcome.txHash, error: outcome.error }
+        : outcome;
+    }
+  }
+}
+
+const MAX_SEND_ATTEMPTS = 2;
+
+/** A reverted send, and whether simulating the call again passed (the revert's cause has passed). */
+type RevertedSend = { kind: "reverted"; txHash: string; error: AppError; transient: boolean };
+
+async function sendAndWait(
+  chain: ChainClient,
+  action: string,
+  call: RegistryCall,
+  options: { onSent?: (txHash: string) => Promise<void>; waitMs?: number; sender?: object },
+): Promise<Exclude<TxOutcome, { kind: "reverted" }> | RevertedSend> {
   const sender = options.sender ?? chain.signer;
   const previous = sendQueues.get(sender) ?? Promise.resolve();
   const sent = previous.catch(() => undefined).then(() => sendWithRetry(action, call.send));
@@ -64,11 +87,15 @@ export async function sendRegistryTransaction(
     }
   }
   if (receipt?.status === 1) return { kind: "mined", txHash: receipt.hash, receipt };
-  const error = await callRegistry(action, call.simulate).then(
-    () => new ChainError(`${action}: transaction ${tx.hash} reverted on chain`),
-    (reason: AppError) => reason,
+  return callRegistry(action, call.simulate).then(
+    () => ({
+      kind: "reverted" as const,
+      txHash: tx.hash,
+      error: new ChainError(`${action}: transaction ${tx.hash} reverted on chain`),
+      transient: true,
+    }),
+    (reason: AppError) => ({ kind: "reverted" as const, txHash: tx.hash, error: reason, transient: false }),
   );
-  return { kind: "reverted", txHash: tx.hash, error };
 }
 
 /** The receipt of a mined transaction; anything else becomes the AppError to answer with. */
