@@ -167,6 +167,7 @@ export {
   type Finding,
   type FindingKind,
 } from "./findings";
+export { checkAnchoredHead, type AnchoredHead, type StoredLedger } from "./audit-anchored-heads";
 export { checkInclusion, type AuditedWindow, type ChainAnchor } from "./audit-inclusion";
 export {
   checkCertification,
