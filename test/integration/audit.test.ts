@@ -479,6 +479,21 @@ describe("audit API", () => {
       ]);
     });
 
+    it("reports the ledger map as edited when the batch's map entry was deleted with it", async () => {
+      const { batchId } = await anchoredBatch();
+      const id = new Types.ObjectId(batchId);
+      await db().collection("batches").deleteOne({ _id: id });
+      await db().collection("traceevents").deleteMany({ batchId: id });
+      await db().collection("ledgermapentries").deleteOne({ ledgerId: batchId });
+      const run = await finishedRun();
+      expect(run.countsByKind.ledger_missing).to.equal(undefined);
+      expect(run.countsByKind.ledger_map_mismatch).to.equal(1);
+      const [mismatch] = (await reportOf(run.id)).filter((finding) => finding.kind === "ledger_map_mismatch");
+      expect(mismatch.detail).to.match(
+        /^the stored ledger map entries rebuild to 0x0{64}, but the registry holds map root 0x[0-9a-f]{64} for window \d+ \(root 0x[0-9a-f]{64}\): entries were edited or deleted/,
+      );
+    });
+
     it("reports a batch whose anchored last event was deleted and head moved back, in a producer's run", async () => {
       const { batchId } = await anchoredBatch();
       const [last, before] = [await eventAt(batchId, 6), await eventAt(batchId, 5)];

@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { checkAnchoredHead, type AnchoredHead } from "../../server/modules/audit/domain/audit";
+import {
+  checkAnchoredHead,
+  checkLedgerMapRoot,
+  type AnchoredHead,
+} from "../../server/modules/audit/domain/audit";
 
 const BATCH = "65f000000000000000000001";
 const BRAND = "65f0000000000000000000cc";
@@ -56,6 +60,24 @@ describe("audit domain", () => {
     it("leaves an anchored seq with no stored event, or events not read, to the other checks", () => {
       expect(checkAnchoredHead(anchored, { headSeq: 6, hashesAtAnchoredSeq: [] })).to.deep.equal([]);
       expect(checkAnchoredHead(anchored, { headSeq: 6, hashesAtAnchoredSeq: null })).to.deep.equal([]);
+    });
+  });
+
+  describe("checkLedgerMapRoot", () => {
+    const window = { windowIndex: 3, root: hash(30), chainMapRoot: hash(31) };
+
+    it("finds nothing when the stored entries rebuild to the registry's map root", () => {
+      expect(checkLedgerMapRoot({ ...window, rebuiltMapRoot: hash(31) })).to.deep.equal([]);
+    });
+
+    it("reports stored entries that rebuild to another root, naming both roots and the window", () => {
+      expect(checkLedgerMapRoot({ ...window, rebuiltMapRoot: hash(32) })).to.deep.equal([
+        {
+          kind: "ledger_map_mismatch",
+          batchId: null,
+          detail: `the stored ledger map entries rebuild to ${hash(32)}, but the registry holds map root ${hash(31)} for window 3 (root ${hash(30)}): entries were edited or deleted, so ledgers may be missing from this audit`,
+        },
+      ]);
     });
   });
 });

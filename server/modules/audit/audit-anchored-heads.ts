@@ -1,8 +1,15 @@
 import type { Connection } from "mongoose";
-import { LedgerMapStore, idLedgerKey } from "../anchoring";
+import { LedgerMapCache, LedgerMapStore, idLedgerKey } from "../anchoring";
 import { BatchRepository } from "../batches";
 import { BrandRepository } from "../brands";
-import { checkAnchoredHead, type AnchoredHead, type EventCheck, type Finding } from "./domain/audit";
+import {
+  checkAnchoredHead,
+  checkLedgerMapRoot,
+  type AnchoredHead,
+  type EventCheck,
+  type Finding,
+} from "./domain/audit";
+import type { AuditContext } from "./audit-batches";
 
 /**
  * The audit's side of completeness (decision 0015, issue 13 finding 4): every ledger the anchoring
@@ -79,4 +86,21 @@ export class AnchoredHeadAudit {
         : await new BatchRepository(this.connection).findById(anchored.ledgerId);
     return subject ? (subject.head?.seq ?? 0) : null;
   }
+}
+
+/**
+ * The stored map entries, rebuilt as of the newest anchored window, against the map root the
+ * registry holds for that window (nothing before the first window with a map).
+ */
+export async function auditLedgerMapRoot(ctx: AuditContext): Promise<Finding[]> {
+  const maps = new LedgerMapCache(ctx.connection);
+  const window = await maps.store.latestAnchored();
+  if (!window?.root) return [];
+  const { map } = await maps.mapAfter(window);
+  return checkLedgerMapRoot({
+    windowIndex: window.windowIndex ?? 0,
+    root: window.root,
+    chainMapRoot: (await ctx.chain.registry.mapRootOf(window.root)).toLowerCase(),
+    rebuiltMapRoot: map.root,
+  });
 }

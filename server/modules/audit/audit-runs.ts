@@ -14,7 +14,7 @@ import { AUDITABLE_BATCH_FIELDS, type AuditableBatch } from "./audit-documents";
 import { auditWindowLeaves } from "./audit-windows";
 import { anchorWindowModel } from "../anchoring";
 import { auditBrandRegister } from "./audit-brand";
-import { AnchoredHeadAudit } from "./audit-anchored-heads";
+import { AnchoredHeadAudit, auditLedgerMapRoot } from "./audit-anchored-heads";
 
 /** Batches audited per step; progress is written after each step. */
 export const AUDIT_CHUNK_BATCHES = 100;
@@ -70,7 +70,8 @@ export async function createAuditRun(
 
 /**
  * Runs an audit to the end: batches of the scope in id order, `AUDIT_CHUNK_BATCHES` at a time,
- * then, for a brand scope, the brand's licence register chain, then the certifications naming
+ * then, for a brand scope, the brand's licence register chain, then the ledgers the anchoring map
+ * holds (every one, and the map's root, for an unscoped run), then the certifications naming
  * those batches or their producers (all of them for an unscoped run). Returns the finished run. Exported so a benchmark or CLI can run it in the foreground.
  */
 export async function executeAuditRun(
@@ -127,6 +128,7 @@ export async function executeAuditRun(
   }
   // Ledgers not audited above: deleted batches and brands, and (unscoped) every brand register.
   findings.push(...(await anchoredHeads.checkRest()));
+  if (!scoped) findings.push(...(await auditLedgerMapRoot(ctx)));
   // Every window of an unscoped run; the windows the audited events are anchored in otherwise.
   const windowIds = !scoped
     ? (

@@ -63,3 +63,27 @@ export function checkAnchoredHead(anchored: AnchoredHead, stored: StoredLedger |
     },
   ];
 }
+
+/** The newest anchored window's map root as the chain holds it, and the stored entries' rebuilt root. */
+export interface AuditedMapRoot {
+  windowIndex: number;
+  root: string;
+  chainMapRoot: string;
+  rebuiltMapRoot: string;
+}
+
+/**
+ * The stored map entries are the database's word for which ledgers were anchored: an entry deleted
+ * together with its batch would hide the batch from the checks above. Rebuilt, they must give the
+ * map root the registry holds for the newest window.
+ */
+export function checkLedgerMapRoot(map: AuditedMapRoot): Finding[] {
+  if (map.rebuiltMapRoot === map.chainMapRoot) return [];
+  return [
+    {
+      kind: "ledger_map_mismatch",
+      batchId: null,
+      detail: `the stored ledger map entries rebuild to ${map.rebuiltMapRoot}, but the registry holds map root ${map.chainMapRoot} for window ${map.windowIndex} (root ${map.root}): entries were edited or deleted, so ledgers may be missing from this audit`,
+    },
+  ];
+}

@@ -17,6 +17,7 @@ export const FINDING_KINDS = [
   "ledger_missing",
   "head_behind_anchored_map",
   "anchored_head_rewritten",
+  "ledger_map_mismatch",
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
