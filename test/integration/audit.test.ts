@@ -455,4 +455,98 @@ describe("audit API", () => {
       expect(run.countsByKind).to.deep.equal({ certification_field_mismatch: 1 });
     });
   });
+
+  describe("ledgers the anchoring map holds (issue 13, finding 4)", () => {
+    const anchoredSeq6 = (batchId: string, head: string) =>
+      `the ledger map anchored batch ${batchId} up to seq 6 (head ${head})`;
+
+    it("reports a batch whose document and events were deleted from the database after anchoring", async () => {
+      const { batchId } = await anchoredBatch();
+      const head = (await eventAt(batchId, 6)).hash as string;
+      const id = new Types.ObjectId(batchId);
+      await db().collection("batches").deleteOne({ _id: id });
+      await db().collection("traceevents").deleteMany({ batchId: id });
+      const run = await finishedRun();
+      expect(run.progress.totalBatches).to.equal(0);
+      expect(run.countsByKind.ledger_missing).to.equal(1);
+      const missing = (await reportOf(run.id)).filter((finding) => finding.kind === "ledger_missing");
+      expect(missing).to.deep.equal([
+        {
+          kind: "ledger_missing",
+          batchId,
+          detail: `${anchoredSeq6(batchId, head)} but no such batch is stored: it was deleted`,
+        },
+      ]);
+    });
+
+    it("reports the ledger map as edited when the batch's map entry was deleted with it", async () => {
+      const { batchId } = await anchoredBatch();
+      const id = new Types.ObjectId(batchId);
+      await db().collection("batches").deleteOne({ _id: id });
+      await db().collection("traceevents").deleteMany({ batchId: id });
+      await db().collection("ledgermapentries").deleteOne({ ledgerId: batchId });
+      const run = await finishedRun();
+      expect(run.countsByKind.ledger_missing).to.equal(undefined);
+      expect(run.countsByKind.ledger_map_mismatch).to.equal(1);
+      const [mismatch] = (await reportOf(run.id)).filter((finding) => finding.kind === "ledger_map_mismatch");
+      expect(mismatch.detail).to.match(
+        /^the stored ledger map entries rebuild to 0x0{64}, but the registry holds map root 0x[0-9a-f]{64} for window \d+ \(root 0x[0-9a-f]{64}\): entries were edited or deleted/,
+      );
+    });
+
+    it("reports a batch whose anchored last event was deleted and head moved back, in a producer's run", async () => {
+      const { batchId } = await anchoredBatch();
+      const [last, before] = [await eventAt(batchId, 6), await eventAt(batchId, 5)];
+      await db().collection("traceevents").deleteOne({ _id: last._id });
+      await db()
+        .collection("batches")
+        .updateOne(
+          { _id: new Types.ObjectId(batchId) },
+          { $set: { head: { seq: 5, hash: before.hash, eventId: before._id } } },
+        );
+      const run = await finishedRun({ scope: { orgId: producer.id } });
+      expect(run.countsByKind.head_behind_anchored_map).to.equal(1);
+      const behind = (await reportOf(run.id)).filter(
+        (finding) => finding.kind === "head_behind_anchored_map",
+      );
+      expect(behind).to.deep.equal([
+        {
+          kind: "head_behind_anchored_map",
+          batchId,
+          seq: 6,
+          detail: `${anchoredSeq6(batchId, last.hash as string)} but its stored head is at seq 5: anchored events were cut off its tail`,
+        },
+      ]);
+    });
+
+    it("reports a batch whose anchored last event was rewritten with a valid hash and the head moved to it", async () => {
+      const { batchId } = await anchoredBatch();
+      const last = await eventAt(batchId, 6);
+      const body = { ...last.body, salt: `0x${randomBytes(32).toString("hex")}` };
+      const rewritten = computeEventHash(body);
+      await db()
+        .collection("traceevents")
+        .updateOne({ _id: last._id }, { $set: { body, hash: rewritten } });
+      await db()
+        .collection("batches")
+        .updateOne({ _id: new Types.ObjectId(batchId) }, { $set: { "head.hash": rewritten } });
+      const run = await finishedRun();
+      expect(run.countsByKind.anchored_head_rewritten).to.equal(1);
+      const findings = await reportOf(run.id);
+      expect(findings.filter((finding) => finding.kind === "anchored_head_rewritten")).to.deep.equal([
+        {
+          kind: "anchored_head_rewritten",
+          batchId,
+          seq: 6,
+          detail: `${anchoredSeq6(batchId, last.hash as string)} but the event stored at seq 6 has hash ${rewritten}: the anchored head was rewritten`,
+        },
+      ]);
+    });
+
+    it("reports nothing of the map for an intact anchored batch", async () => {
+      await anchoredBatch();
+      expect((await finishedRun()).findingsCount).to.equal(0);
+      expect((await finishedRun({ scope: { orgId: producer.id } })).findingsCount).to.equal(0);
+    });
+  });
 });

@@ -2,8 +2,9 @@
 export { AnchorWorker, type AnchorWorkerOptions } from "./anchor.worker";
 export { anchoringBacklog } from "./backlog";
 export { anchorWindowModel, type AnchorWindowDoc } from "./data/anchor-window.model";
+export { LedgerMapStore, type StoredMapHead } from "./data/ledger-map-store";
 export { WindowStore } from "./data/window-store";
-export { batchLedgerKey, gs1LedgerKey, verifyLedgerMapProof } from "./domain/ledger-map";
+export { batchLedgerKey, gs1LedgerKey, idLedgerKey, verifyLedgerMapProof } from "./domain/ledger-map";
 export { ANCHOR_FAULTS } from "./faults";
 export { anchorRoutes } from "./http/anchors.routes";
 export { LedgerMapCache } from "./ledger-map-cache";

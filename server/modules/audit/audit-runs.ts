@@ -14,6 +14,7 @@ import { AUDITABLE_BATCH_FIELDS, type AuditableBatch } from "./audit-documents";
 import { auditWindowLeaves } from "./audit-windows";
 import { anchorWindowModel } from "../anchoring";
 import { auditBrandRegister } from "./audit-brand";
+import { AnchoredHeadAudit, auditLedgerMapRoot } from "./audit-anchored-heads";
 
 /** Batches audited per step; progress is written after each step. */
 export const AUDIT_CHUNK_BATCHES = 100;
@@ -69,7 +70,8 @@ export async function createAuditRun(
 
 /**
  * Runs an audit to the end: batches of the scope in id order, `AUDIT_CHUNK_BATCHES` at a time,
- * then, for a brand scope, the brand's licence register chain, then the certifications naming
+ * then, for a brand scope, the brand's licence register chain, then the ledgers the anchoring map
+ * holds (every one, and the map's root, for an unscoped run), then the certifications naming
  * those batches or their producers (all of them for an unscoped run). Returns the finished run. Exported so a benchmark or CLI can run it in the foreground.
  */
 export async function executeAuditRun(
@@ -85,6 +87,15 @@ export async function executeAuditRun(
   );
   all.sort((a, b) => Buffer.compare(a._id.id, b._id.id));
   const ids = all.map((batch) => batch._id);
+  const scoped = Boolean(orgId || brandId || from || to);
+  // The anchored heads of the scope's ledgers; of every ledger in an unscoped run. Only an unscoped
+  // run sees a deleted batch: once its document and events are gone nothing stored says which
+  // producer or brand it belonged to, and unscoped runs are for admins and auditors only
+  // (assertMayStartAuditRun), who may see every batch.
+  const anchoredHeads = await AnchoredHeadAudit.read(
+    ctx.connection,
+    scoped ? [...ids.map((id) => id.toHexString()), ...(brandId ? [brandId] : [])] : undefined,
+  );
   const progress = { checkedBatches: 0, totalBatches: ids.length, checkedEvents: 0 };
   await runs.start(run._id, progress, ctx.now());
   const reads = new AuditReads(ctx);
@@ -94,9 +105,12 @@ export async function executeAuditRun(
     const chunk = all.slice(start, start + chunkBatches);
     for (const batch of chunk) producers.add(batch.producerId.toHexString());
     const audits = await auditBatches(ctx, reads, chunk, { unanchoredAfterSec: run.unanchoredAfterSec });
-    for (const audit of audits) {
+    for (const [index, audit] of audits.entries()) {
       findings.push(...audit.findings);
       progress.checkedEvents += audit.checks.length;
+      findings.push(
+        ...(await anchoredHeads.checkAudited(audit.batchId, chunk[index].head?.seq ?? null, audit.checks)),
+      );
     }
     progress.checkedBatches += chunk.length;
     await runs.saveProgress(run._id, progress, ctx.now());
@@ -109,10 +123,13 @@ export async function executeAuditRun(
     if (register) {
       findings.push(...register.findings);
       progress.checkedEvents += register.checks.length;
+      findings.push(...(await anchoredHeads.checkAudited(register.batchId, null, register.checks)));
     }
   }
+  // Ledgers not audited above: deleted batches and brands, and (unscoped) every brand register.
+  findings.push(...(await anchoredHeads.checkRest()));
+  if (!scoped) findings.push(...(await auditLedgerMapRoot(ctx)));
   // Every window of an unscoped run; the windows the audited events are anchored in otherwise.
-  const scoped = Boolean(orgId || brandId || from || to);
   const windowIds = !scoped
     ? (
         await anchorWindowModel(ctx.connection)

@@ -4,6 +4,14 @@ import { ledgerMapEntryModel, type LedgerMapEntryDoc, type LedgerMapHead } from 
 import type { LedgerMapValue } from "../domain/ledger-map";
 import type { Hex } from "../../../platform/crypto/keccak";
 
+/** A ledger's latest anchored head as the stored map entries hold it. */
+export interface StoredMapHead {
+  key: string;
+  ledgerId: string;
+  seq: number;
+  headHash: string;
+}
+
 export interface StoredMapChange {
   key: string;
   ledgerId: string;
@@ -83,6 +91,19 @@ export class LedgerMapStore {
       );
       return head ? [{ key: doc.key as Hex, value: valueOf(doc.ledgerId, head) }] : [];
     });
+  }
+
+  /** The current head of every entry (no argument) or of the entries of these ledgers. */
+  async currentHeads(ledgerIds?: readonly string[]): Promise<StoredMapHead[]> {
+    const docs = (await this.entries
+      .find(ledgerIds ? { ledgerId: { $in: [...ledgerIds] } } : {}, { projection: { previous: 0 } })
+      .toArray()) as unknown as LedgerMapEntryDoc[];
+    return docs.map((doc) => ({
+      key: doc.key,
+      ledgerId: doc.ledgerId,
+      seq: doc.current.seq,
+      headHash: doc.current.headHash,
+    }));
   }
 
   /** Writes the entries window `windowId` changed; a second call for the same window changes nothing. */

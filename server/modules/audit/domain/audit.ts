@@ -167,6 +167,13 @@ export {
   type Finding,
   type FindingKind,
 } from "./findings";
+export {
+  checkAnchoredHead,
+  checkLedgerMapRoot,
+  type AnchoredHead,
+  type AuditedMapRoot,
+  type StoredLedger,
+} from "./audit-anchored-heads";
 export { checkInclusion, type AuditedWindow, type ChainAnchor } from "./audit-inclusion";
 export {
   checkCertification,

@@ -14,6 +14,10 @@ export const FINDING_KINDS = [
   "transfer_mismatch",
   "certification_field_mismatch",
   "window_leaf_mismatch",
+  "ledger_missing",
+  "head_behind_anchored_map",
+  "anchored_head_rewritten",
+  "ledger_map_mismatch",
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

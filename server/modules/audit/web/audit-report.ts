@@ -33,6 +33,10 @@ export const FINDING_LABELS: Record<FindingKind, { zh: string; en: string }> = {
     zh: "锚定叶子列表与存储事件不符",
     en: "Window leaf list differs from stored events",
   },
+  ledger_missing: { zh: "已锚定的记录被删除", en: "Anchored ledger deleted" },
+  head_behind_anchored_map: { zh: "已锚定的末尾事件被截断", en: "Head behind the anchored map" },
+  anchored_head_rewritten: { zh: "已锚定的最新事件被改写", en: "Anchored head rewritten" },
+  ledger_map_mismatch: { zh: "账本映射与链上根不符", en: "Ledger map differs from chain" },
 };
 
 const STYLE = `body{font:14px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:2em;color:#1d2b1f}
