@@ -3,7 +3,7 @@ import { unpackLeaves, WindowStore, anchorWindowModel, type AnchorWindowDoc } fr
 import type { ChainClient } from "../../platform/evm/chain-client";
 import type { BatchDoc } from "../batches";
 import {
-  certificationModel,
+  CertificationRepository,
   type CertificationDoc,
   computeCertHash,
   recoverCertificationSigner,
@@ -254,7 +254,8 @@ export async function certificationsNaming(
   connection: Connection,
   batch: Pick<BatchDoc, "_id" | "producerId">,
 ) {
-  return (await certificationModel(connection)
-    .collection.find({ subjectId: { $in: [batch._id.toHexString(), batch.producerId.toHexString()] } })
-    .toArray()) as CertificationDoc[];
+  return new CertificationRepository(connection).naming([
+    batch._id.toHexString(),
+    batch.producerId.toHexString(),
+  ]);
 }

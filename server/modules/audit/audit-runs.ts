@@ -1,7 +1,7 @@
 import { Types } from "mongoose";
 import type { AuditRunDoc } from "./data/audit-run.model";
 import { AuditRunRepository } from "./data/audit-run.repository";
-import { CertifiedSubjects } from "./data/certified-subjects";
+import { CertificationRepository } from "../certifications";
 import { AUDIT_MAX_STORED_FINDINGS, type AuditScope } from "./domain/audit-run";
 import { BatchRepository } from "../batches";
 import type { Finding } from "./domain/audit";
@@ -122,7 +122,7 @@ export async function executeAuditRun(
     : reads.windowIds();
   findings.push(...(await auditWindowLeaves(ctx.connection, windowIds)));
   const subjects = [...ids.map((id) => id.toHexString()), ...producers];
-  const certifications = await new CertifiedSubjects(ctx.connection).certificationsNaming(
+  const certifications = await new CertificationRepository(ctx.connection).naming(
     scoped ? subjects : undefined,
   );
   findings.push(...auditCertifications(certifications));

@@ -111,6 +111,16 @@ export class BatchRepository {
     return (await this.batches.find(filter, { projection }).toArray()) as unknown as T[];
   }
 
+  /** A producer's batches, of a product category and from a place where given, in id order. */
+  async producedBy(producerId: string, only: { category?: string; place?: string }): Promise<BatchDoc[]> {
+    const query: FilterQuery<BatchDoc> = {
+      producerId: new Types.ObjectId(producerId),
+      ...(only.category ? { "product.category": only.category } : {}),
+      ...(only.place ? { "origin.place": only.place } : {}),
+    };
+    return batchModel(this.connection).find(query).sort({ _id: 1 }).lean<BatchDoc[]>();
+  }
+
   /** Ids of the batches matching every condition given (id, GTIN, lot, product, visible to an organization). */
   async idsWhere(filter: {
     id?: string;
