@@ -46,6 +46,13 @@ export class WindowStore {
     return (await this.windows.findOne({ _id: windowId })) as unknown as AnchorWindowDoc | null;
   }
 
+  /** The windows with these ids, without their transaction attempts (any order; unknown ids are absent). */
+  async findManyWithoutAttempts(windowIds: Types.ObjectId[]): Promise<AnchorWindowDoc[]> {
+    return (await this.windows
+      .find({ _id: { $in: windowIds } }, { projection: { attempts: 0 } })
+      .toArray()) as unknown as AnchorWindowDoc[];
+  }
+
   /** The packed leaf list and event ids of a recorded window. */
   async leavesOf(windowId: Types.ObjectId): Promise<{ leaves: Uint8Array; eventIds: Uint8Array } | null> {
     const doc = await anchorWindowLeavesModel(this.connection).collection.findOne({ _id: windowId });

@@ -121,6 +121,11 @@ export class BatchRepository {
     return batchModel(this.connection).find(query).sort({ _id: 1 }).lean<BatchDoc[]>();
   }
 
+  /** At most `limit` batches with this GTIN and lot (one is expected; two mean the key is ambiguous). */
+  async withGtinAndLot(gtin: string, lot: string, limit: number): Promise<BatchDoc[]> {
+    return batchModel(this.connection).find({ "product.gtin": gtin, lot }).limit(limit).lean<BatchDoc[]>();
+  }
+
   /** Ids of the batches matching every condition given (id, GTIN, lot, product, visible to an organization). */
   async idsWhere(filter: {
     id?: string;
