@@ -46,6 +46,16 @@ export class WindowStore {
     return (await this.windows.findOne({ _id: windowId })) as unknown as AnchorWindowDoc | null;
   }
 
+  /** Windows between claim and confirmation: their state, leaf count and oldest record time. */
+  async inFlight(): Promise<Pick<AnchorWindowDoc, "_id" | "state" | "leafCount" | "oldestRecordTime">[]> {
+    return (await this.windows
+      .find(
+        { state: { $in: ["claiming", "recorded", "submitted"] } },
+        { projection: { state: 1, leafCount: 1, oldestRecordTime: 1 } },
+      )
+      .toArray()) as unknown as Pick<AnchorWindowDoc, "_id" | "state" | "leafCount" | "oldestRecordTime">[];
+  }
+
   /** The windows with these ids, without their transaction attempts (any order; unknown ids are absent). */
   async findManyWithoutAttempts(windowIds: Types.ObjectId[]): Promise<AnchorWindowDoc[]> {
     return (await this.windows

@@ -92,6 +92,44 @@ export class TraceEventRepository {
     return (await this.events.collection.find(filter).toArray()) as unknown as TraceEventDoc[];
   }
 
+  /**
+   * How many events no anchoring window has claimed yet (`anchor: null`, served by the
+   * `{ anchor: 1, _id: 1 }` index), counting at most `limit` when given.
+   */
+  async countUnanchored(limit?: number): Promise<number> {
+    return this.events.collection.countDocuments({ anchor: null }, limit === undefined ? {} : { limit });
+  }
+
+  /** How many events carry exactly this anchor sub-document (e.g. a window's claim marker). */
+  async countWithAnchor(anchor: Record<string, unknown>): Promise<number> {
+    return this.events.collection.countDocuments({ anchor });
+  }
+
+  /** The oldest (by id) event not claimed by a window yet, with its record time only. */
+  async oldestUnanchored(): Promise<Pick<TraceEventDoc, "_id" | "recordTime"> | null> {
+    const [oldest] = await this.events.collection
+      .find({ anchor: null }, { projection: { recordTime: 1 } })
+      .sort({ _id: 1 })
+      .limit(1)
+      .toArray();
+    return (oldest as Pick<TraceEventDoc, "_id" | "recordTime"> | undefined) ?? null;
+  }
+
+  /** The newest (by id) event not claimed by a window yet. */
+  async newestUnanchored(): Promise<TraceEventDoc | null> {
+    const [newest] = await this.events.collection.find({ anchor: null }).sort({ _id: -1 }).limit(1).toArray();
+    return (newest as TraceEventDoc | undefined) ?? null;
+  }
+
+  /** An event's anchor reference alone (null: unclaimed; undefined: no such event). */
+  async anchorOf(eventId: Types.ObjectId): Promise<TraceEventDoc["anchor"] | undefined> {
+    const event = (await this.events.collection.findOne(
+      { _id: eventId },
+      { projection: { anchor: 1 } },
+    )) as Pick<TraceEventDoc, "anchor"> | null;
+    return event?.anchor;
+  }
+
   /** Which of these event ids are stored. */
   async storedIds(eventIds: string[]): Promise<Types.ObjectId[]> {
     const stored = await this.events
