@@ -12,7 +12,7 @@ import type { Logger } from "../../platform/logger";
 import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit-batches";
 import { AUDITABLE_BATCH_FIELDS, type AuditableBatch } from "./audit-documents";
 import { auditWindowLeaves } from "./audit-windows";
-import { anchorWindowModel } from "../anchoring";
+import { WindowStore } from "../anchoring";
 import { auditBrandRegister } from "./audit-brand";
 
 /** Batches audited per step; progress is written after each step. */
@@ -113,13 +113,7 @@ export async function executeAuditRun(
   }
   // Every window of an unscoped run; the windows the audited events are anchored in otherwise.
   const scoped = Boolean(orgId || brandId || from || to);
-  const windowIds = !scoped
-    ? (
-        await anchorWindowModel(ctx.connection)
-          .collection.find({ root: { $ne: null } }, { projection: { _id: 1 } })
-          .toArray()
-      ).map((window) => window._id)
-    : reads.windowIds();
+  const windowIds = !scoped ? await new WindowStore(ctx.connection).idsWithRoot() : reads.windowIds();
   findings.push(...(await auditWindowLeaves(ctx.connection, windowIds)));
   const subjects = [...ids.map((id) => id.toHexString()), ...producers];
   const certifications = await new CertificationRepository(ctx.connection).naming(

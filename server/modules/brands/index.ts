@@ -11,7 +11,7 @@ export {
 export { brandOverview, type BrandOverview } from "./brand-overview";
 export { mayOverseeBrand } from "./brands-policy";
 export { BRAND_LEDGER, brandEvents, findBrand } from "./brands";
-export { brandModel, type BrandDoc } from "./data/brand.model";
+export { type BrandDoc } from "./data/brand.model";
 export { BrandRepository } from "./data/brand.repository";
 export { type LicenceDoc } from "./data/licence.model";
 export { LicenceRepository } from "./data/licence.repository";

@@ -56,6 +56,12 @@ export class WindowStore {
       .toArray()) as unknown as Pick<AnchorWindowDoc, "_id" | "state" | "leafCount" | "oldestRecordTime">[];
   }
 
+  /** Ids of every window that has a root (recorded or later, or abandoned after recording). */
+  async idsWithRoot(): Promise<Types.ObjectId[]> {
+    const windows = await this.windows.find({ root: { $ne: null } }, { projection: { _id: 1 } }).toArray();
+    return windows.map((window) => window._id);
+  }
+
   /** The windows with these ids, without their transaction attempts (any order; unknown ids are absent). */
   async findManyWithoutAttempts(windowIds: Types.ObjectId[]): Promise<AnchorWindowDoc[]> {
     return (await this.windows

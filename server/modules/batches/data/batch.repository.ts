@@ -126,6 +126,14 @@ export class BatchRepository {
     return batchModel(this.connection).find({ "product.gtin": gtin, lot }).limit(limit).lean<BatchDoc[]>();
   }
 
+  /** The producer of each of these batches that exists, by batch id (hex). */
+  async producersOf(batchIds: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = await this.batches
+      .find({ _id: { $in: batchIds } }, { projection: { producerId: 1 } })
+      .toArray();
+    return new Map(docs.map((doc) => [doc._id.toHexString(), String(doc.producerId)]));
+  }
+
   /** Ids of the batches matching every condition given (id, GTIN, lot, product, visible to an organization). */
   async idsWhere(filter: {
     id?: string;

@@ -130,6 +130,32 @@ export class TraceEventRepository {
     return event?.anchor;
   }
 
+  /**
+   * Every event whose batch id lies between the lowest and highest of these ids (sorted): one
+   * range scan instead of an `$in`, a superset the caller narrows to its batches.
+   */
+  async ofBatchIdRange(sortedBatchIds: Types.ObjectId[]): Promise<TraceEventDoc[]> {
+    const filter =
+      sortedBatchIds.length === 1
+        ? { batchId: sortedBatchIds[0] }
+        : { batchId: { $gte: sortedBatchIds[0], $lte: sortedBatchIds[sortedBatchIds.length - 1] } };
+    return (await this.events.collection.find(filter).toArray()) as TraceEventDoc[];
+  }
+
+  /** Batch, hash and anchor reference of the stored events among these ids. */
+  async anchorRefsOf(eventIds: Types.ObjectId[]): Promise<Pick<TraceEventDoc, "_id" | "batchId" | "hash" | "anchor">[]> {
+    return (await this.events.collection
+      .find({ _id: { $in: eventIds } }, { projection: { batchId: 1, hash: 1, anchor: 1 } })
+      .toArray()) as Pick<TraceEventDoc, "_id" | "batchId" | "hash" | "anchor">[];
+  }
+
+  /** Batch and body of the stored events among these ids. */
+  async bodiesOf(eventIds: Types.ObjectId[]): Promise<Pick<TraceEventDoc, "_id" | "batchId" | "body">[]> {
+    return (await this.events.collection
+      .find({ _id: { $in: eventIds } }, { projection: { batchId: 1, body: 1 } })
+      .toArray()) as Pick<TraceEventDoc, "_id" | "batchId" | "body">[];
+  }
+
   /** Which of these event ids are stored. */
   async storedIds(eventIds: string[]): Promise<Types.ObjectId[]> {
     const stored = await this.events
