@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Connection, Types } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { traceEventModel } from "../ledger";
+import { TraceEventRepository } from "../ledger";
 import type { Hex } from "../../platform/crypto/keccak";
 import {
   buildMerkleTreeOffThread,
@@ -234,10 +234,7 @@ export class AnchorWorker {
   }
 
   private async isWindowDue(): Promise<boolean> {
-    const pending = await traceEventModel(this.connection).collection.countDocuments(
-      { anchor: null },
-      { limit: this.options.maxLeaves },
-    );
+    const pending = await new TraceEventRepository(this.connection).countUnanchored(this.options.maxLeaves);
     if (pending === 0) {
       this.runHandledAtMs = this.runRequestedAtMs;
       return false;

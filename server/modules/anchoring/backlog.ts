@@ -1,7 +1,6 @@
 import type { Connection } from "mongoose";
-import { anchorWindowModel } from "./data/anchor-window.model";
-import { traceEventModel } from "../ledger";
-import { claimMarker } from "./data/window-store";
+import { TraceEventRepository } from "../ledger";
+import { WindowStore, claimMarker } from "./data/window-store";
 
 export interface AnchoringBacklog {
   /** Events not anchored on chain yet: unclaimed, or in a window not confirmed yet. */
@@ -15,24 +14,15 @@ export interface AnchoringBacklog {
  * the small set of unfinished windows (which store their leaf count and oldest record time).
  */
 export async function anchoringBacklog(connection: Connection, now = new Date()): Promise<AnchoringBacklog> {
-  const events = traceEventModel(connection).collection;
-  const unclaimed = await events.countDocuments({ anchor: null });
-  const [oldestUnclaimed] = await events
-    .find({ anchor: null }, { projection: { recordTime: 1 } })
-    .sort({ _id: 1 })
-    .limit(1)
-    .toArray();
-  const inFlight = await anchorWindowModel(connection)
-    .collection.find(
-      { state: { $in: ["claiming", "recorded", "submitted"] } },
-      { projection: { state: 1, leafCount: 1, oldestRecordTime: 1 } },
-    )
-    .toArray();
+  const events = new TraceEventRepository(connection);
+  const unclaimed = await events.countUnanchored();
+  const oldestUnclaimed = await events.oldestUnanchored();
+  const inFlight = await new WindowStore(connection).inFlight();
   // A window still claiming has not stored its leaf count yet: count the events it has claimed.
   const claiming = await Promise.all(
     inFlight
       .filter((window) => window.state === "claiming")
-      .map((window) => events.countDocuments({ anchor: claimMarker(window._id) })),
+      .map((window) => events.countWithAnchor(claimMarker(window._id))),
   );
   const times = [oldestUnclaimed?.recordTime, ...inFlight.map((window) => window.oldestRecordTime)]
     .filter((time) => time !== null && time !== undefined)

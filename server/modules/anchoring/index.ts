@@ -1,7 +1,7 @@
 /** The anchoring module's public surface: other modules import from here, never from its files. */
 export { AnchorWorker, type AnchorWorkerOptions } from "./anchor.worker";
 export { anchoringBacklog } from "./backlog";
-export { anchorWindowModel, type AnchorWindowDoc } from "./data/anchor-window.model";
+export { type AnchorWindowDoc } from "./data/anchor-window.model";
 export { LedgerMapStore, type StoredMapHead } from "./data/ledger-map-store";
 export { WindowStore } from "./data/window-store";
 export { batchLedgerKey, gs1LedgerKey, idLedgerKey, verifyLedgerMapProof } from "./domain/ledger-map";

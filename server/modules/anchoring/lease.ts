@@ -1,5 +1,6 @@
 import type { Connection } from "mongoose";
-import { leaseId, leaseModel, type LeaseDoc } from "./data/lease.model";
+import type { LeaseDoc } from "./data/lease.model";
+import { LeaseStore } from "./data/lease-store";
 
 export const ANCHORING_LEASE = "anchoring";
 
@@ -28,14 +29,17 @@ export class LeaseLostError extends Error {
 export class Lease {
   private tokenHeld: number | null = null;
   private expiresAtMs = 0;
+  private readonly store: LeaseStore;
 
   constructor(
-    private readonly connection: Connection,
+    connection: Connection,
     readonly holder: string,
     readonly durationMs: number,
     private readonly name = ANCHORING_LEASE,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.store = new LeaseStore(connection);
+  }
 
   get token(): number | null {
     return this.tokenHeld;
@@ -52,50 +56,17 @@ export class Lease {
 
   /** Takes the lease if it is free or expired. Returns the lease document, or null if taken. */
   async acquire(): Promise<LeaseDoc | null> {
-    const leases = leaseModel(this.connection);
-    const _id = leaseId(this.name);
-    await leases.collection.updateOne(
-      { _id },
-      {
-        $setOnInsert: {
-          name: this.name,
-          holder: null,
-          token: 0,
-          expiresAtMs: 0,
-          acquiredAt: null,
-          renewedAt: null,
-          runRequestedAtMs: 0,
-        },
-      },
-      { upsert: true },
-    );
+    await this.store.ensure(this.name);
     const now = this.now();
-    const doc = await leases.collection.findOneAndUpdate(
-      { _id, $or: [{ expiresAtMs: { $lte: now } }, { holder: this.holder }] },
-      {
-        $set: {
-          holder: this.holder,
-          expiresAtMs: now + this.durationMs,
-          acquiredAt: new Date(now),
-          renewedAt: new Date(now),
-        },
-        $inc: { token: 1 },
-      },
-      { returnDocument: "after" },
-    );
-    return this.adopt(doc as LeaseDoc | null, now);
+    return this.adopt(await this.store.take(this.name, this.holder, now, this.durationMs), now);
   }
 
   /** Extends the lease. Returns null (and forgets the lease) when another instance holds it now. */
   async renew(): Promise<LeaseDoc | null> {
     if (this.tokenHeld === null) return null;
     const now = this.now();
-    const doc = await leaseModel(this.connection).collection.findOneAndUpdate(
-      { _id: leaseId(this.name), holder: this.holder, token: this.tokenHeld },
-      { $set: { expiresAtMs: now + this.durationMs, renewedAt: new Date(now) } },
-      { returnDocument: "after" },
-    );
-    return this.adopt(doc as LeaseDoc | null, now);
+    const tenure = { holder: this.holder, token: this.tokenHeld };
+    return this.adopt(await this.store.extend(this.name, tenure, now, this.durationMs), now);
   }
 
   /** Gives the lease up so that a standby instance takes over at once. */
@@ -103,10 +74,7 @@ export class Lease {
     if (this.tokenHeld === null) return;
     const token = this.tokenHeld;
     this.tokenHeld = null;
-    await leaseModel(this.connection).collection.updateOne(
-      { _id: leaseId(this.name), holder: this.holder, token },
-      { $set: { holder: null, expiresAtMs: 0 } },
-    );
+    await this.store.free(this.name, { holder: this.holder, token });
   }
 
   /** Forgets the lease locally (after a failed renewal that may or may not have been applied). */
@@ -127,28 +95,12 @@ export class Lease {
 
 /** Asks the lease holder, wherever it runs, to anchor a window now. */
 export async function requestAnchorRun(connection: Connection, nowMs = Date.now()): Promise<void> {
-  await leaseModel(connection).collection.updateOne(
-    { _id: leaseId(ANCHORING_LEASE) },
-    {
-      $set: { runRequestedAtMs: nowMs },
-      $setOnInsert: {
-        name: ANCHORING_LEASE,
-        holder: null,
-        token: 0,
-        expiresAtMs: 0,
-        acquiredAt: null,
-        renewedAt: null,
-      },
-    },
-    { upsert: true },
-  );
+  await new LeaseStore(connection).requestRun(ANCHORING_LEASE, nowMs);
 }
 
 /** Who holds the anchoring lease now (null when nobody does or it has expired). */
 export async function currentLeaseHolder(connection: Connection, nowMs = Date.now()) {
-  const lease = (await leaseModel(connection).collection.findOne({
-    _id: leaseId(ANCHORING_LEASE),
-  })) as LeaseDoc | null;
+  const lease = await new LeaseStore(connection).find(ANCHORING_LEASE);
   if (!lease?.holder || lease.expiresAtMs <= nowMs) return null;
   return { holder: lease.holder, token: lease.token, expiresAt: new Date(lease.expiresAtMs).toISOString() };
 }

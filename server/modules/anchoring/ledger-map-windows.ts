@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { anchorWindowLeavesModel, anchorWindowModel, type AnchorWindowDoc } from "./data/anchor-window.model";
+import { LedgerMapStore } from "./data/ledger-map-store";
 
 export interface PublishedLedgerMapWindow {
   index: number;
@@ -18,21 +18,9 @@ export async function publishedLedgerMapWindows(
   connection: Connection,
   page: { after: number; limit: number },
 ): Promise<PublishedLedgerMapWindow[]> {
-  const windows = (await anchorWindowModel(connection)
-    .collection.find(
-      { state: { $in: ["confirmed", "completed"] }, windowIndex: { $gt: page.after } },
-      { projection: { windowIndex: 1, root: 1, mapRoot: 1 } },
-    )
-    .sort({ windowIndex: 1 })
-    .limit(page.limit)
-    .toArray()) as unknown as AnchorWindowDoc[];
-  const lists = await anchorWindowLeavesModel(connection)
-    .collection.find(
-      { _id: { $in: windows.map((window) => window._id) } },
-      { projection: { mapChanges: 1, mapRejections: 1 } },
-    )
-    .toArray();
-  const byId = new Map(lists.map((list) => [list._id.toHexString(), list]));
+  const store = new LedgerMapStore(connection);
+  const windows = await store.anchoredByIndex(page);
+  const byId = await store.mapListsOf(windows.map((window) => window._id));
   return windows.map((window) => {
     const list = byId.get(window._id.toHexString());
     return {

@@ -1,6 +1,6 @@
 import { Types, type Connection } from "mongoose";
 import type { AnchorWindowDoc } from "./data/anchor-window.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger";
+import { TraceEventRepository, type TraceEventDoc } from "../ledger";
 import { buildMerkleTreeOffThread } from "../../platform/crypto/merkle-off-thread";
 import type { MerkleTree } from "../../platform/crypto/merkle";
 import { AppError, NotFoundError } from "../../platform/errors";
@@ -55,9 +55,7 @@ export class AnchorProofs {
   }
 
   async findEvent(eventId: string): Promise<TraceEventDoc> {
-    const event = (await traceEventModel(this.connection).collection.findOne({
-      _id: new Types.ObjectId(eventId),
-    })) as TraceEventDoc | null;
+    const event = await new TraceEventRepository(this.connection).findById(new Types.ObjectId(eventId));
     if (!event) throw new NotFoundError("event", eventId);
     return event;
   }

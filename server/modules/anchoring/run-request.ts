@@ -1,6 +1,6 @@
 import type { Connection } from "mongoose";
 import type { AnchorWindowDoc } from "./data/anchor-window.model";
-import { traceEventModel, type TraceEventDoc } from "../ledger";
+import { TraceEventRepository } from "../ledger";
 import { AppError } from "../../platform/errors";
 import { anchoringBacklog } from "./backlog";
 import { requestAnchorRun } from "./lease";
@@ -28,12 +28,8 @@ export async function runAnchorWindow(
   options: { wait: boolean; wake?: () => void; timeoutMs?: number; pollMs?: number },
 ): Promise<AnchorRunResult> {
   const store = new WindowStore(connection);
-  const events = traceEventModel(connection).collection;
-  const [newest] = (await events
-    .find({ anchor: null })
-    .sort({ _id: -1 })
-    .limit(1)
-    .toArray()) as TraceEventDoc[];
+  const events = new TraceEventRepository(connection);
+  const newest = await events.newestUnanchored();
   const unfinished = (await store.unfinished()).filter((window) => window.state !== "claiming").at(-1);
   const { pending } = await anchoringBacklog(connection);
   if (!newest && !unfinished) return { status: "idle", pending, ...summary(null) };
@@ -45,10 +41,7 @@ export async function runAnchorWindow(
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let window: AnchorWindowDoc | null = null;
   while (Date.now() < deadline) {
-    const windowId = newest
-      ? ((await events.findOne({ _id: newest._id }, { projection: { anchor: 1 } })) as TraceEventDoc | null)
-          ?.anchor?.windowId
-      : unfinished!._id;
+    const windowId = newest ? (await events.anchorOf(newest._id))?.windowId : unfinished!._id;
     window = windowId ? await store.find(windowId) : null;
     if (window && DONE.includes(window.state)) {
       return {

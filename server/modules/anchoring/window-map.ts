@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { traceEventModel } from "../ledger";
+import { TraceEventRepository } from "../ledger";
 import type { Hex } from "../../platform/crypto/keccak";
 import type { ClaimedEvent } from "./window-codec";
 import type { LedgerMapCache } from "./ledger-map-cache";
@@ -63,12 +63,7 @@ async function newLedgerKeys(
       keys.set(event.batchId.toHexString(), idLedgerKey("brand", event.batchId.toHexString()));
   const batches = entering.filter((event) => event.subject !== "brand");
   if (batches.length === 0) return keys;
-  const bodies = await traceEventModel(connection)
-    .collection.find(
-      { _id: { $in: batches.map((event) => event._id) } },
-      { projection: { batchId: 1, body: 1 } },
-    )
-    .toArray();
+  const bodies = await new TraceEventRepository(connection).bodiesOf(batches.map((event) => event._id));
   for (const doc of bodies) {
     const ledgerId = doc.batchId.toHexString();
     keys.set(ledgerId, batchLedgerKey(ledgerId, (doc.body as { data?: unknown } | undefined)?.data));

@@ -1,14 +1,14 @@
 import { Types, type Connection } from "mongoose";
-import { unpackLeaves, WindowStore, anchorWindowModel, type AnchorWindowDoc } from "../anchoring";
+import { unpackLeaves, WindowStore } from "../anchoring";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import type { BatchDoc } from "../batches";
 import {
-  certificationModel,
+  CertificationRepository,
   type CertificationDoc,
   computeCertHash,
   recoverCertificationSigner,
 } from "../certifications";
-import { traceEventModel, type TraceEventDoc } from "../ledger";
+import { TraceEventRepository, type TraceEventDoc } from "../ledger";
 import {
   checkCertification,
   checkCertificationCopies,
@@ -79,11 +79,10 @@ export class AuditReads {
 
   private async loadWindow(windowId: string): Promise<AuditedWindow | undefined> {
     const id = new Types.ObjectId(windowId);
-    const doc = (await anchorWindowModel(this.ctx.connection).collection.findOne({
-      _id: id,
-    })) as AnchorWindowDoc | null;
+    const store = new WindowStore(this.ctx.connection);
+    const doc = await store.find(id);
     if (!doc) return undefined;
-    const stored = await new WindowStore(this.ctx.connection).leavesOf(id);
+    const stored = await store.leavesOf(id);
     const leaves = stored ? unpackLeaves(stored.leaves) : null;
     let rebuiltRoot: string | null = null;
     if (leaves && leaves.length > 0) {
@@ -134,11 +133,7 @@ export async function eventsOf(
   const grouped = new Map<string, AuditedEvent[]>(batchIds.map((id) => [id.toHexString(), []]));
   if (batchIds.length === 0) return grouped;
   const sorted = [...batchIds].sort((a, b) => Buffer.compare(a.id, b.id));
-  const filter =
-    batchIds.length === 1
-      ? { batchId: sorted[0] }
-      : { batchId: { $gte: sorted[0], $lte: sorted[sorted.length - 1] } };
-  const docs = (await traceEventModel(connection).collection.find(filter).toArray()) as TraceEventDoc[];
+  const docs = await new TraceEventRepository(connection).ofBatchIdRange(sorted);
   for (const doc of docs) grouped.get(String(doc.batchId))?.push(toAuditedEvent(doc));
   return grouped;
 }
@@ -254,7 +249,8 @@ export async function certificationsNaming(
   connection: Connection,
   batch: Pick<BatchDoc, "_id" | "producerId">,
 ) {
-  return (await certificationModel(connection)
-    .collection.find({ subjectId: { $in: [batch._id.toHexString(), batch.producerId.toHexString()] } })
-    .toArray()) as CertificationDoc[];
+  return new CertificationRepository(connection).naming([
+    batch._id.toHexString(),
+    batch.producerId.toHexString(),
+  ]);
 }

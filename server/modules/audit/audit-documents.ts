@@ -1,6 +1,6 @@
 import { Types, type Connection } from "mongoose";
-import { batchModel, type BatchDoc } from "../batches";
-import { transferModel, type TransferDoc } from "../custody";
+import { BatchRepository, type BatchDoc } from "../batches";
+import { TransferRepository } from "../custody";
 import { checkBatchDocument, checkTransfer, type AuditedEvent, type Finding } from "./domain/audit";
 
 /** The fields of a batch document the audit compares with its hashed events. */
@@ -54,9 +54,7 @@ export async function auditDocuments(
       parents.get(batchId) ?? null,
     );
   });
-  const transfers = (await transferModel(connection)
-    .collection.find({ batchId: { $in: batches.map((batch) => batch._id) } })
-    .toArray()) as TransferDoc[];
+  const transfers = await new TransferRepository(connection).ofBatches(batches.map((batch) => batch._id));
   for (const transfer of transfers) {
     const batchId = transfer.batchId.toHexString();
     findings.push(
@@ -89,13 +87,9 @@ async function splitParentProducers(
     if (typeof parent === "string" && Types.ObjectId.isValid(parent)) parentOf.set(batchId, parent);
   }
   if (parentOf.size === 0) return new Map();
-  const docs = await batchModel(connection)
-    .collection.find(
-      { _id: { $in: [...new Set(parentOf.values())].map((id) => new Types.ObjectId(id)) } },
-      { projection: { producerId: 1 } },
-    )
-    .toArray();
-  const producers = new Map(docs.map((doc) => [doc._id.toHexString(), String(doc.producerId)]));
+  const producers = await new BatchRepository(connection).producersOf(
+    [...new Set(parentOf.values())].map((id) => new Types.ObjectId(id)),
+  );
   return new Map(
     [...parentOf].flatMap(([child, parent]) => {
       const producer = producers.get(parent);

@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../../platform/e
 import { canSeeAll, type Actor } from "../organizations";
 import { BatchRepository } from "../batches";
 import { BrandRepository, mayOverseeBrand } from "../brands";
-import { CertifiedSubjects } from "./data/certified-subjects";
+import { CertificationRepository } from "../certifications";
 import type { AuditScope } from "./domain/audit-run";
 
 /**
@@ -21,7 +21,10 @@ export async function assertMayAuditBatch(
   const producerId = await new BatchRepository(connection).producerOf(batchId);
   if (!producerId) throw new NotFoundError("batch", batchId);
   if (
-    !(await new CertifiedSubjects(connection).anyNamedBy(actor.orgId, [batchId, producerId.toHexString()]))
+    !(await new CertificationRepository(connection).anyNamedBy(actor.orgId, [
+      batchId,
+      producerId.toHexString(),
+    ]))
   ) {
     throw new ForbiddenError("a certifier may audit only batches and producers its own certifications name");
   }
@@ -45,7 +48,7 @@ export async function assertMayStartAuditRun(
   }
   if (!scope.orgId) throw new ForbiddenError("a certifier must limit an audit run to scope.orgId");
   const batchIds = await new BatchRepository(connection).idsProducedBy(scope.orgId);
-  if (!(await new CertifiedSubjects(connection).anyNamedBy(actor.orgId, [scope.orgId, ...batchIds]))) {
+  if (!(await new CertificationRepository(connection).anyNamedBy(actor.orgId, [scope.orgId, ...batchIds]))) {
     throw new ForbiddenError("a certifier may audit only producers its own certifications name");
   }
 }

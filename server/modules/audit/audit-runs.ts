@@ -1,7 +1,7 @@
 import { Types } from "mongoose";
 import type { AuditRunDoc } from "./data/audit-run.model";
 import { AuditRunRepository } from "./data/audit-run.repository";
-import { CertifiedSubjects } from "./data/certified-subjects";
+import { CertificationRepository } from "../certifications";
 import { AUDIT_MAX_STORED_FINDINGS, type AuditScope } from "./domain/audit-run";
 import { BatchRepository } from "../batches";
 import type { Finding } from "./domain/audit";
@@ -12,7 +12,7 @@ import type { Logger } from "../../platform/logger";
 import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit-batches";
 import { AUDITABLE_BATCH_FIELDS, type AuditableBatch } from "./audit-documents";
 import { auditWindowLeaves } from "./audit-windows";
-import { anchorWindowModel } from "../anchoring";
+import { WindowStore } from "../anchoring";
 import { auditBrandRegister } from "./audit-brand";
 import { AnchoredHeadAudit, auditLedgerMapRoot } from "./audit-anchored-heads";
 
@@ -130,16 +130,10 @@ export async function executeAuditRun(
   findings.push(...(await anchoredHeads.checkRest()));
   if (!scoped) findings.push(...(await auditLedgerMapRoot(ctx)));
   // Every window of an unscoped run; the windows the audited events are anchored in otherwise.
-  const windowIds = !scoped
-    ? (
-        await anchorWindowModel(ctx.connection)
-          .collection.find({ root: { $ne: null } }, { projection: { _id: 1 } })
-          .toArray()
-      ).map((window) => window._id)
-    : reads.windowIds();
+  const windowIds = !scoped ? await new WindowStore(ctx.connection).idsWithRoot() : reads.windowIds();
   findings.push(...(await auditWindowLeaves(ctx.connection, windowIds)));
   const subjects = [...ids.map((id) => id.toHexString()), ...producers];
-  const certifications = await new CertifiedSubjects(ctx.connection).certificationsNaming(
+  const certifications = await new CertificationRepository(ctx.connection).naming(
     scoped ? subjects : undefined,
   );
   findings.push(...auditCertifications(certifications));

@@ -1,6 +1,6 @@
 import type { Connection, Types } from "mongoose";
 import { unpackEventIds, unpackLeaves, WindowStore } from "../anchoring";
-import { traceEventModel, type TraceEventDoc } from "../ledger";
+import { TraceEventRepository } from "../ledger";
 import { checkWindowLeaves, type Finding, type StoredLeafEvent } from "./domain/audit";
 
 /** Events read per query while checking a leaf list (bounded memory for 100k-leaf windows). */
@@ -24,12 +24,9 @@ export async function auditWindowLeaves(
     const leaves = unpackLeaves(stored.leaves);
     const events = new Map<string, StoredLeafEvent>();
     for (let start = 0; start < eventIds.length; start += CHUNK) {
-      const docs = (await traceEventModel(connection)
-        .collection.find(
-          { _id: { $in: eventIds.slice(start, start + CHUNK) } },
-          { projection: { batchId: 1, hash: 1, anchor: 1 } },
-        )
-        .toArray()) as Pick<TraceEventDoc, "_id" | "batchId" | "hash" | "anchor">[];
+      const docs = await new TraceEventRepository(connection).anchorRefsOf(
+        eventIds.slice(start, start + CHUNK),
+      );
       for (const doc of docs) {
         events.set(doc._id.toHexString(), {
           batchId: String(doc.batchId),

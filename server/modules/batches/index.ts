@@ -3,7 +3,7 @@ export { BATCH_LEDGER, appendEvent, appendEvents, type BatchGuard } from "./batc
 export { appendedView, batchView, eventView } from "./batch-view";
 export { assertMayReadBatch } from "./batches-policy";
 export { registerBatch, type DerivedBatch } from "./batches";
-export { batchModel, type BatchDoc, type BatchInput } from "./data/batch.model";
+export { type BatchDoc, type BatchInput } from "./data/batch.model";
 export { BatchRepository, type LabelledBatch } from "./data/batch.repository";
 export { lotClaimsOf } from "./data/lot-claim.model";
 export { type BatchBrand, type BrandClaimCandidate, type BrandClaims } from "./domain/batch-brand";

@@ -1,7 +1,6 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
 import {
-  certificationModel,
-  type CertificationDoc,
+  CertificationRepository,
   type CertificationScheme,
   certificationStatus,
   snapshotFor,
@@ -40,10 +39,7 @@ export async function producerCertifications(
   nowSec: number,
 ): Promise<Map<string, ProducerCertification[]>> {
   const byProducer = new Map<string, ProducerCertification[]>(producerIds.map((id) => [id, []]));
-  const stored = await certificationModel(ctx.connection)
-    .find({ subjectKind: { $in: ["producer", "plot"] }, subjectId: { $in: [...producerIds] } })
-    .sort({ _id: 1 })
-    .lean<CertificationDoc[]>();
+  const stored = await new CertificationRepository(ctx.connection).ofProducers(producerIds);
   const certifications = stored.filter((certification) => {
     const category = certification.typedData.message.scope.category;
     return !category || brand.categories.includes(category);

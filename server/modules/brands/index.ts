@@ -11,9 +11,10 @@ export {
 export { brandOverview, type BrandOverview } from "./brand-overview";
 export { mayOverseeBrand } from "./brands-policy";
 export { BRAND_LEDGER, brandEvents, findBrand } from "./brands";
-export { brandModel, type BrandDoc } from "./data/brand.model";
+export { type BrandDoc } from "./data/brand.model";
 export { BrandRepository } from "./data/brand.repository";
-export { licenceModel, type LicenceDoc } from "./data/licence.model";
+export { type LicenceDoc } from "./data/licence.model";
+export { LicenceRepository } from "./data/licence.repository";
 export { quotaProblem, roundQuantity, type LicenceStatus } from "./domain/brand-rules";
 export { PIECES, decideItemQuantity, labelledQuantity, type Quantity } from "./domain/label-quota";
 export { brandRoutes } from "./http/brands.routes";

@@ -1,5 +1,5 @@
 import { Types } from "mongoose";
-import { certificationModel, type CertificationDoc, quantityCapOf } from "../certifications";
+import { CertificationRepository, type CertificationDoc, quantityCapOf } from "../certifications";
 import type { LicenceDoc } from "./data/licence.model";
 import { LicenceRepository } from "./data/licence.repository";
 import { OrganizationRepository } from "../organizations";
@@ -174,9 +174,7 @@ async function quotaCertification(
   producerId: string,
 ): Promise<CertificationDoc> {
   const field = "body.quotaFromCertification";
-  const certification = await certificationModel(ctx.connection)
-    .findById(certificationId)
-    .lean<CertificationDoc>();
+  const certification = await new CertificationRepository(ctx.connection).findById(certificationId);
   if (!certification) throw ValidationError.forField(field, "must be the id of a stored certification", 422);
   if (certification.subjectKind === "batch" || certification.subjectId !== producerId) {
     throw ValidationError.forField(

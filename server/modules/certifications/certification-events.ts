@@ -1,11 +1,8 @@
 import { Types } from "mongoose";
-import { batchModel, type BatchDoc, appendEvent } from "../batches";
-import {
-  certificationCoverageModel,
-  type CertificationCoverageDoc,
-} from "./data/certification-coverage.model";
+import { BatchRepository, appendEvent } from "../batches";
+import { CoverageRepository } from "./data/coverage.repository";
 import type { CertificationDoc } from "./data/certification.model";
-import { traceEventModel, cbvTermsFor, materializeHead, type UseCaseContext } from "../ledger";
+import { TraceEventRepository, cbvTermsFor, materializeHead, type UseCaseContext } from "../ledger";
 import { coverageOf, withinCap, type CoverageVia } from "./domain/certification-coverage";
 import { coveredByRule } from "./coverage-lookup";
 
@@ -19,7 +16,6 @@ const STALE_CLAIM_MS = 60_000;
  * recorded coverage of the certification.
  */
 export async function recordCoverage(ctx: UseCaseContext, certification: CertificationDoc) {
-  const coverage = certificationCoverageModel(ctx.connection);
   const batches = await coveredByRule(ctx, certification);
   const caps = withinCap(certification.typedData.message.quantityCap, batches);
   for (const batch of batches) {
@@ -29,10 +25,7 @@ export async function recordCoverage(ctx: UseCaseContext, certification: Certifi
       await appendCertifying(ctx, certification, batch.id, via);
   }
   await redoStaleClaims(ctx, certification);
-  const recorded = await coverage
-    .find({ certificationId: certification._id, state: "recorded" })
-    .sort({ _id: 1 })
-    .lean<CertificationCoverageDoc[]>();
+  const recorded = await new CoverageRepository(ctx.connection).recordedOf(certification._id);
   return recorded.map((item) => ({
     batchId: item.batchId.toHexString(),
     via: item.via,
@@ -47,22 +40,7 @@ async function claimCoverage(
   batchId: string,
   via: CoverageVia,
 ): Promise<boolean> {
-  const filter = { certificationId: certification._id, batchId: new Types.ObjectId(batchId) };
-  const result = await certificationCoverageModel(ctx.connection).collection.updateOne(
-    filter,
-    {
-      $setOnInsert: {
-        ...filter,
-        via,
-        state: "claimed",
-        eventId: null,
-        eventHash: null,
-        claimedAtMs: ctx.now().getTime(),
-      },
-    },
-    { upsert: true },
-  );
-  return result.upsertedCount === 1;
+  return new CoverageRepository(ctx.connection).claim(certification._id, batchId, via, ctx.now().getTime());
 }
 
 async function appendCertifying(
@@ -98,38 +76,22 @@ async function markRecorded(
   eventId: Types.ObjectId,
   eventHash: string,
 ): Promise<void> {
-  await certificationCoverageModel(ctx.connection).updateOne(
-    { certificationId: certification._id, batchId: new Types.ObjectId(batchId) },
-    { $set: { state: "recorded", eventId, eventHash } },
-  );
+  await new CoverageRepository(ctx.connection).markRecorded(certification._id, batchId, eventId, eventHash);
 }
 
 /** Claims whose writer died before recording: use the event if it was appended, else append it. */
 async function redoStaleClaims(ctx: UseCaseContext, certification: CertificationDoc): Promise<void> {
-  const coverage = certificationCoverageModel(ctx.connection);
-  const stale = await coverage
-    .find({
-      certificationId: certification._id,
-      state: "claimed",
-      claimedAtMs: { $lt: ctx.now().getTime() - STALE_CLAIM_MS },
-    })
-    .lean<CertificationCoverageDoc[]>();
+  const coverage = new CoverageRepository(ctx.connection);
+  const stale = await coverage.staleClaimsOf(certification._id, ctx.now().getTime() - STALE_CLAIM_MS);
   for (const claim of stale) {
-    const refreshed = await coverage.updateOne(
-      { _id: claim._id, state: "claimed", claimedAtMs: claim.claimedAtMs },
-      { $set: { claimedAtMs: ctx.now().getTime() } },
-    );
-    if (refreshed.modifiedCount !== 1) continue;
+    if (!(await coverage.refreshClaim(claim, ctx.now().getTime()))) continue;
     // The event may be committed to the batch head but not yet inserted (writer died in between).
-    const batch = await batchModel(ctx.connection).findById(claim.batchId).lean<BatchDoc>();
+    const batch = await new BatchRepository(ctx.connection).findById(claim.batchId);
     if (batch) await materializeHead(ctx, batch);
-    const existing = await traceEventModel(ctx.connection)
-      .findOne({
-        batchId: claim.batchId,
-        type: "certifying",
-        "body.data.certificationId": certification._id.toHexString(),
-      })
-      .lean();
+    const existing = await new TraceEventRepository(ctx.connection).findOneOf(claim.batchId, {
+      type: "certifying",
+      "body.data.certificationId": certification._id.toHexString(),
+    });
     const batchId = claim.batchId.toHexString();
     if (existing) await markRecorded(ctx, certification, batchId, existing._id, existing.hash);
     else await appendCertifying(ctx, certification, batchId, claim.via);

@@ -1,10 +1,8 @@
 import { Types } from "mongoose";
 import { callRegistry } from "../../platform/evm/registry-errors";
 import type { CertificationDoc } from "./data/certification.model";
-import {
-  certificationStatusChangeModel,
-  type CertificationStatusChangeDoc,
-} from "./data/certification-status-change.model";
+import type { CertificationStatusChangeDoc } from "./data/certification-status-change.model";
+import { StatusChangeRepository } from "./data/status-change.repository";
 import {
   STATUS_CHANGE_CODES,
   STATUS_CHANGE_PRIMARY_TYPE,
@@ -85,7 +83,7 @@ export async function relayStatusChange(
 ): Promise<CertificationStatusChangeDoc> {
   await assertSignedByCertifier(ctx, certification, target, input);
   const action = target === "revoked" ? "revokeCertificationBySig" : "setCertificationStatusBySig";
-  const changes = certificationStatusChangeModel(ctx.connection);
+  const changes = new StatusChangeRepository(ctx.connection);
   const change: CertificationStatusChangeDoc = {
     _id: new Types.ObjectId(),
     certificationId: certification._id,
@@ -109,27 +107,21 @@ export async function relayStatusChange(
     {
       onSent: async (txHash) => {
         change.txHash = txHash;
-        await changes.collection.insertOne(change);
+        await changes.insert(change);
       },
     },
   );
   const outcomeState = { mined: "mined", pending: "sent", reverted: "reverted", dropped: "dropped" } as const;
   change.state = outcomeState[outcome.kind];
   change.blockNumber = outcome.kind === "mined" ? outcome.receipt.blockNumber : null;
-  await changes.updateOne(
-    { _id: change._id },
-    { $set: { state: change.state, blockNumber: change.blockNumber } },
-  );
+  await changes.setOutcome(change._id, change.state, change.blockNumber);
   if (outcome.kind !== "pending") minedReceipt(action, outcome);
   return change;
 }
 
 /** The signed changes this service relayed for a certification, oldest first. */
 export async function relayedStatusChanges(ctx: CertificationContext, certificationId: Types.ObjectId) {
-  return certificationStatusChangeModel(ctx.connection)
-    .find({ certificationId })
-    .sort({ _id: 1 })
-    .lean<CertificationStatusChangeDoc[]>();
+  return new StatusChangeRepository(ctx.connection).ofCertification(certificationId);
 }
 
 export function statusChangeView(change: CertificationStatusChangeDoc) {

@@ -1,8 +1,9 @@
 import { Types } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { batchModel, type BatchDoc } from "../batches";
-import { certificationModel, type CertificationDoc } from "./data/certification.model";
-import { organizationModel, type OrganizationDoc } from "../organizations";
+import { BatchRepository } from "../batches";
+import type { CertificationDoc } from "./data/certification.model";
+import { CertificationRepository } from "./data/certification.repository";
+import { OrganizationRepository } from "../organizations";
 import { batchCapProblem } from "./domain/certification-coverage";
 import {
   CERTIFICATION_PRIMARY_TYPE,
@@ -59,7 +60,7 @@ export async function submitCertification(
   const mismatch = domainMismatch(input.domain, domain);
   if (mismatch) throw new UnprocessableError("WRONG_DOMAIN", mismatch, { expected: domain });
 
-  const org = await organizationModel(ctx.connection).findById(actor.orgId).lean<OrganizationDoc>();
+  const org = await new OrganizationRepository(ctx.connection).findById(actor.orgId);
   if (!org?.address) {
     throw new UnprocessableError("NO_ADDRESS", "your organization has no Ethereum address to certify with");
   }
@@ -105,7 +106,7 @@ export async function submitCertification(
 }
 
 export async function findCertification(ctx: UseCaseContext, id: string): Promise<CertificationDoc> {
-  const certification = await certificationModel(ctx.connection).findById(id).lean<CertificationDoc>();
+  const certification = await new CertificationRepository(ctx.connection).findById(id);
   if (!certification) throw new NotFoundError("certification", id);
   return certification;
 }
@@ -144,13 +145,13 @@ function assertTimely(message: CertificationMessage, nowSec: number): void {
 async function assertSubject(ctx: UseCaseContext, message: CertificationMessage): Promise<void> {
   const { subject } = message;
   if (subject.kind === "batch") {
-    const batch = await batchModel(ctx.connection).findById(subject.id).lean<BatchDoc>();
+    const batch = await new BatchRepository(ctx.connection).findById(subject.id);
     if (!batch) throw new UnprocessableError("UNKNOWN_SUBJECT", `batch ${subject.id} does not exist`);
     const problem = batchCapProblem(message.quantityCap, batch.quantity);
     if (problem) throw new UnprocessableError("QUANTITY_CAP", problem);
     return;
   }
-  const producer = await organizationModel(ctx.connection).findById(subject.id).lean<OrganizationDoc>();
+  const producer = await new OrganizationRepository(ctx.connection).findById(subject.id);
   if (!producer?.roles.includes("producer")) {
     throw new UnprocessableError("UNKNOWN_SUBJECT", `organization ${subject.id} is not a producer`);
   }
@@ -188,16 +189,10 @@ async function storeCertification(
     signature: input.signature.toLowerCase(),
     createdAt: ctx.now(),
   };
-  const collection = certificationModel(ctx.connection).collection;
-  const result = await collection.updateOne(
-    { certHash: doc.certHash },
-    { $setOnInsert: doc },
-    { upsert: true },
-  );
-  if (result.upsertedCount !== 1) {
-    const existing = await collection.findOne({ certHash: doc.certHash });
+  const stored = await new CertificationRepository(ctx.connection).insertOnce(doc);
+  if (stored) {
     throw new ConflictError(`this certification was already submitted (certHash ${doc.certHash})`, {
-      id: existing?._id.toHexString(),
+      id: stored.existingId,
       certHash: doc.certHash,
     });
   }

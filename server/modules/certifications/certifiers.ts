@@ -3,7 +3,7 @@ import type { ProvenanceRegistry } from "../../../typechain-types";
 import type { Connection } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import { callRegistry } from "../../platform/evm/registry-errors";
-import { organizationModel, type OrganizationDoc } from "../organizations";
+import { OrganizationRepository, type OrganizationDoc } from "../organizations";
 import { NotFoundError, UnprocessableError } from "../../platform/errors";
 import { minedReceipt, sendRegistryTransaction, type RegistryCall } from "./certification-chain";
 
@@ -125,7 +125,7 @@ async function certifierOrg(
   ctx: CertifierContext,
   orgId: string,
 ): Promise<OrganizationDoc & { address: string }> {
-  const org = await organizationModel(ctx.connection).findById(orgId).lean<OrganizationDoc>();
+  const org = await new OrganizationRepository(ctx.connection).findById(orgId);
   if (!org) throw new NotFoundError("organization", orgId);
   if (!org.roles.includes("certifier")) {
     throw new UnprocessableError("NOT_A_CERTIFIER", `organization ${orgId} does not have the certifier role`);

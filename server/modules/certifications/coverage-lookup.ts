@@ -1,6 +1,6 @@
-import { Types, type FilterQuery } from "mongoose";
-import { batchModel, type BatchDoc, findBatch, lineage } from "../batches";
-import { certificationModel, type CertificationDoc } from "./data/certification.model";
+import { BatchRepository, type BatchDoc, findBatch, lineage } from "../batches";
+import type { CertificationDoc } from "./data/certification.model";
+import { CertificationRepository } from "./data/certification.repository";
 import {
   coverageOf,
   withinCap,
@@ -78,18 +78,10 @@ export async function effectiveCertifications(ctx: UseCaseContext, batchId: stri
 
 async function coveringAll(ctx: UseCaseContext, batches: CoverableBatch[]): Promise<Covering[]> {
   if (batches.length === 0) return [];
-  const certifications = await certificationModel(ctx.connection)
-    .find({
-      $or: [
-        { subjectKind: "batch", subjectId: { $in: batches.map((batch) => batch.id) } },
-        {
-          subjectKind: { $in: ["producer", "plot"] },
-          subjectId: { $in: [...new Set(batches.map((batch) => batch.producerId))] },
-        },
-      ],
-    })
-    .sort({ _id: 1 })
-    .lean<CertificationDoc[]>();
+  const certifications = await new CertificationRepository(ctx.connection).namingBatchesOrProducers(
+    batches.map((batch) => batch.id),
+    [...new Set(batches.map((batch) => batch.producerId))],
+  );
   const result: Covering[] = [];
   for (const certification of certifications) {
     const rule = certification.typedData.message;
@@ -126,14 +118,13 @@ export async function coveredByRule(
   certification: CertificationDoc,
 ): Promise<CoverableBatch[]> {
   const message = certification.typedData.message;
-  const query: FilterQuery<BatchDoc> =
+  const batches = new BatchRepository(ctx.connection);
+  const covered =
     message.subject.kind === "batch"
-      ? { _id: new Types.ObjectId(message.subject.id) }
-      : {
-          producerId: new Types.ObjectId(message.subject.id),
-          ...(message.scope.category ? { "product.category": message.scope.category } : {}),
-          ...(message.subject.kind === "plot" ? { "origin.place": message.subject.plot } : {}),
-        };
-  const batches = await batchModel(ctx.connection).find(query).sort({ _id: 1 }).lean<BatchDoc[]>();
-  return batches.map(coverableBatch).filter((batch) => coverageOf(message, batch) !== null);
+      ? [await batches.findById(message.subject.id)].filter((batch) => batch !== null)
+      : await batches.producedBy(message.subject.id, {
+          category: message.scope.category,
+          place: message.subject.kind === "plot" ? message.subject.plot : undefined,
+        });
+  return covered.map(coverableBatch).filter((batch) => coverageOf(message, batch) !== null);
 }

@@ -1,7 +1,8 @@
 /** The certifications module's public surface: other modules import from here, never from its files. */
 export { snapshotFor } from "./certification-views";
 export { certificationsCovering, coveredByRule } from "./coverage-lookup";
-export { certificationModel, type CertificationDoc } from "./data/certification.model";
+export { type CertificationDoc } from "./data/certification.model";
+export { CertificationRepository } from "./data/certification.repository";
 export { coverageOf, withinCap, type CoverableBatch } from "./domain/certification-coverage";
 export { draftToMessage, type CertificationDraft } from "./domain/certification-draft";
 export { SCHEME_CODE_PATTERN, builtInScheme, type CertificationScheme } from "./domain/certification-schemes";

@@ -1,11 +1,11 @@
 import type { Connection } from "mongoose";
-import { certificationSchemeModel } from "./data/certification-scheme.model";
+import { SchemeRepository } from "./data/scheme.repository";
 import { BUILT_IN_SCHEMES, builtInScheme, type CertificationScheme } from "./domain/certification-schemes";
 import { ConflictError, UnprocessableError } from "../../platform/errors";
 
 /** Built-in schemes first, then the ones admins added, in the order they were added. */
 export async function listSchemes(connection: Connection): Promise<CertificationScheme[]> {
-  const added = await certificationSchemeModel(connection).find().sort({ _id: 1 }).lean();
+  const added = await new SchemeRepository(connection).list();
   return [
     ...BUILT_IN_SCHEMES,
     ...added.map((scheme) => ({
@@ -24,18 +24,14 @@ export async function addScheme(
   input: { code: string; name: string; nameEn?: string; description?: string },
 ): Promise<CertificationScheme> {
   if (builtInScheme(input.code)) throw new ConflictError(`scheme ${input.code} is built in`);
-  const result = await certificationSchemeModel(connection).updateOne(
-    { code: input.code },
-    { $setOnInsert: { ...input, createdAt: new Date() } },
-    { upsert: true },
-  );
-  if (result.upsertedCount !== 1) throw new ConflictError(`scheme ${input.code} already exists`);
+  const added = await new SchemeRepository(connection).addOnce({ ...input, createdAt: new Date() });
+  if (!added) throw new ConflictError(`scheme ${input.code} already exists`);
   return { ...input, builtIn: false };
 }
 
 export async function assertSchemeKnown(connection: Connection, code: string): Promise<void> {
   if (builtInScheme(code)) return;
-  if (await certificationSchemeModel(connection).exists({ code })) return;
+  if (await new SchemeRepository(connection).exists(code)) return;
   const known = (await listSchemes(connection)).map((scheme) => scheme.code);
   throw new UnprocessableError("UNKNOWN_SCHEME", `scheme ${code} is not one of ${known.join(", ")}`, {
     field: "body.message.scheme",

@@ -1,6 +1,6 @@
 /** The organizations module's public surface: other modules import from here, never from its files. */
 export { bootstrapAdmin } from "./bootstrap-admin";
-export { organizationModel, type OrganizationDoc } from "./data/organization.model";
+export { type OrganizationDoc } from "./data/organization.model";
 export { OrganizationRepository } from "./data/organization.repository";
 export { assertSameTenant, canSeeAll, type Actor } from "./domain/actor";
 export { type OrganizationRole } from "./domain/organization-role";

@@ -1,14 +1,8 @@
 import { Types, type Connection } from "mongoose";
+import { findLeafIndex, unpackLeaves, WindowStore, type AnchorWindowDoc } from "../anchoring";
+import { BatchRepository, type BatchDoc, batchDigitalLink, lineage } from "../batches";
 import {
-  findLeafIndex,
-  unpackLeaves,
-  WindowStore,
-  anchorWindowModel,
-  type AnchorWindowDoc,
-} from "../anchoring";
-import { batchModel, type BatchDoc, batchDigitalLink, lineage } from "../batches";
-import {
-  traceEventModel,
+  TraceEventRepository,
   type TraceEventDoc,
   findSealedFields,
   type UseCaseContext,
@@ -66,13 +60,9 @@ export async function collectBatchRecords(
   const batchDocs =
     (subject.inputs ?? []).length === 0
       ? [subject]
-      : ((await batchModel(ctx.connection)
-          .collection.find({
-            _id: {
-              $in: (await lineage(ctx, subject, "upstream")).nodes.map((node) => new Types.ObjectId(node.id)),
-            },
-          })
-          .toArray()) as unknown as BatchDoc[]);
+      : await new BatchRepository(ctx.connection).findMany(
+          (await lineage(ctx, subject, "upstream")).nodes.map((node) => new Types.ObjectId(node.id)),
+        );
   const batches = new Map(batchDocs.map((batch) => [batch._id.toHexString(), batch]));
   const events = await chainEvents(ctx.connection, batchDocs);
   const windows = await anchoredWindows(ctx.connection, events);
@@ -156,13 +146,7 @@ function subjectOf(publicBaseUrl: string, batch: BatchDoc): ProofBundle["subject
  * inserted (the moment between the two writes of an append) is taken from the batch's copy.
  */
 async function chainEvents(connection: Connection, batches: BatchDoc[]): Promise<TraceEventDoc[]> {
-  const filter =
-    batches.length === 1
-      ? { batchId: batches[0]._id }
-      : { batchId: { $in: batches.map((batch) => batch._id) } };
-  const stored = (await traceEventModel(connection)
-    .collection.find(filter)
-    .toArray()) as unknown as TraceEventDoc[];
+  const stored = await new TraceEventRepository(connection).ofBatches(batches.map((batch) => batch._id));
   const events: TraceEventDoc[] = [];
   for (const batch of batches) {
     const own = stored.filter((event) => event.batchId.equals(batch._id) && event.seq <= batch.head.seq);
@@ -182,9 +166,7 @@ async function anchoredWindows(
   for (const event of events)
     if (event.anchor?.windowId) ids.set(event.anchor.windowId.toHexString(), event.anchor.windowId);
   if (ids.size === 0) return new Map();
-  const windows = (await anchorWindowModel(connection)
-    .collection.find({ _id: { $in: [...ids.values()] } }, { projection: { attempts: 0 } })
-    .toArray()) as unknown as AnchorWindowDoc[];
+  const windows = await new WindowStore(connection).findManyWithoutAttempts([...ids.values()]);
   return new Map(
     windows
       .filter((window) => window.root && ANCHORED_STATES.includes(window.state))

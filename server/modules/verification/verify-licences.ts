@@ -1,6 +1,6 @@
-import { Types, type Connection } from "mongoose";
+import type { Connection } from "mongoose";
 import type { BatchDoc } from "../batches";
-import { brandModel, type BrandDoc, licenceModel, type LicenceDoc, licenceView } from "../brands";
+import { BrandRepository, LicenceRepository, licenceView } from "../brands";
 import { organizationNames } from "../organizations";
 import type { LicenceEvidence } from "./domain/verdict-licences";
 import type { BatchRecords } from "./batch-records";
@@ -36,10 +36,8 @@ export async function liveBrandClaim(
   if (!subject.brandId) return null;
   const backing = backingLicences(subject, records.batches);
   const [brand, licences] = await Promise.all([
-    brandModel(connection).findById(subject.brandId).lean<BrandDoc>(),
-    licenceModel(connection)
-      .find({ _id: { $in: backing.map((item) => new Types.ObjectId(item.id)) } })
-      .lean<LicenceDoc[]>(),
+    new BrandRepository(connection).findById(subject.brandId),
+    new LicenceRepository(connection).findMany(backing.map((item) => item.id)),
   ]);
   const names = await organizationNames(
     connection,

@@ -1,5 +1,5 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { batchModel, type BatchDoc, findBatch } from "../batches";
+import { BatchRepository, type BatchDoc, findBatch } from "../batches";
 import type { ProofBundle } from "./domain/proof-bundle";
 import { examineProofBundle, type OnChainAnchor } from "./domain/proof-bundle-verify";
 import { decideVerdict, type VerdictResult } from "./domain/verdict";
@@ -160,10 +160,7 @@ export async function resolveBatchKey(
 ): Promise<{ batch: BatchDoc } | { batch: null; reason: string }> {
   if (key.lot === undefined)
     return { batch: null, reason: `GTIN ${key.gtin} names a product, not a batch: the link has no lot (10)` };
-  const batches = await batchModel(ctx.connection)
-    .find({ "product.gtin": key.gtin, lot: key.lot })
-    .limit(2)
-    .lean<BatchDoc[]>();
+  const batches = await new BatchRepository(ctx.connection).withGtinAndLot(key.gtin, key.lot, 2);
   if (batches.length === 0)
     return { batch: null, reason: `no batch with GTIN ${key.gtin} and lot ${key.lot} is registered` };
   if (batches.length > 1)

@@ -9,13 +9,6 @@ export interface RequestSchemas {
   body?: z.ZodType;
 }
 
-/** Parsed and typed request parts, stored by `validate` for the route handler. */
-export interface Validated<P = unknown, Q = unknown, B = unknown> {
-  params: P;
-  query: Q;
-  body: B;
-}
-
 /**
  * Validates params, query and body against strict schemas at the edge, and replaces them on the
  * request with their parsed values (defaults applied, strings coerced). Every problem names its
@@ -39,7 +32,6 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       next(new ValidationError(`${first.field} ${first.problem}`, problems));
       return;
     }
-    res.locals.validated = validated;
     if ("params" in validated) req.params = validated.params as typeof req.params;
     if ("body" in validated) req.body = validated.body;
     // Express 5 parses `req.query` from the URL on every read: an own property shadows that getter.
@@ -47,10 +39,6 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       Object.defineProperty(req, "query", { value: validated.query, enumerable: true });
     next();
   };
-}
-
-export function validated<P = unknown, Q = unknown, B = unknown>(res: { locals: Record<string, unknown> }) {
-  return res.locals.validated as Validated<P, Q, B>;
 }
 
 function toProblems(part: string, issue: z.core.$ZodIssue): FieldProblem[] {

@@ -38,6 +38,31 @@ export class LedgerMapStore {
     return (doc?.mapChanges as StoredMapChange[] | undefined) ?? [];
   }
 
+  /** Anchored windows (confirmed or completed) after window index `after`, in index order: index and roots. */
+  async anchoredByIndex(page: {
+    after: number;
+    limit: number;
+  }): Promise<Pick<AnchorWindowDoc, "_id" | "windowIndex" | "root" | "mapRoot">[]> {
+    return (await anchorWindowModel(this.connection)
+      .collection.find(
+        { state: { $in: ["confirmed", "completed"] }, windowIndex: { $gt: page.after } },
+        { projection: { windowIndex: 1, root: 1, mapRoot: 1 } },
+      )
+      .sort({ windowIndex: 1 })
+      .limit(page.limit)
+      .toArray()) as unknown as Pick<AnchorWindowDoc, "_id" | "windowIndex" | "root" | "mapRoot">[];
+  }
+
+  /** The map change and rejection lists of these windows, by window id (hex). */
+  async mapListsOf(windowIds: Types.ObjectId[]): Promise<Map<string, { mapChanges?: unknown; mapRejections?: unknown }>> {
+    const lists = await anchorWindowLeavesModel(this.connection)
+      .collection.find({ _id: { $in: windowIds } }, { projection: { mapChanges: 1, mapRejections: 1 } })
+      .toArray();
+    return new Map(
+      lists.map((list) => [list._id.toHexString(), list as { mapChanges?: unknown; mapRejections?: unknown }]),
+    );
+  }
+
   /** The map-carrying windows in `states`, oldest first, after `afterId` (exclusive) up to `uptoId`. */
   async windows(
     states: readonly string[],

@@ -46,6 +46,29 @@ export class WindowStore {
     return (await this.windows.findOne({ _id: windowId })) as unknown as AnchorWindowDoc | null;
   }
 
+  /** Windows between claim and confirmation: their state, leaf count and oldest record time. */
+  async inFlight(): Promise<Pick<AnchorWindowDoc, "_id" | "state" | "leafCount" | "oldestRecordTime">[]> {
+    return (await this.windows
+      .find(
+        { state: { $in: ["claiming", "recorded", "submitted"] } },
+        { projection: { state: 1, leafCount: 1, oldestRecordTime: 1 } },
+      )
+      .toArray()) as unknown as Pick<AnchorWindowDoc, "_id" | "state" | "leafCount" | "oldestRecordTime">[];
+  }
+
+  /** Ids of every window that has a root (recorded or later, or abandoned after recording). */
+  async idsWithRoot(): Promise<Types.ObjectId[]> {
+    const windows = await this.windows.find({ root: { $ne: null } }, { projection: { _id: 1 } }).toArray();
+    return windows.map((window) => window._id);
+  }
+
+  /** The windows with these ids, without their transaction attempts (any order; unknown ids are absent). */
+  async findManyWithoutAttempts(windowIds: Types.ObjectId[]): Promise<AnchorWindowDoc[]> {
+    return (await this.windows
+      .find({ _id: { $in: windowIds } }, { projection: { attempts: 0 } })
+      .toArray()) as unknown as AnchorWindowDoc[];
+  }
+
   /** The packed leaf list and event ids of a recorded window. */
   async leavesOf(windowId: Types.ObjectId): Promise<{ leaves: Uint8Array; eventIds: Uint8Array } | null> {
     const doc = await anchorWindowLeavesModel(this.connection).collection.findOne({ _id: windowId });

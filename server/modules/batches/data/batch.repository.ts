@@ -111,6 +111,29 @@ export class BatchRepository {
     return (await this.batches.find(filter, { projection }).toArray()) as unknown as T[];
   }
 
+  /** A producer's batches, of a product category and from a place where given, in id order. */
+  async producedBy(producerId: string, only: { category?: string; place?: string }): Promise<BatchDoc[]> {
+    const query: FilterQuery<BatchDoc> = {
+      producerId: new Types.ObjectId(producerId),
+      ...(only.category ? { "product.category": only.category } : {}),
+      ...(only.place ? { "origin.place": only.place } : {}),
+    };
+    return batchModel(this.connection).find(query).sort({ _id: 1 }).lean<BatchDoc[]>();
+  }
+
+  /** At most `limit` batches with this GTIN and lot (one is expected; two mean the key is ambiguous). */
+  async withGtinAndLot(gtin: string, lot: string, limit: number): Promise<BatchDoc[]> {
+    return batchModel(this.connection).find({ "product.gtin": gtin, lot }).limit(limit).lean<BatchDoc[]>();
+  }
+
+  /** The producer of each of these batches that exists, by batch id (hex). */
+  async producersOf(batchIds: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = await this.batches
+      .find({ _id: { $in: batchIds } }, { projection: { producerId: 1 } })
+      .toArray();
+    return new Map(docs.map((doc) => [doc._id.toHexString(), String(doc.producerId)]));
+  }
+
   /** Ids of the batches matching every condition given (id, GTIN, lot, product, visible to an organization). */
   async idsWhere(filter: {
     id?: string;

@@ -21,6 +21,13 @@ export class LicenceRepository {
     return this.licences.findById(licenceId).lean<LicenceDoc>();
   }
 
+  /** The licences with these ids (any order; unknown ids are absent). */
+  async findMany(licenceIds: string[]): Promise<LicenceDoc[]> {
+    return this.licences
+      .find({ _id: { $in: licenceIds.map((id) => new Types.ObjectId(id)) } })
+      .lean<LicenceDoc[]>();
+  }
+
   /** A brand's or a producer's licences (or both conditions), in id order. */
   async list(filter: { brandId?: Types.ObjectId; producerId?: Types.ObjectId }): Promise<LicenceDoc[]> {
     return this.licences

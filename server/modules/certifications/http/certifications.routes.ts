@@ -1,5 +1,4 @@
 import { Router } from "express";
-import type { z } from "zod";
 import type { CertificationDoc } from "../data/certification.model";
 import {
   CERTIFICATION_PRIMARY_TYPE,
@@ -7,8 +6,7 @@ import {
   certificationDomain,
 } from "../domain/certification-typed-data";
 import type { StatusChangeTarget } from "../domain/certification-status-change";
-import { ForbiddenError } from "../../../platform/errors";
-import { findBatch, batchIdParams } from "../../batches";
+import { batchIdParams } from "../../batches";
 import { effectiveCertifications } from "../coverage-lookup";
 import { recordCoverage } from "../certification-events";
 import { addScheme, listSchemes } from "../scheme-registry";
@@ -22,7 +20,12 @@ import { certificationView, snapshotFor } from "../certification-views";
 import { findCertification, submitCertification, type CertificationContext } from "../certifications";
 import { certifierStatus, deregisterCertifier, registerCertifier } from "../certifiers";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf, canSeeAll, type Actor } from "../../organizations";
+import { actorOf } from "../../organizations";
+import {
+  assertMayChangeCertification,
+  assertMayReadBatchCertifications,
+  assertMayReadCertification,
+} from "../certifications-policy";
 import {
   certificationIdParams,
   certifierParams,
@@ -32,10 +35,6 @@ import {
   signedStatusChangeBody,
   statusChangeTemplateQuery,
 } from "./certifications.schemas";
-import { validated } from "../../../platform/http/validation";
-
-type IdParams = z.infer<typeof certificationIdParams>;
-type CertifierParams = z.infer<typeof certifierParams>;
 
 const RELAY_PATHS: Record<StatusChangeTarget, string> = {
   revoked: "revocations",
@@ -82,8 +81,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       body: createSchemeBody,
       responses: { 201: "the scheme", 409: "code already used" },
     },
-    async (_req, res) => {
-      const { body } = validated<unknown, unknown, z.infer<typeof createSchemeBody>>(res);
+    async (req, res) => {
+      const { body } = req;
       res.status(201).json(await addScheme(ctx.connection, body));
     },
   );
@@ -99,8 +98,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       params: certifierParams,
       responses: { 200: "{ orgId, address, registered, name, registeredAt }", 422: "not a certifier" },
     },
-    async (_req, res) => {
-      const { params } = validated<CertifierParams>(res);
+    async (req, res) => {
+      const { params } = req;
       res.json(await certifierStatus(ctx, params.orgId));
     },
   );
@@ -123,10 +122,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
         422: "organization has no certifier role or no address",
       },
     },
-    async (_req, res) => {
-      const { params, body } = validated<CertifierParams, unknown, z.infer<typeof registerCertifierBody>>(
-        res,
-      );
+    async (req, res) => {
+      const { params, body } = req;
       const result = await registerCertifier(ctx, params.orgId, body);
       res.status("adminTransaction" in result ? 202 : 200).json(result);
     },
@@ -148,8 +145,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
         403: "not registered",
       },
     },
-    async (_req, res) => {
-      const { params } = validated<CertifierParams>(res);
+    async (req, res) => {
+      const { params } = req;
       const result = await deregisterCertifier(ctx, params.orgId);
       res.status("adminTransaction" in result ? 202 : 200).json(result);
     },
@@ -191,8 +188,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
         504: "the issuance transaction is not mined yet: submit again later",
       },
     },
-    async (_req, res) => {
-      const { body } = validated<unknown, unknown, z.infer<typeof createCertificationBody>>(res);
+    async (req, res) => {
+      const { body } = req;
       const { certification, coverage, issuance } = await submitCertification(ctx, actorOf(res), body);
       res.status(201).json({ ...(await fullView(certification)), issuance, coverage });
     },
@@ -209,10 +206,10 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       params: certificationIdParams,
       responses: { 200: "certification", 403: "not a party", 404: "unknown" },
     },
-    async (_req, res) => {
-      const { params } = validated<IdParams>(res);
+    async (req, res) => {
+      const { params } = req;
       const certification = await findCertification(ctx, params.id);
-      await assertCertificationVisible(ctx, actorOf(res), certification);
+      await assertMayReadCertification(ctx, actorOf(res), certification);
       res.json(await fullView(certification));
     },
   );
@@ -228,10 +225,10 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       params: certificationIdParams,
       responses: { 200: "{ coverage }", 403: "not the issuing certifier" },
     },
-    async (_req, res) => {
-      const { params } = validated<IdParams>(res);
+    async (req, res) => {
+      const { params } = req;
       const certification = await findCertification(ctx, params.id);
-      assertIssuerOrAdmin(actorOf(res), certification);
+      assertMayChangeCertification(actorOf(res), certification);
       res.json({ coverage: await recordCoverage(ctx, certification) });
     },
   );
@@ -252,10 +249,10 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
         403: "not the issuing certifier",
       },
     },
-    async (_req, res) => {
-      const { params, query } = validated<IdParams, z.infer<typeof statusChangeTemplateQuery>>(res);
+    async (req, res) => {
+      const { params, query } = req;
       const certification = await findCertification(ctx, params.id);
-      assertIssuerOrAdmin(actorOf(res), certification);
+      assertMayChangeCertification(actorOf(res), certification);
       const template = await statusChangeTemplate(
         ctx,
         certification,
@@ -286,11 +283,11 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
           422: "wrong signer, deadline passed",
         },
       },
-      async (_req, res) => {
-        const { params, body } = validated<IdParams, unknown, z.infer<typeof signedStatusChangeBody>>(res);
+      async (req, res) => {
+        const { params, body } = req;
         const actor = actorOf(res);
         const certification = await findCertification(ctx, params.id);
-        assertIssuerOrAdmin(actor, certification);
+        assertMayChangeCertification(actor, certification);
         const change = await relayStatusChange(ctx, actor.orgId, certification, target, body);
         res.status(change.state === "mined" ? 201 : 202).json({
           change: statusChangeView(change),
@@ -316,15 +313,15 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
         404: "unknown batch",
       },
     },
-    async (_req, res) => {
-      const { params } = validated<IdParams>(res);
+    async (req, res) => {
+      const { params } = req;
       const actor = actorOf(res);
       const { root, items, truncated } = await effectiveCertifications(ctx, params.id);
-      const parties = [root.producerId.toHexString(), root.holderId.toHexString()];
-      const isIssuer = items.some((item) => item.certification.certifierOrgId.toHexString() === actor.orgId);
-      if (!canSeeAll(actor) && !parties.includes(actor.orgId) && !isIssuer) {
-        throw new ForbiddenError("the batch belongs to another organization");
-      }
+      assertMayReadBatchCertifications(
+        actor,
+        root,
+        items.map((item) => item.certification),
+      );
       const snapshot = await snapshotFor(
         ctx.chain,
         items.map((item) => item.certification),
@@ -343,24 +340,4 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
   );
 
   return router;
-}
-
-function assertIssuerOrAdmin(actor: Actor, certification: CertificationDoc): void {
-  if (actor.roles.includes("admin") || certification.certifierOrgId.toHexString() === actor.orgId) return;
-  throw new ForbiddenError("only the certifier that issued this certification can do this");
-}
-
-/** The issuer, the subject's producer (or the subject batch's producer and holder), admins and auditors. */
-async function assertCertificationVisible(
-  ctx: CertificationContext,
-  actor: Actor,
-  certification: CertificationDoc,
-): Promise<void> {
-  if (canSeeAll(actor) || certification.certifierOrgId.toHexString() === actor.orgId) return;
-  if (certification.subjectKind !== "batch" && certification.subjectId === actor.orgId) return;
-  if (certification.subjectKind === "batch") {
-    const batch = await findBatch(ctx, certification.subjectId);
-    if ([batch.producerId.toHexString(), batch.holderId.toHexString()].includes(actor.orgId)) return;
-  }
-  throw new ForbiddenError("the certification belongs to other organizations");
 }

@@ -85,6 +85,77 @@ export class TraceEventRepository {
     return this.events.findOne({ batchId, ...conditions }).lean<TraceEventDoc>();
   }
 
+  /** Every stored event of these batches, in no particular order. */
+  async ofBatches(batchIds: Types.ObjectId[]): Promise<TraceEventDoc[]> {
+    // One batch: an equality filter, which the embedded engine serves from its index.
+    const filter = batchIds.length === 1 ? { batchId: batchIds[0] } : { batchId: { $in: batchIds } };
+    return (await this.events.collection.find(filter).toArray()) as unknown as TraceEventDoc[];
+  }
+
+  /**
+   * How many events no anchoring window has claimed yet (`anchor: null`, served by the
+   * `{ anchor: 1, _id: 1 }` index), counting at most `limit` when given.
+   */
+  async countUnanchored(limit?: number): Promise<number> {
+    return this.events.collection.countDocuments({ anchor: null }, limit === undefined ? {} : { limit });
+  }
+
+  /** How many events carry exactly this anchor sub-document (e.g. a window's claim marker). */
+  async countWithAnchor(anchor: Record<string, unknown>): Promise<number> {
+    return this.events.collection.countDocuments({ anchor });
+  }
+
+  /** The oldest (by id) event not claimed by a window yet, with its record time only. */
+  async oldestUnanchored(): Promise<Pick<TraceEventDoc, "_id" | "recordTime"> | null> {
+    const [oldest] = await this.events.collection
+      .find({ anchor: null }, { projection: { recordTime: 1 } })
+      .sort({ _id: 1 })
+      .limit(1)
+      .toArray();
+    return (oldest as Pick<TraceEventDoc, "_id" | "recordTime"> | undefined) ?? null;
+  }
+
+  /** The newest (by id) event not claimed by a window yet. */
+  async newestUnanchored(): Promise<TraceEventDoc | null> {
+    const [newest] = await this.events.collection.find({ anchor: null }).sort({ _id: -1 }).limit(1).toArray();
+    return (newest as TraceEventDoc | undefined) ?? null;
+  }
+
+  /** An event's anchor reference alone (null: unclaimed; undefined: no such event). */
+  async anchorOf(eventId: Types.ObjectId): Promise<TraceEventDoc["anchor"] | undefined> {
+    const event = (await this.events.collection.findOne(
+      { _id: eventId },
+      { projection: { anchor: 1 } },
+    )) as Pick<TraceEventDoc, "anchor"> | null;
+    return event?.anchor;
+  }
+
+  /**
+   * Every event whose batch id lies between the lowest and highest of these ids (sorted): one
+   * range scan instead of an `$in`, a superset the caller narrows to its batches.
+   */
+  async ofBatchIdRange(sortedBatchIds: Types.ObjectId[]): Promise<TraceEventDoc[]> {
+    const filter =
+      sortedBatchIds.length === 1
+        ? { batchId: sortedBatchIds[0] }
+        : { batchId: { $gte: sortedBatchIds[0], $lte: sortedBatchIds[sortedBatchIds.length - 1] } };
+    return (await this.events.collection.find(filter).toArray()) as TraceEventDoc[];
+  }
+
+  /** Batch, hash and anchor reference of the stored events among these ids. */
+  async anchorRefsOf(eventIds: Types.ObjectId[]): Promise<Pick<TraceEventDoc, "_id" | "batchId" | "hash" | "anchor">[]> {
+    return (await this.events.collection
+      .find({ _id: { $in: eventIds } }, { projection: { batchId: 1, hash: 1, anchor: 1 } })
+      .toArray()) as Pick<TraceEventDoc, "_id" | "batchId" | "hash" | "anchor">[];
+  }
+
+  /** Batch and body of the stored events among these ids. */
+  async bodiesOf(eventIds: Types.ObjectId[]): Promise<Pick<TraceEventDoc, "_id" | "batchId" | "body">[]> {
+    return (await this.events.collection
+      .find({ _id: { $in: eventIds } }, { projection: { batchId: 1, body: 1 } })
+      .toArray()) as Pick<TraceEventDoc, "_id" | "batchId" | "body">[];
+  }
+
   /** Which of these event ids are stored. */
   async storedIds(eventIds: string[]): Promise<Types.ObjectId[]> {
     const stored = await this.events

@@ -1,12 +1,10 @@
 import { Router, type Response } from "express";
-import type { z } from "zod";
 import type { ProofBundle } from "../domain/proof-bundle";
 import { findBatch, assertBatchVisible } from "../../batches";
 import { verifierFor } from "../verify";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, canSeeAll } from "../../organizations";
 import { proofBundleParams } from "./proof-bundle.schemas";
-import { validated } from "../../../platform/http/validation";
 import { verifierDeps } from "./verify.routes";
 
 /** Proof bundles: the public one for anyone, and one with private values for the parties. */
@@ -26,8 +24,8 @@ export function proofBundleRoutes(deps: HttpDeps, registry: ApiRegistry): Router
       params: proofBundleParams,
       responses: { 200: "application/json bundle (format ecotrace-proof-bundle/2)", 404: "unknown batch" },
     },
-    async (_req, res) => {
-      const { params } = validated<z.infer<typeof proofBundleParams>>(res);
+    async (req, res) => {
+      const { params } = req;
       sendBundle(res, await verifierFor(verifierDeps(deps)).bundle(params.id));
     },
   );
@@ -44,8 +42,8 @@ export function proofBundleRoutes(deps: HttpDeps, registry: ApiRegistry): Router
       params: proofBundleParams,
       responses: { 200: "bundle with openings", 403: "not a party of the batch", 404: "unknown batch" },
     },
-    async (_req, res) => {
-      const { params } = validated<z.infer<typeof proofBundleParams>>(res);
+    async (req, res) => {
+      const { params } = req;
       const actor = actorOf(res);
       assertBatchVisible(res, await findBatch(deps.useCaseContext, params.id));
       const bundle = await verifierFor(verifierDeps(deps)).bundle(params.id, {

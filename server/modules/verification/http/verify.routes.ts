@@ -1,9 +1,7 @@
 import { Router } from "express";
-import type { z } from "zod";
 import { verifierFor } from "../verify";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { verifyParams } from "./proof-bundle.schemas";
-import { validated } from "../../../platform/http/validation";
 
 /** `GET /api/verify/:batchId`: the verdict and how it was reached, for anyone. */
 export function verifyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
@@ -23,8 +21,8 @@ export function verifyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         404: "{ verdict: unknown, checks } for a batch that does not exist",
       },
     },
-    async (_req, res) => {
-      const { params } = validated<z.infer<typeof verifyParams>>(res);
+    async (req, res) => {
+      const { params } = req;
       const verification = await verifierFor(verifierDeps(deps)).verify(params.batchId);
       res.setHeader("cache-control", "no-store");
       res.status(verification.found ? 200 : 404).json({

@@ -1,0 +1,28 @@
+import type { Connection, Types } from "mongoose";
+import {
+  certificationStatusChangeModel,
+  type CertificationStatusChangeDoc,
+  type RelayState,
+} from "./certification-status-change.model";
+
+/** Signed status changes this service relayed, with their relay outcome. */
+export class StatusChangeRepository {
+  constructor(private readonly connection: Connection) {}
+
+  private get changes() {
+    return certificationStatusChangeModel(this.connection);
+  }
+
+  async insert(change: CertificationStatusChangeDoc): Promise<void> {
+    await this.changes.collection.insertOne(change);
+  }
+
+  async setOutcome(id: Types.ObjectId, state: RelayState, blockNumber: number | null): Promise<void> {
+    await this.changes.updateOne({ _id: id }, { $set: { state, blockNumber } });
+  }
+
+  /** The changes relayed for a certification, oldest first. */
+  async ofCertification(certificationId: Types.ObjectId): Promise<CertificationStatusChangeDoc[]> {
+    return this.changes.find({ certificationId }).sort({ _id: 1 }).lean<CertificationStatusChangeDoc[]>();
+  }
+}
