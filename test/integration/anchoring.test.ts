@@ -137,6 +137,19 @@ describe("anchoring API", () => {
     });
   });
 
+  describe("POST /api/anchors/run while a window is still claiming", () => {
+    it("asks for a run instead of answering idle: the claimed events are not anchored yet", async () => {
+      const batch = await createBatch(server, producer);
+      await recordEvents(server, producer, batch.id, 3);
+      const store = new WindowStore(env.runtime.connection);
+      const windowId = await store.open({ holder: "test", leaseToken: 1, chainId: 1, registry: "0x0" });
+      expect(await store.claim(windowId, 10)).to.have.length(4);
+      const run = await http(server.baseUrl, "POST", "/api/anchors/run", { key: server.adminKey });
+      expect(run.body.status, run.text).to.equal("requested");
+      expect(run.body.pending).to.equal(4);
+    });
+  });
+
   describe("backlog", () => {
     it("counts the events of a window that is still claiming as pending", async () => {
       const batch = await createBatch(server, producer);

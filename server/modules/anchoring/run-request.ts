@@ -29,7 +29,9 @@ export async function runAnchorWindow(
 ): Promise<AnchorRunResult> {
   const store = new WindowStore(connection);
   const events = new TraceEventRepository(connection);
-  const newest = await events.newestUnanchored();
+  // The newest event a window has not anchored yet, claimed or not: a window still claiming holds
+  // the newest events, and answering "idle" then would return before they are anchored.
+  const newest = await events.newestNotYetAnchored();
   const unfinished = (await store.unfinished()).filter((window) => window.state !== "claiming").at(-1);
   const { pending } = await anchoringBacklog(connection);
   if (!newest && !unfinished) return { status: "idle", pending, ...summary(null) };

@@ -115,9 +115,16 @@ export class TraceEventRepository {
     return (oldest as Pick<TraceEventDoc, "_id" | "recordTime"> | undefined) ?? null;
   }
 
-  /** The newest (by id) event not claimed by a window yet. */
-  async newestUnanchored(): Promise<TraceEventDoc | null> {
-    const [newest] = await this.events.collection.find({ anchor: null }).sort({ _id: -1 }).limit(1).toArray();
+  /**
+   * The newest event not yet in an anchored tree: unclaimed, or claimed by a window that has not
+   * recorded its root yet (a window still claiming holds its events with `anchor.root` null).
+   */
+  async newestNotYetAnchored(): Promise<TraceEventDoc | null> {
+    const [newest] = await this.events.collection
+      .find({ $or: [{ anchor: null }, { "anchor.root": null }] })
+      .sort({ _id: -1 })
+      .limit(1)
+      .toArray();
     return (newest as TraceEventDoc | undefined) ?? null;
   }
 
