@@ -105,9 +105,12 @@ export async function relayStatusChange(
     action,
     registryCall(ctx, certification, target, input),
     {
+      // Called for each transaction sent: the first records the change, a resend updates its hash.
       onSent: async (txHash) => {
+        const first = !change.txHash;
         change.txHash = txHash;
-        await changes.insert(change);
+        if (first) await changes.insert(change);
+        else await changes.setTxHash(change._id, txHash);
       },
     },
   );

@@ -17,6 +17,11 @@ export class StatusChangeRepository {
     await this.changes.collection.insertOne(change);
   }
 
+  /** The transaction now carrying the change (a relay sent again after a transient revert). */
+  async setTxHash(id: Types.ObjectId, txHash: string): Promise<void> {
+    await this.changes.updateOne({ _id: id }, { $set: { txHash } });
+  }
+
   async setOutcome(id: Types.ObjectId, state: RelayState, blockNumber: number | null): Promise<void> {
     await this.changes.updateOne({ _id: id }, { $set: { state, blockNumber } });
   }
