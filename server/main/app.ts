@@ -15,7 +15,7 @@ import { RouteRegistry } from "../platform/http/route-registry";
 import { healthRoutes } from "./health.routes";
 import { batchRoutes } from "../modules/batches";
 import { custodyRoutes } from "../modules/custody";
-import { certificationRoutes } from "../modules/certifications";
+import { certificationRoutes, credentialRoutes } from "../modules/certifications";
 import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
 import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
 import { consumerRoutes, brandPageRoutes } from "../modules/consumer";
@@ -28,6 +28,7 @@ import { auditRoutes } from "../modules/audit";
 import { brandRoutes, brandClaims } from "../modules/brands";
 import { brandReportRoutes } from "../modules/brand-reports";
 import { eventRoutes } from "../modules/ingest";
+import { resolverRoutes } from "../modules/resolver";
 
 /** The runtime the application is built from; route files see it as HttpDeps. */
 export interface AppDeps extends Omit<HttpDeps, "brandClaims"> {
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(eventRoutes(routeDeps, registry));
   app.use(custodyRoutes(routeDeps, registry));
   app.use(certificationRoutes(routeDeps, registry));
+  app.use(credentialRoutes(routeDeps, registry));
   app.use(anchorRoutes(routeDeps, registry));
   app.use(qrRoutes(routeDeps, registry));
   app.use(verifyRoutes(routeDeps, registry));
@@ -82,7 +84,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(brandRoutes(routeDeps, registry));
   app.use(brandReportRoutes(routeDeps, registry));
   app.use(brandPageRoutes(routeDeps, registry));
-  // Consumer pages at Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
+  // GS1 resolver answers (linkset, link types, Link header), then the consumer pages at the same
+  // Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
+  app.use(resolverRoutes(routeDeps, registry));
   app.use(consumerRoutes(routeDeps, registry));
 
   const openApi = registry.openApiDocument({

@@ -1,6 +1,6 @@
 /** The certifications module's public surface: other modules import from here, never from its files. */
 export { snapshotFor } from "./certification-views";
-export { certificationsCovering, coveredByRule } from "./coverage-lookup";
+export { certificationsCovering, coverableBatch, coveredByRule } from "./coverage-lookup";
 export { type CertificationDoc } from "./data/certification.model";
 export { CertificationRepository } from "./data/certification.repository";
 export { coverageOf, withinCap, type CoverableBatch } from "./domain/certification-coverage";
@@ -14,6 +14,7 @@ export {
   type ChainCertificationRecord,
 } from "./domain/certification-status";
 export {
+  CERTIFICATION_PRIMARY_TYPE,
   CERTIFICATION_TYPES,
   certificationDomain,
   computeCertHash,
@@ -24,4 +25,5 @@ export {
   type CertificationMessage,
 } from "./domain/certification-typed-data";
 export { certificationRoutes } from "./http/certifications.routes";
+export { credentialRoutes } from "./http/credentials.routes";
 export { listSchemes } from "./scheme-registry";

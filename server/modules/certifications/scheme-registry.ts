@@ -29,12 +29,16 @@ export async function addScheme(
   return { ...input, builtIn: false };
 }
 
-export async function assertSchemeKnown(connection: Connection, code: string): Promise<void> {
+export async function assertSchemeKnown(
+  connection: Connection,
+  code: string,
+  field = "body.message.scheme",
+): Promise<void> {
   if (builtInScheme(code)) return;
   if (await new SchemeRepository(connection).exists(code)) return;
   const known = (await listSchemes(connection)).map((scheme) => scheme.code);
   throw new UnprocessableError("UNKNOWN_SCHEME", `scheme ${code} is not one of ${known.join(", ")}`, {
-    field: "body.message.scheme",
+    field,
     known,
   });
 }

@@ -12,5 +12,5 @@ export { proofBundleRoutes } from "./http/proof-bundle.routes";
 export { verifierDeps, verifyRoutes } from "./http/verify.routes";
 export { type CertificationDisplay } from "./verify-certifications";
 export { type BrandClaimDisplay, type LicenceDisplay } from "./verify-licences";
-export { resolveBatchKey, verifierFor, type BatchVerification } from "./verify";
+export { resolveBatchKey, verifierFor, type BatchVerification, type BatchVerifier } from "./verify";
 export { type CompletenessEvidence } from "./domain/completeness";

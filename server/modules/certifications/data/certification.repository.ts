@@ -13,6 +13,10 @@ export class CertificationRepository {
     return this.certifications.findById(id).lean<CertificationDoc>();
   }
 
+  async findByCertHash(certHash: string): Promise<CertificationDoc | null> {
+    return this.certifications.findOne({ certHash: certHash.toLowerCase() }).lean<CertificationDoc>();
+  }
+
   /**
    * Stores the certification unless one with its certHash is stored: an upsert keyed by the hash,
    * atomic on every engine. The id of the one already stored, or null if this one was inserted.
