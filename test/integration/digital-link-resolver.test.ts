@@ -11,6 +11,14 @@ import { clearDatabase, startTestServer, testEnv, type TestServer } from "../hel
 
 const VOC = "https://ref.gs1.org/voc/";
 
+interface LinkTarget {
+  href: string;
+  title: string;
+  hreflang?: string[];
+}
+type LinkContextJson = { anchor: string } & Record<string, unknown>;
+const linksOf = (context: LinkContextJson, type: string) => context[`${VOC}${type}`] as LinkTarget[];
+
 /** Issue 18: the Digital Link URLs behave as a GS1-Conformant resolver. */
 describe("GS1 Digital Link resolver at the consumer URLs", () => {
   let server: TestServer;
@@ -59,23 +67,20 @@ describe("GS1 Digital Link resolver at the consumer URLs", () => {
     for (const response of answers) {
       expect(response.status).to.equal(200);
       expect(response.headers.get("content-type")).to.match(/^application\/linkset\+json/);
-      bodies.push(await response.json());
+      bodies.push((await response.json()) as { linkset: LinkContextJson[] });
     }
     expect(bodies[1]).to.deep.equal(bodies[0]);
     expect(bodies[2]).to.deep.equal(bodies[0]);
     const [lot] = bodies[0].linkset;
     expect(lot.anchor).to.equal(batch.digitalLink);
-    expect(lot[`${VOC}pip`].map((link: { hreflang: string[] }) => link.hreflang[0])).to.deep.equal([
-      "zh-CN",
-      "en",
-    ]);
-    expect(lot[`${VOC}defaultLink`]).to.have.length(1);
-    expect(lot[`${VOC}certificationInfo`][0].href).to.equal(`${base}/credentials/${certHash}`);
-    expect(lot[`${VOC}traceability`][0].href).to.include("/api/epcis/events?gtin=");
-    expect(lot[`${VOC}recallStatus`][0].href).to.equal(`${base}/recall-status${path}`);
+    expect(linksOf(lot, "pip").map((link) => link.hreflang![0])).to.deep.equal(["zh-CN", "en"]);
+    expect(linksOf(lot, "defaultLink")).to.have.length(1);
+    expect(linksOf(lot, "certificationInfo")[0].href).to.equal(`${base}/credentials/${certHash}`);
+    expect(linksOf(lot, "traceability")[0].href).to.include("/api/epcis/events?gtin=");
+    expect(linksOf(lot, "recallStatus")[0].href).to.equal(`${base}/recall-status${path}`);
     for (const [key, links] of Object.entries(lot)) {
       if (!key.startsWith(VOC)) continue;
-      for (const link of links as { href: string; title: string }[]) {
+      for (const link of links as LinkTarget[]) {
         expect(link.href, key).to.be.a("string").and.not.equal("");
         expect(link.title, key).to.be.a("string").and.not.equal("");
       }
@@ -124,7 +129,7 @@ describe("GS1 Digital Link resolver at the consumer URLs", () => {
     const itemLink: string = issued.body.items[0].digitalLink;
     const response = await get(`${new URL(itemLink).pathname}?linkType=linkset`);
     expect(response.status).to.equal(200);
-    const { linkset } = await response.json();
+    const { linkset } = (await response.json()) as { linkset: { anchor: string }[] };
     expect(linkset.map((context: { anchor: string }) => context.anchor)).to.deep.equal([
       itemLink,
       batch.digitalLink,
@@ -136,7 +141,11 @@ describe("GS1 Digital Link resolver at the consumer URLs", () => {
   it("publishes a resolver description file at /.well-known/gs1resolver", async () => {
     const response = await get("/.well-known/gs1resolver");
     expect(response.status).to.equal(200);
-    const description = await response.json();
+    const description = (await response.json()) as {
+      resolverRoot: string;
+      supportedPrimaryKeys: string[];
+      supportedLinkType: unknown[];
+    };
     expect(description.resolverRoot).to.equal(base);
     expect(description.supportedPrimaryKeys).to.deep.equal(["01"]);
     expect(description.supportedLinkType[0]).to.deep.equal({ namespace: VOC, prefix: "gs1:" });
