@@ -22,7 +22,7 @@ import { consumerRoutes, brandPageRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
 import type { HttpDeps } from "../modules/http-deps";
 import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
-import { epcisCaptureBodyParser, epcisRoutes } from "../modules/epcis";
+import { epcisCaptureBodyParser, epcisQueryRoutes, epcisRoutes } from "../modules/epcis";
 import { importRoutes } from "../modules/imports";
 import { auditRoutes } from "../modules/audit";
 import { brandRoutes, brandClaims } from "../modules/brands";
@@ -79,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(serialRoutes(routeDeps, registry));
   app.use(labelRoutes(routeDeps, registry));
   app.use(epcisRoutes(routeDeps, registry));
+  app.use(epcisQueryRoutes(routeDeps, registry));
   app.use(importRoutes(routeDeps, registry));
   app.use(auditRoutes(routeDeps, registry));
   app.use(brandRoutes(routeDeps, registry));

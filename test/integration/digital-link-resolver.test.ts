@@ -76,7 +76,11 @@ describe("GS1 Digital Link resolver at the consumer URLs", () => {
     expect(linksOf(lot, "pip").map((link) => link.hreflang![0])).to.deep.equal(["zh-CN", "en"]);
     expect(linksOf(lot, "defaultLink")).to.have.length(1);
     expect(linksOf(lot, "certificationInfo")[0].href).to.equal(`${base}/credentials/${certHash}`);
-    expect(linksOf(lot, "traceability")[0].href).to.include("/api/epcis/events?gtin=");
+    expect(linksOf(lot, "traceability")[0].href).to.include("/epcis/events?MATCH_epcClass=");
+    const trace = new URL(linksOf(lot, "traceability")[0].href);
+    const events = await http(server.baseUrl, "GET", `${trace.pathname}${trace.search}`, { key: farm.key });
+    expect(events.status, events.text).to.equal(200);
+    expect(events.body.epcisBody.queryResults.resultsBody.eventList[0].bizStep).to.equal("commissioning");
     expect(linksOf(lot, "recallStatus")[0].href).to.equal(`${base}/recall-status${path}`);
     for (const [key, links] of Object.entries(lot)) {
       if (!key.startsWith(VOC)) continue;

@@ -90,7 +90,7 @@ async function matchingBatchIds(ctx: UseCaseContext, actor: RecordingActor, quer
   return new BatchRepository(ctx.connection).idsWhere(conditions);
 }
 
-async function batchesById(ctx: UseCaseContext, events: TraceEventDoc[]) {
+export async function batchesById(ctx: UseCaseContext, events: TraceEventDoc[]) {
   const ids = [...new Set(events.map((event) => event.batchId.toHexString()))].map(
     (id) => new Types.ObjectId(id),
   );
@@ -98,7 +98,7 @@ async function batchesById(ctx: UseCaseContext, events: TraceEventDoc[]) {
   return new Map(batches.map((batch) => [batch._id.toHexString(), batch]));
 }
 
-function exportEvent(event: TraceEventDoc): ExportEvent {
+export function exportEvent(event: TraceEventDoc): ExportEvent {
   return {
     id: event._id.toHexString(),
     batchId: event.batchId.toHexString(),

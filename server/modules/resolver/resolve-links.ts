@@ -8,8 +8,8 @@ import type { Link, LinkContext } from "./domain/linkset";
 /**
  * The links of the lot (and item) a Digital Link names, or the reason there are none. The
  * consumer page is both the product information page and the default link; certificates link to
- * their Verifiable Credentials (public, keyed by certHash), traceability to the EPCIS query of the
- * lot (an API key of a party that may read it is needed), recall status to a public JSON answer.
+ * their Verifiable Credentials (public, keyed by certHash), traceability to the EPCIS 2.0 query of
+ * the lot (an API key of a party that may read it is needed), recall status to a public JSON answer.
  */
 export async function linksFor(
   ctx: UseCaseContext,
@@ -31,7 +31,7 @@ export async function linksFor(
         certificationInfo: await certificateLinks(ctx, baseUrl, batch),
         traceability: [
           {
-            href: `${baseUrl}/api/epcis/events?${new URLSearchParams(lot)}`,
+            href: `${baseUrl}/epcis/events?${new URLSearchParams({ MATCH_epcClass: lotAnchor })}`,
             title: "EPCIS 2.0 events of this lot (API key of a party to the lot)",
             type: "application/ld+json",
           },
