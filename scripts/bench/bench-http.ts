@@ -133,3 +133,61 @@ const POST_WORKER = `
     },
   );
 `;
+
+/**
+ * GETs `paths` with an API key from a worker thread, `concurrency` in flight, as remote clients
+ * would; resolves with the elapsed seconds and each request's latency in ms. Any non-200 fails.
+ */
+export function getFromWorker(job: {
+  base: string;
+  key: string;
+  paths: string[];
+  concurrency: number;
+}): Promise<{ seconds: number; latencies: number[] }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(GET_WORKER, { eval: true, workerData: job });
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+}
+
+const GET_WORKER = `
+  const http = require("node:http");
+  const { parentPort, workerData } = require("node:worker_threads");
+  const { base, key, paths, concurrency } = workerData;
+  const url = new URL(base);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const get = (path) =>
+    new Promise((resolve, reject) => {
+      const headers = { authorization: "Bearer " + key };
+      http.get({ host: url.hostname, port: url.port, path, agent, headers }, (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () =>
+          response.statusCode === 200 ? resolve() : reject(new Error(path + " answered " + response.statusCode + ": " + text.slice(0, 500))),
+        );
+      }).on("error", reject);
+    });
+  let next = 0;
+  const latencies = [];
+  const started = process.hrtime.bigint();
+  Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < paths.length) {
+        const path = paths[next++];
+        const sent = process.hrtime.bigint();
+        await get(path);
+        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+      }
+    }),
+  ).then(
+    () => {
+      agent.destroy();
+      parentPort.postMessage({ seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies });
+    },
+    (error) => {
+      throw error;
+    },
+  );
+`;

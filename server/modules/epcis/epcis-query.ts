@@ -4,7 +4,12 @@ import { TraceEventRepository, type UseCaseContext } from "../ledger";
 import type { RecordingActor } from "../ingest";
 import { ValidationError } from "../../platform/errors";
 import { batchesById, exportBatch, exportEvent } from "./epcis-export";
-import { lotsNamed, matchesSimpleEventQuery, type SimpleEventQuery } from "./domain/simple-event-query";
+import {
+  lotsNamed,
+  matchesSimpleEventQuery,
+  storedBizStepNamed,
+  type SimpleEventQuery,
+} from "./domain/simple-event-query";
 import { toEpcisEvent, type EpcisEvent } from "./domain/to-epcis";
 
 /** Stored events examined per database read, and at most per request before answering a page. */
@@ -13,7 +18,8 @@ const SCAN_LIMIT = 20_000;
 
 /**
  * Runs an EPCIS 2.0 simple event query over the events the caller may see: the database narrows
- * by batch (visibility, and the lots MATCH_epcClass names) and event time, then each candidate is
+ * by batch (visibility, and the lots MATCH_epcClass names), event time and a single business step,
+ * then each candidate is
  * exported to EPCIS 2.0 JSON and matched against every parameter there. A page ends after
  * `perPage` matches or SCAN_LIMIT examined events; `nextPageToken` continues after the last
  * event examined (so a page may hold fewer than perPage events and still have a next one).
@@ -35,6 +41,7 @@ export async function runSimpleEventQuery(
       batchIds,
       from: query.times.GE_eventTime?.toISOString(),
       to: query.times.LT_eventTime?.toISOString(),
+      bizStep: storedBizStepNamed(query) ?? undefined,
       after,
       limit: CHUNK,
     });
@@ -67,6 +74,7 @@ async function tokenIfMore(
     batchIds,
     from: query.times.GE_eventTime?.toISOString(),
     to: query.times.LT_eventTime?.toISOString(),
+    bizStep: storedBizStepNamed(query) ?? undefined,
     after,
     limit: 1,
   });

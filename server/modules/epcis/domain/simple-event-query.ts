@@ -120,6 +120,12 @@ export function lotsNamed(query: SimpleEventQuery, base: string): { gtin: string
   return lots;
 }
 
+/** The stored form of the one business step a query asks for (a database filter), else null. */
+export function storedBizStepNamed(query: SimpleEventQuery): string | null {
+  const steps = query.lists.EQ_bizStep;
+  return steps?.length === 1 ? fromEpcisBizStep(cbvTerm(steps[0])) : null;
+}
+
 export function matchesSimpleEventQuery(event: EpcisEvent, query: SimpleEventQuery): boolean {
   const { lists, times } = query;
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
