@@ -36,7 +36,11 @@ export async function startEmbeddedMongo(options: { dir: string; port?: number }
     throw error;
   }
   return {
-    uri: `mongodb://127.0.0.1:${port}/ecotrace`,
+    // The engine answers the streaming heartbeat (`moreToCome`) wrongly; every client must poll
+    // (database.ts does in-process). In the URI, so that other processes given it (instances and
+    // workers sharing this engine, via db.json) poll too: streaming cleared their connection
+    // pools mid-request, and appends answered 500 (test/e2e/several-instances.test.ts).
+    uri: `mongodb://127.0.0.1:${port}/ecotrace?serverMonitoringMode=poll`,
     engine: "CongoDB (@push.rocks/smartmongo 2.2.0, pure JavaScript) with an EJSON write-ahead journal",
     stop: async () => {
       await server.stop();
