@@ -27,7 +27,7 @@ describe("several service instances on one database and one chain", function () 
   this.timeout(240_000);
   let env: TestEnv;
   let adminKey: string;
-  let instances: Instance[] = [];
+  const instances: Instance[] = [];
   let farm: TestOrg;
   let factory: TestOrg;
   const dataDirs: string[] = [];
