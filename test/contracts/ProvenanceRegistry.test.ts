@@ -574,9 +574,13 @@ describe("ProvenanceRegistry", () => {
       const walletAddress = await wallet.getAddress();
       await registry.registerCertifier(walletAddress, "Multisig certification body", METADATA);
       const { certHash, signature } = await signCertification(registry, walletKey, walletAddress);
+      // The block time is fixed beforehand: reading time.latest() while the transaction is mined
+      // raced it (one second off under load).
+      const issuedAt = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(issuedAt);
       await expect(registry.connect(relayer).issueCertificationBySig(certHash, walletAddress, signature))
         .to.emit(registry, "CertificationIssued")
-        .withArgs(certHash, walletAddress, BigInt((await time.latest()) + 1));
+        .withArgs(certHash, walletAddress, issuedAt);
       expect((await recordOf(registry, walletAddress, certHash)).issuer).to.equal(walletAddress);
     });
 
