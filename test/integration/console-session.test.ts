@@ -1,6 +1,7 @@
 import { expect } from "chai";
+import { Types } from "mongoose";
 import { http } from "../helpers/http";
-import { createOrg, type TestOrg } from "../helpers/scenario";
+import { createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
 import { addMember, asSession, logIn, setCookieHeader, type TestMember } from "../helpers/console-session";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 
@@ -117,6 +118,23 @@ describe("console sessions API", () => {
       });
       expect(response.status, response.text).to.equal(201);
       expect(response.body.producerId).to.equal(org.id);
+    });
+
+    it("records on each ledger event which member or API key recorded it, outside the hashed body", async () => {
+      const { session } = await logIn(server, member);
+      const bySession = await asSession(server, session!, "POST", "/api/batches", { json: teaBatch() });
+      const byKey = await http(server.baseUrl, "POST", "/api/batches", { key: org.key, json: teaBatch() });
+      const [orgKey] = (await http(server.baseUrl, "GET", `/api/orgs/${org.id}/keys`, { key: org.key })).body
+        .items;
+      const events = env.runtime.connection.db!.collection("traceevents");
+      const recorded = async (batchId: string) => {
+        const event = await events.findOne({ batchId: new Types.ObjectId(batchId) });
+        expect(event!.actorId.toHexString()).to.equal(org.id);
+        expect(JSON.stringify(event!.body)).to.not.include("recordedBy");
+        return { kind: event!.recordedBy.kind, id: event!.recordedBy.id.toHexString() };
+      };
+      expect(await recorded(bySession.body.id)).to.deep.equal({ kind: "member", id: member.id });
+      expect(await recorded(byKey.body.id)).to.deep.equal({ kind: "apiKey", id: orgKey.id });
     });
   });
 });
