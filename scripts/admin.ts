@@ -30,7 +30,7 @@ import {
   listOrganizations,
   revokeApiKey,
 } from "../server/modules/organizations/organizations";
-import { resetPassword } from "../server/modules/accounts/reset-password";
+import { resetPassword } from "../server/modules/accounts/passwords";
 
 async function withDatabase<T>(run: (connection: Connection) => Promise<T>): Promise<T> {
   const config = loadConfig();

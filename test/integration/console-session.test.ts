@@ -137,4 +137,99 @@ describe("console sessions API", () => {
       expect(await recorded(byKey.body.id)).to.deep.equal({ kind: "apiKey", id: orgKey.id });
     });
   });
+
+  describe("POST /api/session/password", () => {
+    it("changes the password after checking the current one, and ends the member's other sessions", async () => {
+      const changer = await addMember(server, org, "changer@anji.example");
+      const other = (await logIn(server, changer)).session!;
+      const current = (await logIn(server, changer)).session!;
+      const newPassword = "a much longer passphrase";
+      const wrong = await asSession(server, current, "POST", "/api/session/password", {
+        json: { currentPassword: "not it", newPassword },
+      });
+      expect(wrong.status).to.equal(400);
+      expect(wrong.body.error.details[0].field).to.equal("body.currentPassword");
+      const short = await asSession(server, current, "POST", "/api/session/password", {
+        json: { currentPassword: changer.password, newPassword: "short" },
+      });
+      expect(short.status).to.equal(400);
+      expect(short.body.error.message).to.equal("body.newPassword must be at least 12 characters long");
+      const changed = await asSession(server, current, "POST", "/api/session/password", {
+        json: { currentPassword: changer.password, newPassword },
+      });
+      expect(changed.status, changed.text).to.equal(204);
+      expect((await asSession(server, current, "GET", "/api/session")).status).to.equal(200);
+      expect((await asSession(server, other, "GET", "/api/session")).status).to.equal(401);
+      expect((await logIn(server, changer)).status).to.equal(401);
+      expect((await logIn(server, { email: changer.email, password: newPassword })).status).to.equal(200);
+    });
+  });
+
+  describe("members and invitations", () => {
+    it("changes a member's role with effect on their next request, and keeps the last admin", async () => {
+      const clerk = await addMember(server, org, "promoted@anji.example");
+      const clerkSession = (await logIn(server, clerk)).session!;
+      const admin = (await logIn(server, member)).session!;
+      expect((await asSession(server, clerkSession, "POST", `/api/orgs/${org.id}/keys`)).status).to.equal(
+        403,
+      );
+      const promoted = await asSession(
+        server,
+        admin,
+        "PATCH",
+        `/api/organizations/${org.id}/members/${clerk.id}`,
+        {
+          json: { role: "admin" },
+        },
+      );
+      expect(promoted.status, promoted.text).to.equal(200);
+      expect(promoted.body).to.include({ id: clerk.id, role: "admin" });
+      expect((await asSession(server, clerkSession, "POST", `/api/orgs/${org.id}/keys`)).status).to.equal(
+        201,
+      );
+      const demoted = await asSession(
+        server,
+        clerkSession,
+        "PATCH",
+        `/api/organizations/${org.id}/members/${clerk.id}`,
+        {
+          json: { role: "member" },
+        },
+      );
+      expect(demoted.status).to.equal(200);
+      const last = await asSession(
+        server,
+        admin,
+        "PATCH",
+        `/api/organizations/${org.id}/members/${member.id}`,
+        {
+          json: { role: "member" },
+        },
+      );
+      expect(last.status).to.equal(409);
+    });
+
+    it("opens one account per invitation, with the password policy, and refuses an email already in use", async () => {
+      const invite = (email: string) =>
+        http(server.baseUrl, "POST", `/api/organizations/${org.id}/members`, {
+          key: org.key,
+          json: { email, name: "新成员", role: "member" },
+        });
+      const invited = await invite("new@anji.example");
+      expect(invited.status).to.equal(201);
+      expect(invited.body.acceptUrl).to.match(/\/console\/invitation#token=[\w-]{43}$/);
+      const accept = (password: string) =>
+        http(server.baseUrl, "POST", `/api/invitations/${invited.body.token}/accept`, { json: { password } });
+      const weak = await accept("too short");
+      expect(weak.status).to.equal(400);
+      expect(weak.body.error.details[0].field).to.equal("body.password");
+      expect((await accept("long enough password")).status).to.equal(201);
+      expect((await accept("long enough password")).status).to.equal(404);
+      expect((await invite("NEW@anji.example")).status).to.equal(409);
+      const stored = JSON.stringify(
+        await env.runtime.connection.db!.collection("invitations").find({}).toArray(),
+      );
+      expect(stored).to.not.include(invited.body.token);
+    });
+  });
 });

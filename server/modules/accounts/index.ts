@@ -3,4 +3,4 @@ export { bootstrapConsoleAdmin, CONSOLE_ADMIN_EMAIL } from "./bootstrap-console-
 export { consoleSessions } from "./console-sessions";
 export { accountRoutes, type AccountSettings } from "./http/accounts.routes";
 export { SESSION_COOKIE, sessionCookieOf } from "./http/session-cookie";
-export { resetPassword } from "./reset-password";
+export { resetPassword } from "./passwords";

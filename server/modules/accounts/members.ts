@@ -90,11 +90,31 @@ export async function removeMember(connection: Connection, orgId: string, member
   const members = new MemberRepository(connection);
   const member = await members.findActiveById(memberId);
   if (!member || member.orgId.toHexString() !== orgId) throw new NotFoundError("member", memberId);
-  if (member.role === "admin" && (await members.countActive(orgId, "admin")) <= 1) {
-    throw new ConflictError("the last admin of an organization cannot be removed; make another admin first");
-  }
+  await assertNotLastAdmin(members, member);
   if (!(await members.remove(orgId, memberId, now))) throw new NotFoundError("member", memberId);
   await new SessionRepository(connection).deleteOfMember(memberId);
+}
+
+/** Changes a member's role; the last admin of an organization stays an admin. */
+export async function changeMemberRole(
+  connection: Connection,
+  orgId: string,
+  memberId: string,
+  role: MemberRole,
+) {
+  const members = new MemberRepository(connection);
+  const member = await members.findActiveById(memberId);
+  if (!member || member.orgId.toHexString() !== orgId) throw new NotFoundError("member", memberId);
+  await assertNotLastAdmin(members, member);
+  if (!(await members.setRole(orgId, memberId, role))) throw new NotFoundError("member", memberId);
+  return memberView({ ...member, role });
+}
+
+async function assertNotLastAdmin(members: MemberRepository, member: MemberDoc): Promise<void> {
+  const orgId = member.orgId.toHexString();
+  if (member.role === "admin" && (await members.countActive(orgId, "admin")) <= 1) {
+    throw new ConflictError("the last admin of an organization must stay; make another admin first");
+  }
 }
 
 async function assertEmailFree(connection: Connection, email: string): Promise<void> {

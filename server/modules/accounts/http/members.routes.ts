@@ -1,12 +1,13 @@
 import { Router } from "express";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, assertManagesOrganization, assertSameTenant, type Actor } from "../../organizations";
-import { acceptInvitation, inviteMember, listMembers, removeMember } from "../members";
+import { acceptInvitation, changeMemberRole, inviteMember, listMembers, removeMember } from "../members";
 import {
   acceptInvitationBody,
   invitationParams,
   inviteMemberBody,
   memberParams,
+  memberRoleBody,
   organizationParams,
 } from "./accounts.schemas";
 
@@ -80,6 +81,29 @@ export function memberRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       assertManagesOrganization(actorOf(res), req.params.id);
       await removeMember(connection, req.params.id, req.params.memberId, new Date());
       res.status(204).end();
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "patch",
+      path: "/api/organizations/:id/members/:memberId",
+      summary: "Change a member's role (admins of the organization); takes effect on their next request",
+      tag,
+      access: { roles: "any" },
+      params: memberParams,
+      body: memberRoleBody,
+      responses: {
+        200: "the member",
+        403: "not an admin of the organization",
+        404: "unknown",
+        409: "last admin",
+      },
+    },
+    async (req, res) => {
+      assertManagesOrganization(actorOf(res), req.params.id);
+      res.json(await changeMemberRole(connection, req.params.id, req.params.memberId, req.body.role));
     },
   );
 
