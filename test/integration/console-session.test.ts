@@ -231,5 +231,23 @@ describe("console sessions API", () => {
       );
       expect(stored).to.not.include(invited.body.token);
     });
+
+    it("lists open invitations to the organization's admins and withdraws one", async () => {
+      const invited = await http(server.baseUrl, "POST", `/api/organizations/${org.id}/members`, {
+        key: org.key,
+        json: { email: "later@anji.example", name: "later", role: "member" },
+      });
+      const admin = (await logIn(server, member)).session!;
+      const open = await asSession(server, admin, "GET", `/api/organizations/${org.id}/invitations`);
+      expect(open.body.items.map((item: { email: string }) => item.email)).to.include("later@anji.example");
+      expect(open.text).to.not.include(invited.body.token);
+      const path = `/api/organizations/${org.id}/invitations/${invited.body.id}`;
+      expect((await asSession(server, admin, "DELETE", path)).status).to.equal(204);
+      expect((await asSession(server, admin, "DELETE", path)).status).to.equal(404);
+      const accept = await http(server.baseUrl, "POST", `/api/invitations/${invited.body.token}/accept`, {
+        json: { password: "long enough password" },
+      });
+      expect(accept.status).to.equal(404);
+    });
   });
 });

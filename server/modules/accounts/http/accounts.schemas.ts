@@ -33,6 +33,7 @@ export const acceptInvitationBody = z.strictObject({
 
 export const organizationParams = z.strictObject({ id: objectId });
 export const memberParams = z.strictObject({ id: objectId, memberId: objectId });
+export const organizationInvitationParams = z.strictObject({ id: objectId, invitationId: objectId });
 export const invitationParams = z.strictObject({
   token: z.string().regex(SECRET_TOKEN_PATTERN, "must be an invitation token (43 base64url characters)"),
 });
