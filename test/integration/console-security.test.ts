@@ -103,6 +103,22 @@ describe("console security", () => {
     });
   });
 
+  describe("malformed cookies", () => {
+    it("answers 401, never 500, for a session cookie that is not a session id", async () => {
+      for (const value of ['j:{"idHash":{"$ne":null}}', "%ZZ", "x".repeat(4000), ""]) {
+        const response = await http(server.baseUrl, "POST", "/api/batches", {
+          json: teaBatch(),
+          headers: { cookie: `ecotrace_session=${value}`, "x-csrf-token": "x" },
+        });
+        expect(response.status, `${value.slice(0, 30)}: ${response.text}`).to.equal(401);
+        const session = await http(server.baseUrl, "GET", "/api/session", {
+          headers: { cookie: `ecotrace_session=${value}` },
+        });
+        expect(session.status).to.equal(401);
+      }
+    });
+  });
+
   describe("logout", () => {
     it("ends the session on the server: the old cookie is refused afterwards", async () => {
       const session = await sessionOf(clerkA);

@@ -63,9 +63,9 @@ export function authenticate(
   sessions?: SessionAuthenticator,
 ): RequestHandler {
   return async (req, res, next) => {
-    const sessionToken = sessions
-      ? (req.cookies as Record<string, string> | undefined)?.[sessions.cookieName]
-      : undefined;
+    // cookie-parser turns a `j:`-prefixed value into an object: only a string can be a session id.
+    const cookie = sessions && (req.cookies as Record<string, unknown> | undefined)?.[sessions.cookieName];
+    const sessionToken = typeof cookie === "string" && cookie !== "" ? cookie : undefined;
     if (req.headers.authorization !== undefined || !sessions || !sessionToken) {
       return authenticateKey(connection, cache, req.headers.authorization, res, next);
     }
