@@ -76,6 +76,27 @@ describe("console sessions API", () => {
     });
   });
 
+  describe("OpenAPI", () => {
+    it("documents the session cookie as a second way to authenticate and every accounts route", async () => {
+      const openApi = (await http(server.baseUrl, "GET", "/openapi.json")).body;
+      expect(openApi.components.securitySchemes.session).to.include({
+        in: "cookie",
+        name: "ecotrace_session",
+      });
+      expect(openApi.paths["/api/session"].post.security).to.deep.equal([]);
+      expect(
+        openApi.paths["/api/session"].post.requestBody.content["application/json"].schema.required,
+      ).to.deep.equal(["email", "password"]);
+      expect(openApi.paths["/api/organizations/{id}/members"].post.security).to.deep.equal([
+        { apiKey: [] },
+        { session: [] },
+      ]);
+      for (const path of ["/api/invitations/{token}/accept", "/api/organizations/{id}/members/{memberId}"]) {
+        expect(openApi.paths).to.have.property(path);
+      }
+    });
+  });
+
   describe("GET /api/session", () => {
     it("answers the same body as the login, with the session's CSRF token", async () => {
       const login = await logIn(server, member);
