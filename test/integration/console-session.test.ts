@@ -124,6 +124,15 @@ describe("console sessions API", () => {
       );
       expect((await asSession(server, old, "GET", "/api/session")).status).to.equal(401);
     });
+
+    it("keeps a session in use alive: a use moves its idle clock", async () => {
+      const sessions = env.runtime.connection.db!.collection("sessions");
+      const { session } = await logIn(server, member);
+      await sessions.updateMany({}, { $set: { lastSeenAt: new Date(Date.now() - 29 * 60_000) } });
+      expect((await asSession(server, session!, "GET", "/api/session")).status).to.equal(200);
+      const [stored] = await sessions.find({}).sort({ createdAt: -1 }).limit(1).toArray();
+      expect(Date.now() - stored.lastSeenAt.getTime()).to.be.below(60_000);
+    });
   });
 
   describe("a session acts for its organization on every route", () => {
