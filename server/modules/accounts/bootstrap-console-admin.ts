@@ -5,7 +5,7 @@ import { MemberRepository } from "./data/member.repository";
 import { hashPassword } from "./domain/password";
 
 /** The console login of the service's admin organization, created on its first start. */
-export const CONSOLE_ADMIN_EMAIL = "admin@ecotrace.local";
+const CONSOLE_ADMIN_EMAIL = "admin@ecotrace.local";
 
 /**
  * First start (the admin organization has no member yet): create the console admin with a

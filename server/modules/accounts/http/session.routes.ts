@@ -7,7 +7,7 @@ import { changePassword } from "../passwords";
 import { changePasswordBody, loginBody } from "./accounts.schemas";
 import { clearSessionCookie, sessionCookieOf, setSessionCookie } from "./session-cookie";
 
-/** POST/GET/DELETE /api/session: console login, who is logged in, logout. */
+/** /api/session: console login, who is logged in, logout, and changing one's own password. */
 export function sessionRoutes(
   deps: HttpDeps,
   registry: ApiRegistry,
