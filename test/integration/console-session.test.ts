@@ -103,6 +103,8 @@ describe("console sessions API", () => {
       const response = await asSession(server, login.session!, "GET", "/api/session");
       expect(response.status).to.equal(200);
       expect(response.body).to.deep.equal(login.body);
+      expect(response.headers.get("cache-control")).to.equal("no-store");
+      expect(login.headers.get("cache-control")).to.equal("no-store");
     });
 
     it("answers 401 without a session and for an API key", async () => {

@@ -43,6 +43,7 @@ export function sessionRoutes(
       if (outcome.kind === "throttled") refuseThrottled(res, outcome.retryAfterSeconds);
       if (outcome.kind === "refused") throw new UnauthorizedError("the email or the password is wrong");
       setSessionCookie(req, res, outcome.token, outcome.expiresAt);
+      res.setHeader("Cache-Control", "no-store");
       res.json(outcome.view);
     },
   );
@@ -58,6 +59,8 @@ export function sessionRoutes(
       responses: { 200: "same body as POST /api/session", 401: "no session" },
     },
     (_req, res) => {
+      // The answer holds the CSRF token: no cache may keep it.
+      res.setHeader("Cache-Control", "no-store");
       res.json(viewOf(res.locals.session));
     },
   );
