@@ -2,9 +2,17 @@ import type { BatchDoc } from "./data/batch.model";
 import type { TraceEventDoc } from "../ledger";
 import { batchDigitalLink } from "./domain/digital-link";
 
-/** API shape of a batch. */
-export function batchView(batch: BatchDoc, publicBaseUrl: string) {
+/**
+ * API shape of a batch; `sealed` holds the markers that replace the values the producer sealed,
+ * for a reader who may not see them (sealed-batch-fields.ts).
+ */
+export function batchView(
+  batch: BatchDoc,
+  publicBaseUrl: string,
+  sealed: { location?: unknown; quantity?: unknown } = {},
+) {
   const id = batch._id.toHexString();
+  const location = sealed.location ?? batch.origin.location;
   return {
     id,
     product: batch.product,
@@ -13,10 +21,10 @@ export function batchView(batch: BatchDoc, publicBaseUrl: string) {
     origin: {
       place: batch.origin.place,
       regionCode: batch.origin.regionCode,
-      ...(batch.origin.location ? { location: batch.origin.location } : {}),
+      ...(location ? { location } : {}),
       harvestedAt: batch.origin.harvestedAt,
     },
-    quantity: batch.quantity,
+    quantity: sealed.quantity ?? batch.quantity,
     available: { value: batch.available, unit: batch.quantity.unit },
     ...(batch.brand ? { brand: batch.brand } : {}),
     ...(batch.brandId

@@ -24,4 +24,5 @@ export {
   type CertificationMessage,
 } from "./domain/certification-typed-data";
 export { certificationRoutes } from "./http/certifications.routes";
+export { holdsInspectionMandate } from "./inspection-mandate";
 export { listSchemes } from "./scheme-registry";

@@ -18,7 +18,10 @@ export interface RouteSpec<
   access: "public" | { roles: readonly Role[] | "any" };
   params?: P;
   query?: Q;
+  /** Required on every method but GET (an empty strict schema when it takes no body). */
   body?: B;
+  /** Instead of `body`: the route reads a file as raw bytes (the media types it takes). */
+  rawBody?: string;
   responses: Record<number, string>;
 }
 
@@ -51,6 +54,9 @@ export class RouteRegistry<Role extends string = string> {
     Q extends z.ZodType | undefined = undefined,
     B extends z.ZodType | undefined = undefined,
   >(router: Router, spec: RouteSpec<Role, P, Q, B>, ...handlers: ValidatedHandler<P, Q, B>[]): void {
+    if (spec.method !== "get" && !spec.body && !spec.rawBody) {
+      throw new Error(`${spec.method.toUpperCase()} ${spec.path} declares no body schema`);
+    }
     this.specs.push(spec);
     const guards: RequestHandler[] = [];
     if (spec.access !== "public") {
@@ -82,7 +88,15 @@ export class RouteRegistry<Role extends string = string> {
                 content: { "application/json": { schema: jsonSchema(spec.body) } },
               },
             }
-          : {}),
+          : spec.rawBody
+            ? {
+                requestBody: {
+                  required: true,
+                  description: spec.rawBody,
+                  content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+                },
+              }
+            : {}),
         responses: Object.fromEntries(
           Object.entries(spec.responses).map(([status, description]) => [status, { description }]),
         ),

@@ -1,3 +1,4 @@
+import { emptyBody } from "../../../platform/http/common.schemas";
 import { Router } from "express";
 import { runAnchorWindow } from "../run-request";
 import { listAnchorWindows } from "../anchor-windows";
@@ -21,6 +22,7 @@ export function anchorRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       tag,
       access: { roles: ["admin"] },
       query: runAnchorsQuery,
+      body: emptyBody,
       responses: {
         200: "{ status: confirmed, windowId, root, leafCount, txHash, blockNumber } (or status idle: nothing pending)",
         202: "{ status: requested, pending }",

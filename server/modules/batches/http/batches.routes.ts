@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { listBatches, listEvents, registerBatch } from "../batches";
 import { findBatch } from "../find-batch";
+import { sealedFieldsHiddenFrom } from "../sealed-batch-fields";
 import { appendedView, batchView, eventView } from "../batch-view";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, canSeeAll } from "../../organizations";
@@ -57,7 +58,11 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         ...query,
         visibleTo: canSeeAll(actor) ? undefined : actor.orgId,
       });
-      res.json({ items: page.items.map((batch) => batchView(batch, base)), nextCursor: page.nextCursor });
+      const sealed = await sealedFieldsHiddenFrom(ctx, actor, page.items);
+      res.json({
+        items: page.items.map((batch) => batchView(batch, base, sealed.get(batch._id.toHexString()))),
+        nextCursor: page.nextCursor,
+      });
     },
   );
 
@@ -70,13 +75,17 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       tag,
       access: { roles: "any" },
       params: batchIdParams,
-      responses: { 200: "batch", 403: "another organization's batch", 404: "unknown batch" },
+      responses: {
+        200: "batch (values the producer sealed as their markers)",
+        404: "unknown batch, or another organization's",
+      },
     },
     async (req, res) => {
       const { params } = req;
       const batch = await findBatch(ctx, params.id);
       assertBatchVisible(res, batch);
-      res.json(batchView(batch, base));
+      const sealed = await sealedFieldsHiddenFrom(ctx, actorOf(res), [batch]);
+      res.json(batchView(batch, base, sealed.get(params.id)));
     },
   );
 

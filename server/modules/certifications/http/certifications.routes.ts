@@ -1,3 +1,4 @@
+import { emptyBody } from "../../../platform/http/common.schemas";
 import { Router } from "express";
 import type { CertificationDoc } from "../data/certification.model";
 import {
@@ -139,6 +140,7 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       tag,
       access: { roles: ["admin"] },
       params: certifierParams,
+      body: emptyBody,
       responses: {
         200: "registration with txHash",
         202: "with adminTransaction for the registry admin to send",
@@ -223,6 +225,7 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       tag,
       access: { roles: ["certifier", "admin"] },
       params: certificationIdParams,
+      body: emptyBody,
       responses: { 200: "{ coverage }", 403: "not the issuing certifier" },
     },
     async (req, res) => {

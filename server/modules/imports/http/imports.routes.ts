@@ -21,6 +21,7 @@ export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       tag,
       access: { roles: "any" },
       query: importQuery,
+      rawBody: "the CSV or .xlsx file (docs/import-format.md)",
       responses: {
         200: "dry run report { valid, rows, batches, events, errors }, or the import of this file, done before",
         202: "import started (or resumed, or still running): { importId, state, rows, written }; follow GET /api/imports/:id",

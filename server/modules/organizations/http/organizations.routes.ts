@@ -1,3 +1,4 @@
+import { emptyBody } from "../../../platform/http/common.schemas";
 import { Router } from "express";
 import {
   createApiKey,
@@ -101,6 +102,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       tag,
       access: { roles: "any" },
       params: orgIdParams,
+      body: emptyBody,
       responses: { 201: "new key" },
     },
     async (req, res) => {
@@ -119,6 +121,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       tag,
       access: { roles: "any" },
       params: orgKeyParams,
+      body: emptyBody,
       responses: { 201: "new key and the revoked one" },
     },
     async (req, res) => {
@@ -139,6 +142,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       tag,
       access: { roles: "any" },
       params: orgKeyParams,
+      body: emptyBody,
       responses: { 200: "revoked" },
     },
     async (req, res) => {
