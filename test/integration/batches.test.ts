@@ -68,7 +68,7 @@ describe("batches API", () => {
       const batch = await createBatch(server, producer, {
         product: { name: "Forest mushrooms", category: "forest" },
       });
-      expect(batch.digitalLink).to.equal(`${env.config.PUBLIC_BASE_URL}/b/${batch.id}`);
+      expect(batch.digitalLink).to.equal(`${env.config.PUBLIC_BASE_URL}/b/${batch.publicId}`);
     });
 
     it("refuses a lot already used for the same product and producer, also under concurrency", async () => {

@@ -373,7 +373,7 @@ describe("POST /api/batches/:id/events/bulk", () => {
 
     it("shows the committed events in a proof bundle before they are inserted", async () => {
       const { batch, answered } = await crashAfterCommit(3);
-      const response = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/proof-bundle`);
+      const response = await http(server.baseUrl, "GET", `/api/batches/${batch.publicId}/proof-bundle`);
       expect(response.status, response.text).to.equal(200);
       expect(response.body.events.map((event: { hash: string }) => event.hash)).to.deep.equal([
         batch.event.hash,

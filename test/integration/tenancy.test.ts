@@ -1,6 +1,8 @@
 import { expect } from "chai";
+import { Types } from "mongoose";
+import { backfillPublicIds } from "../../server/modules/batches";
 import { http } from "../helpers/http";
-import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
+import { createBatch, createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
 import { createCertifier } from "../helpers/certification-scenario";
 import { certifyProducer } from "../helpers/brand-scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -126,4 +128,97 @@ describe("tenancy (issue 14, findings 3 and 7)", () => {
       expect(response.status, response.text).to.equal(201);
     });
   });
+
+  describe("input plausibility (finding 7)", () => {
+    it("refuses NUL and U+202E in names and places, naming the field", async () => {
+      const cases: [string, string, unknown, string][] = [
+        [server.adminKey, "/api/orgs", { name: "合作社\u0000", roles: ["producer"] }, "body.name"],
+        [server.adminKey, "/api/orgs", { name: "\u202Egnp.exe", roles: ["producer"] }, "body.name"],
+        [
+          farm.key,
+          "/api/batches",
+          teaBatchWith({ product: { name: "安吉\u202E白茶", category: "tea" } }),
+          "body.product.name",
+        ],
+        [
+          farm.key,
+          "/api/batches",
+          teaBatchWith({ ecoAttributes: { note: "a\u0000b" } }),
+          "body.ecoAttributes.note",
+        ],
+      ];
+      for (const [key, path, json, field] of cases) {
+        const response = await http(server.baseUrl, "POST", path, { key, json });
+        expect(response.status, response.text).to.equal(400);
+        expect(response.body.error.details[0].field).to.equal(field);
+      }
+    });
+
+    it("refuses years 0000 and 9999 as harvest and event times, naming the field", async () => {
+      const harvest = await post(farm, "/api/batches", teaBatchWith({ harvestedAt: "9999-04-12" }));
+      expect(harvest.status, harvest.text).to.equal(400);
+      expect(harvest.body.error.details[0].field).to.equal("body.origin.harvestedAt");
+      const own = await createBatch(server, farm);
+      for (const eventTime of ["0000-01-01T00:00:00Z", "9999-12-31T00:00:00Z"]) {
+        const response = await post(farm, `/api/batches/${own.id}/events`, { type: "storing", eventTime });
+        expect(response.status, response.text).to.equal(400);
+        expect(response.body.error.details[0].field).to.equal("body.eventTime");
+      }
+    });
+
+    it("refuses a body on a POST that takes none", async () => {
+      const response = await post(farm, `/api/orgs/${farm.id}/keys`, { role: "admin" });
+      expect(response.status, response.text).to.equal(400);
+      expect(response.body.error.details[0].field).to.equal("body.role");
+    });
+  });
 });
+
+describe("public identifiers (issue 14, finding 5)", () => {
+  let env: TestEnv;
+  let server: TestServer;
+  let farm: TestOrg;
+  let batch: { id: string; publicId: string; digitalLink: string };
+  before(async () => {
+    env = await testEnv();
+    await clearDatabase(env);
+    server = await startTestServer(env);
+    farm = await createOrg(server, "溪龙茶叶合作社", ["producer"]);
+    batch = await createBatch(server, farm, { product: { name: "高山蜂蜜", category: "honey" } });
+  });
+  after(() => server.close());
+
+  const status = async (path: string) => (await http(server.baseUrl, "GET", path)).status;
+  const publicPaths = (id: string) => [
+    `/b/${id}`,
+    `/api/verify/${id}`,
+    `/api/batches/${id}/proof-bundle`,
+    `/api/batches/${id}/qr.png`,
+  ];
+
+  it("gives each batch a random 128-bit public id, and its /b/ link uses it", () => {
+    expect(batch.publicId).to.match(/^[A-Za-z0-9_-]{22}$/);
+    expect(batch.digitalLink).to.equal(`${env.config.PUBLIC_BASE_URL}/b/${batch.publicId}`);
+  });
+
+  it("answers unauthenticated routes by public id and refuses ObjectIds there", async () => {
+    for (const path of publicPaths(batch.publicId)) expect(await status(path), path).to.equal(200);
+    for (const path of publicPaths(batch.id)) expect(await status(path), path).to.equal(400);
+  });
+
+  it("gives batches stored without a public id one at start-up, once", async () => {
+    const batches = env.runtime.connection.db!.collection("batches");
+    await batches.updateOne({ _id: new Types.ObjectId(batch.id) }, { $unset: { publicId: "" } });
+    expect(await backfillPublicIds(env.runtime.useCaseContext)).to.equal(1);
+    expect(await backfillPublicIds(env.runtime.useCaseContext)).to.equal(0);
+    const stored = await batches.findOne({ _id: new Types.ObjectId(batch.id) });
+    expect(stored!.publicId).to.match(/^[A-Za-z0-9_-]{22}$/);
+    expect(await status(`/api/verify/${stored!.publicId}`)).to.equal(200);
+  });
+});
+
+function teaBatchWith(overrides: { harvestedAt?: string } & Record<string, unknown>) {
+  const { harvestedAt, ...rest } = overrides;
+  const batch = teaBatch(rest);
+  return harvestedAt ? { ...batch, origin: { ...batch.origin, harvestedAt } } : batch;
+}

@@ -15,9 +15,14 @@ export function batchView(
   const location = sealed.location ?? batch.origin.location;
   return {
     id,
+    publicId: batch.publicId,
     product: batch.product,
     lot: batch.lot,
-    digitalLink: batchDigitalLink(publicBaseUrl, { id, gtin: batch.product.gtin, lot: batch.lot }),
+    digitalLink: batchDigitalLink(publicBaseUrl, {
+      publicId: batch.publicId,
+      gtin: batch.product.gtin,
+      lot: batch.lot,
+    }),
     origin: {
       place: batch.origin.place,
       regionCode: batch.origin.regionCode,
