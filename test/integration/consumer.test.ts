@@ -254,9 +254,9 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
       }
     });
 
-    it("serves the fallback /b/{id} link of a batch without a GTIN", async () => {
+    it("serves the fallback /b/{publicId} link of a batch without a GTIN", async () => {
       const plain = await createBatch(server, farm, { product: { name: "林下香菇", category: "forest" } });
-      expect(plain.digitalLink).to.match(/\/b\/[0-9a-f]{24}$/);
+      expect(plain.digitalLink).to.match(/\/b\/[A-Za-z0-9_-]{22}$/);
       const response = await page(pathOf(plain.digitalLink));
       expect(response.status).to.equal(200);
       expect(response.text)

@@ -14,8 +14,14 @@ export interface RouteSpec<
   path: string;
   summary: string;
   tag: string;
-  /** Public routes need no API key; the others document which roles may call them. */
-  access: "public" | { roles: readonly Role[] | "any" };
+  /**
+   * Public routes need no API key; the others state which roles may call them and how they answer
+   * a caller about another organization's data (`others`). Both are checked for every route by the
+   * authorization-matrix test, which fails on a route that declares no `others`.
+   */
+  access: "public" | { roles: readonly Role[] | "any"; others?: OthersRule };
+  /** What the route's first path parameter names, when it names something (fixtures of the matrix). */
+  resource?: string;
   params?: P;
   query?: Q;
   /** Required on every method but GET (an empty strict schema when it takes no body). */
@@ -24,6 +30,16 @@ export interface RouteSpec<
   rawBody?: string;
   responses: Record<number, string>;
 }
+
+/**
+ * How an authenticated route answers a caller that is neither the owner of what it names nor an
+ * auditor or admin (decision 0020):
+ * - `hidden`: 404, exactly as for an id that does not exist, decided before anything is revealed;
+ * - `forbidden`: 403 (the id was the caller's to know: its own organization's, a register's);
+ * - `shared`: answered to every caller with the role (a register, public facts);
+ * - `none`: the route names nothing owned (creations, lists filtered to the caller, schemes).
+ */
+export type OthersRule = "hidden" | "forbidden" | "shared" | "none";
 
 /** What a schema parses to; without a schema, what express gives. */
 type Parsed<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;

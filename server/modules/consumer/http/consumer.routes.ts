@@ -53,6 +53,7 @@ export function consumerRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary: "Consumer page of a batch without a GTIN (EcoTrace's fallback link)",
       tag,
       access: "public",
+      resource: "batch-public",
       params: consumerBatchParams,
       query: consumerQuery,
       responses,

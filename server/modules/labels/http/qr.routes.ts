@@ -29,6 +29,7 @@ export function qrRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         summary: `QR code (${format.toUpperCase()}) holding the batch's GS1 Digital Link`,
         tag: "labels",
         access: "public",
+        resource: "batch-public",
         params: z.strictObject({ publicId: publicIdSchema }),
         query: qrQuery,
         responses: { 200: `image/${format === "png" ? "png" : "svg+xml"}`, 404: "unknown batch or serial" },

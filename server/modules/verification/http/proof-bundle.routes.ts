@@ -22,6 +22,7 @@ export function proofBundleRoutes(deps: HttpDeps, registry: ApiRegistry): Router
         "Self-contained proof bundle: disclosed event bodies with salts, hashes, Merkle proofs, roots, chain id, registry and transactions (verify with npm run verify-bundle)",
       tag,
       access: "public",
+      resource: "batch-public",
       params: publicBundleParams,
       responses: {
         200: "application/json bundle (format ecotrace-proof-bundle/2)",
@@ -44,7 +45,8 @@ export function proofBundleRoutes(deps: HttpDeps, registry: ApiRegistry): Router
       summary:
         "Proof bundle with the openings (value + salt) of private fields: those the caller sealed, or all for auditors and admins",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: proofBundleParams,
       responses: { 200: "bundle with openings", 404: "unknown batch, or one the caller is no party of" },
     },

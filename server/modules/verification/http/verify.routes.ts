@@ -15,6 +15,7 @@ export function verifyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         "Verify a batch: recompute its records' hashes, chains and Merkle proofs, check the anchors on chain, recalls (through lineage) and certifications",
       tag: "verification",
       access: "public",
+      resource: "batch-public",
       params: verifyParams,
       responses: {
         200: "{ publicId, batchId, verdict, checks: [{ name, status, detail }], checkedAt }; verdict: verified, pending, tampered, revoked, recalled, expired",
