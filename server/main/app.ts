@@ -91,6 +91,8 @@ export function createApp(deps: AppDeps): Express {
     serverUrl: deps.config.PUBLIC_BASE_URL,
   });
   app.get("/openapi.json", (_req, res) => res.json(openApi));
+  // Every route's contract, for the tests that walk them all (authorization matrix, fuzz).
+  app.locals.routeSpecs = registry.specs;
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: "EcoTrace API" }));
 
   app.use(notFoundHandler);
