@@ -64,7 +64,10 @@ export async function run({
     const shuffled = [...lots].sort(() => Math.random() - 0.5);
     const cold = shuffled.slice(0, requests).map((lot) => `/api/verify/${lot.publicId}`);
     const warmSet = shuffled.slice(requests, requests + 50);
-    const warm = Array.from({ length: requests }, (_, index) => `/api/verify/${warmSet[index % 50].publicId}`);
+    const warm = Array.from(
+      { length: requests },
+      (_, index) => `/api/verify/${warmSet[index % 50].publicId}`,
+    );
     const pages = Array.from({ length: requests }, (_, index) => `/01/${GTIN}/10/${warmSet[index % 50].lot}`);
     await load(base, warm.slice(0, 100), concurrency); // window trees built, JIT warm
     report("GET /api/verify/:pid  cold", await load(base, cold, concurrency));

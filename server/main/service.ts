@@ -33,7 +33,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     const restored = await repairLedgerHeads(runtime.useCaseContext, LEDGERS);
     if (restored > 0) logger.warn({ restored }, "restored events whose writer stopped after committing them");
     const givenPublicIds = await backfillPublicIds(runtime.useCaseContext);
-    if (givenPublicIds > 0) logger.info({ batches: givenPublicIds }, "gave batches stored before 0020 a public id");
+    if (givenPublicIds > 0)
+      logger.info({ batches: givenPublicIds }, "gave batches stored before 0020 a public id");
     const anchorWorker = config.ANCHOR_WORKER
       ? new AnchorWorker({ ...runtime, logger, options: anchorWorkerOptions(config) })
       : undefined;

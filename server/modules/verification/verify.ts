@@ -91,7 +91,11 @@ export class BatchVerifier {
     const batch = await findBatchByPublicId(this.deps.useCaseContext, publicId);
     if (batch) return this.verify(batch._id.toHexString(), batch);
     return {
-      ...decideVerdict({ found: false, reason: `no batch has the public id ${publicId}`, completeness: null }),
+      ...decideVerdict({
+        found: false,
+        reason: `no batch has the public id ${publicId}`,
+        completeness: null,
+      }),
       batchId: publicId,
       checkedAt: this.deps.useCaseContext.now().toISOString(),
       found: false,
