@@ -54,7 +54,7 @@ describe("authorization matrix (every route × caller × tenant, as declared in 
     );
   const label = (spec: RouteSpec, who: string) => `${spec.method.toUpperCase()} ${spec.path} as ${who}`;
 
-  it("every authenticated route declares how it answers other organizations, and every resource has fixtures", () => {
+  it("every authenticated route declares how it answers others, every resource has fixtures, every change a body schema", () => {
     const undeclared = server.specs
       .filter((spec) => spec.access !== "public" && spec.access.others === undefined)
       .map((spec) => `${spec.method.toUpperCase()} ${spec.path}`);
@@ -63,6 +63,10 @@ describe("authorization matrix (every route × caller × tenant, as declared in 
       .filter((spec) => spec.resource && !fixtures.resources[spec.resource])
       .map((spec) => `${spec.path}: ${spec.resource}`);
     expect(unknownKinds, "resources without fixtures").to.deep.equal([]);
+    const bodiless = server.specs
+      .filter((spec) => spec.method !== "get" && !spec.body && !spec.rawBody)
+      .map((spec) => `${spec.method.toUpperCase()} ${spec.path}`);
+    expect(bodiless, "changing routes without a body schema").to.deep.equal([]);
   });
 
   it("public routes answer everyone alike; the others refuse no key and a revoked key with 401", async () => {
