@@ -1,7 +1,9 @@
 /**
- * `npm run monitor -- --rpc <url> --registry <address> --service <url> [--from-window <n>]`: a public
- * monitor of an EcoTrace registry, in the sense of Certificate Transparency monitors (RFC 9162 §8.2).
- * It needs no account: it reads the registry over any JSON-RPC endpoint and the service's public API.
+ * `npm run monitor -- --rpc <url> --registry <address> --service <url> [--from-window <n>] [--api-key <k>]`:
+ * a monitor of an EcoTrace registry, in the sense of Certificate Transparency monitors (RFC 9162 §8.2).
+ * Step 1 needs no account: it reads the registry over any JSON-RPC endpoint and the service's public
+ * API. Step 2 needs an auditor's API key (`--api-key`): the map names batches by ledger id, which
+ * public routes no longer take (decision 0020); without a key it is skipped (`ledgersChecked: false`).
  *
  * 1. Replays the ledger map: for each window from `--from-window` to the registry's newest, takes the
  *    change list the service publishes (GET /api/anchors/ledger-map), checks the window's root and
@@ -9,7 +11,7 @@
  *    A head that moves back (truncation), a second hash for one (ledger, seq), a key moving to another
  *    ledger, an unpublished window or an unexplained map root is a finding; so is every rejection the
  *    service's worker recorded (events anchored as a second version of an anchored seq).
- * 2. Checks the service's public view of every batch in the map (its proof bundle): a batch it no
+ * 2. Checks the service's view of every batch in the map (its proof bundle): a batch it no
  *    longer shows (deleted), records ending before the anchored head (truncated) or another version
  *    of the anchored head are findings; so are certifications signed by an account the registry does
  *    not list as a certifier, and status changes on chain made by another certifier than the issuer.
@@ -62,18 +64,23 @@ export interface MonitorOptions {
   service: string;
   /** First window to replay; the map before it is taken as empty. */
   fromWindow?: number;
+  /**
+   * An auditor's API key: batches' bundles are read by their ledger id, which public routes no
+   * longer take (decision 0020). Without it, only the windows and the map are checked.
+   */
+  apiKey?: string;
 }
 
 export async function monitorOnce(
   options: MonitorOptions,
-): Promise<{ findings: Finding[]; windows: number }> {
+): Promise<{ findings: Finding[]; windows: number; ledgersChecked: boolean }> {
   const provider = new JsonRpcProvider(options.rpc, undefined, { staticNetwork: true, batchMaxCount: 1 });
   try {
     const registry = new Contract(options.registry, REGISTRY_ABI, provider);
     const findings: Finding[] = [];
     const { map, windows } = await replayWindows(registry, options, findings);
-    await checkLedgers(registry, options.service, map, findings);
-    return { findings, windows };
+    if (options.apiKey) await checkLedgers(registry, options.service, options.apiKey, map, findings);
+    return { findings, windows, ledgersChecked: options.apiKey !== undefined };
   } finally {
     provider.destroy();
   }
@@ -170,10 +177,19 @@ interface PublicBundle {
   events: { hash: string; body: Record<string, unknown> }[];
 }
 
-async function checkLedgers(registry: Contract, service: string, map: LedgerMap, findings: Finding[]) {
+async function checkLedgers(
+  registry: Contract,
+  service: string,
+  apiKey: string,
+  map: LedgerMap,
+  findings: Finding[],
+) {
   for (const [key, head] of map.entries()) {
     if (key === idLedgerKey("brand", head.ledgerId)) continue; // brand registers have no proof bundle
-    const bundle = await getJson<PublicBundle>(`${service}/api/batches/${head.ledgerId}/proof-bundle`);
+    const bundle = await getJson<PublicBundle>(
+      `${service}/api/batches/${head.ledgerId}/proof-bundle/full`,
+      apiKey,
+    );
     if (!bundle) {
       findings.push({
         kind: "deleted-batch",
@@ -244,8 +260,10 @@ async function checkCertifications(registry: Contract, bundle: PublicBundle, fin
 }
 
 /** GET as JSON; null for a 404, throws for anything else that is not 200. */
-async function getJson<T>(url: string): Promise<T | null> {
-  const response = await fetch(url, { headers: { accept: "application/json" } });
+async function getJson<T>(url: string, apiKey?: string): Promise<T | null> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  const response = await fetch(url, { headers });
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
   return (await response.json()) as T;
@@ -259,25 +277,32 @@ async function main(): Promise<void> {
     .requiredOption("--registry <address>", "ProvenanceRegistry address")
     .requiredOption("--service <url>", "base URL of the EcoTrace service")
     .option("--from-window <n>", "first window to replay (the map before it is taken as empty)", "1")
+    .option("--api-key <key>", "an auditor's API key, to check every batch's head against its bundle")
     .exitOverride();
   try {
     program.parse(process.argv);
   } catch (error) {
     process.exit((error as { exitCode?: number }).exitCode === 0 ? 0 : 64);
   }
-  const options = program.opts<{ rpc: string; registry: string; service: string; fromWindow: string }>();
+  const options = program.opts<{
+    rpc: string;
+    registry: string;
+    service: string;
+    fromWindow: string;
+    apiKey?: string;
+  }>();
   const fromWindow = Number(options.fromWindow);
   if (!Number.isInteger(fromWindow) || fromWindow < 1) {
     console.error(`--from-window must be a window index (1 or more), got ${options.fromWindow}`);
     process.exit(64);
   }
-  const { findings, windows } = await monitorOnce({
+  const { findings, windows, ledgersChecked } = await monitorOnce({
     ...options,
     service: options.service.replace(/\/$/, ""),
     fromWindow,
   });
   for (const finding of findings) console.log(JSON.stringify(finding));
-  console.log(JSON.stringify({ kind: "summary", windows, findings: findings.length }));
+  console.log(JSON.stringify({ kind: "summary", windows, ledgersChecked, findings: findings.length }));
   process.exit(findings.length > 0 ? 1 : 0);
 }
 

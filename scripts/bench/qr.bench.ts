@@ -30,7 +30,7 @@ export async function run({ count = 2_000, concurrency = 8 }: { count?: number; 
       quantity: { value: 500, unit: "KGM" },
     });
     const fetchPng = async () => {
-      const response = await fetch(`${base}/api/batches/${batch.id}/qr.png`);
+      const response = await fetch(`${base}/api/batches/${batch.publicId}/qr.png`);
       if (response.status !== 200) throw new Error(`qr.png answered ${response.status}`);
       await response.arrayBuffer();
     };

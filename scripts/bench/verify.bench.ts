@@ -1,6 +1,6 @@
 /**
  * Verification benchmark on a database of 100 000 anchored events (10 000 batches × 10 events):
- * requests per second and p50/p99 latency of `GET /api/verify/:batchId` and of the consumer page
+ * requests per second and p50/p99 latency of `GET /api/verify/:publicId` and of the consumer page
  * (`GET /01/{gtin}/10/{lot}`, HTML), each request recomputing every hash, chain link and Merkle
  * proof of the batch and asking the chain (through the service's short-lived answer cache).
  *
@@ -25,6 +25,7 @@ import {
   type AnchorWindowDoc,
 } from "../../server/modules/anchoring/data/anchor-window.model";
 import { batchModel, type BatchDoc } from "../../server/modules/batches/data/batch.model";
+import { newPublicId } from "../../server/modules/batches/public-id";
 import { traceEventModel, type TraceEventDoc } from "../../server/modules/ledger/data/trace-event.model";
 import { cbvTermsFor } from "../../server/modules/ledger/domain/cbv";
 import { buildEventBody, type EventFacts } from "../../server/modules/ledger/domain/event-body";
@@ -61,13 +62,16 @@ export async function run({
       `verify: ${lots.length * EVENTS_PER_BATCH} anchored events in ${lots.length} batches (${database}, seeded in ${seconds(seeding).toFixed(0)} s), ${requests} requests, ${concurrency} in flight`,
     );
     const shuffled = [...lots].sort(() => Math.random() - 0.5);
-    const cold = shuffled.slice(0, requests).map((lot) => `/api/verify/${lot.id}`);
+    const cold = shuffled.slice(0, requests).map((lot) => `/api/verify/${lot.publicId}`);
     const warmSet = shuffled.slice(requests, requests + 50);
-    const warm = Array.from({ length: requests }, (_, index) => `/api/verify/${warmSet[index % 50].id}`);
+    const warm = Array.from(
+      { length: requests },
+      (_, index) => `/api/verify/${warmSet[index % 50].publicId}`,
+    );
     const pages = Array.from({ length: requests }, (_, index) => `/01/${GTIN}/10/${warmSet[index % 50].lot}`);
     await load(base, warm.slice(0, 100), concurrency); // window trees built, JIT warm
-    report("GET /api/verify/:id   cold", await load(base, cold, concurrency));
-    report("GET /api/verify/:id   warm", await load(base, warm, concurrency));
+    report("GET /api/verify/:pid  cold", await load(base, cold, concurrency));
+    report("GET /api/verify/:pid  warm", await load(base, warm, concurrency));
     report("consumer page (HTML)  warm", await load(base, pages, concurrency));
     await verificationLogicOnly(runtime, config.PUBLIC_BASE_URL, warmSet[0].id);
   } finally {
@@ -80,7 +84,7 @@ export async function run({
  * 10 000 events as one window: Merkle root on chain, window and leaf list stored as the worker does.
  */
 export async function seed(runtime: Runtime, producerId: string, batchCount: number) {
-  const lots: { id: string; lot: string }[] = [];
+  const lots: { id: string; publicId: string; lot: string }[] = [];
   const now = new Date();
   const perWindow = Math.max(1, Math.floor(WINDOW_EVENTS / EVENTS_PER_BATCH));
   const map = new LedgerMap();
@@ -91,7 +95,7 @@ export async function seed(runtime: Runtime, producerId: string, batchCount: num
       const { batch, events } = batchWithEvents(producerId, `B-${String(index).padStart(6, "0")}`, now);
       batchDocs.push(batch);
       eventDocs.push(...events);
-      lots.push({ id: batch._id.toHexString(), lot: batch.lot });
+      lots.push({ id: batch._id.toHexString(), publicId: batch.publicId, lot: batch.lot });
     }
     await anchorWindow(runtime, eventDocs, map);
     await batchModel(runtime.connection).collection.insertMany(batchDocs);
@@ -162,6 +166,7 @@ function batchWithEvents(
   const last = events[events.length - 1];
   const batch: BatchDoc = {
     _id: batchId,
+    publicId: newPublicId(),
     producerId: new Types.ObjectId(producerId),
     holderId: new Types.ObjectId(producerId),
     product: { name: "安吉白茶", category: "tea", gtin: GTIN },

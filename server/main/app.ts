@@ -121,6 +121,8 @@ export function createApp(deps: AppDeps): Express {
     },
   });
   app.get("/openapi.json", (_req, res) => res.json(openApi));
+  // Every route's contract, for the tests that walk them all (authorization matrix, fuzz).
+  app.locals.routeSpecs = registry.specs;
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: "EcoTrace API" }));
 
   app.use(notFoundHandler);

@@ -9,6 +9,7 @@ import { startRuntime, type Runtime } from "./runtime";
 import { bootstrapAdmin } from "../modules/organizations";
 import { bootstrapConsoleAdmin } from "../modules/accounts";
 import { repairLedgerHeads } from "../modules/ledger";
+import { backfillPublicIds } from "../modules/batches";
 import { LEDGERS } from "./ledgers";
 
 /** A listening service: what `npm start` runs, and what `npm run demo` starts in-process. */
@@ -38,6 +39,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     });
     const restored = await repairLedgerHeads(runtime.useCaseContext, LEDGERS);
     if (restored > 0) logger.warn({ restored }, "restored events whose writer stopped after committing them");
+    const givenPublicIds = await backfillPublicIds(runtime.useCaseContext);
+    if (givenPublicIds > 0)
+      logger.info({ batches: givenPublicIds }, "gave batches stored before 0020 a public id");
     const anchorWorker = config.ANCHOR_WORKER
       ? new AnchorWorker({ ...runtime, logger, options: anchorWorkerOptions(config) })
       : undefined;

@@ -119,7 +119,7 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
     expect(anchored.status).to.equal("confirmed");
 
     const png = Buffer.from(
-      await (await fetch(`${baseUrl}/api/batches/${batch.id}/qr.png?size=400`)).arrayBuffer(),
+      await (await fetch(`${baseUrl}/api/batches/${batch.publicId}/qr.png?size=400`)).arrayBuffer(),
     );
     const url = decodeQrPng(png);
     expect(url).to.equal(batch.digitalLink);

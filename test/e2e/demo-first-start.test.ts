@@ -63,7 +63,7 @@ describe("npm start with DEMO_SEED on an empty embedded database", function () {
     expect(pages.map((page) => page.verdict)).to.deep.equal(["verified", "revoked", "recalled"]);
     for (const page of pages) {
       expect(String(page.url).startsWith(`${baseUrl}/01/`)).to.equal(true);
-      const verify = await http(baseUrl, "GET", `/api/verify/${page.batchId}`);
+      const verify = await http(baseUrl, "GET", `/api/verify/${page.publicId}`);
       expect(verify.body.verdict, String(page.url)).to.equal(page.verdict);
       // Last spring's season, in the order it happened; nothing dated after today.
       const view = await http(baseUrl, "GET", new URL(String(page.url)).pathname, {

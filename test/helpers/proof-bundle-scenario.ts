@@ -55,7 +55,7 @@ export async function anchoredSplitBatch(server: TestServer): Promise<ProofBundl
   });
   const subject = child.body;
   await anchorNow(server);
-  const response = await http(server.baseUrl, "GET", `/api/batches/${subject.id}/proof-bundle`);
+  const response = await http(server.baseUrl, "GET", `/api/batches/${subject.publicId}/proof-bundle`);
   expect(response.status, response.text).to.equal(200);
   return { farm, factory, auditor, harvest, subject, publicBundle: response.body };
 }

@@ -53,3 +53,10 @@ export async function createBatch(
   expect(response.status, response.text).to.equal(201);
   return response.body;
 }
+
+/** The public id of a batch (what unauthenticated routes take, decision 0020), read as the admin. */
+export async function publicIdOf(server: Pick<TestServer, "baseUrl" | "adminKey">, batchId: string) {
+  const response = await http(server.baseUrl, "GET", `/api/batches/${batchId}`, { key: server.adminKey });
+  expect(response.status, response.text).to.equal(200);
+  return response.body.publicId as string;
+}

@@ -213,7 +213,7 @@ describe("anchoring API", () => {
     it("applies the batch's tenancy rules and names unknown events", async () => {
       const batch = await createBatch(server, producer);
       const foreign = await proofOf(otherProducer.key)(batch.event.id);
-      expect(foreign.status).to.equal(403);
+      expect(foreign.status).to.equal(404);
       const auditor = await createOrg(server, "审计署", ["auditor"]);
       expect((await proofOf(auditor.key)(batch.event.id)).status).to.equal(409);
       const unknown = await proofOf(producer.key)("0123456789abcdef01234567");

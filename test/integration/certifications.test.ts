@@ -395,8 +395,8 @@ describe("certifications API: certifiers, schemes, signed certifications", () =>
       );
       const created = await post(certifier.key, "/api/certifications", signed);
       const outsider = await createOrg(server, "无关零售商", ["retailer"]);
-      expect((await get(outsider.key, `/api/certifications/${created.body.id}`)).status).to.equal(403);
-      expect((await get(outsider.key, `/api/batches/${batch.id}/certifications`)).status).to.equal(403);
+      expect((await get(outsider.key, `/api/certifications/${created.body.id}`)).status).to.equal(404);
+      expect((await get(outsider.key, `/api/batches/${batch.id}/certifications`)).status).to.equal(404);
       expect((await get(certifier.key, `/api/batches/${batch.id}/certifications`)).status).to.equal(200);
       expect((await get(server.adminKey, `/api/certifications/${created.body.id}`)).status).to.equal(200);
     });

@@ -107,9 +107,9 @@ describe("console sessions API", () => {
       expect(login.headers.get("cache-control")).to.equal("no-store");
     });
 
-    it("answers 401 without a session and for an API key", async () => {
+    it("answers 401 without a session and 403 for an API key (no session to describe)", async () => {
       expect((await http(server.baseUrl, "GET", "/api/session")).status).to.equal(401);
-      expect((await http(server.baseUrl, "GET", "/api/session", { key: org.key })).status).to.equal(401);
+      expect((await http(server.baseUrl, "GET", "/api/session", { key: org.key })).status).to.equal(403);
     });
 
     it("answers 401 once the session has been idle too long or is past its absolute expiry", async () => {

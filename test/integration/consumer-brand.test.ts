@@ -3,7 +3,7 @@ import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker"
 import { startWorker } from "../helpers/anchoring";
 import { createBrand, license } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
-import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
+import { createBatch, createOrg, publicIdOf, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 import { anchorNow, pathOf } from "../helpers/verification";
 
@@ -52,7 +52,7 @@ describe("consumer page: brand and licence", () => {
   const html = async (batch: { digitalLink: string }, query = "") =>
     (await http(server.baseUrl, "GET", `${pathOf(batch.digitalLink)}${query}`)).text;
   const verify = async (batchId: string) =>
-    (await http(server.baseUrl, "GET", `/api/verify/${batchId}`)).body as {
+    (await http(server.baseUrl, "GET", `/api/verify/${await publicIdOf(server, batchId)}`)).body as {
       verdict: string;
       checks: Check[];
     };

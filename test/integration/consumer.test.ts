@@ -14,7 +14,7 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
   let worker: AnchorWorker;
   let farm: TestOrg;
   let shop: TestOrg;
-  let batch: { id: string; lot: string; digitalLink: string };
+  let batch: { id: string; publicId: string; lot: string; digitalLink: string };
 
   before(async () => {
     env = await testEnv();
@@ -62,7 +62,7 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
       expect(html).to.include("农药残留: 0.01 mg/kg — 合格");
       expect(html).to.include(env.runtime.chain.registryAddress.toLowerCase());
       expect(html).to.match(/<dt>区块<\/dt><dd>\d+<\/dd>/);
-      expect(html).to.include(`/api/batches/${batch.id}/proof-bundle`);
+      expect(html).to.include(`/api/batches/${batch.publicId}/proof-bundle`);
     });
 
     it("loads nothing from anywhere: no scripts, stylesheets, fonts or images, and a CSP that forbids them", async () => {
@@ -254,9 +254,9 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
       }
     });
 
-    it("serves the fallback /b/{id} link of a batch without a GTIN", async () => {
+    it("serves the fallback /b/{publicId} link of a batch without a GTIN", async () => {
       const plain = await createBatch(server, farm, { product: { name: "林下香菇", category: "forest" } });
-      expect(plain.digitalLink).to.match(/\/b\/[0-9a-f]{24}$/);
+      expect(plain.digitalLink).to.match(/\/b\/[A-Za-z0-9_-]{22}$/);
       const response = await page(pathOf(plain.digitalLink));
       expect(response.status).to.equal(200);
       expect(response.text)

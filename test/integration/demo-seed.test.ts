@@ -1,3 +1,4 @@
+import { publicIdOf } from "../helpers/scenario";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,7 +28,8 @@ describe("demo seed (server/modules/demo/seed-demo.ts)", function () {
     expect(response.status, `${route}: ${response.text}`).to.equal(200);
     return response.body;
   };
-  const verdictOf = async (batchId: string) => (await get(`/api/verify/${batchId}`, undefined)).verdict;
+  const verdictOf = async (batchId: string) =>
+    (await get(`/api/verify/${await publicIdOf(server, batchId)}`, undefined)).verdict;
 
   before(async () => {
     env = await testEnv();

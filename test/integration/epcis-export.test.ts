@@ -181,8 +181,8 @@ describe("EPCIS 2.0 export", () => {
       expect(one.status).to.equal(200);
       expectValidEpcis(one.body);
       expect(one.body.epcisBody.queryResults.resultsBody.eventList).to.deep.equal([inspecting]);
-      expect((await get(scenario.shop.key, path)).status).to.equal(403);
-      expect((await get(scenario.shop.key, `/api/batches/${scenario.leaves}/epcis`)).status).to.equal(403);
+      expect((await get(scenario.shop.key, path)).status).to.equal(404);
+      expect((await get(scenario.shop.key, `/api/batches/${scenario.leaves}/epcis`)).status).to.equal(404);
     });
   });
 

@@ -77,7 +77,7 @@ describe("issuer-bound certifications (issue 13, findings 5 and 7)", () => {
   });
 
   describe("finding 5: a certification signed by a key that was never a registered certifier", () => {
-    let batch: { id: string; digitalLink: string };
+    let batch: { id: string; publicId: string; digitalLink: string };
 
     before(async () => {
       batch = await createBatch(server, farm);
@@ -123,7 +123,7 @@ describe("issuer-bound certifications (issue 13, findings 5 and 7)", () => {
     });
 
     it("makes /api/verify say tampered, naming the certification not issued on chain", async () => {
-      const verified = await http(server.baseUrl, "GET", `/api/verify/${batch.id}`);
+      const verified = await http(server.baseUrl, "GET", `/api/verify/${batch.publicId}`);
       expect(verified.status, verified.text).to.equal(200);
       expect(verified.body.verdict).to.equal("tampered");
       const check = (verified.body.checks as { name: string; status: string; detail: string }[]).find(
@@ -134,7 +134,7 @@ describe("issuer-bound certifications (issue 13, findings 5 and 7)", () => {
     });
 
     it("makes npm run verify-bundle's verifier say tampered, reading the issuance from the chain", async () => {
-      const bundle = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/proof-bundle`);
+      const bundle = await http(server.baseUrl, "GET", `/api/batches/${batch.publicId}/proof-bundle`);
       expect(bundle.status, bundle.text).to.equal(200);
       const file = path.join(dir, "forged.json");
       fs.writeFileSync(file, JSON.stringify(bundle.body));
@@ -167,7 +167,7 @@ describe("issuer-bound certifications (issue 13, findings 5 and 7)", () => {
       expect(record.issuer).to.equal(certifier.wallet.address);
       expect(created.body.issuance.blockNumber).to.be.a("number");
       await anchorNow(server);
-      const verified = await http(server.baseUrl, "GET", `/api/verify/${batch.id}`);
+      const verified = await http(server.baseUrl, "GET", `/api/verify/${batch.publicId}`);
       expect(verified.body.verdict, verified.text).to.equal("verified");
     });
   });

@@ -120,7 +120,7 @@ describe("proof bundles (GET /api/batches/:id/proof-bundle)", () => {
             key: stranger.key,
           })
         ).status,
-      ).to.equal(403);
+      ).to.equal(404);
       expect(
         (await http(server.baseUrl, "GET", `/api/batches/${subject.id}/proof-bundle/full`)).status,
       ).to.equal(401);

@@ -9,7 +9,7 @@ describe("item serials and scans", () => {
   let server: TestServer;
   let farm: TestOrg;
   let shop: TestOrg;
-  let batch: { id: string; lot: string; digitalLink: string };
+  let batch: { id: string; publicId: string; lot: string; digitalLink: string };
 
   before(async () => {
     env = await testEnv();
@@ -119,10 +119,14 @@ describe("item serials and scans", () => {
   describe("QR codes of serials", () => {
     it("encodes the item-level link with ?serial= (decoded with a real QR decoder)", async () => {
       const [item] = (await issue(1)).body.items;
-      const response = await fetch(`${server.baseUrl}/api/batches/${batch.id}/qr.png?serial=${item.serial}`);
+      const response = await fetch(
+        `${server.baseUrl}/api/batches/${batch.publicId}/qr.png?serial=${item.serial}`,
+      );
       expect(response.status).to.equal(200);
       expect(decodeQrPng(Buffer.from(await response.arrayBuffer()))).to.equal(item.digitalLink);
-      const unknown = await fetch(`${server.baseUrl}/api/batches/${batch.id}/qr.png?serial=ZZZZZZZZZZZZZZZZ`);
+      const unknown = await fetch(
+        `${server.baseUrl}/api/batches/${batch.publicId}/qr.png?serial=ZZZZZZZZZZZZZZZZ`,
+      );
       expect(unknown.status).to.equal(404);
     });
   });

@@ -356,7 +356,7 @@ describe('Finding 8: an EPCIS extension {"__proto__": {}} cannot make a batch ta
     for (const event of await events.find({ batchId: { $exists: true } }).toArray()) {
       expect(computeEventHash(event.body)).to.equal(event.hash);
     }
-    const verdict = await http(server.baseUrl, "GET", `/api/verify/${batch.id}`);
+    const verdict = await http(server.baseUrl, "GET", `/api/verify/${batch.publicId}`);
     expect(verdict.body.verdict).to.not.equal("tampered");
   });
 });

@@ -1,3 +1,4 @@
+import { publicIdOf } from "../helpers/scenario";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -28,7 +29,7 @@ describe("one verdict: service and offline verifier agree (demo batches)", funct
 
   const pageOf = (key: string) => summary.pages.find((page) => page.key === key)!;
   const serviceVerdict = async (batchId: string) => {
-    const response = await http(server.baseUrl, "GET", `/api/verify/${batchId}`);
+    const response = await http(server.baseUrl, "GET", `/api/verify/${await publicIdOf(server, batchId)}`);
     expect(response.status, response.text).to.equal(200);
     return response.body as { verdict: string };
   };
@@ -41,7 +42,11 @@ describe("one verdict: service and offline verifier agree (demo batches)", funct
     return response.body as { verdict: string; certifications: { status: string; validUntil: string }[] };
   };
   const offlineVerdict = async (batchId: string) => {
-    const bundle = await http(server.baseUrl, "GET", `/api/batches/${batchId}/proof-bundle`);
+    const bundle = await http(
+      server.baseUrl,
+      "GET",
+      `/api/batches/${await publicIdOf(server, batchId)}/proof-bundle`,
+    );
     expect(bundle.status, bundle.text).to.equal(200);
     const file = path.join(outDir, `${batchId}.json`);
     fs.writeFileSync(file, bundle.text);

@@ -38,7 +38,7 @@ describe("certifications policy", () => {
   });
 
   describe("assertMayReadBatchCertifications", () => {
-    const batch = { producerId: producer, holderId: holder };
+    const batch = { _id: new Types.ObjectId(), producerId: producer, holderId: holder };
 
     it("lets the batch's producer and holder, an issuer of one of them, auditors and admins read", () => {
       for (const reader of [
@@ -52,15 +52,14 @@ describe("certifications policy", () => {
       }
     });
 
-    it("refuses any other organization with 403, and an issuer once no certification of theirs is listed", () => {
+    it("answers any other organization, and an issuer once no certification of theirs is listed, as for an unknown batch", () => {
+      const unknown = `batch ${batch._id.toHexString()} not found`;
       expect(() =>
         assertMayReadBatchCertifications(actor(new Types.ObjectId(), "producer"), batch, [certification]),
       )
-        .to.throw("the batch belongs to another organization")
-        .with.property("httpStatus", 403);
-      expect(() => assertMayReadBatchCertifications(actor(issuer, "certifier"), batch, [])).to.throw(
-        "the batch belongs to another organization",
-      );
+        .to.throw(unknown)
+        .with.property("httpStatus", 404);
+      expect(() => assertMayReadBatchCertifications(actor(issuer, "certifier"), batch, [])).to.throw(unknown);
     });
   });
 });

@@ -172,6 +172,7 @@ describe("demo seed", () => {
           title: { zh: "雨前二级：水分超标，已召回", en: "Yuqian second grade: recalled" },
           expectedVerdict: "recalled",
           batchId: "a".repeat(24),
+          publicId: "A".repeat(22),
           lot: "AJ2026YQ02",
           digitalLink: "http://127.0.0.1:3000/01/06923456700031/10/AJ2026YQ02",
         },

@@ -19,9 +19,9 @@ describe("GS1 Digital Link", () => {
       );
     });
 
-    it("uses the EcoTrace fallback path for batches without a GTIN", () => {
-      expect(batchDigitalLink(base, { id: "6b067e43a83a7847d3dc3cbd", lot: "L1" })).to.equal(
-        "https://trace.example.cn/b/6b067e43a83a7847d3dc3cbd",
+    it("uses the EcoTrace fallback path with the random public id for batches without a GTIN", () => {
+      expect(batchDigitalLink(base, { publicId: "Zq3Wm0oX7y1bQv9kLh2PdA", lot: "L1" })).to.equal(
+        "https://trace.example.cn/b/Zq3Wm0oX7y1bQv9kLh2PdA",
       );
     });
   });

@@ -74,6 +74,26 @@ describe("RouteRegistry", () => {
   after(() => new Promise((resolve) => server.close(resolve)));
 
   describe("define", () => {
+    it("refuses a route that changes something without declaring its body schema", () => {
+      const registry = new RouteRegistry<Role>({
+        authenticate: (_req, _res, next) => next(),
+        requireRoles: () => (_req, _res, next) => next(),
+      });
+      for (const method of ["post", "put", "patch", "delete"] as const) {
+        expect(() =>
+          registry.define(Router(), {
+            method,
+            path: "/things/:id",
+            summary: "a change without a body schema",
+            tag: "test",
+            access: "public",
+            responses: { 200: "done" },
+          }),
+        ).to.throw(`${method.toUpperCase()} /things/:id declares no body schema`);
+      }
+      expect(registry.specs).to.deep.equal([]);
+    });
+
     it("hands the handler params and query as its schemas parse them (coerced, defaults applied)", async () => {
       const byDefault = await http(baseUrl, "GET", "/items/7");
       expect(byDefault.status, byDefault.text).to.equal(200);

@@ -2,21 +2,34 @@ import type { BatchDoc } from "./data/batch.model";
 import type { TraceEventDoc } from "../ledger";
 import { batchDigitalLink } from "./domain/digital-link";
 
-/** API shape of a batch. */
-export function batchView(batch: BatchDoc, publicBaseUrl: string) {
+/**
+ * API shape of a batch; `sealed` holds the markers that replace the values the producer sealed,
+ * for a reader who may not see them (sealed-batch-fields.ts).
+ */
+export function batchView(
+  batch: BatchDoc,
+  publicBaseUrl: string,
+  sealed: { location?: unknown; quantity?: unknown } = {},
+) {
   const id = batch._id.toHexString();
+  const location = sealed.location ?? batch.origin.location;
   return {
     id,
+    publicId: batch.publicId,
     product: batch.product,
     lot: batch.lot,
-    digitalLink: batchDigitalLink(publicBaseUrl, { id, gtin: batch.product.gtin, lot: batch.lot }),
+    digitalLink: batchDigitalLink(publicBaseUrl, {
+      publicId: batch.publicId,
+      gtin: batch.product.gtin,
+      lot: batch.lot,
+    }),
     origin: {
       place: batch.origin.place,
       regionCode: batch.origin.regionCode,
-      ...(batch.origin.location ? { location: batch.origin.location } : {}),
+      ...(location ? { location } : {}),
       harvestedAt: batch.origin.harvestedAt,
     },
-    quantity: batch.quantity,
+    quantity: sealed.quantity ?? batch.quantity,
     available: { value: batch.available, unit: batch.quantity.unit },
     ...(batch.brand ? { brand: batch.brand } : {}),
     ...(batch.brandId

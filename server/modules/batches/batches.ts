@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { newPublicId } from "./public-id";
 import { Types } from "mongoose";
 import type { BatchDoc } from "./data/batch.model";
 import { BatchRepository, type BatchFilter } from "./data/batch.repository";
@@ -106,6 +107,7 @@ export async function registerBatch(
   );
   const batch: BatchDoc = {
     _id: batchId,
+    publicId: newPublicId(),
     producerId: producer,
     holderId: derived?.holderId ? new Types.ObjectId(derived.holderId) : producer,
     product,

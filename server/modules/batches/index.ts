@@ -30,3 +30,4 @@ export { assertBatchVisible } from "./http/batch-access";
 export { batchRoutes } from "./http/batches.routes";
 export { MAX_BULK_EVENTS, batchIdParams, createEventsBody } from "./http/batches.schemas";
 export { lineage } from "./lineage";
+export { backfillPublicIds, findBatchByPublicId, newPublicId, publicIdSchema } from "./public-id";

@@ -1,4 +1,4 @@
-import { ForbiddenError } from "../../platform/errors";
+import { ForbiddenError, NotFoundError } from "../../platform/errors";
 import { findBatch } from "../batches";
 import { canSeeAll, type Actor } from "../organizations";
 import type { UseCaseContext } from "../ledger";
@@ -10,7 +10,10 @@ export function assertMayChangeCertification(actor: Actor, certification: Certif
   throw new ForbiddenError("only the certifier that issued this certification can do this");
 }
 
-/** The issuer, the subject's producer (or the subject batch's producer and holder), admins and auditors. */
+/**
+ * The issuer, the subject's producer (or the subject batch's producer and holder), admins and
+ * auditors; anyone else is answered as for an unknown certification (404, decision 0020).
+ */
 export async function assertMayReadCertification(
   ctx: UseCaseContext,
   actor: Actor,
@@ -22,13 +25,20 @@ export async function assertMayReadCertification(
     const batch = await findBatch(ctx, certification.subjectId);
     if ([batch.producerId.toHexString(), batch.holderId.toHexString()].includes(actor.orgId)) return;
   }
-  throw new ForbiddenError("the certification belongs to other organizations");
+  throw new NotFoundError("certification", certification._id.toHexString());
 }
 
-/** A batch's certifications: its producer and holder, the issuer of any of them, admins and auditors. */
+/**
+ * A batch's certifications: its producer and holder, the issuer of any of them, admins and
+ * auditors; anyone else is answered as for an unknown batch (404, decision 0020).
+ */
 export function assertMayReadBatchCertifications(
   actor: Actor,
-  batch: { producerId: { toHexString(): string }; holderId: { toHexString(): string } },
+  batch: {
+    _id: { toHexString(): string };
+    producerId: { toHexString(): string };
+    holderId: { toHexString(): string };
+  },
   certifications: Pick<CertificationDoc, "certifierOrgId">[],
 ): void {
   const parties = [batch.producerId.toHexString(), batch.holderId.toHexString()];
@@ -36,6 +46,6 @@ export function assertMayReadBatchCertifications(
     (certification) => certification.certifierOrgId.toHexString() === actor.orgId,
   );
   if (!canSeeAll(actor) && !parties.includes(actor.orgId) && !isIssuer) {
-    throw new ForbiddenError("the batch belongs to another organization");
+    throw new NotFoundError("batch", batch._id.toHexString());
   }
 }

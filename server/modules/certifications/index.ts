@@ -26,4 +26,5 @@ export {
 } from "./domain/certification-typed-data";
 export { certificationRoutes } from "./http/certifications.routes";
 export { credentialRoutes } from "./http/credentials.routes";
+export { holdsInspectionMandate } from "./inspection-mandate";
 export { listSchemes } from "./scheme-registry";

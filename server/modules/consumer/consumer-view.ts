@@ -159,8 +159,8 @@ export async function buildConsumerView(
     },
     serial,
     links: {
-      proofBundle: `${apiBase}/api/batches/${subjectId}/proof-bundle`,
-      verify: `${apiBase}/api/verify/${subjectId}`,
+      proofBundle: `${apiBase}/api/batches/${subject.publicId}/proof-bundle`,
+      verify: `${apiBase}/api/verify/${subject.publicId}`,
     },
   };
 }

@@ -4,9 +4,10 @@ import type { DemoClient } from "./demo-client";
 import type { SeededOrgs } from "./demo-organizations";
 
 export interface DemoFileTargets {
-  pages: { key: string; batchId: string }[];
+  /** Public QR routes take the batch's public id (decision 0020). */
+  pages: { key: string; publicId: string }[];
   /** The batch whose item serials are printed, and its first serial (its own QR code). */
-  serialBatch: { batchId: string; lot: string; firstSerial: string } | null;
+  serialBatch: { batchId: string; publicId: string; lot: string; firstSerial: string } | null;
 }
 
 /**
@@ -30,7 +31,7 @@ export async function writeDemoFiles(
   for (const page of targets.pages) {
     write(
       `qr-${page.key}.png`,
-      await client.bytes(undefined, `/api/batches/${page.batchId}/qr.png?size=512`),
+      await client.bytes(undefined, `/api/batches/${page.publicId}/qr.png?size=512`),
     );
   }
   const serial = targets.serialBatch;
@@ -38,7 +39,7 @@ export async function writeDemoFiles(
     const query = `size=512&serial=${encodeURIComponent(serial.firstSerial)}`;
     write(
       `qr-serial-${serial.firstSerial}.png`,
-      await client.bytes(undefined, `/api/batches/${serial.batchId}/qr.png?${query}`),
+      await client.bytes(undefined, `/api/batches/${serial.publicId}/qr.png?${query}`),
     );
     const pdf = await client.bytes(
       adminKey,

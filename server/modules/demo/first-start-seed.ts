@@ -63,7 +63,12 @@ export function startFirstStartSeed(deps: {
 function logSummary(logger: Logger, summary: DemoSummary): void {
   for (const page of summary.pages) {
     logger.info(
-      { url: page.digitalLink, verdict: page.expectedVerdict, batchId: page.batchId },
+      {
+        url: page.digitalLink,
+        verdict: page.expectedVerdict,
+        batchId: page.batchId,
+        publicId: page.publicId,
+      },
       `demo consumer page: ${page.title.zh} / ${page.title.en}`,
     );
   }

@@ -40,6 +40,7 @@ export interface DemoPage {
   title: { zh: string; en: string };
   expectedVerdict: DemoVerdict;
   batchId: string;
+  publicId: string;
   lot: string;
   digitalLink: string;
 }
@@ -98,10 +99,11 @@ export async function seedDemo(options: SeedDemoOptions): Promise<DemoSummary> {
     existing && fs.existsSync(accountsFile(options.outDir)) ? [accountsFile(options.outDir)] : [];
   step("writing QR codes and labels");
   const files = await writeDemoFiles(client, options.adminKey, options.outDir, {
-    pages: result.pages.map((page) => ({ key: page.key, batchId: page.batchId })),
+    pages: result.pages.map((page) => ({ key: page.key, publicId: page.publicId })),
     serialBatch: result.serial
       ? {
           batchId: result.serial.batchId,
+          publicId: publicIdOf(result.pages, result.serial.batchId),
           lot: lotOf(result.pages, result.serial.batchId),
           firstSerial: result.serial.serial,
         }
@@ -203,9 +205,16 @@ function pagesOf(teas: Batches<TeaKey>): DemoPage[] {
     key,
     ...PAGES[key],
     batchId: teas[key].id,
+    publicId: teas[key].publicId,
     lot: teas[key].lot,
     digitalLink: teas[key].digitalLink,
   }));
+}
+
+function publicIdOf(pages: DemoPage[], batchId: string): string {
+  const page = pages.find((candidate) => candidate.batchId === batchId);
+  if (!page) throw new IncompleteDemoError(`batch ${batchId} is not one of the demo's pages`);
+  return page.publicId;
 }
 
 function lotOf(pages: DemoPage[], batchId: string): string {

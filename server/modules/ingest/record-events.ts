@@ -1,7 +1,7 @@
 import { AppError, ValidationError, type FieldProblem } from "../../platform/errors";
-import type { UseCaseContext } from "../ledger";
+import { storeOpenings, type UseCaseContext } from "../ledger";
 import { appendEvents, type BatchGuard } from "../batches";
-import { eventGuard, prepareEvent, type NewEvent } from "./record-event";
+import { eventGuard, findRecordableBatch, prepareEvent, type NewEvent } from "./record-event";
 
 /**
  * Records several client events on one batch, all or nothing, with the same checks as one event
@@ -13,15 +13,28 @@ export async function recordEvents(
   batchId: string,
   inputs: NewEvent[],
 ) {
-  const facts = [];
-  for (const [index, input] of inputs.entries())
-    facts.push(await atEvent(index, () => prepareEvent(ctx, actor, batchId, input)));
+  const { batch, mandate } = await findRecordableBatch(ctx, actor, batchId);
   const guards = inputs.map(
     (input, index): BatchGuard =>
-      (batch) =>
-        atEventSync(index, () => eventGuard(actor, input.type)(batch)),
+      (current) =>
+        atEventSync(index, () => eventGuard(actor, input.type, mandate)(current)),
   );
-  return appendEvents(ctx, batchId, actor.orgId, facts, guards);
+  // Each guard sees the batch as the events before it leave it, as at the append.
+  guards.reduce((current, guard) => ({ ...current, ...guard(current) }), batch);
+  const prepared = [];
+  for (const [index, input] of inputs.entries())
+    prepared.push(await atEvent(index, () => prepareEvent(ctx, actor, batchId, input)));
+  await storeOpenings(
+    ctx,
+    prepared.flatMap((event) => event.openings),
+  );
+  return appendEvents(
+    ctx,
+    batchId,
+    actor.orgId,
+    prepared.map((event) => event.facts),
+    guards,
+  );
 }
 
 async function atEvent<T>(index: number, run: () => Promise<T>): Promise<T> {

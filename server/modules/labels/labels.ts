@@ -30,7 +30,7 @@ export async function labelItems(
 ): Promise<LabelItem[]> {
   if (!request.serials) {
     const link = batchDigitalLink(publicBaseUrl, {
-      id: batch._id.toHexString(),
+      publicId: batch.publicId,
       gtin: batch.product.gtin,
       lot: batch.lot,
     });

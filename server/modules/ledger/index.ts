@@ -27,5 +27,8 @@ export {
   REGISTRATION_PRIVATE_POINTERS,
   inheritedPrivatePointers,
   openingsFor,
+  sealFieldsOf,
   sealPrivateFields,
+  storeOpenings,
+  type SealedFacts,
 } from "./sealed-fields";

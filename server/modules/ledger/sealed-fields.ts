@@ -13,12 +13,18 @@ import type { UseCaseContext } from "./append-event";
 export const REGISTRATION_PRIVATE_POINTERS = ["/data/origin/location", "/data/quantity"] as const;
 const ORIGIN_LOCATION = "/data/origin/location";
 
+/** An event's facts with their private fields sealed, and the openings still to be stored. */
+export interface SealedFacts<T> {
+  facts: T;
+  openings: SealedFieldDoc[];
+}
+
 /**
- * Seals the fields named by `pointers` in an event's facts (decision 0008) and stores their
- * openings first, so a committed event never refers to an opening that was not saved. Refuses
- * (422, naming `body.private[i]`) a pointer that names nothing or overlaps another.
+ * Seals the fields named by `pointers` in an event's facts (decision 0008) without storing
+ * anything, so a request can be refused after this step and leave no opening behind. Refuses (422,
+ * naming `body.private[i]`) a pointer that names nothing or overlaps another.
  */
-export async function sealPrivateFields<T extends Record<string, unknown>>(
+export function sealFieldsOf<T extends Record<string, unknown>>(
   ctx: UseCaseContext,
   input: {
     batchId: Types.ObjectId | string;
@@ -27,9 +33,9 @@ export async function sealPrivateFields<T extends Record<string, unknown>>(
     pointers?: readonly string[];
     allowed?: readonly string[];
   },
-): Promise<T> {
+): SealedFacts<T> {
   const pointers = [...new Set(input.pointers ?? [])];
-  if (pointers.length === 0) return input.facts;
+  if (pointers.length === 0) return { facts: input.facts, openings: [] };
   const problem = privatePointersProblem(input.facts, pointers, input.allowed);
   if (problem) throw ValidationError.forField(`body.private[${problem.index}]`, problem.problem, 422);
   const { facts, openings } = sealFields(
@@ -38,8 +44,9 @@ export async function sealPrivateFields<T extends Record<string, unknown>>(
     () => `0x${randomBytes(32).toString("hex")}` as Hex,
   );
   const now = ctx.now();
-  await new SealedFieldRepository(ctx.connection).insertMany(
-    openings.map((opening): SealedFieldDoc => ({
+  return {
+    facts,
+    openings: openings.map((opening): SealedFieldDoc => ({
       _id: new Types.ObjectId(),
       commitment: opening.commitment,
       batchId: new Types.ObjectId(input.batchId),
@@ -49,8 +56,25 @@ export async function sealPrivateFields<T extends Record<string, unknown>>(
       canonical: canonicalEventJson(opening.value),
       createdAt: now,
     })),
-  );
-  return facts;
+  };
+}
+
+/**
+ * Stores openings made by sealFieldsOf. Call it once every check of the request has passed and
+ * before the append, so a committed event never refers to an opening that was not saved.
+ */
+export async function storeOpenings(ctx: UseCaseContext, openings: readonly SealedFieldDoc[]): Promise<void> {
+  if (openings.length > 0) await new SealedFieldRepository(ctx.connection).insertMany([...openings]);
+}
+
+/** sealFieldsOf, then storeOpenings: for callers whose checks are all done before this call. */
+export async function sealPrivateFields<T extends Record<string, unknown>>(
+  ctx: UseCaseContext,
+  input: Parameters<typeof sealFieldsOf<T>>[1],
+): Promise<T> {
+  const sealed = sealFieldsOf(ctx, input);
+  await storeOpenings(ctx, sealed.openings);
+  return sealed.facts;
 }
 
 /**

@@ -2,7 +2,13 @@
 export { bootstrapAdmin } from "./bootstrap-admin";
 export { type OrganizationDoc } from "./data/organization.model";
 export { OrganizationRepository } from "./data/organization.repository";
-export { assertManagesOrganization, assertSameTenant, canSeeAll, type Actor } from "./domain/actor";
+export {
+  assertManagesOrganization,
+  assertSameTenant,
+  assertSameTenantOrHidden,
+  canSeeAll,
+  type Actor,
+} from "./domain/actor";
 export { MEMBER_ROLES, type MemberRole } from "./domain/member-role";
 export { type OrganizationRole } from "./domain/organization-role";
 export {

@@ -130,7 +130,12 @@ function subjectOf(publicBaseUrl: string, batch: BatchDoc): ProofBundle["subject
   const id = batch._id.toHexString();
   return {
     batchId: id,
-    digitalLink: batchDigitalLink(publicBaseUrl, { id, gtin: batch.product.gtin, lot: batch.lot }),
+    publicId: batch.publicId,
+    digitalLink: batchDigitalLink(publicBaseUrl, {
+      publicId: batch.publicId,
+      gtin: batch.product.gtin,
+      lot: batch.lot,
+    }),
     product: {
       name: batch.product.name,
       category: batch.product.category,

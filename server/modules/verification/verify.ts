@@ -1,5 +1,5 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { BatchRepository, type BatchDoc, findBatch } from "../batches";
+import { BatchRepository, type BatchDoc, findBatch, findBatchByPublicId } from "../batches";
 import type { ProofBundle } from "./domain/proof-bundle";
 import { examineProofBundle, type OnChainAnchor } from "./domain/proof-bundle-verify";
 import { decideVerdict, type VerdictResult } from "./domain/verdict";
@@ -81,6 +81,25 @@ export class BatchVerifier {
       "batchId" in asked ? `batch ${asked.batchId}` : `GTIN ${asked.gtin} lot ${asked.lot}`,
       entry ? { seq: entry.seq, headHash: entry.headHash, windowIndex: window.windowIndex ?? 0 } : null,
     );
+  }
+
+  /**
+   * The verdict on the batch with this public id (decision 0020). An unknown public id is simply
+   * unknown: unlike an ObjectId, it cannot be looked up in the ledger map to tell a deleted batch.
+   */
+  async verifyPublic(publicId: string): Promise<BatchVerification> {
+    const batch = await findBatchByPublicId(this.deps.useCaseContext, publicId);
+    if (batch) return this.verify(batch._id.toHexString(), batch);
+    return {
+      ...decideVerdict({
+        found: false,
+        reason: `no batch has the public id ${publicId}`,
+        completeness: null,
+      }),
+      batchId: publicId,
+      checkedAt: this.deps.useCaseContext.now().toISOString(),
+      found: false,
+    };
   }
 
   /** `known`: the batch when the caller has just read it (saves a lookup). */

@@ -17,6 +17,61 @@ export const isoDateTime = z.iso.datetime({
 });
 export const isoDate = z.union([z.iso.date({ message: "must be a date (YYYY-MM-DD)" }), isoDateTime]);
 
+/**
+ * The plausibility window of recorded times (decision 0020): nothing happened before 1970, an
+ * event is at most EVENT_TIME_MAX_FUTURE_DAYS ahead of the server's clock (a device whose clock
+ * runs fast, a time zone written wrongly), and a harvest is not in the future (one day of slack for
+ * time zones). Years 0000 and 9999 are typing errors, not facts to anchor for good.
+ */
+export const EARLIEST_RECORDED_TIME = "1970-01-01T00:00:00Z";
+export const EVENT_TIME_MAX_FUTURE_DAYS = 3;
+const DAY_MS = 24 * 3600 * 1000;
+
+function plausibleTime(latestAheadMs: number, latestLabel: string) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const time = Date.parse(value);
+    if (time < Date.parse(EARLIEST_RECORDED_TIME)) {
+      ctx.addIssue({ code: "custom", message: "must not be before 1970-01-01" });
+    } else if (time > Date.now() + latestAheadMs) {
+      ctx.addIssue({ code: "custom", message: `must not be ${latestLabel}` });
+    }
+  };
+}
+
+/** When an event happened: an ISO date-time with offset inside the plausibility window. */
+export const eventTimestamp = isoDateTime.superRefine(
+  plausibleTime(
+    EVENT_TIME_MAX_FUTURE_DAYS * DAY_MS,
+    `more than ${EVENT_TIME_MAX_FUTURE_DAYS} days in the future`,
+  ),
+);
+
+/** When a harvest happened: a date or date-time, not before 1970 and not in the future. */
+export const harvestDate = isoDate.superRefine(plausibleTime(DAY_MS, "in the future"));
+
+/**
+ * Characters refused in text a person reads (names, places, reasons) and in free-form JSON strings:
+ * C0/C1 controls (NUL and the like) and the bidirectional overrides and isolates that make a name
+ * display differently from what it stores (U+202E). `multiline` keeps tab and line breaks.
+ */
+const CONTROL_OR_BIDI = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+export const NO_CONTROL_CHARACTERS = "must not contain control or bidirectional-override characters";
+
+export function hasControlCharacters(value: string, multiline = false): boolean {
+  return CONTROL_OR_BIDI.test(multiline ? value.replace(/[\t\n\r]/g, "") : value);
+}
+
+/** Human-readable text: trimmed, 1..max characters, no control or bidi-override characters. */
+export function plainText(max: number, options: { multiline?: boolean } = {}) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !hasControlCharacters(value, options.multiline), NO_CONTROL_CHARACTERS);
+}
+
 const MAX_DEPTH = 8;
 const MAX_KEYS = 200;
 
@@ -37,6 +92,8 @@ function checkJson(value: unknown, path: (string | number)[], ctx: z.RefinementC
   }
   if (typeof value === "number" && !Number.isFinite(value)) {
     ctx.addIssue({ code: "custom", path, message: "must be a finite number" });
+  } else if (typeof value === "string" && hasControlCharacters(value, true)) {
+    ctx.addIssue({ code: "custom", path, message: NO_CONTROL_CHARACTERS });
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => checkJson(item, [...path, index], ctx, depth + 1));
   } else if (value !== null && typeof value === "object") {
@@ -63,6 +120,9 @@ function checkJson(value: unknown, path: (string | number)[], ctx: z.RefinementC
     }
   }
 }
+
+/** The body of a POST or DELETE that takes none: nothing, or an empty JSON object. */
+export const emptyBody = z.strictObject({});
 
 export const quantity = z.strictObject({
   value: z.number().positive().finite(),

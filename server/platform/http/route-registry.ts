@@ -14,13 +14,32 @@ export interface RouteSpec<
   path: string;
   summary: string;
   tag: string;
-  /** Public routes need no API key; the others document which roles may call them. */
-  access: "public" | { roles: readonly Role[] | "any" };
+  /**
+   * Public routes need no API key; the others state which roles may call them and how they answer
+   * a caller about another organization's data (`others`). Both are checked for every route by the
+   * authorization-matrix test, which fails on a route that declares no `others`.
+   */
+  access: "public" | { roles: readonly Role[] | "any"; others?: OthersRule };
+  /** What the route's first path parameter names, when it names something (fixtures of the matrix). */
+  resource?: string;
   params?: P;
   query?: Q;
+  /** Required on every method but GET (an empty strict schema when it takes no body). */
   body?: B;
+  /** Instead of `body`: the route reads a file as raw bytes (the media types it takes). */
+  rawBody?: string;
   responses: Record<number, string>;
 }
+
+/**
+ * How an authenticated route answers a caller that is neither the owner of what it names nor an
+ * auditor or admin (decision 0020):
+ * - `hidden`: 404, exactly as for an id that does not exist, decided before anything is revealed;
+ * - `forbidden`: 403 (the id was the caller's to know: its own organization's, a register's);
+ * - `shared`: answered to every caller with the role (a register, public facts);
+ * - `none`: the route names nothing owned (creations, lists filtered to the caller, schemes).
+ */
+export type OthersRule = "hidden" | "forbidden" | "shared" | "none";
 
 /** What a schema parses to; without a schema, what express gives. */
 type Parsed<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;
@@ -51,6 +70,9 @@ export class RouteRegistry<Role extends string = string> {
     Q extends z.ZodType | undefined = undefined,
     B extends z.ZodType | undefined = undefined,
   >(router: Router, spec: RouteSpec<Role, P, Q, B>, ...handlers: ValidatedHandler<P, Q, B>[]): void {
+    if (spec.method !== "get" && !spec.body && !spec.rawBody) {
+      throw new Error(`${spec.method.toUpperCase()} ${spec.path} declares no body schema`);
+    }
     this.specs.push(spec);
     const guards: RequestHandler[] = [];
     if (spec.access !== "public") {
@@ -89,7 +111,15 @@ export class RouteRegistry<Role extends string = string> {
                 content: { "application/json": { schema: jsonSchema(spec.body) } },
               },
             }
-          : {}),
+          : spec.rawBody
+            ? {
+                requestBody: {
+                  required: true,
+                  description: spec.rawBody,
+                  content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+                },
+              }
+            : {}),
         responses: Object.fromEntries(
           Object.entries(spec.responses).map(([status, description]) => [status, { description }]),
         ),

@@ -1,3 +1,4 @@
+import { emptyBody } from "../../../platform/http/common.schemas";
 import { Router } from "express";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, assertManagesOrganization, assertSameTenant, type Actor } from "../../organizations";
@@ -26,7 +27,8 @@ export function memberRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/organizations/:id/members",
       summary: "List an organization's console members",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: organizationParams,
       responses: { 200: "{ items: [{ id, email, name, role, createdAt }] }", 403: "another organization" },
     },
@@ -43,7 +45,8 @@ export function memberRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/organizations/:id/members",
       summary: "Invite a person (admins of the organization): the invitation token is shown once",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: organizationParams,
       body: inviteMemberBody,
       responses: {
@@ -70,8 +73,10 @@ export function memberRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/organizations/:id/members/:memberId",
       summary: "Remove a member (admins of the organization); their sessions end at once",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: memberParams,
+      body: emptyBody,
       responses: {
         204: "removed",
         403: "not an admin of the organization",
@@ -93,7 +98,8 @@ export function memberRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/organizations/:id/members/:memberId",
       summary: "Change a member's role (admins of the organization); takes effect on their next request",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: memberParams,
       body: memberRoleBody,
       responses: {
@@ -116,7 +122,8 @@ export function memberRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/organizations/:id/invitations",
       summary: "List an organization's open invitations (admins of the organization)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: organizationParams,
       responses: {
         200: "{ items: [{ id, email, name, role, expiresAt }] }",
@@ -136,8 +143,10 @@ export function memberRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/organizations/:id/invitations/:invitationId",
       summary: "Withdraw an invitation not accepted yet (admins of the organization)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: organizationInvitationParams,
+      body: emptyBody,
       responses: {
         204: "withdrawn",
         403: "not an admin of the organization",

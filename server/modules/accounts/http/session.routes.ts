@@ -1,5 +1,6 @@
+import { emptyBody } from "../../../platform/http/common.schemas";
 import { Router, type Response } from "express";
-import { AppError, UnauthorizedError, ValidationError } from "../../../platform/errors";
+import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../../../platform/errors";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import type { LoginThrottle } from "../data/login-throttle";
 import { logIn, logOut, type SessionLifetime, type SessionView } from "../sessions";
@@ -55,8 +56,12 @@ export function sessionRoutes(
       path: "/api/session",
       summary: "The console session: who is logged in, for which organization, and its CSRF token",
       tag,
-      access: { roles: "any" },
-      responses: { 200: "same body as POST /api/session", 401: "no session" },
+      access: { roles: "any", others: "none" },
+      responses: {
+        200: "same body as POST /api/session",
+        401: "no session",
+        403: "an API key, not a session",
+      },
     },
     (_req, res) => {
       // The answer holds the CSRF token: no cache may keep it.
@@ -72,7 +77,8 @@ export function sessionRoutes(
       path: "/api/session",
       summary: "Log out: ends the session on the server and clears the cookie (needs X-CSRF-Token)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
+      body: emptyBody,
       responses: { 204: "logged out", 401: "no session", 403: "X-CSRF-Token missing or wrong" },
     },
     async (req, res) => {
@@ -90,7 +96,7 @@ export function sessionRoutes(
       path: "/api/session/password",
       summary: "Change one's own password (the current one proves it); the member's other sessions end",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       body: changePasswordBody,
       responses: {
         204: "changed",
@@ -129,7 +135,8 @@ function refuseThrottled(res: Response, retryAfterSeconds: number): never {
 
 /** The session's view without its Actor; an API key has no session. */
 function viewOf(session: unknown): SessionView {
-  if (!session) throw new UnauthorizedError("this request was made with an API key, not a console session");
+  // Authenticated, but by an API key: there is no session to describe (403, not 401: the key is valid).
+  if (!session) throw new ForbiddenError("this request was made with an API key, not a console session");
   const { user, organization, csrfToken } = session as SessionView;
   return { user, organization, csrfToken };
 }

@@ -1,3 +1,4 @@
+import { emptyBody } from "../../../platform/http/common.schemas";
 import { Router } from "express";
 import { runAnchorWindow } from "../run-request";
 import { listAnchorWindows } from "../anchor-windows";
@@ -19,8 +20,9 @@ export function anchorRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/anchors/run",
       summary: "Anchor pending events now; with ?wait=true, answer once the window is confirmed on chain",
       tag,
-      access: { roles: ["admin"] },
+      access: { roles: ["admin"], others: "none" },
       query: runAnchorsQuery,
+      body: emptyBody,
       responses: {
         200: "{ status: confirmed, windowId, root, leafCount, txHash, blockNumber } (or status idle: nothing pending)",
         202: "{ status: requested, pending }",
@@ -65,7 +67,7 @@ export function anchorRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/anchors",
       summary: "Anchoring windows, newest first: state, event count, transaction, gas and fee",
       tag,
-      access: { roles: ["admin", "auditor"] },
+      access: { roles: ["admin", "auditor"], others: "none" },
       query: listAnchorsQuery,
       responses: { 200: "{ items, nextCursor, lease: { holder, token, expiresAt }, worker }" },
     },
@@ -85,7 +87,8 @@ export function anchorRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary:
         "Merkle proof of an event against its anchored root, verifiable with the registry's verifyLeaf",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "event",
       params: eventIdParams,
       responses: {
         200: "{ eventHash, leaf, root, proof, leafIndex, windowId, txHash, blockNumber, chainId, registry }",

@@ -38,7 +38,8 @@ export function auditRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary:
         "Audit one batch: every event's recomputed hash, hash-chain link, Merkle inclusion and on-chain anchoring time; certification signatures; findings",
       tag,
-      access: { roles: ROLES },
+      access: { roles: ROLES, others: "forbidden" },
+      resource: "batch",
       params: auditBatchParams,
       query: auditBatchQuery,
       responses: {
@@ -63,7 +64,7 @@ export function auditRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary:
         "Start a background audit over a scope ({ orgId?, brandId?, from?, to? } of batch registration; empty = everything; brandId adds the brand's licence register); poll GET /api/audit/runs/:id",
       tag,
-      access: { roles: RUN_ROLES },
+      access: { roles: RUN_ROLES, others: "none" },
       body: createAuditRunBody,
       responses: {
         202: "the queued run with its progress URL",
@@ -90,7 +91,8 @@ export function auditRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     path,
     summary,
     tag,
-    access: { roles: RUN_ROLES },
+    access: { roles: RUN_ROLES, others: "hidden" as const },
+    resource: "audit-run",
     params: auditRunParams,
     responses: { ...responses, 404: "no such run (or not yours)" },
   });

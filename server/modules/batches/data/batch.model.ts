@@ -15,6 +15,11 @@ export interface BatchInput {
  */
 export interface BatchDoc {
   _id: Types.ObjectId;
+  /**
+   * 128 random bits, base64url: the batch's only key on unauthenticated routes (decision 0020),
+   * where sequential ObjectIds would let anyone walk other tenants' batches.
+   */
+  publicId: string;
   producerId: Types.ObjectId;
   holderId: Types.ObjectId;
   product: { name: string; category: string; gtin?: string };
@@ -54,6 +59,7 @@ const quantitySchema = new Schema({ value: Number, unit: String }, { _id: false 
 
 const batchSchema = new Schema<BatchDoc>(
   {
+    publicId: { type: String, required: true },
     producerId: { type: Schema.Types.ObjectId, required: true, index: true },
     holderId: { type: Schema.Types.ObjectId, required: true, index: true },
     product: { name: String, category: String, gtin: String },
@@ -88,6 +94,7 @@ const batchSchema = new Schema<BatchDoc>(
 // enforce unique indexes, so registration also checks before inserting).
 batchSchema.index({ producerId: 1, "product.name": 1, lot: 1 }, { unique: true });
 batchSchema.index({ "product.gtin": 1, lot: 1 });
+batchSchema.index({ publicId: 1 }, { unique: true, sparse: true });
 batchSchema.index({ "inputs.batchId": 1 });
 batchSchema.index({ brandId: 1, licenceId: 1 });
 

@@ -48,6 +48,21 @@ export class BatchRepository {
     return batches.map((batch) => String(batch._id));
   }
 
+  async findByPublicId(publicId: string): Promise<BatchDoc | null> {
+    return (await this.batches.findOne({ publicId })) as BatchDoc | null;
+  }
+
+  /** Ids of batches stored before public ids existed. */
+  async idsWithoutPublicId(): Promise<Types.ObjectId[]> {
+    const docs = await this.batches.find({ publicId: { $exists: false } }, { projection: { _id: 1 } }).toArray();
+    return docs.map((doc) => doc._id as Types.ObjectId);
+  }
+
+  /** Gives the batch `publicId` unless it has one already (another instance may have been first). */
+  async setPublicIdOnce(batchId: Types.ObjectId, publicId: string): Promise<void> {
+    await this.batches.updateOne({ _id: batchId, publicId: { $exists: false } }, { $set: { publicId } });
+  }
+
   async insert(batch: BatchDoc): Promise<void> {
     await this.batches.insertOne(batch);
   }

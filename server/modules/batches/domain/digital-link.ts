@@ -3,7 +3,8 @@ import { gtinProblem, toGtin14 } from "./gtin";
 /**
  * GS1 Digital Link URIs (GS1 Digital Link standard 1.2): `{base}/01/{GTIN-14}/10/{lot}` for a
  * batch, plus `/21/{serial}` for an item-level label. Batches without a GTIN get EcoTrace's stable
- * fallback `{base}/b/{batchId}` (it is not a GS1 key, so it never pretends to be one).
+ * fallback `{base}/b/{publicId}` (it is not a GS1 key, so it never pretends to be one; the public
+ * id is random, decision 0020).
  */
 export interface DigitalLinkKey {
   gtin: string;
@@ -11,8 +12,11 @@ export interface DigitalLinkKey {
   serial?: string;
 }
 
-export function batchDigitalLink(base: string, batch: { id: string; gtin?: string; lot: string }): string {
-  if (!batch.gtin) return `${base}/b/${batch.id}`;
+export function batchDigitalLink(
+  base: string,
+  batch: { publicId: string; gtin?: string; lot: string },
+): string {
+  if (!batch.gtin) return `${base}/b/${batch.publicId}`;
   return formatDigitalLink(base, { gtin: batch.gtin, lot: batch.lot });
 }
 

@@ -35,15 +35,18 @@ export function batchChangesFor(type: EventType): { status?: BatchStatus; availa
   }
 }
 
-/** Who may post which event: holder and producer; inspections also by certifiers and auditors. */
+/**
+ * Who may post which event: holder and producer; inspections also by certifiers and auditors that
+ * hold an inspection mandate for the batch (decision 0020, decided by the caller).
+ */
 export function mayRecordEvent(
   actor: { orgId: string; roles: readonly string[] },
   batch: { producerId: string; holderId: string },
   type: EventType,
+  inspectionMandate = false,
 ): boolean {
   if (actor.roles.includes("admin")) return true;
   if (type === "recalling") return actor.orgId === batch.producerId;
   if (actor.orgId === batch.holderId || actor.orgId === batch.producerId) return true;
-  const inspector = actor.roles.includes("certifier") || actor.roles.includes("auditor");
-  return inspector && (type === "inspecting" || type === "observation");
+  return inspectionMandate && (type === "inspecting" || type === "observation");
 }

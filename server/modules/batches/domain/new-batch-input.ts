@@ -7,8 +7,9 @@ import {
 } from "../../ledger";
 import { regionCodeProblem } from "../../../platform/web/region-code";
 import {
-  isoDate,
-  isoDateTime,
+  eventTimestamp,
+  harvestDate,
+  plainText,
   objectId,
   quantity,
   safeJsonObject,
@@ -40,7 +41,7 @@ const regionCode = z.string().superRefine((value, ctx) => {
 });
 
 export const productSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: plainText(200),
   category: z.string().regex(/^[a-z][a-z_-]{1,39}$/, "must be a lowercase category such as tea, rice, honey"),
   gtin: gtin.optional(),
 });
@@ -60,14 +61,14 @@ export const newBatchInput = z.strictObject({
   product: productSchema,
   lot: lotSchema.optional(),
   origin: z.strictObject({
-    place: z.string().trim().min(1).max(200),
+    place: plainText(200),
     regionCode,
     location: geoPoint.optional(),
-    harvestedAt: isoDate,
+    harvestedAt: harvestDate,
   }),
   quantity,
   /** When the batch was commissioned, e.g. last season's harvest recorded now (default: now). */
-  eventTime: isoDateTime.optional(),
+  eventTime: eventTimestamp.optional(),
   /** A regional brand's id: the batch claims it against the producer's licence (decision 0010). */
   brand: objectId.optional(),
   ecoAttributes: safeJsonObject.optional(),
@@ -78,7 +79,7 @@ export const newBatchInput = z.strictObject({
 const cbvTerm = z.string().regex(CBV_TERM_PATTERN, "must be a CBV term (e.g. inspecting) or its URN");
 
 export const eventLocation = z.strictObject({
-  name: z.string().max(200).optional(),
+  name: plainText(200).optional(),
   regionCode: regionCode.optional(),
   lat: z.number().min(-90).max(90).optional(),
   lon: z.number().min(-180).max(180).optional(),
@@ -88,7 +89,7 @@ export const eventLocation = z.strictObject({
 
 export const newEventInput = z.strictObject({
   type: z.enum(CLIENT_EVENT_TYPES),
-  eventTime: isoDateTime,
+  eventTime: eventTimestamp,
   bizStep: cbvTerm.optional(),
   disposition: cbvTerm.optional(),
   location: eventLocation.optional(),

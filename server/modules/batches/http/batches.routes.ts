@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { listBatches, listEvents, registerBatch } from "../batches";
 import { findBatch } from "../find-batch";
+import { sealedFieldsHiddenFrom } from "../sealed-batch-fields";
 import { appendedView, batchView, eventView } from "../batch-view";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, canSeeAll } from "../../organizations";
@@ -21,7 +22,7 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/batches",
       summary: "Register a batch with its origin; records the commissioning event",
       tag,
-      access: { roles: ["producer"] },
+      access: { roles: ["producer"], others: "none" },
       body: newBatchInput,
       responses: { 201: "the batch, its Digital Link and the commissioning event", 409: "lot already used" },
     },
@@ -46,7 +47,7 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary:
         "List batches (cursor pagination; filters by product, lot, producer, holder, harvest date, status)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       query: listBatchesQuery,
       responses: { 200: "{ items, nextCursor }" },
     },
@@ -57,7 +58,11 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         ...query,
         visibleTo: canSeeAll(actor) ? undefined : actor.orgId,
       });
-      res.json({ items: page.items.map((batch) => batchView(batch, base)), nextCursor: page.nextCursor });
+      const sealed = await sealedFieldsHiddenFrom(ctx, actor, page.items);
+      res.json({
+        items: page.items.map((batch) => batchView(batch, base, sealed.get(batch._id.toHexString()))),
+        nextCursor: page.nextCursor,
+      });
     },
   );
 
@@ -68,15 +73,20 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/batches/:id",
       summary: "Get a batch",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
-      responses: { 200: "batch", 403: "another organization's batch", 404: "unknown batch" },
+      responses: {
+        200: "batch (values the producer sealed as their markers)",
+        404: "unknown batch, or another organization's",
+      },
     },
     async (req, res) => {
       const { params } = req;
       const batch = await findBatch(ctx, params.id);
       assertBatchVisible(res, batch);
-      res.json(batchView(batch, base));
+      const sealed = await sealedFieldsHiddenFrom(ctx, actorOf(res), [batch]);
+      res.json(batchView(batch, base, sealed.get(params.id)));
     },
   );
 
@@ -87,7 +97,8 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/batches/:id/events",
       summary: "A batch's events in chain order",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       query: listEventsQuery,
       responses: { 200: "{ items, nextCursor }" },

@@ -16,7 +16,8 @@ export function brandReportRoutes(deps: HttpDeps, registry: ApiRegistry): Router
       summary:
         "Quota licensed, used and claimed per licence, and anomalies (quota counter, labels beyond shipped, unknown serial scans, revoked licences still selling, unrecorded licence changes); ?format=csv",
       tag: "brands",
-      access: { roles: ["brand_owner", "auditor", "admin"] },
+      access: { roles: ["brand_owner", "auditor", "admin"], others: "forbidden" },
+      resource: "brand",
       params: brandReportParams,
       query: brandReportQuery,
       responses: {

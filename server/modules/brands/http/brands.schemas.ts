@@ -3,7 +3,7 @@ import { LICENCE_STATUSES } from "../domain/brand-rules";
 import { SCHEME_CODE_PATTERN } from "../../certifications";
 import { regionCodeProblem } from "../../../platform/web/region-code";
 import { productSchema } from "../../batches";
-import { objectId, quantity } from "../../../platform/http/common.schemas";
+import { objectId, plainText, quantity } from "../../../platform/http/common.schemas";
 
 const regionCode = z.string().superRefine((value, ctx) => {
   const problem = regionCodeProblem(value);
@@ -14,8 +14,8 @@ const day = z.iso.date({ message: "must be a date (YYYY-MM-DD)" });
 
 export const createBrandBody = z.strictObject({
   name: z.strictObject({
-    zh: z.string().trim().min(1).max(100),
-    en: z.string().trim().min(1).max(100),
+    zh: plainText(100),
+    en: plainText(100),
   }),
   regionCodes: z.array(regionCode).min(1).max(100),
   categories: z.array(productSchema.shape.category).min(1).max(20),
@@ -55,7 +55,7 @@ export const createLicenceBody = z
 export const licenceIdParams = z.strictObject({ id: objectId });
 
 export const licenceStatusBody = z.strictObject({
-  reason: z.string().trim().min(1).max(500).optional(),
+  reason: plainText(500, { multiline: true }).optional(),
 });
 
 export const listLicencesQuery = z.strictObject({ status: z.enum(LICENCE_STATUSES).optional() });

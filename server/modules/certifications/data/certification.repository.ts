@@ -69,4 +69,25 @@ export class CertificationRepository {
       .find(subjectIds ? { subjectId: { $in: subjectIds } } : {})
       .toArray()) as CertificationDoc[];
   }
+
+  /**
+   * Whether the certifier issued a certification of this batch or of its producer (producer and
+   * plot subjects) whose validity period includes `atSec`: its inspection mandate (decision 0020).
+   */
+  async anyValidNamedBy(
+    certifierOrgId: string,
+    subjects: { batchId: string; producerId: string },
+    atSec: number,
+  ): Promise<boolean> {
+    const found = await this.certifications.collection.findOne({
+      certifierOrgId: new Types.ObjectId(certifierOrgId),
+      $or: [
+        { subjectKind: "batch", subjectId: subjects.batchId },
+        { subjectKind: { $in: ["producer", "plot"] }, subjectId: subjects.producerId },
+      ],
+      validFrom: { $lte: atSec },
+      validUntil: { $gte: atSec },
+    });
+    return found !== null;
+  }
 }

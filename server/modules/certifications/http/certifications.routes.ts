@@ -1,3 +1,4 @@
+import { emptyBody } from "../../../platform/http/common.schemas";
 import { Router } from "express";
 import type { CertificationDoc } from "../data/certification.model";
 import {
@@ -62,7 +63,7 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       summary:
         "Certification schemes (organic, green-food, geographical-indication, eco-origin, and added ones)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       responses: { 200: "{ items }" },
     },
     async (_req, res) => {
@@ -77,7 +78,7 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       path: "/api/certification-schemes",
       summary: "Add a certification scheme",
       tag,
-      access: { roles: ["admin"] },
+      access: { roles: ["admin"], others: "none" },
       body: createSchemeBody,
       responses: { 201: "the scheme", 409: "code already used" },
     },
@@ -94,7 +95,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       path: "/api/certifiers/:orgId",
       summary: "A certifier organization's registration on chain",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "shared" },
+      resource: "certifier",
       params: certifierParams,
       responses: { 200: "{ orgId, address, registered, name, registeredAt }", 422: "not a certifier" },
     },
@@ -112,7 +114,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       summary:
         "Register a certifier organization's address on chain (registerCertifier, admin only): sent with the admin key where the service holds it (embedded mode, REGISTRY_ADMIN_KEY), otherwise the transaction the registry admin must send",
       tag,
-      access: { roles: ["admin"] },
+      access: { roles: ["admin"], others: "none" },
+      resource: "certifier",
       params: certifierParams,
       body: registerCertifierBody,
       responses: {
@@ -137,8 +140,10 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       summary:
         "Deregister a certifier on chain (deregisterCertifier, admin only, sent or returned as registration is); its certifications are frozen",
       tag,
-      access: { roles: ["admin"] },
+      access: { roles: ["admin"], others: "none" },
+      resource: "certifier",
       params: certifierParams,
+      body: emptyBody,
       responses: {
         200: "registration with txHash",
         202: "with adminTransaction for the registry admin to send",
@@ -159,7 +164,7 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       path: "/api/certifications/eip712",
       summary: "The EIP-712 domain and types a certifier signs a certification with",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       responses: { 200: "{ domain, types, primaryType }" },
     },
     (_req, res) => {
@@ -178,7 +183,7 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       path: "/api/certifications",
       summary: "Submit a certification signed by the certifier (EIP-712); records it on every covered batch",
       tag,
-      access: { roles: ["certifier"] },
+      access: { roles: ["certifier"], others: "none" },
       body: createCertificationBody,
       responses: {
         201: "the certification with live status, its issuance transaction (null if issued before) and its coverage events",
@@ -202,7 +207,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       path: "/api/certifications/:id",
       summary: "A certification with its live status (read from the registry)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "certification",
       params: certificationIdParams,
       responses: { 200: "certification", 403: "not a party", 404: "unknown" },
     },
@@ -221,8 +227,10 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       path: "/api/certifications/:id/coverage",
       summary: "Record the certification on batches its producer/plot rule covers that were registered since",
       tag,
-      access: { roles: ["certifier", "admin"] },
+      access: { roles: ["certifier", "admin"], others: "forbidden" },
+      resource: "certification",
       params: certificationIdParams,
+      body: emptyBody,
       responses: { 200: "{ coverage }", 403: "not the issuing certifier" },
     },
     async (req, res) => {
@@ -241,7 +249,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       summary:
         "The EIP-712 status change (revoked, suspended or reinstated) for the certifier to sign, with its current nonce and a deadline",
       tag,
-      access: { roles: ["certifier", "admin"] },
+      access: { roles: ["certifier", "admin"], others: "forbidden" },
+      resource: "certification",
       params: certificationIdParams,
       query: statusChangeTemplateQuery,
       responses: {
@@ -272,7 +281,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
         path: `/api/certifications/:id/${RELAY_PATHS[target]}`,
         summary: `Relay the certifier's signed status change (${target}) to the registry; waits for the receipt`,
         tag,
-        access: { roles: ["certifier", "admin"] },
+        access: { roles: ["certifier", "admin"], others: "forbidden" },
+        resource: "certification",
         params: certificationIdParams,
         body: signedStatusChangeBody,
         responses: {
@@ -305,7 +315,8 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       summary:
         "Certifications of a batch and of every batch upstream of it (inherited through lineage), with live status",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       responses: {
         200: "{ batchId, blockNumber, items, truncated }",

@@ -3,7 +3,14 @@ import { SCHEME_CODE_PATTERN } from "../domain/certification-schemes";
 import { STATUS_CHANGE_TARGETS } from "../domain/certification-status-change";
 import { SUBJECT_KINDS } from "../domain/certification-typed-data";
 import { DEFAULT_SIGNATURE_TTL_SEC, MAX_SIGNATURE_TTL_SEC } from "../certification-status-changes";
-import { ethAddress, hexHash, objectId } from "../../../platform/http/common.schemas";
+import {
+  NO_CONTROL_CHARACTERS,
+  ethAddress,
+  hasControlCharacters,
+  hexHash,
+  objectId,
+  plainText,
+} from "../../../platform/http/common.schemas";
 
 /** Unix seconds up to year 10000: a uint64 on chain, a safe integer here. */
 const unixSeconds = z.number().int().min(0).max(253_402_300_799);
@@ -20,7 +27,7 @@ const decimalUint = z.string().regex(/^(0|[1-9]\d{0,77})$/, "must be a decimal i
 export const certifierParams = z.strictObject({ orgId: objectId });
 
 export const registerCertifierBody = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: plainText(200).optional(),
   metadataHash: hexHash.optional(),
 });
 
@@ -28,9 +35,9 @@ export const createSchemeBody = z.strictObject({
   code: z
     .string()
     .regex(SCHEME_CODE_PATTERN, "must be 2-40 lowercase letters, digits or -, starting with a letter"),
-  name: z.string().trim().min(1).max(200),
-  nameEn: z.string().trim().min(1).max(200).optional(),
-  description: z.string().trim().min(1).max(2000).optional(),
+  name: plainText(200),
+  nameEn: plainText(200).optional(),
+  description: plainText(2000, { multiline: true }).optional(),
 });
 
 export const certificationDomainSchema = z.strictObject({
@@ -46,7 +53,10 @@ export const certificationMessageSchema = z
     subject: z.strictObject({
       kind: z.enum(SUBJECT_KINDS),
       id: objectId,
-      plot: z.string().max(200),
+      plot: z
+        .string()
+        .max(200)
+        .refine((value) => !hasControlCharacters(value), NO_CONTROL_CHARACTERS),
     }),
     scheme: z.string().regex(SCHEME_CODE_PATTERN, "must be a scheme code such as organic or green-food"),
     certificateNumber: z

@@ -69,7 +69,7 @@ export function credentialRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
       path: "/api/scheme-equivalences",
       summary: "Scheme equivalences the admin declared (named in every credential of the scheme)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       responses: { 200: "{ items: [{ scheme, equivalents, updatedAt, updatedBy }] }" },
     },
     async (_req, res) => {
@@ -85,7 +85,7 @@ export function credentialRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
       summary:
         "Declare the schemes of other jurisdictions equivalent to one of ours (replaces the list; admin only)",
       tag,
-      access: { roles: ["admin"] },
+      access: { roles: ["admin"], others: "none" },
       params: schemeParams,
       body: schemeEquivalentsBody,
       responses: { 200: "{ scheme, equivalents, updatedAt, updatedBy }", 422: "unknown scheme" },

@@ -22,6 +22,7 @@ export function brandPageRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary: "Public brand page: licensed producers, quotas used, their certifications, register head",
       tag: "consumer",
       access: "public",
+      resource: "brand",
       params: brandPageParams,
       query: brandPageQuery,
       responses: {

@@ -1,5 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from "express";
-import { type BatchDoc, DigitalLinkError, parseDigitalLinkPath, type DigitalLinkKey } from "../../batches";
+import {
+  type BatchDoc,
+  DigitalLinkError,
+  findBatchByPublicId,
+  parseDigitalLinkPath,
+  type DigitalLinkKey,
+} from "../../batches";
 import {
   decideVerdict,
   resolveBatchKey,
@@ -23,11 +29,11 @@ import { pickLanguage } from "../web/i18n";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { consumerBatchParams, consumerQuery, digitalLinkParams } from "./consumer.schemas";
 
-type Target = { batchId: string } | { key: DigitalLinkKey };
+type Target = { publicId: string } | { key: DigitalLinkKey };
 
 /**
  * The consumer page at the URL a QR code holds: the GS1 Digital Link (`/01/{gtin}/10/{lot}`,
- * with `/21/{serial}` for an item, or any short form GS1 allows) or the fallback `/b/{batchId}`.
+ * with `/21/{serial}` for an item, or any short form GS1 allows) or the fallback `/b/{publicId}`.
  * No login. HTML by default (zh-CN, or English by `?lang=en` / Accept-Language); the same URL
  * answers JSON to `Accept: application/json`. A serial's every request is logged as a scan.
  */
@@ -43,17 +49,18 @@ export function consumerRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     router,
     {
       method: "get",
-      path: "/b/:batchId",
+      path: "/b/:publicId",
       summary: "Consumer page of a batch without a GTIN (EcoTrace's fallback link)",
       tag,
       access: "public",
+      resource: "batch-public",
       params: consumerBatchParams,
       query: consumerQuery,
       responses,
     },
     (req, res) =>
       respond(deps, req, res, {
-        batchId: req.params.batchId,
+        publicId: req.params.publicId,
       }),
   );
 
@@ -104,8 +111,11 @@ async function respond(deps: HttpDeps, req: Request, res: Response, target: Targ
   let batchId: string;
   let known: BatchDoc | undefined;
   let serial: SerialScanReport | null = null;
-  if ("batchId" in target) {
-    batchId = target.batchId;
+  if ("publicId" in target) {
+    const batch = await findBatchByPublicId(deps.useCaseContext, target.publicId);
+    if (!batch) return respondUnknown(deps, req, res, `no batch has the public id ${target.publicId}`, 404);
+    batchId = batch._id.toHexString();
+    known = batch;
   } else {
     const resolved = await resolveBatchKey(deps.useCaseContext, target.key);
     if (!resolved.batch) {

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { objectId } from "../../../platform/http/common.schemas";
+import { publicIdSchema } from "../../batches";
 
 /** Page language; `?lang=` wins over Accept-Language. */
 const lang = z.enum(["zh", "en"], { message: 'must be "zh" or "en"' }).optional();
 
-export const consumerBatchParams = z.strictObject({ batchId: objectId });
+export const consumerBatchParams = z.strictObject({ publicId: publicIdSchema });
 
 /**
  * Query of a Digital Link page: `lang`, plus the query attributes GS1 Digital Link allows

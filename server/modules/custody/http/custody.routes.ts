@@ -17,7 +17,7 @@ import {
   transferView,
 } from "../transfers";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf, assertSameTenant, canSeeAll } from "../../organizations";
+import { actorOf, assertSameTenantOrHidden, canSeeAll } from "../../organizations";
 import {
   createTransferBody,
   createTransformationBody,
@@ -40,7 +40,8 @@ export function custodyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/batches/:id/transfers",
       summary: "Offer a batch, or part of it, to another organization (pending until accepted)",
       tag: "custody",
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       body: createTransferBody,
       responses: {
@@ -67,7 +68,8 @@ export function custodyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
             ? "Accept a transfer: become the holder"
             : "Reject a transfer: the sender keeps it",
         tag: "custody",
-        access: { roles: "any" },
+        access: { roles: "any", others: "hidden" },
+        resource: "transfer",
         params: transferIdParams,
         body: decideTransferBody,
         responses: { 200: "{ transfer, event }", 403: "not the receiver", 409: "already decided" },
@@ -91,17 +93,19 @@ export function custodyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/transfers/:id",
       summary: "Get a transfer",
       tag: "custody",
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "transfer",
       params: transferIdParams,
       responses: { 200: "transfer" },
     },
     async (req, res) => {
       const { params } = req;
       const transfer = await getTransfer(ctx, params.id);
-      assertSameTenant(
+      assertSameTenantOrHidden(
         actorOf(res),
         [transfer.fromId.toHexString(), transfer.toId.toHexString()],
-        "the transfer",
+        "transfer",
+        params.id,
       );
       res.json(transferView(transfer));
     },
@@ -114,7 +118,7 @@ export function custodyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/transfers",
       summary: "Transfers the caller sends or receives (all for admins and auditors)",
       tag: "custody",
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       query: listTransfersQuery,
       responses: { 200: "{ items }" },
     },
@@ -133,7 +137,7 @@ export function custodyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/transformations",
       summary: "Process or merge batches: consume inputs, create linked output batches",
       tag: "custody",
-      access: { roles: ["processor", "producer"] },
+      access: { roles: ["processor", "producer"], others: "none" },
       body: createTransformationBody,
       responses: { 201: "{ id, inputs, outputs }", 422: "more than available / not the holder" },
     },
@@ -159,7 +163,8 @@ export function custodyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/batches/:id/lineage",
       summary: "The batch graph upstream (to the harvest) or downstream (everything made from it)",
       tag: "custody",
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       query: lineageQuery,
       responses: { 200: "{ root, direction, nodes, edges }" },

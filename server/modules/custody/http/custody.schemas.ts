@@ -1,20 +1,26 @@
 import { z } from "zod";
 import { TRANSFER_STATUSES } from "../domain/transfer-status";
 import { newBatchInput } from "../../batches";
-import { isoDateTime, objectId, quantity, safeJsonObject } from "../../../platform/http/common.schemas";
+import {
+  eventTimestamp,
+  objectId,
+  plainText,
+  quantity,
+  safeJsonObject,
+} from "../../../platform/http/common.schemas";
 
 export const createTransferBody = z.strictObject({
   to: objectId,
   quantity: quantity.optional(),
-  eventTime: isoDateTime.optional(),
+  eventTime: eventTimestamp.optional(),
   data: safeJsonObject.optional(),
 });
 
 export const transferIdParams = z.strictObject({ id: objectId });
 
 export const decideTransferBody = z.strictObject({
-  eventTime: isoDateTime.optional(),
-  reason: z.string().trim().min(1).max(500).optional(),
+  eventTime: eventTimestamp.optional(),
+  reason: plainText(500, { multiline: true }).optional(),
 });
 
 export const listTransfersQuery = z.strictObject({
@@ -33,7 +39,7 @@ export const createTransformationBody = z.strictObject({
     .min(1)
     .max(100),
   outputs: z.array(outputBatch).min(1).max(100),
-  eventTime: isoDateTime.optional(),
+  eventTime: eventTimestamp.optional(),
   data: safeJsonObject.optional(),
 });
 

@@ -26,7 +26,8 @@ export function epcisQueryRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
   const router = Router();
   const base = deps.config.PUBLIC_BASE_URL;
   const tag = "epcis";
-  const access = { roles: "any" as const };
+  // Lists filtered to what the caller may see; an event of another organization is not found.
+  const access = { roles: "any" as const, others: "none" as const };
 
   const answer = async (req: Request, res: Response, fixed: Record<string, string>) => {
     const parsed = parseSimpleEventQuery({ ...(req.query as Record<string, unknown>), ...fixed });
@@ -81,7 +82,7 @@ export function epcisQueryRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
       path: "/epcis/events/:eventID",
       summary: "One event by its eventID (URL-encoded)",
       tag,
-      access,
+      access: { roles: "any", others: "hidden" },
       params: eventIdParams,
       responses: { 200: "EPCISQueryDocument with the event", 404: "no visible event has this eventID" },
     },

@@ -37,7 +37,7 @@ export function epcisRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary:
         "EPCIS 2.0 event query: EPCISQueryDocument of the events of visible batches (next page in Link)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       query: epcisEventsQuery,
       responses: { 200: "EPCISQueryDocument (application/ld+json)" },
     },
@@ -61,7 +61,8 @@ export function epcisRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/epcis/events/:id",
       summary: "One event as EPCIS 2.0 (what the eventIDs of exported events resolve to)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "event",
       params: epcisEventParams,
       responses: {
         200: "EPCISQueryDocument with one event",
@@ -84,7 +85,8 @@ export function epcisRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/batches/:id/epcis",
       summary: "A batch's history as an EPCIS 2.0 EPCISDocument",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       responses: { 200: "EPCISDocument (application/ld+json)", 403: "another organization's batch" },
     },
@@ -104,7 +106,7 @@ export function epcisRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary:
         "Capture an EPCIS 2.0 EPCISDocument: validated whole against GS1's schema and our rules, then recorded whole, or refused with every reason",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       body: captureBody,
       responses: {
         201: "{ captureId, state, events: [{ index, eventID, batchId, eventId, seq, hash, createdBatch }] }",
@@ -127,7 +129,8 @@ export function epcisRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/epcis/capture/:id",
       summary: "A capture's state and per-event results",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "capture",
       params: captureIdParams,
       responses: { 200: "capture", 404: "unknown capture (or another organization's)" },
     },

@@ -19,8 +19,9 @@ export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary:
         "Import batches and events from the CSV or .xlsx file in the body; ?dryRun=true checks every row and stores nothing",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       query: importQuery,
+      rawBody: "the CSV or .xlsx file (docs/import-format.md)",
       responses: {
         200: "dry run report { valid, rows, batches, events, errors }, or the import of this file, done before",
         202: "import started (or resumed, or still running): { importId, state, rows, written }; follow GET /api/imports/:id",
@@ -54,7 +55,8 @@ export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/imports/:id",
       summary: "An import's progress and summary",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "import",
       params: importIdParams,
       responses: {
         200: "{ importId, state, rows, written, batches, events, failure? }",

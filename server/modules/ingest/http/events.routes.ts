@@ -18,7 +18,8 @@ export function eventRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/batches/:id/events",
       summary: "Record an event (inspection, storage, packing, sale, recall…) on a batch's hash chain",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       body: newEventInput,
       responses: {
@@ -41,7 +42,8 @@ export function eventRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/batches/:id/events/bulk",
       summary: `Record up to ${MAX_BULK_EVENTS} events on a batch's hash chain in one commit, all or nothing (same checks as one event, in order)`,
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       body: createEventsBody,
       responses: {

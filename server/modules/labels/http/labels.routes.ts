@@ -18,7 +18,8 @@ export function labelRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary:
         "A4 label sheet (3 × 8 labels, 70 × 36 mm): QR code with product, brand, lot and origin in Chinese; ?serials=true for item serials",
       tag: "labels",
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       query: labelsQuery,
       responses: {

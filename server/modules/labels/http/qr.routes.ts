@@ -1,11 +1,10 @@
 import { Router } from "express";
 import { z } from "zod";
-import { batchDigitalLink, findBatch } from "../../batches";
+import { batchDigitalLink, findBatchByPublicId, publicIdSchema } from "../../batches";
 import { findSerial, serialLink } from "../serials";
 import { NotFoundError } from "../../../platform/errors";
 import { renderQrPng, renderQrSvg } from "../../../platform/web/qr";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { objectId } from "../../../platform/http/common.schemas";
 
 const qrQuery = z.strictObject({
   size: z.coerce.number().int().min(64).max(2048).default(512),
@@ -26,19 +25,21 @@ export function qrRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       router,
       {
         method: "get",
-        path: `/api/batches/:id/qr.${format}`,
+        path: `/api/batches/:publicId/qr.${format}`,
         summary: `QR code (${format.toUpperCase()}) holding the batch's GS1 Digital Link`,
         tag: "labels",
         access: "public",
-        params: z.strictObject({ id: objectId }),
+        resource: "batch-public",
+        params: z.strictObject({ publicId: publicIdSchema }),
         query: qrQuery,
         responses: { 200: `image/${format === "png" ? "png" : "svg+xml"}`, 404: "unknown batch or serial" },
       },
       async (req, res) => {
         const { params, query } = req;
-        const batch = await findBatch(deps.useCaseContext, params.id);
+        const batch = await findBatchByPublicId(deps.useCaseContext, params.publicId);
+        if (!batch) throw new NotFoundError("batch", params.publicId);
         let link = batchDigitalLink(deps.config.PUBLIC_BASE_URL, {
-          id: params.id,
+          publicId: batch.publicId,
           gtin: batch.product.gtin,
           lot: batch.lot,
         });

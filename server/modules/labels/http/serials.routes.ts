@@ -20,7 +20,8 @@ export function serialRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       summary:
         "Issue N random item serials (GS1 AI 21) for a batch, each item holding itemQuantity; branded batches never label more than they hold",
       tag,
-      access: { roles: ["producer", "admin"] },
+      access: { roles: ["producer", "admin"], others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       body: issueSerialsBody,
       responses: {
@@ -52,7 +53,8 @@ export function serialRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       path: "/api/batches/:id/serials",
       summary: "A batch's item serials in issue order, with their scan counts",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: batchIdParams,
       query: listSerialsQuery,
       responses: { 200: "{ items, nextCursor }", 403: "another organization's batch" },

@@ -172,9 +172,11 @@ export class TraceEventRepository {
   }
 
   /** The bodies of the commissioning events (seq 1) of these batches. */
-  async commissioningBodies(batchIds: readonly Types.ObjectId[]): Promise<Pick<TraceEventDoc, "body">[]> {
+  async commissioningBodies(
+    batchIds: readonly Types.ObjectId[],
+  ): Promise<Pick<TraceEventDoc, "batchId" | "body">[]> {
     return (await this.events.collection
-      .find({ batchId: { $in: [...batchIds] }, seq: 1 }, { projection: { body: 1 } })
-      .toArray()) as unknown as Pick<TraceEventDoc, "body">[];
+      .find({ batchId: { $in: [...batchIds] }, seq: 1 }, { projection: { batchId: 1, body: 1 } })
+      .toArray()) as unknown as Pick<TraceEventDoc, "batchId" | "body">[];
   }
 }

@@ -1,3 +1,4 @@
+import { emptyBody } from "../../../platform/http/common.schemas";
 import { Router } from "express";
 import {
   createApiKey,
@@ -25,7 +26,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       path: "/api/orgs",
       summary: "Create an organization and its first API key (shown once)",
       tag,
-      access: { roles: ["admin"] },
+      access: { roles: ["admin"], others: "none" },
       body: createOrganizationBody,
       responses: {
         201: "created: { id, name, roles, address?, apiKey }",
@@ -46,7 +47,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       path: "/api/orgs",
       summary: "List organizations",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "none" },
       responses: { 200: "organizations" },
     },
     async (_req, res) => {
@@ -63,7 +64,8 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       path: "/api/orgs/:id",
       summary: "Get an organization",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: orgIdParams,
       responses: { 200: "organization", 404: "unknown" },
     },
@@ -81,7 +83,8 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       path: "/api/orgs/:id/keys",
       summary: "List API keys (prefix only)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: orgIdParams,
       responses: { 200: "keys" },
     },
@@ -99,8 +102,10 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       path: "/api/orgs/:id/keys",
       summary: "Issue an additional API key (shown once)",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: orgIdParams,
+      body: emptyBody,
       responses: { 201: "new key" },
     },
     async (req, res) => {
@@ -117,8 +122,10 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       path: "/api/orgs/:id/keys/:keyId/rotate",
       summary: "Replace a key: issue a new one, revoke the old",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: orgKeyParams,
+      body: emptyBody,
       responses: { 201: "new key and the revoked one" },
     },
     async (req, res) => {
@@ -137,8 +144,10 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       path: "/api/orgs/:id/keys/:keyId",
       summary: "Revoke an API key",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
       params: orgKeyParams,
+      body: emptyBody,
       responses: { 200: "revoked" },
     },
     async (req, res) => {

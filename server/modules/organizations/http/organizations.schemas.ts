@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { ORGANIZATION_ROLES } from "../domain/organization-role";
-import { ethAddress, objectId } from "../../../platform/http/common.schemas";
+import { ethAddress, objectId, plainText } from "../../../platform/http/common.schemas";
 
 export const createOrganizationBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: plainText(200),
   roles: z.array(z.enum(ORGANIZATION_ROLES)).min(1).max(ORGANIZATION_ROLES.length),
   address: ethAddress.optional(),
 });

@@ -292,7 +292,7 @@ function digitalLinkProblems(bundle: ProofBundle): LabelEvidence[] {
   } catch {
     return [{ field: "subject.digitalLink", problem: "is not a URL" }];
   }
-  if (path.endsWith(`/b/${subject.batchId}`)) return [];
+  if (path.endsWith(`/b/${subject.publicId ?? subject.batchId}`)) return [];
   try {
     const key = parseDigitalLinkPath(path);
     if (key && key.gtin === subject.product.gtin && key.lot === subject.lot) return [];

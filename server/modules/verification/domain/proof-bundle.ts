@@ -76,6 +76,8 @@ export const proofBundleSchema = z.strictObject({
   method: z.record(z.string(), z.string()).optional(),
   subject: z.strictObject({
     batchId: objectIdHex,
+    /** The batch's public id (decision 0020): the key of its `/b/` link; absent in older bundles. */
+    publicId: z.string().max(40).optional(),
     digitalLink: z.string(),
     product: z.strictObject({ name: z.string(), category: z.string(), gtin: z.string().optional() }),
     lot: z.string(),

@@ -1,10 +1,11 @@
 import { Router, type Response } from "express";
 import type { ProofBundle } from "../domain/proof-bundle";
-import { findBatch, assertBatchVisible } from "../../batches";
+import { findBatch, assertBatchVisible, findBatchByPublicId } from "../../batches";
+import { NotFoundError } from "../../../platform/errors";
 import { verifierFor } from "../verify";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, canSeeAll } from "../../organizations";
-import { proofBundleParams } from "./proof-bundle.schemas";
+import { proofBundleParams, publicBundleParams } from "./proof-bundle.schemas";
 import { verifierDeps } from "./verify.routes";
 
 /** Proof bundles: the public one for anyone, and one with private values for the parties. */
@@ -16,17 +17,23 @@ export function proofBundleRoutes(deps: HttpDeps, registry: ApiRegistry): Router
     router,
     {
       method: "get",
-      path: "/api/batches/:id/proof-bundle",
+      path: "/api/batches/:publicId/proof-bundle",
       summary:
         "Self-contained proof bundle: disclosed event bodies with salts, hashes, Merkle proofs, roots, chain id, registry and transactions (verify with npm run verify-bundle)",
       tag,
       access: "public",
-      params: proofBundleParams,
-      responses: { 200: "application/json bundle (format ecotrace-proof-bundle/2)", 404: "unknown batch" },
+      resource: "batch-public",
+      params: publicBundleParams,
+      responses: {
+        200: "application/json bundle (format ecotrace-proof-bundle/2)",
+        404: "no batch has this public id",
+      },
     },
     async (req, res) => {
       const { params } = req;
-      sendBundle(res, await verifierFor(verifierDeps(deps)).bundle(params.id));
+      const batch = await findBatchByPublicId(deps.useCaseContext, params.publicId);
+      if (!batch) throw new NotFoundError("batch", params.publicId);
+      sendBundle(res, await verifierFor(verifierDeps(deps)).bundle(batch._id.toHexString()));
     },
   );
 
@@ -38,9 +45,10 @@ export function proofBundleRoutes(deps: HttpDeps, registry: ApiRegistry): Router
       summary:
         "Proof bundle with the openings (value + salt) of private fields: those the caller sealed, or all for auditors and admins",
       tag,
-      access: { roles: "any" },
+      access: { roles: "any", others: "hidden" },
+      resource: "batch",
       params: proofBundleParams,
-      responses: { 200: "bundle with openings", 403: "not a party of the batch", 404: "unknown batch" },
+      responses: { 200: "bundle with openings", 404: "unknown batch, or one the caller is no party of" },
     },
     async (req, res) => {
       const { params } = req;
