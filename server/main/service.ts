@@ -7,6 +7,7 @@ import { createApp } from "./app";
 import type { Logger } from "../platform/logger";
 import { startRuntime, type Runtime } from "./runtime";
 import { bootstrapAdmin } from "../modules/organizations";
+import { restoreCertificationsOnChain } from "../modules/certifications";
 import { repairLedgerHeads } from "../modules/ledger";
 import { LEDGERS } from "./ledgers";
 
@@ -32,7 +33,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     const restored = await repairLedgerHeads(runtime.useCaseContext, LEDGERS);
     if (restored > 0) logger.warn({ restored }, "restored events whose writer stopped after committing them");
     const anchorWorker = config.ANCHOR_WORKER
-      ? new AnchorWorker({ ...runtime, logger, options: anchorWorkerOptions(config) })
+      ? new AnchorWorker({
+          ...runtime,
+          logger,
+          options: anchorWorkerOptions(config),
+          onChainReset: () => recoverFromChainReset(runtime, logger),
+        })
       : undefined;
     const app = createApp({ config, logger, ...runtime, anchorWorker });
     const server = await listen(app, config.PORT, config.HOST);
@@ -53,6 +59,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     await runtime.close();
     throw error;
   }
+}
+
+/**
+ * What a reset chain needs before windows are anchored again: in embedded mode balances and the
+ * registry (at its old address), then the certifier registrations and certifications the service
+ * once relayed, from its own signed records.
+ */
+export async function recoverFromChainReset(runtime: Runtime, logger: Logger): Promise<void> {
+  await runtime.repairChain?.();
+  await restoreCertificationsOnChain(runtime, logger);
 }
 
 function reachableHost(host: string): string {

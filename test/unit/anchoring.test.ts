@@ -48,6 +48,7 @@ describe("anchoring (pure parts)", () => {
       head: 100,
       anchoredBlock: 0,
       minedNonceCount: 7,
+      pendingNonceCount: 8,
       receipts: [],
       latestAttemptKnown: true,
       ...overrides,
@@ -116,12 +117,25 @@ describe("anchoring (pure parts)", () => {
     });
 
     it("rebroadcasts a stored transaction the node does not know, until it is overdue", () => {
-      expect(decideWindowAction([attempt()], facts({ latestAttemptKnown: false }), options).kind).to.equal(
-        "rebroadcast",
-      );
+      const unknown = facts({ latestAttemptKnown: false, pendingNonceCount: 7 });
+      expect(decideWindowAction([attempt()], unknown, options).kind).to.equal("rebroadcast");
       const old = attempt({ sentAtMs: options.nowMs - options.stuckTxMs });
-      expect(decideWindowAction([old], facts({ latestAttemptKnown: false }), options).kind).to.equal(
-        "replace",
+      expect(decideWindowAction([old], unknown, options).kind).to.equal("replace");
+    });
+
+    it("sends a new transaction when the stored nonce is above the chain's next nonce (a reset chain)", () => {
+      const reset = facts({ minedNonceCount: 1, pendingNonceCount: 1 });
+      for (const known of [false, true]) {
+        expect(
+          decideWindowAction([attempt()], { ...reset, latestAttemptKnown: known }, options),
+        ).to.deep.equal({
+          kind: "send",
+          reason: "nonce 7 is above the chain's next nonce 1 (chain reset or rolled back)",
+        });
+      }
+      const stuck = attempt({ sentAtMs: options.nowMs - options.stuckTxMs });
+      expect(decideWindowAction([stuck], reset, options).kind, "not replaced at the dead nonce").to.equal(
+        "send",
       );
     });
 
