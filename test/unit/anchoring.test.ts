@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Types } from "mongoose";
 import { anchorWorkerOptions } from "../../server/main/anchor-worker-options";
 import { backoffDelay } from "../../server/modules/anchoring/backoff";
+import { chainResetReason } from "../../server/modules/anchoring/domain/chain-reset";
 import { faultInjector } from "../../server/modules/anchoring/faults";
 import {
   findLeafIndex,
@@ -265,6 +266,34 @@ describe("anchoring (pure parts)", () => {
         .with.property("message")
         .that.matches(/ANCHOR_MAX_LEAVES/)
         .and.matches(/ANCHOR_FEE_BUMP_PERCENT/);
+    });
+  });
+  describe("chainResetReason", () => {
+    const seen = { genesisHash: hash(1), registry: "0xAbC", minedNonceCount: 40 };
+    const now = (overrides = {}) => ({ ...seen, registryHasCode: true, ...overrides });
+
+    it("is null for the chain seen before, also with more transactions mined since", () => {
+      expect(chainResetReason(seen, now())).to.equal(null);
+      expect(chainResetReason(seen, now({ minedNonceCount: 41, registry: "0xabc" }))).to.equal(null);
+    });
+
+    it("is null on a first look, unless the registry has no code", () => {
+      expect(chainResetReason(null, now())).to.equal(null);
+      expect(chainResetReason(null, now({ registryHasCode: false }))).to.equal("no registry code at 0xAbC");
+    });
+
+    it("names a new genesis, a missing registry and a signer with fewer mined transactions", () => {
+      expect(chainResetReason(seen, now({ genesisHash: hash(2) }))).to.equal(
+        `the chain's genesis block changed (${hash(1)} → ${hash(2)})`,
+      );
+      expect(chainResetReason(seen, now({ registryHasCode: false }))).to.equal("no registry code at 0xAbC");
+      expect(chainResetReason(seen, now({ minedNonceCount: 1 }))).to.equal(
+        "the service signer's mined transactions fell from 40 to 1",
+      );
+    });
+
+    it("does not compare views of another registry (a new deployment was configured)", () => {
+      expect(chainResetReason(seen, now({ registry: "0xdef", minedNonceCount: 0 }))).to.equal(null);
     });
   });
 });

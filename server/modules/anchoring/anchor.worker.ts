@@ -218,7 +218,7 @@ export class AnchorWorker {
       if (reset) this.logger.warn({ rolledBack }, "windows the chain forgot go out again");
       this.reconciled = true;
     }
-    await this.chainWatch.remember();
+    await this.chainWatch.remember(reset !== null);
     const context = this.driverContext();
     for (const window of await this.store.unfinished()) {
       if (!(await advanceWindow(context, window))) return this.options.inFlightPollMs;

@@ -7,7 +7,7 @@ import { chainResetReason, type ChainView } from "./domain/chain-reset";
  * Compares the chain with what the anchoring worker last saw of it (stored, so a restarted
  * service notices a reset that happened while it was down) and remembers the latest view.
  * Three reads per look: the genesis block's hash, the signer's mined nonce count, the registry's
- * code length.
+ * code.
  */
 export class ChainWatch {
   private readonly marks: ChainMarkStore;
@@ -21,34 +21,45 @@ export class ChainWatch {
     this.marks = new ChainMarkStore(connection);
   }
 
-  /** Why the chain looks reset since the last `remember`, or null. */
+  /** Reads the chain now and says why it looks reset since the last `remember`, or null. */
   async resetReason(): Promise<string | null> {
+    const seen = await this.look();
+    this.current = withoutCode(seen);
+    this.stored ??= await this.marks.read();
+    return chainResetReason(this.stored, seen);
+  }
+
+  /** Stores the view read last, when it changed; `reread` after the chain was repaired. */
+  async remember(reread = false): Promise<void> {
+    if (reread) this.current = withoutCode(await this.look());
+    const current = this.current;
+    const stored = this.stored;
+    if (!current) return;
+    if (
+      stored &&
+      stored.genesisHash === current.genesisHash &&
+      stored.registry === current.registry &&
+      stored.minedNonceCount === current.minedNonceCount
+    )
+      return;
+    await this.marks.write(current);
+    this.stored = current;
+  }
+
+  private async look(): Promise<ChainView & { registryHasCode: boolean }> {
     const provider = this.chain.provider;
     const genesis = await provider.getBlock(0);
     const minedNonceCount = await provider.getTransactionCount(this.chain.signer.address, "latest");
     const registryHasCode = (await provider.getCode(this.chain.registryAddress)) !== "0x";
-    this.current = { genesisHash: genesis!.hash!, registry: this.chain.registryAddress, minedNonceCount };
-    this.stored ??= await this.marks.read();
-    return chainResetReason(this.stored, { ...this.current, registryHasCode });
+    return {
+      genesisHash: genesis!.hash!,
+      registry: this.chain.registryAddress,
+      minedNonceCount,
+      registryHasCode,
+    };
   }
+}
 
-  /** Stores the view read last (after a reset was dealt with), when it changed. */
-  async remember(): Promise<void> {
-    if (!this.current) return;
-    const fresh = { ...this.current, minedNonceCount: await this.minedNonceCount() };
-    const stored = this.stored;
-    if (
-      stored &&
-      stored.genesisHash === fresh.genesisHash &&
-      stored.registry === fresh.registry &&
-      stored.minedNonceCount === fresh.minedNonceCount
-    )
-      return;
-    await this.marks.write(fresh);
-    this.stored = fresh;
-  }
-
-  private minedNonceCount(): Promise<number> {
-    return this.chain.provider.getTransactionCount(this.chain.signer.address, "latest");
-  }
+function withoutCode(view: ChainView & { registryHasCode: boolean }): ChainView {
+  return { genesisHash: view.genesisHash, registry: view.registry, minedNonceCount: view.minedNonceCount };
 }
