@@ -121,6 +121,35 @@ describe("embedded chain recovery (kill -9, dead anvil, chain reset)", function 
     expect(verified.body.verdict, JSON.stringify(verified.body.checks)).to.equal("verified");
   }
 
+  function deleteChainState(): void {
+    for (const file of fs.readdirSync(chainDir()).filter((name) => name.startsWith("anvil-state"))) {
+      fs.rmSync(path.join(chainDir(), file));
+    }
+  }
+
+  /** A registered certifier with its own key certifies the batch (relayed on chain, then stored). */
+  async function certifyBatch(batchId: string) {
+    const certifier = await createCertifier(server, "南京国环有机产品认证中心");
+    const domain = await certificationDomainOf(server, certifier.key);
+    const signed = await signCertification(
+      domain,
+      batchDraft(batchId),
+      certifier.wallet.address,
+      certifier.wallet,
+    );
+    const certification = await http(server.baseUrl, "POST", "/api/certifications", {
+      key: certifier.key,
+      json: signed,
+    });
+    expect(certification.status, certification.text).to.equal(201);
+    return certifier;
+  }
+
+  async function expectCertifierRegistered(orgId: string): Promise<void> {
+    const status = await http(server.baseUrl, "GET", `/api/certifiers/${orgId}`, { key: server.adminKey });
+    expect(status.body.registered, status.text).to.equal(true);
+  }
+
   it("starts after kill -9 of service and anvil, also from a state file cut off mid-write, and anchors every acknowledged event", async () => {
     await start();
     const producer = await createOrg(server, "安吉县白茶合作社", ["producer"]);
@@ -147,64 +176,60 @@ describe("embedded chain recovery (kill -9, dead anvil, chain reset)", function 
     await expectVerified(batch.id);
   });
 
-  it("restarts a dead anvil node and resumes anchoring; events are accepted meanwhile", async () => {
+  it("restarts a dead anvil node and resumes anchoring, also when the node comes back with a fresh chain", async () => {
     await start();
     const producer = await createOrg(server, "安吉县白茶合作社", ["producer"]);
     const batch = await createBatch(server, producer);
+    const certifier = await certifyBatch(batch.id);
     const acknowledged = [batch.event.id, ...(await recordEvents(producer, batch.id, 2))];
     await waitUntilNothingPending();
 
-    const dead = anvilPid();
-    process.kill(dead, "SIGKILL");
-    acknowledged.push(...(await recordEvents(producer, batch.id, 3)));
-    await waitFor("anvil to be running again", () => {
-      const now = fs.existsSync(path.join(chainDir(), "anvil.pid")) ? anvilPid() : dead;
-      return now !== dead;
-    });
+    const killAnvil = async (thenBefore: () => void = () => undefined) => {
+      const dead = anvilPid();
+      process.kill(dead, "SIGKILL");
+      thenBefore();
+      acknowledged.push(...(await recordEvents(producer, batch.id, 3)));
+      await waitFor("anvil to be running again", () => {
+        const now = fs.existsSync(path.join(chainDir(), "anvil.pid")) ? anvilPid() : dead;
+        return now !== dead;
+      });
+    };
+    await killAnvil();
     expect(running!.output()).to.include("embedded anvil node died; restarting it");
     await waitUntilNothingPending();
+    // Proofs only: /api/verify caches what the chain said for 15 s, and the next reset moves roots.
+    await expectProofsVerifyOnChain(acknowledged);
+
+    // The node loses its state while the service runs: it comes back as a new chain.
+    await killAnvil(deleteChainState);
+    await waitUntilNothingPending();
+    expect(running!.output()).to.include("deployed the registry again at its address");
+    await expectCertifierRegistered(certifier.id);
     await expectProofsVerifyOnChain(acknowledged);
     await expectVerified(batch.id);
   });
 
-  it("after the chain state is deleted: redeploys the registry, re-anchors every window and restores certifiers and certifications", async () => {
+  it("after the chain state is deleted between runs: redeploys the registry, re-anchors every window and restores certifiers and certifications", async () => {
     await start();
     const producer = await createOrg(server, "安吉县白茶合作社", ["producer"]);
     const batch = await createBatch(server, producer);
-    const certifier = await createCertifier(server, "南京国环有机产品认证中心");
-    const domain = await certificationDomainOf(server, certifier.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batch.id),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const certification = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(certification.status, certification.text).to.equal(201);
+    const certifier = await certifyBatch(batch.id);
     const acknowledged = [batch.event.id, ...(await recordEvents(producer, batch.id, 3))];
     await waitUntilNothingPending();
     await expectVerified(batch.id);
     const registry = JSON.parse(fs.readFileSync(path.join(dataDir, "chain.json"), "utf8")).registry;
 
     await stop();
-    for (const file of fs.readdirSync(chainDir()).filter((name) => name.startsWith("anvil-state"))) {
-      fs.rmSync(path.join(chainDir(), file));
-    }
+    deleteChainState();
     await start();
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, "chain.json"), "utf8")).registry).to.equal(registry);
 
     acknowledged.push(...(await recordEvents(producer, batch.id, 2)));
     await waitUntilNothingPending();
-    const status = await http(server.baseUrl, "GET", `/api/certifiers/${certifier.id}`, {
-      key: server.adminKey,
-    });
-    expect(status.body.registered, status.text).to.equal(true);
+    expect(running!.output()).to.include("the chain was reset");
+    await expectCertifierRegistered(certifier.id);
     await expectProofsVerifyOnChain(acknowledged);
     await expectVerified(batch.id);
-    expect(running!.output()).to.include("the chain was reset");
   });
 });
 
