@@ -118,6 +118,9 @@ describe("GET /healthz while anchoring falls behind", function () {
     });
     expect(degraded.status).to.equal(200);
     expect(degraded.body.reasons.join("; ")).to.match(/anchoring lag \d+ s exceeds 1 s/);
+    expect(degraded.body.reasons.join("; ")).to.match(
+      /anchoring made no progress for \d+ s while 1 events wait/,
+    );
     expect(degraded.body.anchoring.pending).to.equal(1);
     expect((await http(server.baseUrl, "GET", "/healthz?strict=1")).status).to.equal(503);
 
