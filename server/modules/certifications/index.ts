@@ -25,4 +25,4 @@ export {
 } from "./domain/certification-typed-data";
 export { certificationRoutes } from "./http/certifications.routes";
 export { listSchemes } from "./scheme-registry";
-export { restoreCertificationsOnChain, type ChainRestoreReport } from "./chain-restore";
+export { restoreCertificationsOnChain } from "./chain-restore";

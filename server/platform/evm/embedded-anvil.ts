@@ -18,8 +18,6 @@ export interface EmbeddedAnvil {
   rpcUrl: string;
   /** The pid of the node running now (a restart changes it). */
   readonly pid: number;
-  /** False between a crash and the restart. */
-  isRunning(): boolean;
   stop(): Promise<void>;
 }
 
@@ -79,12 +77,13 @@ class AnvilSupervisor implements EmbeddedAnvil {
     return this.child?.pid ?? 0;
   }
 
-  isRunning(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
+  /** The first start: a node orphaned by a killed service is stopped first (it holds the state file). */
   async start(): Promise<void> {
     await stopOrphan(this.pidFile);
+    await this.launch();
+  }
+
+  private async launch(): Promise<void> {
     this.state.prepare();
     const child = spawn(
       anvilBinaryPath(),
@@ -141,7 +140,7 @@ class AnvilSupervisor implements EmbeddedAnvil {
   private async restart(): Promise<void> {
     if (this.stopping) return;
     try {
-      await this.start();
+      await this.launch();
     } catch (error) {
       this.logger?.error({ err: (error as Error).message }, "embedded anvil node did not start; retrying");
       if (!this.stopping) this.scheduleRestart();
