@@ -14,12 +14,18 @@ import { ConfigError, loadConfig, type Config } from "../server/main/config";
 import { embeddedMongoOwner } from "../server/platform/mongo/embedded/embedded-mongo";
 import { createLogger, type Logger } from "../server/platform/logger";
 import { startRuntime } from "../server/main/runtime";
+import { recoverFromChainReset } from "../server/main/service";
 
 async function main(): Promise<void> {
   const logger = createLogger(loadConfig().LOG_LEVEL, { pretty: process.stdout.isTTY });
   const config = attachToRunningService(loadConfig(), logger);
   const runtime = await startRuntime(config, logger);
-  const worker = new AnchorWorker({ ...runtime, logger, options: anchorWorkerOptions(config) });
+  const worker = new AnchorWorker({
+    ...runtime,
+    logger,
+    options: anchorWorkerOptions(config),
+    onChainReset: () => recoverFromChainReset(runtime, logger),
+  });
   worker.start();
   process.stdout.write(`EcoTrace anchoring worker ${worker.instanceId} running\n`);
 

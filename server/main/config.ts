@@ -134,6 +134,14 @@ export const configSchema = z.object({
   ANCHOR_MAX_FEE_GWEI: optionalString
     .pipe(z.coerce.number<string | undefined>().positive().optional())
     .describe("Cap on maxFeePerGas of anchoring transactions, in gwei (default: no cap)."),
+  ANCHOR_LAG_DEGRADED_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(600)
+    .describe(
+      "/healthz reports degraded when the oldest unanchored event is older than this, or anchoring made no progress for this long while events wait (docs/operations.md).",
+    ),
   ANCHOR_FAULT: optionalString
     .pipe(z.enum(ANCHOR_FAULTS).optional())
     .describe("Test only: kill the process (SIGKILL) at this anchoring step. Refused in production."),

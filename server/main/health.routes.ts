@@ -1,35 +1,54 @@
 import { Router } from "express";
-import { anchoringBacklog } from "../modules/anchoring";
+import { anchoringBacklog, secondsSinceAnchoringProgress } from "../modules/anchoring";
 import type { HttpDeps } from "../modules/http-deps";
+import { assessHealth } from "./health-assessment";
 
-/** What the health check asks: the database, the chain and the anchoring backlog. */
-type HealthDeps = Pick<HttpDeps, "connection" | "chain"> & { pingDatabase(): Promise<void> };
+/** What the health check asks: the database, the chain, the anchoring backlog and this instance's worker. */
+type HealthDeps = Pick<HttpDeps, "connection" | "chain"> & {
+  config: { ANCHOR_LAG_DEGRADED_SECONDS: number };
+  pingDatabase(): Promise<void>;
+  anchorWorker?: { status(): { consecutiveFailures: number; lastError: string | null } };
+};
 
 const CHECK_TIMEOUT_MS = 3_000;
 
 /**
- * GET /healthz: 200 when the database and the chain answer, 503 naming what failed. Load
- * balancers and the README's start-up check use it.
+ * GET /healthz: `ok`, `degraded` or `unavailable` with the `reasons` (health-assessment.ts), and
+ * what each part answered. A degraded service still serves and accepts events, so it answers 200
+ * by default (an orchestrator must not restart it for a slow chain); `?strict=1` answers 503 when
+ * degraded too, for a load balancer that should prefer another instance. Unavailable is 503 always.
  */
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
-  router.get("/healthz", async (_req, res) => {
+  router.get("/healthz", async (req, res) => {
     const [db, chain, anchoring] = await Promise.allSettled([
       withTimeout(deps.pingDatabase(), "database"),
       withTimeout(chainStatus(deps), "chain"),
       withTimeout(anchoringBacklog(deps.connection), "anchoring backlog"),
     ]);
+    const backlog = anchoring.status === "fulfilled" ? anchoring.value : null;
+    const progress = backlog
+      ? await withTimeout(
+          secondsSinceAnchoringProgress(deps.connection, backlog),
+          "anchoring progress",
+        ).catch(() => null)
+      : null;
+    const { status, reasons } = assessHealth({
+      dbUp: db.status === "fulfilled",
+      chainError: chain.status === "fulfilled" ? null : reason(chain),
+      backlog: backlog && { ...backlog, secondsSinceProgress: progress },
+      worker: deps.anchorWorker?.status() ?? null,
+      lagDegradedSeconds: deps.config.ANCHOR_LAG_DEGRADED_SECONDS,
+    });
     const body = {
-      status: db.status === "fulfilled" && chain.status === "fulfilled" ? "ok" : "unavailable",
+      status,
+      reasons,
       db: db.status === "fulfilled" ? "ok" : { status: "unavailable", error: reason(db) },
       chain: chain.status === "fulfilled" ? chain.value : { status: "unavailable", error: reason(chain) },
-      // Informative: a backlog does not make the service unhealthy (events are still accepted).
-      anchoring:
-        anchoring.status === "fulfilled"
-          ? anchoring.value
-          : { status: "unavailable", error: reason(anchoring) },
+      anchoring: backlog ?? { status: "unavailable", error: reason(anchoring) },
     };
-    res.status(body.status === "ok" ? 200 : 503).json(body);
+    const strict = req.query.strict === "1" || req.query.strict === "true";
+    res.status(status === "ok" || (status === "degraded" && !strict) ? 200 : 503).json(body);
   });
   return router;
 }

@@ -16,6 +16,8 @@ export interface Runtime {
   /** What use-cases need to record events: the database, the clock and the chain. */
   useCaseContext: UseCaseContext;
   chain: ChainClient;
+  /** Embedded mode: funds the keys and redeploys a registry a reset chain lost. Absent otherwise. */
+  repairChain?: () => Promise<void>;
   pingDatabase(): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,11 +34,12 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   };
   try {
     const connection = await openDatabase(config, logger, closers);
-    const chain = await openChain(config, logger, closers);
+    const { chain, repairChain } = await openChain(config, logger, closers);
     return {
       connection,
       useCaseContext: { connection, now: () => new Date(), heads: new LedgerHeadCache(), chain },
       chain,
+      repairChain,
       pingDatabase: () => pingDatabase(connection),
       close,
     };
@@ -72,9 +75,13 @@ async function openDatabase(config: Config, logger: Logger, closers: Array<() =>
   }
 }
 
-async function openChain(config: Config, logger: Logger, closers: Array<() => Promise<void> | void>) {
+async function openChain(
+  config: Config,
+  logger: Logger,
+  closers: Array<() => Promise<void> | void>,
+): Promise<{ chain: ChainClient; repairChain?: () => Promise<void> }> {
   if (!config.RPC_URL) {
-    const { anvil, chain, deployment } = await startEmbeddedChain({
+    const { anvil, chain, deployment, repair } = await startEmbeddedChain({
       dataDir: config.DATA_DIR,
       port: config.EMBEDDED_CHAIN_PORT,
       logger,
@@ -84,7 +91,7 @@ async function openChain(config: Config, logger: Logger, closers: Array<() => Pr
       () => chain.close(),
     );
     logger.info({ ...deployment }, "embedded anvil node running");
-    return chain;
+    return { chain, repairChain: repair };
   }
   try {
     const chain = await connectChain({
@@ -98,7 +105,7 @@ async function openChain(config: Config, logger: Logger, closers: Array<() => Pr
       adminPrivateKey: config.REGISTRY_ADMIN_KEY,
     });
     closers.push(() => chain.close());
-    return chain;
+    return { chain };
   } catch (cause) {
     throw new DependencyUnavailableError(
       `cannot use the chain at ${config.RPC_URL}: ${(cause as Error).message}`,

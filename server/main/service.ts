@@ -8,6 +8,7 @@ import type { Logger } from "../platform/logger";
 import { startRuntime, type Runtime } from "./runtime";
 import { bootstrapAdmin } from "../modules/organizations";
 import { bootstrapConsoleAdmin } from "../modules/accounts";
+import { restoreCertificationsOnChain } from "../modules/certifications";
 import { repairLedgerHeads } from "../modules/ledger";
 import { backfillPublicIds } from "../modules/batches";
 import { LEDGERS } from "./ledgers";
@@ -43,7 +44,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     if (givenPublicIds > 0)
       logger.info({ batches: givenPublicIds }, "gave batches stored before 0020 a public id");
     const anchorWorker = config.ANCHOR_WORKER
-      ? new AnchorWorker({ ...runtime, logger, options: anchorWorkerOptions(config) })
+      ? new AnchorWorker({
+          ...runtime,
+          logger,
+          options: anchorWorkerOptions(config),
+          onChainReset: () => recoverFromChainReset(runtime, logger),
+        })
       : undefined;
     const app = createApp({ config, logger, ...runtime, anchorWorker });
     const server = await listen(app, config.PORT, config.HOST);
@@ -64,6 +70,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     await runtime.close();
     throw error;
   }
+}
+
+/**
+ * What a reset chain needs before windows are anchored again: in embedded mode balances and the
+ * registry (at its old address), then the certifier registrations and certifications the service
+ * once relayed, from its own signed records.
+ */
+export async function recoverFromChainReset(runtime: Runtime, logger: Logger): Promise<void> {
+  await runtime.repairChain?.();
+  await restoreCertificationsOnChain(runtime, logger);
 }
 
 function reachableHost(host: string): string {

@@ -9,7 +9,10 @@ import { createApp } from "../../server/main/app";
 import { createLogger } from "../../server/platform/logger";
 import { findFreePort } from "../../server/platform/net/free-port";
 import { http } from "../helpers/http";
-import { startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
+import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
+import { startWorker, waitFor, waitUntilAllAnchored } from "../helpers/anchoring";
+import { createBatch, createOrg } from "../helpers/scenario";
+import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 
 describe("GET /healthz", () => {
   let env: TestEnv;
@@ -24,13 +27,14 @@ describe("GET /healthz", () => {
     const { status, body } = await http(server.baseUrl, "GET", "/healthz");
     expect(status).to.equal(200);
     expect(body.status).to.equal("ok");
+    expect(body.reasons).to.deep.equal([]);
     expect(body.db).to.equal("ok");
     expect(body.chain.chainId).to.equal(Number(env.runtime.chain.chainId));
     expect(body.chain.registry).to.equal(env.runtime.chain.registryAddress);
     expect(body.chain.blockNumber).to.equal(await env.runtime.chain.provider.getBlockNumber());
   });
 
-  it("answers 503 naming the chain when the RPC endpoint is down", async () => {
+  it("answers degraded naming the chain when the RPC endpoint is down: 200, or 503 for a strict caller", async () => {
     const deadProvider = createProvider(`http://127.0.0.1:${await findFreePort()}`);
     const app = createApp({
       config: env.config,
@@ -43,11 +47,16 @@ describe("GET /healthz", () => {
     try {
       const port = (listening.address() as { port: number }).port;
       const { status, body } = await http(`http://127.0.0.1:${port}`, "GET", "/healthz");
-      expect(status).to.equal(503);
-      expect(body.status).to.equal("unavailable");
+      expect(status).to.equal(200);
+      expect(body.status).to.equal("degraded");
+      expect(body.reasons).to.have.length(1);
+      expect(body.reasons[0]).to.match(/^chain unreachable: /);
       expect(body.db).to.equal("ok");
       expect(body.chain.status).to.equal("unavailable");
       expect(body.chain.error).to.be.a("string").and.not.equal("");
+      const strict = await http(`http://127.0.0.1:${port}`, "GET", "/healthz?strict=1");
+      expect(strict.status).to.equal(503);
+      expect(strict.body.status).to.equal("degraded");
     } finally {
       listening.close();
       deadProvider.destroy();
@@ -72,6 +81,8 @@ describe("GET /healthz", () => {
       const port = (listening.address() as { port: number }).port;
       const { status, body } = await http(`http://127.0.0.1:${port}`, "GET", "/healthz");
       expect(status).to.equal(503);
+      expect(body.status).to.equal("unavailable");
+      expect(body.reasons).to.include("database unreachable");
       expect(body.db.status).to.equal("unavailable");
       expect(body.db.error).to.be.a("string").and.not.equal("");
       expect(body.chain.registry).to.equal(env.runtime.chain.registryAddress);
@@ -80,6 +91,45 @@ describe("GET /healthz", () => {
       await connection.close(true);
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("GET /healthz while anchoring falls behind", function () {
+  this.timeout(60_000);
+  let env: TestEnv;
+  let server: TestServer;
+  let worker: AnchorWorker | undefined;
+  before(async () => {
+    env = await testEnv();
+    await clearDatabase(env);
+    server = await startTestServer(env, { ANCHOR_LAG_DEGRADED_SECONDS: 1 });
+  });
+  after(async () => {
+    await worker?.stop();
+    await server.close();
+  });
+
+  it("says degraded with the lag as reason (503 when strict) until the backlog is anchored", async () => {
+    const producer = await createOrg(server, "安吉县白茶合作社", ["producer"]);
+    await createBatch(server, producer);
+    const degraded = await waitFor("the lag to pass 1 s", async () => {
+      const health = await http(server.baseUrl, "GET", "/healthz");
+      return health.body.status === "degraded" ? health : undefined;
+    });
+    expect(degraded.status).to.equal(200);
+    expect(degraded.body.reasons.join("; ")).to.match(/anchoring lag \d+ s exceeds 1 s/);
+    expect(degraded.body.reasons.join("; ")).to.match(
+      /anchoring made no progress for \d+ s while 1 events wait/,
+    );
+    expect(degraded.body.anchoring.pending).to.equal(1);
+    expect((await http(server.baseUrl, "GET", "/healthz?strict=1")).status).to.equal(503);
+
+    worker = startWorker(env.runtime.connection, env.runtime.chain);
+    await waitUntilAllAnchored(env.runtime.connection);
+    const healthy = await http(server.baseUrl, "GET", "/healthz?strict=1");
+    expect(healthy.status).to.equal(200);
+    expect(healthy.body).to.include({ status: "ok" });
+    expect(healthy.body.reasons).to.deep.equal([]);
   });
 });
 

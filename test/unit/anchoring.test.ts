@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Types } from "mongoose";
 import { anchorWorkerOptions } from "../../server/main/anchor-worker-options";
 import { backoffDelay } from "../../server/modules/anchoring/backoff";
+import { chainResetReason } from "../../server/modules/anchoring/domain/chain-reset";
 import { faultInjector } from "../../server/modules/anchoring/faults";
 import {
   findLeafIndex,
@@ -48,6 +49,7 @@ describe("anchoring (pure parts)", () => {
       head: 100,
       anchoredBlock: 0,
       minedNonceCount: 7,
+      pendingNonceCount: 8,
       receipts: [],
       latestAttemptKnown: true,
       ...overrides,
@@ -116,12 +118,25 @@ describe("anchoring (pure parts)", () => {
     });
 
     it("rebroadcasts a stored transaction the node does not know, until it is overdue", () => {
-      expect(decideWindowAction([attempt()], facts({ latestAttemptKnown: false }), options).kind).to.equal(
-        "rebroadcast",
-      );
+      const unknown = facts({ latestAttemptKnown: false, pendingNonceCount: 7 });
+      expect(decideWindowAction([attempt()], unknown, options).kind).to.equal("rebroadcast");
       const old = attempt({ sentAtMs: options.nowMs - options.stuckTxMs });
-      expect(decideWindowAction([old], facts({ latestAttemptKnown: false }), options).kind).to.equal(
-        "replace",
+      expect(decideWindowAction([old], unknown, options).kind).to.equal("replace");
+    });
+
+    it("sends a new transaction when the stored nonce is above the chain's next nonce (a reset chain)", () => {
+      const reset = facts({ minedNonceCount: 1, pendingNonceCount: 1 });
+      for (const known of [false, true]) {
+        expect(
+          decideWindowAction([attempt()], { ...reset, latestAttemptKnown: known }, options),
+        ).to.deep.equal({
+          kind: "send",
+          reason: "nonce 7 is above the chain's next nonce 1 (chain reset or rolled back)",
+        });
+      }
+      const stuck = attempt({ sentAtMs: options.nowMs - options.stuckTxMs });
+      expect(decideWindowAction([stuck], reset, options).kind, "not replaced at the dead nonce").to.equal(
+        "send",
       );
     });
 
@@ -251,6 +266,34 @@ describe("anchoring (pure parts)", () => {
         .with.property("message")
         .that.matches(/ANCHOR_MAX_LEAVES/)
         .and.matches(/ANCHOR_FEE_BUMP_PERCENT/);
+    });
+  });
+  describe("chainResetReason", () => {
+    const seen = { genesisHash: hash(1), registry: "0xAbC", minedNonceCount: 40 };
+    const now = (overrides = {}) => ({ ...seen, registryHasCode: true, ...overrides });
+
+    it("is null for the chain seen before, also with more transactions mined since", () => {
+      expect(chainResetReason(seen, now())).to.equal(null);
+      expect(chainResetReason(seen, now({ minedNonceCount: 41, registry: "0xabc" }))).to.equal(null);
+    });
+
+    it("is null on a first look, unless the registry has no code", () => {
+      expect(chainResetReason(null, now())).to.equal(null);
+      expect(chainResetReason(null, now({ registryHasCode: false }))).to.equal("no registry code at 0xAbC");
+    });
+
+    it("names a new genesis, a missing registry and a signer with fewer mined transactions", () => {
+      expect(chainResetReason(seen, now({ genesisHash: hash(2) }))).to.equal(
+        `the chain's genesis block changed (${hash(1)} → ${hash(2)})`,
+      );
+      expect(chainResetReason(seen, now({ registryHasCode: false }))).to.equal("no registry code at 0xAbC");
+      expect(chainResetReason(seen, now({ minedNonceCount: 1 }))).to.equal(
+        "the service signer's mined transactions fell from 40 to 1",
+      );
+    });
+
+    it("does not compare views of another registry (a new deployment was configured)", () => {
+      expect(chainResetReason(seen, now({ registry: "0xdef", minedNonceCount: 0 }))).to.equal(null);
     });
   });
 });

@@ -71,6 +71,7 @@ export class AnchorTransactions {
         });
       }
     }
+    const pendingNonceCount = await provider.getTransactionCount(this.signerAddress, "pending");
     const latest = attempts.at(-1);
     const latestAttemptKnown = latest ? (await provider.getTransaction(latest.txHash)) !== null : false;
     const head = await provider.getBlockNumber();
@@ -80,6 +81,7 @@ export class AnchorTransactions {
       anchoredAtSec: anchor.timestamp,
       windowIndex: anchor.window,
       minedNonceCount,
+      pendingNonceCount,
       receipts,
       latestAttemptKnown,
     };

@@ -15,6 +15,7 @@ import { backoffDelay } from "./backoff";
 import { faultInjector, type FaultHook, type FaultPoint } from "./faults";
 import { Lease, LeaseLostError } from "./lease";
 import { reconcileOnTakeOver } from "./reconcile";
+import { ChainWatch } from "./chain-watch";
 import { packWindow } from "./window-codec";
 import { advanceWindow, type DriverContext } from "./window-driver";
 import { WindowStore } from "./data/window-store";
@@ -69,6 +70,8 @@ export class AnchorWorker {
   private readonly maps: LedgerMapCache;
   private readonly transactions: AnchorTransactions;
   private readonly fault: FaultHook;
+  private readonly chainWatch: ChainWatch;
+  private readonly onChainReset: (reason: string) => Promise<void>;
 
   private role: WorkerRole = "stopped";
   private loopDone: Promise<void> | undefined;
@@ -93,6 +96,11 @@ export class AnchorWorker {
     options: AnchorWorkerOptions;
     instanceId?: string;
     fault?: FaultHook;
+    /**
+     * Runs when the chain looks reset, before windows are reconciled: make the chain usable again
+     * (embedded mode redeploys the registry) and restore what the service relayed to it earlier.
+     */
+    onChainReset?: (reason: string) => Promise<void>;
   }) {
     this.options = deps.options;
     this.connection = deps.connection;
@@ -107,6 +115,8 @@ export class AnchorWorker {
       maxFeePerGas: deps.options.maxFeePerGas,
     });
     this.fault = deps.fault ?? faultInjector(deps.options.fault);
+    this.chainWatch = new ChainWatch(deps.connection, deps.chain);
+    this.onChainReset = deps.onChainReset ?? (() => Promise.resolve());
   }
 
   start(): void {
@@ -197,10 +207,18 @@ export class AnchorWorker {
   /** One pass; returns how long to wait before the next one. */
   private async step(): Promise<number> {
     if (!(await this.holdLease())) return this.standbyPollMs();
+    const reset = await this.chainWatch.resetReason();
+    if (reset) {
+      this.logger.error({ reason: reset }, "the chain was reset; restoring and re-anchoring");
+      await this.onChainReset(reset);
+      this.reconciled = false;
+    }
     if (!this.reconciled) {
-      await reconcileOnTakeOver(this.store, this.transactions, this.logger);
+      const { rolledBack } = await reconcileOnTakeOver(this.store, this.transactions, this.logger);
+      if (reset) this.logger.warn({ rolledBack }, "windows the chain forgot go out again");
       this.reconciled = true;
     }
+    await this.chainWatch.remember(reset !== null);
     const context = this.driverContext();
     for (const window of await this.store.unfinished()) {
       if (!(await advanceWindow(context, window))) return this.options.inFlightPollMs;

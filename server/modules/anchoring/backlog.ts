@@ -36,3 +36,18 @@ export async function anchoringBacklog(connection: Connection, now = new Date())
     lagSeconds: oldest === undefined ? 0 : Math.max(0, Math.round(now.getTime() - oldest) / 1000),
   };
 }
+
+/**
+ * For how long anchoring has not moved while events wait: the time since a window last changed
+ * state, or since the oldest pending event arrived if that is later. Null when nothing waits.
+ */
+export async function secondsSinceAnchoringProgress(
+  connection: Connection,
+  backlog: AnchoringBacklog,
+  now = new Date(),
+): Promise<number | null> {
+  if (backlog.pending === 0) return null;
+  const lastActivity = await new WindowStore(connection).lastActivityAt();
+  const sinceActivity = lastActivity ? (now.getTime() - lastActivity.getTime()) / 1000 : Infinity;
+  return Math.max(0, Math.min(backlog.lagSeconds, sinceActivity));
+}

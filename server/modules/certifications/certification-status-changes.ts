@@ -1,4 +1,5 @@
 import { Types } from "mongoose";
+import type { ChainClient } from "../../platform/evm/chain-client";
 import { callRegistry } from "../../platform/evm/registry-errors";
 import type { CertificationDoc } from "./data/certification.model";
 import type { CertificationStatusChangeDoc } from "./data/certification-status-change.model";
@@ -103,7 +104,7 @@ export async function relayStatusChange(
   const outcome = await sendRegistryTransaction(
     ctx.chain,
     action,
-    registryCall(ctx, certification, target, input),
+    registryCall(ctx.chain, certification, target, input),
     {
       // Called for each transaction sent: the first records the change, a resend updates its hash.
       onSent: async (txHash) => {
@@ -177,13 +178,31 @@ async function assertSignedByCertifier(
   }
 }
 
+/**
+ * Relays a stored, once mined status change again (a reset chain lost it): the certifier's
+ * signature is still valid while its deadline has not passed and the registry's nonce for the
+ * certifier is the one it was signed with. Returns the transaction hash.
+ */
+export async function relayStoredStatusChange(
+  chain: ChainClient,
+  change: CertificationStatusChangeDoc,
+): Promise<string> {
+  const action = change.status === "revoked" ? "revokeCertificationBySig" : "setCertificationStatusBySig";
+  const outcome = await sendRegistryTransaction(
+    chain,
+    action,
+    registryCall(chain, change, change.status, change),
+  );
+  return minedReceipt(action, outcome).hash;
+}
+
 function registryCall(
-  ctx: CertificationContext,
-  certification: CertificationDoc,
+  chain: ChainClient,
+  certification: { certHash: string; certifier: string },
   target: StatusChangeTarget,
   input: SignedStatusChange,
 ): RegistryCall {
-  const { registry } = ctx.chain;
+  const { registry } = chain;
   const { certHash, certifier } = certification;
   const { reason, deadline, signature } = input;
   if (target === "revoked") {

@@ -5,7 +5,14 @@ import type { ChainClient } from "../../platform/evm/chain-client";
 import { callRegistry } from "../../platform/evm/registry-errors";
 import { OrganizationRepository, type OrganizationDoc } from "../organizations";
 import { NotFoundError, UnprocessableError } from "../../platform/errors";
-import { minedReceipt, sendRegistryTransaction, type RegistryCall } from "./certification-chain";
+import type { Logger } from "../../platform/logger";
+import {
+  isRegisteredCertifier,
+  minedReceipt,
+  sendRegistryTransaction,
+  type RegistryCall,
+} from "./certification-chain";
+import { CertifierRegistrationRepository } from "./data/certifier-registration.repository";
 
 export interface CertifierContext {
   connection: Connection;
@@ -46,14 +53,57 @@ export async function registerCertifier(
     args: [org.address, input.name ?? org.name, input.metadataHash ?? ZeroHash],
   };
   const outcome = await sendAsAdmin(ctx, call);
+  await rememberRegistration(ctx, org, call, outcome);
   return { ...(await certifierStatus(ctx, orgId)), ...outcome };
 }
 
 /** Deregisters the organization's address on chain (admin only, as registration); its certifications are frozen, not revoked. */
 export async function deregisterCertifier(ctx: CertifierContext, orgId: string) {
   const org = await certifierOrg(ctx, orgId);
-  const outcome = await sendAsAdmin(ctx, { fn: "deregisterCertifier", args: [org.address] });
+  const call: AdminCall = { fn: "deregisterCertifier", args: [org.address] };
+  const outcome = await sendAsAdmin(ctx, call);
+  await rememberRegistration(ctx, org, call, outcome);
   return { ...(await certifierStatus(ctx, orgId)), ...outcome };
+}
+
+/** Stores what the service sent as admin, so that a reset chain can be given it again. */
+async function rememberRegistration(
+  ctx: CertifierContext,
+  org: OrganizationDoc & { address: string },
+  call: AdminCall,
+  outcome: Awaited<ReturnType<typeof sendAsAdmin>>,
+): Promise<void> {
+  if (!("txHash" in outcome)) return;
+  const [, name, metadataHash] =
+    call.fn === "registerCertifier" ? call.args : [org.address, org.name, ZeroHash];
+  await new CertifierRegistrationRepository(ctx.connection).save({
+    _id: org._id,
+    address: org.address,
+    name,
+    metadataHash,
+    active: call.fn === "registerCertifier",
+    txHash: outcome.txHash,
+  });
+}
+
+/**
+ * Registers again, as the admin, every certifier this service registered and the registry does
+ * not know (a reset chain). Without the admin key nothing can be sent: the calls are logged for
+ * the admin. Returns the addresses registered again.
+ */
+export async function restoreCertifierRegistrations(
+  ctx: CertifierContext,
+  logger: Logger,
+): Promise<string[]> {
+  const restored: string[] = [];
+  for (const registration of await new CertifierRegistrationRepository(ctx.connection).active()) {
+    const { address, name, metadataHash } = registration;
+    if (await isRegisteredCertifier(ctx.chain, address)) continue;
+    const outcome = await sendAsAdmin(ctx, { fn: "registerCertifier", args: [address, name, metadataHash] });
+    if ("txHash" in outcome) restored.push(address);
+    else logger.error({ address, ...outcome }, "the registry admin must register this certifier again");
+  }
+  return restored;
 }
 
 async function sendAsAdmin(

@@ -28,3 +28,4 @@ export { certificationRoutes } from "./http/certifications.routes";
 export { credentialRoutes } from "./http/credentials.routes";
 export { holdsInspectionMandate } from "./inspection-mandate";
 export { listSchemes } from "./scheme-registry";
+export { restoreCertificationsOnChain } from "./chain-restore";

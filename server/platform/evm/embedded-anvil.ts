@@ -1,13 +1,23 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import type { Logger } from "../logger";
 import { findFreePort } from "../net/free-port";
+import { AnvilStateFile } from "./anvil-state-file";
 
 export const EMBEDDED_CHAIN_ID = 31337;
 
+/** How often the state dump is copied to the last good snapshot. */
+const SNAPSHOT_INTERVAL_MS = 2_000;
+/** Restart waits: doubling from the first to the last; reset once a node has run a minute. */
+const RESTART_FIRST_MS = 250;
+const RESTART_MAX_MS = 30_000;
+const HEALTHY_RUN_MS = 60_000;
+
 export interface EmbeddedAnvil {
   rpcUrl: string;
-  pid: number;
+  /** The pid of the node running now (a restart changes it). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -20,40 +30,128 @@ export function anvilBinaryPath(): string {
 }
 
 /**
- * Runs a local anvil node whose state lives in `dir`, so anchors survive restarts. State is
- * dumped every second (`--state-interval`) and on exit; if the service was killed with -9, the
- * orphaned node from that run is found through its pid file and stopped (which dumps its state)
- * before a new one loads the state.
+ * Runs a local anvil node whose state lives in `dir`, so anchors survive restarts, and keeps it
+ * running. State is dumped every second (`--state-interval`) and on exit, and the last dump that
+ * parses is kept as a good snapshot (anvil-state-file.ts) that replaces a corrupt dump on start.
+ * If the service was killed with -9, the orphaned node from that run is found through its pid
+ * file and stopped (which dumps its state) before a new one loads the state. A node that dies is
+ * started again on the same port with exponential back-off, then `onRestarted` runs (fund the
+ * accounts, redeploy what a fresh chain lacks); meanwhile RPC calls fail and callers back off.
  */
-export async function startEmbeddedAnvil(options: { dir: string; port?: number }): Promise<EmbeddedAnvil> {
+export async function startEmbeddedAnvil(options: {
+  dir: string;
+  port?: number;
+  logger?: Logger;
+  onRestarted?: () => Promise<void>;
+}): Promise<EmbeddedAnvil> {
   fs.mkdirSync(options.dir, { recursive: true });
-  const pidFile = path.join(options.dir, "anvil.pid");
-  await stopOrphan(pidFile);
-
   const port = options.port || (await findFreePort());
-  const child = spawn(
-    anvilBinaryPath(),
-    [
-      ...["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(EMBEDDED_CHAIN_ID)],
-      ...["--state", path.join(options.dir, "anvil-state.json"), "--state-interval", "1"],
-      ...["--accounts", "0", "--silent"],
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  await waitForRpc(rpcUrl, child, () => stderr);
-  fs.writeFileSync(pidFile, String(child.pid));
+  const supervisor = new AnvilSupervisor(options.dir, port, options.logger, options.onRestarted);
+  await supervisor.start();
+  return supervisor;
+}
 
-  return {
-    rpcUrl,
-    pid: child.pid!,
-    stop: async () => {
-      await terminate(child);
-      fs.rmSync(pidFile, { force: true });
-    },
-  };
+class AnvilSupervisor implements EmbeddedAnvil {
+  readonly rpcUrl: string;
+  private readonly state: AnvilStateFile;
+  private readonly pidFile: string;
+  private child: ChildProcess | undefined;
+  private startedAtMs = 0;
+  private failedStarts = 0;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    dir: string,
+    private readonly port: number,
+    private readonly logger: Logger | undefined,
+    private readonly onRestarted: (() => Promise<void>) | undefined,
+  ) {
+    this.rpcUrl = `http://127.0.0.1:${port}`;
+    this.state = new AnvilStateFile(dir, logger);
+    this.pidFile = path.join(dir, "anvil.pid");
+  }
+
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
+  /** The first start: a node orphaned by a killed service is stopped first (it holds the state file). */
+  async start(): Promise<void> {
+    await stopOrphan(this.pidFile);
+    await this.launch();
+  }
+
+  private async launch(): Promise<void> {
+    this.state.prepare();
+    const child = spawn(
+      anvilBinaryPath(),
+      [
+        ...["--host", "127.0.0.1", "--port", String(this.port), "--chain-id", String(EMBEDDED_CHAIN_ID)],
+        ...["--state", this.state.file, "--state-interval", "1"],
+        ...["--accounts", "0", "--silent"],
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    await waitForRpc(this.rpcUrl, child, () => stderr);
+    fs.writeFileSync(this.pidFile, String(child.pid));
+    this.child = child;
+    this.startedAtMs = Date.now();
+    child.once("exit", (code, signal) => this.onExit(child, code, signal, stderr));
+    this.snapshotTimer ??= setInterval(() => this.snapshot(), SNAPSHOT_INTERVAL_MS).unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    clearInterval(this.snapshotTimer);
+    if (this.child) await terminate(this.child);
+    this.snapshot();
+    fs.rmSync(this.pidFile, { force: true });
+  }
+
+  private snapshot(): void {
+    try {
+      this.state.snapshot();
+    } catch (error) {
+      this.logger?.warn({ err: (error as Error).message }, "could not keep a snapshot of the chain state");
+    }
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: string | null, stderr: string): void {
+    if (this.stopping || child !== this.child) return;
+    if (Date.now() - this.startedAtMs >= HEALTHY_RUN_MS) this.failedStarts = 0;
+    this.logger?.error(
+      { code, signal, stderr: stderr.trim().slice(-500) || undefined },
+      "embedded anvil node died; restarting it",
+    );
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const delay = Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** this.failedStarts);
+    this.failedStarts += 1;
+    this.restartTimer = setTimeout(() => void this.restart(), delay);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.launch();
+    } catch (error) {
+      this.logger?.error({ err: (error as Error).message }, "embedded anvil node did not start; retrying");
+      if (!this.stopping) this.scheduleRestart();
+      return;
+    }
+    if (this.stopping) return;
+    this.logger?.warn({ pid: this.pid, rpcUrl: this.rpcUrl }, "embedded anvil node restarted");
+    await this.onRestarted?.().catch((error: unknown) => {
+      this.logger?.error({ err: (error as Error).message }, "could not prepare the restarted chain");
+    });
+  }
 }
 
 async function waitForRpc(rpcUrl: string, child: ChildProcess, stderr: () => string): Promise<void> {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Wallet, parseEther, toQuantity } from "ethers";
+import { Wallet, getCreateAddress, parseEther, toQuantity, type JsonRpcProvider } from "ethers";
 import type { Logger } from "../logger";
 import { connectChain, createProvider, deployRegistry, type ChainClient } from "./chain-client";
 import { startEmbeddedAnvil, type EmbeddedAnvil } from "./embedded-anvil";
@@ -27,18 +27,28 @@ export async function startEmbeddedChain(options: {
   dataDir: string;
   port?: number;
   logger: Logger;
-}): Promise<{ anvil: EmbeddedAnvil; chain: ChainClient; deployment: ChainDeployment }> {
+}): Promise<{
+  anvil: EmbeddedAnvil;
+  chain: ChainClient;
+  deployment: ChainDeployment;
+  /** Funds the keys and redeploys the registry where a reset chain lacks it (idempotent). */
+  repair(): Promise<void>;
+}> {
   const chainDir = path.join(options.dataDir, "chain");
-  const anvil = await startEmbeddedAnvil({ dir: chainDir, port: options.port });
+  const privateKey = loadOrCreateKey(path.join(chainDir, "service-key"), chainDir);
+  const adminPrivateKey = loadOrCreateKey(path.join(chainDir, "admin-key"), chainDir);
+  let repairChain: () => Promise<void> = () => Promise.resolve();
+  const anvil = await startEmbeddedAnvil({
+    dir: chainDir,
+    port: options.port,
+    logger: options.logger,
+    onRestarted: () => repairChain(),
+  });
   try {
-    const privateKey = loadOrCreateKey(path.join(chainDir, "service-key"));
-    const adminPrivateKey = loadOrCreateKey(path.join(chainDir, "admin-key"));
     const provider = createProvider(anvil.rpcUrl);
     const signer = new Wallet(privateKey, provider);
     const admin = new Wallet(adminPrivateKey, provider);
-    for (const account of [signer, admin]) {
-      await provider.send("anvil_setBalance", [account.address, toQuantity(parseEther("1000000"))]);
-    }
+    await fund(provider, [signer, admin]);
 
     const deploymentFile = path.join(options.dataDir, "chain.json");
     const previous = readDeployment(deploymentFile);
@@ -77,15 +87,62 @@ export async function startEmbeddedChain(options: {
       signer: { privateKey },
       adminPrivateKey,
     });
-    return { anvil, chain, deployment };
+    let repairing = Promise.resolve();
+    repairChain = () => {
+      // Serialized: the restarted node and the anchoring worker may both ask; one deploy at a time.
+      repairing = repairing
+        .catch(() => undefined)
+        .then(() => repairEmbeddedChain(chain, deployment, deploymentFile, options.logger));
+      return repairing;
+    };
+    return { anvil, chain, deployment, repair: () => repairChain() };
   } catch (error) {
     await anvil.stop();
     throw error;
   }
 }
 
-function loadOrCreateKey(file: string): string {
+async function fund(provider: JsonRpcProvider, accounts: readonly Wallet[]): Promise<void> {
+  for (const account of accounts) {
+    await provider.send("anvil_setBalance", [account.address, toQuantity(parseEther("1000000"))]);
+  }
+}
+
+/**
+ * A reset embedded chain (no good state snapshot, or state files deleted) has neither balances
+ * nor the registry. The registry is deployed again by the service key from its first nonce,
+ * which gives the address it had (a contract address depends only on deployer and nonce), so the
+ * configured address, the EIP-712 domain of stored signatures and every stored window stay valid.
+ */
+async function repairEmbeddedChain(
+  chain: ChainClient,
+  deployment: ChainDeployment,
+  deploymentFile: string,
+  logger: Logger,
+): Promise<void> {
+  await fund(chain.provider, [chain.signer, chain.admin!]);
+  if ((await chain.provider.getCode(chain.registryAddress)) !== "0x") return;
+  const nonce = await chain.provider.getTransactionCount(chain.signer.address, "pending");
+  if (nonce !== 0 || getCreateAddress({ from: chain.signer.address, nonce }) !== chain.registryAddress) {
+    throw new Error(
+      `the registry ${chain.registryAddress} is gone and cannot be deployed at that address again (service key nonce ${nonce}); restart the service to deploy a new one`,
+    );
+  }
+  const deployed = await deployRegistry(chain.signer, {
+    admin: chain.admin!.address,
+    anchorer: chain.signer.address,
+  });
+  const redeployed = { ...deployment, deployBlock: deployed.deployBlock };
+  fs.writeFileSync(deploymentFile, `${JSON.stringify(redeployed, null, 2)}\n`);
+  logger.warn(
+    { registry: deployed.address, txHash: deployed.txHash },
+    "the chain was reset: deployed the registry again at its address",
+  );
+}
+
+function loadOrCreateKey(file: string, dir: string): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  fs.mkdirSync(dir, { recursive: true });
   const key = Wallet.createRandom().privateKey;
   fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return key;

@@ -56,6 +56,19 @@ export class WindowStore {
       .toArray()) as unknown as Pick<AnchorWindowDoc, "_id" | "state" | "leafCount" | "oldestRecordTime">[];
   }
 
+  /**
+   * When a window last changed state: the newest window and those in flight (a window reopened
+   * after a chain reset is older than the newest). Null before the first window.
+   */
+  async lastActivityAt(): Promise<Date | null> {
+    const newest = await this.windows.find({}, { projection: { updatedAt: 1 } }).sort({ _id: -1 }).limit(1).toArray();
+    const inFlight = await this.windows
+      .find({ state: { $in: ["claiming", "recorded", "submitted"] } }, { projection: { updatedAt: 1 } })
+      .toArray();
+    const times = [...newest, ...inFlight].map((window) => new Date(window.updatedAt as Date).getTime());
+    return times.length > 0 ? new Date(Math.max(...times)) : null;
+  }
+
   /** Ids of every window that has a root (recorded or later, or abandoned after recording). */
   async idsWithRoot(): Promise<Types.ObjectId[]> {
     const windows = await this.windows.find({ root: { $ne: null } }, { projection: { _id: 1 } }).toArray();
@@ -327,10 +340,13 @@ export class WindowStore {
       .toArray()) as unknown as AnchorWindowDoc[];
   }
 
-  /** Confirmed or completed windows anchored at or after `fromBlock`, newest first. */
-  async recentlyConfirmed(fromBlock: number, limit = 100): Promise<AnchorWindowDoc[]> {
+  /** Confirmed or completed windows anchored below `belowBlock` (all when absent), newest first. */
+  async confirmedNewestFirst(belowBlock: number | undefined, limit = 100): Promise<AnchorWindowDoc[]> {
     return (await this.windows
-      .find({ state: { $in: ["confirmed", "completed"] }, blockNumber: { $gte: fromBlock } })
+      .find({
+        state: { $in: ["confirmed", "completed"] },
+        ...(belowBlock === undefined ? {} : { blockNumber: { $lt: belowBlock } }),
+      })
       .sort({ blockNumber: -1 })
       .limit(limit)
       .toArray()) as unknown as AnchorWindowDoc[];

@@ -26,6 +26,8 @@ export interface LedgerFacts {
   anchoredBlock: number;
   /** Transactions of the signer mined so far (`latest` count), read before the receipts. */
   minedNonceCount: number;
+  /** The next nonce the node would accept from the signer (`pending` count). */
+  pendingNonceCount: number;
   /** Receipts of the window's attempts that are mined. */
   receipts: MinedReceipt[];
   /** Whether the node knows the latest attempt (pending or mined). */
@@ -59,10 +61,12 @@ export interface DecisionOptions {
  * 3. One of our transactions succeeded but the root is not visible: wait (a lagging RPC node).
  * 4. The nonce of the latest attempt was used by a mined transaction that is not ours, or ours
  *    reverted: send again with a fresh nonce (a revert is reported as a failure, to back off).
- * 5. The node does not know the latest attempt (crash before broadcast, dropped, node restarted):
+ * 5. The latest attempt's nonce is above the next nonce the node accepts: the chain was reset or
+ *    rolled back past earlier transactions, so that nonce can never be mined; send a new one.
+ * 6. The node does not know the latest attempt (crash before broadcast, dropped, node restarted):
  *    broadcast the stored signed transaction again, unless it is already overdue.
- * 6. Pending for longer than `stuckTxMs`: replace it, same nonce, higher fee.
- * 7. Otherwise wait for it to be mined.
+ * 7. Pending for longer than `stuckTxMs`: replace it, same nonce, higher fee.
+ * 8. Otherwise wait for it to be mined.
  */
 export function decideWindowAction(
   attempts: readonly AttemptFacts[],
@@ -103,6 +107,12 @@ export function decideWindowAction(
           failure: `anchoring transaction ${reverted.txHash} reverted without anchoring the root`,
         }
       : { kind: "send", reason: `nonce ${latest.nonce} was used by another transaction` };
+  }
+  if (latest.nonce > facts.pendingNonceCount) {
+    return {
+      kind: "send",
+      reason: `nonce ${latest.nonce} is above the chain's next nonce ${facts.pendingNonceCount} (chain reset or rolled back)`,
+    };
   }
   const overdue = options.nowMs - latest.sentAtMs >= options.stuckTxMs;
   if (!facts.latestAttemptKnown && !overdue) {

@@ -30,4 +30,9 @@ export class StatusChangeRepository {
   async ofCertification(certificationId: Types.ObjectId): Promise<CertificationStatusChangeDoc[]> {
     return this.changes.find({ certificationId }).sort({ _id: 1 }).lean<CertificationStatusChangeDoc[]>();
   }
+
+  /** Every change whose relay was mined, oldest first (the order of their nonces per certifier). */
+  async minedOldestFirst(): Promise<CertificationStatusChangeDoc[]> {
+    return this.changes.find({ state: "mined" }).sort({ _id: 1 }).lean<CertificationStatusChangeDoc[]>();
+  }
 }
