@@ -13,7 +13,7 @@ import {
   signCertification,
 } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
-import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
+import { createBatch, createOrg, publicIdOf, type TestOrg } from "../helpers/scenario";
 import { spawnService, waitUntilServing, type ServiceProcess } from "../helpers/service-process";
 import type { TestServer } from "../helpers/test-env";
 
@@ -116,7 +116,8 @@ describe("embedded chain recovery (kill -9, dead anvil, chain reset)", function 
   }
 
   async function expectVerified(batchId: string): Promise<void> {
-    const verified = await http(server.baseUrl, "GET", `/api/verify/${batchId}`);
+    const publicId = await publicIdOf(server, batchId);
+    const verified = await http(server.baseUrl, "GET", `/api/verify/${publicId}`);
     expect(verified.status, verified.text).to.equal(200);
     expect(verified.body.verdict, JSON.stringify(verified.body.checks)).to.equal("verified");
   }

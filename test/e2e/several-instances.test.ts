@@ -8,7 +8,7 @@ import { findFreePort } from "../../server/platform/net/free-port";
 import { assertAnchoredExactlyOnce, childChainEnv, waitUntilAllAnchored } from "../helpers/anchoring";
 import { createBrand, license } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
-import { createBatch, createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
+import { createBatch, createOrg, publicIdOf, teaBatch, type TestOrg } from "../helpers/scenario";
 import { spawnService, waitUntilServing, type ServiceProcess } from "../helpers/service-process";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 
@@ -115,7 +115,7 @@ describe("several service instances on one database and one chain", function () 
     const ledger = await ledgerOf(batch.id);
     expect(ledger.map((event) => event._id.toHexString())).to.include.members(ids);
     expect(ledger).to.have.length(ids.length + 1); // nothing unacknowledged was kept, plus seq 1
-    const verified = await http(on(2).baseUrl, "GET", `/api/verify/${batch.id}`);
+    const verified = await http(on(2).baseUrl, "GET", `/api/verify/${await publicIdOf(on(2), batch.id)}`);
     expect(verified.status, verified.text).to.equal(200);
     expect(
       verified.body.checks.find((check: { name: string }) => check.name === "hash-chain").status,
