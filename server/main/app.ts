@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
+import compression from "compression";
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 import type { Config } from "./config";
 import {
   ApiKeyCache,
+  actorOf,
   authenticate,
   requireRoles,
   organizationRoutes,
@@ -20,6 +22,9 @@ import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
 import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
 import { consumerRoutes, brandPageRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
+import { jsonBody } from "../platform/http/json-body";
+import { RateLimits } from "../platform/http/rate-limits";
+import { docsSecurityHeaders, securityHeaders } from "../platform/http/security-headers";
 import type { HttpDeps } from "../modules/http-deps";
 import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
 import { epcisCaptureBodyParser, epcisRoutes } from "../modules/epcis";
@@ -55,16 +60,39 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === "/healthz" },
     }),
   );
+  app.use(securityHeaders());
+  app.use(compression());
+  const { config } = deps;
+  const rateLimits = new RateLimits(
+    deps.connection,
+    {
+      perAddressPerMinute: config.RATE_LIMIT_PER_ADDRESS,
+      perKeyPerMinute: config.RATE_LIMIT_PER_KEY,
+      authFailuresPerQuarterHour: config.RATE_LIMIT_AUTH_FAILURES,
+    },
+    deps.logger,
+  );
+  // Before any body is read: a client over its budget costs no parsing.
+  app.use(rateLimits.byAddress());
   const routeDeps: HttpDeps = { ...deps, brandClaims };
   const apiKeys = new ApiKeyCache();
-  const authenticateKey = authenticate(deps.connection, apiKeys);
+  const authenticateKey = rateLimits.guardAuthentication(
+    authenticate(deps.connection, apiKeys),
+    (res) => actorOf(res).keyId,
+  );
   // Capture bodies may be 32 MB: only a caller with a valid key gets one parsed.
   app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser());
-  app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
+  app.use(jsonBody({ limit: config.BODY_LIMIT }));
 
-  const registry = new RouteRegistry<OrganizationRole>({ authenticate: authenticateKey, requireRoles });
+  const idempotencyFor = idempotency(deps.connection, {
+    ttlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+    scopeOf: (res) => `${actorOf(res).orgId}/${actorOf(res).keyId}`,
+  });
+  const registry = new RouteRegistry<OrganizationRole>(
+    { authenticate: authenticateKey, requireRoles },
+    idempotencyFor,
+  );
   app.use(healthRoutes(deps));
-  app.use("/api", idempotency(deps.connection));
   app.use(organizationRoutes(routeDeps, registry, apiKeys));
   app.use(batchRoutes(routeDeps, registry));
   app.use(eventRoutes(routeDeps, registry));
@@ -91,7 +119,12 @@ export function createApp(deps: AppDeps): Express {
     serverUrl: deps.config.PUBLIC_BASE_URL,
   });
   app.get("/openapi.json", (_req, res) => res.json(openApi));
-  app.use("/docs", swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: "EcoTrace API" }));
+  app.use(
+    "/docs",
+    docsSecurityHeaders(),
+    swaggerUi.serve,
+    swaggerUi.setup(openApi, { customSiteTitle: "EcoTrace API" }),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from "express";
+import express, { Router, type RequestHandler } from "express";
 import type { ParamsDictionary } from "express-serve-static-core";
 import type { ParsedQs } from "qs";
 import { z } from "zod";
@@ -19,6 +19,10 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /** The body is a file, read as bytes (req.body is a Buffer) up to this many bytes. */
+  fileBody?: { limit: number | string };
+  /** Top-level response fields holding a secret shown once: never stored for Idempotency-Key replays. */
+  secretFields?: readonly string[];
   responses: Record<number, string>;
 }
 
@@ -39,13 +43,23 @@ export interface RouteAccess<Role extends string> {
   requireRoles(roles: readonly Role[]): RequestHandler;
 }
 
+/** Makes the Idempotency-Key middleware of one route (idempotency.ts). */
+export type IdempotencyFor = (route: { secretFields?: readonly string[] }) => RequestHandler;
+
 /** Routes defined through `define` are validated with their schemas and listed in /openapi.json. */
 export class RouteRegistry<Role extends string = string> {
   readonly specs: RouteSpec<Role>[] = [];
 
-  constructor(private readonly access: RouteAccess<Role>) {}
+  constructor(
+    private readonly access: RouteAccess<Role>,
+    private readonly idempotencyFor?: IdempotencyFor,
+  ) {}
 
-  /** Registers a route: authentication and role check (unless public), validation, then handlers. */
+  /**
+   * Registers a route: authentication and role check (unless public), validation, a file body,
+   * Idempotency-Key handling (authenticated POST routes: after everything that may reject the
+   * request, so a rejected request stores nothing), then handlers.
+   */
   define<
     P extends z.ZodType | undefined = undefined,
     Q extends z.ZodType | undefined = undefined,
@@ -59,7 +73,12 @@ export class RouteRegistry<Role extends string = string> {
     }
     // validate() has replaced params, query and body with their parsed values by the time the
     // handlers run: the one place where express's untyped request meets the schemas' types.
-    router[spec.method](spec.path, ...guards, validate(spec), ...(handlers as RequestHandler[]));
+    const edge: RequestHandler[] = [validate(spec)];
+    if (spec.fileBody) edge.push(express.raw({ type: () => true, limit: spec.fileBody.limit }));
+    if (spec.method === "post" && spec.access !== "public" && this.idempotencyFor) {
+      edge.push(this.idempotencyFor({ secretFields: spec.secretFields }));
+    }
+    router[spec.method](spec.path, ...guards, ...edge, ...(handlers as RequestHandler[]));
   }
 
   openApiDocument(info: { title: string; version: string; serverUrl: string }) {
@@ -80,6 +99,14 @@ export class RouteRegistry<Role extends string = string> {
               requestBody: {
                 required: true,
                 content: { "application/json": { schema: jsonSchema(spec.body) } },
+              },
+            }
+          : {}),
+        ...(spec.fileBody
+          ? {
+              requestBody: {
+                required: true,
+                content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
               },
             }
           : {}),

@@ -27,6 +27,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       tag,
       access: { roles: ["admin"] },
       body: createOrganizationBody,
+      secretFields: ["apiKey"],
       responses: {
         201: "created: { id, name, roles, address?, apiKey }",
         400: "invalid field",
@@ -102,6 +103,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       access: { roles: "any" },
       params: orgIdParams,
       responses: { 201: "new key" },
+      secretFields: ["apiKey"],
     },
     async (req, res) => {
       const { params } = req;
@@ -120,6 +122,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       access: { roles: "any" },
       params: orgKeyParams,
       responses: { 201: "new key and the revoked one" },
+      secretFields: ["apiKey"],
     },
     async (req, res) => {
       const { params } = req;
