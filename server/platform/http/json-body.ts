@@ -14,12 +14,20 @@ export const MAX_JSON_DEPTH = 64;
  * than MAX_JSON_DEPTH, and numbers too large for a double (`1e999` parses to Infinity). The bytes
  * as received are what an Idempotency-Key's fingerprint covers.
  */
-export function jsonBody(options: { limit: string | number; type?: string | string[] }): RequestHandler[] {
-  return [
-    express.json({ limit: options.limit, type: options.type, strict: true, verify: checkBytes }),
-    (req, _res, next) => next(plainJsonProblem(req.body)),
-  ];
+export function jsonBody(options: { limit: string | number; type?: string | string[] }): RequestHandler {
+  const parse = express.json({ limit: options.limit, type: options.type, strict: true, verify: checkBytes });
+  return (req, res, next) => {
+    // A body parsed by an earlier jsonBody (the capture route's) has been checked already.
+    if (checked.has(req)) return next();
+    parse(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      checked.add(req);
+      next(plainJsonProblem(req.body));
+    });
+  };
 }
+
+const checked = new WeakSet<IncomingMessage>();
 
 function checkBytes(req: IncomingMessage, _res: unknown, bytes: Buffer, encoding: string): void {
   if (encoding === "utf-8" && !isUtf8(bytes)) {

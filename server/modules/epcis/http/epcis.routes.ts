@@ -19,7 +19,7 @@ const JSON_LD = "application/ld+json";
  * Parses capture documents before the service-wide JSON parser: EPCIS documents are sent as
  * `application/ld+json` and may hold thousands of events, more than BODY_LIMIT allows elsewhere.
  */
-export function epcisCaptureBodyParser(): RequestHandler[] {
+export function epcisCaptureBodyParser(): RequestHandler {
   return jsonBody({ limit: CAPTURE_BODY_LIMIT, type: ["application/json", JSON_LD] });
 }
 
