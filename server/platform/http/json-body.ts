@@ -22,7 +22,7 @@ export function jsonBody(options: { limit: string | number; type?: string | stri
     parse(req, res, (error?: unknown) => {
       if (error) return next(error);
       checked.add(req);
-      next(plainJsonProblem(req.body));
+      next(isPlainJson(req.body) ? undefined : plainJsonProblem(req.body));
     });
   };
 }
@@ -36,6 +36,34 @@ function checkBytes(req: IncomingMessage, _res: unknown, bytes: Buffer, encoding
   rememberBodyBytes(req, bytes);
 }
 
+/**
+ * Whether the parsed body is within depth and has finite numbers only: the fast check every body
+ * gets (no recursion, no allocation per value); plainJsonProblem then names the field.
+ */
+function isPlainJson(body: unknown): boolean {
+  const values: unknown[] = [body];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
+    if (typeof value === "number") {
+      if (!Number.isFinite(value)) return false;
+      continue;
+    }
+    if (value === null || typeof value !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) return false;
+    const container = value as Record<string, unknown>;
+    for (const key in container) {
+      const child = container[key];
+      if (typeof child === "object" || typeof child === "number") {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
 interface Node {
   value: unknown;
   depth: number;
@@ -43,10 +71,7 @@ interface Node {
   key?: string | number;
 }
 
-/**
- * Walks the parsed body without recursion, so that any depth is measured safely; paths are built
- * only for the problem found, not for every node of a large capture.
- */
+/** The first problem isPlainJson found, with its path (walked without recursion too). */
 function plainJsonProblem(body: unknown): ValidationError | undefined {
   const pending: Node[] = [{ value: body, depth: 0 }];
   for (let node = pending.pop(); node; node = pending.pop()) {
