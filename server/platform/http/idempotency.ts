@@ -131,7 +131,10 @@ type Records = ReturnType<typeof idempotencyRecordModel>;
 
 function saveOutcome(records: Records, scope: string, key: string, secretFields: readonly string[]) {
   return async (status: number, body: unknown) => {
-    if (status >= 500) return void (await records.deleteOne({ scope, key }));
+    if (status >= 500) {
+      await records.deleteOne({ scope, key });
+      return;
+    }
     const withheld =
       body !== null && typeof body === "object" ? secretFields.filter((field) => field in body) : [];
     const stored = withheld.length > 0 ? omit(body as Record<string, unknown>, withheld) : body;
