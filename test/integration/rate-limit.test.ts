@@ -98,8 +98,11 @@ describe("rate limits", () => {
     ).to.equal(401);
   });
 
-  it("sweeps expired counters, which the embedded engine (no TTL monitor) would keep", async () => {
+  it("keeps counters under a TTL index for MongoDB and sweeps them where there is no TTL monitor", async () => {
     const counters = env.runtime.connection.db!.collection("ratelimits");
+    const indexes = await counters.indexes();
+    expect(indexes.find((index) => index.key.expire === -1)?.expireAfterSeconds).to.equal(0);
+    expect(indexes.find((index) => index.key.key === 1)?.unique).to.equal(true);
     const longAgo = new Date(Date.now() - 1000);
     await counters.insertMany(
       [1, 2, 3].map((n) => ({ key: `address:stale-${n}`, points: 1, expire: longAgo })),

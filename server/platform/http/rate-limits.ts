@@ -4,6 +4,7 @@ import { RateLimiterMongo, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../errors";
 import type { Logger } from "../logger";
 import { ExpiredDocumentSweeper } from "../mongo/expired-documents";
+import { RATE_LIMIT_COLLECTION, rateLimitCounterModel } from "./rate-limit-counter.model";
 
 /** Requests allowed per minute, and failed authentications per address per quarter hour. */
 export interface RateLimitOptions {
@@ -12,7 +13,6 @@ export interface RateLimitOptions {
   authFailuresPerQuarterHour: number;
 }
 
-const COLLECTION = "ratelimits";
 const QUARTER_HOUR_S = 15 * 60;
 
 /**
@@ -39,12 +39,20 @@ export class RateLimits {
     private readonly logger: Logger,
   ) {
     const limiter = (keyPrefix: string, points: number, duration: number) =>
-      new RateLimiterMongo({ storeClient: connection, tableName: COLLECTION, keyPrefix, points, duration });
+      new RateLimiterMongo({
+        storeClient: connection,
+        tableName: RATE_LIMIT_COLLECTION,
+        keyPrefix,
+        points,
+        duration,
+        disableIndexesCreation: true,
+      });
     this.perAddress = limiter("address", options.perAddressPerMinute, 60);
     this.perKey = limiter("key", options.perKeyPerMinute, 60);
     this.authFailures = limiter("auth-failures", options.authFailuresPerQuarterHour, QUARTER_HOUR_S);
     // The embedded engine has no TTL monitor: without this, each window leaves a document behind.
-    this.sweeper = new ExpiredDocumentSweeper(connection.collection(COLLECTION), "expire");
+    const counters = rateLimitCounterModel(connection);
+    this.sweeper = new ExpiredDocumentSweeper(counters, "expire");
   }
 
   /** Every request but the load balancer's health checks counts against its client address. */
