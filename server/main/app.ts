@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import compression from "compression";
 import cookieParser from "cookie-parser";
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
@@ -7,6 +8,8 @@ import type { Config } from "./config";
 import {
   ApiKeyCache,
   CSRF_HEADER,
+  actorOf,
+  type Actor,
   authenticate,
   requireRoles,
   organizationRoutes,
@@ -22,6 +25,9 @@ import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
 import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
 import { consumerRoutes, brandPageRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
+import { jsonBody } from "../platform/http/json-body";
+import { RateLimits } from "../platform/http/rate-limits";
+import { docsSecurityHeaders, securityHeaders } from "../platform/http/security-headers";
 import type { HttpDeps } from "../modules/http-deps";
 import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
 import { epcisCaptureBodyParser, epcisQueryRoutes, epcisRoutes } from "../modules/epcis";
@@ -31,7 +37,7 @@ import { brandRoutes, brandClaims } from "../modules/brands";
 import { brandReportRoutes } from "../modules/brand-reports";
 import { eventRoutes } from "../modules/ingest";
 import { resolverRoutes } from "../modules/resolver";
-import { SESSION_COOKIE, accountRoutes, consoleSessions, sessionCookieOf } from "../modules/accounts";
+import { SESSION_COOKIE, accountRoutes, consoleSessions } from "../modules/accounts";
 
 /** The runtime the application is built from; route files see it as HttpDeps. */
 export interface AppDeps extends Omit<HttpDeps, "brandClaims"> {
@@ -59,6 +65,20 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === "/healthz" },
     }),
   );
+  app.use(securityHeaders());
+  app.use(compression());
+  const { config } = deps;
+  const rateLimits = new RateLimits(
+    deps.connection,
+    {
+      perAddressPerMinute: config.RATE_LIMIT_PER_ADDRESS,
+      perKeyPerMinute: config.RATE_LIMIT_PER_KEY,
+      authFailuresPerQuarterHour: config.RATE_LIMIT_AUTH_FAILURES,
+    },
+    deps.logger,
+  );
+  // Before any body is read: a client over its budget costs no parsing.
+  app.use(rateLimits.byAddress());
   const routeDeps: HttpDeps = { ...deps, brandClaims };
   const apiKeys = new ApiKeyCache();
   const lifetime = {
@@ -66,18 +86,23 @@ export function createApp(deps: AppDeps): Express {
     maxMs: deps.config.SESSION_MAX_HOURS * 3_600_000,
   };
   app.use(cookieParser());
-  const authenticateKey = authenticate(deps.connection, apiKeys, consoleSessions(deps.connection, lifetime));
-  // Capture bodies may be 32 MB: only a caller with a valid key or session gets one parsed.
-  app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser());
-  app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
-
-  const registry = new RouteRegistry<OrganizationRole>({ authenticate: authenticateKey, requireRoles });
-  app.use(healthRoutes(deps));
-  // Idempotency keys are scoped to the credential: the API key, else the session cookie.
-  app.use(
-    "/api",
-    idempotency(deps.connection, (req) => req.headers.authorization ?? sessionCookieOf(req) ?? ""),
+  const authenticateKey = rateLimits.guardAuthentication(
+    authenticate(deps.connection, apiKeys, consoleSessions(deps.connection, lifetime)),
+    (res) => credentialOf(actorOf(res)),
   );
+  // Capture bodies may be large: only a caller with a valid key or session gets one parsed.
+  app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser());
+  app.use(jsonBody({ limit: config.BODY_LIMIT }));
+
+  const idempotencyFor = idempotency(deps.connection, {
+    ttlMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+    scopeOf: (res) => `${actorOf(res).orgId}/${credentialOf(actorOf(res))}`,
+  });
+  const registry = new RouteRegistry<OrganizationRole>(
+    { authenticate: authenticateKey, requireRoles },
+    idempotencyFor,
+  );
+  app.use(healthRoutes(deps));
   app.use(organizationRoutes(routeDeps, registry, apiKeys));
   app.use(
     accountRoutes(routeDeps, registry, {
@@ -123,9 +148,22 @@ export function createApp(deps: AppDeps): Express {
   app.get("/openapi.json", (_req, res) => res.json(openApi));
   // Every route's contract, for the tests that walk them all (authorization matrix, fuzz).
   app.locals.routeSpecs = registry.specs;
-  app.use("/docs", swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: "EcoTrace API" }));
+  app.use(
+    "/docs",
+    docsSecurityHeaders(),
+    swaggerUi.serve,
+    swaggerUi.setup(openApi, { customSiteTitle: "EcoTrace API" }),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * Which credential acted: the API key, or the console member (sessions and keys share one model).
+ * Rate limits per credential and Idempotency-Key scopes use it.
+ */
+function credentialOf(actor: Actor): string {
+  return actor.keyId ?? (actor.member ? `member:${actor.member.id}` : "");
 }

@@ -79,6 +79,34 @@ export const configSchema = z.object({
     ),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info").describe("pino log level."),
   BODY_LIMIT: z.string().default("1mb").describe("Largest accepted JSON request body."),
+  RATE_LIMIT_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1200)
+    .describe(
+      "Requests per minute from one client address (all but /healthz); over it: 429 with Retry-After.",
+    ),
+  RATE_LIMIT_PER_KEY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(600)
+    .describe("Requests per minute with one API key; over it: 429 with Retry-After."),
+  RATE_LIMIT_AUTH_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe(
+      "Failed authentications (401) from one client address per 15 minutes; past it the address gets 429 until the 15 minutes end.",
+    ),
+  IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24)
+    .describe("How long an Idempotency-Key and its stored response are kept, in hours."),
   EMBEDDED_DB_PORT: port.default(0).describe("Port of the embedded database (0 = a free port)."),
   EMBEDDED_CHAIN_PORT: port.default(0).describe("Port of the embedded anvil node (0 = a free port)."),
   DEMO_SEED: optionalString

@@ -217,4 +217,24 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
       await context.close();
     }
   });
+
+  it("renders the Swagger UI at /docs under its own CSP, with nothing blocked", async () => {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    const blocked: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) blocked.push(message.text());
+    });
+    try {
+      const response = await page.goto(`${baseUrl}/docs/`, { waitUntil: "load" });
+      expect(response?.status()).to.equal(200);
+      expect(response?.headers()["content-security-policy"]).to.include("script-src 'self'");
+      await page.waitForSelector(".swagger-ui .info .title", { timeout: 30_000 });
+      expect(await page.textContent(".swagger-ui .info .title")).to.include("EcoTrace API");
+      expect(await page.locator(".opblock").count()).to.be.above(10);
+      expect(blocked).to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

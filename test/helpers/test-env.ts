@@ -25,6 +25,11 @@ export function testEnv(): Promise<TestEnv> {
   shared ??= (async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-test-"));
     const config = loadConfig({
+      // The whole suite talks from 127.0.0.1 with a few keys, many 401 tests among it: its budgets
+      // are raised here; rate-limit.test.ts lowers them to prove the limits hold.
+      RATE_LIMIT_PER_ADDRESS: "1000000",
+      RATE_LIMIT_PER_KEY: "1000000",
+      RATE_LIMIT_AUTH_FAILURES: "1000000",
       ...process.env,
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",

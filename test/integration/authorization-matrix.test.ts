@@ -64,7 +64,7 @@ describe("authorization matrix (every route × caller × tenant, as declared in 
       .map((spec) => `${spec.path}: ${spec.resource}`);
     expect(unknownKinds, "resources without fixtures").to.deep.equal([]);
     const bodiless = server.specs
-      .filter((spec) => spec.method !== "get" && !spec.body && !spec.rawBody)
+      .filter((spec) => spec.method !== "get" && !spec.body && !spec.fileBody)
       .map((spec) => `${spec.method.toUpperCase()} ${spec.path}`);
     expect(bodiless, "changing routes without a body schema").to.deep.equal([]);
   });

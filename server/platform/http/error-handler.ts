@@ -6,6 +6,7 @@ interface BodyParserError extends Error {
   type?: string;
   status?: number;
   limit?: number;
+  code?: string;
 }
 
 /** Turns any thrown error into `{ error: { code, message, details } }`; bad input is never a 500. */
@@ -47,6 +48,14 @@ function toAppError(error: unknown): AppError | undefined {
     case "charset.unsupported":
       return new AppError("UNSUPPORTED_ENCODING", bodyError.message, 415);
     default:
+      // zlib's own errors: a body that does not decompress as its Content-Encoding says.
+      if (typeof bodyError?.code === "string" && bodyError.code.startsWith("Z_")) {
+        return new AppError(
+          "MALFORMED_CONTENT_ENCODING",
+          `request body does not decode as its Content-Encoding says: ${bodyError.message}`,
+          400,
+        );
+      }
       return undefined;
   }
 }

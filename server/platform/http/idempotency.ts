@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import canonicalize from "canonicalize";
+import type { IncomingMessage } from "node:http";
 import type { Request, RequestHandler, Response } from "express";
 import type { Connection } from "mongoose";
 import { idempotencyRecordModel } from "./idempotency-record.model";
+import { ExpiredDocumentSweeper } from "../mongo/expired-documents";
 import { AppError, ConflictError, ValidationError } from "../errors";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -14,20 +15,37 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  */
 export const STALE_CLAIM_MS = 5 * 60_000;
 
+/** What the idempotency middleware needs from the application. */
+export interface IdempotencyOptions {
+  /** How long a key is remembered (then a request with it is new again). */
+  ttlMs: number;
+  /** The authenticated caller (organization and key): keys are scoped to it. */
+  scopeOf(res: Response): string;
+}
+
+/** Per route: top-level response fields holding a secret that is shown once (never stored). */
+export interface IdempotentRoute {
+  secretFields?: readonly string[];
+}
+
 /**
- * `Idempotency-Key` on POST: the first request with a key claims it atomically (upsert), its
- * response is stored, and retries with the same key and the same request get that response again
- * without storing anything twice. Keys are scoped to the caller's credential (`credentialOf`: the
- * Authorization header unless the application also knows other credentials, such as a session). A 5xx answer frees
- * the key so that the request can be retried, and so does a claim whose process died (see
- * STALE_CLAIM_MS).
+ * `Idempotency-Key` on POST, for authenticated callers (the route registry puts it after
+ * authentication and validation, so an unknown or revoked key and a rejected body store nothing):
+ * the first request with a key claims it atomically (upsert), its response is stored, and retries
+ * with the same key and the same request get that response again without storing anything twice.
+ * Keys are scoped to the caller's organization and API key and expire after `ttlMs`. The
+ * fingerprint covers method, URL and the whole body as received (JSON or file bytes). A response
+ * holding a secret (a new API key) is stored without it and a retry answers 409 saying so. A 5xx
+ * answer frees the key so that the request can be retried, and so does a claim whose process died
+ * (see STALE_CLAIM_MS).
  */
 export function idempotency(
   connection: Connection,
-  credentialOf: (req: Request) => string = (req) => req.headers.authorization ?? "",
-): RequestHandler {
+  options: IdempotencyOptions,
+): (route: IdempotentRoute) => RequestHandler {
   const records = idempotencyRecordModel(connection);
-  return async (req, res, next) => {
+  const sweeper = new ExpiredDocumentSweeper(records, "expiresAt");
+  return (route) => async (req, res, next) => {
     const key = req.get("idempotency-key");
     if (req.method !== "POST" || key === undefined) return next();
     if (!KEY_PATTERN.test(key)) {
@@ -35,15 +53,21 @@ export function idempotency(
         ValidationError.forField("header.Idempotency-Key", "must be 1-255 visible ASCII characters"),
       );
     }
-    const scope = sha256(credentialOf(req));
-    const fingerprint = sha256(`${req.method} ${req.originalUrl} ${canonicalize(req.body ?? null) ?? ""}`);
+    sweeper.sweep((error) => req.log?.warn({ err: error }, "could not sweep expired Idempotency-Keys"));
+    const scope = options.scopeOf(res);
+    const fingerprint = sha256(`${req.method} ${req.originalUrl} ${bodyDigest(req)}`);
+    const now = new Date();
+    // An expired record is forgotten even where no TTL monitor has deleted it yet.
+    await records.deleteOne({ scope, key, expiresAt: { $lte: now } });
+    const expiresAt = new Date(now.getTime() + options.ttlMs);
     const existing = await records
       .findOneAndUpdate(
         { scope, key },
-        { $setOnInsert: { scope, key, fingerprint, state: "in_progress", createdAt: new Date() } },
+        { $setOnInsert: { scope, key, fingerprint, state: "in_progress", createdAt: now, expiresAt } },
         { upsert: true, new: false },
       )
       .lean();
+    const save = saveOutcome(records, scope, key, route.secretFields ?? []);
     if (existing) {
       if (existing.fingerprint !== fingerprint) {
         return next(
@@ -64,24 +88,65 @@ export function idempotency(
       }
       if (existing.state !== "done") {
         res.req.log?.warn({ key }, "took over an Idempotency-Key whose request never finished");
-        captureResponse(res, saveOutcome(records, scope, key));
+        captureResponse(res, save);
         return next();
       }
       res.setHeader("idempotent-replayed", "true");
+      if (existing.secretWithheld) return next(secretNotReplayed(existing.status!, existing.body));
       return void res.status(existing.status!).json(existing.body);
     }
-    captureResponse(res, saveOutcome(records, scope, key));
+    captureResponse(res, save);
     next();
   };
 }
 
+function secretNotReplayed(status: number, body: unknown): AppError {
+  return new AppError(
+    "IDEMPOTENT_SECRET_NOT_REPLAYED",
+    "the request with this Idempotency-Key succeeded before; the secret it issued is shown only once " +
+      "and is not stored: revoke or rotate that key if it was lost (details.response: the rest of the answer)",
+    409,
+    { status, response: body },
+  );
+}
+
+/**
+ * The digest of the request body's bytes as received (after decompression), recorded by the body
+ * parser; a file upload arrives as a Buffer. Whitespace and key order count: a retry sends the
+ * same bytes.
+ */
+const bodyDigests = new WeakMap<IncomingMessage, string>();
+
+/** Called by the JSON body parser with the raw bytes of a request that carries an Idempotency-Key. */
+export function rememberBodyBytes(req: IncomingMessage, bytes: Buffer): void {
+  if (req.headers["idempotency-key"] !== undefined) bodyDigests.set(req, sha256(bytes));
+}
+
+function bodyDigest(req: Request): string {
+  if (Buffer.isBuffer(req.body)) return sha256(req.body);
+  return bodyDigests.get(req) ?? "";
+}
+
 type Records = ReturnType<typeof idempotencyRecordModel>;
 
-function saveOutcome(records: Records, scope: string, key: string) {
+function saveOutcome(records: Records, scope: string, key: string, secretFields: readonly string[]) {
   return async (status: number, body: unknown) => {
-    if (status >= 500) await records.deleteOne({ scope, key });
-    else await records.updateOne({ scope, key }, { $set: { state: "done", status, body } });
+    if (status >= 500) {
+      await records.deleteOne({ scope, key });
+      return;
+    }
+    const withheld =
+      body !== null && typeof body === "object" ? secretFields.filter((field) => field in body) : [];
+    const stored = withheld.length > 0 ? omit(body as Record<string, unknown>, withheld) : body;
+    await records.updateOne(
+      { scope, key },
+      { $set: { state: "done", status, body: stored, secretWithheld: withheld.length > 0 } },
+    );
   };
+}
+
+function omit(body: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([field]) => !fields.includes(field)));
 }
 
 /**
@@ -116,6 +181,6 @@ function captureResponse(res: Response, save: (status: number, body: unknown) =>
   };
 }
 
-function sha256(value: string): string {
+function sha256(value: string | Buffer): string {
   return createHash("sha256").update(value).digest("hex");
 }

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from "express";
+import express, { Router, type RequestHandler } from "express";
 import type { ParamsDictionary } from "express-serve-static-core";
 import type { ParsedQs } from "qs";
 import { z } from "zod";
@@ -26,8 +26,10 @@ export interface RouteSpec<
   query?: Q;
   /** Required on every method but GET (an empty strict schema when it takes no body). */
   body?: B;
-  /** Instead of `body`: the route reads a file as raw bytes (the media types it takes). */
-  rawBody?: string;
+  /** Instead of `body`: the body is a file, read as bytes (req.body is a Buffer) up to `limit`. */
+  fileBody?: { limit: number | string; description: string };
+  /** Top-level response fields holding a secret shown once: never stored for Idempotency-Key replays. */
+  secretFields?: readonly string[];
   responses: Record<number, string>;
 }
 
@@ -58,19 +60,29 @@ export interface RouteAccess<Role extends string> {
   requireRoles(roles: readonly Role[]): RequestHandler;
 }
 
+/** Makes the Idempotency-Key middleware of one route (idempotency.ts). */
+export type IdempotencyFor = (route: { secretFields?: readonly string[] }) => RequestHandler;
+
 /** Routes defined through `define` are validated with their schemas and listed in /openapi.json. */
 export class RouteRegistry<Role extends string = string> {
   readonly specs: RouteSpec<Role>[] = [];
 
-  constructor(private readonly access: RouteAccess<Role>) {}
+  constructor(
+    private readonly access: RouteAccess<Role>,
+    private readonly idempotencyFor?: IdempotencyFor,
+  ) {}
 
-  /** Registers a route: authentication and role check (unless public), validation, then handlers. */
+  /**
+   * Registers a route: authentication and role check (unless public), validation, a file body,
+   * Idempotency-Key handling (authenticated POST routes: after everything that may reject the
+   * request, so a rejected request stores nothing), then handlers.
+   */
   define<
     P extends z.ZodType | undefined = undefined,
     Q extends z.ZodType | undefined = undefined,
     B extends z.ZodType | undefined = undefined,
   >(router: Router, spec: RouteSpec<Role, P, Q, B>, ...handlers: ValidatedHandler<P, Q, B>[]): void {
-    if (spec.method !== "get" && !spec.body && !spec.rawBody) {
+    if (spec.method !== "get" && !spec.body && !spec.fileBody) {
       throw new Error(`${spec.method.toUpperCase()} ${spec.path} declares no body schema`);
     }
     this.specs.push(spec);
@@ -81,7 +93,12 @@ export class RouteRegistry<Role extends string = string> {
     }
     // validate() has replaced params, query and body with their parsed values by the time the
     // handlers run: the one place where express's untyped request meets the schemas' types.
-    router[spec.method](spec.path, ...guards, validate(spec), ...(handlers as RequestHandler[]));
+    const edge: RequestHandler[] = [validate(spec)];
+    if (spec.fileBody) edge.push(express.raw({ type: () => true, limit: spec.fileBody.limit }));
+    if (spec.method === "post" && spec.access !== "public" && this.idempotencyFor) {
+      edge.push(this.idempotencyFor({ secretFields: spec.secretFields }));
+    }
+    router[spec.method](spec.path, ...guards, ...edge, ...(handlers as RequestHandler[]));
   }
 
   /** The OpenAPI 3.1 document; `session`, when given, is a cookie that authenticates like the key. */
@@ -111,15 +128,16 @@ export class RouteRegistry<Role extends string = string> {
                 content: { "application/json": { schema: jsonSchema(spec.body) } },
               },
             }
-          : spec.rawBody
-            ? {
-                requestBody: {
-                  required: true,
-                  description: spec.rawBody,
-                  content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
-                },
-              }
-            : {}),
+          : {}),
+        ...(spec.fileBody
+          ? {
+              requestBody: {
+                required: true,
+                description: spec.fileBody.description,
+                content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+              },
+            }
+          : {}),
         responses: Object.fromEntries(
           Object.entries(spec.responses).map(([status, description]) => [status, { description }]),
         ),

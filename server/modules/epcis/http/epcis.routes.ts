@@ -1,4 +1,5 @@
-import express, { Router, type RequestHandler } from "express";
+import { Router, type RequestHandler } from "express";
+import { jsonBody } from "../../../platform/http/json-body";
 import { findBatch, batchIdParams, assertBatchVisible } from "../../batches";
 import { captureEpcisDocument, getCapture } from "../epcis-capture";
 import { exportBatchHistory, getEpcisEvent, queryEpcisEvents } from "../epcis-export";
@@ -19,7 +20,7 @@ const JSON_LD = "application/ld+json";
  * `application/ld+json` and may hold thousands of events, more than BODY_LIMIT allows elsewhere.
  */
 export function epcisCaptureBodyParser(): RequestHandler {
-  return express.json({ limit: CAPTURE_BODY_LIMIT, strict: true, type: ["application/json", JSON_LD] });
+  return jsonBody({ limit: CAPTURE_BODY_LIMIT, type: ["application/json", JSON_LD] });
 }
 
 /** GS1 EPCIS 2.0: event queries, batch histories and capture (decision 0006). */

@@ -1,4 +1,4 @@
-import express, { Router } from "express";
+import { Router } from "express";
 import { ValidationError } from "../../../platform/errors";
 import { getImport, importFile } from "../import-run";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
@@ -21,14 +21,13 @@ export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       tag,
       access: { roles: "any", others: "none" },
       query: importQuery,
-      rawBody: "the CSV or .xlsx file (docs/import-format.md)",
+      fileBody: { limit: IMPORT_BODY_LIMIT, description: "the CSV or .xlsx file (docs/import-format.md)" },
       responses: {
         200: "dry run report { valid, rows, batches, events, errors }, or the import of this file, done before",
         202: "import started (or resumed, or still running): { importId, state, rows, written }; follow GET /api/imports/:id",
         422: "IMPORT_REJECTED: details.errors lists every row problem { row, column, problem }; nothing stored",
       },
     },
-    express.raw({ type: () => true, limit: IMPORT_BODY_LIMIT }),
     async (req, res) => {
       const { query } = req;
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) {

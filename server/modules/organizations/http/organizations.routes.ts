@@ -28,6 +28,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       tag,
       access: { roles: ["admin"], others: "none" },
       body: createOrganizationBody,
+      secretFields: ["apiKey"],
       responses: {
         201: "created: { id, name, roles, address?, apiKey }",
         400: "invalid field",
@@ -107,6 +108,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       params: orgIdParams,
       body: emptyBody,
       responses: { 201: "new key" },
+      secretFields: ["apiKey"],
     },
     async (req, res) => {
       const { params } = req;
@@ -127,6 +129,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       params: orgKeyParams,
       body: emptyBody,
       responses: { 201: "new key and the revoked one" },
+      secretFields: ["apiKey"],
     },
     async (req, res) => {
       const { params } = req;
