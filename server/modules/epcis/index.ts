@@ -1,3 +1,3 @@
 /** The epcis module's public surface: other modules import from here, never from its files. */
 export { epcisCaptureBodyParser, epcisRoutes } from "./http/epcis.routes";
-export { IMPORT_BODY_LIMIT, importIdParams, importQuery } from "./http/epcis.schemas";
+export { importIdParams, importQuery } from "./http/epcis.schemas";

@@ -2,6 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import Piscina from "piscina";
 import { AppError, DependencyUnavailableError } from "../errors";
+import { type OffThreadResult, toAppError } from "./off-thread-result";
 
 /**
  * One piscina pool for the CPU-heavy work of requests (label PDFs, spreadsheet parsing, EPCIS
@@ -41,11 +42,30 @@ export interface OffThreadTask {
   name: string;
 }
 
-/** Runs `task` with `input` in the pool; `transfer` lists buffers handed over rather than copied. */
+/**
+ * Runs `task` with `input` in the pool; `transfer` lists buffers handed over rather than copied.
+ * A task written with `offThreadTask` has its AppErrors (a 413, a 422) thrown here again as such.
+ */
 export async function runOffThread<Input, Output>(
   task: OffThreadTask,
   input: Input,
   transfer: ArrayBuffer[] = [],
+): Promise<Output> {
+  const result = await runInPool<Input, Output | OffThreadResult<Output>>(task, input, transfer);
+  if (result !== null && typeof result === "object" && "offThreadError" in result) {
+    throw toAppError(result.offThreadError);
+  }
+  return (
+    result !== null && typeof result === "object" && "offThreadValue" in result
+      ? result.offThreadValue
+      : result
+  ) as Output;
+}
+
+async function runInPool<Input, Output>(
+  task: OffThreadTask,
+  input: Input,
+  transfer: ArrayBuffer[],
 ): Promise<Output> {
   const running = sharedPool();
   if (running.queueSize >= running.options.maxQueue) {

@@ -41,9 +41,6 @@ export const captureBody = z
 
 // --- Spreadsheet import (POST /api/imports) -----------------------------------------------------
 
-/** Largest import upload (100 000 rows of CSV are about 15 MB). */
-export const IMPORT_BODY_LIMIT = "100mb";
-
 export const importQuery = z.strictObject({
   dryRun: z.enum(["true", "false"]).default("false").describe("check every row and store nothing"),
   name: z

@@ -3,7 +3,8 @@ import { ValidationError } from "../../../platform/errors";
 import { getImport, importFile } from "../import-run";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
-import { IMPORT_BODY_LIMIT, importIdParams, importQuery } from "../../epcis";
+import { importIdParams, importQuery } from "../../epcis";
+import { bodyWithinLimit } from "../../../platform/http/body-limit";
 
 /** Bulk import of batches and events from a CSV or .xlsx file (docs/import-format.md). */
 export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
@@ -24,10 +25,14 @@ export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       responses: {
         200: "dry run report { valid, rows, batches, events, errors }, or the import of this file, done before",
         202: "import started (or resumed, or still running): { importId, state, rows, written }; follow GET /api/imports/:id",
+        413: "LIMIT_EXCEEDED: over IMPORT_MAX_MB, IMPORT_MAX_ROWS or IMPORT_MAX_UNZIPPED_MB (zip bomb); details.limit names it",
         422: "IMPORT_REJECTED: details.errors lists every row problem { row, column, problem }; nothing stored",
       },
     },
-    express.raw({ type: () => true, limit: IMPORT_BODY_LIMIT }),
+    bodyWithinLimit(express.raw({ type: () => true, limit: deps.config.IMPORT_MAX_MB * 2 ** 20 }), {
+      key: "IMPORT_MAX_MB",
+      megabytes: deps.config.IMPORT_MAX_MB,
+    }),
     async (req, res) => {
       const { query } = req;
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
@@ -37,7 +42,13 @@ export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         ctx,
         actorOf(res),
         { bytes: req.body, fileName: query.name ?? "upload", dryRun: query.dryRun === "true" },
-        { logger: req.log ?? deps.logger },
+        {
+          logger: req.log ?? deps.logger,
+          limits: {
+            maxRows: deps.config.IMPORT_MAX_ROWS,
+            maxUnzippedBytes: deps.config.IMPORT_MAX_UNZIPPED_MB * 2 ** 20,
+          },
+        },
       );
       if (outcome.status === 202) {
         outcome.completion.catch((error: unknown) => deps.logger.error({ err: error }, "import failed"));
