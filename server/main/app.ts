@@ -58,8 +58,8 @@ export function createApp(deps: AppDeps): Express {
   const routeDeps: HttpDeps = { ...deps, brandClaims };
   const apiKeys = new ApiKeyCache();
   const authenticateKey = authenticate(deps.connection, apiKeys);
-  // Capture bodies may be 32 MB: only a caller with a valid key gets one parsed.
-  app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser());
+  // Capture bodies may be CAPTURE_MAX_MB: only a caller with a valid key gets one read.
+  app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser(deps.config));
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
   const registry = new RouteRegistry<OrganizationRole>({ authenticate: authenticateKey, requireRoles });

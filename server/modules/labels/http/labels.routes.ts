@@ -1,7 +1,6 @@
 import { Router } from "express";
 import { findBatch, batchIdParams, assertBatchVisible } from "../../batches";
 import { labelItems } from "../labels";
-import { labelContents } from "../web/labels-content";
 import type { LabelSheetTask } from "../web/labels-pdf.task";
 import { LimitExceededError } from "../../../platform/errors";
 import { runOffThread } from "../../../platform/threads/off-thread-pool";
@@ -51,7 +50,18 @@ export function labelRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       const pdf = await runOffThread<LabelSheetTask, Uint8Array>(
         { filename: require.resolve("../web/labels-pdf.task"), name: "renderLabelsPdf" },
         {
-          labels: labelContents(batch, items),
+          // Only what the labels print: the worker receives a copy of it.
+          batch: {
+            product: { name: batch.product.name, gtin: batch.product.gtin },
+            lot: batch.lot,
+            origin: {
+              place: batch.origin.place,
+              regionCode: batch.origin.regionCode,
+              harvestedAt: batch.origin.harvestedAt,
+            },
+            brand: batch.brand,
+          },
+          items,
           options: { errorCorrection: query.ecc, title: `${batch.product.name} ${batch.lot}` },
         },
       );

@@ -4,7 +4,7 @@ import { provinceName } from "../../../platform/web/region-names";
 import { netContent, printedGtin } from "../domain/printed-label-text";
 
 /** What a label prints of its batch. */
-interface PrintedBatch {
+export interface PrintedBatch {
   product: { name: string; gtin?: string };
   lot: string;
   origin: { place: string; regionCode: string; harvestedAt: string };

@@ -1,17 +1,22 @@
 import { Writable } from "node:stream";
-import { writeLabelsPdf, type LabelContent } from "./labels-pdf";
+import { writeLabelsPdf } from "./labels-pdf";
+import { labelContents, type PrintedBatch } from "./labels-content";
+import type { LabelItem } from "../labels";
 import type { QrOptions } from "../../../platform/web/qr";
 
 /**
  * Runs in the off-thread pool (decision 0021): a 10,000-label sheet takes seconds of CPU, which
- * on the event loop stalled every request. The PDF comes back whole (a few MB per 1,000 labels).
+ * on the event loop stalled every request. The label texts are composed here too (10,000 of them
+ * are tens of milliseconds). The PDF comes back whole (about 2 MB per 1,000 labels).
  */
 export interface LabelSheetTask {
-  labels: LabelContent[];
+  batch: PrintedBatch;
+  items: LabelItem[];
   options: Pick<QrOptions, "errorCorrection"> & { title: string };
 }
 
-export async function renderLabelsPdf({ labels, options }: LabelSheetTask): Promise<Uint8Array> {
+export async function renderLabelsPdf({ batch, items, options }: LabelSheetTask): Promise<Uint8Array> {
+  const labels = labelContents(batch, items);
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
