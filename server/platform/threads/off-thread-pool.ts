@@ -15,7 +15,7 @@ import { type OffThreadResult, toAppError } from "./off-thread-result";
  * Workers load TypeScript through ts-node when the service itself runs under ts-node, the compiled
  * JavaScript under `npm run build` (the task file is resolved with the running file's extension).
  */
-export const WORKER_HEAP_MB = 512;
+const WORKER_HEAP_MB = 512;
 const IDLE_MS = 60_000;
 
 let pool: Piscina | undefined;
@@ -43,36 +43,22 @@ export interface OffThreadTask {
 }
 
 /**
- * Runs `task` with `input` in the pool; `transfer` lists buffers handed over rather than copied.
- * A task written with `offThreadTask` has its AppErrors (a 413, a 422) thrown here again as such.
+ * Runs `task` (a function wrapped in `offThreadTask`) with `input` in the pool. Its AppErrors (a
+ * 413, a 422) are thrown here again as such.
  */
-export async function runOffThread<Input, Output>(
-  task: OffThreadTask,
-  input: Input,
-  transfer: ArrayBuffer[] = [],
-): Promise<Output> {
-  const result = await runInPool<Input, Output | OffThreadResult<Output>>(task, input, transfer);
-  if (result !== null && typeof result === "object" && "offThreadError" in result) {
-    throw toAppError(result.offThreadError);
-  }
-  return (
-    result !== null && typeof result === "object" && "offThreadValue" in result
-      ? result.offThreadValue
-      : result
-  ) as Output;
+export async function runOffThread<Input, Output>(task: OffThreadTask, input: Input): Promise<Output> {
+  const result = await runInPool<Input, OffThreadResult<Output>>(task, input);
+  if ("offThreadError" in result) throw toAppError(result.offThreadError);
+  return result.offThreadValue;
 }
 
-async function runInPool<Input, Output>(
-  task: OffThreadTask,
-  input: Input,
-  transfer: ArrayBuffer[],
-): Promise<Output> {
+async function runInPool<Input, Output>(task: OffThreadTask, input: Input): Promise<Output> {
   const running = sharedPool();
   if (running.queueSize >= running.options.maxQueue) {
     throw new DependencyUnavailableError("the service is busy with heavy requests; retry in a few seconds");
   }
   try {
-    return (await running.run(input, { ...task, transferList: transfer })) as Output;
+    return (await running.run(input, task)) as Output;
   } catch (error) {
     if ((error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
       throw new AppError(

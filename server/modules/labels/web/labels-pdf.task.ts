@@ -3,6 +3,7 @@ import { writeLabelsPdf } from "./labels-pdf";
 import { labelContents, type PrintedBatch } from "./labels-content";
 import type { LabelItem } from "../labels";
 import type { QrOptions } from "../../../platform/web/qr";
+import { offThreadTask } from "../../../platform/threads/off-thread-result";
 
 /**
  * Runs in the off-thread pool (decision 0021): a 10,000-label sheet takes seconds of CPU, which
@@ -15,7 +16,7 @@ export interface LabelSheetTask {
   options: Pick<QrOptions, "errorCorrection"> & { title: string };
 }
 
-export async function renderLabelsPdf({ batch, items, options }: LabelSheetTask): Promise<Uint8Array> {
+export const renderLabelsPdf = offThreadTask(async ({ batch, items, options }: LabelSheetTask) => {
   const labels = labelContents(batch, items);
   const chunks: Buffer[] = [];
   const sink = new Writable({
@@ -26,4 +27,4 @@ export async function renderLabelsPdf({ batch, items, options }: LabelSheetTask)
   });
   await writeLabelsPdf(labels, options, sink);
   return Buffer.concat(chunks);
-}
+});
