@@ -15,15 +15,15 @@ import { zipBomb } from "../helpers/zip-archive";
  * What is asserted, and why not "max delay < 100 ms": on a 2-core machine shared with other work
  * (CI, or eight engineers' test runs at a load of 20) the OS deschedules this thread for hundreds
  * of milliseconds whatever it runs, so a wall-clock maximum of 100 ms would fail for reasons that
- * are not the service's. Asserted instead, robust to that: every probe is answered 200 within
- * 1 s (the findings were 4-57 s; before the worker pool, a 1,000-label sheet alone held the loop
- * about 4 s), and while a label PDF renders the event loop stays mostly idle: utilization below
- * 0.6 with the probes (measured 0.37 at a load of 18; rendering inline keeps it near 1).
+ * are not the service's. Asserted instead, robust to that: no stall reaches 1 s and every probe
+ * is answered 200 within 1 s (the findings were 4-57 s; inline, this 500-label sheet held the loop
+ * 3.9 s at a load of 18), and while a label PDF renders the event loop stays mostly idle:
+ * utilization below 0.6 with the probes (measured 0.35-0.46 at that load; inline it is 1.00).
  * The maximum and p99 delay are printed for the record (decision 0021 lists measured values).
  * Sizes are scaled down from the limits to keep `npm test` short; the main-thread share of each
  * request is proportional to its size, the worker's share does not touch the loop.
  */
-const SIZES = { labels: 1_000, importRows: 2_000, captureEvents: 500 };
+const SIZES = { labels: 500, importRows: 2_000, captureEvents: 200 };
 const PROBE_EVERY_MS = 100;
 
 interface LoopReport {
@@ -95,6 +95,8 @@ describe("the event loop while the heaviest requests run", function () {
     );
     expect(probes.length, "probes answered during the request").to.be.at.least(1);
     expect(Math.max(...probes), "slowest /healthz probe (ms)").to.be.below(1_000);
+    // A probe sees only the stalls it overlaps; the histogram sees every one.
+    expect(maxDelayMs, "longest event-loop stall (ms)").to.be.below(1_000);
   }
 
   it(`renders a ${SIZES.labels}-serial label PDF off the event loop`, async () => {
