@@ -141,7 +141,11 @@ async function main(file: string | undefined, options: Options): Promise<number>
 
 /** Format checks that need no service: columns, values, dates, GTIN check digits, region codes. */
 async function offlineCheck(bytes: Buffer, file: string): Promise<number> {
-  const parsed = await readImportFile(bytes, file);
+  const config = loadConfig();
+  const parsed = await readImportFile(bytes, file, {
+    maxRows: config.IMPORT_MAX_ROWS,
+    maxUnzippedBytes: config.IMPORT_MAX_UNZIPPED_MB * 2 ** 20,
+  });
   const errors = headerErrors(parsed.columns);
   if (errors.length === 0) {
     for (const row of parsed.rows) {

@@ -19,7 +19,9 @@ export async function run({ count = 1_000 }: { count?: number } = {}) {
     lot: "AJBC-2026-0412",
     origin: "浙江省 溪龙乡黄杜村 3号茶园",
     harvestedAt: "2026-04-12",
-    ...(serial ? { serial } : {}),
+    gtin: "6901234567892",
+    fallbackUrl: (serial ? `${BASE}/21/${serial}` : BASE).replace("https://", ""),
+    ...(serial ? { serial, netContent: "250 克" } : {}),
   });
   const first = await timed(() => sheet([label()]));
   const batch = await timed(() => sheet(Array.from({ length: count }, () => label())));

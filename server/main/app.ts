@@ -91,7 +91,7 @@ export function createApp(deps: AppDeps): Express {
     (res) => credentialOf(actorOf(res)),
   );
   // Capture bodies may be large: only a caller with a valid key or session gets one parsed.
-  app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser());
+  app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser(config));
   app.use(jsonBody({ limit: config.BODY_LIMIT }));
 
   const idempotencyFor = idempotency(deps.connection, {

@@ -170,6 +170,44 @@ export const configSchema = z.object({
     .describe(
       "/healthz reports degraded when the oldest unanchored event is older than this, or anchoring made no progress for this long while events wait (docs/operations.md).",
     ),
+  LABELS_MAX_PER_REQUEST: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10_000)
+    .describe("Most labels one label-sheet request prints (a larger count is answered 413)."),
+  IMPORT_MAX_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe("Largest import file (CSV or .xlsx), in MB (a larger upload is answered 413)."),
+  IMPORT_MAX_ROWS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100_000)
+    .describe("Most data rows one import file may hold (more is answered 413: split the file)."),
+  IMPORT_MAX_UNZIPPED_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(200)
+    .describe(
+      "Most an .xlsx workbook may hold once unzipped, in MB; checked from the zip's directory before parsing, and while inflating (zip bombs are answered 413).",
+    ),
+  CAPTURE_MAX_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(16)
+    .describe("Largest EPCIS capture document, in MB (a larger one is answered 413)."),
+  CAPTURE_MAX_EVENTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5_000)
+    .describe("Most events one EPCIS capture document may carry (more is answered 413: split it)."),
   ANCHOR_FAULT: optionalString
     .pipe(z.enum(ANCHOR_FAULTS).optional())
     .describe("Test only: kill the process (SIGKILL) at this anchoring step. Refused in production."),

@@ -5,6 +5,7 @@ import { anchorWorkerOptions } from "./anchor-worker-options";
 import type { Config } from "./config";
 import { createApp } from "./app";
 import type { Logger } from "../platform/logger";
+import { closeOffThreadPool } from "../platform/threads/off-thread-pool";
 import { startRuntime, type Runtime } from "./runtime";
 import { bootstrapAdmin } from "../modules/organizations";
 import { bootstrapConsoleAdmin } from "../modules/accounts";
@@ -64,6 +65,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         server.close();
         server.closeIdleConnections();
         await runtime.close();
+        // Idle workers hold nothing open, but a stopped service should leave no threads running.
+        await closeOffThreadPool();
       },
     };
   } catch (error) {

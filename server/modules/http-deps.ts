@@ -11,7 +11,7 @@ import type { OrganizationRole } from "./organizations/domain/organization-role"
  * from the runtime). Declared here, apart from main/, so that route files never import main/.
  */
 export interface HttpDeps {
-  config: { PUBLIC_BASE_URL: string };
+  config: { PUBLIC_BASE_URL: string } & RequestLimits;
   logger: Logger;
   connection: Connection;
   chain: ChainClient;
@@ -20,6 +20,16 @@ export interface HttpDeps {
   anchorWorker?: { wake(): void; status(): object };
   /** Brand claims of batch registrations (the brands module's side of the batches' port). */
   brandClaims: BrandClaims;
+}
+
+/** Caps on the heavy requests (decision 0021), from the configuration; each names its key when hit. */
+export interface RequestLimits {
+  LABELS_MAX_PER_REQUEST: number;
+  IMPORT_MAX_MB: number;
+  IMPORT_MAX_ROWS: number;
+  IMPORT_MAX_UNZIPPED_MB: number;
+  CAPTURE_MAX_MB: number;
+  CAPTURE_MAX_EVENTS: number;
 }
 
 /** The registry every module defines its routes in: access is stated in organization roles. */

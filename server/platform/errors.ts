@@ -73,3 +73,10 @@ export class DependencyUnavailableError extends AppError {
     super("DEPENDENCY_UNAVAILABLE", message, 503, undefined, options);
   }
 }
+
+/** A request over one of the configured limits: 413, naming the configuration key that sets it. */
+export class LimitExceededError extends AppError {
+  constructor(limit: string, message: string, details: { allowed: number; actual?: number }) {
+    super("LIMIT_EXCEEDED", `${message} (limit ${limit} = ${details.allowed})`, 413, { limit, ...details });
+  }
+}

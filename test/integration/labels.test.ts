@@ -131,11 +131,16 @@ describe("label sheets (GET /api/batches/:id/labels.pdf)", () => {
     expect((await labels("serials=true&count=1", shop.key)).status).to.equal(403);
   });
 
-  it("refuses counts outside 1..10 000", async () => {
+  it("refuses more labels than LABELS_MAX_PER_REQUEST with a 413 naming the limit", async () => {
     const response = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/labels.pdf?count=10001`, {
       key: farm.key,
     });
-    expect(response.status).to.equal(400);
-    expect(response.body.error.details[0].field).to.equal("query.count");
+    expect(response.status).to.equal(413);
+    expect(response.body.error.details).to.include({ limit: "LABELS_MAX_PER_REQUEST", allowed: 10_000 });
+    const none = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/labels.pdf?count=0`, {
+      key: farm.key,
+    });
+    expect(none.status).to.equal(400);
+    expect(none.body.error.details[0].field).to.equal("query.count");
   });
 });

@@ -6,7 +6,7 @@ import { labelContents } from "../../server/modules/labels/web/labels-content";
 describe("labelContents", () => {
   const batch = {
     _id: new Types.ObjectId(),
-    product: { name: "安吉白茶 明前特级", category: "tea" },
+    product: { name: "安吉白茶 明前特级", category: "tea", gtin: "06901234567892" },
     lot: "AJBC-2026-0412",
     origin: {
       place: "溪龙乡黄杜村",
@@ -22,6 +22,21 @@ describe("labelContents", () => {
   it("prints the brand on item-serial labels, which the licence quota counts", () => {
     const [label] = labelContents(batch, [{ link: "https://x/01/1/10/L/21/S1", serial: "S1" }]);
     expect(label).to.include({ brand: "安吉白茶", serial: "S1", origin: "浙江省 溪龙乡黄杜村" });
+  });
+
+  it("prints the 13-digit barcode number, each item's net content and the link without its scheme", () => {
+    const [label] = labelContents(batch, [
+      {
+        link: "https://x.cn/01/06901234567892/10/L/21/S1",
+        serial: "S1",
+        itemQuantity: { value: 0.25, unit: "KGM" },
+      },
+    ]);
+    expect(label).to.include({
+      gtin: "6901234567892",
+      netContent: "250 克",
+      fallbackUrl: "x.cn/01/06901234567892/10/L/21/S1",
+    });
   });
 
   it("leaves the brand off batch-level labels, which can be printed in any number", () => {

@@ -1,12 +1,10 @@
-import { createHash } from "node:crypto";
-import canonicalize from "canonicalize";
 import { Types } from "mongoose";
 import { EpcisCaptureRepository } from "./data/epcis-capture.repository";
 import { interpretEpcisEvent, type Reason } from "./domain/from-epcis";
-import { declaredPrefixes, normalizeOwnKeys, prefixConflict } from "./domain/json-ld-context";
-import { epcisSchemaProblems } from "./domain/json-schema";
+import { declaredPrefixes, normalizeOwnKeys } from "./domain/json-ld-context";
 import type { EpcisEvent } from "./domain/to-epcis";
-import { AppError, ConflictError, NotFoundError, ValidationError } from "../../platform/errors";
+import { AppError, ConflictError, NotFoundError } from "../../platform/errors";
+import { capturedEvents, type CheckedCapture } from "./epcis-capture-check";
 import type { UseCaseContext } from "../ledger";
 import { captureView, type CaptureView } from "./epcis-capture-view";
 import {
@@ -29,7 +27,8 @@ import {
 
 /**
  * EPCIS capture (decision 0006). All or nothing on an engine without transactions: the whole
- * document is validated (official schema), interpreted and planned against simulated batches
+ * document is checked first (epcis-capture-check.ts: official schema, off the event loop),
+ * interpreted and planned against simulated batches
  * before anything is written; if any event cannot be recorded, every reason is returned and
  * nothing is stored. Then its eventIDs are claimed and its events recorded in document order.
  * A capture is identified by its organization and the SHA-256 of the canonical document: posting
@@ -65,13 +64,10 @@ export class CaptureRejectedError extends AppError {
 export async function captureEpcisDocument(
   ctx: UseCaseContext,
   actor: RecordingActor,
-  document: unknown,
+  { document, documentHash }: CheckedCapture,
   options: { base: string },
 ): Promise<CaptureOutcome> {
-  const events = assertCapturable(document);
-  const documentHash = createHash("sha256")
-    .update(canonicalize(document) ?? "")
-    .digest("hex");
+  const events = capturedEvents(document);
   const captures = new EpcisCaptureRepository(ctx.connection);
   const orgId = new Types.ObjectId(actor.orgId);
   const existing = await captures.findByDocument(orgId, documentHash);
@@ -83,13 +79,7 @@ export async function captureEpcisDocument(
   }
   const captureId = existing?._id ?? new Types.ObjectId();
   const resumeFrom = existing?.written ?? 0;
-  const steps = interpretAll(
-    events,
-    document as Record<string, unknown>,
-    captureId,
-    options.base,
-    resumeFrom,
-  );
+  const steps = interpretAll(events, document, captureId, options.base, resumeFrom);
   const duplicates = await duplicateEventIds(ctx, steps.eventIDs, captureId, options.base);
   const rejected = mergeRejections(steps.rejected, duplicates, events);
   const plan = await planSteps(ctx, actor, steps.steps, {
@@ -155,31 +145,6 @@ export async function getCapture(
   if (!capture || (!seesAll && capture.orgId.toHexString() !== actor.orgId))
     throw new NotFoundError("capture", captureId);
   return captureView(capture, false);
-}
-
-function assertCapturable(document: unknown): EpcisEvent[] {
-  const problems = epcisSchemaProblems(document);
-  if (problems.length > 0) {
-    const details = problems.map((problem) => ({
-      field: `body${problem.path.replace(/\//g, ".").replace(/\.$/, "")}`,
-      problem: problem.problem,
-    }));
-    throw new ValidationError(
-      `the document is not valid EPCIS 2.0 JSON (GS1's schema): ${details[0].field} ${details[0].problem}`,
-      details,
-    );
-  }
-  const doc = document as { type?: unknown; epcisBody?: { eventList?: unknown } };
-  if (doc.type !== "EPCISDocument") {
-    throw new AppError(
-      "NOT_A_CAPTURE_DOCUMENT",
-      `capture takes an EPCISDocument; this is an ${String(doc.type)}, which answers a query`,
-      422,
-    );
-  }
-  const conflict = prefixConflict(declaredPrefixes((document as Record<string, unknown>)["@context"]));
-  if (conflict) throw new AppError("CONTEXT_CONFLICT", conflict, 422);
-  return doc.epcisBody!.eventList as EpcisEvent[];
 }
 
 function interpretAll(

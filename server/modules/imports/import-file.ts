@@ -1,10 +1,12 @@
 import { parse } from "csv-parse";
 import { readSheet } from "read-excel-file/node";
-import { ValidationError } from "../../platform/errors";
+import { LimitExceededError, ValidationError } from "../../platform/errors";
+import { assertWorkbookWithinLimits } from "./domain/workbook-archive";
 
 /**
  * Reads an import file (CSV, UTF-8, or the first sheet of an .xlsx workbook) into rows of cells
  * keyed by normalised column name. Row numbers are those a spreadsheet shows: the header is row 1.
+ * CPU-heavy for big files: the service runs it in the worker pool (import-file.task.ts).
  */
 export type Cell = string | number | boolean | Date | null;
 
@@ -19,10 +21,21 @@ export interface ImportFile {
   rows: FileRow[];
 }
 
+/** IMPORT_MAX_ROWS and IMPORT_MAX_UNZIPPED_MB (in bytes) of the configuration. */
+export interface ImportFileLimits {
+  maxRows: number;
+  maxUnzippedBytes: number;
+}
+
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-export async function readImportFile(bytes: Buffer, fileName = ""): Promise<ImportFile> {
+export async function readImportFile(
+  bytes: Buffer,
+  fileName: string,
+  limits: ImportFileLimits,
+): Promise<ImportFile> {
   const xlsx = bytes.subarray(0, 4).equals(ZIP_MAGIC) || /\.xlsx$/i.test(fileName);
+  if (xlsx) assertWorkbookWithinLimits(bytes, limits);
   const table = xlsx ? await readWorkbook(bytes) : await readCsv(bytes);
   const [header = [], ...body] = table;
   const columns = header.map((title) => normalizeColumn(String(title ?? "")));
@@ -34,6 +47,12 @@ export async function readImportFile(bytes: Buffer, fileName = ""): Promise<Impo
       cells: Object.fromEntries(columns.map((column, index) => [column, normalizeCell(cells[index])])),
     });
   });
+  if (rows.length > limits.maxRows) {
+    throw new LimitExceededError("IMPORT_MAX_ROWS", `the file has ${rows.length} data rows; split it`, {
+      allowed: limits.maxRows,
+      actual: rows.length,
+    });
+  }
   return { format: xlsx ? "xlsx" : "csv", columns, rows };
 }
 

@@ -17,7 +17,9 @@ import {
   type PlanStep,
   type RecordingActor,
 } from "../ingest";
-import { readImportFile, type FileRow } from "./import-file";
+import type { FileRow, ImportFile, ImportFileLimits } from "./import-file";
+import type { ImportFileTask } from "./import-file.task";
+import { runOffThread } from "../../platform/threads/off-thread-pool";
 import { headerErrors, stepForRow, type RowError } from "./import-rows";
 
 /**
@@ -27,7 +29,6 @@ import { headerErrors, stepForRow, type RowError } from "./import-rows";
  * so uploading the same file again reports it, or resumes it after an interruption: rows already
  * stored are skipped (each row's event carries `data.import = { file, row }`), none twice.
  */
-export const MAX_IMPORT_ROWS = 500_000;
 const CHUNK = 500;
 const CONCURRENCY = 8;
 export const IMPORT_STALE_MS = 30_000;
@@ -60,18 +61,16 @@ export async function importFile(
   ctx: UseCaseContext,
   actor: RecordingActor,
   request: { bytes: Buffer; fileName: string; dryRun: boolean },
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; limits: ImportFileLimits },
 ): Promise<ImportOutcome> {
-  const file = await readImportFile(request.bytes, request.fileName);
   const fileHash = createHash("sha256").update(request.bytes).digest("hex");
+  // Parsed in the worker pool: seconds of CPU for a big file, and zip bombs are refused there.
+  const file = await runOffThread<ImportFileTask, ImportFile>(
+    { filename: require.resolve("./import-file.task"), name: "parseImportFile" },
+    { bytes: request.bytes, fileName: request.fileName, limits: options.limits },
+  );
   const header = headerErrors(file.columns);
   if (header.length > 0) throw new ImportRejectedError(header, file.rows.length);
-  if (file.rows.length > MAX_IMPORT_ROWS) {
-    throw new ImportRejectedError(
-      [{ row: 1, problem: `the file has more than ${MAX_IMPORT_ROWS} rows; split it` }],
-      file.rows.length,
-    );
-  }
   const existing = await new ImportJobRepository(ctx.connection).findByFile(actor.orgId, fileHash);
   if (!request.dryRun && existing?.state === "done") return { status: 200, body: importView(existing, true) };
   if (!request.dryRun && existing?.state === "running" && !isStale(ctx, existing)) {

@@ -14,6 +14,8 @@ export interface LabelRequest {
 export interface LabelItem {
   link: string;
   serial?: string;
+  /** What the labelled item holds (item serials issued with a quantity). */
+  itemQuantity?: { value: number; unit: string };
 }
 
 /**
@@ -41,7 +43,7 @@ export async function labelItems(
   }
   // Branded item labels carry the brand mark: not while the licence behind it is suspended or revoked.
   if (batch.licenceId) await assertLicenceActive(ctx, batch);
-  const serials = await new SerialRepository(ctx.connection).serialStringsOf(batch._id, {
+  const serials = await new SerialRepository(ctx.connection).serialsToPrint(batch._id, {
     offset: request.offset,
     count: request.count,
   });
@@ -51,5 +53,9 @@ export async function labelItems(
       `the batch has no item serials after offset ${request.offset}; issue some with POST /api/batches/:id/serials`,
     );
   }
-  return serials.map((serial) => ({ link: serialLink(publicBaseUrl, batch, serial), serial }));
+  return serials.map(({ serial, itemQuantity }) => ({
+    link: serialLink(publicBaseUrl, batch, serial),
+    serial,
+    ...(itemQuantity ? { itemQuantity: { value: itemQuantity.value, unit: itemQuantity.unit } } : {}),
+  }));
 }

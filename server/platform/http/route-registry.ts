@@ -2,6 +2,7 @@ import express, { Router, type RequestHandler } from "express";
 import type { ParamsDictionary } from "express-serve-static-core";
 import type { ParsedQs } from "qs";
 import { z } from "zod";
+import { bodyWithinLimit } from "./body-limit";
 import { validate } from "./validation";
 
 export interface RouteSpec<
@@ -26,8 +27,11 @@ export interface RouteSpec<
   query?: Q;
   /** Required on every method but GET (an empty strict schema when it takes no body). */
   body?: B;
-  /** Instead of `body`: the body is a file, read as bytes (req.body is a Buffer) up to `limit`. */
-  fileBody?: { limit: number | string; description: string };
+  /**
+   * Instead of `body`: the body is a file, read as bytes (req.body is a Buffer) before the
+   * Idempotency-Key fingerprint is taken; over `megabytes`, a 413 naming the setting `limitKey`.
+   */
+  fileBody?: { megabytes: number; limitKey: string; description: string };
   /** Top-level response fields holding a secret shown once: never stored for Idempotency-Key replays. */
   secretFields?: readonly string[];
   responses: Record<number, string>;
@@ -94,7 +98,11 @@ export class RouteRegistry<Role extends string = string> {
     // validate() has replaced params, query and body with their parsed values by the time the
     // handlers run: the one place where express's untyped request meets the schemas' types.
     const edge: RequestHandler[] = [validate(spec)];
-    if (spec.fileBody) edge.push(express.raw({ type: () => true, limit: spec.fileBody.limit }));
+    if (spec.fileBody) {
+      const { megabytes, limitKey } = spec.fileBody;
+      const raw = express.raw({ type: () => true, limit: megabytes * 2 ** 20 });
+      edge.push(bodyWithinLimit(raw, { key: limitKey, megabytes }));
+    }
     if (spec.method === "post" && spec.access !== "public" && this.idempotencyFor) {
       edge.push(this.idempotencyFor({ secretFields: spec.secretFields }));
     }

@@ -1,26 +1,51 @@
-import { Router, type RequestHandler } from "express";
-import { jsonBody } from "../../../platform/http/json-body";
+import express, { Router, type RequestHandler } from "express";
+import { checkJsonBytes } from "../../../platform/http/json-body";
 import { findBatch, batchIdParams, assertBatchVisible } from "../../batches";
 import { captureEpcisDocument, getCapture } from "../epcis-capture";
+import type { CheckedCapture } from "../epcis-capture-check";
+import type { CaptureCheckTask } from "../epcis-capture-check.task";
 import { exportBatchHistory, getEpcisEvent, queryEpcisEvents } from "../epcis-export";
-import type { ApiRegistry, HttpDeps } from "../../http-deps";
+import type { ApiRegistry, HttpDeps, RequestLimits } from "../../http-deps";
 import { actorOf } from "../../organizations";
-import {
-  CAPTURE_BODY_LIMIT,
-  captureBody,
-  captureIdParams,
-  epcisEventParams,
-  epcisEventsQuery,
-} from "./epcis.schemas";
+import { ValidationError } from "../../../platform/errors";
+import { bodyWithinLimit } from "../../../platform/http/body-limit";
+import { runOffThread } from "../../../platform/threads/off-thread-pool";
+import { captureBody, captureIdParams, epcisEventParams, epcisEventsQuery } from "./epcis.schemas";
 
 const JSON_LD = "application/ld+json";
 
 /**
- * Parses capture documents before the service-wide JSON parser: EPCIS documents are sent as
+ * Reads capture documents before the service-wide JSON parser: EPCIS documents are sent as
  * `application/ld+json` and may hold thousands of events, more than BODY_LIMIT allows elsewhere.
+ * The bytes (at most CAPTURE_MAX_MB) are parsed, counted, schema-checked and hashed in the worker
+ * pool (decision 0021); the route receives the parsed document and the check's result.
  */
-export function epcisCaptureBodyParser(): RequestHandler {
-  return jsonBody({ limit: CAPTURE_BODY_LIMIT, type: ["application/json", JSON_LD] });
+export function epcisCaptureBodyParser(
+  limits: Pick<RequestLimits, "CAPTURE_MAX_MB" | "CAPTURE_MAX_EVENTS">,
+): RequestHandler {
+  const readBytes = bodyWithinLimit(
+    express.raw({ limit: limits.CAPTURE_MAX_MB * 2 ** 20, type: ["application/json", JSON_LD] }),
+    { key: "CAPTURE_MAX_MB", megabytes: limits.CAPTURE_MAX_MB },
+  );
+  return (req, res, next) => {
+    if (req.method !== "POST") return next();
+    readBytes(req, res, (error?: unknown) => {
+      if (error || !Buffer.isBuffer(req.body)) return next(error);
+      try {
+        checkJsonBytes(req, req.body);
+      } catch (refused) {
+        return next(refused);
+      }
+      runOffThread<CaptureCheckTask, CheckedCapture>(
+        { filename: require.resolve("../epcis-capture-check.task"), name: "checkCaptureBody" },
+        { body: req.body, maxEvents: limits.CAPTURE_MAX_EVENTS },
+      ).then((checked) => {
+        req.body = checked.document;
+        res.locals.checkedCapture = checked;
+        next();
+      }, next);
+    });
+  };
 }
 
 /** GS1 EPCIS 2.0: event queries, batch histories and capture (decision 0006). */
@@ -114,11 +139,15 @@ export function epcisRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         200: "the same document was captured before: its result (replayed: true)",
         400: "not valid EPCIS 2.0 JSON (every schema problem listed)",
         409: "being captured by another request, or interrupted: post it again",
+        413: "LIMIT_EXCEEDED: larger than CAPTURE_MAX_MB or more events than CAPTURE_MAX_EVENTS",
         422: "EPCIS_CAPTURE_REJECTED: details.events lists every event that cannot be recorded, with reasons",
       },
     },
     async (req, res) => {
-      const outcome = await captureEpcisDocument(ctx, actorOf(res), req.body, { base });
+      const checked = res.locals.checkedCapture as CheckedCapture | undefined;
+      if (!checked)
+        throw ValidationError.forField("body", "must be sent as application/json or application/ld+json");
+      const outcome = await captureEpcisDocument(ctx, actorOf(res), checked, { base });
       res.status(outcome.status).json(outcome.view);
     },
   );

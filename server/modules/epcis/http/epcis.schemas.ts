@@ -2,11 +2,6 @@ import { z } from "zod";
 import { gtinProblem } from "../../batches";
 import { isoDateTime, objectId, paginationQuery } from "../../../platform/http/common.schemas";
 
-/** Most events one capture document may carry (the whole document is checked before writing). */
-export const MAX_CAPTURE_EVENTS = 10_000;
-/** Largest capture document; EPCIS events are about 1-3 kB each. */
-export const CAPTURE_BODY_LIMIT = "32mb";
-
 const gtin = z.string().superRefine((value, ctx) => {
   const problem = gtinProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -34,15 +29,13 @@ export const captureBody = z
   .looseObject({
     type: z.string(),
     epcisBody: z
-      .looseObject({ eventList: z.array(z.unknown()).max(MAX_CAPTURE_EVENTS).optional() })
+      // At most CAPTURE_MAX_EVENTS (configuration), counted before this by the body reader: 413.
+      .looseObject({ eventList: z.array(z.unknown()).optional() })
       .optional(),
   })
   .describe("An EPCIS 2.0 EPCISDocument (JSON-LD)");
 
 // --- Spreadsheet import (POST /api/imports) -----------------------------------------------------
-
-/** Largest import upload (100 000 rows of CSV are about 15 MB). */
-export const IMPORT_BODY_LIMIT = "100mb";
 
 export const importQuery = z.strictObject({
   dryRun: z.enum(["true", "false"]).default("false").describe("check every row and store nothing"),

@@ -3,7 +3,7 @@ import { ValidationError } from "../../../platform/errors";
 import { getImport, importFile } from "../import-run";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
-import { IMPORT_BODY_LIMIT, importIdParams, importQuery } from "../../epcis";
+import { importIdParams, importQuery } from "../../epcis";
 
 /** Bulk import of batches and events from a CSV or .xlsx file (docs/import-format.md). */
 export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
@@ -21,10 +21,15 @@ export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       tag,
       access: { roles: "any", others: "none" },
       query: importQuery,
-      fileBody: { limit: IMPORT_BODY_LIMIT, description: "the CSV or .xlsx file (docs/import-format.md)" },
+      fileBody: {
+        megabytes: deps.config.IMPORT_MAX_MB,
+        limitKey: "IMPORT_MAX_MB",
+        description: "the CSV or .xlsx file (docs/import-format.md)",
+      },
       responses: {
         200: "dry run report { valid, rows, batches, events, errors }, or the import of this file, done before",
         202: "import started (or resumed, or still running): { importId, state, rows, written }; follow GET /api/imports/:id",
+        413: "LIMIT_EXCEEDED: over IMPORT_MAX_MB, IMPORT_MAX_ROWS or IMPORT_MAX_UNZIPPED_MB (zip bomb); details.limit names it",
         422: "IMPORT_REJECTED: details.errors lists every row problem { row, column, problem }; nothing stored",
       },
     },
@@ -37,7 +42,13 @@ export function importRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         ctx,
         actorOf(res),
         { bytes: req.body, fileName: query.name ?? "upload", dryRun: query.dryRun === "true" },
-        { logger: req.log ?? deps.logger },
+        {
+          logger: req.log ?? deps.logger,
+          limits: {
+            maxRows: deps.config.IMPORT_MAX_ROWS,
+            maxUnzippedBytes: deps.config.IMPORT_MAX_UNZIPPED_MB * 2 ** 20,
+          },
+        },
       );
       if (outcome.status === 202) {
         outcome.completion.catch((error: unknown) => deps.logger.error({ err: error }, "import failed"));

@@ -30,15 +30,17 @@ export class SerialRepository {
     return (await this.serials.find(filter).sort({ _id: 1 }).limit(page.limit).toArray()) as unknown as SerialDoc[];
   }
 
-  /** The serial strings of a batch, in issue order, from `offset` (label sheets). */
-  async serialStringsOf(batchId: Types.ObjectId, page: { offset: number; count: number }): Promise<string[]> {
-    const serials = (await this.serials
-      .find({ batchId }, { projection: { serial: 1 } })
+  /** A page of the batch's serials in issue order, with what each item holds: a label sheet's run. */
+  async serialsToPrint(
+    batchId: Types.ObjectId,
+    page: { offset: number; count: number },
+  ): Promise<Pick<SerialDoc, "serial" | "itemQuantity">[]> {
+    return (await this.serials
+      .find({ batchId }, { projection: { _id: 0, serial: 1, itemQuantity: 1 } })
       .sort({ _id: 1 })
       .skip(page.offset)
       .limit(page.count)
-      .toArray()) as unknown as Pick<SerialDoc, "serial">[];
-    return serials.map(({ serial }) => serial);
+      .toArray()) as unknown as Pick<SerialDoc, "serial" | "itemQuantity">[];
   }
 
   /** Counts one scan (one atomic increment) and sets the first scan time once; the serial after it. */

@@ -1,8 +1,9 @@
 import { Router } from "express";
 import { findBatch, batchIdParams, assertBatchVisible } from "../../batches";
 import { labelItems } from "../labels";
-import { labelContents } from "../web/labels-content";
-import { writeLabelsPdf } from "../web/labels-pdf";
+import type { LabelSheetTask } from "../web/labels-pdf.task";
+import { LimitExceededError } from "../../../platform/errors";
+import { runOffThread } from "../../../platform/threads/off-thread-pool";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
 import { labelsQuery } from "./labels.schemas";
@@ -25,11 +26,20 @@ export function labelRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       responses: {
         200: "application/pdf",
         403: "not a party of the batch (item serials: producer only)",
+        413: "LIMIT_EXCEEDED: more labels than LABELS_MAX_PER_REQUEST",
         422: "no serials",
       },
     },
     async (req, res) => {
       const { params, query } = req;
+      const allowed = deps.config.LABELS_MAX_PER_REQUEST;
+      if (query.count > allowed) {
+        throw new LimitExceededError(
+          "LABELS_MAX_PER_REQUEST",
+          `count ${query.count} is more labels than one sheet request prints; print it in runs with offset`,
+          { allowed, actual: query.count },
+        );
+      }
       const batch = await findBatch(deps.useCaseContext, params.id);
       assertBatchVisible(res, batch);
       const items = await labelItems(deps.useCaseContext, actorOf(res), batch, deps.config.PUBLIC_BASE_URL, {
@@ -37,17 +47,32 @@ export function labelRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         serials: query.serials === "true",
         offset: query.offset,
       });
+      // Rendered in the worker pool: a 10,000-label sheet is seconds of CPU (decision 0021).
+      const pdf = await runOffThread<LabelSheetTask, Uint8Array>(
+        { filename: require.resolve("../web/labels-pdf.task"), name: "renderLabelsPdf" },
+        {
+          // Only what the labels print: the worker receives a copy of it.
+          batch: {
+            product: { name: batch.product.name, gtin: batch.product.gtin },
+            lot: batch.lot,
+            origin: {
+              place: batch.origin.place,
+              regionCode: batch.origin.regionCode,
+              harvestedAt: batch.origin.harvestedAt,
+            },
+            brand: batch.brand,
+          },
+          items,
+          options: { errorCorrection: query.ecc, title: `${batch.product.name} ${batch.lot}` },
+        },
+      );
       res.type("application/pdf");
       res.setHeader(
         "content-disposition",
         `inline; filename="labels-${batch.lot.replace(/[^\w.-]/g, "_")}.pdf"`,
       );
       res.setHeader("cache-control", "no-store");
-      await writeLabelsPdf(
-        labelContents(batch, items),
-        { errorCorrection: query.ecc, title: `${batch.product.name} ${batch.lot}` },
-        res,
-      );
+      res.end(pdf);
     },
   );
   return router;

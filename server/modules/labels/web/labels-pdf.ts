@@ -6,9 +6,13 @@ import type { QrOptions } from "../../../platform/web/qr";
 
 /**
  * Printable A4 label sheets: 3 × 8 labels of 70 × 36 mm (the common 24-up sheet, e.g. Avery
- * 3475), each with the QR code of its Digital Link and the product, brand, lot and origin in
- * Chinese. QR codes are drawn as vector rectangles (one per run of dark modules), so they print
- * sharply at any resolution. Text uses Noto Sans SC as OpenType files (npm `@embedpdf/fonts-sc`,
+ * 3475), each with the QR code of its Digital Link and, in Chinese, the product, brand, origin,
+ * lot, net content, serial, barcode number and a URL to type when the code cannot be scanned.
+ * Everything printed keeps 5 mm from the label's edges (printers and die-cuts drift); the QR code
+ * keeps a quiet zone of 4 modules (ISO/IEC 18004) to the text. Text never runs past its box: the
+ * lines shrink together until they fit, and the origin and serial wrap rather than being cut.
+ * QR codes are drawn as vector rectangles (one per run of dark modules), so they print sharply at
+ * any resolution. Text uses Noto Sans SC as OpenType files (npm `@embedpdf/fonts-sc`,
  * "NotoSansHans", SIL OFL: a font package for PDF embedding; pdfkit cannot read WOFF2, so the web
  * font packages will not do); its files are read once per process and pdfkit embeds only the
  * glyphs used.
@@ -21,14 +25,23 @@ export interface LabelContent {
   origin: string;
   harvestedAt?: string;
   serial?: string;
+  /** What the labelled item holds, as printed ("250 克"). */
+  netContent?: string;
+  /** The barcode number as printed on the pack (13 digits for an EAN-13). */
+  gtin?: string;
+  /** The link without its scheme, for typing into a browser. */
+  fallbackUrl: string;
 }
 
 const MM = 72 / 25.4;
 const PAGE = { width: 210 * MM, height: 297 * MM };
 const GRID = { columns: 3, rows: 8, width: 70 * MM, height: 36 * MM, top: 4.5 * MM, left: 0 };
 export const LABELS_PER_PAGE = GRID.columns * GRID.rows;
-const QR_SIZE = 30 * MM;
-const PAD = 3 * MM;
+/** Nothing is printed closer than 5 mm to a label's edge (0.3 mm more for ink spread and rounding). */
+const LABEL_MARGIN = 5.3 * MM;
+/** The QR code's dark modules fill this square: the label's height inside its margins. */
+const QR_SIDE = GRID.height - 2 * LABEL_MARGIN;
+const QUIET_ZONE_MODULES = 4;
 
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 
@@ -68,6 +81,7 @@ export function writeLabelsPdf(
   });
   doc.pipe(output);
   const runs = new Map<string, QrRuns>();
+  const layouts = new Map<string, TextLayout>();
   labels.forEach((label, index) => {
     if (index % LABELS_PER_PAGE === 0) doc.addPage({ size: [PAGE.width, PAGE.height], margin: 0 });
     const slot = index % LABELS_PER_PAGE;
@@ -78,7 +92,7 @@ export function writeLabelsPdf(
       qr = qrRuns(label.link, options.errorCorrection);
       if (runs.size < 64) runs.set(label.link, qr);
     }
-    drawLabel(doc, label, qr, x, y);
+    drawLabel(doc, label, qr, { x, y, layouts });
   });
   if (labels.length === 0) doc.addPage();
   doc.end();
@@ -108,39 +122,114 @@ function qrRuns(text: string, errorCorrection: QrOptions["errorCorrection"]): Qr
   return { size: modules.size, runs };
 }
 
-function drawLabel(doc: PDFKit.PDFDocument, label: LabelContent, qr: QrRuns, x: number, y: number): void {
-  // Quiet zone: the QR sits on white inside the label, 2 modules at least from the text.
-  const module = QR_SIZE / (qr.size + 4);
-  const qrX = x + PAD + 2 * module;
-  const qrY = y + (GRID.height - QR_SIZE) / 2 + 2 * module;
+interface TextLine {
+  text: string;
+  font: "sc" | "sc-bold";
+  /** Font size before the label's lines are shrunk to fit. */
+  size: number;
+  maxLines: number;
+  color?: string;
+  /** The product name may end in "…"; every other line is printed whole. */
+  mayBeCut?: boolean;
+}
+
+function drawLabel(
+  doc: PDFKit.PDFDocument,
+  label: LabelContent,
+  qr: QrRuns,
+  at: { x: number; y: number; layouts: Map<string, TextLayout> },
+): void {
+  const { x, y } = at;
+  const module = QR_SIDE / qr.size;
+  const qrX = x + LABEL_MARGIN;
+  const qrY = y + LABEL_MARGIN;
   for (const [row, column, length] of qr.runs) {
     doc.rect(qrX + column * module, qrY + row * module, length * module + 0.01, module + 0.01);
   }
   doc.fill("#000000");
 
-  const textX = x + PAD + QR_SIZE + 1.5 * MM;
-  const width = GRID.width - (textX - x) - PAD;
-  let cursor = y + 3.2 * MM;
-  doc.font("sc-bold").fontSize(8.5).fillColor("#000000");
-  doc.text(label.product, textX, cursor, { width, height: 24, ellipsis: true, lineGap: -1 });
-  cursor = Math.max(doc.y, cursor + 11) + 1;
-  doc.font("sc").fontSize(6.5);
-  const lines: [string, number][] = [
-    ...(label.brand ? [[`品牌：${label.brand}`, 1] as [string, number]] : []),
-    [`批次：${label.lot}`, 1],
-    [`产地：${label.origin}`, label.serial ? 1 : 2],
-    ...(label.harvestedAt ? [[`采收：${label.harvestedAt}`, 1] as [string, number]] : []),
-    ...(label.serial ? [[`序列号：${label.serial}`, 1] as [string, number]] : []),
-  ];
-  for (const [line, maxLines] of lines) {
-    doc.text(line, textX, cursor, { width, height: 8.6 * maxLines, ellipsis: true, lineGap: -0.5 });
-    cursor = Math.max(doc.y, cursor + 8.6);
+  // The quiet zone, and half a millimetre for ink spread: text never eats into it.
+  const textX = qrX + QR_SIDE + QUIET_ZONE_MODULES * module + 0.5 * MM;
+  const box = {
+    x: textX,
+    y: y + LABEL_MARGIN,
+    width: x + GRID.width - LABEL_MARGIN - textX,
+    height: GRID.height - 2 * LABEL_MARGIN,
+  };
+  const lines = labelLines(label);
+  // Labels of one sheet differ only in their serial: measured once with its widest stand-in.
+  const stand = (text: string) =>
+    label.serial ? text.replaceAll(label.serial, "W".repeat(label.serial.length)) : text;
+  const key = `${box.width}\n${lines.map((line) => stand(line.text)).join("\n")}`;
+  let layout = at.layouts.get(key);
+  if (!layout) {
+    layout = fitLines(
+      doc,
+      lines.map((line) => ({ ...line, text: stand(line.text) })),
+      box,
+    );
+    at.layouts.set(key, layout);
   }
-  doc.fontSize(5.5).fillColor("#444444");
-  doc.text("扫码查看产地、溯源与区块链验证", textX, y + GRID.height - 3 * MM - 7, {
-    width,
-    height: 8,
-    ellipsis: true,
-    lineBreak: false,
+  let cursor = box.y;
+  lines.forEach((line, index) => {
+    const size = line.size * layout.scale;
+    doc
+      .font(line.font)
+      .fontSize(size)
+      .fillColor(line.color ?? "#000000");
+    // Only the product name is cut ("…"); the other lines were measured to fit whole.
+    const cut = line.mayBeCut ? { height: lineHeight(doc) * line.maxLines, ellipsis: true } : {};
+    doc.text(line.text, box.x, cursor, { width: box.width, lineGap: LINE_GAP, ...cut });
+    cursor += layout.heights[index];
   });
+}
+
+function labelLines(label: LabelContent): TextLine[] {
+  const line = (text: string, maxLines = 1): TextLine => ({ text, font: "sc", size: 6, maxLines });
+  return [
+    { text: label.product, font: "sc-bold", size: 7.5, maxLines: 2, mayBeCut: true },
+    ...(label.brand ? [line(`品牌：${label.brand}`)] : []),
+    line(`产地：${label.origin}`, 2),
+    line(`批次：${label.lot}`, 2),
+    ...(label.harvestedAt ? [line(`采收：${label.harvestedAt}`)] : []),
+    ...(label.netContent ? [line(`净含量：${label.netContent}`)] : []),
+    ...(label.serial ? [line(`序列号：${label.serial}`, 2)] : []),
+    ...(label.gtin ? [line(`条码：${label.gtin}`)] : []),
+    { text: label.fallbackUrl, font: "sc", size: 5, maxLines: 3, color: "#333333" },
+  ];
+}
+
+const LINE_GAP = -0.5;
+/** The height of one wrapped line in the current font and size, as pdfkit advances it. */
+const lineHeight = (doc: PDFKit.PDFDocument) => doc.currentLineHeight(true) + LINE_GAP;
+
+interface TextLayout {
+  scale: number;
+  /** The height each line takes at that scale. */
+  heights: number[];
+}
+
+/**
+ * The largest scale (at most 1, at least 0.6) at which every line fits the box whole, wrapped
+ * within its allowed number of lines (only the product name may end in "…").
+ */
+function fitLines(
+  doc: PDFKit.PDFDocument,
+  lines: TextLine[],
+  box: { width: number; height: number },
+): TextLayout {
+  let layout: TextLayout = { scale: 0.6, heights: [] };
+  for (let scale = 1; scale >= 0.6; scale -= 0.05) {
+    let whole = true;
+    const heights = lines.map((line) => {
+      doc.font(line.font).fontSize(line.size * scale);
+      const needed = doc.heightOfString(line.text, { width: box.width, lineGap: LINE_GAP });
+      const allowed = lineHeight(doc) * line.maxLines;
+      if (needed > allowed + 0.01 && !line.mayBeCut) whole = false;
+      return Math.min(needed, allowed);
+    });
+    layout = { scale, heights };
+    if (whole && heights.reduce((sum, height) => sum + height, 0) <= box.height) break;
+  }
+  return layout;
 }
