@@ -2,6 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { Types } from "mongoose";
+import {
+  anchorWindowModel,
+  type AnchorWindowDoc,
+} from "../../server/modules/anchoring/data/anchor-window.model";
 import { leaseId, leaseModel, type LeaseDoc } from "../../server/modules/anchoring/data/lease.model";
 import { traceEventModel } from "../../server/modules/ledger/data/trace-event.model";
 import { findFreePort } from "../../server/platform/net/free-port";
@@ -173,6 +178,29 @@ describe("several service instances on one database and one chain", function () 
     expect(licences.body.items[0].used).to.deep.equal({ value: 1000, unit: "KGM" });
   });
 
+  it("never labels more of a branded batch than it holds, whichever instance issues the serials", async () => {
+    const owner = await createOrg(on(0), "安吉县白茶产业协会 标签", ["brand_owner"]);
+    const brand = await createBrand(on(0), owner, { requiredSchemes: [] });
+    await license(on(1), owner, brand.id, farm, { quota: { value: 1000, unit: "KGM" } });
+    const branded = await createBatch(on(2), farm, { brand: brand.id, quantity: { value: 10, unit: "KGM" } });
+    // 30 claims of 0.5 kg at once on a 10 kg batch: 20 fit, no more.
+    const claims = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        http(on(index).baseUrl, "POST", `/api/batches/${branded.id}/serials`, {
+          key: farm.key,
+          json: { count: 1, itemQuantity: { value: 0.5, unit: "KGM" } },
+        }),
+      ),
+    );
+    expect(claims.filter((claim) => claim.status === 201)).to.have.length(20);
+    for (const refused of claims.filter((claim) => claim.status !== 201))
+      expect(refused.status).to.equal(422);
+    const stored = await env.runtime.connection.db!.collection("batches").findOne({
+      _id: new Types.ObjectId(branded.id),
+    });
+    expect(stored!.labelled).to.equal(10);
+  });
+
   it("loses nothing acknowledged when an instance is killed, and anchors every event exactly once", async () => {
     const batch = await createBatch(on(0), farm);
     const pending = Array.from({ length: 30 }, (_, index) => inspect(index, batch.id, index));
@@ -188,5 +216,13 @@ describe("several service instances on one database and one chain", function () 
       _id: leaseId("anchoring"),
     })) as LeaseDoc | null;
     expect(lease, "one lease names the anchoring instance").to.not.equal(null);
+    const windows = (await anchorWindowModel(env.runtime.connection)
+      .collection.find({})
+      .sort({ _id: 1 })
+      .toArray()) as AnchorWindowDoc[];
+    const tokens = windows.map((window) => window.leaseToken);
+    expect(tokens, "windows in lease order: one anchorer at a time").to.deep.equal(
+      [...tokens].sort((a, b) => a - b),
+    );
   });
 });

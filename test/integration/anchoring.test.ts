@@ -163,6 +163,38 @@ describe("anchoring API", () => {
     });
   });
 
+  describe("WindowStore.claim", () => {
+    it("claims the oldest events in several commands, each once against a concurrent claimer", async () => {
+      const batch = await createBatch(server, producer);
+      const bulk = await http(server.baseUrl, "POST", `/api/batches/${batch.id}/events/bulk`, {
+        key: producer.key,
+        json: {
+          events: Array.from({ length: 449 }, (_, index) => ({
+            type: "observation",
+            eventTime: "2026-04-13T08:00:00+08:00",
+            data: { reading: index },
+          })),
+        },
+      });
+      expect(bulk.status, bulk.text).to.equal(201);
+      const store = new WindowStore(env.runtime.connection);
+      const open = () => store.open({ holder: "test", leaseToken: 1, chainId: 1, registry: "0x0" });
+      const [first, second] = await Promise.all([open(), open()]);
+      const [a, b] = await Promise.all([store.claim(first, 420), store.claim(second, 420)]);
+      const oldest = [...a, ...b].map((event) => event._id.toHexString());
+      expect(oldest).to.have.length(420);
+      expect(new Set(oldest).size, "no event claimed twice").to.equal(420);
+      const rest = (await store.claim(await open(), 100)).map((event) => event._id.toHexString());
+      expect(rest).to.have.length(30);
+      expect(
+        oldest.every((id) => rest.every((later) => id < later)),
+        "oldest first",
+      ).to.equal(true);
+      const third = await open();
+      expect(await store.claim(third, 10)).to.deep.equal([]);
+    });
+  });
+
   describe("GET /api/events/:id/proof", () => {
     it("is 409 ANCHOR_PENDING until the event's window is confirmed, then a proof the registry accepts", async () => {
       const batch = await createBatch(server, producer);

@@ -95,15 +95,30 @@ describe("embedded engine: _id lookup path", () => {
     it("still reads the whole collection when the filter does not pin _id", async () => {
       const found = await route({ find: "things", filter: { n: 2 } });
       expect(found.cursor.firstBatch.map((doc: { _id: unknown }) => doc._id)).to.deep.equal([ids[2]]);
+      expect(storage.scans).to.equal(1);
+    });
+
+    it("answers each statement of a several-statement update or delete on its own", async () => {
       const updated = await route({
         update: "things",
         updates: [
           { q: { _id: ids[0] }, u: { $set: { n: 7 } } },
-          { q: { _id: ids[1] }, u: { $set: { n: 8 } } },
+          { q: { n: 1 }, u: { $set: { n: 8 } } },
+          { q: { _id: ids[2] }, u: { $set: { n: 9 } } },
+        ],
+        ordered: false,
+      });
+      expect(updated.nModified).to.equal(3);
+      const deleted = await route({
+        delete: "things",
+        deletes: [
+          { q: { _id: ids[0] }, limit: 1 },
+          { q: { _id: ids[2] }, limit: 1 },
         ],
       });
-      expect(updated.nModified).to.equal(2);
-      expect(storage.scans).to.equal(3); // the find, then each statement of the two-statement update
+      expect(deleted.n).to.equal(2);
+      expect(storage.scans).to.equal(1); // only the statement that does not pin _id
+      expect((await storage.findAll("db", "things")).map((doc) => doc.n)).to.deep.equal([8]);
     });
   });
 

@@ -1,5 +1,7 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
 import { anchoringReceiptProblem, type ChainReader } from "./domain/proof-bundle-verify";
+import { verifyMerkleLeaf } from "../../platform/crypto/merkle";
+import type { Hex } from "../../platform/crypto/keccak";
 import { chainRecordOf, type ChainCertificationRecord } from "../certifications";
 
 /**
@@ -48,10 +50,19 @@ export class ServiceChainReader implements ChainReader {
     return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
   }
 
-  verifyLeaf(root: string, proof: readonly string[], leaf: string) {
-    return this.cached(`leaf:${root}:${leaf}`, this.ttlMs, () =>
-      this.chain.registry.verifyLeaf(root, [...proof], leaf),
-    );
+  /**
+   * The registry's `verifyLeaf` is `anchorOf(root) != 0 && MerkleProof.verify(proof, root, leaf)`:
+   * the first half is the chain fact (asked and cached as above), the second is arithmetic, done
+   * here. One chain call per root instead of one per event (issue 15: a cold 500-event batch made
+   * 500 `eth_call`s).
+   */
+  async verifyLeaf(root: string, proof: readonly string[], leaf: string): Promise<boolean> {
+    if ((await this.anchorOf(root)) === null) return false;
+    try {
+      return verifyMerkleLeaf(root as Hex, leaf as Hex, proof as Hex[]);
+    } catch {
+      return false; // not 32-byte hex: the contract's ABI decoding would refuse it too
+    }
   }
 
   anchoringTransaction(txHash: string, root: string) {

@@ -156,11 +156,21 @@ export function loadMerkleTree(dump: unknown): MerkleTree {
 
 /** Walks a proof like OpenZeppelin's `MerkleProof.verify` with the double-hashed bytes32 leaf. */
 export function verifyMerkleProof(root: Hex, leaf: Hex, proof: readonly Hex[]): boolean {
+  const value = Buffer.alloc(NODE);
+  writeBytes32(value, 0, leaf, "leaf");
+  return verifyMerkleLeaf(root, `0x${Buffer.from(keccak256(keccak256(value))).toString("hex")}`, proof);
+}
+
+/**
+ * `MerkleProof.verify(proof, root, leaf)` for a leaf already hashed (what the registry's
+ * `verifyLeaf` takes): sorted-pair keccak up the proof.
+ */
+export function verifyMerkleLeaf(root: Hex, leaf: Hex, proof: readonly Hex[]): boolean {
   const scratch = Buffer.alloc(NODE * (proof.length + 2));
   writeBytes32(scratch, 0, root, "root");
   writeBytes32(scratch, 1, leaf, "leaf");
   proof.forEach((sibling, index) => writeBytes32(scratch, index + 2, sibling, `proof[${index}]`));
-  let computed = Buffer.from(keccak256(keccak256(scratch.subarray(NODE, 2 * NODE))));
+  let computed = Buffer.from(scratch.subarray(NODE, 2 * NODE));
   const pair = Buffer.alloc(2 * NODE);
   for (let index = 2; index < proof.length + 2; index++) {
     const sibling = scratch.subarray(index * NODE, (index + 1) * NODE);

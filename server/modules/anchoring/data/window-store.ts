@@ -4,7 +4,8 @@ import { UNFINISHED_STATES, type WindowState } from "../domain/window-state";
 import { traceEventModel } from "../../ledger";
 import { asBytes, unpackEventIds, type ClaimedEvent } from "../window-codec";
 
-const MARK_CHUNK = 500;
+/** Events per claiming or marking command: small enough that one command never stalls the service. */
+const CHUNK = 200;
 
 /**
  * The marker a claimed event carries until its window is confirmed. The whole sub-document is
@@ -124,18 +125,25 @@ export class WindowStore {
 
   /**
    * Claims up to `maxLeaves` unanchored events, oldest first, for the window, and reads back
-   * exactly the claimed set. The claim is one conditional updateMany on `anchor: null`: atomic per
-   * event, so an event is claimed by one window only, also against a concurrent claimer.
+   * exactly the claimed set. Each claim is a conditional updateMany on `anchor: null`: atomic per
+   * event, so an event is claimed by one window only, also against a concurrent claimer. The
+   * updates go `CHUNK` ids at a time so that no single command holds the embedded engine (and the
+   * service's event loop with it) for the whole window (issue 15: a 10,000-event claim stalled
+   * `/healthz` for seconds).
    */
   async claim(windowId: Types.ObjectId, maxLeaves: number): Promise<ClaimedEvent[]> {
-    const [boundary] = await this.events
+    const oldest = await this.events
       .find({ anchor: null }, { projection: { _id: 1 } })
       .sort({ _id: 1 })
-      .skip(maxLeaves - 1)
-      .limit(1)
+      .limit(maxLeaves)
       .toArray();
-    const filter = boundary ? { anchor: null, _id: { $lte: boundary._id } } : { anchor: null };
-    await this.events.updateMany(filter, { $set: { anchor: claimMarker(windowId) } });
+    for (let start = 0; start < oldest.length; start += CHUNK) {
+      const ids = oldest.slice(start, start + CHUNK).map((event) => event._id);
+      await this.events.updateMany(
+        { _id: { $in: ids }, anchor: null },
+        { $set: { anchor: claimMarker(windowId) } },
+      );
+    }
     return (await this.events
       .find(
         { anchor: claimMarker(windowId) },
@@ -305,8 +313,8 @@ export class WindowStore {
     const stored = await this.leavesOf(windowId);
     if (!window || window.state !== "confirmed" || !window.root || !stored) return false;
     const eventIds = unpackEventIds(stored.eventIds);
-    for (let start = 0; start < eventIds.length; start += MARK_CHUNK) {
-      const chunk = eventIds.slice(start, start + MARK_CHUNK);
+    for (let start = 0; start < eventIds.length; start += CHUNK) {
+      const chunk = eventIds.slice(start, start + CHUNK);
       await this.events.bulkWrite(
         chunk.map((_id, offset) => ({
           updateOne: {

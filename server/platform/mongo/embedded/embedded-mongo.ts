@@ -84,11 +84,13 @@ function isProcessAlive(pid: number): boolean {
 
 /**
  * CongoServer builds its own adapter in the constructor and offers no option to pass one in; its
- * command router gets the `_id` lookup path (id-lookup.ts).
+ * command router gets the lookup path by `_id` and declared index fields (id-lookup.ts).
  */
 function useStorage(server: congodb.CongoServer, storage: JournaledStorage): void {
   const internals = server as unknown as { storage: unknown; commandRouter: congodb.CommandRouter };
   internals.storage = storage;
   internals.commandRouter = new congodb.CommandRouter(storage, server);
-  installIdLookup(internals.commandRouter);
+  installIdLookup(internals.commandRouter, (db, coll, filter) =>
+    storage.fieldIndexes.candidates(db, coll, filter),
+  );
 }

@@ -5,63 +5,78 @@ type ObjectId = congodb.plugins.bson.ObjectId;
 type Storage = congodb.IStorageAdapter;
 
 /**
- * An `_id` lookup path for CongoDB, which answers every find, update and delete by reading the
+ * A lookup path for CongoDB, which answers every find, update, delete and aggregate by reading the
  * whole collection (`storage.findAll`) and filtering it with the query.
  *
- * The handlers of these commands take their candidate documents from one `findAll` call and then
- * apply the full filter to them, so handing them a storage whose `findAll` returns only the
- * documents with the `_id`s the filter requires gives the same answer: every document that matches
- * is among the candidates, and the filter still decides. The candidates come straight from the
- * store's `_id` map (every stored `_id` is an ObjectId: the store converts on insert). A filter
- * that does not pin `_id` to ObjectIds, or a command with several statements, takes the normal
- * path. Commands stay atomic: the view only reads memory, so no other command can run in between.
+ * The handlers of these commands take their candidate documents from one `findAll` call per
+ * statement and then apply the full filter to them, so handing them a storage whose `findAll`
+ * returns only documents that may match gives the same answer: every document that matches is among
+ * the candidates, and the filter still decides. Candidates come from the store's `_id` map (every
+ * stored `_id` is an ObjectId: the store converts on insert) or, when the filter pins a field some
+ * declared index starts with, from the store's field indexes (field-index.ts). A filter that pins
+ * neither takes the normal path. Commands stay atomic: the view only reads memory, so no other
+ * command can run in between.
  */
 
-/** Where each narrowable command keeps its collection and its filter. */
+/** Where each narrowable command keeps its collection and its filters (one per statement, in order). */
 const TARGETS: Record<
   string,
   (command: Document, sequences?: Map<string, Document[]>) => Target | undefined
 > = {
-  find: (command) => ({ collection: command.find, filter: command.filter }),
-  count: (command) => ({ collection: command.count, filter: command.query }),
-  distinct: (command) => ({ collection: command.distinct, filter: command.query }),
-  findAndModify: (command) => ({ collection: command.findAndModify, filter: command.query }),
-  update: (command, sequences) =>
-    singleStatement(command.update, sequences?.get("updates") ?? command.updates),
-  delete: (command, sequences) =>
-    singleStatement(command.delete, sequences?.get("deletes") ?? command.deletes),
+  find: (command) => ({ collection: command.find, filters: [command.filter] }),
+  count: (command) => ({ collection: command.count, filters: [command.query] }),
+  distinct: (command) => ({ collection: command.distinct, filters: [command.query] }),
+  findAndModify: (command) => ({ collection: command.findAndModify, filters: [command.query] }),
+  aggregate: (command) => ({ collection: command.aggregate, filters: [leadingMatch(command.pipeline)] }),
+  update: (command, sequences) => statements(command.update, sequences?.get("updates") ?? command.updates),
+  delete: (command, sequences) => statements(command.delete, sequences?.get("deletes") ?? command.deletes),
 };
 
 interface Target {
   collection: unknown;
-  filter: unknown;
+  filters: unknown[];
 }
 
+/** Candidate documents for a filter, from an index, or undefined when no index bounds it. */
+export type FieldLookup = (db: string, coll: string, filter: unknown) => Document[] | undefined;
+
 /** Wraps the handlers of the narrowable commands in a CongoDB command router. */
-export function installIdLookup(router: congodb.CommandRouter): void {
+export function installIdLookup(router: congodb.CommandRouter, fieldLookup?: FieldLookup): void {
   const { handlers } = router as unknown as { handlers: Map<string, congodb.ICommandHandler> };
   for (const name of Object.keys(TARGETS)) {
     const inner = handlers.get(name);
     if (!inner) throw new Error(`the embedded engine has no ${name} handler to extend`);
-    handlers.set(name, { handle: (context) => inner.handle(narrowed(TARGETS[name], context)) });
+    handlers.set(name, {
+      handle: (context) => inner.handle(narrowed(TARGETS[name], context, fieldLookup)),
+    });
   }
 }
 
 function narrowed(
   targetOf: (typeof TARGETS)[string],
   context: congodb.IHandlerContext,
+  fieldLookup: FieldLookup | undefined,
 ): congodb.IHandlerContext {
   const target = targetOf(context.command, context.documentSequences);
   if (!target || typeof target.collection !== "string") return context;
-  const ids = idCandidates(target.filter);
-  if (!ids) return context;
-  return { ...context, storage: storageView(context.storage, context.database, target.collection, ids) };
+  const { storage, database } = context;
+  const collection = target.collection;
+  const lookups = target.filters.map((filter) => async (): Promise<Document[] | undefined> => {
+    const ids = idCandidates(filter);
+    if (ids) return byIds(storage, database, collection, ids);
+    return fieldLookup?.(database, collection, filter);
+  });
+  return { ...context, storage: storageView(storage, database, collection, lookups) };
 }
 
-function singleStatement(collection: unknown, statements: unknown): Target | undefined {
-  if (!Array.isArray(statements) || statements.length !== 1) return undefined;
-  const [statement] = statements as Document[];
-  return { collection, filter: statement.q ?? statement.filter };
+function statements(collection: unknown, list: unknown): Target | undefined {
+  if (!Array.isArray(list)) return undefined;
+  return { collection, filters: (list as Document[]).map((statement) => statement.q ?? statement.filter) };
+}
+
+/** The filter of an aggregation's first stage when it is a `$match` (countDocuments sends one). */
+function leadingMatch(pipeline: unknown): unknown {
+  return Array.isArray(pipeline) && isPlainObject(pipeline[0]) ? pipeline[0].$match : undefined;
 }
 
 /**
@@ -80,20 +95,31 @@ export function idCandidates(filter: unknown): ObjectId[] | undefined {
   return undefined;
 }
 
+/** The stored documents with these ids, in `_id` order (the order of MongoDB's `_id` index). */
+async function byIds(storage: Storage, db: string, coll: string, ids: ObjectId[]): Promise<Document[]> {
+  const unique = [...new Map(ids.map((id) => [id.toHexString(), id])).entries()].sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  const found = await Promise.all(unique.map(([, id]) => storage.findById(db, coll, id)));
+  return found.filter((doc) => doc !== null);
+}
+
 /**
- * The storage as the handler sees it: the first `findAll` of the target collection returns the
- * candidates, in `_id` order (the order of MongoDB's `_id` index); everything else is the store.
+ * The storage as the handler sees it: the n-th `findAll` of the target collection (the n-th
+ * statement's read) returns the n-th lookup's candidates when it has some; everything else is
+ * the store.
  */
-function storageView(storage: Storage, database: string, collection: string, ids: ObjectId[]): Storage {
-  let narrowedOnce = false;
+function storageView(
+  storage: Storage,
+  database: string,
+  collection: string,
+  lookups: Array<() => Promise<Document[] | undefined>>,
+): Storage {
+  let calls = 0;
   const findAll = async (db: string, coll: string) => {
-    if (narrowedOnce || db !== database || coll !== collection) return storage.findAll(db, coll);
-    narrowedOnce = true;
-    const unique = [...new Map(ids.map((id) => [id.toHexString(), id])).entries()].sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    const found = await Promise.all(unique.map(([, id]) => storage.findById(db, coll, id)));
-    return found.filter((doc) => doc !== null);
+    if (db !== database || coll !== collection) return storage.findAll(db, coll);
+    const lookup = lookups[calls++];
+    return (await lookup?.()) ?? storage.findAll(db, coll);
   };
   return new Proxy(storage, {
     get(target, property) {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Document, ObjectId } from "bson";
 import { congodb } from "@push.rocks/smartmongo";
+import { FieldIndexes } from "./field-index";
 
 // The engine compares with `instanceof` against its own (ESM) copy of bson; revived ObjectIds must
 // come from that copy, not from the CommonJS build a plain `import "bson"` resolves to.
@@ -50,6 +51,8 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
   private journalFd: number | undefined;
   private journalBytes = 0;
   private replaying = false;
+  /** Equality indexes on declared index fields, read by the command router (id-lookup.ts). */
+  readonly fieldIndexes = new FieldIndexes();
 
   constructor(private readonly dir: string) {
     super();
@@ -63,6 +66,7 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     try {
       this.restoreSnapshot();
       this.replayJournal();
+      this.rebuildFieldIndexes();
     } finally {
       this.replaying = false;
     }
@@ -84,52 +88,78 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
 
   override async dropCollection(db: string, coll: string): Promise<boolean> {
     const dropped = await super.dropCollection(db, coll);
+    this.fieldIndexes.drop(db, coll);
     this.append({ op: "dropColl", db, coll });
     return dropped;
   }
 
   override async dropDatabase(db: string): Promise<boolean> {
     const dropped = await super.dropDatabase(db);
+    this.fieldIndexes.drop(db);
     this.append({ op: "dropDb", db });
     return dropped;
   }
 
   override async renameCollection(db: string, coll: string, to: string): Promise<void> {
     await super.renameCollection(db, coll, to);
+    this.fieldIndexes.drop(db, coll);
+    this.rebuildFieldIndexesOf(db, to);
     this.append({ op: "renameColl", db, coll, to });
   }
 
   override async insertOne(db: string, coll: string, doc: Document) {
     const stored = await super.insertOne(db, coll, doc);
+    this.fieldIndexes.add(db, coll, stored);
     this.append({ op: "put", db, coll, doc: stored });
     return stored;
   }
 
   override async updateById(db: string, coll: string, id: ObjectId, doc: Document & { _id: ObjectId }) {
+    const before = this.internals.databases.get(db)?.get(coll)?.get(id.toHexString());
     const updated = await super.updateById(db, coll, id, doc);
-    if (updated) this.append({ op: "put", db, coll, doc });
+    if (updated) {
+      this.fieldIndexes.replace(db, coll, before!, doc);
+      this.append({ op: "put", db, coll, doc });
+    }
     return updated;
   }
 
   override async deleteById(db: string, coll: string, id: ObjectId): Promise<boolean> {
+    const before = this.internals.databases.get(db)?.get(coll)?.get(id.toHexString());
     const deleted = await super.deleteById(db, coll, id);
-    if (deleted) this.append({ op: "del", db, coll, id: id.toHexString() });
+    if (deleted) {
+      this.fieldIndexes.replace(db, coll, before!);
+      this.append({ op: "del", db, coll, id: id.toHexString() });
+    }
     return deleted;
   }
 
   override async saveIndex(...args: Parameters<congodb.MemoryStorageAdapter["saveIndex"]>): Promise<void> {
     await super.saveIndex(...args);
+    this.rebuildFieldIndexesOf(args[0], args[1]);
     this.appendIndexes(args[0], args[1]);
   }
 
   override async dropIndex(db: string, coll: string, name: string): Promise<boolean> {
     const dropped = await super.dropIndex(db, coll, name);
+    this.rebuildFieldIndexesOf(db, coll);
     this.appendIndexes(db, coll);
     return dropped;
   }
 
   private get internals(): MemoryInternals {
     return this as unknown as MemoryInternals;
+  }
+
+  private rebuildFieldIndexes(): void {
+    for (const [db, collections] of this.internals.databases) {
+      for (const coll of collections.keys()) this.rebuildFieldIndexesOf(db, coll);
+    }
+  }
+
+  private rebuildFieldIndexesOf(db: string, coll: string): void {
+    const documents = this.internals.databases.get(db)?.get(coll)?.values() ?? [];
+    this.fieldIndexes.rebuild(db, coll, this.internals.indexes.get(db)?.get(coll) ?? [], documents);
   }
 
   private appendIndexes(db: string, coll: string): void {

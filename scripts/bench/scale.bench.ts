@@ -1,0 +1,322 @@
+/**
+ * Scale benchmark (issue 15): grows one service's data through its own API to 1k, 10k, 100k
+ * (and, with `--max 1000000`, 1M) events and prints, per size: the anchoring drain of the events
+ * just added (the service's own worker, in its process, as `npm start` runs it) with `/healthz`
+ * latency while it drains, append latency (one event per request), `/api/verify` and consumer
+ * page latency (sequential p50/p99, then requests/s with 8 clients), service RSS and disk. Every
+ * figure is also given as a ratio to the 1k figures of the same run.
+ *
+ *   npm run bench -- scale [--max 1000000]
+ *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--max N]
+ */
+import { execFileSync } from "node:child_process";
+import { Worker } from "node:worker_threads";
+import { AnchorWorker } from "../../server/modules/anchoring";
+import { anchorWorkerOptions } from "../../server/main/anchor-worker-options";
+import { createLogger } from "../../server/platform/logger";
+import { post, postFromWorker, startBenchService, type BenchService } from "./bench-http";
+
+const EVENTS_PER_BATCH = 50;
+const GTIN = "06901234567892";
+const CLIENTS = 8;
+const SEQUENTIAL = 100;
+const LOADED = 400;
+
+interface Figures {
+  events: number;
+  grow: number;
+  drain: number;
+  drained: number;
+  health: Latency;
+  healthFailed: number;
+  append: Latency;
+  verify: Latency;
+  verifyLoaded: Latency;
+  page: Latency;
+  pageLoaded: Latency;
+  rssMiB: number;
+  diskMiB: number;
+}
+
+interface Latency {
+  count: number;
+  p50: number;
+  p99: number;
+  perSecond: number;
+}
+
+export async function run({ max = maxFromArgs() }: { max?: number } = {}) {
+  const sizes = [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= max);
+  const service = await startBenchService("scale");
+  try {
+    const world = await setUp(service);
+    const database = service.config.embedded.db ? "embedded database" : "MONGODB_URI";
+    console.log(
+      `scale: ${EVENTS_PER_BATCH} events per batch grown through POST /api/batches + …/events/bulk (${database}), ` +
+        `${SEQUENTIAL} sequential then ${LOADED} requests with ${CLIENTS} clients per read figure`,
+    );
+    const rows: Figures[] = [];
+    for (const size of sizes) {
+      const grown = await world.growTo(size);
+      const drain = await drainWithProbes(service);
+      const append = await world.appendSequentially(SEQUENTIAL);
+      await drainWithProbes(service); // the appended events, so that every batch verifies
+      const lots = world.sample(SEQUENTIAL + LOADED);
+      const verifyPaths = lots.map((lot) => `/api/verify/${lot.id}`);
+      const pagePaths = lots.map((lot) => `/01/${GTIN}/10/${lot.lot}`);
+      await load(service.base, verifyPaths.slice(0, 20), 1); // JIT and caches of this size warm
+      rows.push({
+        events: world.stored(),
+        grow: grown,
+        ...drain,
+        append,
+        verify: await load(service.base, verifyPaths.slice(0, SEQUENTIAL), 1),
+        verifyLoaded: await load(service.base, verifyPaths.slice(SEQUENTIAL), CLIENTS),
+        page: await load(service.base, pagePaths.slice(0, SEQUENTIAL), 1),
+        pageLoaded: await load(service.base, pagePaths.slice(SEQUENTIAL), CLIENTS),
+        rssMiB: process.memoryUsage().rss / 2 ** 20,
+        diskMiB: diskMiB(service.config.DATA_DIR),
+      });
+      print(rows);
+    }
+  } finally {
+    await service.stop();
+  }
+}
+
+/** A producer, and growth through the API: one batch per EVENTS_PER_BATCH events. */
+async function setUp(service: BenchService) {
+  const { base, adminKey } = service;
+  const producer = await post(base, adminKey, "/api/orgs", { name: "规模测试合作社", roles: ["producer"] });
+  const lots: { id: string; lot: string }[] = [];
+  let stored = 0;
+  const createBatch = async (index: number) => {
+    const lot = `S-${String(index).padStart(7, "0")}`;
+    const batch = await post(base, producer.apiKey, "/api/batches", {
+      product: { name: "安吉白茶", category: "tea", gtin: GTIN },
+      lot,
+      origin: { place: "黄杜村", regionCode: "330523", harvestedAt: "2026-04-12" },
+      quantity: { value: 500, unit: "KGM" },
+    });
+    return { id: batch.id, lot };
+  };
+  const event = (index: number) => ({
+    type: "observation",
+    eventTime: "2026-04-13T08:00:00+08:00",
+    data: { lab: "浙江省农产品质量检测中心", results: [{ name: "moisture", value: index % 13, unit: "%" }] },
+  });
+  const appendBatch = await createBatch(9_999_999);
+  stored++;
+  return {
+    stored: () => stored,
+    sample: (count: number) =>
+      Array.from({ length: count }, () => lots[Math.floor(Math.random() * lots.length)]),
+    /** Seconds to add batches of EVENTS_PER_BATCH events until `target` events are stored. */
+    async growTo(target: number): Promise<number> {
+      const started = process.hrtime.bigint();
+      while (stored < target) {
+        const count = Math.min(200, Math.ceil((target - stored) / EVENTS_PER_BATCH));
+        const created = await inParallel(count, 4, (offset) => createBatch(lots.length + offset));
+        lots.push(...created);
+        await postFromWorker({
+          base,
+          key: producer.apiKey,
+          requests: created.map((batch) => ({
+            path: `/api/batches/${batch.id}/events/bulk`,
+            body: { events: Array.from({ length: EVENTS_PER_BATCH - 1 }, (_, index) => event(index)) },
+          })),
+          concurrency: 4,
+          expectStatus: 201,
+        });
+        stored += count * EVENTS_PER_BATCH;
+      }
+      return seconds(started);
+    },
+    /** One event per request, one request at a time, onto a batch the reads do not sample. */
+    async appendSequentially(count: number): Promise<Latency> {
+      const latencies: number[] = [];
+      const started = process.hrtime.bigint();
+      for (let index = 0; index < count; index++) {
+        const sent = process.hrtime.bigint();
+        await post(base, producer.apiKey, `/api/batches/${appendBatch.id}/events`, event(index));
+        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+      }
+      stored += count;
+      return summarise(latencies, seconds(started));
+    },
+  };
+}
+
+/**
+ * Runs the service's anchoring worker in its process until nothing is pending, probing
+ * `/healthz` from a client thread every 100 ms meanwhile.
+ */
+async function drainWithProbes(service: BenchService) {
+  const worker = new AnchorWorker({
+    ...service.runtime,
+    logger: createLogger("silent"),
+    options: anchorWorkerOptions(service.config),
+  });
+  const started = process.hrtime.bigint();
+  worker.start();
+  try {
+    const probes = await probeHealthUntilDrained(service.base);
+    return {
+      drain: seconds(started),
+      drained: probes.firstPending,
+      health: probes.latency,
+      healthFailed: probes.failed,
+    };
+  } finally {
+    await worker.stop();
+  }
+}
+
+function probeHealthUntilDrained(
+  base: string,
+): Promise<{ firstPending: number; failed: number; latency: Latency }> {
+  const source = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const latencies = [];
+    let firstPending;
+    let failed = 0;
+    const started = process.hrtime.bigint();
+    (async () => {
+      for (;;) {
+        const sent = process.hrtime.bigint();
+        let pending;
+        try {
+          const response = await fetch(workerData.base + "/healthz");
+          const body = await response.json();
+          if (response.status === 200) pending = body.anchoring && body.anchoring.pending;
+          else failed++;
+        } catch {
+          failed++; // a reset or refused connection: the probe failed, as a load balancer's would
+        }
+        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+        if (firstPending === undefined && pending !== undefined) firstPending = pending;
+        if (pending === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      parentPort.postMessage({ firstPending, failed, latencies, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    })();
+  `;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: { base } });
+    worker.once(
+      "message",
+      (result: { firstPending: number; failed: number; latencies: number[]; seconds: number }) =>
+        resolve({
+          firstPending: result.firstPending,
+          failed: result.failed,
+          latency: summarise(result.latencies, result.seconds),
+        }),
+    );
+    worker.once("error", reject);
+  });
+}
+
+/** GETs `paths` from a client thread with `concurrency` in flight; each answer must be 200 (and verified). */
+function load(base: string, paths: string[], concurrency: number): Promise<Latency> {
+  const source = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const { base, paths, concurrency } = workerData;
+    let next = 0;
+    const latencies = [];
+    const started = process.hrtime.bigint();
+    Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < paths.length) {
+        const path = paths[next++];
+        const sent = process.hrtime.bigint();
+        const response = await fetch(base + path);
+        const text = await response.text();
+        if (response.status !== 200) throw new Error(path + " answered " + response.status + ": " + text.slice(0, 300));
+        if (path.startsWith("/api/") && !text.includes('"verdict":"verified"')) throw new Error(path + " is not verified: " + text.slice(0, 600));
+        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+      }
+    })).then(
+      () => parentPort.postMessage({ seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies }),
+      (error) => { throw error; },
+    );
+  `;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: { base, paths, concurrency } });
+    worker.once("message", (result: { seconds: number; latencies: number[] }) =>
+      resolve(summarise(result.latencies, result.seconds)),
+    );
+    worker.once("error", reject);
+  });
+}
+
+function summarise(latencies: number[], elapsed: number): Latency {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))];
+  return { count: latencies.length, p50: at(0.5), p99: at(0.99), perSecond: latencies.length / elapsed };
+}
+
+function print(rows: Figures[]): void {
+  const base = rows[0];
+  const row = rows.at(-1)!;
+  const ratio = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}×`;
+  const latency = (name: string, pick: (figures: Figures) => Latency, rate = false) => {
+    const [now, then] = [pick(row), pick(base)];
+    const text = rate
+      ? `${now.perSecond.toFixed(0)} req/s (${ratio(now.perSecond, then.perSecond)}), p50 ${now.p50.toFixed(1)} ms, p99 ${now.p99.toFixed(1)} ms`
+      : `p50 ${now.p50.toFixed(1)} ms (${ratio(now.p50, then.p50)}), p99 ${now.p99.toFixed(1)} ms (${ratio(now.p99, then.p99)})`;
+    console.log(`    ${name.padEnd(34)} ${text}`);
+  };
+  console.log(
+    `  ${row.events.toLocaleString("en")} stored events (ratios against ${base.events.toLocaleString("en")})`,
+  );
+  console.log(`    ${"growth through the API".padEnd(34)} ${row.grow.toFixed(1)} s`);
+  console.log(
+    `    ${"anchoring drain".padEnd(34)} ${row.drained} events in ${row.drain.toFixed(1)} s (${(row.drained / row.drain).toFixed(0)} events/s)`,
+  );
+  latency("/healthz during the drain", (figures) => figures.health);
+  console.log(`    ${"/healthz probes failed".padEnd(34)} ${row.healthFailed} of ${row.health.count}`);
+  latency("append, one event per request", (figures) => figures.append);
+  latency("/api/verify sequential", (figures) => figures.verify);
+  latency(`/api/verify ${CLIENTS} clients`, (figures) => figures.verifyLoaded, true);
+  latency("consumer page sequential", (figures) => figures.page);
+  latency(`consumer page ${CLIENTS} clients`, (figures) => figures.pageLoaded, true);
+  console.log(
+    `    ${"RSS / disk".padEnd(34)} ${row.rssMiB.toFixed(0)} MiB (${ratio(row.rssMiB, base.rssMiB)}) / ${row.diskMiB.toFixed(0)} MiB (${(((row.diskMiB - base.diskMiB) * 2 ** 20) / Math.max(1, row.events - base.events)).toFixed(0)} bytes per added event)`,
+  );
+}
+
+function diskMiB(dir: string): number {
+  return Number(execFileSync("du", ["-sk", dir], { encoding: "utf8" }).split("\t")[0]) / 1024;
+}
+
+async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>) {
+  const results: T[] = new Array<T>(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++;
+        results[index] = await task(index);
+      }
+    }),
+  );
+  return results;
+}
+
+function maxFromArgs(): number {
+  const at = process.argv.indexOf("--max");
+  return at === -1 ? 100_000 : Number(process.argv[at + 1]);
+}
+
+function seconds(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+if (require.main === module) {
+  run().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

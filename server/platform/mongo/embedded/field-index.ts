@@ -1,0 +1,171 @@
+import { congodb } from "@push.rocks/smartmongo";
+
+type Document = congodb.plugins.bson.Document;
+type Indexes = Array<{ key: Record<string, unknown> }>;
+
+/** Documents of one key, by `_id` hex, in the order they took that key. */
+type Postings = Map<string, Document>;
+
+/** Where a document goes when its value cannot be keyed (a Long, a Binary, an array on the path…). */
+const ANY = "*";
+
+/**
+ * Equality indexes for the embedded engine, on the first field of every index a collection
+ * declares (mongoose's `schema.index(...)`, i.e. what MongoDB would use for the same query).
+ *
+ * The invariant: for an equality (`{ f: v }`, `{ f: { $eq: v } }`, `{ f: { $in: [...] } }`), every
+ * stored document that matches is among `candidates()`. Candidates may include documents that do
+ * not match (a sub-document is keyed by its first field only; unkeyable values are always
+ * candidates), which is harmless because CongoDB's handlers still apply the whole filter to them.
+ * Keys follow MongoDB's equality: `null` matches null and missing fields, an array field matches
+ * each of its elements, numbers compare by value.
+ */
+export class FieldIndexes {
+  /** db → collection → field → key → documents. */
+  private readonly indexes = new Map<string, Map<string, Map<string, Map<string, Postings>>>>();
+
+  /** (Re)builds the indexes of one collection from its declared index list and its documents. */
+  rebuild(db: string, coll: string, declared: Indexes, documents: Iterable<Document>): void {
+    const fields = new Map<string, Map<string, Postings>>();
+    for (const { key } of declared) {
+      const [first] = Object.keys(key);
+      if (first !== undefined && first !== "_id") fields.set(first, new Map());
+    }
+    this.collections(db).set(coll, fields);
+    for (const doc of documents) this.add(db, coll, doc);
+  }
+
+  drop(db: string, coll?: string): void {
+    if (coll === undefined) this.indexes.delete(db);
+    else this.indexes.get(db)?.delete(coll);
+  }
+
+  add(db: string, coll: string, doc: Document): void {
+    const id = idOf(doc);
+    for (const [field, postings] of this.fieldsOf(db, coll)) {
+      for (const key of documentKeys(doc, field)) {
+        let entries = postings.get(key);
+        if (!entries) postings.set(key, (entries = new Map()));
+        entries.set(id, doc); // an existing entry keeps its place
+      }
+    }
+  }
+
+  /** Moves a document from its old keys to its new ones (`after` undefined: deleted). */
+  replace(db: string, coll: string, before: Document, after?: Document): void {
+    const id = idOf(before);
+    for (const [field, postings] of this.fieldsOf(db, coll)) {
+      const kept = after ? new Set(documentKeys(after, field)) : new Set<string>();
+      for (const key of documentKeys(before, field)) {
+        if (kept.has(key)) continue;
+        const entries = postings.get(key);
+        entries?.delete(id);
+        if (entries?.size === 0) postings.delete(key);
+      }
+    }
+    if (after) this.add(db, coll, after);
+  }
+
+  /**
+   * The documents that may match `filter`, or undefined when no indexed field is pinned by an
+   * equality (the caller then reads the whole collection). The most selective field is used.
+   */
+  candidates(db: string, coll: string, filter: unknown): Document[] | undefined {
+    if (!isPlainObject(filter)) return undefined;
+    let best: Postings[] | undefined;
+    let bestSize = Infinity;
+    for (const [field, postings] of this.fieldsOf(db, coll)) {
+      if (!Object.hasOwn(filter, field)) continue;
+      const keys = conditionKeys(filter[field]);
+      if (!keys) continue;
+      const lists = [...new Set([...keys, ANY])].flatMap((key) => postings.get(key) ?? []);
+      const size = lists.reduce((sum, list) => sum + list.size, 0);
+      if (size < bestSize) [best, bestSize] = [lists, size];
+    }
+    if (!best) return undefined;
+    if (best.length === 1) return [...best[0].values()];
+    // Several keys: MongoDB's index would give them in key order; `_id` order is as good a promise.
+    return best
+      .flatMap((list) => [...list.entries()])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, doc]) => doc);
+  }
+
+  private collections(db: string) {
+    let collections = this.indexes.get(db);
+    if (!collections) this.indexes.set(db, (collections = new Map()));
+    return collections;
+  }
+
+  private fieldsOf(db: string, coll: string): Map<string, Map<string, Postings>> {
+    return this.indexes.get(db)?.get(coll) ?? new Map();
+  }
+}
+
+/** The keys an equality condition on a field can match, or undefined if it is not one. */
+function conditionKeys(condition: unknown): string[] | undefined {
+  if (isPlainObject(condition) && Object.keys(condition).some((name) => name.startsWith("$"))) {
+    // Conditions on one field are a conjunction: $eq or $in alone bounds the candidates.
+    if (Object.hasOwn(condition, "$eq")) return oneKey(condition.$eq);
+    const list = condition.$in;
+    if (!Array.isArray(list)) return undefined;
+    const keys = list.map(valueKey);
+    return keys.every((key) => key !== undefined) ? (keys as string[]) : undefined;
+  }
+  return oneKey(condition);
+}
+
+function oneKey(value: unknown): string[] | undefined {
+  const key = valueKey(value);
+  return key === undefined ? undefined : [key];
+}
+
+/** The keys a stored document has for `path`: one per value the path reaches. */
+function documentKeys(doc: Document, path: string): string[] {
+  let value: unknown = doc;
+  for (const segment of path.split(".")) {
+    if (Array.isArray(value)) return [ANY]; // paths through arrays: left to the full filter
+    value = isPlainObject(value) ? value[segment] : undefined;
+    if (value === undefined || value === null) return [valueKey(null)!];
+  }
+  const values = Array.isArray(value) ? value : [value];
+  return values.map((item) => valueKey(item) ?? ANY);
+}
+
+/**
+ * A string that equal values (in MongoDB's sense) share, or undefined for values this index does
+ * not key. A sub-document is keyed by its first field (field order matters in MongoDB's equality).
+ */
+export function valueKey(value: unknown): string | undefined {
+  if (value === null || value === undefined) return "null";
+  switch (typeof value) {
+    case "string":
+      return `s${value}`;
+    case "number":
+      return `n${value}`;
+    case "boolean":
+      return `b${value}`;
+  }
+  if (value instanceof Date) return `d${value.getTime()}`;
+  if (value instanceof congodb.plugins.bson.ObjectId) return `o${value.toHexString()}`;
+  if (!isPlainObject(value)) return undefined;
+  const [first] = Object.keys(value);
+  if (first === undefined) return "{}";
+  const inner = valueKey(value[first]);
+  return inner === undefined ? undefined : `{${first}=${inner}`;
+}
+
+function idOf(doc: Document): string {
+  return (doc._id as congodb.plugins.bson.ObjectId).toHexString();
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !(value instanceof RegExp) &&
+    !("_bsontype" in value)
+  );
+}

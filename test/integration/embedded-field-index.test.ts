@@ -1,0 +1,220 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import fc from "fast-check";
+import mongoose, { Schema } from "mongoose";
+import { congodb } from "@push.rocks/smartmongo";
+import { connectDatabase } from "../../server/platform/mongo/database";
+import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedded-mongo";
+import { installIdLookup } from "../../server/platform/mongo/embedded/id-lookup";
+import { JournaledStorage } from "../../server/platform/mongo/embedded/journaled-storage";
+import { stopAsIfKilled } from "../helpers/killed-database";
+
+const { ObjectId } = congodb.plugins.bson;
+type Document = congodb.plugins.bson.Document;
+
+describe("embedded engine: declared index fields", () => {
+  /** The journaled store, counting whole-collection reads of `things`. */
+  class CountingStorage extends JournaledStorage {
+    scans = 0;
+    override async findAll(db: string, coll: string) {
+      if (coll === "things") this.scans++;
+      return super.findAll(db, coll);
+    }
+  }
+
+  let dir: string;
+  let storage: CountingStorage;
+  let indexed: congodb.CommandRouter;
+  let plain: congodb.CommandRouter;
+  const route = (router: congodb.CommandRouter, command: Record<string, unknown>) =>
+    router.route({
+      commandName: Object.keys(command)[0],
+      command,
+      database: "db",
+      opCode: 2013,
+      requestID: 1,
+    } as unknown as Parameters<congodb.CommandRouter["route"]>[0]);
+  const ids = (answer: Document) =>
+    (answer.cursor as { firstBatch: Document[] } | undefined)!.firstBatch.map((doc) =>
+      (doc._id as congodb.plugins.bson.ObjectId).toHexString(),
+    );
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-field-index-"));
+    storage = new CountingStorage(dir);
+    await storage.initialize();
+    indexed = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
+    installIdLookup(indexed, (db, coll, filter) => storage.fieldIndexes.candidates(db, coll, filter));
+    plain = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
+    await route(indexed, {
+      createIndexes: "things",
+      indexes: [
+        { key: { batchId: 1, seq: 1 }, name: "batchId_1_seq_1" },
+        { key: { anchor: 1, _id: 1 }, name: "anchor_1__id_1" },
+        { key: { "origin.region": 1 }, name: "origin.region_1" },
+      ],
+    });
+  });
+
+  afterEach(async () => {
+    await storage.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers find, count, aggregate, update and delete on an indexed field without reading the whole collection", async () => {
+    const batch = new ObjectId();
+    const window = new ObjectId();
+    for (let seq = 1; seq <= 20; seq++) {
+      await storage.insertOne("db", "things", {
+        batchId: seq <= 3 ? batch : new ObjectId(),
+        seq,
+        anchor: seq <= 15 ? { windowId: window, leafIndex: seq } : null,
+      });
+    }
+    storage.scans = 0;
+    const found = await route(indexed, { find: "things", filter: { batchId: batch }, sort: { seq: 1 } });
+    expect(found.cursor.firstBatch.map((doc: Document) => doc.seq)).to.deep.equal([1, 2, 3]);
+    expect((await route(indexed, { count: "things", query: { anchor: null } })).n).to.equal(5);
+    const counted = await route(indexed, {
+      aggregate: "things",
+      pipeline: [{ $match: { anchor: null } }, { $group: { _id: 1, n: { $sum: 1 } } }],
+      cursor: {},
+    });
+    expect(counted.cursor.firstBatch[0].n).to.equal(5);
+    const marked = await route(indexed, {
+      update: "things",
+      updates: [{ q: { anchor: null, seq: { $gte: 19 } }, u: { $set: { anchor: "x" } }, multi: true }],
+    });
+    expect(marked.nModified).to.equal(2);
+    expect(
+      (await route(indexed, { delete: "things", deletes: [{ q: { anchor: "x" }, limit: 0 }] })).n,
+    ).to.equal(2);
+    expect((await route(indexed, { count: "things", query: { anchor: null } })).n).to.equal(3);
+    const inWindow = await route(indexed, {
+      count: "things",
+      query: { anchor: { windowId: window, leafIndex: 4 } },
+    });
+    expect(inWindow.n).to.equal(1);
+    expect(storage.scans).to.equal(0);
+  });
+
+  it("gives the same answers as a whole-collection read for any equality on indexed fields", async () => {
+    const pool = [new ObjectId(), new ObjectId(), new ObjectId()];
+    const scalar = fc.oneof(
+      fc.constantFrom(null, undefined, "a", "b", 1, 2, true),
+      fc.constantFrom(...pool),
+      fc.constantFrom(new Date(0), new Date(1)),
+    );
+    const value = fc.oneof(
+      scalar,
+      fc.array(scalar, { maxLength: 3 }),
+      fc.record({ windowId: scalar, leafIndex: scalar }).map((doc) => ({ ...doc })),
+      fc.record({ region: scalar }).map((doc) => ({ ...doc })),
+      fc.array(
+        fc.record({ region: scalar }).map((doc) => ({ ...doc })),
+        { maxLength: 2 },
+      ),
+    );
+    const field = fc.constantFrom("batchId", "anchor", "origin", "origin.region");
+    const condition = fc.oneof(
+      value,
+      value.map((v) => ({ $eq: v })),
+      fc.array(scalar, { maxLength: 3 }).map((list) => ({ $in: list })),
+    );
+    const step = fc.oneof(
+      fc.record({ insert: fc.record({ batchId: value, anchor: value, origin: value }) }),
+      fc.record({ field, set: value, where: fc.tuple(field, condition) }),
+      fc.record({ remove: fc.tuple(field, condition) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 25 }), field, condition, async (steps, name, probe) => {
+        await route(plain, { delete: "things", deletes: [{ q: {}, limit: 0 }] });
+        for (const item of steps) {
+          if ("insert" in item) await storage.insertOne("db", "things", strip(item.insert));
+          else if ("set" in item)
+            await route(indexed, {
+              update: "things",
+              updates: [
+                {
+                  q: { [item.where[0]]: item.where[1] },
+                  u: { $set: { [item.field]: item.set } },
+                  multi: true,
+                },
+              ],
+            });
+          else
+            await route(indexed, {
+              delete: "things",
+              deletes: [{ q: { [item.remove[0]]: item.remove[1] }, limit: 0 }],
+            });
+        }
+        const filter = { [name]: probe };
+        const expected = ids(await route(plain, { find: "things", filter, sort: { _id: 1 } }));
+        expect(ids(await route(indexed, { find: "things", filter, sort: { _id: 1 } }))).to.deep.equal(
+          expected,
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+/** Leaves out undefined fields (a missing field, as a driver would send it). */
+function strip(doc: Record<string, unknown>): Document {
+  return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined));
+}
+
+describe("embedded engine: declared index fields through mongoose", () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-field-index-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  interface Lot {
+    lot: string;
+    n: number;
+  }
+  const schema = new Schema<Lot>({ lot: String, n: Number }, { versionKey: false });
+  schema.index({ lot: 1 });
+
+  async function withDatabase<T>(
+    run: (model: mongoose.Model<Lot>) => Promise<T>,
+    ending: "stop" | "kill" = "stop",
+  ) {
+    const server = await startEmbeddedMongo({ dir });
+    const connection = await connectDatabase(server.uri, { embedded: true });
+    try {
+      const model = connection.model("Lot", schema);
+      await model.init();
+      return await run(model);
+    } finally {
+      await connection.close();
+      if (ending === "kill") await stopAsIfKilled(server, dir);
+      else await server.stop();
+    }
+  }
+
+  it("finds by an indexed field what the journal replays after a kill and what the snapshot restores", async () => {
+    await withDatabase(async (Lot) => {
+      await Lot.create([
+        { lot: "A", n: 1 },
+        { lot: "B", n: 2 },
+        { lot: "A", n: 3 },
+      ]);
+      await Lot.updateOne({ n: 3 }, { $set: { lot: "B" } });
+      await Lot.deleteOne({ n: 2 });
+    }, "kill");
+    const replayed = await withDatabase((Lot) => Lot.find({ lot: "B" }).lean());
+    const restored = await withDatabase((Lot) =>
+      Lot.find({ lot: { $in: ["A", "B"] } })
+        .sort({ n: 1 })
+        .lean(),
+    );
+    expect(replayed.map((doc) => doc.n)).to.deep.equal([3]);
+    expect(restored.map((doc) => [doc.lot, doc.n])).to.deep.equal([
+      ["A", 1],
+      ["B", 3],
+    ]);
+  });
+});
