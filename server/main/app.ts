@@ -13,6 +13,7 @@ import {
 import { errorHandler, notFoundHandler } from "../platform/http/error-handler";
 import { RouteRegistry } from "../platform/http/route-registry";
 import { healthRoutes } from "./health.routes";
+import { singlePageApp } from "../platform/web/spa-static";
 import { batchRoutes } from "../modules/batches";
 import { custodyRoutes } from "../modules/custody";
 import { certificationRoutes } from "../modules/certifications";
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
     serverUrl: deps.config.PUBLIC_BASE_URL,
   });
   app.get("/openapi.json", (_req, res) => res.json(openApi));
+  app.use("/console", singlePageApp(deps.config.CONSOLE_DIR));
   app.use("/docs", swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: "EcoTrace API" }));
 
   app.use(notFoundHandler);

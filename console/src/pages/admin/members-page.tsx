@@ -1,0 +1,11 @@
+import { Typography } from "antd";
+import { useT } from "../../i18n/i18n";
+
+export function MembersPage() {
+  const t = useT();
+  return (
+    <Typography.Title level={1} className="page-title">
+      {t("nav.members")}
+    </Typography.Title>
+  );
+}

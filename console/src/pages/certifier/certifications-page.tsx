@@ -1,0 +1,11 @@
+import { Typography } from "antd";
+import { useT } from "../../i18n/i18n";
+
+export function CertificationsPage() {
+  const t = useT();
+  return (
+    <Typography.Title level={1} className="page-title">
+      {t("nav.certifications")}
+    </Typography.Title>
+  );
+}
