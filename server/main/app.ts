@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import cookieParser from "cookie-parser";
 import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
@@ -29,6 +30,7 @@ import { auditRoutes } from "../modules/audit";
 import { brandRoutes, brandClaims } from "../modules/brands";
 import { brandReportRoutes } from "../modules/brand-reports";
 import { eventRoutes } from "../modules/ingest";
+import { accountRoutes, consoleSessions, sessionCookieOf } from "../modules/accounts";
 
 /** The runtime the application is built from; route files see it as HttpDeps. */
 export interface AppDeps extends Omit<HttpDeps, "brandClaims"> {
@@ -58,15 +60,33 @@ export function createApp(deps: AppDeps): Express {
   );
   const routeDeps: HttpDeps = { ...deps, brandClaims };
   const apiKeys = new ApiKeyCache();
-  const authenticateKey = authenticate(deps.connection, apiKeys);
-  // Capture bodies may be 32 MB: only a caller with a valid key gets one parsed.
+  const lifetime = {
+    idleMs: deps.config.SESSION_IDLE_MINUTES * 60_000,
+    maxMs: deps.config.SESSION_MAX_HOURS * 3_600_000,
+  };
+  app.use(cookieParser());
+  const authenticateKey = authenticate(deps.connection, apiKeys, consoleSessions(deps.connection, lifetime));
+  // Capture bodies may be 32 MB: only a caller with a valid key or session gets one parsed.
   app.use("/api/epcis/capture", authenticateKey, epcisCaptureBodyParser());
   app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
 
   const registry = new RouteRegistry<OrganizationRole>({ authenticate: authenticateKey, requireRoles });
   app.use(healthRoutes(deps));
-  app.use("/api", idempotency(deps.connection));
+  // Idempotency keys are scoped to the credential: the API key, else the session cookie.
+  app.use(
+    "/api",
+    idempotency(deps.connection, (req) => req.headers.authorization ?? sessionCookieOf(req) ?? ""),
+  );
   app.use(organizationRoutes(routeDeps, registry, apiKeys));
+  app.use(
+    accountRoutes(routeDeps, registry, {
+      lifetime,
+      loginLimits: {
+        perAccount: deps.config.LOGIN_MAX_FAILURES,
+        perAddress: deps.config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      },
+    }),
+  );
   app.use(batchRoutes(routeDeps, registry));
   app.use(eventRoutes(routeDeps, registry));
   app.use(custodyRoutes(routeDeps, registry));

@@ -51,6 +51,32 @@ export const configSchema = z.object({
   ADMIN_API_KEY: optionalString.describe(
     "Bootstrap admin API key (default: generated, DATA_DIR/admin-api-key).",
   ),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe("A console session unused for this long ends (the user logs in again)."),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(12)
+    .describe("A console session ends this long after login, however active."),
+  LOGIN_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe("Failed console logins per account within 15 minutes before further tries answer 429."),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50)
+    .describe(
+      "Failed console logins per client IP address within 15 minutes before further tries answer 429.",
+    ),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info").describe("pino log level."),
   BODY_LIMIT: z.string().default("1mb").describe("Largest accepted JSON request body."),
   EMBEDDED_DB_PORT: port.default(0).describe("Port of the embedded database (0 = a free port)."),

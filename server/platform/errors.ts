@@ -31,7 +31,9 @@ export class ValidationError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor(message = "a valid API key is required (Authorization: Bearer <apiKey>)") {
+  constructor(
+    message = "a valid API key (Authorization: Bearer <apiKey>) or console session (POST /api/session) is required",
+  ) {
     super("UNAUTHORIZED", message, 401);
   }
 }

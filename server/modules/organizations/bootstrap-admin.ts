@@ -17,7 +17,7 @@ export async function bootstrapAdmin(options: {
   dataDir: string;
   adminApiKey?: string;
   logger: Logger;
-}): Promise<{ apiKey: string; created: boolean }> {
+}): Promise<{ apiKey: string; created: boolean; orgId: string }> {
   const { connection, logger } = options;
   const keyFile = path.join(options.dataDir, "admin-api-key");
   const organizations = new OrganizationRepository(connection);
@@ -28,7 +28,7 @@ export async function bootstrapAdmin(options: {
   admin ??= await organizations.create({ name: "EcoTrace administrator", roles: ["admin"] });
 
   if (wantedKey && (await new ApiKeyRepository(connection).isActive(hashApiKey(wantedKey)))) {
-    return { apiKey: wantedKey, created };
+    return { apiKey: wantedKey, created, orgId: admin._id.toHexString() };
   }
   const { apiKey } = await issueApiKey(connection, admin._id, wantedKey);
   if (!options.adminApiKey) {
@@ -37,7 +37,7 @@ export async function bootstrapAdmin(options: {
     logger.info({ keyFile }, "created the admin API key (shown once below; also stored in the key file)");
     process.stdout.write(`\nAdmin API key: ${apiKey}\n\n`);
   }
-  return { apiKey, created };
+  return { apiKey, created, orgId: admin._id.toHexString() };
 }
 
 function readKeyFile(file: string): string | undefined {

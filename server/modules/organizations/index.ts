@@ -2,8 +2,16 @@
 export { bootstrapAdmin } from "./bootstrap-admin";
 export { type OrganizationDoc } from "./data/organization.model";
 export { OrganizationRepository } from "./data/organization.repository";
-export { assertSameTenant, canSeeAll, type Actor } from "./domain/actor";
+export { assertManagesOrganization, assertSameTenant, canSeeAll, type Actor } from "./domain/actor";
+export { MEMBER_ROLES, type MemberRole } from "./domain/member-role";
 export { type OrganizationRole } from "./domain/organization-role";
-export { ApiKeyCache, actorOf, authenticate, requireRoles } from "./http/auth.middleware";
+export {
+  ApiKeyCache,
+  CSRF_HEADER,
+  actorOf,
+  authenticate,
+  requireRoles,
+  type SessionAuthenticator,
+} from "./http/auth.middleware";
 export { organizationRoutes } from "./http/organizations.routes";
-export { organizationNames } from "./organizations";
+export { getOrganization, organizationNames } from "./organizations";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { Connection } from "mongoose";
 import { idempotencyRecordModel } from "./idempotency-record.model";
 import { AppError, ConflictError, ValidationError } from "../errors";
@@ -17,11 +17,15 @@ export const STALE_CLAIM_MS = 5 * 60_000;
 /**
  * `Idempotency-Key` on POST: the first request with a key claims it atomically (upsert), its
  * response is stored, and retries with the same key and the same request get that response again
- * without storing anything twice. Keys are scoped to the caller's credential. A 5xx answer frees
+ * without storing anything twice. Keys are scoped to the caller's credential (`credentialOf`: the
+ * Authorization header unless the application also knows other credentials, such as a session). A 5xx answer frees
  * the key so that the request can be retried, and so does a claim whose process died (see
  * STALE_CLAIM_MS).
  */
-export function idempotency(connection: Connection): RequestHandler {
+export function idempotency(
+  connection: Connection,
+  credentialOf: (req: Request) => string = (req) => req.headers.authorization ?? "",
+): RequestHandler {
   const records = idempotencyRecordModel(connection);
   return async (req, res, next) => {
     const key = req.get("idempotency-key");
@@ -31,7 +35,7 @@ export function idempotency(connection: Connection): RequestHandler {
         ValidationError.forField("header.Idempotency-Key", "must be 1-255 visible ASCII characters"),
       );
     }
-    const scope = sha256(req.headers.authorization ?? "");
+    const scope = sha256(credentialOf(req));
     const fingerprint = sha256(`${req.method} ${req.originalUrl} ${canonicalize(req.body ?? null) ?? ""}`);
     const existing = await records
       .findOneAndUpdate(

@@ -10,7 +10,7 @@ import {
 } from "../organizations";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, type ApiKeyCache } from "./auth.middleware";
-import { assertSameTenant, canSeeAll } from "../domain/actor";
+import { assertManagesOrganization, assertSameTenant, canSeeAll } from "../domain/actor";
 import { createOrganizationBody, orgIdParams, orgKeyParams } from "./organizations.schemas";
 
 export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKeys: ApiKeyCache): Router {
@@ -87,7 +87,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
     },
     async (req, res) => {
       const { params } = req;
-      assertOwnOrAdmin(res, params.id);
+      assertManagesOrganization(actorOf(res), params.id);
       res.json({ items: await listApiKeys(connection, params.id) });
     },
   );
@@ -105,7 +105,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
     },
     async (req, res) => {
       const { params } = req;
-      assertOwnOrAdmin(res, params.id);
+      assertManagesOrganization(actorOf(res), params.id);
       res.status(201).json(await createApiKey(connection, params.id));
     },
   );
@@ -123,7 +123,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
     },
     async (req, res) => {
       const { params } = req;
-      assertOwnOrAdmin(res, params.id);
+      assertManagesOrganization(actorOf(res), params.id);
       const rotated = await rotateApiKey(connection, params.id, params.keyId);
       apiKeys.clear();
       res.status(201).json(rotated);
@@ -143,7 +143,7 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
     },
     async (req, res) => {
       const { params } = req;
-      assertOwnOrAdmin(res, params.id);
+      assertManagesOrganization(actorOf(res), params.id);
       const revoked = await revokeApiKey(connection, params.id, params.keyId);
       apiKeys.clear();
       res.json(revoked);
@@ -151,10 +151,4 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
   );
 
   return router;
-}
-
-/** Keys are credentials: only the organization itself or an admin (not an auditor) manages them. */
-function assertOwnOrAdmin(res: { locals: Record<string, unknown> }, orgId: string): void {
-  const actor = actorOf(res);
-  if (!actor.roles.includes("admin")) assertSameTenant({ ...actor, roles: [] }, [orgId], "the organization");
 }
