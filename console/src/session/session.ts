@@ -4,8 +4,8 @@ import { api, setCsrfToken } from "../api/api-client";
 /** What POST/GET /api/session answer: who is logged in, for which organization, and the CSRF token. */
 export interface Session {
   user: { id: string; email: string; name: string };
-  /** `role` is the member's role in the organization (admin or member). */
-  organization: { id: string; name: string; role: string };
+  /** `role`: the member's role in the organization (admin or member); `roles`: what the organization does. */
+  organization: { id: string; name: string; role: string; roles: string[] };
   csrfToken: string;
 }
 

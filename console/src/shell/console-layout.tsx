@@ -1,6 +1,5 @@
-import { Suspense, useEffect, useState } from "react";
-import { Button, Layout, Menu, Result, Space, Spin, Typography } from "antd";
-import { api } from "../api/api-client";
+import { Suspense } from "react";
+import { Button, Layout, Result, Space, Spin, Typography } from "antd";
 import { useT } from "../i18n/i18n";
 import { useSession } from "../session/session";
 import { LanguageSwitch } from "./language-switch";
@@ -12,17 +11,7 @@ export function ConsoleLayout() {
   const t = useT();
   const { session, signOut } = useSession();
   const path = usePath();
-  const [roles, setRoles] = useState<string[]>();
-
-  useEffect(() => {
-    // The organization's business roles come from the same public API every client uses.
-    api<{ roles: string[] }>("GET", `/api/orgs/${session.organization.id}`)
-      .then((organization) => setRoles(organization.roles))
-      .catch(() => setRoles([]));
-  }, [session.organization.id]);
-
-  if (!roles) return <Spin fullscreen />;
-  const screens = screensFor(session, roles);
+  const screens = screensFor(session);
   const menu = screens.filter((screen) => screen.inMenu);
   const found = findScreen(screens, path);
   if (!found && path === "/" && menu.length) {
@@ -37,24 +26,20 @@ export function ConsoleLayout() {
           {t("app.title")}
         </Typography.Text>
         <nav aria-label={t("nav.label")} className="console-nav">
-          <Menu
-            mode="horizontal"
-            selectedKeys={found && found.screen.inMenu ? [found.screen.path] : []}
-            items={menu.map((screen) => ({
-              key: screen.path,
-              label: (
-                <a
-                  href={`/console${screen.path}`}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    navigate(screen.path);
-                  }}
-                >
-                  {t(screen.title)}
-                </a>
-              ),
-            }))}
-          />
+          {/* Plain links in a row that scrolls sideways on a phone: every screen one tap away. */}
+          {menu.map((screen) => (
+            <a
+              key={screen.path}
+              href={`/console${screen.path}`}
+              aria-current={found?.screen === screen ? "page" : undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate(screen.path);
+              }}
+            >
+              {t(screen.title)}
+            </a>
+          ))}
         </nav>
         <Space>
           <LanguageSwitch />

@@ -114,6 +114,6 @@ export const SCREENS: Screen[] = [
   },
 ];
 
-export function screensFor(session: Session, roles: string[]): Screen[] {
-  return SCREENS.filter((screen) => screen.allowed(roles, session.organization.role));
+export function screensFor(session: Session): Screen[] {
+  return SCREENS.filter((screen) => screen.allowed(session.organization.roles, session.organization.role));
 }

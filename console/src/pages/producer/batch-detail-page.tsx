@@ -1,5 +1,6 @@
 import { useContext } from "react";
-import { Alert, Card, Descriptions, Image, Space, Tag, Timeline, Typography } from "antd";
+import { Alert, Card, Descriptions, Image, Space, Timeline, Typography } from "antd";
+import { StateTag } from "../../shell/state-tag";
 import { useApi } from "../../api/use-api";
 import type { Batch, Page, TraceEvent } from "../../domain/types";
 import { formatQuantity } from "../../domain/units";
@@ -67,9 +68,9 @@ export function BatchDetailPage({ params }: { params: Record<string, string> }) 
                   {new Date(event.eventTime).toLocaleString(language === "zh" ? "zh-CN" : "en")}
                 </Typography.Text>{" "}
                 {event.anchor ? (
-                  <Tag color="green">{t("event.anchored")}</Tag>
+                  <StateTag tone="ok">{t("event.anchored")}</StateTag>
                 ) : (
-                  <Tag>{t("event.pending")}</Tag>
+                  <StateTag tone="neutral">{t("event.pending")}</StateTag>
                 )}
               </div>
             ),

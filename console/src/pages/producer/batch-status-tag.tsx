@@ -1,16 +1,11 @@
-import { Tag } from "antd";
+import { StateTag, type Tone } from "../../shell/state-tag";
 import { useT, type MessageKey } from "../../i18n/i18n";
 
-const COLOURS: Record<string, string> = {
-  active: "green",
-  recalled: "red",
-  consumed: "default",
-  destroyed: "red",
-};
+const TONES: Record<string, Tone> = { active: "ok", in_transit: "warn", recalled: "bad", destroyed: "bad" };
 
 export function BatchStatusTag({ status }: { status: string }) {
   const t = useT();
   const key = `status.${status}` as MessageKey;
   const label = t(key);
-  return <Tag color={COLOURS[status] ?? "blue"}>{label === key ? status : label}</Tag>;
+  return <StateTag tone={TONES[status] ?? "neutral"}>{label === key ? status : label}</StateTag>;
 }

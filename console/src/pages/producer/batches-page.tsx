@@ -1,4 +1,5 @@
-import { Alert, Button, List, Space, Tag, Typography } from "antd";
+import { Alert, Button, List, Space, Typography } from "antd";
+import { StateTag } from "../../shell/state-tag";
 import { useContext } from "react";
 import { useApi } from "../../api/use-api";
 import { formatQuantity } from "../../domain/units";
@@ -28,7 +29,7 @@ export function BatchesPage() {
       <List
         loading={loading}
         dataSource={batches}
-        locale={{ emptyText: t("batches.empty") }}
+        locale={{ emptyText: <span className="empty-text">{t("batches.empty")}</span> }}
         renderItem={(batch) => (
           <List.Item
             actions={[
@@ -52,7 +53,7 @@ export function BatchesPage() {
                   <span>{batch.origin.place}</span>
                   <span>{batch.origin.harvestedAt}</span>
                   <BatchStatusTag status={batch.status} />
-                  {batch.pendingTransferId && <Tag color="gold">{t("batches.transferPending")}</Tag>}
+                  {batch.pendingTransferId && <StateTag tone="warn">{t("batches.transferPending")}</StateTag>}
                 </Space>
               }
             />

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, App, Button, Progress, Space, Table, Typography } from "antd";
+import { Alert, App, Button, List, Progress, Space, Typography } from "antd";
 import { ApiError, describeError, upload, api } from "../../api/api-client";
 import { useT } from "../../i18n/i18n";
 
@@ -105,16 +105,20 @@ export function ImportPage() {
           />
         )}
         {report?.errors && report.errors.length > 0 && (
-          <Table<RowError>
+          <List<RowError>
             size="small"
-            rowKey={(error) => `${error.row}-${error.column}-${error.problem}`}
+            bordered
+            header={t("import.problems", { count: report.errors.length })}
             dataSource={report.errors}
-            pagination={false}
-            columns={[
-              { title: t("import.row"), dataIndex: "row", width: 70 },
-              { title: t("import.column"), dataIndex: "column", width: 120 },
-              { title: t("import.problem"), dataIndex: "problem" },
-            ]}
+            renderItem={(error) => (
+              <List.Item>
+                {t("import.rowProblem", {
+                  row: error.row,
+                  column: error.column ?? "",
+                  problem: error.problem,
+                })}
+              </List.Item>
+            )}
           />
         )}
         {progress && (

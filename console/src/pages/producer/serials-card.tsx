@@ -24,7 +24,7 @@ export function SerialsCard({ batch }: { batch: Batch }) {
             : {}),
         },
       );
-      setIssued(answer.serials?.length ?? answer.count ?? values.count);
+      setIssued(answer.count);
       message.success(t("serials.issued"));
     } catch (failure) {
       message.error(describeError(failure));
@@ -33,8 +33,11 @@ export function SerialsCard({ batch }: { batch: Batch }) {
     }
   };
 
+  const title = <h2 className="card-title">{t("serials.title")}</h2>;
+  // Item serials extend the batch's GTIN (GS1 AI 01 + 21): without one there is nothing to serialise.
+  if (!batch.product.gtin) return <Card title={title}>{t("serials.needGtin")}</Card>;
   return (
-    <Card title={<h2 className="card-title">{t("serials.title")}</h2>}>
+    <Card title={title}>
       <Form layout="inline" onFinish={submit} initialValues={{ count: 10 }}>
         <Form.Item name="count" label={t("serials.count")} rules={[{ required: true }]}>
           <InputNumber min={1} max={10000} />

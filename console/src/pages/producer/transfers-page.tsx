@@ -1,5 +1,6 @@
 import { useContext } from "react";
-import { Alert, App, Button, List, Space, Tag, Typography } from "antd";
+import { Alert, App, Button, List, Space, Typography } from "antd";
+import { StateTag } from "../../shell/state-tag";
 import { api, describeError } from "../../api/api-client";
 import { useApi } from "../../api/use-api";
 import type { Transfer } from "../../domain/types";
@@ -8,7 +9,7 @@ import { LanguageContext, useT } from "../../i18n/i18n";
 import { useSession } from "../../session/session";
 import { navigate } from "../../shell/router";
 
-const STATUS_COLOURS = { pending: "gold", accepted: "green", rejected: "red" } as const;
+const STATUS_TONES = { pending: "warn", accepted: "ok", rejected: "bad" } as const;
 
 /** Incoming offers to accept or reject, and the organization's own offers with their outcome. */
 export function TransfersPage() {
@@ -61,7 +62,9 @@ export function TransfersPage() {
         }
         description={
           <Space wrap size={4}>
-            <Tag color={STATUS_COLOURS[transfer.status]}>{t(`transfer.status.${transfer.status}`)}</Tag>
+            <StateTag tone={STATUS_TONES[transfer.status]}>
+              {t(`transfer.status.${transfer.status}`)}
+            </StateTag>
             <span>{new Date(transfer.createdAt).toLocaleString(language === "zh" ? "zh-CN" : "en")}</span>
             {transfer.reason && <span>{transfer.reason}</span>}
           </Space>
@@ -82,7 +85,7 @@ export function TransfersPage() {
       <List
         loading={transfers.loading}
         dataSource={incoming}
-        locale={{ emptyText: t("transfer.none") }}
+        locale={{ emptyText: <span className="empty-text">{t("transfer.none")}</span> }}
         renderItem={(transfer) =>
           row(
             transfer,
@@ -104,7 +107,7 @@ export function TransfersPage() {
       </Typography.Title>
       <List
         dataSource={outgoing}
-        locale={{ emptyText: t("transfer.none") }}
+        locale={{ emptyText: <span className="empty-text">{t("transfer.none")}</span> }}
         renderItem={(transfer) => row(transfer, [])}
       />
     </>
