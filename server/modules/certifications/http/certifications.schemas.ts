@@ -3,7 +3,7 @@ import { SCHEME_CODE_PATTERN } from "../domain/certification-schemes";
 import { STATUS_CHANGE_TARGETS } from "../domain/certification-status-change";
 import { SUBJECT_KINDS } from "../domain/certification-typed-data";
 import { DEFAULT_SIGNATURE_TTL_SEC, MAX_SIGNATURE_TTL_SEC } from "../certification-status-changes";
-import { ethAddress, hexHash, objectId } from "../../../platform/http/common.schemas";
+import { ethAddress, hexHash, objectId, paginationQuery } from "../../../platform/http/common.schemas";
 
 /** Unix seconds up to year 10000: a uint64 on chain, a safe integer here. */
 const unixSeconds = z.number().int().min(0).max(253_402_300_799);
@@ -105,6 +105,8 @@ export const createCertificationBody = z.strictObject({
   message: certificationMessageSchema,
   signature,
 });
+
+export const listCertificationsQuery = z.strictObject({ limit: paginationQuery.limit });
 
 export const certificationIdParams = z.strictObject({ id: objectId });
 
