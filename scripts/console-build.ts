@@ -10,7 +10,15 @@ import path from "node:path";
 
 const CONSOLE = path.resolve(__dirname, "../console");
 const BUILT = path.join(CONSOLE, "dist", "index.html");
-const SOURCES = ["src", "index.html", "vite.config.mts", "tsconfig.json", "../package-lock.json"];
+// The signed certification message is built by the server's own pure domain function (shared, not copied).
+const SOURCES = [
+  "src",
+  "index.html",
+  "vite.config.mts",
+  "tsconfig.json",
+  "../package-lock.json",
+  "../server/modules/certifications/domain",
+];
 
 /** The first console source newer than the build, or the build itself when missing; undefined when current. */
 export function staleConsoleSource(): string | undefined {

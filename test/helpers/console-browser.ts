@@ -63,8 +63,14 @@ export async function apiAs(rig: ConsoleRig, key: string, method: string, route:
 }
 
 /** An organization (created by the admin's API key) with one console member who chose a password. */
-export async function organizationWithMember(rig: ConsoleRig, name: string, roles: string[], email: string) {
-  const org = await apiAs(rig, rig.adminKey, "POST", "/api/orgs", { name, roles });
+export async function organizationWithMember(
+  rig: ConsoleRig,
+  name: string,
+  roles: string[],
+  email: string,
+  extra: { address?: string } = {},
+) {
+  const org = await apiAs(rig, rig.adminKey, "POST", "/api/orgs", { name, roles, ...extra });
   const invited = await apiAs(rig, org.apiKey, "POST", `/api/organizations/${org.id}/members`, {
     email,
     name: email.split("@")[0],
@@ -117,8 +123,13 @@ export async function openFromMenu(page: Page, label: string): Promise<void> {
 /** axe-core on the current screen: no serious or critical violation. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
   // antd animates messages in and out; axe reads colours mid-fade as too faint. Wait for the end.
+  // (A function, not a string: the page's CSP forbids eval. Typed by hand: tests compile without the DOM.)
   await page.waitForFunction(
-    `!document.querySelector("[class*='-leave'], [class*='-enter'], [class*='-appear']")`,
+    (selector) =>
+      !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+        selector,
+      ),
+    "[class*='-leave'], [class*='-enter'], [class*='-appear']",
   );
   const results = await new AxeBuilder({ page }).analyze();
   const severe = results.violations.filter((violation) =>
