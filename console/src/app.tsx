@@ -56,6 +56,7 @@ export function App() {
           token: {
             colorPrimary: "#2f7d32",
             colorPrimaryHover: "#245f27",
+            colorError: "#c62828",
             colorLink: "#1d6b21",
             colorLinkHover: "#245f27",
             colorTextSecondary: "rgba(0, 0, 0, 0.68)",
