@@ -6,7 +6,8 @@ import { initialLanguage, LanguageContext, type Language } from "./i18n/i18n";
 import { currentSession, logOut, SessionContext, type Session } from "./session/session";
 import { LoginPage } from "./pages/login-page";
 import { ConsoleLayout } from "./shell/console-layout";
-import { navigate } from "./shell/router";
+import { BASE, navigate } from "./shell/router";
+import { preloadScreen } from "./shell/navigation";
 
 /**
  * The service puts a fresh nonce into index.html's `<meta property="csp-nonce">` on every load;
@@ -19,6 +20,7 @@ export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
 
   useEffect(() => {
+    preloadScreen(window.location.pathname.slice(BASE.length));
     currentSession().then(setSession);
   }, []);
   useEffect(() => {

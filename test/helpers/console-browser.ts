@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect } from "chai";
-import { chromium, type Browser, type Page, type Request } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
 import { buildConsoleIfStale } from "../../scripts/console-build";
 import { findFreePort } from "../../server/platform/net/free-port";
 import { http } from "./http";
@@ -146,4 +146,31 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: false });
+}
+
+/** Chrome DevTools' "Fast 3G" preset: 562.5 ms latency, about 1.44 Mbit/s down, 675 kbit/s up. */
+const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: 188_743, uploadThroughput: 86_400 };
+
+/**
+ * Milliseconds from navigation until `ready` is visible, on simulated Fast 3G with an empty cache,
+ * in a page of `context` (so with its session cookie). A figure to report, not to assert on.
+ */
+export async function firstScreenOnFast3g(
+  context: BrowserContext,
+  url: string,
+  ready: (page: Page) => Promise<void>,
+): Promise<{ ms: number; bytes: number }> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Network.emulateNetworkConditions", FAST_3G);
+  let bytes = 0;
+  cdp.on("Network.loadingFinished", (event) => (bytes += event.encodedDataLength));
+  const started = Date.now();
+  await page.goto(url, { waitUntil: "commit" });
+  await ready(page);
+  const ms = Date.now() - started;
+  await page.close();
+  return { ms, bytes };
 }

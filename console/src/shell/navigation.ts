@@ -1,35 +1,39 @@
 import { lazy, type ComponentType } from "react";
+
+type ScreenComponent = ComponentType<{ params: Record<string, string> }>;
+type Loader = () => Promise<ScreenComponent>;
+const loaders = new Map<ScreenComponent, Loader>();
+
+/** A screen in its own chunk, loaded when first shown or earlier through preloadScreen. */
+function screen(load: Loader): ScreenComponent {
+  const component = lazy(() => load().then((loaded) => ({ default: loaded })));
+  loaders.set(component, load);
+  return component;
+}
 import type { MessageKey } from "../i18n/i18n";
+import { match } from "./router";
 import type { Session } from "../session/session";
-const BatchesPage = lazy(() =>
-  import("../pages/producer/batches-page").then((module) => ({ default: module.BatchesPage })),
+const BatchesPage = screen(() =>
+  import("../pages/producer/batches-page").then((module) => module.BatchesPage),
 );
-const BatchDetailPage = lazy(() =>
-  import("../pages/producer/batch-detail-page").then((module) => ({ default: module.BatchDetailPage })),
+const BatchDetailPage = screen(() =>
+  import("../pages/producer/batch-detail-page").then((module) => module.BatchDetailPage),
 );
-const RegisterBatchPage = lazy(() =>
-  import("../pages/producer/register-batch-page").then((module) => ({ default: module.RegisterBatchPage })),
+const RegisterBatchPage = screen(() =>
+  import("../pages/producer/register-batch-page").then((module) => module.RegisterBatchPage),
 );
-const TransfersPage = lazy(() =>
-  import("../pages/producer/transfers-page").then((module) => ({ default: module.TransfersPage })),
+const TransfersPage = screen(() =>
+  import("../pages/producer/transfers-page").then((module) => module.TransfersPage),
 );
-const ImportPage = lazy(() =>
-  import("../pages/producer/import-page").then((module) => ({ default: module.ImportPage })),
+const ImportPage = screen(() => import("../pages/producer/import-page").then((module) => module.ImportPage));
+const CertificationsPage = screen(() =>
+  import("../pages/certifier/certifications-page").then((module) => module.CertificationsPage),
 );
-const CertificationsPage = lazy(() =>
-  import("../pages/certifier/certifications-page").then((module) => ({ default: module.CertificationsPage })),
-);
-const BrandsPage = lazy(() =>
-  import("../pages/brand/brands-page").then((module) => ({ default: module.BrandsPage })),
-);
-const AuditsPage = lazy(() =>
-  import("../pages/auditor/audits-page").then((module) => ({ default: module.AuditsPage })),
-);
-const MembersPage = lazy(() =>
-  import("../pages/admin/members-page").then((module) => ({ default: module.MembersPage })),
-);
-const AnchoringPage = lazy(() =>
-  import("../pages/admin/anchoring-page").then((module) => ({ default: module.AnchoringPage })),
+const BrandsPage = screen(() => import("../pages/brand/brands-page").then((module) => module.BrandsPage));
+const AuditsPage = screen(() => import("../pages/auditor/audits-page").then((module) => module.AuditsPage));
+const MembersPage = screen(() => import("../pages/admin/members-page").then((module) => module.MembersPage));
+const AnchoringPage = screen(() =>
+  import("../pages/admin/anchoring-page").then((module) => module.AnchoringPage),
 );
 
 // Each screen is its own chunk: the phone downloads only the screen it opens.
@@ -40,7 +44,7 @@ export interface Screen {
   title: MessageKey;
   /** Shown in the menu; detail screens are reached from their list. */
   inMenu: boolean;
-  component: ComponentType<{ params: Record<string, string> }>;
+  component: ScreenComponent;
   allowed(roles: string[], memberRole: string): boolean;
 }
 
@@ -116,4 +120,13 @@ export const SCREENS: Screen[] = [
 
 export function screensFor(session: Session): Screen[] {
   return SCREENS.filter((screen) => screen.allowed(session.organization.roles, session.organization.role));
+}
+
+/**
+ * Starts downloading the chunk of the screen at `path` while the session is still being checked:
+ * on a slow connection the two round trips then overlap instead of following each other.
+ */
+export function preloadScreen(path: string): void {
+  const found = SCREENS.find((candidate) => match(candidate.path, path));
+  if (found) void loaders.get(found.component)?.();
 }
