@@ -1,4 +1,5 @@
 import { useState } from "react";
+import dayjs from "dayjs";
 import { Alert, App, Button, Input, List, Space, Typography } from "antd";
 import { api, describeError } from "../../api/api-client";
 import { useApi } from "../../api/use-api";
