@@ -6,7 +6,8 @@ import { initialLanguage, LanguageContext, type Language } from "./i18n/i18n";
 import { currentSession, logOut, SessionContext, type Session } from "./session/session";
 import { LoginPage } from "./pages/login-page";
 import { ConsoleLayout } from "./shell/console-layout";
-import { BASE, navigate } from "./shell/router";
+import { BASE, match, navigate, usePath } from "./shell/router";
+import { AcceptInvitationPage } from "./pages/accept-invitation-page";
 import { preloadScreen } from "./shell/navigation";
 
 /**
@@ -18,6 +19,7 @@ const cspNonce = document.querySelector<HTMLMetaElement>('meta[property="csp-non
 export function App() {
   const [language, setLanguageState] = useState<Language>(initialLanguage);
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const path = usePath();
 
   useEffect(() => {
     preloadScreen(window.location.pathname.slice(BASE.length));
@@ -37,9 +39,11 @@ export function App() {
     navigate("/");
   };
 
+  const invitation = match("/invitations/:token", path);
   let content;
   // Not <Spin fullscreen>: its portal locks scrolling with a <style> tag that carries no CSP nonce.
   if (session === undefined) content = <Spin className="page-loading" />;
+  else if (session === null && invitation) content = <AcceptInvitationPage token={invitation.token} />;
   else if (session === null) content = <LoginPage onLoggedIn={setSession} />;
   else
     content = (

@@ -99,7 +99,7 @@ describe("console: brand owner, auditor and admin in Chromium", function () {
     await context.close();
   });
 
-  it("organization admin: invites and removes a member, issues an API key", async () => {
+  it("organization admin: invites a member who sets a password and logs in, removes a member, issues an API key", async () => {
     const r = rig!;
     const leaving = await apiAs(r, farm.apiKey, "POST", `/api/organizations/${farm.id}/members`, {
       email: "leaving@xilong.example",
@@ -116,6 +116,22 @@ describe("console: brand owner, auditor and admin in Chromium", function () {
     await page.getByLabel("姓名").fill("新会计");
     await page.getByRole("button", { name: /邀\s*请/ }).click();
     await page.getByText("邀请链接（只显示一次，请发给对方）").waitFor();
+    const link = await page.getByText(/\/console\/invitations\//).innerText();
+
+    // The invited clerk opens the link, chooses a password and logs in.
+    const invited = await openConsole(r, PHONE);
+    await invited.page.goto(link.trim());
+    await invited.page.getByLabel("设置密码（至少 12 位）").fill("correct horse battery clerk");
+    await invited.page.getByRole("button", { name: "设置密码并前往登录" }).click();
+    await logInThroughUi(invited.page, {
+      email: "new.clerk@xilong.example",
+      password: "correct horse battery clerk",
+    });
+    await expectAccessible(invited.page, "after accepting an invitation");
+    await logOutThroughUi(invited.page);
+    expect(invited.problems).to.deep.equal([]);
+    await invited.context.close();
+
     await page.getByRole("button", { name: "移除 leaving@xilong.example" }).click();
     await page.getByText("成员已移除").waitFor();
     const members = (await apiAs(r, farm.apiKey, "GET", `/api/organizations/${farm.id}/members`)).items;

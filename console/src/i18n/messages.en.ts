@@ -216,4 +216,7 @@ export const en: Record<MessageKey, string> = {
   "anchoring.events": "{count} events",
   "anchoring.block": "block {block}",
   "anchoring.failing": "Anchoring keeps failing: {error}",
+  "invitation.title": "Accept the invitation",
+  "invitation.password": "Choose a password (12 characters or more)",
+  "invitation.submit": "Set password and log in",
 };

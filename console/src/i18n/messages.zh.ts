@@ -214,6 +214,9 @@ export const zh = {
   "anchoring.events": "{count} 个事件",
   "anchoring.block": "区块 {block}",
   "anchoring.failing": "上链连续失败：{error}",
+  "invitation.title": "接受邀请",
+  "invitation.password": "设置密码（至少 12 位）",
+  "invitation.submit": "设置密码并前往登录",
 };
 
 export type MessageKey = keyof typeof zh;

@@ -119,7 +119,7 @@ export function MembersPage() {
               <Typography.Text
                 code
                 copyable
-              >{`${window.location.origin}/api/invitations/${invitation}/accept`}</Typography.Text>
+              >{`${window.location.origin}/console/invitations/${invitation}`}</Typography.Text>
             }
           />
         )}

@@ -122,8 +122,8 @@ export function CertificationsPage() {
               </Space>
               <Typography.Text type="secondary">
                 {t(`certification.subject.${certification.subject.kind}` as MessageKey)}{" "}
-                {certification.subject.id} · {certification.validFrom.slice(0, 10)} –{" "}
-                {certification.validUntil.slice(0, 10)}
+                {certification.subject.id} · {dayjs(certification.validFrom).format("YYYY-MM-DD")} –{" "}
+                {dayjs(certification.validUntil).format("YYYY-MM-DD")}
               </Typography.Text>
               {actions(certification)}
             </Space>
