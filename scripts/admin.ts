@@ -7,6 +7,7 @@
  *   npm run admin -- issue-key <orgId>
  *   npm run admin -- list-keys <orgId>
  *   npm run admin -- revoke-key <orgId> <keyId>
+ *   npm run admin -- reset-password <email> [--password <new password>]
  *
  * Database: MONGODB_URI if set; else the embedded database of DATA_DIR (through the running
  * service when it is up, otherwise opened directly).
@@ -29,6 +30,7 @@ import {
   listOrganizations,
   revokeApiKey,
 } from "../server/modules/organizations/organizations";
+import { resetPassword } from "../server/modules/accounts/passwords";
 
 async function withDatabase<T>(run: (connection: Connection) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -96,6 +98,15 @@ program
   .action(async (orgId: string, keyId: string) =>
     print(await withDatabase((connection) => revokeApiKey(connection, orgId, keyId))),
   );
+
+program
+  .command("reset-password <email>")
+  .description("set a console member's password (generated unless given), print it once, end their sessions")
+  .option("--password <password>", "the new password (at least 12 characters)")
+  .action(async (email: string, options: { password?: string }) => {
+    const password = await withDatabase((connection) => resetPassword(connection, email, options.password));
+    print({ email, password });
+  });
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`admin: ${(error as Error).message}`);

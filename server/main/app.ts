@@ -6,6 +6,7 @@ import swaggerUi from "swagger-ui-express";
 import type { Config } from "./config";
 import {
   ApiKeyCache,
+  CSRF_HEADER,
   authenticate,
   requireRoles,
   organizationRoutes,
@@ -30,7 +31,7 @@ import { auditRoutes } from "../modules/audit";
 import { brandRoutes, brandClaims } from "../modules/brands";
 import { brandReportRoutes } from "../modules/brand-reports";
 import { eventRoutes } from "../modules/ingest";
-import { accountRoutes, consoleSessions, sessionCookieOf } from "../modules/accounts";
+import { SESSION_COOKIE, accountRoutes, consoleSessions, sessionCookieOf } from "../modules/accounts";
 
 /** The runtime the application is built from; route files see it as HttpDeps. */
 export interface AppDeps extends Omit<HttpDeps, "brandClaims"> {
@@ -110,6 +111,10 @@ export function createApp(deps: AppDeps): Express {
     title: "EcoTrace API",
     version: "0.1.0",
     serverUrl: deps.config.PUBLIC_BASE_URL,
+    session: {
+      cookie: SESSION_COOKIE,
+      description: `Console session (POST /api/session); state-changing requests also need ${CSRF_HEADER}`,
+    },
   });
   app.get("/openapi.json", (_req, res) => res.json(openApi));
   app.use("/console", singlePageApp(deps.config.CONSOLE_DIR));

@@ -7,6 +7,7 @@ import { createApp } from "./app";
 import type { Logger } from "../platform/logger";
 import { startRuntime, type Runtime } from "./runtime";
 import { bootstrapAdmin } from "../modules/organizations";
+import { bootstrapConsoleAdmin } from "../modules/accounts";
 import { repairLedgerHeads } from "../modules/ledger";
 import { LEDGERS } from "./ledgers";
 
@@ -19,14 +20,20 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Wires database, chain, admin key, anchoring worker and HTTP, and listens on HOST:PORT. */
+/** Wires database, chain, admin key and console login, anchoring worker and HTTP; listens on HOST:PORT. */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const runtime = await startRuntime(config, logger);
   try {
-    const { apiKey } = await bootstrapAdmin({
+    const { apiKey, orgId } = await bootstrapAdmin({
       connection: runtime.connection,
       dataDir: config.DATA_DIR,
       adminApiKey: config.ADMIN_API_KEY,
+      logger,
+    });
+    await bootstrapConsoleAdmin({
+      connection: runtime.connection,
+      adminOrgId: orgId,
+      consoleUrl: `${config.PUBLIC_BASE_URL}/console`,
       logger,
     });
     const restored = await repairLedgerHeads(runtime.useCaseContext, LEDGERS);

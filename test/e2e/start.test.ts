@@ -1,9 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { findFreePort } from "../../server/platform/net/free-port";
+import { entryPointArgs } from "../helpers/entry-point";
 import { http } from "../helpers/http";
 import { spawnService, waitUntilServing, type ServiceProcess } from "../helpers/service-process";
 
@@ -55,6 +58,7 @@ describe("npm start (embedded defaults)", function () {
     expect(fs.statSync(keyFile).mode & 0o777).to.equal(0o600);
     const adminKey = fs.readFileSync(keyFile, "utf8").trim();
     expect(first.output()).to.include(`Admin API key: ${adminKey}`);
+    await checkConsoleLogin(baseUrl, first.output());
 
     first.child.kill("SIGKILL");
     await first.exited;
@@ -66,10 +70,34 @@ describe("npm start (embedded defaults)", function () {
     expect(again.body.chain.blockNumber).to.be.at.least(healthy.body.chain.blockNumber);
     expect(fs.readFileSync(keyFile, "utf8").trim()).to.equal(adminKey);
     expect(second.output()).to.not.include("Admin API key:");
+    expect(second.output()).to.not.include("Console login");
 
     second.child.kill("SIGTERM");
     expect(await second.exited).to.equal(0);
   });
+
+  /** The console login printed once works, and `npm run admin -- reset-password` replaces it. */
+  async function checkConsoleLogin(baseUrl: string, output: string): Promise<void> {
+    const [, email, password] = /Console login \(.*\/console\): (\S+) \/ (\S+)/.exec(output) ?? [];
+    expect(email, output).to.equal("admin@ecotrace.local");
+    const login = await http(baseUrl, "POST", "/api/session", { json: { email, password } });
+    expect(login.status, login.text).to.equal(200);
+    expect(login.body.organization.roles).to.deep.equal(["admin"]);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [...entryPointArgs("scripts/admin.ts"), "reset-password", email],
+      {
+        cwd: path.resolve(__dirname, "../.."),
+        env: { PATH: process.env.PATH, DATA_DIR: dataDir, LOG_LEVEL: "silent" },
+      },
+    );
+    const reset = JSON.parse(stdout) as { password: string };
+    expect((await http(baseUrl, "POST", "/api/session", { json: { email, password } })).status).to.equal(401);
+    const relogin = await http(baseUrl, "POST", "/api/session", {
+      json: { email, password: reset.password },
+    });
+    expect(relogin.status, relogin.text).to.equal(200);
+  }
 
   it("exits non-zero with a readable message when the configuration is invalid", async () => {
     running = spawnService({ DATA_DIR: dataDir, PORT: "not-a-port" });

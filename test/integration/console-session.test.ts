@@ -1,6 +1,7 @@
 import { expect } from "chai";
+import { Types } from "mongoose";
 import { http } from "../helpers/http";
-import { createOrg, type TestOrg } from "../helpers/scenario";
+import { createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
 import { addMember, asSession, logIn, setCookieHeader, type TestMember } from "../helpers/console-session";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 
@@ -75,12 +76,35 @@ describe("console sessions API", () => {
     });
   });
 
+  describe("OpenAPI", () => {
+    it("documents the session cookie as a second way to authenticate and every accounts route", async () => {
+      const openApi = (await http(server.baseUrl, "GET", "/openapi.json")).body;
+      expect(openApi.components.securitySchemes.session).to.include({
+        in: "cookie",
+        name: "ecotrace_session",
+      });
+      expect(openApi.paths["/api/session"].post.security).to.deep.equal([]);
+      expect(
+        openApi.paths["/api/session"].post.requestBody.content["application/json"].schema.required,
+      ).to.deep.equal(["email", "password"]);
+      expect(openApi.paths["/api/organizations/{id}/members"].post.security).to.deep.equal([
+        { apiKey: [] },
+        { session: [] },
+      ]);
+      for (const path of ["/api/invitations/{token}/accept", "/api/organizations/{id}/members/{memberId}"]) {
+        expect(openApi.paths).to.have.property(path);
+      }
+    });
+  });
+
   describe("GET /api/session", () => {
     it("answers the same body as the login, with the session's CSRF token", async () => {
       const login = await logIn(server, member);
       const response = await asSession(server, login.session!, "GET", "/api/session");
       expect(response.status).to.equal(200);
       expect(response.body).to.deep.equal(login.body);
+      expect(response.headers.get("cache-control")).to.equal("no-store");
+      expect(login.headers.get("cache-control")).to.equal("no-store");
     });
 
     it("answers 401 without a session and for an API key", async () => {
@@ -102,6 +126,15 @@ describe("console sessions API", () => {
       );
       expect((await asSession(server, old, "GET", "/api/session")).status).to.equal(401);
     });
+
+    it("keeps a session in use alive: a use moves its idle clock", async () => {
+      const sessions = env.runtime.connection.db!.collection("sessions");
+      const { session } = await logIn(server, member);
+      await sessions.updateMany({}, { $set: { lastSeenAt: new Date(Date.now() - 29 * 60_000) } });
+      expect((await asSession(server, session!, "GET", "/api/session")).status).to.equal(200);
+      const [stored] = await sessions.find({}).sort({ createdAt: -1 }).limit(1).toArray();
+      expect(Date.now() - stored.lastSeenAt.getTime()).to.be.below(60_000);
+    });
   });
 
   describe("a session acts for its organization on every route", () => {
@@ -117,6 +150,136 @@ describe("console sessions API", () => {
       });
       expect(response.status, response.text).to.equal(201);
       expect(response.body.producerId).to.equal(org.id);
+    });
+
+    it("records on each ledger event which member or API key recorded it, outside the hashed body", async () => {
+      const { session } = await logIn(server, member);
+      const bySession = await asSession(server, session!, "POST", "/api/batches", { json: teaBatch() });
+      const byKey = await http(server.baseUrl, "POST", "/api/batches", { key: org.key, json: teaBatch() });
+      const [orgKey] = (await http(server.baseUrl, "GET", `/api/orgs/${org.id}/keys`, { key: org.key })).body
+        .items;
+      const events = env.runtime.connection.db!.collection("traceevents");
+      const recorded = async (batchId: string) => {
+        const event = await events.findOne({ batchId: new Types.ObjectId(batchId) });
+        expect(event!.actorId.toHexString()).to.equal(org.id);
+        expect(JSON.stringify(event!.body)).to.not.include("recordedBy");
+        return { kind: event!.recordedBy.kind, id: event!.recordedBy.id.toHexString() };
+      };
+      expect(await recorded(bySession.body.id)).to.deep.equal({ kind: "member", id: member.id });
+      expect(await recorded(byKey.body.id)).to.deep.equal({ kind: "apiKey", id: orgKey.id });
+    });
+  });
+
+  describe("POST /api/session/password", () => {
+    it("changes the password after checking the current one, and ends the member's other sessions", async () => {
+      const changer = await addMember(server, org, "changer@anji.example");
+      const other = (await logIn(server, changer)).session!;
+      const current = (await logIn(server, changer)).session!;
+      const newPassword = "a much longer passphrase";
+      const wrong = await asSession(server, current, "POST", "/api/session/password", {
+        json: { currentPassword: "not it", newPassword },
+      });
+      expect(wrong.status).to.equal(400);
+      expect(wrong.body.error.details[0].field).to.equal("body.currentPassword");
+      const short = await asSession(server, current, "POST", "/api/session/password", {
+        json: { currentPassword: changer.password, newPassword: "short" },
+      });
+      expect(short.status).to.equal(400);
+      expect(short.body.error.message).to.equal("body.newPassword must be at least 12 characters long");
+      const changed = await asSession(server, current, "POST", "/api/session/password", {
+        json: { currentPassword: changer.password, newPassword },
+      });
+      expect(changed.status, changed.text).to.equal(204);
+      expect((await asSession(server, current, "GET", "/api/session")).status).to.equal(200);
+      expect((await asSession(server, other, "GET", "/api/session")).status).to.equal(401);
+      expect((await logIn(server, changer)).status).to.equal(401);
+      expect((await logIn(server, { email: changer.email, password: newPassword })).status).to.equal(200);
+    });
+  });
+
+  describe("members and invitations", () => {
+    it("changes a member's role with effect on their next request, and keeps the last admin", async () => {
+      const clerk = await addMember(server, org, "promoted@anji.example");
+      const clerkSession = (await logIn(server, clerk)).session!;
+      const admin = (await logIn(server, member)).session!;
+      expect((await asSession(server, clerkSession, "POST", `/api/orgs/${org.id}/keys`)).status).to.equal(
+        403,
+      );
+      const promoted = await asSession(
+        server,
+        admin,
+        "PATCH",
+        `/api/organizations/${org.id}/members/${clerk.id}`,
+        {
+          json: { role: "admin" },
+        },
+      );
+      expect(promoted.status, promoted.text).to.equal(200);
+      expect(promoted.body).to.include({ id: clerk.id, role: "admin" });
+      expect((await asSession(server, clerkSession, "POST", `/api/orgs/${org.id}/keys`)).status).to.equal(
+        201,
+      );
+      const demoted = await asSession(
+        server,
+        clerkSession,
+        "PATCH",
+        `/api/organizations/${org.id}/members/${clerk.id}`,
+        {
+          json: { role: "member" },
+        },
+      );
+      expect(demoted.status).to.equal(200);
+      const last = await asSession(
+        server,
+        admin,
+        "PATCH",
+        `/api/organizations/${org.id}/members/${member.id}`,
+        {
+          json: { role: "member" },
+        },
+      );
+      expect(last.status).to.equal(409);
+    });
+
+    it("opens one account per invitation, with the password policy, and refuses an email already in use", async () => {
+      const invite = (email: string) =>
+        http(server.baseUrl, "POST", `/api/organizations/${org.id}/members`, {
+          key: org.key,
+          json: { email, name: "新成员", role: "member" },
+        });
+      const invited = await invite("new@anji.example");
+      expect(invited.status).to.equal(201);
+      expect(invited.body.acceptUrl).to.match(/\/console\/invitation#token=[\w-]{43}$/);
+      const accept = (password: string) =>
+        http(server.baseUrl, "POST", `/api/invitations/${invited.body.token}/accept`, { json: { password } });
+      const weak = await accept("too short");
+      expect(weak.status).to.equal(400);
+      expect(weak.body.error.details[0].field).to.equal("body.password");
+      expect((await accept("long enough password")).status).to.equal(201);
+      expect((await accept("long enough password")).status).to.equal(404);
+      expect((await invite("NEW@anji.example")).status).to.equal(409);
+      const stored = JSON.stringify(
+        await env.runtime.connection.db!.collection("invitations").find({}).toArray(),
+      );
+      expect(stored).to.not.include(invited.body.token);
+    });
+
+    it("lists open invitations to the organization's admins and withdraws one", async () => {
+      const invited = await http(server.baseUrl, "POST", `/api/organizations/${org.id}/members`, {
+        key: org.key,
+        json: { email: "later@anji.example", name: "later", role: "member" },
+      });
+      const admin = (await logIn(server, member)).session!;
+      const open = await asSession(server, admin, "GET", `/api/organizations/${org.id}/invitations`);
+      expect(open.body.items.map((item: { email: string }) => item.email)).to.include("later@anji.example");
+      expect(open.text).to.not.include(invited.body.token);
+      const path = `/api/organizations/${org.id}/invitations/${invited.body.id}`;
+      expect((await asSession(server, admin, "DELETE", path)).status).to.equal(204);
+      expect((await asSession(server, admin, "DELETE", path)).status).to.equal(404);
+      const accept = await http(server.baseUrl, "POST", `/api/invitations/${invited.body.token}/accept`, {
+        json: { password: "long enough password" },
+      });
+      expect(accept.status).to.equal(404);
     });
   });
 });

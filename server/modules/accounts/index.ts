@@ -1,4 +1,5 @@
 /** The accounts module's public surface: console members, sessions and invitations. */
+export { bootstrapConsoleAdmin } from "./bootstrap-console-admin";
 export { consoleSessions } from "./console-sessions";
-export { accountRoutes, type AccountSettings } from "./http/accounts.routes";
+export { accountRoutes } from "./http/accounts.routes";
 export { SESSION_COOKIE, sessionCookieOf } from "./http/session-cookie";

@@ -92,7 +92,10 @@ export async function resolveSession(
   if (!organization) return "the session's organization no longer exists";
   // Recording each use would write on every request; a minute's (or a tenth of the idle
   // period's) precision is enough for the idle expiry.
-  await sessions.touch(idHash, now, Math.min(60_000, lifetime.idleMs / 10));
+  const granularityMs = Math.min(60_000, lifetime.idleMs / 10);
+  if (now.getTime() - new Date(session.lastSeenAt).getTime() > granularityMs) {
+    await sessions.touch(idHash, now, granularityMs);
+  }
   return {
     ...sessionView(member, organization, session.csrfToken),
     actor: {

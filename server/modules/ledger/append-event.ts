@@ -9,6 +9,7 @@ import type { ChainClient } from "../../platform/evm/chain-client";
 import type { LedgerHeadCache } from "./ledger-head-cache";
 import type { LedgerHeadDoc } from "./ledger-head";
 import { encodeCommit, insertCommitted, newestCommit, type CommitCopy } from "./commit-events";
+import { currentPrincipal } from "../../platform/request-principal";
 
 const MAX_ATTEMPTS = 200;
 
@@ -229,6 +230,7 @@ function buildEventDoc<Facts extends LedgerFacts>(
     seq: subject.head.seq + 1,
     type: facts.type,
     actorId: new Types.ObjectId(actorId),
+    ...recordedBy(),
     eventTime: new Date(facts.eventTime),
     recordTime,
     hash: computeEventHash(body),
@@ -236,4 +238,10 @@ function buildEventDoc<Facts extends LedgerFacts>(
     body,
     anchor: null,
   };
+}
+
+/** The member or API key of the request recording the event (nothing outside a request). */
+function recordedBy(): Pick<TraceEventDoc, "recordedBy"> {
+  const principal = currentPrincipal();
+  return principal ? { recordedBy: { kind: principal.kind, id: new Types.ObjectId(principal.id) } } : {};
 }

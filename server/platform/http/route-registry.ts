@@ -62,7 +62,14 @@ export class RouteRegistry<Role extends string = string> {
     router[spec.method](spec.path, ...guards, validate(spec), ...(handlers as RequestHandler[]));
   }
 
-  openApiDocument(info: { title: string; version: string; serverUrl: string }) {
+  /** The OpenAPI 3.1 document; `session`, when given, is a cookie that authenticates like the key. */
+  openApiDocument(info: {
+    title: string;
+    version: string;
+    serverUrl: string;
+    session?: { cookie: string; description: string };
+  }) {
+    const security = info.session ? [{ apiKey: [] }, { session: [] }] : [{ apiKey: [] }];
     const paths: Record<string, Record<string, unknown>> = {};
     for (const spec of this.specs) {
       const openApiPath = spec.path.replace(/:(\w+)/g, "{$1}");
@@ -70,7 +77,7 @@ export class RouteRegistry<Role extends string = string> {
       paths[openApiPath][spec.method] = {
         summary: spec.summary,
         tags: [spec.tag],
-        security: spec.access === "public" ? [] : [{ apiKey: [] }],
+        security: spec.access === "public" ? [] : security,
         ...(spec.access !== "public" && spec.access.roles !== "any"
           ? { description: `Roles: ${spec.access.roles.join(", ")}` }
           : {}),
@@ -93,7 +100,19 @@ export class RouteRegistry<Role extends string = string> {
       info: { title: info.title, version: info.version },
       servers: [{ url: info.serverUrl }],
       components: {
-        securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "EcoTrace API key" } },
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "EcoTrace API key" },
+          ...(info.session
+            ? {
+                session: {
+                  type: "apiKey",
+                  in: "cookie",
+                  name: info.session.cookie,
+                  description: info.session.description,
+                },
+              }
+            : {}),
+        },
       },
       paths,
     };

@@ -48,6 +48,15 @@ export class MemberRepository {
     return result.modifiedCount === 1;
   }
 
+  /** Sets the role of a current member of the organization; false if there is none. */
+  async setRole(orgId: string, memberId: string, role: MemberRole): Promise<boolean> {
+    const result = await this.members.updateOne(
+      { _id: new Types.ObjectId(memberId), orgId: new Types.ObjectId(orgId), removedAt: null },
+      { $set: { role } },
+    );
+    return result.matchedCount === 1;
+  }
+
   async setPasswordHash(memberId: Types.ObjectId, passwordHash: string): Promise<void> {
     await this.members.updateOne({ _id: memberId }, { $set: { passwordHash } });
   }

@@ -32,4 +32,8 @@ export class SessionRepository {
   async deleteOfMember(memberId: string | Types.ObjectId): Promise<void> {
     await this.sessions.deleteMany({ memberId: new Types.ObjectId(memberId) });
   }
+
+  async deleteOfMemberExcept(memberId: Types.ObjectId, keptIdHash: string): Promise<void> {
+    await this.sessions.deleteMany({ memberId, idHash: { $ne: keptIdHash } });
+  }
 }

@@ -6,15 +6,19 @@ import { SECRET_TOKEN_PATTERN } from "../domain/secret-token";
 
 const email = z.email({ message: "must be an email address" }).max(254).toLowerCase();
 const personName = z.string().trim().min(1).max(200);
-const newPassword = z
-  .string()
-  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
-  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
 
 export const loginBody = z.strictObject({
   email,
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
 });
+
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  newPassword,
+});
+
+export const memberRoleBody = z.strictObject({ role: z.enum(MEMBER_ROLES) });
 
 export const inviteMemberBody = z.strictObject({
   email,
@@ -29,6 +33,7 @@ export const acceptInvitationBody = z.strictObject({
 
 export const organizationParams = z.strictObject({ id: objectId });
 export const memberParams = z.strictObject({ id: objectId, memberId: objectId });
+export const organizationInvitationParams = z.strictObject({ id: objectId, invitationId: objectId });
 export const invitationParams = z.strictObject({
   token: z.string().regex(SECRET_TOKEN_PATTERN, "must be an invitation token (43 base64url characters)"),
 });

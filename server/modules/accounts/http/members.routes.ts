@@ -1,12 +1,15 @@
 import { Router } from "express";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, assertManagesOrganization, assertSameTenant, type Actor } from "../../organizations";
-import { acceptInvitation, inviteMember, listMembers, removeMember } from "../members";
+import { acceptInvitation, inviteMember, listOpenInvitations, withdrawInvitation } from "../invitations";
+import { changeMemberRole, listMembers, removeMember } from "../members";
 import {
   acceptInvitationBody,
   invitationParams,
   inviteMemberBody,
   memberParams,
+  memberRoleBody,
+  organizationInvitationParams,
   organizationParams,
 } from "./accounts.schemas";
 
@@ -79,6 +82,71 @@ export function memberRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     async (req, res) => {
       assertManagesOrganization(actorOf(res), req.params.id);
       await removeMember(connection, req.params.id, req.params.memberId, new Date());
+      res.status(204).end();
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "patch",
+      path: "/api/organizations/:id/members/:memberId",
+      summary: "Change a member's role (admins of the organization); takes effect on their next request",
+      tag,
+      access: { roles: "any" },
+      params: memberParams,
+      body: memberRoleBody,
+      responses: {
+        200: "the member",
+        403: "not an admin of the organization",
+        404: "unknown",
+        409: "last admin",
+      },
+    },
+    async (req, res) => {
+      assertManagesOrganization(actorOf(res), req.params.id);
+      res.json(await changeMemberRole(connection, req.params.id, req.params.memberId, req.body.role));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/organizations/:id/invitations",
+      summary: "List an organization's open invitations (admins of the organization)",
+      tag,
+      access: { roles: "any" },
+      params: organizationParams,
+      responses: {
+        200: "{ items: [{ id, email, name, role, expiresAt }] }",
+        403: "not an admin of the organization",
+      },
+    },
+    async (req, res) => {
+      assertManagesOrganization(actorOf(res), req.params.id);
+      res.json({ items: await listOpenInvitations(connection, req.params.id, new Date()) });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "delete",
+      path: "/api/organizations/:id/invitations/:invitationId",
+      summary: "Withdraw an invitation not accepted yet (admins of the organization)",
+      tag,
+      access: { roles: "any" },
+      params: organizationInvitationParams,
+      responses: {
+        204: "withdrawn",
+        403: "not an admin of the organization",
+        404: "no such open invitation",
+      },
+    },
+    async (req, res) => {
+      assertManagesOrganization(actorOf(res), req.params.id);
+      await withdrawInvitation(connection, req.params.id, req.params.invitationId);
       res.status(204).end();
     },
   );

@@ -1,12 +1,13 @@
-import { Router } from "express";
-import { AppError, UnauthorizedError } from "../../../platform/errors";
+import { Router, type Response } from "express";
+import { AppError, UnauthorizedError, ValidationError } from "../../../platform/errors";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import type { LoginThrottle } from "../data/login-throttle";
 import { logIn, logOut, type SessionLifetime, type SessionView } from "../sessions";
-import { loginBody } from "./accounts.schemas";
+import { changePassword } from "../passwords";
+import { changePasswordBody, loginBody } from "./accounts.schemas";
 import { clearSessionCookie, sessionCookieOf, setSessionCookie } from "./session-cookie";
 
-/** POST/GET/DELETE /api/session: console login, who is logged in, logout. */
+/** /api/session: console login, who is logged in, logout, and changing one's own password. */
 export function sessionRoutes(
   deps: HttpDeps,
   registry: ApiRegistry,
@@ -39,16 +40,10 @@ export function sessionRoutes(
         presentedToken: sessionCookieOf(req),
         now: new Date(),
       });
-      if (outcome.kind === "throttled") {
-        res.setHeader("Retry-After", String(outcome.retryAfterSeconds));
-        throw new AppError(
-          "TOO_MANY_LOGIN_ATTEMPTS",
-          `too many failed logins; try again in ${outcome.retryAfterSeconds} seconds`,
-          429,
-        );
-      }
+      if (outcome.kind === "throttled") refuseThrottled(res, outcome.retryAfterSeconds);
       if (outcome.kind === "refused") throw new UnauthorizedError("the email or the password is wrong");
       setSessionCookie(req, res, outcome.token, outcome.expiresAt);
+      res.setHeader("Cache-Control", "no-store");
       res.json(outcome.view);
     },
   );
@@ -64,6 +59,8 @@ export function sessionRoutes(
       responses: { 200: "same body as POST /api/session", 401: "no session" },
     },
     (_req, res) => {
+      // The answer holds the CSRF token: no cache may keep it.
+      res.setHeader("Cache-Control", "no-store");
       res.json(viewOf(res.locals.session));
     },
   );
@@ -86,7 +83,48 @@ export function sessionRoutes(
     },
   );
 
+  registry.define(
+    router,
+    {
+      method: "post",
+      path: "/api/session/password",
+      summary: "Change one's own password (the current one proves it); the member's other sessions end",
+      tag,
+      access: { roles: "any" },
+      body: changePasswordBody,
+      responses: {
+        204: "changed",
+        400: "invalid field, or body.currentPassword is wrong",
+        401: "no session",
+        429: "too many wrong passwords (Retry-After: seconds)",
+      },
+    },
+    async (req, res) => {
+      const { user } = viewOf(res.locals.session);
+      const outcome = await changePassword(connection, options.throttle, {
+        ...req.body,
+        memberId: user.id,
+        sessionToken: sessionCookieOf(req)!,
+        address: req.ip ?? "unknown",
+      });
+      if (outcome.kind === "throttled") refuseThrottled(res, outcome.retryAfterSeconds);
+      if (outcome.kind === "refused") {
+        throw ValidationError.forField("body.currentPassword", "is not the current password");
+      }
+      res.status(204).end();
+    },
+  );
+
   return router;
+}
+
+function refuseThrottled(res: Response, retryAfterSeconds: number): never {
+  res.setHeader("Retry-After", String(retryAfterSeconds));
+  throw new AppError(
+    "TOO_MANY_LOGIN_ATTEMPTS",
+    `too many wrong passwords; try again in ${retryAfterSeconds} seconds`,
+    429,
+  );
 }
 
 /** The session's view without its Actor; an API key has no session. */

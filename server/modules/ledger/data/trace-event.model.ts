@@ -15,6 +15,12 @@ export interface TraceEventDoc {
   seq: number;
   type: string;
   actorId: Types.ObjectId;
+  /**
+   * Who in the actor organization recorded it (a console member or an API key), for the audit
+   * trail; outside the hashed body, so it is neither disclosed in proofs nor part of the hash.
+   * Absent on events recorded before accounts existed and outside requests.
+   */
+  recordedBy?: { kind: "member" | "apiKey"; id: Types.ObjectId };
   eventTime: Date;
   recordTime: Date;
   hash: string;
@@ -30,6 +36,7 @@ const traceEventSchema = new Schema<TraceEventDoc>(
     seq: { type: Number, required: true },
     type: { type: String, required: true },
     actorId: { type: Schema.Types.ObjectId, required: true },
+    recordedBy: { type: Schema.Types.Mixed, default: undefined },
     eventTime: { type: Date, required: true },
     recordTime: { type: Date, required: true },
     hash: { type: String, required: true },

@@ -6,6 +6,7 @@ import type { Actor } from "../domain/actor";
 import { hashApiKey } from "../domain/api-key";
 import { resolveApiKey } from "../api-keys";
 import { AppError, ForbiddenError, UnauthorizedError } from "../../../platform/errors";
+import { runAsPrincipal } from "../../../platform/request-principal";
 
 /**
  * Recently resolved keys, so that a request costs no database round trip for authentication.
@@ -62,9 +63,9 @@ export function authenticate(
   sessions?: SessionAuthenticator,
 ): RequestHandler {
   return async (req, res, next) => {
-    const sessionToken = sessions
-      ? (req.cookies as Record<string, string> | undefined)?.[sessions.cookieName]
-      : undefined;
+    // cookie-parser turns a `j:`-prefixed value into an object: only a string can be a session id.
+    const cookie = sessions && (req.cookies as Record<string, unknown> | undefined)?.[sessions.cookieName];
+    const sessionToken = typeof cookie === "string" && cookie !== "" ? cookie : undefined;
     if (req.headers.authorization !== undefined || !sessions || !sessionToken) {
       return authenticateKey(connection, cache, req.headers.authorization, res, next);
     }
@@ -83,7 +84,7 @@ export function authenticate(
     res.locals.actor = session.actor;
     res.locals.session = session;
     req.log?.setBindings?.({ orgId: session.actor.orgId, memberId: session.actor.member?.id });
-    next();
+    runAsPrincipal({ kind: "member", id: session.actor.member!.id }, next);
   };
 }
 
@@ -106,7 +107,7 @@ async function authenticateKey(
   }
   res.locals.actor = actor;
   res.req.log?.setBindings?.({ orgId: actor.orgId, keyId: actor.keyId });
-  next();
+  runAsPrincipal({ kind: "apiKey", id: actor.keyId! }, next);
 }
 
 /** Compares in constant time, so that the token cannot be guessed byte by byte from timings. */
