@@ -84,7 +84,9 @@ export const configSchema = z.object({
   CONSOLE_DIR: z
     .string()
     .default("console/dist")
-    .describe("The web console's build (vite), served under /console; `npm start` and `npm run build` write it."),
+    .describe(
+      "The web console's build (vite), served under /console; `npm start` and `npm run build` write it.",
+    ),
   DEMO_SEED: optionalString
     .pipe(z.enum(["true", "false"]).optional())
     .describe(
