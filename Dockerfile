@@ -3,7 +3,8 @@
 # Run:    docker run -p 3000:3000 -v ecotrace-data:/data ecotrace    (embedded database and chain)
 #         or with MONGODB_URI, RPC_URL, CHAIN_PRIVATE_KEY, REGISTRY_ADDRESS (docker-compose.yml)
 
-# Build stage: all dependencies; contracts compiled, ABI types generated, TypeScript compiled to dist/.
+# Build stage: all dependencies; contracts compiled, ABI types generated, TypeScript compiled to dist/,
+# the web console built to console/dist (vite).
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -14,6 +15,7 @@ COPY hardhat.config.ts tsconfig.json tsconfig.build.json ./
 COPY contracts contracts
 COPY server server
 COPY scripts scripts
+COPY console console
 RUN npm run build
 
 # Runtime stage: production dependencies and dist/ only (no TypeScript, ts-node, Hardhat or solc).
@@ -24,6 +26,7 @@ COPY package.json package-lock.json ./
 COPY tools/empty-package tools/empty-package
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist dist
+COPY --from=build /app/console/dist console/dist
 # Embedded database, chain state and keys live in DATA_DIR; the volume starts owned by `node`.
 RUN mkdir /data && chown node:node /data
 VOLUME /data

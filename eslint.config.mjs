@@ -11,6 +11,7 @@ export default tseslint.config(
       "typechain-types",
       "data",
       "dist",
+      "console/dist",
       "test-output",
       "coverage.json",
     ],

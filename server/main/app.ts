@@ -18,6 +18,7 @@ import {
 import { errorHandler, notFoundHandler } from "../platform/http/error-handler";
 import { RouteRegistry } from "../platform/http/route-registry";
 import { healthRoutes } from "./health.routes";
+import { singlePageApp } from "../platform/web/spa-static";
 import { batchRoutes } from "../modules/batches";
 import { custodyRoutes } from "../modules/custody";
 import { certificationRoutes, credentialRoutes } from "../modules/certifications";
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps): Express {
     },
   });
   app.get("/openapi.json", (_req, res) => res.json(openApi));
+  app.use("/console", singlePageApp(deps.config.CONSOLE_DIR));
   // Every route's contract, for the tests that walk them all (authorization matrix, fuzz).
   app.locals.routeSpecs = registry.specs;
   app.use(

@@ -109,6 +109,12 @@ export const configSchema = z.object({
     .describe("How long an Idempotency-Key and its stored response are kept, in hours."),
   EMBEDDED_DB_PORT: port.default(0).describe("Port of the embedded database (0 = a free port)."),
   EMBEDDED_CHAIN_PORT: port.default(0).describe("Port of the embedded anvil node (0 = a free port)."),
+  CONSOLE_DIR: z
+    .string()
+    .default("console/dist")
+    .describe(
+      "The web console's build (vite), served under /console; `npm start` and `npm run build` write it.",
+    ),
   DEMO_SEED: optionalString
     .pipe(z.enum(["true", "false"]).optional())
     .describe(
@@ -263,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...raw,
     DATA_DIR: path.resolve(raw.DATA_DIR),
+    CONSOLE_DIR: path.resolve(raw.CONSOLE_DIR),
     PUBLIC_BASE_URL: (raw.PUBLIC_BASE_URL ?? `http://${publicHost}:${raw.PORT}`).replace(/\/+$/, ""),
     embedded: { db: !raw.MONGODB_URI, chain: !raw.RPC_URL },
     // An embedded anvil mines on demand: short windows, and one block is final.

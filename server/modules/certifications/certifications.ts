@@ -3,7 +3,7 @@ import type { ChainClient } from "../../platform/evm/chain-client";
 import { BatchRepository } from "../batches";
 import type { CertificationDoc } from "./data/certification.model";
 import { CertificationRepository } from "./data/certification.repository";
-import { OrganizationRepository } from "../organizations";
+import { OrganizationRepository, canSeeAll, type Actor } from "../organizations";
 import { batchCapProblem } from "./domain/certification-coverage";
 import {
   CERTIFICATION_PRIMARY_TYPE,
@@ -103,6 +103,18 @@ export async function submitCertification(
   });
   const coverage = await recordCoverage(ctx, certification);
   return { certification, coverage, issuance };
+}
+
+/** A certifier's own certifications, newest first; admins and auditors see every certifier's. */
+export async function listCertifications(
+  ctx: UseCaseContext,
+  actor: Actor,
+  limit: number,
+): Promise<CertificationDoc[]> {
+  return new CertificationRepository(ctx.connection).issuedBy(
+    canSeeAll(actor) ? undefined : actor.orgId,
+    limit,
+  );
 }
 
 export async function findCertification(ctx: UseCaseContext, id: string): Promise<CertificationDoc> {

@@ -54,6 +54,15 @@ export class CertificationRepository {
       .lean<CertificationDoc[]>();
   }
 
+  /** The newest `limit` certifications an organization issued (all organizations' when `certifierOrgId` is absent). */
+  async issuedBy(certifierOrgId: string | undefined, limit: number): Promise<CertificationDoc[]> {
+    return this.certifications
+      .find(certifierOrgId ? { certifierOrgId: new Types.ObjectId(certifierOrgId) } : {})
+      .sort({ _id: -1 })
+      .limit(limit)
+      .lean<CertificationDoc[]>();
+  }
+
   /** Whether the certifier issued a certification naming any of the subjects (batch or organization ids). */
   async anyNamedBy(certifierOrgId: string, subjectIds: string[]): Promise<boolean> {
     const found = await this.certifications.collection.findOne({

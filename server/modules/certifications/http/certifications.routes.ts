@@ -18,7 +18,12 @@ import {
   statusChangeView,
 } from "../certification-status-changes";
 import { certificationView, snapshotFor } from "../certification-views";
-import { findCertification, submitCertification, type CertificationContext } from "../certifications";
+import {
+  findCertification,
+  listCertifications,
+  submitCertification,
+  type CertificationContext,
+} from "../certifications";
 import { certifierStatus, deregisterCertifier, registerCertifier } from "../certifiers";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
@@ -30,6 +35,7 @@ import {
 import {
   certificationIdParams,
   certifierParams,
+  listCertificationsQuery,
   createCertificationBody,
   createSchemeBody,
   registerCertifierBody,
@@ -197,6 +203,31 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       const { body } = req;
       const { certification, coverage, issuance } = await submitCertification(ctx, actorOf(res), body);
       res.status(201).json({ ...(await fullView(certification)), issuance, coverage });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/certifications",
+      summary:
+        "The caller's certifications, newest first, with live status (every certifier's for admins and auditors)",
+      tag,
+      access: { roles: ["certifier", "admin", "auditor"], others: "none" },
+      query: listCertificationsQuery,
+      responses: {
+        200: "{ items }: certifications as GET /api/certifications/:id shows them, without statusChanges",
+      },
+    },
+    async (req, res) => {
+      const { query } = req;
+      const certifications = await listCertifications(ctx, actorOf(res), query.limit);
+      // One registry read (one block) for the whole page.
+      const snapshot = await snapshotFor(ctx.chain, certifications);
+      res.json({
+        items: certifications.map((certification) => certificationView(certification, snapshot, nowSec())),
+      });
     },
   );
 

@@ -9,6 +9,7 @@ import {
   hasControlCharacters,
   hexHash,
   objectId,
+  paginationQuery,
   plainText,
 } from "../../../platform/http/common.schemas";
 
@@ -115,6 +116,8 @@ export const createCertificationBody = z.strictObject({
   message: certificationMessageSchema,
   signature,
 });
+
+export const listCertificationsQuery = z.strictObject({ limit: paginationQuery.limit });
 
 export const certificationIdParams = z.strictObject({ id: objectId });
 

@@ -1,0 +1,75 @@
+import { useState } from "react";
+import { Alert, App, Button, List, Space, Typography } from "antd";
+import { api, describeError } from "../../api/api-client";
+import { useApi } from "../../api/use-api";
+import { useT } from "../../i18n/i18n";
+import { StateTag } from "../../shell/state-tag";
+
+interface AnchorWindow {
+  id: string;
+  state: string;
+  leafCount: number;
+  root: string | null;
+  txHash: string | null;
+  blockNumber: number | null;
+}
+
+/** The service operator's view of anchoring: windows newest first, the worker's health, and "anchor now". */
+export function AnchoringPage() {
+  const t = useT();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState(false);
+  const anchors = useApi<{
+    items: AnchorWindow[];
+    worker: { consecutiveFailures: number; lastError: string | null } | null;
+  }>("/api/anchors?limit=50");
+
+  const anchorNow = async () => {
+    setBusy(true);
+    try {
+      await api("POST", "/api/anchors/run?wait=true", {});
+      message.success(t("anchoring.done"));
+      anchors.reload();
+    } catch (failure) {
+      message.error(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const worker = anchors.data?.worker;
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
+      <Typography.Title level={1} className="page-title">
+        {t("nav.anchoring")}
+      </Typography.Title>
+      {worker && worker.consecutiveFailures > 0 && (
+        <Alert type="warning" title={t("anchoring.failing", { error: worker.lastError ?? "" })} />
+      )}
+      <Button type="primary" onClick={anchorNow} loading={busy}>
+        {t("anchoring.now")}
+      </Button>
+      <List
+        loading={anchors.loading}
+        dataSource={anchors.data?.items ?? []}
+        locale={{ emptyText: <span className="empty-text">{t("anchoring.none")}</span> }}
+        renderItem={(window) => (
+          <List.Item>
+            <Space wrap>
+              <StateTag
+                tone={window.state === "confirmed" ? "ok" : window.state === "failed" ? "bad" : "warn"}
+              >
+                {window.state}
+              </StateTag>
+              <span>{t("anchoring.events", { count: window.leafCount })}</span>
+              {window.blockNumber !== null && (
+                <span>{t("anchoring.block", { block: window.blockNumber })}</span>
+              )}
+              {window.txHash && <Typography.Text code>{window.txHash.slice(0, 18)}…</Typography.Text>}
+            </Space>
+          </List.Item>
+        )}
+      />
+    </Space>
+  );
+}

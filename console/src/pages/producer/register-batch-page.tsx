@@ -1,0 +1,181 @@
+import { useContext, useState } from "react";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Typography,
+} from "antd";
+import type { Dayjs } from "dayjs";
+import { api, describeError } from "../../api/api-client";
+import { UNITS } from "../../domain/units";
+import { LanguageContext, useT, type MessageKey } from "../../i18n/i18n";
+import { navigate } from "../../shell/router";
+import { RegionPicker, type PickedRegion } from "./region-picker";
+
+const CATEGORIES = [
+  "tea",
+  "rice",
+  "fruit",
+  "vegetable",
+  "honey",
+  "mushroom",
+  "forest",
+  "aquatic",
+  "grain",
+  "oil",
+];
+
+interface Values {
+  name: string;
+  category: string;
+  gtin?: string;
+  lot?: string;
+  region: PickedRegion;
+  place?: string;
+  lat?: number;
+  lon?: number;
+  harvestedAt: Dayjs;
+  value: number;
+  unit: string;
+}
+
+/** Registers a harvest: product, origin (region picker down to township, GPS or typed), quantity in Chinese units. */
+export function RegisterBatchPage() {
+  const t = useT();
+  const { language } = useContext(LanguageContext);
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const [busy, setBusy] = useState(false);
+  const [gpsProblem, setGpsProblem] = useState<string>();
+
+  const locate = () => {
+    setGpsProblem(undefined);
+    if (!navigator.geolocation) return setGpsProblem(t("register.gpsUnavailable"));
+    navigator.geolocation.getCurrentPosition(
+      (position) =>
+        form.setFieldsValue({
+          lat: Number(position.coords.latitude.toFixed(6)),
+          lon: Number(position.coords.longitude.toFixed(6)),
+        }),
+      (failure) => setGpsProblem(`${t("register.gpsUnavailable")} (${failure.message})`),
+      { enableHighAccuracy: true, timeout: 15_000 },
+    );
+  };
+
+  const submit = async (values: Values) => {
+    setBusy(true);
+    try {
+      const place = values.place?.trim() || values.region.names.slice(2).join("");
+      const created = await api<{ id: string }>("POST", "/api/batches", {
+        product: {
+          name: values.name.trim(),
+          category: values.category,
+          ...(values.gtin ? { gtin: values.gtin } : {}),
+        },
+        ...(values.lot ? { lot: values.lot.trim() } : {}),
+        origin: {
+          place,
+          regionCode: values.region.regionCode,
+          ...(values.lat !== undefined && values.lon !== undefined
+            ? { location: { lat: values.lat, lon: values.lon } }
+            : {}),
+          harvestedAt: values.harvestedAt.format("YYYY-MM-DD"),
+        },
+        quantity: { value: values.value, unit: values.unit },
+      });
+      message.success(t("register.done"));
+      navigate(`/batches/${created.id}`);
+    } catch (failure) {
+      message.error(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Typography.Title level={1} className="page-title">
+        {t("nav.register")}
+      </Typography.Title>
+      <Card>
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={submit}
+          initialValues={{ unit: "KGM", category: "tea" }}
+        >
+          <Form.Item name="name" label={t("register.product")} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="category" label={t("register.category")} rules={[{ required: true }]}>
+            <Select
+              options={CATEGORIES.map((value) => ({ value, label: t(`category.${value}` as MessageKey) }))}
+            />
+          </Form.Item>
+          <Space wrap>
+            <Form.Item
+              name="lot"
+              label={t("register.lot")}
+              rules={[{ pattern: /^[!"%-?A-Z_a-z]{1,20}$/, message: t("register.lotRule") }]}
+            >
+              <Input />
+            </Form.Item>
+            <Form.Item
+              name="gtin"
+              label="GTIN"
+              rules={[{ pattern: /^\d{8,14}$/, message: t("register.gtinRule") }]}
+            >
+              <Input inputMode="numeric" />
+            </Form.Item>
+          </Space>
+          <Form.Item
+            name="region"
+            label={t("register.region")}
+            rules={[{ required: true, message: t("register.regionRule") }]}
+          >
+            <RegionPicker placeholder={t("register.regionPlaceholder")} />
+          </Form.Item>
+          <Form.Item name="place" label={t("register.place")} extra={t("register.placeHelp")}>
+            <Input />
+          </Form.Item>
+          <Space wrap align="end">
+            <Form.Item name="lat" label={t("register.lat")}>
+              <InputNumber min={-90} max={90} step={0.000001} />
+            </Form.Item>
+            <Form.Item name="lon" label={t("register.lon")}>
+              <InputNumber min={-180} max={180} step={0.000001} />
+            </Form.Item>
+            <Form.Item>
+              <Button onClick={locate}>{t("register.useGps")}</Button>
+            </Form.Item>
+          </Space>
+          {gpsProblem && <Alert type="warning" title={gpsProblem} style={{ marginBottom: 16 }} />}
+          <Form.Item name="harvestedAt" label={t("register.harvestedAt")} rules={[{ required: true }]}>
+            <DatePicker />
+          </Form.Item>
+          <Space wrap>
+            <Form.Item name="value" label={t("register.quantity")} rules={[{ required: true }]}>
+              <InputNumber min={0} inputMode="decimal" />
+            </Form.Item>
+            <Form.Item name="unit" label={t("register.unit")}>
+              <Select
+                style={{ width: 110 }}
+                options={UNITS.map((unit) => ({ value: unit.code, label: unit[language] }))}
+              />
+            </Form.Item>
+          </Space>
+          <Button type="primary" htmlType="submit" loading={busy} block>
+            {t("register.submit")}
+          </Button>
+        </Form>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import compression from "compression";
+import express, { Router, type Request, type Response } from "express";
+import helmet from "helmet";
+
+/** What console/vite.config.mts writes where each page load needs a fresh nonce. */
+const NONCE_PLACEHOLDER = "__ECOTRACE_CSP_NONCE__";
+
+/**
+ * Serves a built single-page application (the console's `vite build` output) under the path the
+ * router is mounted at: files as they are, hashed assets cached for a year (their name changes
+ * with their content), and index.html for every other GET so that a reload or a shared link opens
+ * the same screen. The CSP lets the page load its own scripts, styles and data only: no CDN, no
+ * external fonts or tiles; inline <style> only with the per-response nonce (antd writes its CSS
+ * that way), never 'unsafe-inline'.
+ */
+export function singlePageApp(directory: string): Router {
+  const router = Router();
+  const indexFile = path.join(directory, "index.html");
+  router.use(compression());
+  router.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    next();
+  });
+  router.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+          styleSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+          imgSrc: ["'self'", "data:"],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  router.use(
+    "/assets",
+    express.static(path.join(directory, "assets"), { immutable: true, maxAge: "365d", fallthrough: false }),
+  );
+  router.use(express.static(directory, { index: false, maxAge: "1h" }));
+  router.get("/{*rest}", async (_req: Request, res: Response) => {
+    // Read per request: a rebuild replaces index.html and deletes the assets the old one named.
+    const template = await fs.readFile(indexFile, "utf8").catch(() => undefined);
+    if (template === undefined) {
+      res
+        .status(503)
+        .type("text/plain")
+        .send("The console is not built: run `npm run build` or `npm start`.\n");
+      return;
+    }
+    const html = template.replaceAll(NONCE_PLACEHOLDER, res.locals.cspNonce as string);
+    res.setHeader("cache-control", "no-cache");
+    res.type("html").send(html);
+  });
+  return router;
+}

@@ -1,0 +1,176 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { expect } from "chai";
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from "playwright-core";
+import { buildConsoleIfStale } from "../../scripts/console-build";
+import { findFreePort } from "../../server/platform/net/free-port";
+import { http } from "./http";
+import { spawnService, waitUntilServing, type ServiceProcess } from "./service-process";
+
+export const CHROMIUM = "/usr/bin/chromium";
+const OUTPUT = path.resolve(__dirname, "../../test-output");
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+/** One service started as `npm start` starts it (console built if stale) and one Chromium, per test file. */
+export interface ConsoleRig {
+  baseUrl: string;
+  adminKey: string;
+  browser: Browser;
+  service: ServiceProcess;
+  dataDir: string;
+}
+
+export async function startConsoleRig(name: string): Promise<ConsoleRig> {
+  buildConsoleIfStale();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ecotrace-e2e-${name}-`));
+  const port = await findFreePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const service = spawnService({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: baseUrl });
+  await waitUntilServing(service);
+  const adminKey = fs.readFileSync(path.join(dataDir, "admin-api-key"), "utf8").trim();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--no-first-run",
+    ],
+  });
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  return { baseUrl, adminKey, browser, service, dataDir };
+}
+
+export async function stopConsoleRig(rig: ConsoleRig | undefined): Promise<void> {
+  if (!rig) return;
+  await rig.browser.close();
+  if (rig.service.child.exitCode === null) {
+    rig.service.child.kill("SIGTERM");
+    await rig.service.exited;
+  }
+  fs.rmSync(rig.dataDir, { recursive: true, force: true });
+}
+
+export async function apiAs(rig: ConsoleRig, key: string, method: string, route: string, json?: unknown) {
+  const response = await http(rig.baseUrl, method, route, { key, json });
+  expect(response.status, `${method} ${route}: ${response.text}`).to.be.within(200, 299);
+  return response.body;
+}
+
+/** An organization (created by the admin's API key) with one console member who chose a password. */
+export async function organizationWithMember(
+  rig: ConsoleRig,
+  name: string,
+  roles: string[],
+  email: string,
+  extra: { address?: string } = {},
+) {
+  const org = await apiAs(rig, rig.adminKey, "POST", "/api/orgs", { name, roles, ...extra });
+  const invited = await apiAs(rig, org.apiKey, "POST", `/api/organizations/${org.id}/members`, {
+    email,
+    name: email.split("@")[0],
+    role: "admin",
+  });
+  const password = `correct horse battery ${email}`;
+  await apiAs(rig, org.apiKey, "POST", `/api/invitations/${invited.token}/accept`, { password });
+  return { id: org.id as string, apiKey: org.apiKey as string, email, password };
+}
+
+/** A fresh browser context (no cookies) with every request the page sends recorded. */
+export async function openConsole(rig: ConsoleRig, viewport = PHONE) {
+  const context = await rig.browser.newContext({ viewport, deviceScaleFactor: 1, locale: "zh-CN" });
+  const page = await context.newPage();
+  const requests: Request[] = [];
+  const problems: string[] = [];
+  page.on("request", (request) => requests.push(request));
+  // Name the code behind a CSP violation (the browser's own message does not).
+  // (A script string: the test code is compiled without the DOM's types.)
+  await page.addInitScript({
+    content: `document.addEventListener("securitypolicyviolation", (event) =>
+      console.error("CSP " + event.violatedDirective + " at " + event.sourceFile + ":" + event.lineNumber));`,
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  page.on("console", (message) => {
+    // A CSP violation or a React error shows up here; a 401 from GET /api/session does not count.
+    if (message.type() === "error" && !/401|Unauthorized/.test(message.text())) problems.push(message.text());
+  });
+  await page.goto(`${rig.baseUrl}/console/`);
+  return { context, page, requests, problems };
+}
+
+export async function logInThroughUi(page: Page, member: { email: string; password: string }): Promise<void> {
+  await page.getByLabel("邮箱").fill(member.email);
+  await page.getByLabel("密码").fill(member.password);
+  await page.getByRole("button", { name: /登\s*录/ }).click();
+  await page.getByRole("button", { name: "退出登录" }).waitFor();
+}
+
+export async function logOutThroughUi(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await page.getByLabel("邮箱").waitFor();
+}
+
+/** Goes to a console screen through its menu entry (the navigation a person uses). */
+export async function openFromMenu(page: Page, label: string): Promise<void> {
+  await page.getByRole("navigation").getByRole("link", { name: label }).click();
+}
+
+/** axe-core on the current screen: no serious or critical violation. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // antd animates messages in and out; axe reads colours mid-fade as too faint. Wait for the end.
+  // (A function, not a string: the page's CSP forbids eval. Typed by hand: tests compile without the DOM.)
+  await page.waitForFunction(
+    (selector) =>
+      !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+        selector,
+      ),
+    "[class*='-leave'], [class*='-enter'], [class*='-appear']",
+  );
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter((violation) =>
+    ["serious", "critical"].includes(violation.impact ?? ""),
+  );
+  expect(
+    severe.map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target).join(" ")})`,
+    ),
+    `axe on ${screen}`,
+  ).to.deep.equal([]);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: false });
+}
+
+/** Chrome DevTools' "Fast 3G" preset: 562.5 ms latency, about 1.44 Mbit/s down, 675 kbit/s up. */
+const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: 188_743, uploadThroughput: 86_400 };
+
+/**
+ * Milliseconds from navigation until `ready` is visible, on simulated Fast 3G with an empty cache,
+ * in a page of `context` (so with its session cookie). A figure to report, not to assert on.
+ */
+export async function firstScreenOnFast3g(
+  context: BrowserContext,
+  url: string,
+  ready: (page: Page) => Promise<void>,
+): Promise<{ ms: number; bytes: number }> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Network.emulateNetworkConditions", FAST_3G);
+  let bytes = 0;
+  cdp.on("Network.loadingFinished", (event) => (bytes += event.encodedDataLength));
+  const started = Date.now();
+  await page.goto(url, { waitUntil: "commit" });
+  await ready(page);
+  const ms = Date.now() - started;
+  await page.close();
+  return { ms, bytes };
+}
