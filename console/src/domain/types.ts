@@ -10,6 +10,8 @@ export interface Batch {
   product: { name: string; category: string; gtin?: string };
   lot?: string;
   digitalLink: string;
+  /** What public routes (QR, proof bundle, /b/) take: never the id (decision 0020). */
+  publicId: string;
   origin: { place: string; regionCode: string; location?: { lat: number; lon: number }; harvestedAt: string };
   quantity: Quantity;
   available: Quantity;

@@ -51,7 +51,12 @@ export function BatchDetailPage({ params }: { params: Record<string, string> }) 
               </a>
             </Descriptions.Item>
           </Descriptions>
-          <Image src={`/api/batches/${b.id}/qr.svg`} alt={t("batch.qrAlt")} width={140} preview={false} />
+          <Image
+            src={`/api/batches/${b.publicId}/qr.svg`}
+            alt={t("batch.qrAlt")}
+            width={140}
+            preview={false}
+          />
         </Space>
       </Card>
       <Card
