@@ -55,6 +55,30 @@ describe("tenancy (issue 14, findings 3 and 7)", () => {
       expect(JSON.stringify(list.body)).not.to.include("30.64");
     });
 
+    it("keeps an input's sealed origin from the processor that records a transformation's output", async () => {
+      const made = await post(factory, "/api/transformations", {
+        inputs: [{ batchId: sealedBatch.id, quantity: { value: 100, unit: "KGM" } }],
+        outputs: [
+          { product: { name: "安吉白茶 成品", category: "tea" }, quantity: { value: 25, unit: "KGM" } },
+        ],
+      });
+      expect(made.status, made.text).to.equal(201);
+      const output = made.body.outputs[0].id as string;
+      const asProcessor = await get(factory, `/api/batches/${output}`);
+      expect(asProcessor.status, asProcessor.text).to.equal(200);
+      expect(asProcessor.body.origin.location).to.have.all.keys("@commitment");
+      expect(JSON.stringify(asProcessor.body)).not.to.include("30.64");
+      const bundle = await get(factory, `/api/batches/${output}/proof-bundle/full`);
+      expect(bundle.status, bundle.text).to.equal(200);
+      expect(JSON.stringify(bundle.body.openings ?? [])).not.to.include("30.64");
+      // The input's producer still opens it: the opening stayed with whoever sealed it.
+      const sealer = await env.runtime.connection
+        .db!.collection("sealedfields")
+        .find({ batchId: new Types.ObjectId(output) })
+        .toArray();
+      expect(sealer.map((opening) => opening.actorId.toHexString())).to.deep.equal([farm.id]);
+    });
+
     it("shows the producer its own values", async () => {
       const view = await get(farm, `/api/batches/${sealedBatch.id}`);
       expect(view.body.origin.location).to.deep.equal({ lat: 30.64, lon: 119.68 });

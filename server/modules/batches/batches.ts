@@ -11,9 +11,11 @@ import {
   cbvTermsFor,
   buildFirstEvent,
   type UseCaseContext,
-  inheritedPrivatePointers,
+  creditInheritedOpenings,
+  inheritedPrivateFields,
   REGISTRATION_PRIVATE_POINTERS,
-  sealPrivateFields,
+  sealFieldsOf,
+  storeOpenings,
 } from "../ledger";
 import { toGtin14 } from "./domain/gtin";
 import { ConflictError, ValidationError } from "../../platform/errors";
@@ -84,15 +86,17 @@ export async function registerBatch(
   };
   const actorId = derived?.actorId ?? producerId;
   const inherited = input.origin.location
-    ? await inheritedPrivatePointers(ctx, derived?.inputs.map((item) => item.batchId) ?? [])
-    : [];
-  const facts = await sealPrivateFields(ctx, {
+    ? await inheritedPrivateFields(ctx, derived?.inputs.map((item) => item.batchId) ?? [])
+    : { pointers: [], sealers: [] };
+  const sealed = sealFieldsOf(ctx, {
     batchId,
     actorId,
     facts: { data },
-    pointers: [...(input.private ?? []), ...inherited],
+    pointers: [...(input.private ?? []), ...inherited.pointers],
     allowed: REGISTRATION_PRIVATE_POINTERS,
   });
+  await storeOpenings(ctx, creditInheritedOpenings(sealed.openings, inherited));
+  const facts = sealed.facts;
   const event = buildFirstEvent(
     ctx,
     batchId,

@@ -25,7 +25,9 @@ export { LedgerHeadCache } from "./ledger-head-cache";
 export { repairLedgerHeads } from "./repair-ledger-heads";
 export {
   REGISTRATION_PRIVATE_POINTERS,
-  inheritedPrivatePointers,
+  commitmentsOpenedBy,
+  creditInheritedOpenings,
+  inheritedPrivateFields,
   openingsFor,
   sealFieldsOf,
   sealPrivateFields,

@@ -78,19 +78,52 @@ export async function sealPrivateFields<T extends Record<string, unknown>>(
 }
 
 /**
- * Private fields a derived batch (split or transformation output) inherits: a child whose origin
- * comes from its inputs must not publish coordinates an input's producer sealed.
+ * Private fields a derived batch (split or transformation output) inherits, and who sealed them:
+ * a child whose origin comes from its inputs must not publish coordinates an input's producer
+ * sealed, and its opening stays with that producer (creditInheritedOpenings), not with the
+ * processor that records the child.
  */
-export async function inheritedPrivatePointers(
+export async function inheritedPrivateFields(
   ctx: UseCaseContext,
   inputBatchIds: readonly Types.ObjectId[],
-): Promise<string[]> {
-  if (inputBatchIds.length === 0) return [];
+): Promise<{ pointers: string[]; sealers: Types.ObjectId[] }> {
+  if (inputBatchIds.length === 0) return { pointers: [], sealers: [] };
   const commissionings = await new TraceEventRepository(ctx.connection).commissioningBodies(inputBatchIds);
-  const sealed = commissionings.some((event) =>
-    findSealedFields(event.body).some((field) => field.pointer === ORIGIN_LOCATION),
+  const commitments = commissionings.flatMap((event) =>
+    findSealedFields(event.body)
+      .filter((field) => field.pointer === ORIGIN_LOCATION)
+      .map((field) => field.commitment),
   );
-  return sealed ? [ORIGIN_LOCATION] : [];
+  if (commitments.length === 0) return { pointers: [], sealers: [] };
+  const openings = await new SealedFieldRepository(ctx.connection).openingsOf(commitments);
+  const sealers = [...new Set(openings.map((opening) => opening.actorId.toHexString()))];
+  return { pointers: [ORIGIN_LOCATION], sealers: sealers.map((id) => new Types.ObjectId(id)) };
+}
+
+/**
+ * The openings of inherited pointers belong to the inputs' sealers (one copy each), the others to
+ * whoever sealed them now.
+ */
+export function creditInheritedOpenings(
+  openings: readonly SealedFieldDoc[],
+  inherited: { pointers: readonly string[]; sealers: readonly Types.ObjectId[] },
+): SealedFieldDoc[] {
+  return openings.flatMap((opening) =>
+    inherited.pointers.includes(opening.pointer) && inherited.sealers.length > 0
+      ? inherited.sealers.map((sealer) => ({ ...opening, _id: new Types.ObjectId(), actorId: sealer }))
+      : [opening],
+  );
+}
+
+/** Which of these commitments `orgId` holds the opening of (sealed it, or was disclosed it). */
+export async function commitmentsOpenedBy(
+  ctx: UseCaseContext,
+  commitments: readonly string[],
+  orgId: string,
+): Promise<Set<string>> {
+  if (commitments.length === 0) return new Set();
+  const openings = await new SealedFieldRepository(ctx.connection).openingsOf(commitments, orgId);
+  return new Set(openings.map((opening) => opening.commitment));
 }
 
 export interface StoredOpening {
