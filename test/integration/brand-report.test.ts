@@ -73,7 +73,7 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     const transfer = await ship(batch.id, 10);
     expect((await post(shop.key, `/api/transfers/${transfer.id}/accept`)).status).to.equal(200);
     const scanned = await http(server.baseUrl, "GET", pathOf(items[0].digitalLink), {
-      headers: { accept: "application/json" },
+      headers: { accept: "text/html" },
     });
     expect(scanned.status).to.equal(200);
     const otherFarm = await createOrg(server, "溪龙乡茶场", ["producer"]);
@@ -147,7 +147,7 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     const batch = await branded(100);
     const fake = `${pathOf(batch.digitalLink)}/21/FAKE0000FAKE0000`;
     const scan = (path: string, device: string) =>
-      http(server.baseUrl, "GET", path, { headers: { accept: "application/json", "user-agent": device } });
+      http(server.baseUrl, "GET", path, { headers: { accept: "text/html", "user-agent": device } });
     expect((await scan(fake, "phone-1")).status).to.equal(404);
     await scan(fake, "phone-2");
     await scan(`${pathOf(batch.digitalLink)}/21/FAKE0000FAKE0001`, "phone-2");
@@ -165,7 +165,9 @@ describe("brand report (GET /api/brands/:id/report)", () => {
       lot: batch.lot,
       batchId: batch.id,
     });
-    expect(byLot[batch.lot].facts).to.deep.include({ scans: 3, serials: 2, clients: 2 });
+    // phone-2 tried two serials on one day: one device-day, two requests.
+    expect(byLot[batch.lot].facts).to.deep.include({ scans: 2, requests: 3, serials: 1, clients: 2 });
+    expect(byLot[batch.lot].severity).to.equal("low");
     expect(Date.parse(byLot[batch.lot].facts.firstAt)).to.be.at.most(
       Date.parse(byLot[batch.lot].facts.lastAt),
     );
@@ -193,7 +195,7 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     await ship(batch.id, 10);
     await changeLicence("suspend", "抽检不合格");
     const scanned = await http(server.baseUrl, "GET", pathOf(item.digitalLink), {
-      headers: { accept: "application/json" },
+      headers: { accept: "text/html" },
     });
     expect(scanned.status).to.equal(200);
     const body = await report();

@@ -6,6 +6,6 @@ export { labelRoutes } from "./http/labels.routes";
 export { qrRoutes } from "./http/qr.routes";
 export { serialRoutes } from "./http/serials.routes";
 export { noteUnknownSerialScan } from "./http/unknown-scan-hook";
-export { clientPseudonym, recordScan, type SerialScanReport } from "./scans";
+export { clientPseudonym, recordScan, scanReport, type SerialScanReport } from "./scans";
 export { findSerial } from "./serials";
 export { unknownScansOfBrand } from "./unknown-scans";

@@ -3,6 +3,7 @@ import { BatchRepository, type BatchDoc, findBatch } from "../batches";
 import type { ProofBundle } from "./domain/proof-bundle";
 import { examineProofBundle, type OnChainAnchor } from "./domain/proof-bundle-verify";
 import { decideVerdict, type VerdictResult } from "./domain/verdict";
+import type { ScanEvidence } from "./domain/verdict-scans";
 import { NotFoundError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger";
 import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext } from "./batch-records";
@@ -83,8 +84,11 @@ export class BatchVerifier {
     );
   }
 
-  /** `known`: the batch when the caller has just read it (saves a lookup). */
-  async verify(batchId: string, known?: BatchDoc): Promise<BatchVerification> {
+  /**
+   * `known`: the batch when the caller has just read it (saves a lookup). `scans`: the scan log of
+   * the item serial in hand, for the consumer page of an item link.
+   */
+  async verify(batchId: string, known?: BatchDoc, scans?: ScanEvidence): Promise<BatchVerification> {
     const now = this.deps.useCaseContext.now();
     const checkedAt = now.toISOString();
     let subject = known;
@@ -110,7 +114,11 @@ export class BatchVerifier {
       liveBrandClaim(this.deps.useCaseContext.connection, records, this.deps.publicBaseUrl),
     ]);
     return {
-      ...decideVerdict(brand && evidence.found ? { ...evidence, licences: brand.evidence } : evidence),
+      ...decideVerdict(
+        evidence.found
+          ? { ...evidence, ...(brand ? { licences: brand.evidence } : {}), ...(scans ? { scans } : {}) }
+          : evidence,
+      ),
       batchId,
       checkedAt,
       found: true,

@@ -46,15 +46,23 @@ export function labelsBeyondShipped(
   });
 }
 
-/** `unknown_serial_scans`: consumers scanned serials nobody issued, one anomaly per GTIN and lot. */
+/** Distinct devices from which never-issued serials must be scanned before it is a high anomaly. */
+export const UNKNOWN_SCAN_DEVICES_HIGH = 3;
+
+/**
+ * `unknown_serial_scans`: consumers scanned serials nobody issued, one anomaly per GTIN and lot.
+ * High when several devices did (copies in shops); one device, whatever it sends, is low: a script
+ * or a curious person cannot make a high anomaly alone (issue 14, finding 7).
+ */
 export function unknownSerialScans(groups: readonly UnknownScanGroup[]): Anomaly[] {
   return groups.map((group) => ({
     kind: "unknown_serial_scans" as const,
-    severity: "high" as const,
+    severity: group.clients >= UNKNOWN_SCAN_DEVICES_HIGH ? ("high" as const) : ("low" as const),
     subject: { gtin: group.gtin, lot: group.lot, ...(group.batchId ? { batchId: group.batchId } : {}) },
-    message: `${group.scans} scans of ${group.serials} never-issued serials under GTIN ${group.gtin} ${group.lot === null ? "without a lot" : `lot ${group.lot}`}${group.batchId ? "" : " (no such batch)"}, ${group.firstAt.toISOString()} – ${group.lastAt.toISOString()}`,
+    message: `${group.scans} device-day scans (${group.clients} devices, ${group.requests} requests) of ${group.serials} never-issued serials under GTIN ${group.gtin} ${group.lot === null ? "without a lot" : `lot ${group.lot}`}${group.batchId ? "" : " (no such batch)"}, ${group.firstAt.toISOString()} – ${group.lastAt.toISOString()}`,
     facts: {
       scans: group.scans,
+      requests: group.requests,
       serials: group.serials,
       clients: group.clients,
       firstAt: group.firstAt.toISOString(),

@@ -66,6 +66,17 @@ const VERDICT_TEXT: Record<Verdict, Record<Lang, { title: string; summary: strin
         "A certification claimed for this product was revoked or suspended by its certifier, or the licence behind its brand was revoked by the brand owner.",
     },
   },
+  "suspected-copy": {
+    zh: {
+      title: "疑似仿冒",
+      summary: "此单品码被扫描的次数或设备数远超一件正品的正常情况，手中商品可能贴的是复制的标签。",
+    },
+    en: {
+      title: "Suspected copy",
+      summary:
+        "This item code was scanned far more often, or from far more phones, than one genuine item is: the label in your hand may be a copy.",
+    },
+  },
   expired: {
     zh: { title: "证书已过期", summary: "该产品声明的认证已过有效期（或尚未生效）。" },
     en: {
@@ -101,6 +112,7 @@ const CHECK_TEXT: Record<CheckName, Record<Lang, string>> = {
   "brand-licence": { zh: "品牌授权", en: "Brand licence" },
   anchoring: { zh: "上链进度", en: "Anchoring" },
   completeness: { zh: "记录完整（无删除或改写）", en: "Completeness" },
+  "label-scans": { zh: "单品码扫码记录", en: "Item label scans" },
 };
 
 export function checkText(name: CheckName, lang: Lang): string {

@@ -9,8 +9,18 @@ export class ScanRepository {
     return scanModel(this.connection).collection;
   }
 
-  async insert(scan: ScanDoc): Promise<void> {
-    await this.scans.insertOne(scan);
+  /**
+   * Logs the scan unless its device already scanned the serial that day; true when logged. One
+   * upsert (atomic on the embedded engine; the unique index guards it on MongoDB).
+   */
+  async insertOncePerDay(scan: ScanDoc): Promise<boolean> {
+    const { serialId, client, day, ...rest } = scan;
+    const result = await this.scans.updateOne(
+      { serialId, client, day },
+      { $setOnInsert: rest },
+      { upsert: true },
+    );
+    return result.upsertedCount === 1;
   }
 
   /** The clients (pseudonyms) of a serial's latest `limit` scans, newest first. */
