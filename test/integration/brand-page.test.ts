@@ -127,12 +127,12 @@ describe("brand page (/brands/:id, public)", () => {
       .and.include("茶叶 · 2026-03-01 – 2026-12-31")
       .and.include('style="width:62.0%"')
       .and.include("有效");
-    expect(cell(farmRow, "quota")).to.equal("1000 KGM");
-    expect(cell(farmRow, "used")).to.equal("620 KGM");
-    expect(cell(farmRow, "remaining")).to.equal("380 KGM");
+    expect(cell(farmRow, "quota")).to.equal("1000 千克");
+    expect(cell(farmRow, "used")).to.equal("620 千克");
+    expect(cell(farmRow, "remaining")).to.equal("380 千克");
     expect(row(html, newcomerLicence.id))
       .to.include('style="width:0.0%"')
-      .and.include('data-label="剩余">300 KGM');
+      .and.include('data-label="剩余">300 千克');
     expect(html).to.include(`data-cert="${certification.certHash}" data-status="valid"`);
     expect(html).to.include('data-testid="missing-required"');
     expect(html).to.include(`href="/api/brands/${brand.id}/events"`);

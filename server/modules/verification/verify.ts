@@ -8,7 +8,7 @@ import { NotFoundError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger";
 import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext } from "./batch-records";
 import { ServiceChainReader } from "./verify-chain-reader";
-import { certificationDisplays, type CertificationDisplay } from "./verify-certifications";
+import { certificationDisplays, withStatusChanges, type CertificationDisplay } from "./verify-certifications";
 import { liveBrandClaim, type BrandClaimDisplay } from "./verify-licences";
 import { LedgerMapCache, gs1LedgerKey } from "../anchoring";
 import { deletedLedgerEvidence, type CompletenessEvidence } from "./domain/completeness";
@@ -124,7 +124,7 @@ export class BatchVerifier {
       found: true,
       records,
       onChain,
-      certifications: certificationDisplays(certifications, batchId),
+      certifications: await withStatusChanges(certificationDisplays(certifications, batchId), this.reader),
       brand: brand?.display ?? null,
     };
   }

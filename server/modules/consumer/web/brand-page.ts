@@ -59,9 +59,9 @@ function licencesSection(view: BrandPageView, lang: Lang): string {
     return `<tr class="licence-${e(licence.status)}" data-testid="licence-row" data-licence="${e(licence.id)}" data-status="${e(licence.status)}">
 <td><strong>${e(licence.producer.name)}</strong><div class="muted">${e(categoryText(licence.category, lang))} · ${e(licence.period.from)} – ${e(licence.period.until)}</div></td>
 <td><span class="badge">${e(licenceStatusText(licence.status, lang))}</span>${reason}</td>
-<td class="num" data-col="quota" data-label="${e(brandUi("quota", lang))}">${e(formatQuantity(licence.quota))}</td>
-<td class="num" data-col="used" data-label="${e(brandUi("used", lang))}">${e(formatQuantity(licence.used))}</td>
-<td class="num" data-col="remaining" data-label="${e(brandUi("remaining", lang))}">${e(formatQuantity(licence.remaining))}</td>
+<td class="num" data-col="quota" data-label="${e(brandUi("quota", lang))}">${e(formatQuantity(licence.quota, lang))}</td>
+<td class="num" data-col="used" data-label="${e(brandUi("used", lang))}">${e(formatQuantity(licence.used, lang))}</td>
+<td class="num" data-col="remaining" data-label="${e(brandUi("remaining", lang))}">${e(formatQuantity(licence.remaining, lang))}</td>
 <td><span class="bar${licence.usedShare >= 1 ? " full" : ""}" role="img" aria-label="${percent}%"><span style="width:${percent}%"></span></span></td>
 </tr>`;
   });
