@@ -1,4 +1,5 @@
 /** The labels module's public surface: other modules import from here, never from its files. */
+export { brandLabelStats, type BrandLabelStats } from "./brand-label-stats";
 export { ScanRepository } from "./data/scan.repository";
 export { SerialRepository } from "./data/serial.repository";
 export { type UnknownScanGroup } from "./domain/unknown-scan-group";

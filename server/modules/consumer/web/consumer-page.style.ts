@@ -87,6 +87,7 @@ a{color:var(--info)}
 .proof{background:#fff;border:1px solid var(--line);border-radius:12px;padding:10px 14px;margin:12px 0}
 .proof summary{cursor:pointer;color:var(--info);font-weight:600}
 .proof h3{font-size:1rem;margin:.8em 0 .4em}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{font-size:.85rem;color:var(--muted);text-align:center}
 @media (min-width:600px){.facts dt{min-width:8em}
 .rows{display:table;font-size:.9rem}.rows thead{display:table-header-group}.rows tbody{display:table-row-group}

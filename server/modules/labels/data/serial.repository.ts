@@ -52,6 +52,24 @@ export class SerialRepository {
     return updated;
   }
 
+  /** Over the batches: serials issued, serials scanned at least once, and their scans. */
+  async scanTotals(batchIds: Types.ObjectId[]): Promise<{ issued: number; scanned: number; scans: number }> {
+    const [totals] = (await this.serials
+      .aggregate([
+        { $match: { batchId: { $in: batchIds } } },
+        {
+          $group: {
+            _id: null,
+            issued: { $sum: 1 },
+            scanned: { $sum: { $cond: [{ $gt: ["$scans", 0] }, 1, 0] } },
+            scans: { $sum: "$scans" },
+          },
+        },
+      ])
+      .toArray()) as { issued: number; scanned: number; scans: number }[];
+    return { issued: totals?.issued ?? 0, scanned: totals?.scanned ?? 0, scans: totals?.scans ?? 0 };
+  }
+
   /** Serials per batch and stated item quantity (`value` absent when not stated). */
   async countsByItemQuantity(batchIds: Types.ObjectId[]) {
     return (await this.serials

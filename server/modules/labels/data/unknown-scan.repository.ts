@@ -19,6 +19,11 @@ export class UnknownScanRepository {
     );
   }
 
+  /** Device-days of unknown-serial scans naming one of the brand's batches. */
+  async countOfBrand(brandId: Types.ObjectId): Promise<number> {
+    return this.scans.countDocuments({ brandId });
+  }
+
   /**
    * Per GTIN and lot, the scans naming one of the brand's batches, or naming no batch with one of
    * the GTINs: the batch ids seen, device-days, requests, first serials, clients, first and last times.
