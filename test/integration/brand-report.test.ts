@@ -84,7 +84,7 @@ describe("brand report (GET /api/brands/:id/report)", () => {
 
     const body = await report("?batches=true");
     expect(body.anomalies).to.deep.equal([]);
-    expect(Object.values(body.countsByKind)).to.deep.equal([0, 0, 0, 0, 0]);
+    expect(Object.values(body.countsByKind)).to.deep.equal([0, 0, 0, 0, 0, 0]);
     expect(body.brand).to.deep.include({ id: brandId, ownerId: owner.id });
     const [row, revoked] = body.licences;
     expect(row).to.deep.include({
@@ -173,6 +173,22 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     );
     expect(byLot["INVENTED-LOT"].facts).to.deep.include({ scans: 1, serials: 1 });
     expect(byLot["INVENTED-LOT"].message).to.include("(no such batch)");
+  });
+
+  it("reports issued serials scanned from many devices as suspected_copy_serials (high), as the item's page says", async () => {
+    const batch = await branded(100);
+    const [item] = await label(batch.id, 1);
+    for (let device = 1; device <= 6; device++) {
+      await http(server.baseUrl, "GET", pathOf(item.digitalLink), {
+        headers: { accept: "text/html", "user-agent": `phone-${device}` },
+      });
+    }
+    const body = await report();
+    expect(kinds(body)).to.include("suspected_copy_serials");
+    const anomaly = body.anomalies.find((entry: { kind: string }) => entry.kind === "suspected_copy_serials");
+    expect(anomaly).to.deep.include({ severity: "high", subject: { batchId: batch.id } });
+    expect(anomaly.facts.listed).to.have.length(1);
+    expect(anomaly.facts.listed[0]).to.deep.include({ serial: item.serial, scans: 6, devices: 6 });
   });
 
   it("reports a batch shipped after its licence was revoked as revoked_licence_selling, naming the event", async () => {

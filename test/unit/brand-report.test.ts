@@ -90,6 +90,7 @@ describe("brand report (domain)", () => {
         quota_counter_mismatch: 0,
         labels_beyond_shipped: 0,
         unknown_serial_scans: 0,
+        suspected_copy_serials: 0,
         revoked_licence_selling: 0,
         unrecorded_licence_change: 0,
       });

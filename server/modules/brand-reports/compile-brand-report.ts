@@ -1,7 +1,8 @@
 import { Types } from "mongoose";
 import { type BatchDoc, BatchRepository } from "../batches";
 import { organizationNames } from "../organizations";
-import { ScanRepository, SerialRepository, unknownScansOfBrand } from "../labels";
+import { ScanRepository, SerialRepository, suspectedCopySerials, unknownScansOfBrand } from "../labels";
+import { isSuspectedCopy } from "../verification";
 import { type TraceEventDoc, TraceEventRepository, type UseCaseContext } from "../ledger";
 import { TransferRepository } from "../custody";
 import type { ReportBatch } from "./domain/brand-families";
@@ -50,6 +51,7 @@ export async function brandReport(
     movements: await movementsOf(ctx, ids),
     lateScans: await lateScansOf(ctx, licences, batches),
     unknownScans: await unknownScansOfBrand(ctx, brand._id, gtins),
+    copiedSerials: await suspectedCopySerials(ctx, ids, (summary) => isSuspectedCopy(summary)),
     registerEvents: (await brandEvents(ctx, brand._id)).map((event) => ({
       id: event._id.toHexString(),
       type: event.type,

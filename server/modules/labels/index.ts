@@ -9,4 +9,5 @@ export { serialRoutes } from "./http/serials.routes";
 export { noteUnknownSerialScan } from "./http/unknown-scan-hook";
 export { clientPseudonym, recordScan, scanReport, type SerialScanReport } from "./scans";
 export { findSerial } from "./serials";
+export { suspectedCopySerials, type SerialScanSummary } from "./serial-scan-summaries";
 export { unknownScansOfBrand } from "./unknown-scans";

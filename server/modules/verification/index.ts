@@ -14,4 +14,4 @@ export { type CertificationDisplay } from "./verify-certifications";
 export { type BrandClaimDisplay, type LicenceDisplay } from "./verify-licences";
 export { resolveBatchKey, verifierFor, type BatchVerification } from "./verify";
 export { type CompletenessEvidence } from "./domain/completeness";
-export { type ScanEvidence } from "./domain/verdict-scans";
+export { isSuspectedCopy, type ScanEvidence } from "./domain/verdict-scans";

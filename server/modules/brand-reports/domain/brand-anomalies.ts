@@ -1,4 +1,4 @@
-import type { UnknownScanGroup } from "../../labels";
+import type { SerialScanSummary, UnknownScanGroup } from "../../labels";
 import { roundQuantity } from "../../brands";
 import { families, shippedQuantity, type LabelTotals, type ReportBatch } from "./brand-families";
 import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report-facts";
@@ -67,6 +67,34 @@ export function unknownSerialScans(groups: readonly UnknownScanGroup[]): Anomaly
       clients: group.clients,
       firstAt: group.firstAt.toISOString(),
       lastAt: group.lastAt.toISOString(),
+    },
+  }));
+}
+
+/** How many serials one anomaly lists (the count covers them all). */
+const LISTED_SERIALS = 20;
+
+/**
+ * `suspected_copy_serials`: issued serials whose consumer pages answer "suspected-copy" (scanned on
+ * too many device-days or from too many devices), one anomaly per batch.
+ */
+export function suspectedCopySerials(summaries: readonly SerialScanSummary[]): Anomaly[] {
+  const byBatch = new Map<string, SerialScanSummary[]>();
+  for (const summary of summaries)
+    byBatch.set(summary.batchId, [...(byBatch.get(summary.batchId) ?? []), summary]);
+  return [...byBatch].map(([batchId, serials]) => ({
+    kind: "suspected_copy_serials" as const,
+    severity: "high" as const,
+    subject: { batchId },
+    message: `${serials.length} item serial(s) of batch ${batchId} look copied (scanned from up to ${Math.max(...serials.map((item) => item.devices))} devices)`,
+    facts: {
+      serials: serials.length,
+      listed: serials.slice(0, LISTED_SERIALS).map((item) => ({
+        serial: item.serial,
+        scans: item.scans,
+        devices: item.devices,
+        firstAt: item.firstAt.toISOString(),
+      })),
     },
   }));
 }

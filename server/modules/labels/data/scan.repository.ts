@@ -33,6 +33,30 @@ export class ScanRepository {
     return recent.map((scan) => scan.client);
   }
 
+  /** Per serial of the batches: its device-day scans, distinct devices and first scan. */
+  async perSerialOf(batchIds: Types.ObjectId[]) {
+    return (await this.scans
+      .aggregate([
+        { $match: { batchId: { $in: batchIds } } },
+        {
+          $group: {
+            _id: "$serialId",
+            batchId: { $first: "$batchId" },
+            scans: { $sum: 1 },
+            clients: { $addToSet: "$client" },
+            firstAt: { $min: "$at" },
+          },
+        },
+      ])
+      .toArray()) as {
+      _id: Types.ObjectId;
+      batchId: Types.ObjectId;
+      scans: number;
+      clients: string[];
+      firstAt: Date | string;
+    }[];
+  }
+
   /** Per batch, the scans of its serials after `after`: count, first and last time. */
   async perBatchSince(batchIds: Types.ObjectId[], after: Date | string) {
     return (await this.scans

@@ -70,6 +70,14 @@ export class SerialRepository {
     return { issued: totals?.issued ?? 0, scanned: totals?.scanned ?? 0, scans: totals?.scans ?? 0 };
   }
 
+  /** The serial strings of these serial ids. */
+  async serialStrings(ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = (await this.serials
+      .find({ _id: { $in: ids } }, { projection: { serial: 1 } })
+      .toArray()) as unknown as Pick<SerialDoc, "_id" | "serial">[];
+    return new Map(docs.map((doc) => [doc._id.toHexString(), doc.serial]));
+  }
+
   /** Serials per batch and stated item quantity (`value` absent when not stated). */
   async countsByItemQuantity(batchIds: Types.ObjectId[]) {
     return (await this.serials

@@ -18,6 +18,14 @@ export interface ScanEvidence {
   firstScanAt: string | null;
 }
 
+/** Whether a serial's scan log passes a copy threshold. */
+export function isSuspectedCopy(
+  summary: { scans: number; distinctClients: number },
+  thresholds: { scans: number; distinctClients: number } = COPY_THRESHOLDS,
+): boolean {
+  return summary.scans > thresholds.scans || summary.distinctClients > thresholds.distinctClients;
+}
+
 export function checkScans(
   evidence: ScanEvidence,
   thresholds: { scans: number; distinctClients: number } = COPY_THRESHOLDS,
