@@ -258,12 +258,23 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     );
     expect(response.status).to.equal(200);
     expect(response.headers.get("content-type")).to.match(/^text\/csv/);
-    const lines = response.text.trim().split("\r\n");
+    const bytes = Buffer.from(
+      await (
+        await fetch(`${server.baseUrl}/api/brands/${brandId}/report?format=csv`, {
+          headers: { authorization: `Bearer ${owner.key}` },
+        })
+      ).arrayBuffer(),
+    );
+    expect([...bytes.subarray(0, 3)], "UTF-8 byte order mark, for Excel").to.deep.equal([0xef, 0xbb, 0xbf]);
+    const lines = response.text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(lines[0]).to.equal(
-      "record,licenceId,producerId,producer,category,periodFrom,periodUntil,status,statusChangedAt,unit,quota,used,claimed,remaining,batchId,lot,gtin,quantity,claimsQuota,labels,labelled,kind,severity,message",
+      "记录类型,授权编号,生产者编号,生产者,品类,授权起始,授权截止,状态,状态变更时间,单位,配额,已用,批次申领,剩余,批次编号,批号,商品条码,数量,占用配额,单品码数,单品码对应数量,异常类型,严重程度,说明",
     );
     expect(lines.map((line) => line.split(",")[0])).to.deep.equal([
-      "record",
+      "记录类型",
       "licence",
       "batch",
       "licence",
