@@ -24,9 +24,9 @@ import type { HttpDeps } from "../modules/http-deps";
 import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
 import { epcisCaptureBodyParser, epcisRoutes } from "../modules/epcis";
 import { importRoutes } from "../modules/imports";
-import { auditRoutes } from "../modules/audit";
+import { auditRoutes, brandAuditPageRoutes } from "../modules/audit";
 import { brandRoutes, brandClaims } from "../modules/brands";
-import { brandReportRoutes } from "../modules/brand-reports";
+import { brandOfficerPageRoutes, brandReportRoutes } from "../modules/brand-reports";
 import { eventRoutes } from "../modules/ingest";
 
 /** The runtime the application is built from; route files see it as HttpDeps. */
@@ -81,6 +81,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(auditRoutes(routeDeps, registry));
   app.use(brandRoutes(routeDeps, registry));
   app.use(brandReportRoutes(routeDeps, registry));
+  app.use(brandOfficerPageRoutes(routeDeps, registry));
+  app.use(brandAuditPageRoutes(routeDeps, registry));
   app.use(brandPageRoutes(routeDeps, registry));
   // Consumer pages at Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
   app.use(consumerRoutes(routeDeps, registry));

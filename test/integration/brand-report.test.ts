@@ -292,6 +292,81 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     expect(lines[4]).to.match(/^anomaly,.*,labels_beyond_shipped,medium,/);
   });
 
+  describe("brand officers' pages from signed links (POST /api/brands/:id/page-links)", () => {
+    const links = async (key = owner.key, json: unknown = {}) =>
+      post(key, `/api/brands/${brandId}/page-links`, json);
+    const open = (url: string) =>
+      http(server.baseUrl, "GET", url.startsWith("/") ? url : pathOf(url), {
+        headers: { accept: "text/html" },
+      });
+
+    it("opens the report page in Chinese and its CSV (byte order mark) without a key; a changed link is refused", async () => {
+      const batch = await branded(100);
+      await label(batch.id, 4);
+      const issued = await links();
+      expect(issued.status, issued.text).to.equal(201);
+      expect(Date.parse(issued.body.expiresAt) - Date.now()).to.be.within(
+        23 * 3600_000,
+        24 * 3600_000 + 60_000,
+      );
+      const page = await open(issued.body.report);
+      expect(page.status, page.text).to.equal(200);
+      expect(page.headers.get("content-language")).to.equal("zh-CN");
+      expect(page.text).to.include("品牌报告").and.include("黄杜村茶叶合作社").and.include("授权与配额");
+      expect(page.text).to.include('data-testid="licence-row"');
+      const csv = await fetch(`${server.baseUrl}${pathOf(issued.body["report.csv"])}`);
+      expect(csv.status).to.equal(200);
+      expect([...Buffer.from(await csv.arrayBuffer()).subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+      const tampered = issued.body.report.replace(/sig=./, "sig=A");
+      expect((await open(tampered)).status).to.equal(403);
+      const otherPage = issued.body.report.replace("/report?", "/audit?");
+      expect((await open(otherPage)).status, "a signature opens its own page only").to.equal(403);
+      const later = issued.body.report.replace(
+        /expires=(\d+)/,
+        (_: string, at: string) => `expires=${Number(at) + 3600}`,
+      );
+      expect((await open(later)).status, "the expiry is signed").to.equal(403);
+      expect((await open(`/brands/${brandId}/report`)).status).to.equal(400);
+    });
+
+    it("is issued to the brand's owner only (or auditors, admins), for 1 hour to 7 days", async () => {
+      const otherOwner = await createOrg(server, "五常市大米协会", ["brand_owner"]);
+      expect((await links(otherOwner.key)).status).to.equal(403);
+      const tooLong = await links(owner.key, { hours: 500 });
+      expect(tooLong.status).to.equal(400);
+      expect(tooLong.body.error.details[0].field).to.equal("body.hours");
+    });
+
+    it("does not say 未发现问题 on the brand audit page while the report shows a high anomaly", async () => {
+      const batch = await branded(100);
+      const [item] = await label(batch.id, 1);
+      for (let device = 1; device <= 6; device++) {
+        await http(server.baseUrl, "GET", pathOf(item.digitalLink), {
+          headers: { accept: "text/html", "user-agent": `phone-${device}` },
+        });
+      }
+      const started = await post(owner.key, "/api/audit/runs", { scope: { brandId } });
+      expect(started.status, started.text).to.equal(202);
+      for (;;) {
+        const polled = await http(server.baseUrl, "GET", `/api/audit/runs/${started.body.id}`, {
+          key: owner.key,
+        });
+        if (polled.body.state === "done") break;
+        expect(polled.body.state).to.not.equal("failed");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const page = await open((await links()).body.audit);
+      expect(page.status, page.text).to.equal(200);
+      expect(page.text).to.not.include("未发现问题");
+      expect(page.text).to.include('data-testid="high-anomalies"').and.include("单品码疑似被复制");
+      const api = await http(server.baseUrl, "GET", `/api/audit/runs/${started.body.id}/report.html`, {
+        key: owner.key,
+      });
+      expect(api.text).to.not.include("未发现问题");
+      expect(api.text).to.include("单品码疑似被复制");
+    });
+  });
+
   describe("access", () => {
     it("is for the brand's owner, auditors and admins; others 403, no key 401, unknown brand 404, bad query 400", async () => {
       const auditor = await createOrg(server, "浙江省市场监督管理局", ["auditor"]);

@@ -37,6 +37,15 @@ export async function brandReport(
       `only the owner of brand ${brand.name.zh}, auditors and admins can read its report`,
     );
   }
+  return compileBrandReport(ctx, brand, options);
+}
+
+/** The report of a brand the caller was already allowed to see (by role or by a signed link). */
+export async function compileBrandReport(
+  ctx: UseCaseContext,
+  brand: Awaited<ReturnType<typeof findBrand>>,
+  options: { batches: boolean },
+) {
   const licenceDocs = await listLicences(ctx, { brandId: brand._id });
   const batchDocs = await new BatchRepository(ctx.connection).carrying(brand._id);
   const ids = batchDocs.map((batch) => batch._id);

@@ -2,3 +2,5 @@
 export { brandPageRoutes } from "./http/brand-page.routes";
 export { consumerRoutes } from "./http/consumer.routes";
 export { verdictText } from "./web/i18n";
+export { fact, formatQuantity, formatTime, renderDocument } from "./web/page-document";
+export { pickLanguage, type Lang } from "./web/i18n";

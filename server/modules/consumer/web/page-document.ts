@@ -6,7 +6,7 @@ import { unitText } from "./event-details";
 /**
  * The frame of every public page (consumer page, brand page): one server-rendered document that
  * loads nothing else (inline CSS, system fonts, no script), with the language switch. `selfPath`
- * is the page's own path, for that switch.
+ * is the page's own path (with the query a signed link needs), for that switch.
  */
 export function renderDocument(page: { lang: Lang; title: string; selfPath: string; body: string }): string {
   const otherLang = page.lang === "zh" ? "en" : "zh";
@@ -21,7 +21,7 @@ export function renderDocument(page: { lang: Lang; title: string; selfPath: stri
 </head>
 <body>
 <main>
-<nav class="lang"><a href="${e(`${page.selfPath}?lang=${otherLang}`)}" hreflang="${otherLang}">${ui("language", page.lang)}</a></nav>
+<nav class="lang"><a href="${e(`${page.selfPath}${page.selfPath.includes("?") ? "&" : "?"}lang=${otherLang}`)}" hreflang="${otherLang}">${ui("language", page.lang)}</a></nav>
 ${page.body}
 </main>
 </body>
