@@ -13,6 +13,7 @@ import {
 import { errorHandler, notFoundHandler } from "../platform/http/error-handler";
 import { RouteRegistry } from "../platform/http/route-registry";
 import { healthRoutes } from "./health.routes";
+import { landingRoutes } from "./landing.routes";
 import { batchRoutes } from "../modules/batches";
 import { custodyRoutes } from "../modules/custody";
 import { certificationRoutes } from "../modules/certifications";
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
 
   const registry = new RouteRegistry<OrganizationRole>({ authenticate: authenticateKey, requireRoles });
   app.use(healthRoutes(deps));
+  app.use(landingRoutes(deps.config.DATA_DIR));
   app.use("/api", idempotency(deps.connection));
   app.use(organizationRoutes(routeDeps, registry, apiKeys));
   app.use(batchRoutes(routeDeps, registry));
