@@ -5,7 +5,8 @@
  * zig-zag encoded character pairs, scale 1/1024 degree). Each province ring is simplified
  * (Douglas-Peucker, 0.2°) and projected (equirectangular, longitude scaled by cos 36°) into a
  * 400-unit-wide frame; rings smaller than a few pixels are dropped. Run:
- * `npx ts-node --transpile-only scripts/derive-china-outline.ts` (the output is committed).
+ * `npx ts-node --transpile-only scripts/derive-china-outline.ts`, then `npx prettier --write` the
+ * output (it is committed).
  */
 import fs from "node:fs";
 import path from "node:path";
