@@ -64,7 +64,7 @@ describe("brand page", () => {
     it("says the register head is waiting for anchoring until it is anchored", () => {
       const html = renderBrandPage(brandPageView(overview(), LABELS), "zh", `/brands/${ID}`);
       expect(html).to.include('data-anchored="false">等待上链');
-      expect(html).to.not.include("Merkle root");
+      expect(html).to.not.include("默克尔根");
     });
 
     it("shows brand-wide totals: licences, quota taken per unit, labels issued and scanned", () => {

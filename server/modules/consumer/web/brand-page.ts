@@ -141,9 +141,8 @@ function certificationItem(item: ProducerCertification, lang: Lang): string {
     item.certifier.name,
     subject,
     ...(item.category ? [categoryText(item.category, lang)] : []),
-    `${ui("validUntil", lang)} ${item.validUntil.slice(0, 10)}`,
     ...(item.status === "valid" || item.status === "unreachable"
-      ? []
+      ? [`${ui("validUntil", lang)} ${item.validUntil.slice(0, 10)}`]
       : [
           `${certStatusText(item.status, lang)}${item.statusChangedAt ? ` ${formatTime(item.statusChangedAt, lang)}` : ""}`,
         ]),
@@ -165,7 +164,7 @@ function registerSection(view: BrandPageView, lang: Lang): string {
 ${fact(brandUi("registerSeq", lang), String(register.seq))}
 <div><dt>${e(brandUi("registerHash", lang))}</dt><dd class="hash">${e(register.hash)}</dd></div>
 <div><dt>${e(ui("status", lang))}</dt><dd data-testid="register-anchor" data-anchored="${register.anchor ? "true" : "false"}">${e(anchor)}</dd></div>
-${register.anchor ? `<div><dt>Merkle root</dt><dd class="hash">${e(register.anchor.root)}</dd></div>` : ""}
+${register.anchor ? `<div><dt>${e(ui("merkleRoot", lang))}</dt><dd class="hash">${e(register.anchor.root)}</dd></div>` : ""}
 </dl>
 <p><a href="/api/brands/${e(view.id)}/events">${e(brandUi("registerEvents", lang))}</a></p>
 </section>`;
