@@ -19,7 +19,7 @@ import { custodyRoutes } from "../modules/custody";
 import { certificationRoutes } from "../modules/certifications";
 import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
 import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
-import { consumerRoutes, brandPageRoutes } from "../modules/consumer";
+import { consumerRoutes, brandPageRoutes, fakeReportRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
 import type { HttpDeps } from "../modules/http-deps";
 import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
@@ -87,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(brandAuditPageRoutes(routeDeps, registry));
   app.use(brandPageRoutes(routeDeps, registry));
   // Consumer pages at Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
+  app.use(fakeReportRoutes(routeDeps, registry));
   app.use(consumerRoutes(routeDeps, registry));
 
   const openApi = registry.openApiDocument({

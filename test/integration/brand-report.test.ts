@@ -84,7 +84,7 @@ describe("brand report (GET /api/brands/:id/report)", () => {
 
     const body = await report("?batches=true");
     expect(body.anomalies).to.deep.equal([]);
-    expect(Object.values(body.countsByKind)).to.deep.equal([0, 0, 0, 0, 0, 0]);
+    expect(Object.values(body.countsByKind)).to.deep.equal([0, 0, 0, 0, 0, 0, 0]);
     expect(body.brand).to.deep.include({ id: brandId, ownerId: owner.id });
     const [row, revoked] = body.licences;
     expect(row).to.deep.include({
@@ -189,6 +189,15 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     expect(anomaly).to.deep.include({ severity: "high", subject: { batchId: batch.id } });
     expect(anomaly.facts.listed).to.have.length(1);
     expect(anomaly.facts.listed[0]).to.deep.include({ serial: item.serial, scans: 6, devices: 6 });
+    const reported = await http(server.baseUrl, "POST", `${pathOf(item.digitalLink)}/fake-report`, {
+      raw: "reason=label-copied",
+      headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": "phone-1" },
+    });
+    expect(reported.status, reported.text).to.equal(200);
+    const after = await report();
+    const fakes = after.anomalies.find((entry: { kind: string }) => entry.kind === "fake_reports");
+    expect(fakes).to.deep.include({ severity: "medium", subject: { batchId: batch.id } });
+    expect(fakes.facts).to.deep.equal({ reports: 1, serials: 1 });
   });
 
   it("reports a batch shipped after its licence was revoked as revoked_licence_selling, naming the event", async () => {

@@ -128,6 +128,39 @@ describe("item serials and scans", () => {
       expect(html.text).to.not.include("已验证");
     });
 
+    it("takes a shopper's fake report from the page's form once per device, with a reason from a fixed list", async () => {
+      const [item] = (await issue(1)).body.items;
+      const page = await scan(item.digitalLink);
+      const action = /<form class="report-fake" method="post" action="([^"]+)"/.exec(page.text)?.[1];
+      expect(action).to.equal(`${pathOf(item.digitalLink)}/fake-report`);
+      const report = (reason: string, device: string) =>
+        http(server.baseUrl, "POST", action!, {
+          raw: new URLSearchParams({ reason, lang: "zh" }).toString(),
+          headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": device },
+        });
+      const first = await report("label-copied", "phone-a");
+      expect(first.status, first.text).to.equal(200);
+      expect(first.text).to.include("已收到您的举报");
+      expect((await report("package-differs", "phone-a")).status).to.equal(200);
+      await report("label-copied", "phone-b");
+      const stored = await env.runtime.connection.db!.collection("fakereports").find({}).toArray();
+      expect(stored.map((entry) => entry.reason).sort()).to.deep.equal(["label-copied", "label-copied"]);
+      const bad = await report("<script>", "phone-c");
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.details[0].field).to.equal("body.reason");
+      expect(await env.runtime.connection.db!.collection("fakereports").countDocuments({})).to.equal(2);
+      const unknown = await http(
+        server.baseUrl,
+        "POST",
+        `${pathOf(batch.digitalLink)}/21/NOSUCH/fake-report`,
+        {
+          raw: "reason=label-copied",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        },
+      );
+      expect(unknown.status).to.equal(404);
+    });
+
     it("answers unknown (404) for a serial that was never issued", async () => {
       const response = await read(`${batch.digitalLink}/21/0000000000000000`);
       expect(response.status).to.equal(404);

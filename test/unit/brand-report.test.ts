@@ -91,6 +91,7 @@ describe("brand report (domain)", () => {
         labels_beyond_shipped: 0,
         unknown_serial_scans: 0,
         suspected_copy_serials: 0,
+        fake_reports: 0,
         revoked_licence_selling: 0,
         unrecorded_licence_change: 0,
       });

@@ -1,7 +1,13 @@
 import { Types } from "mongoose";
 import { type BatchDoc, BatchRepository } from "../batches";
 import { organizationNames } from "../organizations";
-import { ScanRepository, SerialRepository, suspectedCopySerials, unknownScansOfBrand } from "../labels";
+import {
+  ScanRepository,
+  SerialRepository,
+  fakeReportsOf,
+  suspectedCopySerials,
+  unknownScansOfBrand,
+} from "../labels";
 import { isSuspectedCopy } from "../verification";
 import { type TraceEventDoc, TraceEventRepository, type UseCaseContext } from "../ledger";
 import { TransferRepository } from "../custody";
@@ -61,6 +67,7 @@ export async function compileBrandReport(
     lateScans: await lateScansOf(ctx, licences, batches),
     unknownScans: await unknownScansOfBrand(ctx, brand._id, gtins),
     copiedSerials: await suspectedCopySerials(ctx, ids, (summary) => isSuspectedCopy(summary)),
+    fakeReports: await fakeReportsOf(ctx, ids),
     registerEvents: (await brandEvents(ctx, brand._id)).map((event) => ({
       id: event._id.toHexString(),
       type: event.type,

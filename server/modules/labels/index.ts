@@ -11,3 +11,5 @@ export { clientPseudonym, recordScan, scanReport, type SerialScanReport } from "
 export { findSerial } from "./serials";
 export { suspectedCopySerials, type SerialScanSummary } from "./serial-scan-summaries";
 export { unknownScansOfBrand } from "./unknown-scans";
+export { FAKE_REPORT_REASONS, type FakeReportReason } from "./data/fake-report.model";
+export { fakeReportsOf, reportFake } from "./fake-reports";

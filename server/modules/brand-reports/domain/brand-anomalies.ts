@@ -99,6 +99,19 @@ export function suspectedCopySerials(summaries: readonly SerialScanSummary[]): A
   }));
 }
 
+/** `fake_reports`: shoppers reported items of a batch as fake from their consumer pages (medium). */
+export function fakeReports(
+  rows: readonly { batchId: string; reports: number; serials: number }[],
+): Anomaly[] {
+  return rows.map((row) => ({
+    kind: "fake_reports" as const,
+    severity: "medium" as const,
+    subject: { batchId: row.batchId },
+    message: `${row.reports} shopper report(s) of fake items naming ${row.serials} serial(s) of batch ${row.batchId}`,
+    facts: { reports: row.reports, serials: row.serials },
+  }));
+}
+
 /**
  * `revoked_licence_selling`: a batch under a revoked or suspended licence (its `licenceId`,
  * inherited ones included) moved after the licence's `statusChangedAt`: a shipping, receiving or

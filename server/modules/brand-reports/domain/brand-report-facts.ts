@@ -9,6 +9,7 @@ export const ANOMALY_KINDS = [
   "labels_beyond_shipped",
   "unknown_serial_scans",
   "suspected_copy_serials",
+  "fake_reports",
   "revoked_licence_selling",
   "unrecorded_licence_change",
 ] as const;

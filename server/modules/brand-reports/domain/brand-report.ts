@@ -1,6 +1,7 @@
 import { roundQuantity } from "../../brands";
 import type { SerialScanSummary, UnknownScanGroup } from "../../labels";
 import {
+  fakeReports,
   labelsBeyondShipped,
   revokedLicenceSelling,
   suspectedCopySerials,
@@ -37,6 +38,8 @@ export interface BrandReportInput {
   unknownScans: UnknownScanGroup[];
   /** Issued serials whose scan log passes the verdict's copy thresholds (absent: none). */
   copiedSerials?: SerialScanSummary[];
+  /** Shoppers' fake reports per batch (absent: none). */
+  fakeReports?: { batchId: string; reports: number; serials: number }[];
   registerEvents: RegisterEvent[];
 }
 
@@ -85,6 +88,7 @@ export function buildBrandReport(input: BrandReportInput): BrandReport {
     ...labelsBeyondShipped(input.batches, labels, input.transfers, input.movements),
     ...unknownSerialScans(input.unknownScans),
     ...suspectedCopySerials(input.copiedSerials ?? []),
+    ...fakeReports(input.fakeReports ?? []),
     ...revokedLicenceSelling(input.licences, input.batches, input.movements, input.lateScans),
     ...input.licences.flatMap((licence) => unrecordedLicenceChange(licence, input.registerEvents)),
   ].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);

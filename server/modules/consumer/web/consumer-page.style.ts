@@ -33,6 +33,8 @@ a{color:var(--info)}
 .banner-facts dt{min-width:6em;flex:none;opacity:.9}
 .banner-facts dd{margin:0;overflow-wrap:anywhere}
 .banner-facts [data-testid=todo] dd{font-weight:600}
+.report-fake{margin:.7em 0 0;display:flex;flex-wrap:wrap;gap:6px;align-items:center;font-size:.9rem}
+.report-fake select,.report-fake button{font:inherit;padding:4px 8px;border-radius:6px;border:1px solid #fff;background:#fff;color:var(--ink)}
 .recall{background:rgba(255,255,255,.15);padding:8px;border-radius:8px}
 .timeline{list-style:none;margin:0;padding:0 0 0 14px;border-left:3px solid var(--line)}
 .event{position:relative;margin:0 0 14px;padding-left:10px}

@@ -212,6 +212,8 @@ export const UI: Record<string, Record<Lang, string>> = {
   inheritedCert: { zh: "来自原料批次", en: "from an input batch" },
   validUntil: { zh: "有效期至", en: "valid until" },
   proof: { zh: "区块链证明", en: "On-chain proof" },
+  reportFake: { zh: "怀疑买到假货？", en: "Think this is fake?" },
+  reportFakeButton: { zh: "举报假货", en: "Report a fake" },
   showProof: { zh: "查看区块链证明", en: "Show the blockchain proof" },
   what: { zh: "发生了什么", en: "What happened" },
   when: { zh: "时间", en: "When" },

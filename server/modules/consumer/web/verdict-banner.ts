@@ -20,6 +20,7 @@ export function verdictBanner(view: ConsumerView, lang: Lang): string {
 <p>${e(verdict.summary)}</p>
 <dl class="banner-facts">${rows.join("")}</dl>
 ${view.verdict === "revoked" ? licenceRevokedNote(view, lang) : ""}
+${fakeReportForm(view, lang)}
 </section>`;
 }
 
@@ -96,4 +97,24 @@ function copyFacts(view: ConsumerView, lang: Lang): string[] {
 
 function row(label: string, value: string, testId?: string): string {
   return `<div${testId ? ` data-testid="${testId}"` : ""}><dt>${e(label)}</dt><dd>${e(value)}</dd></div>`;
+}
+
+const REASONS: Record<string, Record<Lang, string>> = {
+  "label-copied": { zh: "标签像是复制的", en: "The label looks copied" },
+  "package-differs": { zh: "包装与正品不同", en: "The package differs from the genuine one" },
+  "product-differs": { zh: "产品本身不对", en: "The product itself is wrong" },
+  "seller-suspicious": { zh: "卖家可疑", en: "The seller is suspicious" },
+};
+
+/** On an item's page: "report a fake", a form with a fixed list of reasons (no script, no free text). */
+function fakeReportForm(view: ConsumerView, lang: Lang): string {
+  if (!view.serial || !view.batch) return "";
+  const action = `${new URL(view.batch.digitalLink).pathname}/21/${encodeURIComponent(view.serial.serial)}/fake-report`;
+  const options = Object.entries(REASONS)
+    .map(([value, text]) => `<option value="${value}">${e(text[lang])}</option>`)
+    .join("");
+  return `<form class="report-fake" method="post" action="${e(action)}" data-testid="report-fake">
+<input type="hidden" name="lang" value="${lang}">
+<label>${e(ui("reportFake", lang))} <select name="reason">${options}</select></label>
+<button type="submit">${e(ui("reportFakeButton", lang))}</button></form>`;
 }
