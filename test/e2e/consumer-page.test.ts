@@ -413,4 +413,24 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
       await context.close();
     }
   });
+
+  it("brand officers' report and audit pages from a signed link: Chinese, no overflow on a phone, axe-clean", async () => {
+    const brandId = new URL(demo.brand).pathname.split("/")[2];
+    const links = await post(adminKey, `/api/brands/${brandId}/page-links`, { hours: 1 });
+    const report = await visit("brand-report", links.report);
+    expect((await report.textContent('[data-testid="report-title"]'))?.trim()).to.equal(
+      "安吉白茶 · 品牌报告",
+    );
+    const overflow = await report.$eval(
+      "html",
+      (root) => root.scrollWidth - root.ownerDocument.defaultView!.innerWidth,
+    );
+    expect(overflow, "no horizontal scrolling on a phone").to.be.at.most(0);
+    await report.close();
+    const audit = await phone.newPage();
+    await audit.goto(links.audit);
+    expect(await audit.textContent("body")).to.include("品牌审计");
+    await audit.screenshot({ path: path.join(OUTPUT, "brand-audit-phone.png"), fullPage: true });
+    await audit.close();
+  });
 });
