@@ -37,6 +37,7 @@ const EXIT: Record<VerdictResult["verdict"], number> = {
   pending: 2,
   recalled: 3,
   revoked: 3,
+  "suspected-copy": 3,
   expired: 3,
 };
 

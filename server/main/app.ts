@@ -19,12 +19,13 @@ import { errorHandler, notFoundHandler } from "../platform/http/error-handler";
 import { RouteRegistry } from "../platform/http/route-registry";
 import { healthRoutes } from "./health.routes";
 import { singlePageApp } from "../platform/web/spa-static";
+import { landingRoutes } from "./landing.routes";
 import { batchRoutes } from "../modules/batches";
 import { custodyRoutes } from "../modules/custody";
 import { certificationRoutes, credentialRoutes } from "../modules/certifications";
 import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
 import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
-import { consumerRoutes, brandPageRoutes } from "../modules/consumer";
+import { consumerRoutes, brandPageRoutes, fakeReportRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
 import { jsonBody } from "../platform/http/json-body";
 import { RateLimits } from "../platform/http/rate-limits";
@@ -33,9 +34,9 @@ import type { HttpDeps } from "../modules/http-deps";
 import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
 import { epcisCaptureBodyParser, epcisQueryRoutes, epcisRoutes } from "../modules/epcis";
 import { importRoutes } from "../modules/imports";
-import { auditRoutes } from "../modules/audit";
+import { auditRoutes, brandAuditPageRoutes } from "../modules/audit";
 import { brandRoutes, brandClaims } from "../modules/brands";
-import { brandReportRoutes } from "../modules/brand-reports";
+import { brandOfficerPageRoutes, brandReportRoutes } from "../modules/brand-reports";
 import { eventRoutes } from "../modules/ingest";
 import { resolverRoutes } from "../modules/resolver";
 import { SESSION_COOKIE, accountRoutes, consoleSessions } from "../modules/accounts";
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
     idempotencyFor,
   );
   app.use(healthRoutes(deps));
+  app.use(landingRoutes(deps.config.DATA_DIR));
   app.use(organizationRoutes(routeDeps, registry, apiKeys));
   app.use(
     accountRoutes(routeDeps, registry, {
@@ -131,10 +133,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(auditRoutes(routeDeps, registry));
   app.use(brandRoutes(routeDeps, registry));
   app.use(brandReportRoutes(routeDeps, registry));
+  app.use(brandOfficerPageRoutes(routeDeps, registry));
+  app.use(brandAuditPageRoutes(routeDeps, registry));
   app.use(brandPageRoutes(routeDeps, registry));
   // GS1 resolver answers (linkset, link types, Link header), then the consumer pages at the same
   // Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
   app.use(resolverRoutes(routeDeps, registry));
+  app.use(fakeReportRoutes(routeDeps, registry));
   app.use(consumerRoutes(routeDeps, registry));
 
   const openApi = registry.openApiDocument({

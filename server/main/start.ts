@@ -1,3 +1,4 @@
+import path from "node:path";
 import { ConfigError, loadConfig } from "./config";
 import { startFirstStartSeed } from "../modules/demo";
 import { createLogger } from "../platform/logger";
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, { pretty: process.stdout.isTTY });
   const service = await startService(config, logger);
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, "EcoTrace is serving");
-  process.stdout.write(`EcoTrace is serving on http://${config.HOST}:${config.PORT} (health: /healthz)\n`);
+  process.stdout.write(startSummary(config, service.url));
   const demo = startFirstStartSeed({
     connection: service.runtime.connection,
     enabled: config.DEMO_SEED,
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     baseUrl: service.url,
     adminKey: service.adminKey,
     logger,
+    announce: (text) => process.stdout.write(`\n${text}\n`),
   });
 
   let stopping = false;
@@ -34,6 +36,25 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/** What a newcomer at the terminal needs first: where it serves, the admin key, where to click. */
+function startSummary(config: ReturnType<typeof loadConfig>, url: string): string {
+  const keyFile = config.ADMIN_API_KEY
+    ? "ADMIN_API_KEY (环境变量 / environment)"
+    : path.relative(process.cwd(), path.join(config.DATA_DIR, "admin-api-key")) || "admin-api-key";
+  return [
+    "",
+    `EcoTrace is serving / 已启动: ${url}`,
+    `  首页 / Home:                 ${url}/`,
+    `  控制台 / Console:            ${url}/console`,
+    `  API 文档 / API docs:         ${url}/docs`,
+    `  管理员密钥 / Admin key file: ${keyFile}`,
+    config.DEMO_SEED ? "  演示页面稍后列出，也见首页 / Demo pages follow below and on the home page" : "",
+    "",
+  ]
+    .filter((line, index, lines) => line !== "" || index === 0 || index === lines.length - 1)
+    .join("\n");
 }
 
 main().catch((error: unknown) => {

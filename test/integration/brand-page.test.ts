@@ -120,19 +120,19 @@ describe("brand page (/brands/:id, public)", () => {
     const html = response.text;
     expect(html).to.match(/<html lang="zh-CN">/);
     expect(html).to.include('<h1 data-testid="brand-name">安吉白茶</h1>').and.include("Anji White Tea");
-    expect(html).to.include("安吉县白茶产业协会").and.include("浙江省 · 330523").and.include("地理标志");
+    expect(html).to.include("安吉县白茶产业协会").and.include("浙江省湖州市安吉县").and.include("地理标志");
     const farmRow = row(html, farmLicence.id);
     expect(farmRow)
       .to.include("黄杜村茶叶合作社")
       .and.include("茶叶 · 2026-03-01 – 2026-12-31")
       .and.include('style="width:62.0%"')
       .and.include("有效");
-    expect(cell(farmRow, "quota")).to.equal("1000 KGM");
-    expect(cell(farmRow, "used")).to.equal("620 KGM");
-    expect(cell(farmRow, "remaining")).to.equal("380 KGM");
+    expect(cell(farmRow, "quota")).to.equal("1000 千克");
+    expect(cell(farmRow, "used")).to.equal("620 千克");
+    expect(cell(farmRow, "remaining")).to.equal("380 千克");
     expect(row(html, newcomerLicence.id))
       .to.include('style="width:0.0%"')
-      .and.include('data-label="剩余">300 KGM');
+      .and.include('data-label="剩余">300 千克');
     expect(html).to.include(`data-cert="${certification.certHash}" data-status="valid"`);
     expect(html).to.include('data-testid="missing-required"');
     expect(html).to.include(`href="/api/brands/${brand.id}/events"`);
@@ -147,7 +147,7 @@ describe("brand page (/brands/:id, public)", () => {
     expect(html)
       .to.include('<h1 data-testid="brand-name">Anji White Tea</h1>')
       .and.include("Licensed producers")
-      .and.include("Zhejiang · 330523")
+      .and.include("Zhejiang, 湖州市, 安吉县")
       .and.include("Geographical indication")
       .and.include(`href="/brands/${brand.id}?lang=zh"`);
     const byHeader = await page(`/brands/${brand.id}`, { "accept-language": "en-US,en;q=0.9" });

@@ -73,7 +73,7 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     const transfer = await ship(batch.id, 10);
     expect((await post(shop.key, `/api/transfers/${transfer.id}/accept`)).status).to.equal(200);
     const scanned = await http(server.baseUrl, "GET", pathOf(items[0].digitalLink), {
-      headers: { accept: "application/json" },
+      headers: { accept: "text/html" },
     });
     expect(scanned.status).to.equal(200);
     const otherFarm = await createOrg(server, "溪龙乡茶场", ["producer"]);
@@ -84,7 +84,7 @@ describe("brand report (GET /api/brands/:id/report)", () => {
 
     const body = await report("?batches=true");
     expect(body.anomalies).to.deep.equal([]);
-    expect(Object.values(body.countsByKind)).to.deep.equal([0, 0, 0, 0, 0]);
+    expect(Object.values(body.countsByKind)).to.deep.equal([0, 0, 0, 0, 0, 0, 0]);
     expect(body.brand).to.deep.include({ id: brandId, ownerId: owner.id });
     const [row, revoked] = body.licences;
     expect(row).to.deep.include({
@@ -147,7 +147,7 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     const batch = await branded(100);
     const fake = `${pathOf(batch.digitalLink)}/21/FAKE0000FAKE0000`;
     const scan = (path: string, device: string) =>
-      http(server.baseUrl, "GET", path, { headers: { accept: "application/json", "user-agent": device } });
+      http(server.baseUrl, "GET", path, { headers: { accept: "text/html", "user-agent": device } });
     expect((await scan(fake, "phone-1")).status).to.equal(404);
     await scan(fake, "phone-2");
     await scan(`${pathOf(batch.digitalLink)}/21/FAKE0000FAKE0001`, "phone-2");
@@ -165,12 +165,39 @@ describe("brand report (GET /api/brands/:id/report)", () => {
       lot: batch.lot,
       batchId: batch.id,
     });
-    expect(byLot[batch.lot].facts).to.deep.include({ scans: 3, serials: 2, clients: 2 });
+    // phone-2 tried two serials on one day: one device-day, two requests.
+    expect(byLot[batch.lot].facts).to.deep.include({ scans: 2, requests: 3, serials: 1, clients: 2 });
+    expect(byLot[batch.lot].severity).to.equal("low");
     expect(Date.parse(byLot[batch.lot].facts.firstAt)).to.be.at.most(
       Date.parse(byLot[batch.lot].facts.lastAt),
     );
     expect(byLot["INVENTED-LOT"].facts).to.deep.include({ scans: 1, serials: 1 });
     expect(byLot["INVENTED-LOT"].message).to.include("(no such batch)");
+  });
+
+  it("reports issued serials scanned from many devices as suspected_copy_serials (high), as the item's page says", async () => {
+    const batch = await branded(100);
+    const [item] = await label(batch.id, 1);
+    for (let device = 1; device <= 6; device++) {
+      await http(server.baseUrl, "GET", pathOf(item.digitalLink), {
+        headers: { accept: "text/html", "user-agent": `phone-${device}` },
+      });
+    }
+    const body = await report();
+    expect(kinds(body)).to.include("suspected_copy_serials");
+    const anomaly = body.anomalies.find((entry: { kind: string }) => entry.kind === "suspected_copy_serials");
+    expect(anomaly).to.deep.include({ severity: "high", subject: { batchId: batch.id } });
+    expect(anomaly.facts.listed).to.have.length(1);
+    expect(anomaly.facts.listed[0]).to.deep.include({ serial: item.serial, scans: 6, devices: 6 });
+    const reported = await http(server.baseUrl, "POST", `${pathOf(item.digitalLink)}/fake-report`, {
+      raw: "reason=label-copied",
+      headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": "phone-1" },
+    });
+    expect(reported.status, reported.text).to.equal(200);
+    const after = await report();
+    const fakes = after.anomalies.find((entry: { kind: string }) => entry.kind === "fake_reports");
+    expect(fakes).to.deep.include({ severity: "medium", subject: { batchId: batch.id } });
+    expect(fakes.facts).to.deep.equal({ reports: 1, serials: 1 });
   });
 
   it("reports a batch shipped after its licence was revoked as revoked_licence_selling, naming the event", async () => {
@@ -193,7 +220,7 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     await ship(batch.id, 10);
     await changeLicence("suspend", "抽检不合格");
     const scanned = await http(server.baseUrl, "GET", pathOf(item.digitalLink), {
-      headers: { accept: "application/json" },
+      headers: { accept: "text/html" },
     });
     expect(scanned.status).to.equal(200);
     const body = await report();
@@ -240,12 +267,23 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     );
     expect(response.status).to.equal(200);
     expect(response.headers.get("content-type")).to.match(/^text\/csv/);
-    const lines = response.text.trim().split("\r\n");
+    const bytes = Buffer.from(
+      await (
+        await fetch(`${server.baseUrl}/api/brands/${brandId}/report?format=csv`, {
+          headers: { authorization: `Bearer ${owner.key}` },
+        })
+      ).arrayBuffer(),
+    );
+    expect([...bytes.subarray(0, 3)], "UTF-8 byte order mark, for Excel").to.deep.equal([0xef, 0xbb, 0xbf]);
+    const lines = response.text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(lines[0]).to.equal(
-      "record,licenceId,producerId,producer,category,periodFrom,periodUntil,status,statusChangedAt,unit,quota,used,claimed,remaining,batchId,lot,gtin,quantity,claimsQuota,labels,labelled,kind,severity,message",
+      "记录类型,授权编号,生产者编号,生产者,品类,授权起始,授权截止,状态,状态变更时间,单位,配额,已用,批次申领,剩余,批次编号,批号,商品条码,数量,占用配额,单品码数,单品码对应数量,异常类型,严重程度,说明",
     );
     expect(lines.map((line) => line.split(",")[0])).to.deep.equal([
-      "record",
+      "记录类型",
       "licence",
       "batch",
       "licence",
@@ -261,6 +299,81 @@ describe("brand report (GET /api/brands/:id/report)", () => {
     );
     expect(lines[3]).to.include(`"'=HYPERLINK(""http://x"",""茶"")"`);
     expect(lines[4]).to.match(/^anomaly,.*,labels_beyond_shipped,medium,/);
+  });
+
+  describe("brand officers' pages from signed links (POST /api/brands/:id/page-links)", () => {
+    const links = async (key = owner.key, json: unknown = {}) =>
+      post(key, `/api/brands/${brandId}/page-links`, json);
+    const open = (url: string) =>
+      http(server.baseUrl, "GET", url.startsWith("/") ? url : pathOf(url), {
+        headers: { accept: "text/html" },
+      });
+
+    it("opens the report page in Chinese and its CSV (byte order mark) without a key; a changed link is refused", async () => {
+      const batch = await branded(100);
+      await label(batch.id, 4);
+      const issued = await links();
+      expect(issued.status, issued.text).to.equal(201);
+      expect(Date.parse(issued.body.expiresAt) - Date.now()).to.be.within(
+        23 * 3600_000,
+        24 * 3600_000 + 60_000,
+      );
+      const page = await open(issued.body.report);
+      expect(page.status, page.text).to.equal(200);
+      expect(page.headers.get("content-language")).to.equal("zh-CN");
+      expect(page.text).to.include("品牌报告").and.include("黄杜村茶叶合作社").and.include("授权与配额");
+      expect(page.text).to.include('data-testid="licence-row"');
+      const csv = await fetch(`${server.baseUrl}${pathOf(issued.body["report.csv"])}`);
+      expect(csv.status).to.equal(200);
+      expect([...Buffer.from(await csv.arrayBuffer()).subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+      const tampered = issued.body.report.replace(/sig=./, "sig=A");
+      expect((await open(tampered)).status).to.equal(403);
+      const otherPage = issued.body.report.replace("/report?", "/audit?");
+      expect((await open(otherPage)).status, "a signature opens its own page only").to.equal(403);
+      const later = issued.body.report.replace(
+        /expires=(\d+)/,
+        (_: string, at: string) => `expires=${Number(at) + 3600}`,
+      );
+      expect((await open(later)).status, "the expiry is signed").to.equal(403);
+      expect((await open(`/brands/${brandId}/report`)).status).to.equal(400);
+    });
+
+    it("is issued to the brand's owner only (or auditors, admins), for 1 hour to 7 days", async () => {
+      const otherOwner = await createOrg(server, "五常市大米协会", ["brand_owner"]);
+      expect((await links(otherOwner.key)).status).to.equal(403);
+      const tooLong = await links(owner.key, { hours: 500 });
+      expect(tooLong.status).to.equal(400);
+      expect(tooLong.body.error.details[0].field).to.equal("body.hours");
+    });
+
+    it("does not say 未发现问题 on the brand audit page while the report shows a high anomaly", async () => {
+      const batch = await branded(100);
+      const [item] = await label(batch.id, 1);
+      for (let device = 1; device <= 6; device++) {
+        await http(server.baseUrl, "GET", pathOf(item.digitalLink), {
+          headers: { accept: "text/html", "user-agent": `phone-${device}` },
+        });
+      }
+      const started = await post(owner.key, "/api/audit/runs", { scope: { brandId } });
+      expect(started.status, started.text).to.equal(202);
+      for (;;) {
+        const polled = await http(server.baseUrl, "GET", `/api/audit/runs/${started.body.id}`, {
+          key: owner.key,
+        });
+        if (polled.body.state === "done") break;
+        expect(polled.body.state).to.not.equal("failed");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const page = await open((await links()).body.audit);
+      expect(page.status, page.text).to.equal(200);
+      expect(page.text).to.not.include("未发现问题");
+      expect(page.text).to.include('data-testid="high-anomalies"').and.include("单品码疑似被复制");
+      const api = await http(server.baseUrl, "GET", `/api/audit/runs/${started.body.id}/report.html`, {
+        key: owner.key,
+      });
+      expect(api.text).to.not.include("未发现问题");
+      expect(api.text).to.include("单品码疑似被复制");
+    });
   });
 
   describe("access", () => {

@@ -100,7 +100,10 @@ describe("consumer page: brand and licence", () => {
     expect(page).to.include('data-testid="brand"').and.include(`href="/brands/${brand.id}"`);
     expect(page).to.include("安吉白茶</a> · Anji White Tea").and.include(`sha256 ${LOGO.sha256}`);
     expect(page).to.include(`data-licence="${licence.id}" data-status="active"`);
-    expect(page).to.include("授权配额 1000 KGM").and.include("已用 200 KGM").and.include("黄杜村茶叶合作社");
+    expect(page)
+      .to.include("授权配额 1000 千克")
+      .and.include("已用 200 千克")
+      .and.include("黄杜村茶叶合作社");
     expect(page).to.include('data-check="brand-licence" data-status="pass"');
     expect(page, "the logo is a reference, never loaded").to.not.match(/<img|src=/i);
 
@@ -108,7 +111,7 @@ describe("consumer page: brand and licence", () => {
     expect(english)
       .to.include(`href="/brands/${brand.id}?lang=en"`)
       .and.include("Anji White Tea</a> · 安吉白茶")
-      .and.include("Quota 1000 KGM")
+      .and.include("Quota 1000 kg")
       .and.include("Brand licence");
     const api = await verify(batch.id);
     expect(api.verdict).to.equal(body.verdict);

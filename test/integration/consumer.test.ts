@@ -56,10 +56,10 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
         .and.include("安吉县溪龙乡白茶合作社");
       expect(html)
         .to.include("溪龙乡黄杜村 3号茶园")
-        .and.include("浙江省 · 330523")
+        .and.include("浙江省湖州市安吉县溪龙乡")
         .and.include("2026-04-12");
       expect(html).to.include('data-type="commissioning"').and.include('data-type="inspecting"');
-      expect(html).to.include("农药残留: 0.01 mg/kg — 合格");
+      expect(html).to.include("农药残留: 0.01 毫克/千克 — 合格");
       expect(html).to.include(env.runtime.chain.registryAddress.toLowerCase());
       expect(html).to.match(/<dt>区块<\/dt><dd>\d+<\/dd>/);
       expect(html).to.include(`/api/batches/${batch.publicId}/proof-bundle`);
@@ -117,8 +117,10 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
       });
       expect(recall.status, recall.text).to.equal(201);
       const html = (await page(pathOf(child.body.digitalLink))).text;
-      expect(html).to.include('data-verdict="recalled"').and.include("已召回").and.include("召回警告");
-      expect(html).to.include(`原料批次: 安吉白茶 明前特级 lot ${parent.lot}`);
+      expect(html).to.include('data-verdict="recalled"').and.include("已召回");
+      const reason = /data-testid="recall-reason"><dt>原因<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1];
+      expect(reason).to.equal(`原料批次: 安吉白茶 明前特级 批次 ${parent.lot}`);
+      expect(html).to.include('data-testid="recall-date"><dt>召回时间</dt><dd>2026-05-01 09:00</dd>');
     });
   });
 
@@ -127,7 +129,7 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
     const titles = (html: string) =>
       [
         ...html.matchAll(
-          /data-type="([^"]+)">\n<div class="when">[^<]*<\/div>\n<div class="what"><strong>([^<]*)<\/strong>/g,
+          /data-type="([^"]+)" data-time="[^"]*">\n<div class="when">[^<]*<\/div>\n<div class="what"><strong>([^<]*)<\/strong>/g,
         ),
       ].map((match) => [match[1], match[2]]);
     const journeyOf = async (digitalLink: string) =>

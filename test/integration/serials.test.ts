@@ -23,10 +23,13 @@ describe("item serials and scans", () => {
 
   const issue = (count: number, key = farm.key, batchId = batch.id) =>
     http(server.baseUrl, "POST", `/api/batches/${batchId}/serials`, { key, json: { count } });
-  /** A scan of an item's link from a device, as the consumer page sees it. */
-  const scan = (link: string, device = "iPhone; CPU iPhone OS 17_0") =>
+  /** A shopper's scan: the item's link opened as a page by a device (its user agent). */
+  const scan = (link: string, device = "iPhone; CPU iPhone OS 17_0", headers: Record<string, string> = {}) =>
+    http(server.baseUrl, "GET", pathOf(link), { headers: { "user-agent": device, ...headers } });
+  /** What the same link answers as JSON (not a scan). */
+  const read = (link: string) =>
     http(server.baseUrl, "GET", pathOf(link), {
-      headers: { accept: "application/json", "user-agent": device },
+      headers: { accept: "application/json", "user-agent": "a-json-client" },
     });
 
   describe("POST /api/batches/:id/serials", () => {
@@ -60,9 +63,10 @@ describe("item serials and scans", () => {
   });
 
   describe("scanning an item's link", () => {
-    it("logs each scan and shows the counts; a few scans of a genuine item raise no flag", async () => {
+    it("logs a scan per device and day and shows the counts; a few scans of a genuine item raise no flag", async () => {
       const [item] = (await issue(1)).body.items;
-      const first = await scan(item.digitalLink);
+      expect((await scan(item.digitalLink)).status).to.equal(200);
+      const first = await read(item.digitalLink);
       expect(first.status).to.equal(200);
       expect(first.body.batch.id).to.equal(batch.id);
       expect(first.body.serial).to.deep.include({
@@ -71,42 +75,94 @@ describe("item serials and scans", () => {
         distinctClients: 1,
         suspectedCopy: false,
       });
+      expect(first.body.serial.firstScanAt).to.be.a("string");
       await scan(item.digitalLink, "Android 14; Pixel 8");
-      const third = await scan(item.digitalLink);
-      expect(third.body.serial).to.deep.include({ scans: 3, distinctClients: 2, suspectedCopy: false });
-      expect(await env.runtime.connection.db!.collection("scans").countDocuments({})).to.be.at.least(3);
+      await scan(item.digitalLink);
+      const third = await read(item.digitalLink);
+      expect(third.body.serial).to.deep.include({ scans: 2, distinctClients: 2, suspectedCopy: false });
+      expect(
+        third.body.checks.find((check: { name: string }) => check.name === "label-scans").status,
+      ).to.equal("pass");
+      expect(await env.runtime.connection.db!.collection("scans").countDocuments({})).to.equal(2);
       const listed = await http(server.baseUrl, "GET", `/api/batches/${batch.id}/serials?limit=500`, {
         key: farm.key,
       });
       expect(
         listed.body.items.find((entry: { serial: string }) => entry.serial === item.serial).scans,
-      ).to.equal(3);
+      ).to.equal(2);
     });
 
-    it("flags a serial scanned from many different devices as a possible copy, on the page too", async () => {
+    it("counts one person reloading 22 times, the page's language link and JSON calls as one scan", async () => {
       const [item] = (await issue(1)).body.items;
-      let last;
-      for (let device = 1; device <= 6; device++) last = await scan(item.digitalLink, `device-${device}`);
-      expect(last!.body.serial).to.deep.include({ distinctClients: 6, suspectedCopy: true });
-      expect(last!.body.serial.reason).to.equal("scanned from 6 different devices (more than 5)");
-      const html = await http(server.baseUrl, "GET", pathOf(item.digitalLink), {
-        headers: { "user-agent": "device-7" },
-      });
-      expect(html.text).to.include('data-testid="copy-warning"').and.include("疑似仿冒标签");
-      // The batch's records are still genuine: the flag is about this label, not the verdict.
-      expect(last!.body.verdict).to.equal("pending");
+      for (let index = 0; index < 22; index++) await scan(item.digitalLink);
+      for (let index = 0; index < 5; index++) {
+        await scan(`${item.digitalLink}?lang=en`, `other-device-${index}`);
+        await read(item.digitalLink);
+      }
+      const after = await read(item.digitalLink);
+      expect(after.body.serial).to.deep.include({ scans: 1, distinctClients: 1, suspectedCopy: false });
+      expect(after.body.verdict).to.not.equal("suspected-copy");
     });
 
-    it("flags a serial scanned far more often than one item is", async () => {
+    it("keeps a device its cookie: a phone that changes address and browser string is still one device", async () => {
       const [item] = (await issue(1)).body.items;
-      let last;
-      for (let index = 0; index < 21; index++) last = await scan(item.digitalLink);
-      expect(last!.body.serial).to.deep.include({ scans: 21, distinctClients: 1, suspectedCopy: true });
-      expect(last!.body.serial.reason).to.match(/^scanned 21 times/);
+      const first = await scan(item.digitalLink, "phone-on-wifi");
+      const cookie = /et_device=([0-9a-f]{16})/.exec(first.headers.get("set-cookie") ?? "")?.[1];
+      expect(cookie, first.headers.get("set-cookie") ?? "no set-cookie").to.be.a("string");
+      for (let index = 0; index < 7; index++) {
+        await scan(item.digitalLink, `phone-on-mobile-${index}`, { cookie: `et_device=${cookie}` });
+      }
+      expect((await read(item.digitalLink)).body.serial).to.deep.include({ scans: 1, distinctClients: 1 });
+    });
+
+    it("gives a serial scanned from many different devices the verdict suspected-copy, on the page too", async () => {
+      const [item] = (await issue(1)).body.items;
+      for (let device = 1; device <= 6; device++) await scan(item.digitalLink, `device-${device}`);
+      const last = await read(item.digitalLink);
+      expect(last.body.serial).to.deep.include({ distinctClients: 6, suspectedCopy: true });
+      expect(last.body.serial.reason).to.equal("scanned from 6 different devices (more than 5)");
+      // The one verdict: not "verified" or "pending" next to a copy flag.
+      expect(last.body.verdict).to.equal("suspected-copy");
+      const html = await scan(item.digitalLink, "device-7");
+      expect(html.text).to.include('data-verdict="suspected-copy"').and.include("疑似仿冒");
+      expect(html.text).to.not.include("已验证");
+    });
+
+    it("takes a shopper's fake report from the page's form once per device, with a reason from a fixed list", async () => {
+      const [item] = (await issue(1)).body.items;
+      const page = await scan(item.digitalLink);
+      const action = /<form class="report-fake" method="post" action="([^"]+)"/.exec(page.text)?.[1];
+      expect(action).to.equal(`${pathOf(item.digitalLink)}/fake-report`);
+      const report = (reason: string, device: string) =>
+        http(server.baseUrl, "POST", action!, {
+          raw: new URLSearchParams({ reason, lang: "zh" }).toString(),
+          headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": device },
+        });
+      const first = await report("label-copied", "phone-a");
+      expect(first.status, first.text).to.equal(200);
+      expect(first.text).to.include("已收到您的举报");
+      expect((await report("package-differs", "phone-a")).status).to.equal(200);
+      await report("label-copied", "phone-b");
+      const stored = await env.runtime.connection.db!.collection("fakereports").find({}).toArray();
+      expect(stored.map((entry) => entry.reason).sort()).to.deep.equal(["label-copied", "label-copied"]);
+      const bad = await report("<script>", "phone-c");
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.details[0].field).to.equal("body.reason");
+      expect(await env.runtime.connection.db!.collection("fakereports").countDocuments({})).to.equal(2);
+      const unknown = await http(
+        server.baseUrl,
+        "POST",
+        `${pathOf(batch.digitalLink)}/21/NOSUCH/fake-report`,
+        {
+          raw: "reason=label-copied",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        },
+      );
+      expect(unknown.status).to.equal(404);
     });
 
     it("answers unknown (404) for a serial that was never issued", async () => {
-      const response = await scan(`${batch.digitalLink}/21/0000000000000000`);
+      const response = await read(`${batch.digitalLink}/21/0000000000000000`);
       expect(response.status).to.equal(404);
       expect(response.body.verdict).to.equal("unknown");
       expect(response.body.checks[0].detail).to.equal(

@@ -27,17 +27,30 @@ describe("scans of unknown serials", () => {
 
   const logged = () =>
     env.runtime.connection.db!.collection("unknownscans").find({}).sort({ _id: 1 }).toArray();
+  /** A shopper's scan: the link opened as a page (JSON calls are not scans). */
   const scan = (path: string, device = "iPhone; CPU iPhone OS 17_0", method = "GET") =>
-    http(server.baseUrl, method, path, { headers: { accept: "application/json", "user-agent": device } });
+    http(server.baseUrl, method, path, { headers: { accept: "text/html", "user-agent": device } });
 
   it("logs a never-issued serial of a known lot with the batch and brand it would belong to, keeping only a device pseudonym", async () => {
     const response = await scan(`${pathOf(batch.digitalLink)}/21/FAKE0000FAKE0000`);
     expect(response.status).to.equal(404);
-    expect(response.body.verdict).to.equal("unknown");
+    expect(response.text).to.include('data-verdict="unknown"');
     const [entry, ...rest] = await logged();
     expect(rest).to.deep.equal([]);
     expect(Object.keys(entry).sort()).to.deep.equal(
-      ["_id", "at", "batchId", "brandId", "client", "gtin", "lot", "serial"].sort(),
+      [
+        "_id",
+        "at",
+        "batchId",
+        "brandId",
+        "client",
+        "day",
+        "gtin",
+        "lastAt",
+        "lot",
+        "requests",
+        "serial",
+      ].sort(),
     );
     expect(entry).to.deep.include({ gtin, lot: batch.lot, serial: "FAKE0000FAKE0000" });
     expect(entry.batchId.toHexString()).to.equal(batch.id);
@@ -46,11 +59,23 @@ describe("scans of unknown serials", () => {
     expect(JSON.stringify(entry)).not.to.include("iPhone").and.not.to.include("127.0.0.1");
     expect(Date.now() - new Date(entry.at).getTime()).to.be.within(0, 60_000);
 
-    await scan(`${pathOf(batch.digitalLink)}/21/FAKE0000FAKE0000`);
     await scan(`${pathOf(batch.digitalLink)}/21/FAKE0000FAKE0000`, "Android 14; Pixel 8");
     const clients = (await logged()).map((item) => item.client);
-    expect(clients[1]).to.equal(clients[0]);
-    expect(clients[2]).not.to.equal(clients[0]);
+    expect(clients).to.have.length(2);
+    expect(clients[1]).not.to.equal(clients[0]);
+  });
+
+  it("keeps one document per device and day however many fake serials one device scans (issue 14, finding 7)", async () => {
+    for (let index = 0; index < 40; index++)
+      await scan(`${pathOf(batch.digitalLink)}/21/FAKE${1000 + index}`);
+    const entries = await logged();
+    expect(entries).to.have.length(1);
+    expect(entries[0]).to.deep.include({ requests: 40, serial: "FAKE1000" });
+    const json = await http(server.baseUrl, "GET", `${pathOf(batch.digitalLink)}/21/FAKE9999`, {
+      headers: { accept: "application/json" },
+    });
+    expect(json.status).to.equal(404);
+    expect((await logged())[0].requests, "a JSON call is not a scan").to.equal(40);
   });
 
   it("logs serials under a lot or GTIN that names no batch without a batch or brand, and a link without a lot", async () => {
@@ -59,11 +84,10 @@ describe("scans of unknown serials", () => {
     expect((await scan(`/gtin/${gtin}/lot/NO-SUCH-LOT/ser/ABC125`)).status).to.equal(404);
     const entries = await logged();
     expect(
-      entries.map((item) => [item.gtin, item.lot, item.serial, item.batchId, item.brandId]),
+      entries.map((item) => [item.gtin, item.lot, item.serial, item.batchId, item.brandId, item.requests]),
     ).to.deep.equal([
-      [gtin, "NO-SUCH-LOT", "ABC123", null, null],
-      [gtin, null, "ABC124", null, null],
-      [gtin, "NO-SUCH-LOT", "ABC125", null, null],
+      [gtin, "NO-SUCH-LOT", "ABC123", null, null, 2],
+      [gtin, null, "ABC124", null, null, 1],
     ]);
   });
 

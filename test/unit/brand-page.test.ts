@@ -42,10 +42,12 @@ function overview(overrides: Partial<BrandOverview> = {}): BrandOverview {
   };
 }
 
+const LABELS = { issued: 24, scanned: 5, scans: 9, unknownScans: 2 };
+
 describe("brand page", () => {
   describe("brandPageView", () => {
     it("names the province of each region it knows and leaves the others unnamed", () => {
-      expect(brandPageView(overview()).regions).to.deep.equal([
+      expect(brandPageView(overview(), LABELS).regions).to.deep.equal([
         { code: "330523", province: { zh: "浙江省", en: "Zhejiang" } },
         { code: "990000", province: null },
       ]);
@@ -54,19 +56,35 @@ describe("brand page", () => {
 
   describe("renderBrandPage", () => {
     it("escapes every stored text", () => {
-      const html = renderBrandPage(brandPageView(overview()), "zh", `/brands/${ID}`);
+      const html = renderBrandPage(brandPageView(overview(), LABELS), "zh", `/brands/${ID}`);
       expect(html).to.not.include("<script>");
       expect(html).to.include("安吉白茶&#60;script&#62;").and.include("协会 &#38; 合作社");
     });
 
     it("says the register head is waiting for anchoring until it is anchored", () => {
-      const html = renderBrandPage(brandPageView(overview()), "zh", `/brands/${ID}`);
+      const html = renderBrandPage(brandPageView(overview(), LABELS), "zh", `/brands/${ID}`);
       expect(html).to.include('data-anchored="false">等待上链');
-      expect(html).to.not.include("Merkle root");
+      expect(html).to.not.include("默克尔根");
+    });
+
+    it("shows brand-wide totals: licences, quota taken per unit, labels issued and scanned", () => {
+      const html = renderBrandPage(brandPageView(overview(), LABELS), "zh", `/brands/${ID}`);
+      const totals = /data-testid="totals">([\s\S]*?)<\/section>/.exec(html)![1];
+      expect(totals)
+        .to.include("已发放单品码</dt><dd>24")
+        .and.include("被扫码的单品码</dt><dd>5 · 扫码次数 9");
+      expect(totals).to.include("未登记单品码的扫码</dt><dd>2");
+      expect(totals).to.match(/配额已用 \/ 总量<\/dt><dd>[\d.]+ 千克 \/ [\d.]+ 千克/);
+    });
+
+    it("labels every table header (no empty header cell)", () => {
+      const html = renderBrandPage(brandPageView(overview(), LABELS), "zh", `/brands/${ID}`);
+      expect(html).to.not.match(/<th><\/th>/);
+      expect(html).to.include('<th><span class="sr-only">配额使用比例</span></th>');
     });
 
     it("marks a used-up quota, names uncategorised codes as they are and lists the missing required scheme", () => {
-      const html = renderBrandPage(brandPageView(overview()), "en", `/brands/${ID}`);
+      const html = renderBrandPage(brandPageView(overview(), LABELS), "en", `/brands/${ID}`);
       expect(html).to.include('class="bar full"').and.include('style="width:100.0%"');
       expect(html).to.include("tea、matcha");
       expect(html).to.include("No valid certificate of required scheme: Organic product");

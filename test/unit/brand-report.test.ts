@@ -90,6 +90,8 @@ describe("brand report (domain)", () => {
         quota_counter_mismatch: 0,
         labels_beyond_shipped: 0,
         unknown_serial_scans: 0,
+        suspected_copy_serials: 0,
+        fake_reports: 0,
         revoked_licence_selling: 0,
         unrecorded_licence_change: 0,
       });
@@ -124,9 +126,10 @@ describe("brand report (domain)", () => {
               gtin: "06901234567892",
               lot: "X",
               batchId: null,
-              scans: 1,
-              serials: 1,
-              clients: 1,
+              scans: 3,
+              requests: 3,
+              serials: 3,
+              clients: 3,
               firstAt: at("2026-05-01T00:00:00Z"),
               lastAt: at("2026-05-01T00:00:00Z"),
             },
@@ -134,6 +137,22 @@ describe("brand report (domain)", () => {
         }),
       );
       expect(kinds(report)).to.deep.equal(["unknown_serial_scans", "unrecorded_licence_change"]);
+    });
+
+    it("rates never-issued serials scanned from one device low, however many requests it sent", () => {
+      const oneDevice = {
+        gtin: "06901234567892",
+        lot: "X",
+        batchId: null,
+        scans: 1,
+        requests: 1000,
+        serials: 1,
+        clients: 1,
+        firstAt: at("2026-05-01T00:00:00Z"),
+        lastAt: at("2026-05-01T00:10:00Z"),
+      };
+      const report = buildBrandReport(input({ unknownScans: [oneDevice] }));
+      expect(report.anomalies[0]).to.deep.include({ kind: "unknown_serial_scans", severity: "low" });
     });
   });
 

@@ -199,7 +199,7 @@ describe("demo seed", () => {
         "品牌页面 / Brand page: 安吉白茶 / Anji White Tea\n    http://127.0.0.1:3000/brands/bbb",
       );
       expect(text).to.include(
-        "Brand report (the brand owner's key is in accounts.json):\n    http://127.0.0.1:3000/api/brands/bbb/report",
+        "Brand report (opens in a browser for 7 days):\n    http://127.0.0.1:3000/api/brands/bbb/report",
       );
       expect(text).to.include("文件 / Files (/srv/data/demo):\n    qr-yuqianTea.png");
     });

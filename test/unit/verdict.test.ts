@@ -118,6 +118,12 @@ const CONDITIONS: Record<
       (e.licences![0] = { ...e.licences![0], status: "revoked", reason: "冒用品牌" }),
     "a brand licence that is not on record": (e) => (e.licences![0].status = "missing"),
   },
+  "suspected-copy": {
+    "an item label scanned from more than 5 devices": (e) =>
+      (e.scans = { serial: "S1", scans: 6, distinctClients: 6, firstScanAt: "2026-05-01T02:00:00.000Z" }),
+    "an item label scanned on more than 20 device-days": (e) =>
+      (e.scans = { serial: "S1", scans: 21, distinctClients: 2, firstScanAt: "2026-05-01T02:00:00.000Z" }),
+  },
   expired: {
     "an expired certification": (e) => (e.certifications[0].status = "expired"),
     "a certification not valid yet": (e) => (e.certifications[0].status = "not_yet_valid"),
@@ -222,6 +228,17 @@ describe("verdict", () => {
       expect(result.checks.map((check) => check.name)).to.not.include("brand-licence");
     });
 
+    it("keeps an item whose label passes the scan thresholds verified, and says how often it was scanned", () => {
+      const scans = { serial: "S1", scans: 3, distinctClients: 2, firstScanAt: "2026-05-01T02:00:00.000Z" };
+      const result = decideVerdict({ ...goodEvidence(), scans });
+      expect(result.verdict).to.equal("verified");
+      expect(result.checks.find((check) => check.name === "label-scans")).to.deep.equal({
+        name: "label-scans",
+        status: "pass",
+        detail: "serial S1 scanned 3 time(s) from 2 device(s)",
+      });
+    });
+
     it("says whether the batch itself or an input was recalled", () => {
       const self = decideVerdict(withConditions(CONDITIONS.recalled["a recall of the batch itself"]));
       expect(self.checks.find((check) => check.name === "recall")!.detail).to.equal(
@@ -237,15 +254,16 @@ describe("verdict", () => {
   });
 
   describe("precedence", () => {
-    // unknown > tampered > recalled > revoked > expired > pending > verified
+    // unknown > tampered > recalled > revoked > suspected-copy > expired > pending > verified
     const ranked = VERDICTS.filter((verdict): verdict is keyof typeof CONDITIONS => verdict in CONDITIONS);
 
-    it("ranks the verdicts unknown > tampered > recalled > revoked > expired > pending > verified", () => {
+    it("ranks the verdicts unknown > tampered > recalled > revoked > suspected-copy > expired > pending > verified", () => {
       expect(VERDICTS).to.deep.equal([
         "unknown",
         "tampered",
         "recalled",
         "revoked",
+        "suspected-copy",
         "expired",
         "pending",
         "verified",

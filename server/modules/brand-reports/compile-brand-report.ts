@@ -1,7 +1,14 @@
 import { Types } from "mongoose";
 import { type BatchDoc, BatchRepository } from "../batches";
 import { organizationNames } from "../organizations";
-import { ScanRepository, SerialRepository, unknownScansOfBrand } from "../labels";
+import {
+  ScanRepository,
+  SerialRepository,
+  fakeReportsOf,
+  suspectedCopySerials,
+  unknownScansOfBrand,
+} from "../labels";
+import { isSuspectedCopy } from "../verification";
 import { type TraceEventDoc, TraceEventRepository, type UseCaseContext } from "../ledger";
 import { TransferRepository } from "../custody";
 import type { ReportBatch } from "./domain/brand-families";
@@ -36,6 +43,15 @@ export async function brandReport(
       `only the owner of brand ${brand.name.zh}, auditors and admins can read its report`,
     );
   }
+  return compileBrandReport(ctx, brand, options);
+}
+
+/** The report of a brand the caller was already allowed to see (by role or by a signed link). */
+export async function compileBrandReport(
+  ctx: UseCaseContext,
+  brand: Awaited<ReturnType<typeof findBrand>>,
+  options: { batches: boolean },
+) {
   const licenceDocs = await listLicences(ctx, { brandId: brand._id });
   const batchDocs = await new BatchRepository(ctx.connection).carrying(brand._id);
   const ids = batchDocs.map((batch) => batch._id);
@@ -50,6 +66,8 @@ export async function brandReport(
     movements: await movementsOf(ctx, ids),
     lateScans: await lateScansOf(ctx, licences, batches),
     unknownScans: await unknownScansOfBrand(ctx, brand._id, gtins),
+    copiedSerials: await suspectedCopySerials(ctx, ids, (summary) => isSuspectedCopy(summary)),
+    fakeReports: await fakeReportsOf(ctx, ids),
     registerEvents: (await brandEvents(ctx, brand._id)).map((event) => ({
       id: event._id.toHexString(),
       type: event.type,

@@ -27,6 +27,8 @@ export interface ProducerCertification {
   validUntil: string;
   status: CertificationValidity | "unreachable";
   reason: string;
+  /** When the certifier last changed its status on chain (revoked, suspended), or null. */
+  statusChangedAt: string | null;
   /** Whether the brand requires this certification's scheme. */
   required: boolean;
 }
@@ -54,11 +56,8 @@ export async function producerCertifications(
   ]);
   for (const certification of certifications) {
     const message = certification.typedData.message;
-    const status = certificationStatus(
-      certification,
-      snapshot?.records.get(certification.certHash) ?? null,
-      nowSec,
-    );
+    const record = snapshot?.records.get(certification.certHash) ?? null;
+    const status = certificationStatus(certification, record, nowSec);
     const scheme = schemes.find((item) => item.code === certification.scheme);
     byProducer.get(certification.subjectId)?.push({
       certHash: certification.certHash,
@@ -78,6 +77,7 @@ export async function producerCertifications(
       validUntil: iso(certification.validUntil),
       status: status.state === "unknown" ? "unreachable" : status.state,
       reason: status.reason,
+      statusChangedAt: record && record.updatedAt > 0 ? iso(record.updatedAt) : null,
       required: brand.requiredSchemes.includes(certification.scheme),
     });
   }

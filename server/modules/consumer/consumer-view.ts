@@ -54,7 +54,8 @@ export interface ConsumerView {
     }[];
     pendingEvents: number;
   } | null;
-  serial: SerialScanReport | null;
+  /** The item serial's scan log, and whether the verdict's label-scans check flags it. */
+  serial: (SerialScanReport & { suspectedCopy: boolean; reason: string | null }) | null;
   links: { proofBundle: string; verify: string } | null;
 }
 
@@ -157,12 +158,19 @@ export async function buildConsumerView(
       }),
       pendingEvents: bundle.events.filter((event) => !event.anchor).length,
     },
-    serial,
+    serial: serial ? { ...serial, ...copyFlag(verification.checks) } : null,
     links: {
       proofBundle: `${apiBase}/api/batches/${subject.publicId}/proof-bundle`,
       verify: `${apiBase}/api/verify/${subject.publicId}`,
     },
   };
+}
+
+function copyFlag(checks: Check[]): { suspectedCopy: boolean; reason: string | null } {
+  const check = checks.find((item) => item.name === "label-scans");
+  return check?.status === "fail"
+    ? { suspectedCopy: true, reason: check.detail }
+    : { suspectedCopy: false, reason: null };
 }
 
 function orgRefs(event: BundleEvent): string[] {

@@ -35,15 +35,22 @@ export async function findDemoBrand(client: DemoClient, orgs: DemoOrgs): Promise
   return items.find((brand: Json) => brand.name?.zh === DEMO_BRAND.name.zh) ?? null;
 }
 
-/** The brand's public page; its JSON (`/api/brands/:id`) on a service without brand pages yet. */
+/**
+ * The brand's public page (its JSON `/api/brands/:id` on a service without brand pages yet) and
+ * its report: a signed link a browser opens for 7 days, asked for with `key` (an admin's), or the
+ * API URL on a service without signed links.
+ */
 export async function brandPageOf(
   client: DemoClient,
   brand: Json,
+  key: string,
 ): Promise<{ id: string; name: string; page: string; report: string }> {
   const name = `${brand.name.zh} / ${brand.name.en}`;
   const page = `/brands/${brand.id}`;
-  // For the brand owner (its key is in accounts.json), auditors and admins.
-  const report = `${client.baseUrl}/api/brands/${brand.id}/report`;
+  const report = await client
+    .post(key, `/api/brands/${brand.id}/page-links`, { hours: 168 })
+    .then((links: Json) => String(links.report))
+    .catch(() => `${client.baseUrl}/api/brands/${brand.id}/report`);
   try {
     await client.bytes(undefined, page);
     return { id: brand.id, name, page: `${client.baseUrl}${page}`, report };

@@ -28,7 +28,7 @@ export function formatDemoSummary(summary: DemoSummary): string {
       "",
       `品牌页面 / Brand page: ${summary.brand.name}`,
       `    ${summary.brand.page}`,
-      "品牌报告（品牌方密钥见 accounts.json） / Brand report (the brand owner's key is in accounts.json):",
+      "品牌报告（浏览器打开，7 天内有效） / Brand report (opens in a browser for 7 days):",
       `    ${summary.brand.report}`,
     );
   }

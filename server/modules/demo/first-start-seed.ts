@@ -1,7 +1,10 @@
+import fs from "node:fs";
+import path from "node:path";
 import type { Connection } from "mongoose";
 import { OrganizationRepository } from "../organizations";
 import type { Logger } from "../../platform/logger";
 import { demoOutDir, seedDemo, type DemoSummary } from "./seed-demo";
+import { formatDemoSummary } from "./demo-summary";
 
 /**
  * `npm start`'s offer to a newcomer: on the first start with an empty database (no organization
@@ -27,6 +30,8 @@ export function startFirstStartSeed(deps: {
   baseUrl: string;
   adminKey: string;
   logger: Logger;
+  /** Prints text for the person at the terminal (the demo's pages, once seeded or found again). */
+  announce?: (text: string) => void;
 }): FirstStartSeed {
   const controller = new AbortController();
   const { logger } = deps;
@@ -36,6 +41,8 @@ export function startFirstStartSeed(deps: {
       const organizations = await new OrganizationRepository(deps.connection).countUpTo(2);
       if (!shouldSeedDemo({ enabled: deps.enabled, organizations })) {
         logger.info("demo seed skipped: the database already holds organizations");
+        const earlier = readDemoSummary(deps.dataDir);
+        if (earlier) deps.announce?.(formatDemoSummary({ ...earlier, seeded: false }));
         return null;
       }
       logger.info(
@@ -49,6 +56,8 @@ export function startFirstStartSeed(deps: {
         onStep: (step) => logger.debug({ step }, "demo seed"),
       });
       logSummary(logger, summary);
+      writeDemoSummary(deps.dataDir, summary);
+      deps.announce?.(formatDemoSummary(summary));
       return summary;
     } catch (error) {
       if (!controller.signal.aborted) {
@@ -86,4 +95,22 @@ function logSummary(logger: Logger, summary: DemoSummary): void {
     },
     "demo data seeded: open a consumer page above, or the QR codes and labels in DATA_DIR/demo",
   );
+}
+
+/** Where the seeded demo's summary is kept, so a restart (and the landing page) can show its pages again. */
+export function demoSummaryFile(dataDir: string): string {
+  return path.join(demoOutDir(dataDir), "summary.json");
+}
+
+function writeDemoSummary(dataDir: string, summary: DemoSummary): void {
+  fs.writeFileSync(demoSummaryFile(dataDir), `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** The summary of the demo seeded into this data directory, or null. */
+export function readDemoSummary(dataDir: string): DemoSummary | null {
+  try {
+    return JSON.parse(fs.readFileSync(demoSummaryFile(dataDir), "utf8")) as DemoSummary;
+  } catch {
+    return null;
+  }
 }

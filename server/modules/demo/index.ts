@@ -1,2 +1,3 @@
 /** The demo module's public surface: other modules import from here, never from its files. */
-export { startFirstStartSeed } from "./first-start-seed";
+export { readDemoSummary, startFirstStartSeed } from "./first-start-seed";
+export { type DemoSummary } from "./seed-demo";

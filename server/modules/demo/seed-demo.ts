@@ -171,7 +171,7 @@ async function seedNew(
   return {
     pages: pagesOf(teas),
     serial: { batchId: teas.mingqianTea.id, ...serials.items[0] },
-    brand: await brandPageOf(client, brand),
+    brand: await brandPageOf(client, brand, options.adminKey),
     files: [accounts],
   };
 }
@@ -195,7 +195,7 @@ async function lookUpDemo(client: DemoClient, adminKey: string, orgs: DemoOrgs):
     serial: first
       ? { batchId: found.mingqianTea.id, serial: first.serial, digitalLink: first.digitalLink }
       : null,
-    brand: await brandPageOf(client, brand),
+    brand: await brandPageOf(client, brand, adminKey),
     files: [],
   };
 }

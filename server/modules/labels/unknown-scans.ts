@@ -3,6 +3,7 @@ import type { BatchDoc, DigitalLinkKey } from "../batches";
 import { UnknownScanRepository } from "./data/unknown-scan.repository";
 import type { UnknownScanGroup } from "./domain/unknown-scan-group";
 import type { UseCaseContext } from "../ledger";
+import { scanDay } from "./scans";
 
 /** A scan of a serial nobody issued, as the consumer route saw it. */
 export interface UnknownSerialScan {
@@ -12,16 +13,21 @@ export interface UnknownSerialScan {
   client: string;
 }
 
-/** Logs a scan of an unknown serial, so the brand report can count copied or invented labels. */
+/**
+ * Counts a scan of an unknown serial, so the brand report can count copied or invented labels: one
+ * document per GTIN, lot, device and day, however many requests (storage stays bounded).
+ */
 export async function logUnknownSerialScan(ctx: UseCaseContext, scan: UnknownSerialScan): Promise<void> {
-  await new UnknownScanRepository(ctx.connection).insert({
+  const now = ctx.now();
+  await new UnknownScanRepository(ctx.connection).countScan({
     _id: new Types.ObjectId(),
     gtin: scan.key.gtin,
     lot: scan.key.lot ?? null,
     serial: scan.key.serial,
     batchId: scan.batch?._id ?? null,
     brandId: scan.batch?.brandId ?? null,
-    at: ctx.now(),
+    at: now,
+    day: scanDay(now),
     client: scan.client,
   });
 }
@@ -41,6 +47,7 @@ export async function unknownScansOfBrand(
     lot: row._id.lot ?? null,
     batchId: row.batchIds.map((id) => (id ? String(id) : null)).find((id) => id !== null) ?? null,
     scans: row.scans,
+    requests: row.requests,
     serials: row.serials.length,
     clients: row.clients.length,
     firstAt: new Date(row.firstAt),

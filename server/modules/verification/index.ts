@@ -14,3 +14,4 @@ export { type CertificationDisplay } from "./verify-certifications";
 export { type BrandClaimDisplay, type LicenceDisplay } from "./verify-licences";
 export { resolveBatchKey, verifierFor, type BatchVerification, type BatchVerifier } from "./verify";
 export { type CompletenessEvidence } from "./domain/completeness";
+export { isSuspectedCopy, type ScanEvidence } from "./domain/verdict-scans";

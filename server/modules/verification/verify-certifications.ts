@@ -1,6 +1,7 @@
 import { builtInScheme } from "../certifications";
 import type { BundleCertification } from "./domain/proof-bundle-certifications";
 import type { CertificationEvidence } from "./domain/verdict";
+import type { ServiceChainReader } from "./verify-chain-reader";
 
 /**
  * What the consumer page and `/api/verify` show of a batch's certifications: the certifications
@@ -22,6 +23,12 @@ export interface CertificationDisplay {
   reason: string;
   /** Recorded only on batches this one was made from. */
   inherited: boolean;
+  /**
+   * For a revoked or suspended certification: who changed its status (the certifier's name as
+   * registered on chain), when (the block time) and the reason the certifier gave, from the
+   * registry's log; null otherwise or when the chain could not say.
+   */
+  statusChange: { certifierName: string | null; at: string; reason: string } | null;
 }
 
 export function certificationDisplays(
@@ -45,6 +52,7 @@ export function certificationDisplays(
       status: certification.status,
       reason: certification.reason,
       inherited: !certification.batchIds.includes(subjectId),
+      statusChange: null,
     };
   });
 }
@@ -52,4 +60,26 @@ export function certificationDisplays(
 function iso(seconds: number): string {
   const date = new Date(Number(seconds) * 1000);
   return Number.isNaN(date.getTime()) ? "" : date.toISOString();
+}
+
+/** Adds to each revoked or suspended certification who changed its status, when and why. */
+export async function withStatusChanges(
+  displays: CertificationDisplay[],
+  reader: ServiceChainReader,
+): Promise<CertificationDisplay[]> {
+  return Promise.all(
+    displays.map(async (display) => {
+      if (display.status !== "revoked" && display.status !== "suspended") return display;
+      try {
+        const record = await reader.certificationOf(display.certHash, display.certifier);
+        const [change, certifierName] = await Promise.all([
+          reader.latestStatusChange(display.certHash, display.certifier, record.updatedAt),
+          reader.certifierName(display.certifier),
+        ]);
+        return change ? { ...display, statusChange: { certifierName, ...change } } : display;
+      } catch {
+        return display;
+      }
+    }),
+  );
 }

@@ -78,6 +78,34 @@ export class ServiceChainReader implements ChainReader {
     return chainRecordOf(await this.chain.registry.certificationOf(certHash, issuer));
   }
 
+  /** The name the certifier was registered with on chain (cached: it rarely changes). */
+  certifierName(certifier: string): Promise<string | null> {
+    return this.cached(`certifier:${certifier}`, this.ttlMs, async () => {
+      const record = await this.chain.registry.certifierOf(certifier);
+      return record.name === "" ? null : record.name;
+    });
+  }
+
+  /**
+   * The certifier's latest status change of a certification, from the registry's
+   * `CertificationStatusChanged` log (the reason is the one the certifier signed or sent), with its
+   * block time; null when there is none. Keyed by the record's `updatedAt`, so a later change is
+   * read again; logs are searched over the whole chain (fine for the embedded node and an L2 with
+   * an indexing RPC; a production deployment may bound the range by the registry's deployment).
+   */
+  latestStatusChange(certHash: string, certifier: string, updatedAt: number) {
+    return this.cached(`status-change:${certHash}:${certifier}:${updatedAt}`, this.ttlMs * 40, async () => {
+      const registry = this.chain.registry;
+      const logs = await registry.queryFilter(
+        registry.filters.CertificationStatusChanged(certHash, certifier),
+      );
+      const last = logs[logs.length - 1];
+      if (!last) return null;
+      const block = await last.getBlock();
+      return { reason: last.args.reason, at: new Date(block.timestamp * 1000).toISOString() };
+    });
+  }
+
   private cached<T>(key: string, ttl: number | ((value: T) => number), read: () => Promise<T>): Promise<T> {
     const now = this.clock();
     const hit = this.cache.get(key);

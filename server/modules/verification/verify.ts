@@ -3,11 +3,12 @@ import { BatchRepository, type BatchDoc, findBatch, findBatchByPublicId } from "
 import type { ProofBundle } from "./domain/proof-bundle";
 import { examineProofBundle, type OnChainAnchor } from "./domain/proof-bundle-verify";
 import { decideVerdict, type VerdictResult } from "./domain/verdict";
+import type { ScanEvidence } from "./domain/verdict-scans";
 import { NotFoundError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger";
 import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext } from "./batch-records";
 import { ServiceChainReader } from "./verify-chain-reader";
-import { certificationDisplays, type CertificationDisplay } from "./verify-certifications";
+import { certificationDisplays, withStatusChanges, type CertificationDisplay } from "./verify-certifications";
 import { liveBrandClaim, type BrandClaimDisplay } from "./verify-licences";
 import { LedgerMapCache, gs1LedgerKey } from "../anchoring";
 import { deletedLedgerEvidence, type CompletenessEvidence } from "./domain/completeness";
@@ -102,8 +103,11 @@ export class BatchVerifier {
     };
   }
 
-  /** `known`: the batch when the caller has just read it (saves a lookup). */
-  async verify(batchId: string, known?: BatchDoc): Promise<BatchVerification> {
+  /**
+   * `known`: the batch when the caller has just read it (saves a lookup). `scans`: the scan log of
+   * the item serial in hand, for the consumer page of an item link.
+   */
+  async verify(batchId: string, known?: BatchDoc, scans?: ScanEvidence): Promise<BatchVerification> {
     const now = this.deps.useCaseContext.now();
     const checkedAt = now.toISOString();
     let subject = known;
@@ -129,13 +133,17 @@ export class BatchVerifier {
       liveBrandClaim(this.deps.useCaseContext.connection, records, this.deps.publicBaseUrl),
     ]);
     return {
-      ...decideVerdict(brand && evidence.found ? { ...evidence, licences: brand.evidence } : evidence),
+      ...decideVerdict(
+        evidence.found
+          ? { ...evidence, ...(brand ? { licences: brand.evidence } : {}), ...(scans ? { scans } : {}) }
+          : evidence,
+      ),
       batchId,
       checkedAt,
       found: true,
       records,
       onChain,
-      certifications: certificationDisplays(certifications, batchId),
+      certifications: await withStatusChanges(certificationDisplays(certifications, batchId), this.reader),
       brand: brand?.display ?? null,
     };
   }

@@ -19,6 +19,16 @@ export class AuditRunRepository {
     return (await this.runs.findOne({ _id: new Types.ObjectId(runId) })) as AuditRunDoc | null;
   }
 
+  /** The newest finished run whose scope is exactly the brand (its batches and register). */
+  async latestDoneOfBrand(brandId: string): Promise<AuditRunDoc | null> {
+    const [run] = (await this.runs
+      .find({ "scope.brandId": brandId, state: "done" })
+      .sort({ _id: -1 })
+      .limit(1)
+      .toArray()) as unknown as AuditRunDoc[];
+    return run ?? null;
+  }
+
   async start(runId: Types.ObjectId, progress: Progress, at: Date): Promise<void> {
     await this.runs.updateOne(
       { _id: runId },

@@ -6,6 +6,8 @@ import { assertAuditRunDone, auditRunView, findVisibleAuditRun, startAuditRun } 
 import { assertMayAuditBatch, assertMayStartAuditRun } from "../audit-policy";
 import { renderAuditCsv, renderAuditHtml } from "../web/audit-report";
 import { PAGE_CSP } from "../../../platform/web/html";
+import { ANOMALY_LABELS } from "../../brand-reports";
+import { brandAuditPage } from "../brand-audit-page";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
 import { auditBatchParams, auditBatchQuery, auditRunParams, createAuditRunBody } from "./audit.schemas";
@@ -146,8 +148,17 @@ export function auditRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     async (req, res) => {
       const run = await findVisibleAuditRun(ctx, actorOf(res), req.params.id);
       assertAuditRunDone(run);
+      // A brand's audit page names the brand report's high anomalies next to its conclusion.
+      const brandId = run.scope?.brandId;
+      const context = brandId
+        ? {
+            highAnomalies: (await brandAuditPage(ctx, brandId)).highAnomalies,
+            anomalyLabel: (kind: string) =>
+              ANOMALY_LABELS[kind as keyof typeof ANOMALY_LABELS] ?? { zh: kind, en: kind },
+          }
+        : undefined;
       res.setHeader("content-security-policy", PAGE_CSP);
-      res.type("html").send(renderAuditHtml(run));
+      res.type("html").send(renderAuditHtml(run, context));
     },
   );
 

@@ -34,3 +34,12 @@ export const createAuditRunBody = z.strictObject({
     }),
   unanchoredAfterSec,
 });
+
+export const brandAuditPageParams = z.strictObject({ id: objectId });
+
+/** A signed page link's query: its expiry and signature, and the page language. */
+export const brandAuditPageQuery = z.strictObject({
+  expires: z.string().regex(/^\d{1,12}$/, "must be a Unix time in seconds"),
+  sig: z.string().regex(/^[\w-]{1,100}$/, "must be the link's signature"),
+  lang: z.enum(["zh", "en"], { message: 'must be "zh" or "en"' }).optional(),
+});

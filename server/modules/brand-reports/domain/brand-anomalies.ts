@@ -1,4 +1,4 @@
-import type { UnknownScanGroup } from "../../labels";
+import type { SerialScanSummary, UnknownScanGroup } from "../../labels";
 import { roundQuantity } from "../../brands";
 import { families, shippedQuantity, type LabelTotals, type ReportBatch } from "./brand-families";
 import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report-facts";
@@ -46,20 +46,69 @@ export function labelsBeyondShipped(
   });
 }
 
-/** `unknown_serial_scans`: consumers scanned serials nobody issued, one anomaly per GTIN and lot. */
+/** Distinct devices from which never-issued serials must be scanned before it is a high anomaly. */
+export const UNKNOWN_SCAN_DEVICES_HIGH = 3;
+
+/**
+ * `unknown_serial_scans`: consumers scanned serials nobody issued, one anomaly per GTIN and lot.
+ * High when several devices did (copies in shops); one device, whatever it sends, is low: a script
+ * or a curious person cannot make a high anomaly alone (issue 14, finding 7).
+ */
 export function unknownSerialScans(groups: readonly UnknownScanGroup[]): Anomaly[] {
   return groups.map((group) => ({
     kind: "unknown_serial_scans" as const,
-    severity: "high" as const,
+    severity: group.clients >= UNKNOWN_SCAN_DEVICES_HIGH ? ("high" as const) : ("low" as const),
     subject: { gtin: group.gtin, lot: group.lot, ...(group.batchId ? { batchId: group.batchId } : {}) },
-    message: `${group.scans} scans of ${group.serials} never-issued serials under GTIN ${group.gtin} ${group.lot === null ? "without a lot" : `lot ${group.lot}`}${group.batchId ? "" : " (no such batch)"}, ${group.firstAt.toISOString()} – ${group.lastAt.toISOString()}`,
+    message: `${group.scans} device-day scans (${group.clients} devices, ${group.requests} requests) of ${group.serials} never-issued serials under GTIN ${group.gtin} ${group.lot === null ? "without a lot" : `lot ${group.lot}`}${group.batchId ? "" : " (no such batch)"}, ${group.firstAt.toISOString()} – ${group.lastAt.toISOString()}`,
     facts: {
       scans: group.scans,
+      requests: group.requests,
       serials: group.serials,
       clients: group.clients,
       firstAt: group.firstAt.toISOString(),
       lastAt: group.lastAt.toISOString(),
     },
+  }));
+}
+
+/** How many serials one anomaly lists (the count covers them all). */
+const LISTED_SERIALS = 20;
+
+/**
+ * `suspected_copy_serials`: issued serials whose consumer pages answer "suspected-copy" (scanned on
+ * too many device-days or from too many devices), one anomaly per batch.
+ */
+export function suspectedCopySerials(summaries: readonly SerialScanSummary[]): Anomaly[] {
+  const byBatch = new Map<string, SerialScanSummary[]>();
+  for (const summary of summaries)
+    byBatch.set(summary.batchId, [...(byBatch.get(summary.batchId) ?? []), summary]);
+  return [...byBatch].map(([batchId, serials]) => ({
+    kind: "suspected_copy_serials" as const,
+    severity: "high" as const,
+    subject: { batchId },
+    message: `${serials.length} item serial(s) of batch ${batchId} look copied (scanned from up to ${Math.max(...serials.map((item) => item.devices))} devices)`,
+    facts: {
+      serials: serials.length,
+      listed: serials.slice(0, LISTED_SERIALS).map((item) => ({
+        serial: item.serial,
+        scans: item.scans,
+        devices: item.devices,
+        firstAt: item.firstAt.toISOString(),
+      })),
+    },
+  }));
+}
+
+/** `fake_reports`: shoppers reported items of a batch as fake from their consumer pages (medium). */
+export function fakeReports(
+  rows: readonly { batchId: string; reports: number; serials: number }[],
+): Anomaly[] {
+  return rows.map((row) => ({
+    kind: "fake_reports" as const,
+    severity: "medium" as const,
+    subject: { batchId: row.batchId },
+    message: `${row.reports} shopper report(s) of fake items naming ${row.serials} serial(s) of batch ${row.batchId}`,
+    facts: { reports: row.reports, serials: row.serials },
   }));
 }
 

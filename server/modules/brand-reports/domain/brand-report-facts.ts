@@ -8,6 +8,8 @@ export const ANOMALY_KINDS = [
   "quota_counter_mismatch",
   "labels_beyond_shipped",
   "unknown_serial_scans",
+  "suspected_copy_serials",
+  "fake_reports",
   "revoked_licence_selling",
   "unrecorded_licence_change",
 ] as const;

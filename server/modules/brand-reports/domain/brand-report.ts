@@ -1,6 +1,12 @@
 import { roundQuantity } from "../../brands";
-import type { UnknownScanGroup } from "../../labels";
-import { labelsBeyondShipped, revokedLicenceSelling, unknownSerialScans } from "./brand-anomalies";
+import type { SerialScanSummary, UnknownScanGroup } from "../../labels";
+import {
+  fakeReports,
+  labelsBeyondShipped,
+  revokedLicenceSelling,
+  suspectedCopySerials,
+  unknownSerialScans,
+} from "./brand-anomalies";
 import { batchLabels, claimsQuota, type ReportBatch } from "./brand-families";
 import { quotaCounterMismatch, unrecordedLicenceChange } from "./brand-licence-anomalies";
 import {
@@ -30,6 +36,10 @@ export interface BrandReportInput {
   movements: MovementEvent[];
   lateScans: LateScans[];
   unknownScans: UnknownScanGroup[];
+  /** Issued serials whose scan log passes the verdict's copy thresholds (absent: none). */
+  copiedSerials?: SerialScanSummary[];
+  /** Shoppers' fake reports per batch (absent: none). */
+  fakeReports?: { batchId: string; reports: number; serials: number }[];
   registerEvents: RegisterEvent[];
 }
 
@@ -77,6 +87,8 @@ export function buildBrandReport(input: BrandReportInput): BrandReport {
     ...licences.flatMap(quotaCounterMismatch),
     ...labelsBeyondShipped(input.batches, labels, input.transfers, input.movements),
     ...unknownSerialScans(input.unknownScans),
+    ...suspectedCopySerials(input.copiedSerials ?? []),
+    ...fakeReports(input.fakeReports ?? []),
     ...revokedLicenceSelling(input.licences, input.batches, input.movements, input.lateScans),
     ...input.licences.flatMap((licence) => unrecordedLicenceChange(licence, input.registerEvents)),
   ].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);

@@ -3,9 +3,11 @@ import type { Anomaly, LicenceRow } from "../domain/brand-report-facts";
 import { renderCsv } from "../../../platform/web/csv";
 
 /**
- * The brand report as one CSV table (formula-safe, RFC 4180): a `licence` row per licence, a
- * `batch` row per batch when they were asked for, then an `anomaly` row per anomaly. Columns a
- * record does not use stay empty, so a spreadsheet filter on `record` separates them.
+ * The brand report as one CSV table (formula-safe, RFC 4180) for a brand officer's spreadsheet: a
+ * UTF-8 byte order mark (without it Excel reads the Chinese as another encoding) and Chinese
+ * column headers; a `licence` row per licence, a `batch` row per batch when they were asked for,
+ * then an `anomaly` row per anomaly. Columns a record does not use stay empty, so a spreadsheet
+ * filter on the first column separates them. Machines read the JSON report.
  */
 const COLUMNS = [
   "record",
@@ -33,6 +35,35 @@ const COLUMNS = [
   "severity",
   "message",
 ] as const;
+
+const HEADERS: Record<(typeof COLUMNS)[number], string> = {
+  record: "记录类型",
+  licenceId: "授权编号",
+  producerId: "生产者编号",
+  producer: "生产者",
+  category: "品类",
+  periodFrom: "授权起始",
+  periodUntil: "授权截止",
+  status: "状态",
+  statusChangedAt: "状态变更时间",
+  unit: "单位",
+  quota: "配额",
+  used: "已用",
+  claimed: "批次申领",
+  remaining: "剩余",
+  batchId: "批次编号",
+  lot: "批号",
+  gtin: "商品条码",
+  quantity: "数量",
+  claimsQuota: "占用配额",
+  labels: "单品码数",
+  labelled: "单品码对应数量",
+  kind: "异常类型",
+  severity: "严重程度",
+  message: "说明",
+};
+
+const BOM = "\uFEFF";
 
 export interface CsvBrandReport {
   licences: (Omit<LicenceRow, "batches"> & { batches?: BatchRow[] })[];
@@ -87,5 +118,6 @@ export function renderBrandReportCsv(report: CsvBrandReport): string {
       message: anomaly.message,
     });
   }
-  return renderCsv(COLUMNS, rows);
+  const [, ...lines] = renderCsv(COLUMNS, rows).split("\r\n");
+  return `${BOM}${COLUMNS.map((column) => HEADERS[column]).join(",")}\r\n${lines.join("\r\n")}`;
 }

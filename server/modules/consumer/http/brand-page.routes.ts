@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import { NotFoundError } from "../../../platform/errors";
-import { brandOverview } from "../../brands";
-import { brandPageView, renderBrandNotFound, renderBrandPage } from "../web/brand-page";
+import { brandPageData } from "../brand-page-data";
+import { renderBrandNotFound, renderBrandPage } from "../web/brand-page";
 import { PAGE_CSP } from "../../../platform/web/html";
 import { pickLanguage } from "../../consumer/web/i18n";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
@@ -32,27 +32,19 @@ export function brandPageRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     },
     async (req, res) => {
       const { params } = req;
-      const overview = await brandOverview(
-        { ...deps.useCaseContext, chain: deps.chain },
-        params.id,
-        deps.config.PUBLIC_BASE_URL,
-      );
+      const view = await brandPageData(deps, params.id);
       res.setHeader("cache-control", "no-store");
       res.setHeader("vary", "Accept, Accept-Language");
       if (req.accepts(["html", "json"]) === "json") {
-        if (!overview) throw new NotFoundError("brand", params.id);
-        res.json(brandPageView(overview));
+        if (!view) throw new NotFoundError("brand", params.id);
+        res.json(view);
         return;
       }
       const lang = sendHtmlHeaders(req, res);
       res
-        .status(overview ? 200 : 404)
+        .status(view ? 200 : 404)
         .type("html")
-        .send(
-          overview
-            ? renderBrandPage(brandPageView(overview), lang, req.path)
-            : renderBrandNotFound(lang, req.path),
-        );
+        .send(view ? renderBrandPage(view, lang, req.path) : renderBrandNotFound(lang, req.path));
     },
   );
   return router;

@@ -16,12 +16,14 @@ import {
 } from "../../verification";
 import { ValidationError } from "../../../platform/errors";
 import {
-  clientPseudonym,
   recordScan,
+  scanReport,
   type SerialScanReport,
   findSerial,
   noteUnknownSerialScan,
 } from "../../labels";
+import cookieParser from "cookie-parser";
+import { isScan, scanningDevice } from "./scanning-device";
 import { renderConsumerPage } from "../web/consumer-page";
 import { buildConsumerView, unknownView, type ConsumerView } from "../consumer-view";
 import { PAGE_CSP } from "../../../platform/web/html";
@@ -35,10 +37,12 @@ type Target = { publicId: string } | { key: DigitalLinkKey };
  * The consumer page at the URL a QR code holds: the GS1 Digital Link (`/01/{gtin}/10/{lot}`,
  * with `/21/{serial}` for an item, or any short form GS1 allows) or the fallback `/b/{publicId}`.
  * No login. HTML by default (zh-CN, or English by `?lang=en` / Accept-Language); the same URL
- * answers JSON to `Accept: application/json`. A serial's every request is logged as a scan.
+ * answers JSON to `Accept: application/json`. An item link opened as a page is a scan, counted
+ * once per device and day (scanning-device.ts); JSON calls and the page's own links are not.
  */
 export function consumerRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
   const router = Router();
+  router.use(cookieParser());
   const tag = "consumer";
   const responses = {
     200: "text/html page (or JSON with Accept: application/json): verdict, origin, journey, certifications, proof",
@@ -119,7 +123,7 @@ async function respond(deps: HttpDeps, req: Request, res: Response, target: Targ
   } else {
     const resolved = await resolveBatchKey(deps.useCaseContext, target.key);
     if (!resolved.batch) {
-      await noteUnknownSerialScan(deps, req, target.key, null);
+      if (isScan(req)) await noteUnknownSerialScan(deps, req, target.key, null, scanningDevice(req, res));
       const deleted =
         target.key.lot === undefined
           ? null
@@ -131,7 +135,8 @@ async function respond(deps: HttpDeps, req: Request, res: Response, target: Targ
     if (target.key.serial !== undefined) {
       const issued = await findSerial(deps.useCaseContext, resolved.batch._id, target.key.serial);
       if (!issued) {
-        await noteUnknownSerialScan(deps, req, target.key, resolved.batch);
+        if (isScan(req))
+          await noteUnknownSerialScan(deps, req, target.key, resolved.batch, scanningDevice(req, res));
         return respondUnknown(
           deps,
           req,
@@ -140,17 +145,12 @@ async function respond(deps: HttpDeps, req: Request, res: Response, target: Targ
           404,
         );
       }
-      serial =
-        req.method === "GET"
-          ? await recordScan(
-              deps.useCaseContext,
-              issued,
-              clientPseudonym(req.ip ?? "", req.get("user-agent") ?? ""),
-            )
-          : null;
+      serial = isScan(req)
+        ? await recordScan(deps.useCaseContext, issued, scanningDevice(req, res))
+        : await scanReport(deps.useCaseContext, issued);
     }
   }
-  const verification = await verifier.verify(batchId, known);
+  const verification = await verifier.verify(batchId, known, serial ?? undefined);
   const view = verification.found
     ? await buildConsumerView(deps.connection, verification, serial, deps.config.PUBLIC_BASE_URL)
     : unknownView(verification);

@@ -35,8 +35,8 @@ function licenceItem(licence: LicenceDisplay, lang: Lang): string {
   const terms = [
     `${brandUi("category", lang)} ${categoryText(licence.category, lang)}`,
     `${brandUi("period", lang)} ${licence.period.from} – ${licence.period.until}`,
-    `${brandUi("quota", lang)} ${formatQuantity(licence.quota)}`,
-    `${brandUi("used", lang)} ${formatQuantity(licence.used)}`,
+    `${brandUi("quota", lang)} ${formatQuantity(licence.quota, lang)}`,
+    `${brandUi("used", lang)} ${formatQuantity(licence.used, lang)}`,
   ];
   return `<li class="licence licence-${e(licence.status)}" data-licence="${e(licence.id)}" data-status="${e(licence.status)}">
 <strong>${e(brandUi("licensedProducer", lang))}</strong> ${e(licence.producer.name)}

@@ -66,6 +66,17 @@ const VERDICT_TEXT: Record<Verdict, Record<Lang, { title: string; summary: strin
         "A certification claimed for this product was revoked or suspended by its certifier, or the licence behind its brand was revoked by the brand owner.",
     },
   },
+  "suspected-copy": {
+    zh: {
+      title: "疑似仿冒",
+      summary: "此单品码被扫描的次数或设备数远超一件正品的正常情况，手中商品可能贴的是复制的标签。",
+    },
+    en: {
+      title: "Suspected copy",
+      summary:
+        "This item code was scanned far more often, or from far more phones, than one genuine item is: the label in your hand may be a copy.",
+    },
+  },
   expired: {
     zh: { title: "证书已过期", summary: "该产品声明的认证已过有效期（或尚未生效）。" },
     en: {
@@ -101,6 +112,7 @@ const CHECK_TEXT: Record<CheckName, Record<Lang, string>> = {
   "brand-licence": { zh: "品牌授权", en: "Brand licence" },
   anchoring: { zh: "上链进度", en: "Anchoring" },
   completeness: { zh: "记录完整（无删除或改写）", en: "Completeness" },
+  "label-scans": { zh: "单品码扫码记录", en: "Item label scans" },
 };
 
 export function checkText(name: CheckName, lang: Lang): string {
@@ -181,7 +193,7 @@ export const UI: Record<string, Record<Lang, string>> = {
   brand: { zh: "品牌", en: "Brand" },
   producer: { zh: "生产者", en: "Producer" },
   lot: { zh: "批次", en: "Lot" },
-  gtin: { zh: "商品条码", en: "GTIN" },
+  gtin: { zh: "商品条码", en: "Barcode" },
   origin: { zh: "产地", en: "Origin" },
   region: { zh: "行政区划", en: "Region" },
   harvested: { zh: "采收日期", en: "Harvested" },
@@ -191,8 +203,8 @@ export const UI: Record<string, Record<Lang, string>> = {
     en: "Exact coordinates kept private by the producer (provable by hash)",
   },
   mapCaption: {
-    zh: "示意图：经纬网上的位置标记，并非地图",
-    en: "Sketch: a marker on a latitude/longitude grid, not a map",
+    zh: "产地所在省份（示意图，未按比例标注全部岛屿）",
+    en: "The province of origin (sketch; not every island is drawn)",
   },
   journey: { zh: "溯源历程", en: "Journey" },
   certifications: { zh: "认证", en: "Certifications" },
@@ -200,11 +212,41 @@ export const UI: Record<string, Record<Lang, string>> = {
   inheritedCert: { zh: "来自原料批次", en: "from an input batch" },
   validUntil: { zh: "有效期至", en: "valid until" },
   proof: { zh: "区块链证明", en: "On-chain proof" },
+  reportFake: { zh: "怀疑买到假货？", en: "Think this is fake?" },
+  reportFakeButton: { zh: "举报假货", en: "Report a fake" },
+  showProof: { zh: "查看区块链证明", en: "Show the blockchain proof" },
+  what: { zh: "发生了什么", en: "What happened" },
+  when: { zh: "时间", en: "When" },
+  who: { zh: "依据", en: "Who says so" },
+  todo: { zh: "建议", en: "What to do" },
+  reason: { zh: "原因", en: "Reason" },
+  contact: { zh: "联系", en: "Contact" },
+  recalledBy: { zh: "召回方", en: "Recalled by" },
+  recallDate: { zh: "召回时间", en: "Recalled on" },
+  certificate: { zh: "证书", en: "Certificate" },
+  revokedBy: { zh: "撤销方", en: "Revoked by" },
+  suspendedBy: { zh: "暂停方", en: "Suspended by" },
+  signedReason: { zh: "签署原因", en: "Signed reason" },
+  productAffected: { zh: "产品本身", en: "The product itself" },
+  firstScan: { zh: "首次扫码", en: "First scanned" },
+  firstScanPlace: { zh: "首次扫码地点", en: "First scanned where" },
+  placeNotRecorded: {
+    zh: "不记录（本服务不保存扫码人的位置或网络地址）",
+    en: "not recorded (scanners' places and addresses are not kept)",
+  },
+  verifiedBy: {
+    zh: "EcoTrace 依据区块链上的锚定记录核验；任何人可下载证明包独立复核",
+    en: "EcoTrace, from the records anchored on the blockchain; anyone can re-check with the proof bundle",
+  },
+  unknownCertifier: { zh: "认证机构（链上未登记名称）", en: "the certifier (no name registered on chain)" },
+  certRecordedAt: { zh: "记录时间", en: "Recorded" },
+  otherFields: { zh: "另有记录项见区块链证明", en: "more recorded fields in the proof" },
   anchoredAt: { zh: "上链时间", en: "Anchored at" },
   block: { zh: "区块", en: "Block" },
   transaction: { zh: "交易", en: "Transaction" },
   contract: { zh: "合约地址", en: "Contract" },
-  chainId: { zh: "链 ID", en: "Chain id" },
+  chainId: { zh: "链编号", en: "Chain id" },
+  merkleRoot: { zh: "默克尔根", en: "Merkle root" },
   beingAnchored: {
     zh: "正在上链：以下记录尚未写入区块链",
     en: "Being anchored: these records are not on the blockchain yet",
@@ -212,6 +254,7 @@ export const UI: Record<string, Record<Lang, string>> = {
   pendingTag: { zh: "上链中", en: "anchoring" },
   eventsWaiting: { zh: "条记录等待上链", en: "record(s) waiting for anchoring" },
   howVerdict: { zh: "结论是如何得出的", en: "How the verdict was reached" },
+  technical: { zh: "技术信息", en: "Technical details" },
   checkedAt: { zh: "核验时间", en: "Checked at" },
   results: { zh: "检测结果", en: "Results" },
   hidden: { zh: "已隐藏", en: "hidden" },
@@ -224,12 +267,6 @@ export const UI: Record<string, Record<Lang, string>> = {
   serial: { zh: "单品序列号", en: "Item serial" },
   scans: { zh: "扫码次数", en: "Scans" },
   devices: { zh: "扫码设备数", en: "Devices" },
-  copyWarning: { zh: "疑似仿冒标签", en: "Possible copied label" },
-  copyHint: {
-    zh: "此单品码被扫描的次数或设备数远超一件商品的正常情况，可能被复制到其他包装上。",
-    en: "This item code was scanned far more often, or by more devices, than one genuine item is; it may have been copied.",
-  },
-  recalledBanner: { zh: "召回警告", en: "Recall warning" },
   pass: { zh: "合格", en: "pass" },
   failResult: { zh: "不合格", en: "fail" },
   language: { zh: "English", en: "中文" },
@@ -239,4 +276,49 @@ export const UI: Record<string, Record<Lang, string>> = {
 
 export function ui(key: keyof typeof UI, lang: Lang): string {
   return UI[key][lang];
+}
+
+/** What a shopper should do, per verdict. */
+const ADVICE: Record<Verdict, Record<Lang, string>> = {
+  verified: {
+    zh: "可放心购买。请核对包装上的批次号与本页一致。",
+    en: "You can buy with confidence. Check that the lot on the pack matches this page.",
+  },
+  pending: {
+    zh: "记录真实性尚在上链确认中，请稍后再扫一次。",
+    en: "The records are being anchored; scan again later.",
+  },
+  tampered: {
+    zh: "请勿相信本页信息；请联系品牌方，或拨打 12315 向市场监管部门反映。",
+    en: "Do not rely on this page; contact the brand owner or the market regulator (12315 in China).",
+  },
+  recalled: {
+    zh: "请勿食用。凭购物凭证联系销售商退换，或联系下方召回方。",
+    en: "Do not consume it. Return it to the seller with your receipt, or contact the party below.",
+  },
+  revoked: {
+    zh: "如果您因该认证而购买，可联系销售商；产品是否可食用以召回信息为准。",
+    en: "If you bought it for this certification, contact the seller; only a recall says the product is unsafe.",
+  },
+  "suspected-copy": {
+    zh: "请核对包装、价格与购买渠道；如怀疑买到假货，请向品牌方举报或拨打 12315。",
+    en: "Check the pack, the price and where you bought it; if you suspect a fake, tell the brand owner or the regulator.",
+  },
+  expired: {
+    zh: "该认证已不在有效期内，产品记录本身未被篡改。",
+    en: "The certification is no longer valid; the records themselves are intact.",
+  },
+  unknown: {
+    zh: "此码没有登记记录，可能是伪造标签；请向品牌方举报或拨打 12315。",
+    en: "This code was never registered and may be counterfeit; tell the brand owner or the regulator.",
+  },
+};
+
+export function adviceText(verdict: Verdict, lang: Lang): string {
+  return ADVICE[verdict][lang];
+}
+
+/** A bundle's batch label ("安吉白茶 鲜叶 lot HD20260328") with "lot" in the page's language. */
+export function batchLabelText(label: string, lang: Lang): string {
+  return lang === "zh" ? label.replace(/(^|\s)lot\s/, "$1批次 ") : label;
 }

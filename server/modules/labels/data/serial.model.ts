@@ -3,8 +3,8 @@ import { modelFor } from "../../../platform/mongo/model-for";
 
 /**
  * An item-level serial (GS1 AI 21) issued for a batch: the key of one package's own QR code.
- * Serials are random (80 bits), so a valid one cannot be guessed from others. `scans` counts every
- * resolution of its Digital Link; the scan log itself is in `scans`. `itemQuantity` is what the
+ * Serials are random (80 bits), so a valid one cannot be guessed from others. `scans` counts the
+ * device-days on which its Digital Link was scanned; the scan log itself is in `scans`. `itemQuantity` is what the
  * labelled item holds (required for branded batches); `issueId` groups the serials of one request.
  */
 export interface SerialDoc {

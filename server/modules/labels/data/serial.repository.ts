@@ -54,6 +54,32 @@ export class SerialRepository {
     return updated;
   }
 
+  /** Over the batches: serials issued, serials scanned at least once, and their scans. */
+  async scanTotals(batchIds: Types.ObjectId[]): Promise<{ issued: number; scanned: number; scans: number }> {
+    const [totals] = (await this.serials
+      .aggregate([
+        { $match: { batchId: { $in: batchIds } } },
+        {
+          $group: {
+            _id: null,
+            issued: { $sum: 1 },
+            scanned: { $sum: { $cond: [{ $gt: ["$scans", 0] }, 1, 0] } },
+            scans: { $sum: "$scans" },
+          },
+        },
+      ])
+      .toArray()) as { issued: number; scanned: number; scans: number }[];
+    return { issued: totals?.issued ?? 0, scanned: totals?.scanned ?? 0, scans: totals?.scans ?? 0 };
+  }
+
+  /** The serial strings of these serial ids. */
+  async serialStrings(ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const docs = (await this.serials
+      .find({ _id: { $in: ids } }, { projection: { serial: 1 } })
+      .toArray()) as unknown as Pick<SerialDoc, "_id" | "serial">[];
+    return new Map(docs.map((doc) => [doc._id.toHexString(), doc.serial]));
+  }
+
   /** Serials per batch and stated item quantity (`value` absent when not stated). */
   async countsByItemQuantity(batchIds: Types.ObjectId[]) {
     return (await this.serials

@@ -9,13 +9,24 @@ export class UnknownScanRepository {
     return unknownScanModel(this.connection).collection;
   }
 
-  async insert(scan: UnknownScanDoc): Promise<void> {
-    await this.scans.insertOne(scan);
+  /** Adds one request to the device's document of that GTIN, lot and day (one upsert). */
+  async countScan(scan: Omit<UnknownScanDoc, "requests" | "lastAt">): Promise<void> {
+    const { gtin, lot, client, day, at, ...rest } = scan;
+    await this.scans.updateOne(
+      { gtin, lot, client, day },
+      { $inc: { requests: 1 }, $set: { lastAt: at }, $setOnInsert: { ...rest, at } },
+      { upsert: true },
+    );
+  }
+
+  /** Device-days of unknown-serial scans naming one of the brand's batches. */
+  async countOfBrand(brandId: Types.ObjectId): Promise<number> {
+    return this.scans.countDocuments({ brandId });
   }
 
   /**
    * Per GTIN and lot, the scans naming one of the brand's batches, or naming no batch with one of
-   * the GTINs: the batch ids seen, scan count, serials, clients and first and last times.
+   * the GTINs: the batch ids seen, device-days, requests, first serials, clients, first and last times.
    */
   async groupsOf(brandId: Types.ObjectId, gtins: readonly string[]) {
     return (await this.scans
@@ -30,10 +41,11 @@ export class UnknownScanRepository {
             _id: { gtin: "$gtin", lot: "$lot" },
             batchIds: { $addToSet: "$batchId" },
             scans: { $sum: 1 },
+            requests: { $sum: "$requests" },
             serials: { $addToSet: "$serial" },
             clients: { $addToSet: "$client" },
             firstAt: { $min: "$at" },
-            lastAt: { $max: "$at" },
+            lastAt: { $max: "$lastAt" },
           },
         },
       ])
@@ -41,6 +53,7 @@ export class UnknownScanRepository {
       _id: { gtin: string; lot?: string | null };
       batchIds: (Types.ObjectId | null)[];
       scans: number;
+      requests: number;
       serials: string[];
       clients: string[];
       firstAt: Date | string;

@@ -16,6 +16,7 @@ export const CHECK_NAMES = [
   "brand-licence",
   "anchoring",
   "completeness",
+  "label-scans",
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 

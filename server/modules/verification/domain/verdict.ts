@@ -3,6 +3,7 @@ import { checkLicences, type LicenceEvidence } from "./verdict-licences";
 import type { CertificationValidity } from "../../certifications";
 import type { ChainAnswer, Check, CheckName } from "./checks";
 import { checkCompleteness, type CompletenessEvidence } from "./completeness";
+import { checkScans, type ScanEvidence } from "./verdict-scans";
 
 /**
  * The verification verdict shown to consumers, computed from evidence only (pure: no database,
@@ -19,6 +20,8 @@ import { checkCompleteness, type CompletenessEvidence } from "./completeness";
  *   recalled  the batch, or any batch it was made from, was recalled
  *   revoked   a certification was revoked or suspended by its certifier, or the brand licence
  *             behind the batch's brand was revoked by the brand owner (verdict-licences.ts)
+ *   suspected-copy  the item's label was scanned on too many device-days or from too many devices
+ *             (verdict-scans.ts): the records may be genuine, the item in hand probably is not
  *   expired   a certification is past its validity
  *   pending   something is not proven yet: events waiting for anchoring, chain unreachable
  *   verified  every check passed
@@ -31,6 +34,7 @@ export const VERDICTS = [
   "tampered",
   "recalled",
   "revoked",
+  "suspected-copy",
   "expired",
   "pending",
   "verified",
@@ -145,6 +149,8 @@ export type VerdictEvidence =
       chainUnavailable?: string | null;
       /** Whether the records shown are the latest anchored ones (completeness.ts). */
       completeness?: CompletenessEvidence;
+      /** The scan log of the item serial asked about (live service data only). */
+      scans?: ScanEvidence;
     };
 
 /** Which verdict a failing check stands for. */
@@ -163,6 +169,7 @@ const FAILS_AS: Record<CheckName, Verdict> = {
   "brand-licence": "revoked",
   anchoring: "pending",
   completeness: "tampered",
+  "label-scans": "suspected-copy",
 };
 
 export function decideVerdict(evidence: VerdictEvidence): VerdictResult {
@@ -190,6 +197,7 @@ export function decideVerdict(evidence: VerdictEvidence): VerdictResult {
     ...(evidence.licences && evidence.licences.length > 0 ? [checkLicences(evidence.licences)] : []),
     checkAnchoring(evidence.events),
     ...(evidence.completeness ? [checkCompleteness(evidence.completeness)] : []),
+    ...(evidence.scans ? [checkScans(evidence.scans)] : []),
   ];
   return { verdict: verdictOf(checks, evidence.certifications), checks };
 }

