@@ -122,15 +122,20 @@ export async function openFromMenu(page: Page, label: string): Promise<void> {
 
 /** axe-core on the current screen: no serious or critical violation. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
-  // antd animates messages in and out; axe reads colours mid-fade as too faint. Wait for the end.
+  // antd animates messages in and out; axe reads colours mid-fade as too faint. Wait for the end
+  // of every animation that can still be seen: a button's loading icon sometimes stays in its
+  // leave state at opacity 0 (its transitionend never comes), which axe does not see either.
   // (A function, not a string: the page's CSP forbids eval. Typed by hand: tests compile without the DOM.)
-  await page.waitForFunction(
-    (selector) =>
-      !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
-        selector,
-      ),
-    "[class*='-leave'], [class*='-enter'], [class*='-appear']",
-  );
+  await page.waitForFunction((selector) => {
+    type Element = { style: { opacity: string } };
+    const dom = globalThis as unknown as {
+      document: { querySelectorAll(s: string): Iterable<Element> };
+      getComputedStyle(element: Element): { opacity: string };
+    };
+    return [...dom.document.querySelectorAll(selector)].every(
+      (element) => dom.getComputedStyle(element).opacity === "0",
+    );
+  }, "[class*='-leave'], [class*='-enter'], [class*='-appear']");
   const results = await new AxeBuilder({ page }).analyze();
   const severe = results.violations.filter((violation) =>
     ["serious", "critical"].includes(violation.impact ?? ""),
