@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Wallet, getCreateAddress, parseEther, toQuantity, type JsonRpcProvider } from "ethers";
 import type { Logger } from "../logger";
-import { connectChain, createProvider, deployRegistry, type ChainClient } from "./chain-client";
+import { HeadroomWallet, connectChain, createProvider, deployRegistry, type ChainClient } from "./chain-client";
 import { startEmbeddedAnvil, type EmbeddedAnvil } from "./embedded-anvil";
 
 export interface ChainDeployment {
@@ -46,8 +46,8 @@ export async function startEmbeddedChain(options: {
   });
   try {
     const provider = createProvider(anvil.rpcUrl);
-    const signer = new Wallet(privateKey, provider);
-    const admin = new Wallet(adminPrivateKey, provider);
+    const signer = new HeadroomWallet(privateKey, provider);
+    const admin = new HeadroomWallet(adminPrivateKey, provider);
     await fund(provider, [signer, admin]);
 
     const deploymentFile = path.join(options.dataDir, "chain.json");
