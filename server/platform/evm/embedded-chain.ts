@@ -2,7 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { Wallet, getCreateAddress, parseEther, toQuantity, type JsonRpcProvider } from "ethers";
 import type { Logger } from "../logger";
-import { HeadroomWallet, connectChain, createProvider, deployRegistry, type ChainClient } from "./chain-client";
+import {
+  HeadroomWallet,
+  connectChain,
+  createProvider,
+  deployRegistry,
+  type ChainClient,
+} from "./chain-client";
 import { startEmbeddedAnvil, type EmbeddedAnvil } from "./embedded-anvil";
 
 export interface ChainDeployment {
