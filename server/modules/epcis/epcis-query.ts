@@ -19,8 +19,7 @@ const SCAN_LIMIT = 20_000;
 /**
  * Runs an EPCIS 2.0 simple event query over the events the caller may see: the database narrows
  * by batch (visibility, and the lots MATCH_epcClass names), event time and a single business step,
- * then each candidate is
- * exported to EPCIS 2.0 JSON and matched against every parameter there. A page ends after
+ * then each candidate is exported to EPCIS 2.0 JSON and matched against every parameter there. A page ends after
  * `perPage` matches or SCAN_LIMIT examined events; `nextPageToken` continues after the last
  * event examined (so a page may hold fewer than perPage events and still have a next one).
  */
@@ -33,20 +32,21 @@ export async function runSimpleEventQuery(
   const batchIds = await visibleBatchIds(ctx, actor, query, base);
   if (batchIds?.length === 0) return { events: [], nextPageToken: null };
   const repository = new TraceEventRepository(ctx.connection);
+  const filter = {
+    batchIds,
+    from: query.times.GE_eventTime?.toISOString(),
+    to: query.times.LT_eventTime?.toISOString(),
+    bizStep: storedBizStepNamed(query) ?? undefined,
+  };
+  const candidatesAfter = (after: Types.ObjectId | undefined, limit: number) =>
+    repository.batchEventsWhere({ ...filter, after, limit });
   const events: EpcisEvent[] = [];
   let after = query.nextPageToken ? decodeToken(query.nextPageToken) : undefined;
   let examined = 0;
   for (;;) {
-    const chunk = await repository.batchEventsWhere({
-      batchIds,
-      from: query.times.GE_eventTime?.toISOString(),
-      to: query.times.LT_eventTime?.toISOString(),
-      bizStep: storedBizStepNamed(query) ?? undefined,
-      after,
-      limit: CHUNK,
-    });
+    const chunk = await candidatesAfter(after, CHUNK);
     const batches = await batchesById(ctx, chunk);
-    for (const stored of chunk) {
+    for (const [index, stored] of chunk.entries()) {
       examined += 1;
       after = stored._id;
       const event = toEpcisEvent(
@@ -56,29 +56,14 @@ export async function runSimpleEventQuery(
       );
       if (!matchesSimpleEventQuery(event, query)) continue;
       events.push(event);
-      if (events.length === query.perPage)
-        return { events, nextPageToken: await tokenIfMore(repository, query, batchIds, after) };
+      if (events.length < query.perPage) continue;
+      // A next page only when another candidate follows: one in this chunk, else one more read.
+      const more = index < chunk.length - 1 || (await candidatesAfter(after, 1)).length > 0;
+      return { events, nextPageToken: more ? encodeToken(after) : null };
     }
     if (chunk.length < CHUNK) return { events, nextPageToken: null };
     if (examined >= SCAN_LIMIT) return { events, nextPageToken: encodeToken(after!) };
   }
-}
-
-async function tokenIfMore(
-  repository: TraceEventRepository,
-  query: SimpleEventQuery,
-  batchIds: Types.ObjectId[] | undefined,
-  after: Types.ObjectId,
-): Promise<string | null> {
-  const more = await repository.batchEventsWhere({
-    batchIds,
-    from: query.times.GE_eventTime?.toISOString(),
-    to: query.times.LT_eventTime?.toISOString(),
-    bizStep: storedBizStepNamed(query) ?? undefined,
-    after,
-    limit: 1,
-  });
-  return more.length > 0 ? encodeToken(after) : null;
 }
 
 /** The batches whose events the caller may query, narrowed to named lots; undefined = all. */
