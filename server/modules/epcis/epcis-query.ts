@@ -19,9 +19,10 @@ const SCAN_LIMIT = 20_000;
 /**
  * Runs an EPCIS 2.0 simple event query over the events the caller may see: the database narrows
  * by batch (visibility, and the lots MATCH_epcClass names), event time and a single business step,
- * then each candidate is exported to EPCIS 2.0 JSON and matched against every parameter there. A page ends after
- * `perPage` matches or SCAN_LIMIT examined events; `nextPageToken` continues after the last
- * event examined (so a page may hold fewer than perPage events and still have a next one).
+ * then each candidate is exported to EPCIS 2.0 JSON and matched against every parameter there.
+ * A page ends after `perPage` matches or SCAN_LIMIT examined events; `nextPageToken` continues
+ * after the last event examined (so a page may hold fewer than perPage events and still have a
+ * next one).
  */
 export async function runSimpleEventQuery(
   ctx: UseCaseContext,
