@@ -195,3 +195,40 @@ const GET_WORKER = `
     },
   );
 `;
+
+/**
+ * GETs `paths` without a key from a worker thread (like remote clients), `concurrency` in flight;
+ * latencies in ms. Every answer must be 200, and an `/api/` answer a verified verdict.
+ */
+export function getVerifiedFromWorker(
+  base: string,
+  paths: string[],
+  concurrency: number,
+): Promise<{ seconds: number; latencies: number[] }> {
+  const source = `
+    const { parentPort, workerData } = require("node:worker_threads");
+    const { base, paths, concurrency } = workerData;
+    let next = 0;
+    const latencies = [];
+    const started = process.hrtime.bigint();
+    Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < paths.length) {
+        const path = paths[next++];
+        const sent = process.hrtime.bigint();
+        const response = await fetch(base + path);
+        const text = await response.text();
+        if (response.status !== 200) throw new Error(path + " answered " + response.status + ": " + text.slice(0, 300));
+        if (path.startsWith("/api/") && !text.includes('"verdict":"verified"')) throw new Error(path + " is not verified: " + text.slice(0, 600));
+        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+      }
+    })).then(
+      () => parentPort.postMessage({ seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies }),
+      (error) => { throw error; },
+    );
+  `;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: { base, paths, concurrency } });
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+}

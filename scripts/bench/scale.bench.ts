@@ -14,7 +14,13 @@ import { Worker } from "node:worker_threads";
 import { AnchorWorker } from "../../server/modules/anchoring";
 import { anchorWorkerOptions } from "../../server/main/anchor-worker-options";
 import { createLogger } from "../../server/platform/logger";
-import { post, postFromWorker, startBenchService, type BenchService } from "./bench-http";
+import {
+  getVerifiedFromWorker,
+  post,
+  postFromWorker,
+  startBenchService,
+  type BenchService,
+} from "./bench-http";
 
 const EVENTS_PER_BATCH = 50;
 const GTIN = "06901234567892";
@@ -216,36 +222,9 @@ function probeHealthUntilDrained(
   });
 }
 
-/** GETs `paths` from a client thread with `concurrency` in flight; each answer must be 200 (and verified). */
-function load(base: string, paths: string[], concurrency: number): Promise<Latency> {
-  const source = `
-    const { parentPort, workerData } = require("node:worker_threads");
-    const { base, paths, concurrency } = workerData;
-    let next = 0;
-    const latencies = [];
-    const started = process.hrtime.bigint();
-    Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < paths.length) {
-        const path = paths[next++];
-        const sent = process.hrtime.bigint();
-        const response = await fetch(base + path);
-        const text = await response.text();
-        if (response.status !== 200) throw new Error(path + " answered " + response.status + ": " + text.slice(0, 300));
-        if (path.startsWith("/api/") && !text.includes('"verdict":"verified"')) throw new Error(path + " is not verified: " + text.slice(0, 600));
-        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
-      }
-    })).then(
-      () => parentPort.postMessage({ seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies }),
-      (error) => { throw error; },
-    );
-  `;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: { base, paths, concurrency } });
-    worker.once("message", (result: { seconds: number; latencies: number[] }) =>
-      resolve(summarise(result.latencies, result.seconds)),
-    );
-    worker.once("error", reject);
-  });
+async function load(base: string, paths: string[], concurrency: number): Promise<Latency> {
+  const result = await getVerifiedFromWorker(base, paths, concurrency);
+  return summarise(result.latencies, result.seconds);
 }
 
 function summarise(latencies: number[], elapsed: number): Latency {

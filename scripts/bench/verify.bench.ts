@@ -16,7 +16,6 @@
  *   npx ts-node --transpile-only scripts/bench/verify.bench.ts [events] [requests] [concurrency]
  */
 import { randomBytes } from "node:crypto";
-import { Worker } from "node:worker_threads";
 import { Types } from "mongoose";
 import { packWindow } from "../../server/modules/anchoring/window-codec";
 import {
@@ -35,7 +34,7 @@ import type { Runtime } from "../../server/main/runtime";
 import { verifierFor } from "../../server/modules/verification/verify";
 import { examineProofBundle } from "../../server/modules/verification/domain/proof-bundle-verify";
 import { decideVerdict } from "../../server/modules/verification/domain/verdict";
-import { post, startBenchService } from "./bench-http";
+import { getVerifiedFromWorker, post, startBenchService } from "./bench-http";
 import { gs1LedgerKey, LedgerMap } from "../../server/modules/anchoring/domain/ledger-map";
 import { ledgerMapEntryModel } from "../../server/modules/anchoring/data/ledger-map.model";
 
@@ -69,10 +68,10 @@ export async function run({
       (_, index) => `/api/verify/${warmSet[index % 50].publicId}`,
     );
     const pages = Array.from({ length: requests }, (_, index) => `/01/${GTIN}/10/${warmSet[index % 50].lot}`);
-    await load(base, warm.slice(0, 100), concurrency); // window trees built, JIT warm
-    report("GET /api/verify/:pid  cold", await load(base, cold, concurrency));
-    report("GET /api/verify/:pid  warm", await load(base, warm, concurrency));
-    report("consumer page (HTML)  warm", await load(base, pages, concurrency));
+    await getVerifiedFromWorker(base, warm.slice(0, 100), concurrency); // window trees built, JIT warm
+    report("GET /api/verify/:pid  cold", await getVerifiedFromWorker(base, cold, concurrency));
+    report("GET /api/verify/:pid  warm", await getVerifiedFromWorker(base, warm, concurrency));
+    report("consumer page (HTML)  warm", await getVerifiedFromWorker(base, pages, concurrency));
     await verificationLogicOnly(runtime, config.PUBLIC_BASE_URL, warmSet[0].id);
   } finally {
     await service.stop();
@@ -302,40 +301,6 @@ async function verificationLogicOnly(
     `  verification logic only (bundle in memory, ${bundle.events.length} events)  ${(count / seconds(started)).toFixed(0)} verifications/s, ` +
       `${((user + system) / 1000 / count).toFixed(2)} ms CPU per batch (completeness proof and latestWindow call included)`,
   );
-}
-
-/** GETs `paths` from a worker thread (like remote clients), `concurrency` in flight; latencies in ms. */
-function load(
-  base: string,
-  paths: string[],
-  concurrency: number,
-): Promise<{ seconds: number; latencies: number[] }> {
-  const source = `
-    const { parentPort, workerData } = require("node:worker_threads");
-    const { base, paths, concurrency } = workerData;
-    let next = 0;
-    const latencies = [];
-    const started = process.hrtime.bigint();
-    Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < paths.length) {
-        const path = paths[next++];
-        const sent = process.hrtime.bigint();
-        const response = await fetch(base + path);
-        const text = await response.text();
-        if (response.status !== 200) throw new Error(path + " answered " + response.status + ": " + text.slice(0, 300));
-        if (path.startsWith("/api/") && !text.includes('"verdict":"verified"')) throw new Error(path + " is not verified: " + text.slice(0, 600));
-        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
-      }
-    })).then(
-      () => parentPort.postMessage({ seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies }),
-      (error) => { throw error; },
-    );
-  `;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: { base, paths, concurrency } });
-    worker.once("message", resolve);
-    worker.once("error", reject);
-  });
 }
 
 function report(name: string, { seconds, latencies }: { seconds: number; latencies: number[] }): void {
