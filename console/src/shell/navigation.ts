@@ -35,6 +35,9 @@ const MembersPage = screen(() => import("../pages/admin/members-page").then((mod
 const AnchoringPage = screen(() =>
   import("../pages/admin/anchoring-page").then((module) => module.AnchoringPage),
 );
+const OrganizationsPage = screen(() =>
+  import("../pages/admin/organizations-page").then((module) => module.OrganizationsPage),
+);
 
 // Each screen is its own chunk: the phone downloads only the screen it opens.
 const SUPPLY_CHAIN = ["producer", "processor", "logistics", "retailer"];
@@ -107,6 +110,13 @@ export const SCREENS: Screen[] = [
     title: "nav.anchoring",
     inMenu: true,
     component: AnchoringPage,
+    allowed: any(["admin"]),
+  },
+  {
+    path: "/organizations",
+    title: "nav.organizations",
+    inMenu: true,
+    component: OrganizationsPage,
     allowed: any(["admin"]),
   },
   {

@@ -14,7 +14,7 @@ interface AnchorWindow {
   blockNumber: number | null;
 }
 
-/** The service operator's view of anchoring: windows newest first, the worker's health, and "anchor now". */
+/** The service operator's view of anchoring: the backlog, windows newest first, the worker's health, and "anchor now". */
 export function AnchoringPage() {
   const t = useT();
   const { message } = App.useApp();
@@ -22,6 +22,7 @@ export function AnchoringPage() {
   const anchors = useApi<{
     items: AnchorWindow[];
     worker: { consecutiveFailures: number; lastError: string | null } | null;
+    backlog: { pending: number; lagSeconds: number };
   }>("/api/anchors?limit=50");
 
   const anchorNow = async () => {
@@ -38,6 +39,7 @@ export function AnchoringPage() {
   };
 
   const worker = anchors.data?.worker;
+  const backlog = anchors.data?.backlog;
   return (
     <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
       <Typography.Title level={1} className="page-title">
@@ -45,6 +47,19 @@ export function AnchoringPage() {
       </Typography.Title>
       {worker && worker.consecutiveFailures > 0 && (
         <Alert type="warning" title={t("anchoring.failing", { error: worker.lastError ?? "" })} />
+      )}
+      {backlog && (
+        <Typography.Text strong>
+          {backlog.pending === 0
+            ? t("anchoring.backlogEmpty")
+            : t("anchoring.backlog", {
+                pending: backlog.pending,
+                age:
+                  backlog.lagSeconds < 120
+                    ? t("anchoring.seconds", { count: Math.round(backlog.lagSeconds) })
+                    : t("anchoring.minutes", { count: Math.round(backlog.lagSeconds / 60) }),
+              })}
+        </Typography.Text>
       )}
       <Button type="primary" onClick={anchorNow} loading={busy}>
         {t("anchoring.now")}
