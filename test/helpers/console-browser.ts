@@ -23,12 +23,13 @@ export interface ConsoleRig {
   dataDir: string;
 }
 
-export async function startConsoleRig(name: string): Promise<ConsoleRig> {
+/** `env`: extra configuration for the service (e.g. a long ANCHOR_INTERVAL_MS to see a backlog). */
+export async function startConsoleRig(name: string, env: Record<string, string> = {}): Promise<ConsoleRig> {
   buildConsoleIfStale();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ecotrace-e2e-${name}-`));
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const service = spawnService({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: baseUrl });
+  const service = spawnService({ ...env, DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: baseUrl });
   await waitUntilServing(service);
   const adminKey = fs.readFileSync(path.join(dataDir, "admin-api-key"), "utf8").trim();
   const browser = await chromium.launch({
@@ -151,6 +152,25 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: false });
+}
+
+const README_SCREENSHOTS = path.resolve(__dirname, "../../docs/console-screenshots");
+
+/**
+ * A role's main screen as the README shows it: phone width, into test-output/readme-<role>.png, and
+ * with UPDATE_README_SCREENSHOTS=1 into docs/console-screenshots/<role>.png (committed: regenerate
+ * them after a visible change, not on every run).
+ */
+export async function readmeScreenshot(page: Page, role: string): Promise<void> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  const file = path.join(OUTPUT, `readme-${role}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  if (process.env.UPDATE_README_SCREENSHOTS === "1") {
+    fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
+    fs.copyFileSync(file, path.join(README_SCREENSHOTS, `${role}.png`));
+  }
+  if (viewport) await page.setViewportSize(viewport);
 }
 
 /** Chrome DevTools' "Fast 3G" preset: 562.5 ms latency, about 1.44 Mbit/s down, 675 kbit/s up. */
