@@ -237,6 +237,7 @@ export const en: Record<MessageKey, string> = {
   "orgs.create": "New organization",
   "orgs.name": "Organization name",
   "orgs.roles": "Roles",
+  "orgs.rolesRequired": "Choose at least one role",
   "orgs.address": "Ethereum address (a certifier's signing key, optional)",
   "orgs.addressHelp": "Certifiers need one to be registered on chain",
   "orgs.createSubmit": "Create organization",

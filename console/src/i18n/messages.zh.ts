@@ -234,6 +234,7 @@ export const zh = {
   "orgs.create": "新建机构",
   "orgs.name": "机构名称",
   "orgs.roles": "机构角色",
+  "orgs.rolesRequired": "至少选择一个角色",
   "orgs.address": "以太坊地址（认证机构签名用，可选）",
   "orgs.addressHelp": "认证机构必须填写，才能在链上登记",
   "orgs.createSubmit": "创建机构",
