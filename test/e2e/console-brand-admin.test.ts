@@ -183,7 +183,6 @@ describe("console: brand owner and service admin in Chromium", function () {
     expect((await apiAs(r, r.adminKey, "GET", "/api/anchors")).backlog.pending).to.equal(0);
     await expectAccessible(page, "anchoring");
     await screenshot(page, "console-service-admin-anchoring-desktop");
-    await readmeScreenshot(page, "service-admin");
     await logOutThroughUi(page);
     expect(problems).to.deep.equal([]);
     await context.close();
@@ -194,6 +193,7 @@ describe("console: brand owner and service admin in Chromium", function () {
     await phone.page.getByText("已在链上登记", { exact: false }).first().waitFor();
     await expectAccessible(phone.page, "organizations, phone");
     await screenshot(phone.page, "console-service-admin-organizations-phone");
+    await readmeScreenshot(phone.page, "service-admin");
     await logOutThroughUi(phone.page);
     expect(phone.problems).to.deep.equal([]);
     await phone.context.close();

@@ -11,6 +11,7 @@ import {
   openConsole,
   openFromMenu,
   organizationWithMember,
+  readmeScreenshot,
   screenshot,
   startConsoleRig,
   stopConsoleRig,
@@ -191,6 +192,7 @@ describe("console: producer journey in Chromium", function () {
     await openFromMenu(page, "批次");
     await page.getByRole("heading", { name: "我的批次" }).waitFor();
     await screenshot(page, "console-producer-batches-phone");
+    await readmeScreenshot(page, "producer");
     const fast3g = await firstScreenOnFast3g(context, `${r.baseUrl}/console/batches`, (phone) =>
       phone.getByText("安吉白茶 · AJ-2026-101").first().waitFor(),
     );

@@ -11,6 +11,7 @@ import {
   openFromMenu,
   organizationWithMember,
   PHONE,
+  readmeScreenshot,
   screenshot,
   startConsoleRig,
   stopConsoleRig,
@@ -94,6 +95,7 @@ describe("console: brand owner, auditor and admin in Chromium", function () {
     expect(csv.headers()["content-type"]).to.match(/text\/csv/);
     await expectAccessible(page, "audit");
     await screenshot(page, "console-auditor-phone");
+    await readmeScreenshot(page, "auditor");
     await logOutThroughUi(page);
     expect(problems).to.deep.equal([]);
     await context.close();
@@ -144,6 +146,7 @@ describe("console: brand owner, auditor and admin in Chromium", function () {
     );
     await expectAccessible(page, "members and keys");
     await screenshot(page, "console-admin-desktop");
+    await readmeScreenshot(page, "organization-admin");
     await logOutThroughUi(page);
     expect(problems).to.deep.equal([]);
     await context.close();

@@ -263,4 +263,10 @@ export const en: Record<MessageKey, string> = {
   "anchoring.backlogEmpty": "No event waiting to be anchored",
   "anchoring.seconds": "{count} s",
   "anchoring.minutes": "{count} min",
+  "anchoring.state.claiming": "claiming events",
+  "anchoring.state.recorded": "to be sent",
+  "anchoring.state.submitted": "sent",
+  "anchoring.state.confirmed": "confirmed on chain",
+  "anchoring.state.completed": "completed",
+  "anchoring.state.abandoned": "abandoned",
 };

@@ -259,6 +259,12 @@ export const zh = {
   "anchoring.backlogEmpty": "没有待上链的事件",
   "anchoring.seconds": "{count} 秒",
   "anchoring.minutes": "{count} 分钟",
+  "anchoring.state.claiming": "收集事件中",
+  "anchoring.state.recorded": "待发送",
+  "anchoring.state.submitted": "已发送",
+  "anchoring.state.confirmed": "链上已确认",
+  "anchoring.state.completed": "已完成",
+  "anchoring.state.abandoned": "已放弃",
 };
 
 export type MessageKey = keyof typeof zh;

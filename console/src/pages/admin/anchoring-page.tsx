@@ -2,12 +2,25 @@ import { useState } from "react";
 import { Alert, App, Button, List, Space, Typography } from "antd";
 import { api, describeError } from "../../api/api-client";
 import { useApi } from "../../api/use-api";
-import { useT } from "../../i18n/i18n";
-import { StateTag } from "../../shell/state-tag";
+import { useT, type MessageKey } from "../../i18n/i18n";
+import { WINDOW_STATES } from "../../../../server/modules/anchoring/domain/window-state";
+import { StateTag, type Tone } from "../../shell/state-tag";
+
+type WindowState = (typeof WINDOW_STATES)[number];
+
+/** Confirmed on chain is done (completed: its proofs are stored too); abandoned windows' events go to a new one. */
+const STATE_TONES: Record<WindowState, Tone> = {
+  claiming: "warn",
+  recorded: "warn",
+  submitted: "warn",
+  confirmed: "ok",
+  completed: "ok",
+  abandoned: "bad",
+};
 
 interface AnchorWindow {
   id: string;
-  state: string;
+  state: WindowState;
   leafCount: number;
   root: string | null;
   txHash: string | null;
@@ -71,10 +84,8 @@ export function AnchoringPage() {
         renderItem={(window) => (
           <List.Item>
             <Space wrap>
-              <StateTag
-                tone={window.state === "confirmed" ? "ok" : window.state === "failed" ? "bad" : "warn"}
-              >
-                {window.state}
+              <StateTag tone={STATE_TONES[window.state]}>
+                {t(`anchoring.state.${window.state}` as MessageKey)}
               </StateTag>
               <span>{t("anchoring.events", { count: window.leafCount })}</span>
               {window.blockNumber !== null && (

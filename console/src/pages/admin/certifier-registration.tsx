@@ -1,8 +1,8 @@
-import { useState } from "react";
+import { useContext, useState } from "react";
 import { App, Button, Space, Typography } from "antd";
 import { api, describeError } from "../../api/api-client";
 import { useApi } from "../../api/use-api";
-import { useT } from "../../i18n/i18n";
+import { LanguageContext, useT } from "../../i18n/i18n";
 import { StateTag } from "../../shell/state-tag";
 import type { Organization } from "./organizations-page";
 
@@ -26,6 +26,7 @@ interface AdminTransaction {
  */
 export function CertifierRegistration({ organization }: { organization: Organization }) {
   const t = useT();
+  const locale = useContext(LanguageContext).language === "zh" ? "zh-CN" : "en";
   const { message } = App.useApp();
   // Without an address there is nothing to look up: the API would answer 422 NO_ADDRESS.
   const status = useApi<CertifierStatus>(organization.address ? `/api/certifiers/${organization.id}` : null);
@@ -55,7 +56,11 @@ export function CertifierRegistration({ organization }: { organization: Organiza
     <Space orientation="vertical" size={4}>
       <Space wrap>
         {status.data?.registered ? (
-          <StateTag tone="ok">{t("certifier.onChain", { at: status.data.registeredAt ?? "" })}</StateTag>
+          <StateTag tone="ok">
+            {t("certifier.onChain", {
+              at: status.data.registeredAt ? new Date(status.data.registeredAt).toLocaleString(locale) : "",
+            })}
+          </StateTag>
         ) : (
           <StateTag tone="warn">{t("certifier.notOnChain")}</StateTag>
         )}
