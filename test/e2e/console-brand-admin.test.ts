@@ -44,7 +44,7 @@ describe("console: brand owner and service admin in Chromium", function () {
   });
   after(() => stopConsoleRig(rig));
 
-  it("brand owner: quota bars, anomalies with their batches, the copies map, a revocation only with a reason", async () => {
+  it("brand owner: quota bars, anomalies with their batches, the copies map, suspension and revocation with a reason", async () => {
     const r = rig!;
     const owner = await organizationWithMember(
       r,
@@ -109,6 +109,15 @@ describe("console: brand owner and service admin in Chromium", function () {
     await expectAccessible(page, "brand owner, desktop");
     await screenshot(page, "console-brand-owner-desktop");
     await readmeScreenshot(page, "brand-owner");
+
+    const farmItem = page.getByRole("listitem").filter({ hasText: "溪龙乡白茶合作社" }).first();
+    await farmItem.getByLabel("原因（溪龙乡白茶合作社）").fill("包装标识不规范，整改期间暂停");
+    await farmItem.getByRole("button", { name: "暂停授权" }).click();
+    await page.getByText("授权已暂停").waitFor();
+    const [suspended] = (
+      await apiAs(r, owner.apiKey, "GET", `/api/brands/${brand.id}/licences`)
+    ).items.filter((licence: { producerId: string }) => licence.producerId === farm.id);
+    expect(suspended).to.deep.include({ status: "suspended", statusReason: "包装标识不规范，整改期间暂停" });
 
     // Revoking without a reason is refused in the page and changes nothing.
     const doomedItem = page.getByRole("listitem").filter({ hasText: "黄杜村茶叶合作社" });

@@ -20,9 +20,10 @@ export interface Licence {
 type LicenceAction = "suspend" | "reinstate" | "revoke";
 
 /**
- * A brand's licences: quota used and remaining as a bar (antd Progress: SVG-free, no injected
- * style, so it passes the console's CSP), and status changes. Suspending and revoking take a reason
- * (the API accepts none, but a producer reading the brand's register deserves one).
+ * A brand's licences: quota used and remaining as a bar (antd Progress, styled through the CSP
+ * nonce like the rest of antd; no chart library is installed, decision 0035), and status changes.
+ * Suspending and revoking need a reason here (the API accepts none, but a producer reading the
+ * brand's register deserves one).
  */
 export function LicenceList({
   licences,
