@@ -121,8 +121,8 @@ export async function openFromMenu(page: Page, label: string): Promise<void> {
   await page.getByRole("navigation").getByRole("link", { name: label }).click();
 }
 
-/** axe-core on the current screen: no serious or critical violation. */
-export async function expectAccessible(page: Page, screen: string): Promise<void> {
+/** Resolves once no antd animation is under way (a fade read mid-way fails contrast checks and looks broken). */
+async function waitForAnimations(page: Page): Promise<void> {
   // antd animates messages in and out; axe reads colours mid-fade as too faint. Wait for the end
   // of every animation that can still be seen: a button's loading icon sometimes stays in its
   // leave state at opacity 0 (its transitionend never comes), which axe does not see either.
@@ -137,6 +137,11 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
       (element) => dom.getComputedStyle(element).opacity === "0",
     );
   }, "[class*='-leave'], [class*='-enter'], [class*='-appear']");
+}
+
+/** axe-core on the current screen: no serious or critical violation. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  await waitForAnimations(page);
   const results = await new AxeBuilder({ page }).analyze();
   const severe = results.violations.filter((violation) =>
     ["serious", "critical"].includes(violation.impact ?? ""),
@@ -164,6 +169,9 @@ const README_SCREENSHOTS = path.resolve(__dirname, "../../docs/console-screensho
 export async function readmeScreenshot(page: Page, role: string): Promise<void> {
   const viewport = page.viewportSize();
   await page.setViewportSize(PHONE);
+  // The screen settled: no list still loading, no toast, nothing fading.
+  await page.locator(".ant-spin-spinning, .ant-message-notice").first().waitFor({ state: "detached" });
+  await waitForAnimations(page);
   // The top of the screen, as a person opening it sees it. (A function: the page's CSP forbids eval.)
   await page.evaluate(() =>
     (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
