@@ -77,13 +77,12 @@ describe("console: brand owner and service admin in Chromium", function () {
     await logInThroughUi(page, owner);
     await openFromMenu(page, "品牌授权");
     await page.getByText("已用 500 千克 / 配额 2,000 千克，剩余 1,500 千克").waitFor();
-    const bars = page.getByRole("progressbar");
-    expect(await bars.count()).to.equal(2);
-    expect(
-      await page
-        .getByRole("progressbar", { name: "溪龙乡白茶合作社 的配额使用" })
-        .getAttribute("aria-valuenow"),
-    ).to.equal("25");
+    const farmBar = page.getByRole("progressbar", { name: "溪龙乡白茶合作社 的配额使用" });
+    expect(await farmBar.getAttribute("aria-valuenow")).to.equal("25");
+    const totals = "全部授权（不含已撤销）：已用 500 千克 / 配额 3,000 千克";
+    expect(await page.getByRole("progressbar", { name: totals }).getAttribute("aria-valuenow")).to.equal(
+      "17",
+    );
 
     await page.getByText("单品码多于已出货量").waitFor();
     const batchLink = page.getByRole("link", { name: `批次 ${batch.lot}` });
@@ -134,6 +133,7 @@ describe("console: brand owner and service admin in Chromium", function () {
       statusReason: "抽检不合格，撤销品牌授权",
     });
     await doomedItem.getByText("已撤销").waitFor();
+    await page.getByText("全部授权（不含已撤销）：已用 500 千克 / 配额 2,000 千克").waitFor();
     await logOutThroughUi(page);
     expect(problems).to.deep.equal([]);
     await context.close();

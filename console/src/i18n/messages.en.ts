@@ -220,6 +220,7 @@ export const en: Record<MessageKey, string> = {
   "invitation.password": "Choose a password (12 characters or more)",
   "invitation.submit": "Set password and log in",
   // Brand owner and service admin (licence charts, anomalies, copies map, organizations, backlog).
+  "licence.totals": "All licences but revoked ones: {used} used of {quota}",
   "licence.quotaUsedOf": "Quota used by {producer}",
   "licence.reasonFor": "Reason ({producer})",
   "licence.reasonRequired":

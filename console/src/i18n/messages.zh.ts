@@ -218,6 +218,7 @@ export const zh = {
   "invitation.password": "设置密码（至少 12 位）",
   "invitation.submit": "设置密码并前往登录",
   // Brand owner and service admin (licence charts, anomalies, copies map, organizations, backlog).
+  "licence.totals": "全部授权（不含已撤销）：已用 {used} / 配额 {quota}",
   "licence.quotaUsedOf": "{producer} 的配额使用",
   "licence.reasonFor": "原因（{producer}）",
   "licence.reasonRequired": "请先填写原因：暂停或撤销会记入品牌登记簿，生产者能看到",

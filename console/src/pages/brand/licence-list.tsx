@@ -56,65 +56,114 @@ export function LicenceList({
   };
 
   return (
-    <List
-      dataSource={licences}
-      locale={{ emptyText: <span className="empty-text">{t("licence.none")}</span> }}
-      renderItem={(licence) => {
-        const producer = producerNames.get(licence.producerId) ?? licence.producerId;
-        return (
-          <List.Item>
-            <Space orientation="vertical" style={{ width: "100%" }}>
-              <Space wrap>
-                <Typography.Text strong>{producer}</Typography.Text>
-                <span>{licence.category}</span>
-                <StateTag
-                  tone={licence.status === "active" ? "ok" : licence.status === "suspended" ? "warn" : "bad"}
-                >
-                  {t(`licence.status.${licence.status}` as MessageKey)}
-                </StateTag>
-                {licence.statusReason && <span>{licence.statusReason}</span>}
-              </Space>
-              <Progress
-                percent={usedPercent(licence)}
-                status={licence.remaining.value <= 0 ? "exception" : "normal"}
-                aria-label={t("licence.quotaUsedOf", { producer })}
-              />
-              <Typography.Text>
-                {t("licence.usedOf", {
-                  used: formatQuantity(licence.used, language),
-                  quota: formatQuantity(licence.quota, language),
-                  remaining: formatQuantity(licence.remaining, language),
-                })}
-              </Typography.Text>
-              {licence.status !== "revoked" && (
+    <>
+      <QuotaTotals licences={licences} />
+      <List
+        dataSource={licences}
+        locale={{ emptyText: <span className="empty-text">{t("licence.none")}</span> }}
+        renderItem={(licence) => {
+          const producer = producerNames.get(licence.producerId) ?? licence.producerId;
+          return (
+            <List.Item>
+              <Space orientation="vertical" style={{ width: "100%" }}>
                 <Space wrap>
-                  <Input
-                    aria-label={t("licence.reasonFor", { producer })}
-                    placeholder={t("licence.reason")}
-                    value={reasons[licence.id] ?? ""}
-                    onChange={(event) => setReasons({ ...reasons, [licence.id]: event.target.value })}
-                  />
-                  {licence.status === "active" ? (
-                    <Button onClick={() => change(licence, "suspend")}>{t("licence.action.suspend")}</Button>
-                  ) : (
-                    <Button onClick={() => change(licence, "reinstate")}>
-                      {t("licence.action.reinstate")}
-                    </Button>
-                  )}
-                  <Button danger onClick={() => change(licence, "revoke")}>
-                    {t("licence.action.revoke")}
-                  </Button>
+                  <Typography.Text strong>{producer}</Typography.Text>
+                  <span>{licence.category}</span>
+                  <StateTag
+                    tone={
+                      licence.status === "active" ? "ok" : licence.status === "suspended" ? "warn" : "bad"
+                    }
+                  >
+                    {t(`licence.status.${licence.status}` as MessageKey)}
+                  </StateTag>
+                  {licence.statusReason && <span>{licence.statusReason}</span>}
                 </Space>
-              )}
-            </Space>
-          </List.Item>
-        );
-      }}
-    />
+                <Progress
+                  percent={usedPercent(licence)}
+                  status={licence.remaining.value <= 0 ? "exception" : "normal"}
+                  aria-label={t("licence.quotaUsedOf", { producer })}
+                />
+                <Typography.Text>
+                  {t("licence.usedOf", {
+                    used: formatQuantity(licence.used, language),
+                    quota: formatQuantity(licence.quota, language),
+                    remaining: formatQuantity(licence.remaining, language),
+                  })}
+                </Typography.Text>
+                {licence.status !== "revoked" && (
+                  <Space wrap>
+                    <Input
+                      aria-label={t("licence.reasonFor", { producer })}
+                      placeholder={t("licence.reason")}
+                      value={reasons[licence.id] ?? ""}
+                      onChange={(event) => setReasons({ ...reasons, [licence.id]: event.target.value })}
+                    />
+                    {licence.status === "active" ? (
+                      <Button onClick={() => change(licence, "suspend")}>
+                        {t("licence.action.suspend")}
+                      </Button>
+                    ) : (
+                      <Button onClick={() => change(licence, "reinstate")}>
+                        {t("licence.action.reinstate")}
+                      </Button>
+                    )}
+                    <Button danger onClick={() => change(licence, "revoke")}>
+                      {t("licence.action.revoke")}
+                    </Button>
+                  </Space>
+                )}
+              </Space>
+            </List.Item>
+          );
+        }}
+      />
+    </>
   );
 }
 
-function usedPercent(licence: Licence): number {
+/**
+ * The brand's quota at a glance: per unit, what its licences (revoked ones aside) have used of
+ * what they were granted, as a ring beside the figures.
+ */
+function QuotaTotals({ licences }: { licences: Licence[] }) {
+  const t = useT();
+  const { language } = useContext(LanguageContext);
+  const totals = new Map<string, { quota: number; used: number }>();
+  for (const licence of licences.filter((item) => item.status !== "revoked")) {
+    const total = totals.get(licence.quota.unit) ?? { quota: 0, used: 0 };
+    totals.set(licence.quota.unit, {
+      quota: total.quota + licence.quota.value,
+      used: total.used + licence.used.value,
+    });
+  }
+  if (totals.size === 0) return null;
+  return (
+    <Space wrap size="large" className="quota-totals">
+      {[...totals].map(([unit, total]) => {
+        const text = t("licence.totals", {
+          used: formatQuantity({ value: total.used, unit }, language),
+          quota: formatQuantity({ value: total.quota, unit }, language),
+        });
+        return (
+          <Space key={unit}>
+            <Progress
+              type="circle"
+              size={72}
+              percent={usedPercent({
+                quota: { value: total.quota, unit },
+                used: { value: total.used, unit },
+              })}
+              aria-label={text}
+            />
+            <span>{text}</span>
+          </Space>
+        );
+      })}
+    </Space>
+  );
+}
+
+function usedPercent(licence: Pick<Licence, "quota" | "used">): number {
   if (!licence.quota.value) return 0;
   return Math.min(100, Math.round((licence.used.value / licence.quota.value) * 100));
 }
