@@ -21,6 +21,7 @@ import {
 import { http } from "../helpers/http";
 import { anjiBrand } from "../helpers/brand-scenario";
 import { teaBatch } from "../helpers/scenario";
+import { scansByProvince, type RegionCount } from "../../console/src/pages/brand/copies-shading";
 
 /**
  * The brand owner's and the service admin's journeys through the UI only, against one service
@@ -108,6 +109,8 @@ describe("console: brand owner and service admin in Chromium", function () {
     await expectAccessible(page, "brand owner, desktop");
     await screenshot(page, "console-brand-owner-desktop");
     await readmeScreenshot(page, "brand-owner");
+    await map.scrollIntoViewIfNeeded();
+    await screenshot(page, "console-brand-owner-copies-map-desktop");
 
     const farmItem = page.getByRole("listitem").filter({ hasText: "溪龙乡白茶合作社" }).first();
     await farmItem.getByLabel("原因（溪龙乡白茶合作社）").fill("包装标识不规范，整改期间暂停");
@@ -216,11 +219,6 @@ function consoleAdminLogin(rig: ConsoleRig): { email: string; password: string }
   return { email: printed![1], password: printed![2] };
 }
 
-interface RegionCount {
-  code: string;
-  scans: number;
-}
-
 /**
  * GET /api/brands/:id/suspected-copies/regions, built in parallel on another branch. Until it is
  * merged the service answers 404: the map must then be drawn with nothing shaded, and the browser's
@@ -247,13 +245,4 @@ async function waitForProblem(problems: string[], pattern: RegExp): Promise<void
     if (Date.now() > deadline) throw new Error(`no browser log line matching ${pattern}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function scansByProvince(regions: RegionCount[]): Record<string, number> {
-  const totals: Record<string, number> = {};
-  for (const region of regions) {
-    const province = region.code.slice(0, 2);
-    totals[province] = (totals[province] ?? 0) + region.scans;
-  }
-  return totals;
 }
