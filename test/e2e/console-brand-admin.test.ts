@@ -103,7 +103,7 @@ describe("console: brand owner and service admin in Chromium", function () {
       );
     expect(shaded).to.have.length(34);
     expect(Object.fromEntries(shaded.filter(([, scans]) => scans! > 0))).to.deep.equal(
-      scansByProvince(regions),
+      Object.fromEntries(scansByProvince(regions)),
     );
 
     await expectAccessible(page, "brand owner, desktop");
