@@ -225,7 +225,6 @@ export const en: Record<MessageKey, string> = {
   "role.processor": "processor",
   "role.logistics": "logistics",
   "role.retailer": "retailer",
-  "transfer.toPlaceholder": "Type a name to search",
   "transfer.toNone": "No organization that accepts transfers matches",
   "transfer.toRule": "Pick the recipient",
   "transform.inputs": "Inputs (batches you hold)",

@@ -223,7 +223,6 @@ export const zh = {
   "role.processor": "加工企业",
   "role.logistics": "物流企业",
   "role.retailer": "零售商",
-  "transfer.toPlaceholder": "输入机构名称搜索",
   "transfer.toNone": "没有找到接受交接的机构",
   "transfer.toRule": "请选择接收方",
   "transform.inputs": "投入（本机构持有的批次）",

@@ -53,7 +53,6 @@ export function RecipientPicker({
       onChange={onChange}
       showSearch={{ filterOption: false, onSearch: setQuery }}
       loading={loading}
-      placeholder={t("transfer.toPlaceholder")}
       notFoundContent={loading ? null : t("transfer.toNone")}
       options={entries.map((entry) => ({
         value: entry.id,

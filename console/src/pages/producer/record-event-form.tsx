@@ -58,9 +58,11 @@ export function RecordEventForm({ batch, onRecorded }: { batch: Batch; onRecorde
         },
         what: { kind: "event", batchId: batch.id, type: values.type },
       });
-      message.success(t("sent" in outcome ? "event.recorded" : "drafts.kept"));
       form.resetFields();
-      onRecorded();
+      if ("sent" in outcome) {
+        message.success(t("event.recorded"));
+        onRecorded();
+      } else message.success(t("drafts.kept")); // listed under the events until it is sent
     } catch (failure) {
       message.error(describeError(failure));
     } finally {
