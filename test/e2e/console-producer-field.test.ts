@@ -204,6 +204,7 @@ describe("console: producer field journeys in Chromium", function () {
     const draft = page.getByTestId("draft");
     await draft.getByText("事件：检验").waitFor();
     await draft.getByText("待发送").waitFor();
+    await draft.scrollIntoViewIfNeeded();
     await expectAccessible(page, "batch detail with a draft");
     await screenshot(page, "console-producer-offline-draft-phone");
     expect(await eventTypes(farm.apiKey, batch.id)).to.deep.equal(["commissioning"]);

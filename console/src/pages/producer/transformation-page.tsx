@@ -71,7 +71,7 @@ export function TransformationPage() {
             {fields.map((field) => {
               const batch = byId.get(chosen[field.name]?.batchId);
               return (
-                <Space key={field.key} align="baseline" wrap>
+                <Space key={field.key} align="baseline" wrap className="form-row">
                   <Form.Item
                     name={[field.name, "batchId"]}
                     label={t("transform.inputBatch")}
@@ -118,7 +118,7 @@ export function TransformationPage() {
         {(fields, { add, remove }) => (
           <>
             {fields.map((field) => (
-              <Space key={field.key} align="baseline" wrap>
+              <Space key={field.key} align="baseline" wrap className="form-row">
                 <Form.Item
                   name={[field.name, "name"]}
                   label={t("transform.outputProduct")}
