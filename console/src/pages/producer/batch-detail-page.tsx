@@ -4,7 +4,8 @@ import { StateTag } from "../../shell/state-tag";
 import { useApi } from "../../api/use-api";
 import type { Batch, Page, TraceEvent } from "../../domain/types";
 import { formatQuantity } from "../../domain/units";
-import { LanguageContext, useT, type MessageKey } from "../../i18n/i18n";
+import { LanguageContext, useT } from "../../i18n/i18n";
+import { eventTypeName } from "./event-type-name";
 import { BatchStatusTag } from "./batch-status-tag";
 import { RecordEventForm } from "./record-event-form";
 import { OfferTransferForm } from "./offer-transfer-form";
@@ -128,10 +129,4 @@ function EventLinks({ batch, event }: { batch: Batch; event: TraceEvent }) {
       )}
     </Space>
   );
-}
-
-export function eventTypeName(t: ReturnType<typeof useT>, type: string): string {
-  const key = `eventType.${type}` as MessageKey;
-  const name = t(key);
-  return name === key ? type : name;
 }

@@ -3,7 +3,7 @@ import { Button, List } from "antd";
 import { discardDraft, type Draft } from "../../offline/drafts";
 import { StateTag } from "../../shell/state-tag";
 import { LanguageContext, useT } from "../../i18n/i18n";
-import { eventTypeName } from "./batch-detail-page";
+import { eventTypeName } from "./event-type-name";
 
 /** Drafts not sent yet ("待发送"), or refused by the API with its reason and a way to drop them. */
 export function DraftsList({ drafts }: { drafts: Draft[] }) {

@@ -6,7 +6,7 @@ import { sendOrKeep } from "../../offline/drafts";
 import { useSession } from "../../session/session";
 import type { Batch } from "../../domain/types";
 import { useT } from "../../i18n/i18n";
-import { eventTypeName } from "./batch-detail-page";
+import { eventTypeName } from "./event-type-name";
 
 const TYPES = [
   "inspecting",
