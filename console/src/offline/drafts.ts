@@ -85,7 +85,7 @@ export async function sendOrKeep<T>(
     return { sent };
   } catch (failure) {
     if (isTransient(failure)) {
-      scheduleRetry();
+      scheduleRetry(kept.owner);
       return { kept };
     }
     update(kept.key, () => null);
@@ -119,10 +119,8 @@ export async function sendDrafts(owner: string): Promise<void> {
   }
 }
 
-let retryOwner: string | undefined;
-function scheduleRetry(owner = retryOwner): void {
-  retryOwner = owner;
-  if (retryTimer || !owner) return;
+function scheduleRetry(owner: string): void {
+  if (retryTimer) return;
   const delay = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)];
   retryTimer = setTimeout(() => {
     retryTimer = undefined;
@@ -146,7 +144,6 @@ function subscribe(listener: () => void): () => void {
 export function useDrafts(owner: string): Draft[] {
   const drafts = useSyncExternalStore(subscribe, () => snapshot);
   useEffect(() => {
-    retryOwner = owner;
     const online = () => void sendDrafts(owner);
     window.addEventListener("online", online);
     if (navigator.onLine) online();
