@@ -57,7 +57,12 @@ function newKey(): string {
 
 /** A failure worth trying again later: no connection, a busy or failing server, or the same key still running. */
 function isTransient(failure: unknown): boolean {
-  return !(failure instanceof ApiError) || failure.status >= 500 || [408, 409, 429].includes(failure.status);
+  if (!(failure instanceof ApiError)) return true;
+  return (
+    failure.status >= 500 ||
+    [408, 429].includes(failure.status) ||
+    failure.code === "IDEMPOTENCY_KEY_IN_PROGRESS"
+  );
 }
 
 async function post<T>(draft: Draft): Promise<T> {
