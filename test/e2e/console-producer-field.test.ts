@@ -239,30 +239,48 @@ describe("console: producer field journeys in Chromium", function () {
     await context.close();
   });
 
-  it("keeps a harvest registered offline as a draft on the batch list and registers it once online", async () => {
+  it("keeps a harvest registered offline as a draft on the batch list, registers it once online, and shows a refused one until discarded", async () => {
     const { farm, context, page } = await producerOnPhone();
-    await openFromMenu(page, "登记采收");
-    await page.getByLabel("产品名称").fill("安吉白茶");
-    await page.getByLabel("批号").fill("AJ-OFF-1");
-    await pickRegion(page, ["浙江省", "湖州市", "安吉县"]);
-    await page.getByLabel("采收日期").fill("2026-04-03");
-    await page.keyboard.press("Enter");
-    await page.getByLabel("数量", { exact: true }).fill("120");
+    const registerOffline = async (lot: string) => {
+      await openFromMenu(page, "登记采收");
+      await page.getByLabel("产品名称").fill("安吉白茶");
+      await page.getByLabel("批号").fill(lot);
+      await pickRegion(page, ["浙江省", "湖州市", "安吉县"]);
+      await page.getByLabel("采收日期").fill("2026-04-03");
+      await page.keyboard.press("Enter");
+      await page.getByLabel("数量", { exact: true }).fill("120");
+      await context.setOffline(true);
+      await page.getByRole("button", { name: "登记批次" }).click();
+      await page.getByText("网络不可用：已保存在本机，联网后自动发送").first().waitFor();
+      await page.getByRole("heading", { name: "我的批次" }).waitFor();
+      await page.getByTestId("draft").getByText(`采收登记：安吉白茶 · ${lot}`).waitFor();
+    };
+    const lots = async () =>
+      (await apiAs(rig!, farm.apiKey, "GET", "/api/batches")).items.map((item: { lot: string }) => item.lot);
 
-    await context.setOffline(true);
-    await page.getByRole("button", { name: "登记批次" }).click();
-    await page.getByText("网络不可用：已保存在本机，联网后自动发送").waitFor();
-    await page.getByRole("heading", { name: "我的批次" }).waitFor();
-    await page.getByTestId("draft").getByText("采收登记：安吉白茶 · AJ-OFF-1").waitFor();
-    expect((await apiAs(rig!, farm.apiKey, "GET", "/api/batches")).items).to.deep.equal([]);
-
+    await registerOffline("AJ-OFF-1");
+    await page.getByTestId("draft").getByText("待发送").waitFor();
+    expect(await lots()).to.deep.equal([]);
     await context.setOffline(false);
     await page.getByTestId("draft").waitFor({ state: "detached" });
-    await page.getByText("安吉白茶 · AJ-OFF-1").waitFor();
-    const lots = (await apiAs(rig!, farm.apiKey, "GET", "/api/batches")).items.map(
-      (item: { lot: string }) => item.lot,
-    );
-    expect(lots).to.deep.equal(["AJ-OFF-1"]);
+    await page.getByText("安吉白茶 · AJ-OFF-1", { exact: true }).waitFor();
+    expect(await lots()).to.deep.equal(["AJ-OFF-1"]);
+
+    // The same lot again: the API refuses it (409), so the draft stays with the reason, unsent, until discarded.
+    await registerOffline("AJ-OFF-1");
+    await context.setOffline(false);
+    await page.getByTestId("draft").getByText("未被接受").waitFor();
+    await page
+      .getByTestId("draft")
+      .getByText(/AJ-OFF-1 is already registered/)
+      .waitFor();
+    // What was read while offline is read again: the list shows the batch that exists.
+    await page.getByText("安吉白茶 · AJ-OFF-1", { exact: true }).waitFor();
+    await expectAccessible(page, "batch list with a refused draft");
+    await screenshot(page, "console-producer-refused-draft-phone");
+    await page.getByRole("button", { name: "删除草稿" }).click();
+    await page.getByTestId("draft").waitFor({ state: "detached" });
+    expect(await lots()).to.deep.equal(["AJ-OFF-1"]);
     await context.close();
   });
 

@@ -249,7 +249,7 @@ export const en: Record<MessageKey, string> = {
   "drafts.title": "Waiting to send",
   "drafts.pending": "Waiting to send",
   "drafts.kept": "Offline: kept on this device, sent when the connection returns",
-  "drafts.failed": "Not accepted: {error}",
+  "drafts.refused": "Not accepted",
   "drafts.discard": "Discard draft",
   "drafts.event": "Event: {type}",
   "drafts.harvest": "Harvest: {name}",

@@ -246,7 +246,7 @@ export const zh = {
   "drafts.title": "待发送",
   "drafts.pending": "待发送",
   "drafts.kept": "网络不可用：已保存在本机，联网后自动发送",
-  "drafts.failed": "未被接受：{error}",
+  "drafts.refused": "未被接受",
   "drafts.discard": "删除草稿",
   "drafts.event": "事件：{type}",
   "drafts.harvest": "采收登记：{name}",

@@ -157,11 +157,19 @@ export function useDrafts(owner: string): Draft[] {
   return drafts.filter((draft) => draft.owner === owner);
 }
 
-/** Calls `onSent` when fewer drafts are left than at the last render: they are now on the server. */
-export function useOnDraftsSent(drafts: Draft[], onSent: () => void): void {
-  const count = useRef(drafts.length);
+/**
+ * Calls `reload` when fewer drafts wait than at the last render (the server answered: stored or
+ * refused) and when the connection returns (what was read while offline failed).
+ */
+export function useReloadWhenBack(drafts: Draft[], reload: () => void): void {
+  const waiting = drafts.filter((draft) => !draft.problem).length;
+  const before = useRef(waiting);
   useEffect(() => {
-    if (drafts.length < count.current) onSent();
-    count.current = drafts.length;
+    if (waiting < before.current) reload();
+    before.current = waiting;
   });
+  useEffect(() => {
+    window.addEventListener("online", reload);
+    return () => window.removeEventListener("online", reload);
+  }, [reload]);
 }

@@ -11,7 +11,7 @@ import { RecordEventForm } from "./record-event-form";
 import { OfferTransferForm } from "./offer-transfer-form";
 import { SerialsCard } from "./serials-card";
 import { DraftsList } from "./drafts-list";
-import { useDrafts, useOnDraftsSent } from "../../offline/drafts";
+import { useDrafts, useReloadWhenBack } from "../../offline/drafts";
 import { useSession } from "../../session/session";
 
 /** One batch: its facts, its QR code and consumer page, every event with its anchoring state, and what can be done next. */
@@ -28,7 +28,7 @@ export function BatchDetailPage({ params }: { params: Record<string, string> }) 
     batch.reload();
     events.reload();
   };
-  useOnDraftsSent(drafts, reload);
+  useReloadWhenBack(drafts, reload);
   if (batch.error) return <Alert type="error" title={batch.error} />;
   if (!batch.data) return <Card loading />;
   const b = batch.data;

@@ -8,7 +8,7 @@ import { LanguageContext, useT } from "../../i18n/i18n";
 import { navigate } from "../../shell/router";
 import { BatchStatusTag } from "./batch-status-tag";
 import { DraftsList } from "./drafts-list";
-import { useDrafts, useOnDraftsSent } from "../../offline/drafts";
+import { useDrafts, useReloadWhenBack } from "../../offline/drafts";
 import { useSession } from "../../session/session";
 
 /** The organization's batches, newest first, each opening its ledger. Phone first: one card per row. */
@@ -18,7 +18,7 @@ export function BatchesPage() {
   const { data, error, loading, reload } = useApi<Page<Batch>>("/api/batches?limit=100");
   const { session } = useSession();
   const drafts = useDrafts(session.user.id).filter((draft) => draft.what.kind === "harvest");
-  useOnDraftsSent(drafts, reload);
+  useReloadWhenBack(drafts, reload);
   const batches = [...(data?.items ?? [])].reverse();
 
   return (

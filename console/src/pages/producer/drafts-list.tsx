@@ -36,11 +36,12 @@ export function DraftsList({ drafts }: { drafts: Draft[] }) {
             description={
               <>
                 {draft.problem ? (
-                  <StateTag tone="bad">{t("drafts.failed", { error: draft.problem })}</StateTag>
+                  <StateTag tone="bad">{t("drafts.refused")}</StateTag>
                 ) : (
                   <StateTag tone="warn">{t("drafts.pending")}</StateTag>
                 )}{" "}
                 {new Date(draft.createdAt).toLocaleString(language === "zh" ? "zh-CN" : "en")}
+                {draft.problem && <div className="draft-problem">{draft.problem}</div>}
               </>
             }
           />
