@@ -1,7 +1,7 @@
-import { useEffect, useState } from "react";
+import { useContext, useEffect, useState } from "react";
 import { Select } from "antd";
 import { api } from "../../api/api-client";
-import { useT, type MessageKey } from "../../i18n/i18n";
+import { LanguageContext, useT, type MessageKey } from "../../i18n/i18n";
 
 interface DirectoryEntry {
   id: string;
@@ -24,6 +24,7 @@ export function RecipientPicker({
   onChange?(value: string | undefined): void;
 }) {
   const t = useT();
+  const { language } = useContext(LanguageContext);
   const [query, setQuery] = useState("");
   const [entries, setEntries] = useState<DirectoryEntry[]>([]);
   const [loading, setLoading] = useState(false);
@@ -45,7 +46,10 @@ export function RecipientPicker({
     };
   }, [query]);
 
-  const roleNames = (roles: string[]) => roles.map((role) => t(`role.${role}` as MessageKey)).join("、");
+  const describe = (entry: DirectoryEntry) => {
+    const roles = entry.roles.map((role) => t(`role.${role}` as MessageKey));
+    return language === "zh" ? `${entry.name}（${roles.join("、")}）` : `${entry.name} (${roles.join(", ")})`;
+  };
   return (
     <Select
       id={id}
@@ -56,7 +60,7 @@ export function RecipientPicker({
       notFoundContent={loading ? null : t("transfer.toNone")}
       options={entries.map((entry) => ({
         value: entry.id,
-        label: `${entry.name}（${roleNames(entry.roles)}）`,
+        label: describe(entry),
       }))}
     />
   );
