@@ -55,12 +55,15 @@ function newKey(): string {
   return `draft-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 }
 
-/** A failure worth trying again later: no connection, a busy or failing server, or the same key still running. */
+/**
+ * A failure worth trying again later: no connection, a busy or failing server, the same key still
+ * running, or a session that ended while the phone was offline (sent once the member logs in again).
+ */
 function isTransient(failure: unknown): boolean {
   if (!(failure instanceof ApiError)) return true;
   return (
     failure.status >= 500 ||
-    [408, 429].includes(failure.status) ||
+    [401, 408, 429].includes(failure.status) ||
     failure.code === "IDEMPOTENCY_KEY_IN_PROGRESS"
   );
 }
