@@ -18,9 +18,20 @@ export interface ProvinceOutline {
 /** A point this far outside the simplified outline (frame units, about 0.3°, 30 km) still counts as inside. */
 const TOLERANCE = 2.5;
 
+const parsed = new Map<string, ProvinceOutline>();
+
+/** The outline of the province a GB/T 2260 code (two digits or more) lies in; null when there is none. */
 export function provinceOutline(code: string | undefined): ProvinceOutline | null {
-  const province = outline.provinces.find((item) => item.code === code?.slice(0, 2) && item.d !== "");
-  if (!province) return null;
+  const provinceCode = code?.slice(0, 2) ?? "";
+  if (!parsed.has(provinceCode)) {
+    const province = outline.provinces.find((item) => item.code === provinceCode && item.d !== "");
+    if (!province) return null;
+    parsed.set(provinceCode, parse(province));
+  }
+  return parsed.get(provinceCode)!;
+}
+
+function parse(province: { code: string; name: string; d: string }): ProvinceOutline {
   const rings = province.d
     .split("M")
     .filter(Boolean)
