@@ -239,6 +239,35 @@ describe("console: producer field journeys in Chromium", function () {
     await context.close();
   });
 
+  it("keeps drafts across a reload while the service cannot be reached, and sends them when it can", async () => {
+    const { farm, context, page, register } = await producerOnPhone();
+    const batch = await register();
+    await page.goto(`${rig!.baseUrl}/console/batches/${batch.id}`);
+    await page.getByRole("heading", { name: "溯源记录" }).waitFor();
+    // The phone has a connection but the service does not answer event posts (a dead zone behind a proxy).
+    const unreachable = "**/api/batches/*/events";
+    await page.route(unreachable, (route) =>
+      route.request().method() === "POST" ? route.abort("connectionrefused") : route.continue(),
+    );
+    await page.getByLabel("备注").fill("雨后巡园");
+    await recordButton(page).click();
+    await page.getByTestId("draft").getByText("待发送").waitFor();
+    await page.reload();
+    await page.getByTestId("draft").getByText("事件：检验").waitFor();
+    expect(await eventTypes(farm.apiKey, batch.id)).to.deep.equal(["commissioning"]);
+
+    await page.unroute(unreachable);
+    // Sent at the next retry: a few seconds after the failed one, backing off to a minute at most.
+    await page.getByTestId("draft").waitFor({ state: "detached", timeout: 70_000 });
+    const events = (await apiAs(rig!, farm.apiKey, "GET", `/api/batches/${batch.id}/events`)).items;
+    expect(events.map((event: { type: string }) => event.type)).to.deep.equal([
+      "commissioning",
+      "inspecting",
+    ]);
+    expect(events[1].body.data).to.deep.equal({ note: "雨后巡园" });
+    await context.close();
+  });
+
   it("keeps a harvest registered offline as a draft on the batch list, registers it once online, and shows a refused one until discarded", async () => {
     const { farm, context, page } = await producerOnPhone();
     const registerOffline = async (lot: string) => {
