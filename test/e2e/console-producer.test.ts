@@ -137,8 +137,9 @@ describe("console: producer journey in Chromium", function () {
     await expectAccessible(page, "batch detail");
     await screenshot(page, "console-producer-batch-phone");
 
-    // Offer 200 kg to the mill.
-    await page.getByLabel("接收方机构编号").fill(mill.id);
+    // Offer 200 kg to the mill, found by name.
+    await page.getByLabel("接收方").fill("湖州");
+    await page.getByTitle("湖州茶厂（加工企业）", { exact: true }).click();
     await page.getByLabel("交接数量").fill("200");
     await page.getByRole("button", { name: "发起交接" }).click();
     await page.getByText("交接已发起，等待对方确认").waitFor();

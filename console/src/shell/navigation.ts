@@ -25,6 +25,9 @@ const RegisterBatchPage = screen(() =>
 const TransfersPage = screen(() =>
   import("../pages/producer/transfers-page").then((module) => module.TransfersPage),
 );
+const TransformationPage = screen(() =>
+  import("../pages/producer/transformation-page").then((module) => module.TransformationPage),
+);
 const ImportPage = screen(() => import("../pages/producer/import-page").then((module) => module.ImportPage));
 const CertificationsPage = screen(() =>
   import("../pages/certifier/certifications-page").then((module) => module.CertificationsPage),
@@ -82,6 +85,13 @@ export const SCREENS: Screen[] = [
     inMenu: true,
     component: TransfersPage,
     allowed: any(SUPPLY_CHAIN),
+  },
+  {
+    path: "/transformations/new",
+    title: "nav.transform",
+    inMenu: true,
+    component: TransformationPage,
+    allowed: any(["producer", "processor"]),
   },
   { path: "/imports", title: "nav.imports", inMenu: true, component: ImportPage, allowed: any(SUPPLY_CHAIN) },
   {
