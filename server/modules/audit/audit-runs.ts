@@ -80,14 +80,14 @@ export async function executeAuditRun(
   chunkBatches = AUDIT_CHUNK_BATCHES,
 ): Promise<AuditRunDoc> {
   const runs = new AuditRunRepository(ctx.connection);
-  const { orgId, brandId, from, to } = run.scope;
+  const { orgId, brandId, regionCode, from, to } = run.scope;
   const all = await new BatchRepository(ctx.connection).headsWhere<AuditableBatch>(
-    { producerId: orgId, brandId, from, to },
+    { producerId: orgId, brandId, regionCode, from, to },
     AUDITABLE_BATCH_FIELDS,
   );
   all.sort((a, b) => Buffer.compare(a._id.id, b._id.id));
   const ids = all.map((batch) => batch._id);
-  const scoped = Boolean(orgId || brandId || from || to);
+  const scoped = Boolean(orgId || brandId || regionCode || from || to);
   // The anchored heads of the scope's ledgers; of every ledger in an unscoped run. Only an unscoped
   // run sees a deleted batch: once its document and events are gone nothing stored says which
   // producer or brand it belonged to, and unscoped runs are for admins and auditors only

@@ -64,7 +64,7 @@ export function auditRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       method: "post",
       path: "/api/audit/runs",
       summary:
-        "Start a background audit over a scope ({ orgId?, brandId?, from?, to? } of batch registration; empty = everything; brandId adds the brand's licence register); poll GET /api/audit/runs/:id",
+        "Start a background audit over a scope ({ orgId?, brandId?, regionCode? (GB/T 2260 prefix: 2, 4 or 6 digits), from?, to? } of batch registration; empty = everything; brandId adds the brand's licence register); poll GET /api/audit/runs/:id",
       tag,
       access: { roles: RUN_ROLES, others: "none" },
       body: createAuditRunBody,
