@@ -17,7 +17,10 @@ export const auditBatchQuery = z.strictObject({ unanchoredAfterSec: unanchoredAf
 /** A GB/T 2260 province, city or county code: the first 2, 4 or 6 digits of a batch's region code. */
 export const regionCodePrefix = z
   .string()
-  .regex(/^\d{2}(\d{2}){0,2}$/, "must be a GB/T 2260 region code of 2, 4 or 6 digits (province, city or county)");
+  .regex(
+    /^\d{2}(\d{2}){0,2}$/,
+    "must be a GB/T 2260 region code of 2, 4 or 6 digits (province, city or county)",
+  );
 
 export const auditRunParams = z.strictObject({ id: objectId });
 
@@ -50,3 +53,5 @@ export const brandAuditPageQuery = z.strictObject({
   sig: z.string().regex(/^[\w-]{1,100}$/, "must be the link's signature"),
   lang: z.enum(["zh", "en"], { message: 'must be "zh" or "en"' }).optional(),
 });
+
+export const regionalOverviewQuery = z.strictObject({ regionCode: regionCodePrefix.optional() });

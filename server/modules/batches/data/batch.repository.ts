@@ -128,6 +128,13 @@ export class BatchRepository {
     return (await this.batches.find(filter, { projection }).toArray()) as unknown as T[];
   }
 
+  /** The recalled batches from a GB/T 2260 region (code prefix; every region without one). */
+  async recalledIn(regionPrefix: string | undefined): Promise<BatchDoc[]> {
+    const filter: Record<string, unknown> = { status: "recalled" };
+    if (regionPrefix) filter["origin.regionCode"] = { $regex: `^${regionPrefix}` };
+    return batchModel(this.connection).find(filter).sort({ _id: -1 }).lean<BatchDoc[]>();
+  }
+
   /** A producer's batches, of a product category and from a place where given, in id order. */
   async producedBy(producerId: string, only: { category?: string; place?: string }): Promise<BatchDoc[]> {
     const query: FilterQuery<BatchDoc> = {
