@@ -23,12 +23,13 @@ export interface ConsoleRig {
   dataDir: string;
 }
 
-export async function startConsoleRig(name: string): Promise<ConsoleRig> {
+/** `env`: extra configuration (e.g. `ANCHOR_WORKER: "false"` to keep events unanchored). */
+export async function startConsoleRig(name: string, env: Record<string, string> = {}): Promise<ConsoleRig> {
   buildConsoleIfStale();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ecotrace-e2e-${name}-`));
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const service = spawnService({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: baseUrl });
+  const service = spawnService({ ...env, DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: baseUrl });
   await waitUntilServing(service);
   const adminKey = fs.readFileSync(path.join(dataDir, "admin-api-key"), "utf8").trim();
   const browser = await chromium.launch({
