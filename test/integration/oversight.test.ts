@@ -159,6 +159,7 @@ describe("oversight API: certified producers and the regional overview", () => {
       expect(overview.recalls[0]).to.deep.include({
         batchId: teaId,
         regionCode: "330523",
+        regionName: "安吉县",
         recalledAt: "2026-05-01T00:00:00.000Z",
         reason: "农残超标",
       });

@@ -237,6 +237,8 @@ export const en: Record<MessageKey, string> = {
   "audit.scope.brand": "Brand",
   "audit.scope.region": "Region",
   "audit.scope.period": "Time range",
+  "audit.scope.from": "registered from",
+  "audit.scope.to": "registered before",
   "audit.brandId": "Brand id",
   "audit.region": "Region (province / city / county)",
   "audit.regionRule": "Choose a province, city or county",

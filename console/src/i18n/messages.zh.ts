@@ -235,6 +235,8 @@ export const zh = {
   "audit.scope.brand": "品牌",
   "audit.scope.region": "地区",
   "audit.scope.period": "时间段",
+  "audit.scope.from": "登记自",
+  "audit.scope.to": "登记至（不含）",
   "audit.brandId": "品牌编号",
   "audit.region": "地区（省 / 市 / 县）",
   "audit.regionRule": "请选择省、市或县",

@@ -79,6 +79,7 @@ export async function regionalOverview(
         product,
         lot,
         regionCode: origin.regionCode,
+        regionName: divisionName(origin.regionCode),
         place: origin.place,
         producer: {
           id: batch.producerId.toHexString(),

@@ -1,4 +1,5 @@
 import { useContext, useEffect, useState } from "react";
+import dayjs from "dayjs";
 import { Alert, Card, List, Progress, Space, Typography } from "antd";
 import { FINDING_KINDS, type FindingKind } from "../../../../server/modules/audit/domain/findings";
 import { FINDING_LABELS } from "../../../../server/modules/audit/domain/finding-labels";
@@ -6,7 +7,7 @@ import { api, describeError } from "../../api/api-client";
 import { useApi } from "../../api/use-api";
 import { LanguageContext, useT, type MessageKey } from "../../i18n/i18n";
 import { StateTag } from "../../shell/state-tag";
-import type { AuditRun, Finding } from "./audit-run";
+import type { AuditRun, AuditScope, Finding } from "./audit-run";
 import { ConsoleLink } from "./console-link";
 
 const POLL_MS = 500;
@@ -77,6 +78,23 @@ function Evidence({ finding }: { finding: Finding }) {
   return <Space wrap>{links}</Space>;
 }
 
+const SCOPE_LABELS: Record<keyof AuditScope, MessageKey> = {
+  orgId: "audit.scope.organization",
+  brandId: "audit.scope.brand",
+  regionCode: "audit.scope.region",
+  from: "audit.scope.from",
+  to: "audit.scope.to",
+};
+
+/** "地区 33, 机构 …" (dates as days), or "全部" for an unscoped run. */
+function scopeText(scope: AuditScope, t: ReturnType<typeof useT>): string {
+  const parts = Object.entries(scope).map(([key, value]) => {
+    const shown = key === "from" || key === "to" ? dayjs(value).format("YYYY-MM-DD HH:mm") : value;
+    return `${t(SCOPE_LABELS[key as keyof AuditScope])} ${shown}`;
+  });
+  return parts.join(", ") || t("audit.scope.everything");
+}
+
 /**
  * One audit run: its progress while it runs, then its findings grouped by kind (in the report's
  * order), each with links to the evidence, and the CSV and bilingual HTML report.
@@ -92,9 +110,7 @@ export function AuditRunPage({ params }: { params: Record<string, string> }) {
     byKind.set(finding.kind, [...(byKind.get(finding.kind) ?? []), finding]);
   }
   const kinds = FINDING_KINDS.filter((kind) => (run?.countsByKind[kind] ?? 0) > 0);
-  const scope = Object.entries(run?.scope ?? {})
-    .map(([key, value]) => `${key}=${value}`)
-    .join(", ");
+  const scope = scopeText(run?.scope ?? {}, t);
   const percent = run?.progress.totalBatches
     ? Math.round((run.progress.checkedBatches / run.progress.totalBatches) * 100)
     : 0;
@@ -112,7 +128,7 @@ export function AuditRunPage({ params }: { params: Record<string, string> }) {
               <StateTag tone={run.state === "failed" ? "bad" : run.state === "done" ? "ok" : "neutral"}>
                 {t(`audit.state.${run.state}` as MessageKey)}
               </StateTag>
-              <span>{t("audit.scopeText", { scope: scope || t("audit.scope.everything") })}</span>
+              <span>{t("audit.scopeText", { scope })}</span>
             </Space>
             <Progress percent={run.state === "done" ? 100 : percent} aria-label={t("audit.progress")} />
             <span>

@@ -17,6 +17,7 @@ interface Overview {
     product: { name: string };
     lot?: string;
     regionCode: string;
+    regionName: string | null;
     place: string;
     producer: { id: string; name: string | null };
     recalledAt: string | null;
@@ -123,8 +124,8 @@ export function RegionalOverviewPage() {
                   title={`${recall.product.name} · ${recall.lot ?? ""}`}
                   description={
                     <Space wrap size={4}>
+                      <span>{recall.regionName ?? recall.regionCode}</span>
                       <span>{recall.place}</span>
-                      <span>{recall.regionCode}</span>
                       <span>{recall.producer.name ?? recall.producer.id}</span>
                       <span>{day(recall.recalledAt)}</span>
                       {recall.reason && <span>{t("regions.reason", { reason: recall.reason })}</span>}
