@@ -7,6 +7,7 @@ import {
   signStatusChange,
   type TestCertifier,
 } from "../helpers/certification-scenario";
+import type { CertifiedProducer } from "../../server/modules/certifications/certified-producers";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -77,12 +78,12 @@ describe("oversight API: certified producers and the regional overview", () => {
     it("lists each producer a certifier's certifications name, with those certifications and the batches they were recorded on", async () => {
       const response = await get(certifier.key, "/api/certified-producers");
       expect(response.status, response.text).to.equal(200);
-      const byName = new Map(
-        response.body.items.map((item: { producer: { name: string } }) => [item.producer.name, item]),
+      const byName = new Map<string | null, CertifiedProducer>(
+        response.body.items.map((item: CertifiedProducer) => [item.producer.name, item]),
       );
       expect([...byName.keys()].sort()).to.deep.equal(["五常市稻花香合作社", "安吉县溪龙乡白茶合作社"]);
 
-      const tea = byName.get("安吉县溪龙乡白茶合作社") as Record<string, any>;
+      const tea = byName.get("安吉县溪龙乡白茶合作社")!;
       expect(tea.producer.id).to.equal(anji.id);
       expect(tea.certifications).to.have.length(1);
       expect(tea.certifications[0]).to.deep.include({ id: teaCertificationId, state: "valid" });
@@ -95,7 +96,7 @@ describe("oversight API: certified producers and the regional overview", () => {
       expect(tea.batches[0].digitalLink).to.match(/^http/);
       expect(tea.batches[0].origin.regionCode).to.equal("330523");
 
-      const rice = byName.get("五常市稻花香合作社") as Record<string, any>;
+      const rice = byName.get("五常市稻花香合作社")!;
       expect(rice.certifications.map((item: { id: string }) => item.id)).to.deep.equal([
         wuchangCertificationId,
       ]);

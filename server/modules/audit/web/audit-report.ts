@@ -1,5 +1,5 @@
 import type { AuditRunDoc } from "../data/audit-run.model";
-import { FINDING_KINDS, type Finding, type FindingKind } from "../domain/audit";
+import { FINDING_KINDS, type Finding } from "../domain/audit";
 import { renderCsv } from "../../../platform/web/csv";
 import { escapeHtml as e } from "../../../platform/web/html";
 import { FINDING_LABELS } from "../domain/finding-labels";
