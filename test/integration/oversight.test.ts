@@ -127,6 +127,29 @@ describe("oversight API: certified producers and the regional overview", () => {
     });
   });
 
+  describe("GET /api/audit/runs", () => {
+    it("lists a certifier's own runs newest first and every run to an auditor, without findings", async () => {
+      const mine = await post(certifier.key, "/api/audit/runs", { scope: { orgId: anji.id } });
+      expect(mine.status, mine.text).to.equal(202);
+      const theirs = await post(auditor.key, "/api/audit/runs", { scope: { regionCode: "23" } });
+      expect(theirs.status, theirs.text).to.equal(202);
+      const own = await get(certifier.key, "/api/audit/runs");
+      expect(own.status, own.text).to.equal(200);
+      expect(own.body.items.map((run: { id: string }) => run.id)).to.deep.equal([mine.body.id]);
+      expect(own.body.items[0].scope).to.deep.equal({ orgId: anji.id });
+      const all = await get(auditor.key, "/api/audit/runs?limit=2");
+      expect(all.body.items.map((run: { id: string }) => run.id)).to.deep.equal([
+        theirs.body.id,
+        mine.body.id,
+      ]);
+      expect(all.body.items[0]).to.not.have.property("findings");
+      expect((await get(anji.key, "/api/audit/runs")).status).to.equal(403);
+      const bad = await get(auditor.key, "/api/audit/runs?limit=501");
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.details[0].field).to.equal("query.limit");
+    });
+  });
+
   describe("GET /api/regional-overview", () => {
     before(async () => {
       const recall = await post(anji.key, `/api/batches/${teaId}/events`, {

@@ -8,6 +8,7 @@ import type { Finding } from "./domain/audit";
 import { NotFoundError, UnprocessableError } from "../../platform/errors";
 import type { Actor } from "../organizations";
 import { mayReadAuditRun } from "./audit-policy";
+import { canSeeAll } from "../organizations";
 import type { Logger } from "../../platform/logger";
 import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit-batches";
 import { AUDITABLE_BATCH_FIELDS, type AuditableBatch } from "./audit-documents";
@@ -158,6 +159,11 @@ export async function findAuditRun(ctx: AuditContext, id: string): Promise<Audit
   const run = await new AuditRunRepository(ctx.connection).findById(id);
   if (!run) throw new NotFoundError("audit run", id);
   return run;
+}
+
+/** The newest runs the actor may read: every organization's for admins and auditors, else its own. */
+export async function listAuditRuns(ctx: AuditContext, actor: Actor, limit: number): Promise<AuditRunDoc[]> {
+  return new AuditRunRepository(ctx.connection).newest(canSeeAll(actor) ? undefined : actor.orgId, limit);
 }
 
 /** A run the actor may read (see mayReadAuditRun); one it may not read is as good as absent. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDateTime, objectId } from "../../../platform/http/common.schemas";
+import { isoDateTime, objectId, paginationQuery } from "../../../platform/http/common.schemas";
 
 /** Default age (seconds) after which an event that is still not anchored is reported. */
 export const DEFAULT_UNANCHORED_AFTER_SEC = 24 * 3600;
@@ -23,6 +23,7 @@ export const regionCodePrefix = z
   );
 
 export const auditRunParams = z.strictObject({ id: objectId });
+export const listAuditRunsQuery = z.strictObject({ limit: paginationQuery.limit });
 
 export const createAuditRunBody = z.strictObject({
   scope: z
