@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { expect } from "chai";
 import { Wallet } from "ethers";
+import type { Page } from "playwright-core";
 import {
   apiAs,
   CHROMIUM,
@@ -23,8 +24,15 @@ import {
   signCertification,
   signStatusChange,
 } from "../helpers/certification-scenario";
+import { anjiBrand } from "../helpers/brand-scenario";
 import { teaBatch } from "../helpers/scenario";
 import type { TestServer } from "../helpers/test-env";
+
+/** Once a run is started the console opens its page (and the audits screen is gone). */
+async function runPageOpened(page: Page): Promise<void> {
+  await page.waitForURL(/\/console\/audits\/[0-9a-f]{24}$/);
+  await page.getByRole("heading", { name: "审计运行" }).waitFor();
+}
 
 /**
  * Oversight through the UI only (issue 17): a certifier sees the producers and batches under its
@@ -143,6 +151,7 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
     await page.getByLabel("生产者机构编号").fill(wuchang.id);
     await page.getByLabel("事件超过多少小时未上链即报告").fill("0");
     await page.getByRole("button", { name: "开始审计" }).click();
+    await runPageOpened(page);
     await page.getByText(/^共 [1-9]\d* 项发现$/).waitFor();
     const strict = await apiAs(r, certifier.apiKey, "GET", `/api/audit/runs/${page.url().split("/").pop()}`);
     expect(strict.countsByKind.unanchored_too_long).to.be.greaterThan(0);
@@ -178,6 +187,7 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
     await page.getByLabel("事件超过多少小时未上链即报告").fill("0");
     await expectAccessible(page, "audits (start)");
     await page.getByRole("button", { name: "开始审计" }).click();
+    await runPageOpened(page);
     await page.getByText(/^共 [1-9]\d* 项发现$/).waitFor();
     const runId = page.url().split("/").pop()!;
     const run = await apiAs(r, auditor.apiKey, "GET", `/api/audit/runs/${runId}`);
@@ -211,6 +221,59 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
     await page.goBack();
     await page.getByText(/^共 [1-9]\d* 项发现$/).waitFor();
     await screenshot(page, "console-auditor-run-desktop");
+    // The run stays listed on the audits screen, to be opened again.
+    await openFromMenu(page, "审计");
+    await page.getByText("地区 33", { exact: true }).waitFor();
+    const listed = await apiAs(r, auditor.apiKey, "GET", "/api/audit/runs");
+    expect(listed.items.map((item: { id: string }) => item.id)).to.include(runId);
+    await expectAccessible(page, "audits (recent runs)");
+    await logOutThroughUi(page);
+    expect(problems).to.deep.equal([]);
+    await context.close();
+  });
+
+  it("auditor: audits a brand and a period of batch registrations", async () => {
+    const r = rig!;
+    const association = await apiAs(r, r.adminKey, "POST", "/api/orgs", {
+      name: "安吉县白茶产业协会",
+      roles: ["brand_owner"],
+    });
+    const brand = await apiAs(
+      r,
+      association.apiKey,
+      "POST",
+      "/api/brands",
+      anjiBrand({ requiredSchemes: [] }),
+    );
+    const { page, context, problems } = await openConsole(r, DESKTOP);
+    await logInThroughUi(page, auditor);
+    await openFromMenu(page, "审计");
+    await page.getByRole("radio", { name: "品牌" }).check();
+    await page.getByLabel("品牌编号").fill(brand.id);
+    await page.getByRole("button", { name: "开始审计" }).click();
+    await runPageOpened(page);
+    await page.getByText("已完成", { exact: true }).waitFor();
+    const brandRun = await apiAs(r, auditor.apiKey, "GET", `/api/audit/runs/${page.url().split("/").pop()}`);
+    expect(brandRun.scope).to.deep.equal({ brandId: brand.id });
+    await page.getByText(`品牌 ${brand.id}`).waitFor();
+
+    const today = new Date().toISOString().slice(0, 10);
+    await openFromMenu(page, "审计");
+    await page.getByRole("radio", { name: "时间段" }).check();
+    await expectAccessible(page, "audits (period)");
+    await page.getByPlaceholder("开始日期").fill(today);
+    await page.getByPlaceholder("结束日期").fill(today);
+    // Enter confirms the range and submits the form, as the button does.
+    await page.keyboard.press("Enter");
+    await runPageOpened(page);
+    await page.getByText("已完成", { exact: true }).waitFor();
+    const periodRun = await apiAs(r, auditor.apiKey, "GET", `/api/audit/runs/${page.url().split("/").pop()}`);
+    expect(Object.keys(periodRun.scope)).to.deep.equal(["from", "to"]);
+    expect(new Date(periodRun.scope.to).getTime() - new Date(periodRun.scope.from).getTime()).to.equal(
+      24 * 3600 * 1000,
+    );
+    // Both producers' batches were registered today (in the browser's time zone, as the form reads it).
+    expect(periodRun.progress.totalBatches).to.equal(2);
     await logOutThroughUi(page);
     expect(problems).to.deep.equal([]);
     await context.close();

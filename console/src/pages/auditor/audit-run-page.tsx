@@ -1,5 +1,4 @@
 import { useContext, useEffect, useState } from "react";
-import dayjs from "dayjs";
 import { Alert, Card, List, Progress, Space, Typography } from "antd";
 import { FINDING_KINDS, type FindingKind } from "../../../../server/modules/audit/domain/findings";
 import { FINDING_LABELS } from "../../../../server/modules/audit/domain/finding-labels";
@@ -7,7 +6,7 @@ import { api, describeError } from "../../api/api-client";
 import { useApi } from "../../api/use-api";
 import { LanguageContext, useT, type MessageKey } from "../../i18n/i18n";
 import { StateTag } from "../../shell/state-tag";
-import type { AuditRun, AuditScope, Finding } from "./audit-run";
+import { scopeText, type AuditRun, type Finding } from "./audit-run";
 import { ConsoleLink } from "./console-link";
 
 const POLL_MS = 500;
@@ -76,23 +75,6 @@ function Evidence({ finding }: { finding: Finding }) {
     );
   }
   return <Space wrap>{links}</Space>;
-}
-
-const SCOPE_LABELS: Record<keyof AuditScope, MessageKey> = {
-  orgId: "audit.scope.organization",
-  brandId: "audit.scope.brand",
-  regionCode: "audit.scope.region",
-  from: "audit.scope.from",
-  to: "audit.scope.to",
-};
-
-/** "地区 33, 机构 …" (dates as days), or "全部" for an unscoped run. */
-function scopeText(scope: AuditScope, t: ReturnType<typeof useT>): string {
-  const parts = Object.entries(scope).map(([key, value]) => {
-    const shown = key === "from" || key === "to" ? dayjs(value).format("YYYY-MM-DD HH:mm") : value;
-    return `${t(SCOPE_LABELS[key as keyof AuditScope])} ${shown}`;
-  });
-  return parts.join(", ") || t("audit.scope.everything");
 }
 
 /**

@@ -1,10 +1,26 @@
 import { useState } from "react";
-import type { Dayjs } from "dayjs";
-import { App, Button, Card, DatePicker, Form, Input, InputNumber, Radio, Space, Typography } from "antd";
+import dayjs, { type Dayjs } from "dayjs";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Radio,
+  Space,
+  Typography,
+} from "antd";
 import { describeError } from "../../api/api-client";
+import { useApi } from "../../api/use-api";
 import { useT, type MessageKey } from "../../i18n/i18n";
+import { StateTag } from "../../shell/state-tag";
 import { RegionPicker, type PickedRegion } from "../producer/region-picker";
-import { startAuditRun, type AuditScope } from "./audit-run";
+import { scopeText, startAuditRun, type AuditRun, type AuditScope } from "./audit-run";
+import { ConsoleLink } from "./console-link";
 
 const SCOPE_KINDS = ["everything", "organization", "brand", "region", "period"] as const;
 type ScopeKind = (typeof SCOPE_KINDS)[number];
@@ -41,6 +57,7 @@ export function AuditsPage() {
   const { message } = App.useApp();
   const [kind, setKind] = useState<ScopeKind>("everything");
   const [busy, setBusy] = useState(false);
+  const runs = useApi<{ items: (AuditRun & { createdAt: string })[] }>("/api/audit/runs?limit=20");
 
   const start = async (values: Values) => {
     setBusy(true);
@@ -106,6 +123,33 @@ export function AuditsPage() {
           </Button>
         </Form>
       </Card>
+      <Typography.Title level={2} className="section-title">
+        {t("audit.recent")}
+      </Typography.Title>
+      {runs.error && <Alert type="error" title={runs.error} />}
+      <List
+        loading={runs.loading}
+        dataSource={runs.data?.items ?? []}
+        locale={{ emptyText: <span className="empty-text">{t("audit.noRuns")}</span> }}
+        renderItem={(run) => (
+          <List.Item
+            actions={[
+              <ConsoleLink key="open" to={`/audits/${run.id}`}>
+                {t("audit.open")}
+              </ConsoleLink>,
+            ]}
+          >
+            <Space wrap size={4}>
+              <StateTag tone={run.state === "failed" ? "bad" : run.state === "done" ? "ok" : "neutral"}>
+                {t(`audit.state.${run.state}` as MessageKey)}
+              </StateTag>
+              <span>{dayjs(run.createdAt).format("YYYY-MM-DD HH:mm")}</span>
+              <span>{scopeText(run.scope, t)}</span>
+              {run.state === "done" && <span>{t("audit.findings", { count: run.findingsCount })}</span>}
+            </Space>
+          </List.Item>
+        )}
+      />
     </Space>
   );
 }
