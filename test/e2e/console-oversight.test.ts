@@ -315,6 +315,11 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
     await page.getByText("湖州市：召回 1，撤销 0").waitFor();
     await page.getByText("没有撤销的认证").waitFor();
     await expectAccessible(page, "regional overview (province)");
+    // The same screen in English.
+    await page.getByText("EN", { exact: true }).click();
+    await page.getByText("湖州市: 1 recalls, 0 revocations").waitFor();
+    await page.getByText("No revoked certifications").waitFor();
+    await page.getByText("中文", { exact: true }).click();
     await page.setViewportSize(PHONE);
     await page.evaluate("window.scrollTo(0, 0)");
     await screenshot(page, "console-regulator-regions-phone");

@@ -262,7 +262,7 @@ export const en: Record<MessageKey, string> = {
   "regions.pick": "Region (empty: the whole country)",
   "regions.show": "Show",
   "regions.country": "Whole country",
-  "regions.totals": "{recalls} recalled batches · {revocations} revoked certifications",
+  "regions.totals": "Recalled batches: {recalls} · revoked certifications: {revocations}",
   "regions.groups": "By division one level down",
   "regions.group": "{name}: {recalls} recalls, {revocations} revocations",
   "regions.drill": "Open {name}",
