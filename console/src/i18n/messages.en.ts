@@ -191,7 +191,6 @@ export const en: Record<MessageKey, string> = {
   "audit.progress": "Audit progress",
   "audit.failed": "The audit failed",
   "audit.findings": "{count} findings",
-  "audit.byKind": "By kind",
   "audit.csv": "Download CSV",
   "audit.html": "Open the bilingual report (HTML)",
   "members.orgId": "Organization id:",

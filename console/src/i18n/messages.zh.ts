@@ -189,7 +189,6 @@ export const zh = {
   "audit.progress": "审计进度",
   "audit.failed": "审计失败",
   "audit.findings": "共 {count} 项发现",
-  "audit.byKind": "按类型",
   "audit.csv": "下载 CSV",
   "audit.html": "打开中英文报告（HTML）",
   "members.orgId": "本机构编号：",
