@@ -226,4 +226,15 @@ describe("oversight API: certified producers and the regional overview", () => {
       expect(bad.body.error.details[0].field).to.equal("query.regionCode");
     });
   });
+
+  it("documents the new routes and the region scope in the OpenAPI document", async () => {
+    const { paths } = (await http(server.baseUrl, "GET", "/openapi.json")).body;
+    const parameters = (path: string) =>
+      paths[path].get.parameters.map((parameter: { name: string }) => parameter.name);
+    expect(parameters("/api/certified-producers")).to.include("limit");
+    expect(parameters("/api/regional-overview")).to.include("regionCode");
+    expect(parameters("/api/audit/runs")).to.include("limit");
+    const runBody = paths["/api/audit/runs"].post.requestBody.content["application/json"].schema;
+    expect(runBody.properties.scope.properties.regionCode.pattern).to.equal("^\\d{2}(\\d{2}){0,2}$");
+  });
 });
