@@ -158,10 +158,11 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
     await page
       .getByRole("heading", { name: `超时未锚定 (${strict.countsByKind.unanchored_too_long})` })
       .waitFor();
-    await page
-      .getByRole("link", { name: `批次 ${riceId}` })
-      .first()
-      .waitFor();
+    const record = page.getByRole("link", { name: `批次 ${riceId} 的审计记录` }).first();
+    const recordHref = await record.getAttribute("href");
+    const audited = await context.request.get(`${r.baseUrl}${recordHref}`);
+    expect(audited.status()).to.equal(200);
+    expect((await audited.json()).batch.id).to.equal(riceId);
     await expectAccessible(page, "audit run (certifier)");
     await page.setViewportSize(PHONE);
     await page.evaluate("window.scrollTo(0, 0)");

@@ -255,6 +255,7 @@ export const en: Record<MessageKey, string> = {
   "audit.clean": "No findings",
   "audit.truncated": "Only the first {count} are listed; the counts above are complete",
   "audit.batch": "Batch {id}",
+  "audit.batchRecord": "Audit record of batch {id}",
   "audit.event": "Event #{seq}",
   "audit.certification": "Certification record {id}",
   "audit.brandRegister": "Brand register {id}",

@@ -253,6 +253,7 @@ export const zh = {
   "audit.clean": "没有发现问题",
   "audit.truncated": "仅列出前 {count} 项；完整数量见上",
   "audit.batch": "批次 {id}",
+  "audit.batchRecord": "批次 {id} 的审计记录",
   "audit.event": "第 {seq} 号事件",
   "audit.certification": "认证记录 {id}",
   "audit.brandRegister": "品牌登记簿 {id}",

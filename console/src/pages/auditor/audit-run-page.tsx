@@ -5,6 +5,7 @@ import { FINDING_LABELS } from "../../../../server/modules/audit/domain/finding-
 import { api, describeError } from "../../api/api-client";
 import { useApi } from "../../api/use-api";
 import { LanguageContext, useT, type MessageKey } from "../../i18n/i18n";
+import { useSession } from "../../session/session";
 import { StateTag } from "../../shell/state-tag";
 import { scopeText, type AuditRun, type Finding } from "./audit-run";
 import { ConsoleLink } from "./console-link";
@@ -40,19 +41,28 @@ function useAuditRun(id: string): { run: AuditRun | undefined; error: string | u
 /** The records a finding is about, each opening where it can be read: the batch, its event, the certification, the brand. */
 function Evidence({ finding }: { finding: Finding }) {
   const t = useT();
+  const { session } = useSession();
+  const mayOpenBatches = session.organization.roles.some((role) => role === "auditor" || role === "admin");
   const links = [];
-  if (finding.batchId) {
+  if (finding.batchId && mayOpenBatches) {
     links.push(
       <ConsoleLink key="batch" to={`/batches/${finding.batchId}`}>
         {t("audit.batch", { id: finding.batchId })}
       </ConsoleLink>,
     );
-  }
-  if (finding.batchId && finding.seq !== undefined) {
+    if (finding.seq !== undefined) {
+      links.push(
+        <ConsoleLink key="event" to={`/batches/${finding.batchId}`}>
+          {t("audit.event", { seq: finding.seq })}
+        </ConsoleLink>,
+      );
+    }
+  } else if (finding.batchId) {
+    // A certifier reads the batches it certifies through their audit record, not the batch screens.
     links.push(
-      <ConsoleLink key="event" to={`/batches/${finding.batchId}`}>
-        {t("audit.event", { seq: finding.seq })}
-      </ConsoleLink>,
+      <a key="batch" href={`/api/audit/batches/${finding.batchId}`} target="_blank" rel="noreferrer">
+        {t("audit.batchRecord", { id: finding.batchId })}
+      </a>,
     );
   }
   if (finding.certificationId) {
