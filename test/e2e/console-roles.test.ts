@@ -51,6 +51,7 @@ describe("console: auditor and organization admin in Chromium", function () {
     const { page, context, problems } = await openConsole(r, PHONE);
     await logInThroughUi(page, auditor);
     await openFromMenu(page, "审计");
+    await page.getByRole("radio", { name: "机构" }).check();
     await page.getByLabel("生产者机构编号").fill(farm.id);
     await page.getByRole("button", { name: "开始审计" }).click();
     await page.getByText(/^共 \d+ 项发现$/).waitFor();

@@ -23,7 +23,7 @@ export interface ConsoleRig {
   dataDir: string;
 }
 
-/** `env`: extra configuration for the service (e.g. a long ANCHOR_INTERVAL_MS to see a backlog). */
+/** `env`: extra configuration for the service (e.g. `ANCHOR_WORKER: "false"` to keep events unanchored). */
 export async function startConsoleRig(name: string, env: Record<string, string> = {}): Promise<ConsoleRig> {
   buildConsoleIfStale();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ecotrace-e2e-${name}-`));

@@ -34,6 +34,16 @@ const CertificationsPage = screen(() =>
 );
 const BrandsPage = screen(() => import("../pages/brand/brands-page").then((module) => module.BrandsPage));
 const AuditsPage = screen(() => import("../pages/auditor/audits-page").then((module) => module.AuditsPage));
+// Certifier and auditor/regulator oversight (issue 17).
+const CertifiedProducersPage = screen(() =>
+  import("../pages/certifier/certified-producers-page").then((module) => module.CertifiedProducersPage),
+);
+const AuditRunPage = screen(() =>
+  import("../pages/auditor/audit-run-page").then((module) => module.AuditRunPage),
+);
+const RegionalOverviewPage = screen(() =>
+  import("../pages/auditor/regional-overview-page").then((module) => module.RegionalOverviewPage),
+);
 const MembersPage = screen(() => import("../pages/admin/members-page").then((module) => module.MembersPage));
 const AnchoringPage = screen(() =>
   import("../pages/admin/anchoring-page").then((module) => module.AnchoringPage),
@@ -114,6 +124,28 @@ export const SCREENS: Screen[] = [
     inMenu: true,
     component: AuditsPage,
     allowed: any(["auditor", "admin", "certifier"]),
+  },
+  // Certifier and auditor/regulator oversight (issue 17).
+  {
+    path: "/certified-producers",
+    title: "nav.certifiedProducers",
+    inMenu: true,
+    component: CertifiedProducersPage,
+    allowed: any(["certifier"]),
+  },
+  {
+    path: "/audits/:id",
+    title: "nav.auditRun",
+    inMenu: false,
+    component: AuditRunPage,
+    allowed: any(["auditor", "admin", "certifier"]),
+  },
+  {
+    path: "/regions",
+    title: "nav.regions",
+    inMenu: true,
+    component: RegionalOverviewPage,
+    allowed: any(["auditor", "admin"]),
   },
   {
     path: "/anchoring",
