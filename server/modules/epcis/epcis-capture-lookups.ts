@@ -66,7 +66,7 @@ export async function declaredEvents(
     if (!result) continue;
     found.set(
       claim.eventID,
-      result.observation
+      result.observed
         ? { ledger: "observations", eventId: result.eventId }
         : { ledger: "batch", batchId: result.batchId, eventId: result.eventId },
     );

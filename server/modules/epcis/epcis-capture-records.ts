@@ -117,7 +117,9 @@ export async function storedCaptureStep(
   };
   if (step.kind === "observe") {
     const event = await findObservation(ctx, ledgerId, provenance);
-    return event ? { ...storedStep(step.index, ledgerId, event, false), observation: true } : null;
+    return event
+      ? { ...storedStep(step.index, ledgerId, event, false), observed: step.facts.observed }
+      : null;
   }
   const batchId = ledgerId;
   const batch = await new BatchRepository(ctx.connection).findById(batchId);

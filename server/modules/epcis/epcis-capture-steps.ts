@@ -86,6 +86,7 @@ function observationFacts(
 ): ObservationFacts {
   return {
     type: "observation",
+    observed: intent.why,
     eventTime: intent.eventTime,
     ...(intent.bizStep ? { bizStep: intent.bizStep } : {}),
     ...(intent.disposition ? { disposition: intent.disposition } : {}),

@@ -89,7 +89,7 @@ async function applyOp(ctx: UseCaseContext, actor: RecordingActor, op: PlannedOp
   }
   if (op.kind === "observe") {
     const event = await appendObservation(ctx, actor.orgId, op.facts);
-    return { ...storedStep(op.index, actor.orgId, event, false), observation: true };
+    return { ...storedStep(op.index, actor.orgId, event, false), observed: op.facts.observed };
   }
   const type = op.facts.type;
   const event = await appendEvent(ctx, op.batchId, actor.orgId, op.facts, (batch: BatchDoc) => {

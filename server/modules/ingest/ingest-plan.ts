@@ -32,8 +32,8 @@ export interface StoredStep {
   seq: number;
   hash: string;
   createdBatch: boolean;
-  /** Recorded in the actor's observation log (`batchId` is then the log's id). */
-  observation?: boolean;
+  /** Recorded in the actor's observation log (`batchId` is then the log's id), and why. */
+  observed?: string;
 }
 
 export interface PlanOptions {

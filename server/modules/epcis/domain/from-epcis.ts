@@ -59,8 +59,31 @@ interface BatchIntentBase extends IntentBase {
 export type DeclaredEvent =
   { ledger: "batch"; batchId: string; eventId: string } | { ledger: "observations"; eventId: string };
 
+/**
+ * Why an event is an observation rather than an event on a batch (stored with it, decision 0031):
+ * an AssociationEvent or an extension event type; an error declaration of an event not captured
+ * here by the caller, or the correction of one of its observations; no bizStep; no object named;
+ * objects that are no batch (assets, containers, locations, items no registry places, products
+ * without lot, patterns); several batches; no change EcoTrace records on one batch (inputs and
+ * outputs in one transformation, ADD other than commissioning); a lot no batch of the caller has.
+ */
+export const OBSERVATION_REASONS = [
+  "association",
+  "event_type",
+  "error_declaration",
+  "correction",
+  "no_bizstep",
+  "no_object",
+  "not_a_batch",
+  "several_batches",
+  "no_batch_change",
+  "unknown_lot",
+] as const;
+export type ObservationReason = (typeof OBSERVATION_REASONS)[number];
+
 export type ObservationIntent = IntentBase & {
   kind: "observe";
+  why: ObservationReason;
   bizStep?: string;
   disposition?: string;
   correctionOf?: string;
@@ -123,26 +146,27 @@ export function interpretEpcisEvent(
     }
   }
   if (reasons.length > 0) return { reasons };
-  const observation = observationIntent(event, options.prefixes);
-  if (event.errorDeclaration !== undefined) return { intent: correctionIntent(event, observation, options) };
+  const observed = (why: ObservationReason) => ({ intent: observationIntent(event, options.prefixes, why) });
+  if (event.errorDeclaration !== undefined) return { intent: correctionIntent(event, options) };
   const type = String(event.type);
-  if (!(type in QUANTITY_LISTS) || typeof event.bizStep !== "string") return { intent: observation };
+  if (!(type in QUANTITY_LISTS)) return observed(type === "AssociationEvent" ? "association" : "event_type");
+  if (typeof event.bizStep !== "string") return observed("no_bizstep");
   const target = batchNamed(type, event, options);
-  if (!target) return { intent: observation };
+  if ("why" in target) return observed(target.why);
   const shape = shapeOf(type, event, target, reasons);
   if (reasons.length > 0) return { reasons };
-  if (!shape) return { intent: observation };
-  return { intent: buildIntent(event, shape, target, observation) };
+  if (!shape) return observed("no_batch_change");
+  return {
+    intent: buildIntent(event, shape, target, observationIntent(event, options.prefixes, "unknown_lot")),
+  };
 }
 
 /** An error declaration: a correction on the declared event's ledger, or an observation. */
-function correctionIntent(
-  event: EpcisEvent,
-  observation: ObservationIntent,
-  options: InterpretOptions,
-): CaptureIntent {
+function correctionIntent(event: EpcisEvent, options: InterpretOptions): CaptureIntent {
+  const observation = observationIntent(event, options.prefixes, "error_declaration");
   const declared = typeof event.eventID === "string" ? options.declared(event.eventID) : undefined;
-  if (declared?.ledger === "observations") return { ...observation, correctionOf: declared.eventId };
+  if (declared?.ledger === "observations")
+    return { ...observation, why: "correction", correctionOf: declared.eventId };
   if (declared?.ledger !== "batch") return observation;
   return {
     kind: "append",
@@ -157,9 +181,14 @@ function correctionIntent(
   };
 }
 
-function observationIntent(event: EpcisEvent, prefixes: PrefixMap): ObservationIntent {
+function observationIntent(
+  event: EpcisEvent,
+  prefixes: PrefixMap,
+  why: ObservationReason,
+): ObservationIntent {
   return {
     kind: "observe",
+    why,
     ...(typeof event.eventID === "string" ? { eventID: event.eventID } : {}),
     eventTime: String(event.eventTime),
     ...(typeof event.bizStep === "string" ? { bizStep: fromEpcisBizStep(event.bizStep) } : {}),
@@ -183,14 +212,19 @@ interface BatchTarget {
   serials: string[];
 }
 
-function batchNamed(type: string, event: EpcisEvent, options: InterpretOptions): BatchTarget | undefined {
+function batchNamed(
+  type: string,
+  event: EpcisEvent,
+  options: InterpretOptions,
+): BatchTarget | { why: ObservationReason } {
+  const notABatch = { why: "not_a_batch" as const };
   const refs: BatchRef[] = [];
   const quantities: QuantityRef[] = [];
   for (const list of QUANTITY_LISTS[type]) {
     const elements = Array.isArray(event[list]) ? (event[list] as Record<string, unknown>[]) : [];
     for (const element of elements) {
       const parsed = parseBatchIdentifier(String(element.epcClass), options.base);
-      if (isIdentifierProblem(parsed)) return undefined;
+      if (isIdentifierProblem(parsed)) return notABatch;
       const { quantity, uom } = element;
       refs.push(parsed);
       quantities.push({
@@ -205,14 +239,13 @@ function batchNamed(type: string, event: EpcisEvent, options: InterpretOptions):
   const serials: string[] = [];
   for (const uri of instanceIdentifiersOf(event)) {
     const item = parseInstanceIdentifier(uri);
-    if (item.kind === "other") return undefined;
-    const lot = item.lot ?? options.lotOfSerial(item.gtin, item.serial);
-    if (lot === undefined) return undefined;
+    const lot = item.kind === "item" ? (item.lot ?? options.lotOfSerial(item.gtin, item.serial)) : undefined;
+    if (item.kind === "other" || lot === undefined) return notABatch;
     refs.push({ kind: "lot", gtin: item.gtin, lot });
     serials.push(item.serial);
   }
   const distinct = new Set(refs.map((ref) => (ref.kind === "lot" ? `${ref.gtin}/${ref.lot}` : ref.id)));
-  if (distinct.size !== 1) return undefined;
+  if (distinct.size !== 1) return { why: distinct.size === 0 ? "no_object" : "several_batches" };
   return { ref: refs[0], quantities, serials };
 }
 

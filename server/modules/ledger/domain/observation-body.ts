@@ -9,6 +9,8 @@ export const OBSERVATION_BODY_VERSION = 1;
  */
 export interface ObservationFacts {
   type: "observation";
+  /** Why the event names no batch of the organization's (a reason code of the capture, decision 0031). */
+  observed: string;
   eventTime: string;
   bizStep?: string;
   disposition?: string;
@@ -36,6 +38,7 @@ export function buildObservationBody(facts: ObservationFacts, link: LedgerLink):
     logId: link.subjectId,
     seq: link.seq,
     type: facts.type,
+    observed: facts.observed,
     eventTime: facts.eventTime,
     recordTime: link.recordTime,
     actor: link.actor,
