@@ -212,14 +212,16 @@ async function planObserve({ options, plan }: Planning, index: number, facts: Ob
 
 async function planAppend(planning: Planning, step: AppendStep): Promise<void> {
   const { actor, options, world, plan, consumed } = planning;
-  const problems: StepProblem[] = [];
   const report = (code: string, message: string) => {
-    problems.push({ index: step.index, code, message });
+    plan.problems.push({ index: step.index, code, message });
   };
-  const batch = world.resolve(step.ref, report);
-  if (!batch && step.observeIfUnknown && problems.every((problem) => problem.code === "UNKNOWN_BATCH"))
+  const unresolved: StepProblem[] = [];
+  const batch = world.resolve(step.ref, (code, message) =>
+    unresolved.push({ index: step.index, code, message }),
+  );
+  if (!batch && step.observeIfUnknown && unresolved.every((problem) => problem.code === "UNKNOWN_BATCH"))
     return planObserve(planning, step.index, step.observeIfUnknown);
-  plan.problems.push(...problems);
+  plan.problems.push(...unresolved);
   if (!batch) return;
   const stored = await options.alreadyStored?.(step, batch.id);
   if (stored) return void plan.stored.push(stored);
