@@ -235,6 +235,21 @@ describe("EPCIS 2.0 capture", () => {
             childEPCs: ["urn:epc:id:giai:4000001.12345"],
           },
           {
+            type: "ObjectEvent",
+            action: "ADD",
+            bizStep: "commissioning",
+            ...TIME,
+            readPoint: { id: "urn:epc:id:sgln:6901234.00001.0" },
+            quantityList: [{ epcClass: epcClass("CBV-1"), quantity: 800, uom: "KGM" }],
+            ilmd: {
+              "cbvmda:countryOfOrigin": "CN",
+              "cbvmda:harvestStartDate": "2026-04-10",
+              "cbvmda:farmList": [
+                { farmIdentification: "330523-07", farmIdentificationType: "urn:example:farm" },
+              ],
+            },
+          },
+          {
             ...observe("OBS-1", "inspecting"),
             quantityList: undefined,
             readPoint: { id: "urn:epc:id:sgln:6901234.00001.0" },
@@ -246,13 +261,24 @@ describe("EPCIS 2.0 capture", () => {
       const results = response.body.events as Json[];
       expect(
         results.map((result) => result.observed ?? (result.createdBatch ? "new batch" : "batch event")),
-      ).to.deep.equal(["new batch", "unknown_lot", "not_a_batch", "batch event", "association", "no_object"]);
+      ).to.deep.equal([
+        "new batch",
+        "unknown_lot",
+        "not_a_batch",
+        "batch event",
+        "association",
+        "no_batch_master_data",
+        "no_object",
+      ]);
       expect(results[3].batchId).to.equal(results[0].batchId);
       const items = await get(farm, `/api/batches/${results[0].batchId}/events`);
       expect(items.body.items[1].body.data.serials).to.deep.equal(["A7", "A8"]);
       const observations = results.filter((result) => result.observed);
       expect(observations.map((result) => result.batchId)).to.deep.equal(observations.map(() => farm.id));
-      expect(observations.map((result) => result.seq)).to.deep.equal([1, 2, 3, 4]);
+      expect(observations.map((result) => result.seq)).to.deep.equal([1, 2, 3, 4, 5]);
+      expect((await get(farm, `/api/batches?lot=CBV-1`)).body.items, "no batch is invented").to.deep.equal(
+        [],
+      );
       const stored = await env.runtime.connection
         .db!.collection("traceevents")
         .find({ subject: "observations", batchId: new Types.ObjectId(farm.id) })

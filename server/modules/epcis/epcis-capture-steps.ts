@@ -124,9 +124,9 @@ function withCanonicalIdentity(intent: BatchIntent, base: string): EpcisEvent {
 function masterData(intent: Extract<CaptureIntent, { kind: "register" }>, reasons: Reason[]) {
   if (intent.master === null || typeof intent.master !== "object" || Array.isArray(intent.master)) {
     reasons.push({
-      code: "MISSING_BATCH_MASTER_DATA",
+      code: "INVALID_BATCH_MASTER_DATA",
       message:
-        'a new batch needs ilmd "ecotrace:batch" with product, lot and origin (as POST /api/batches takes them)',
+        'ilmd "ecotrace:batch" must be an object with product, lot and origin (as POST /api/batches takes them)',
     });
     return undefined;
   }

@@ -65,7 +65,9 @@ export type DeclaredEvent =
  * here by the caller, or the correction of one of its observations; no bizStep; no object named;
  * objects that are no batch (assets, containers, locations, items no registry places, products
  * without lot, patterns); several batches; no change EcoTrace records on one batch (inputs and
- * outputs in one transformation, ADD other than commissioning); a lot no batch of the caller has.
+ * outputs in one transformation, ADD other than commissioning); a new lot without ilmd
+ * `ecotrace:batch` (CBV master data alone does not give what a batch needs); a lot no batch of
+ * the caller has.
  */
 export const OBSERVATION_REASONS = [
   "association",
@@ -77,6 +79,7 @@ export const OBSERVATION_REASONS = [
   "not_a_batch",
   "several_batches",
   "no_batch_change",
+  "no_batch_master_data",
   "unknown_lot",
 ] as const;
 export type ObservationReason = (typeof OBSERVATION_REASONS)[number];
@@ -156,6 +159,8 @@ export function interpretEpcisEvent(
   const shape = shapeOf(type, event, target, reasons);
   if (reasons.length > 0) return { reasons };
   if (!shape) return observed("no_batch_change");
+  // A new batch needs what POST /api/batches takes; CBV master data alone does not say it (decision 0031).
+  if (shape.kind === "register" && !hasBatchMasterData(event)) return observed("no_batch_master_data");
   return {
     intent: buildIntent(event, shape, target, observationIntent(event, options.prefixes, "unknown_lot")),
   };
@@ -323,6 +328,13 @@ function preservedEvent(event: EpcisEvent, prefixes: PrefixMap): EpcisEvent {
   for (const field of RECORD_KEEPING_FIELDS) delete rest[field];
   const context = contextForForeignPrefixes(rest, prefixes);
   return context ? { "@context": context, ...rest } : rest;
+}
+
+function hasBatchMasterData(event: EpcisEvent): boolean {
+  const ilmd = event.ilmd as Record<string, unknown> | undefined;
+  return (
+    ilmd !== undefined && ilmd !== null && typeof ilmd === "object" && ilmd["ecotrace:batch"] !== undefined
+  );
 }
 
 function adoptableType(value: unknown): EventType | undefined {
