@@ -131,8 +131,7 @@ function itemLevel(uri: string): IdentifierProblem {
   const kind = /^urn:epc:id:(\w+):/.exec(uri)?.[1]?.toUpperCase();
   return problem(
     "ITEM_LEVEL_IDENTIFIER",
-    `${uri} identifies ${kind ? `an individual object (${kind})` : "an individual object"}; ` +
-      "EcoTrace records events per batch: name the batch as GTIN + lot in a quantity list",
+    `${uri} identifies ${kind ? `an individual object (${kind})` : "an individual object"}, not a lot`,
   );
 }
 
