@@ -349,9 +349,13 @@ function derivedType(event: EpcisEvent): EventType {
   return TYPE_BY_BIZ_STEP[String(event.bizStep)] ?? "observation";
 }
 
-/** Every instance-level identifier the event names (its EPC lists and parentID). */
+/**
+ * The instance-level objects the event is about (its EPC lists). A `parentID` is not one of them:
+ * it is the container the objects are packed in or travel in (an SSCC, a returnable asset), which
+ * the batch's event keeps, as packing into a container always did (decision 0006).
+ */
 export function instanceIdentifiersOf(event: EpcisEvent): string[] {
-  return [...INSTANCE_LISTS.flatMap((list) => strings(event[list])), ...strings([event.parentID])];
+  return INSTANCE_LISTS.flatMap((list) => strings(event[list]));
 }
 
 function strings(value: unknown): string[] {
