@@ -48,7 +48,7 @@ export interface Ledger<Facts extends LedgerFacts = EventFacts> {
   collection(connection: Connection): Collection;
   notFound(id: string): Error;
   body(facts: Facts, link: LedgerLink): Record<string, unknown>;
-  /** Batches only: the cache of heads this process wrote. */
+  /** Batches and observation logs: the cache of heads this process wrote. */
   heads?(ctx: UseCaseContext): LedgerHeadCache | undefined;
 }
 

@@ -19,6 +19,9 @@ export const OBSERVATION_LEDGER: Ledger<ObservationFacts> = {
   collection: (connection) => observationLogModel(connection).collection,
   notFound: (id) => new NotFoundError("observation log", id),
   body: (facts, link) => buildObservationBody(facts, link) as unknown as Record<string, unknown>,
+  // Like a batch, a log changes only through appends (a stale entry fails its compare-and-set);
+  // ids are the organizations', so they never meet a batch's in the shared cache.
+  heads: (ctx) => ctx.heads,
 };
 
 /** Appends an observation to the organization's log, opening the log on its first one. */
@@ -27,7 +30,7 @@ export async function appendObservation(
   orgId: string,
   facts: ObservationFacts,
 ): Promise<TraceEventDoc> {
-  await openObservationLog(ctx, orgId);
+  if (!ctx.heads?.get(orgId)) await openObservationLog(ctx, orgId);
   return appendToLedger(ctx, OBSERVATION_LEDGER, orgId, orgId, facts);
 }
 
