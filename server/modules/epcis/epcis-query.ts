@@ -1,6 +1,6 @@
 import { Types } from "mongoose";
 import { BatchRepository } from "../batches";
-import { TraceEventRepository, type UseCaseContext } from "../ledger";
+import { TraceEventRepository, observationLogsFor, type UseCaseContext } from "../ledger";
 import type { RecordingActor } from "../ingest";
 import { ValidationError } from "../../platform/errors";
 import { batchesById, exportStoredEvent } from "./epcis-export";
@@ -17,8 +17,9 @@ const CHUNK = 500;
 const SCAN_LIMIT = 20_000;
 
 /**
- * Runs an EPCIS 2.0 simple event query over the events the caller may see: the database narrows
- * by batch (visibility, and the lots MATCH_epcClass names), event time and a single business step,
+ * Runs an EPCIS 2.0 simple event query over the events the caller may see (of its batches, and its
+ * observation log, decision 0031): the database narrows by batch (visibility, and the lots
+ * MATCH_epcClass names), event time and a single business step,
  * then each candidate is exported to EPCIS 2.0 JSON and matched against every parameter there.
  * A page ends after `perPage` matches or SCAN_LIMIT examined events; `nextPageToken` continues
  * after the last event examined (so a page may hold fewer than perPage events and still have a
@@ -31,11 +32,13 @@ export async function runSimpleEventQuery(
   base: string,
 ): Promise<{ events: EpcisEvent[]; nextPageToken: string | null }> {
   const batchIds = await visibleBatchIds(ctx, actor, query, base);
+  // The caller's observation log (decision 0031); auditors and admins see every log.
+  const logIds = await observationLogsFor(ctx, seesAll(actor) ? "all" : actor.orgId);
+  if (batchIds?.length === 0 && !logIds) return { events: [], nextPageToken: null };
   const repository = new TraceEventRepository(ctx.connection);
   const filter = {
     batchIds,
-    // The caller's observation log (decision 0031); auditors and admins see every log.
-    logIds: seesAll(actor) ? ("all" as const) : [new Types.ObjectId(actor.orgId)],
+    logIds,
     from: query.times.GE_eventTime?.toISOString(),
     to: query.times.LT_eventTime?.toISOString(),
     bizStep: storedBizStepNamed(query) ?? undefined,

@@ -46,6 +46,21 @@ export async function observationLogOf(
   return log;
 }
 
+/**
+ * The observation logs whose events a query may return: the organization's (every log for
+ * `"all"`), or none when there is no such log, so that a query without observations keeps the
+ * batch-only filter.
+ */
+export async function observationLogsFor(
+  ctx: UseCaseContext,
+  orgId: string | "all",
+): Promise<Types.ObjectId[] | "all" | undefined> {
+  const logs = observationLogModel(ctx.connection);
+  if (orgId === "all") return (await logs.exists({})) ? "all" : undefined;
+  const id = new Types.ObjectId(orgId);
+  return (await logs.exists({ _id: id })) ? [id] : undefined;
+}
+
 /** One event of the organization's log matching `conditions` (on the stored event), if any. */
 export async function findObservation(
   ctx: UseCaseContext,
