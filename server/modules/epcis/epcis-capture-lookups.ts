@@ -4,7 +4,8 @@ import { SerialRepository } from "../labels";
 import type { UseCaseContext } from "../ledger";
 import type { RecordingActor } from "../ingest";
 import { EpcisCaptureRepository, EpcisEventIdRepository } from "./data/epcis-capture.repository";
-import { instanceIdentifiersOf, type DeclaredEvent } from "./domain/from-epcis";
+import type { DeclaredEvent } from "./domain/from-epcis";
+import { instanceIdentifiersOf } from "./domain/event-objects";
 import { parseInstanceIdentifier } from "./domain/identifiers";
 import type { EpcisEvent } from "./domain/to-epcis";
 

@@ -1,10 +1,6 @@
 import { CLIENT_EVENT_TYPES, type EventType } from "../../ledger";
-import {
-  isIdentifierProblem,
-  parseBatchIdentifier,
-  parseInstanceIdentifier,
-  type BatchRef,
-} from "./identifiers";
+import type { BatchRef } from "./identifiers";
+import { QUANTITY_LISTS, batchNamed, type BatchTarget, type QuantityRef } from "./event-objects";
 import { contextForForeignPrefixes, type PrefixMap } from "./json-ld-context";
 import { RECORD_KEEPING_FIELDS, type EpcisEvent } from "./to-epcis";
 import { cbvTermOf, fromEpcisBizStep, fromEpcisDisposition } from "./vocabulary";
@@ -118,14 +114,6 @@ export interface InterpretOptions {
   declared(eventID: string): DeclaredEvent | undefined;
 }
 
-const QUANTITY_LISTS: Record<string, string[]> = {
-  ObjectEvent: ["quantityList"],
-  AggregationEvent: ["childQuantityList"],
-  TransactionEvent: ["quantityList"],
-  TransformationEvent: ["inputQuantityList", "outputQuantityList"],
-};
-const INSTANCE_LISTS = ["epcList", "childEPCs", "inputEPCList", "outputEPCList"];
-
 /** bizStep → the type an event on a batch gets when it does not name one of ours. */
 const TYPE_BY_BIZ_STEP: Record<string, EventType> = {
   inspecting: "inspecting",
@@ -202,56 +190,6 @@ function observationIntent(
       : {}),
     preserved: preservedEvent(event, prefixes),
   };
-}
-
-interface QuantityRef {
-  list: string;
-  ref: BatchRef;
-  quantity?: { value: number; unit: string };
-}
-
-/** The one batch every object of the event belongs to, or undefined. */
-interface BatchTarget {
-  ref: BatchRef;
-  quantities: QuantityRef[];
-  serials: string[];
-}
-
-function batchNamed(
-  type: string,
-  event: EpcisEvent,
-  options: InterpretOptions,
-): BatchTarget | { why: ObservationReason } {
-  const notABatch = { why: "not_a_batch" as const };
-  const refs: BatchRef[] = [];
-  const quantities: QuantityRef[] = [];
-  for (const list of QUANTITY_LISTS[type]) {
-    const elements = Array.isArray(event[list]) ? (event[list] as Record<string, unknown>[]) : [];
-    for (const element of elements) {
-      const parsed = parseBatchIdentifier(String(element.epcClass), options.base);
-      if (isIdentifierProblem(parsed)) return notABatch;
-      const { quantity, uom } = element;
-      refs.push(parsed);
-      quantities.push({
-        list,
-        ref: parsed,
-        ...(typeof quantity === "number" && typeof uom === "string"
-          ? { quantity: { value: quantity, unit: uom } }
-          : {}),
-      });
-    }
-  }
-  const serials: string[] = [];
-  for (const uri of instanceIdentifiersOf(event)) {
-    const item = parseInstanceIdentifier(uri);
-    const lot = item.kind === "item" ? (item.lot ?? options.lotOfSerial(item.gtin, item.serial)) : undefined;
-    if (item.kind === "other" || lot === undefined) return notABatch;
-    refs.push({ kind: "lot", gtin: item.gtin, lot });
-    serials.push(item.serial);
-  }
-  const distinct = new Set(refs.map((ref) => (ref.kind === "lot" ? `${ref.gtin}/${ref.lot}` : ref.id)));
-  if (distinct.size !== 1) return { why: distinct.size === 0 ? "no_object" : "several_batches" };
-  return { ref: refs[0], quantities, serials };
 }
 
 type Shape =
@@ -347,19 +285,6 @@ function derivedType(event: EpcisEvent): EventType {
   if (cbvTermOf(fromEpcisDisposition(String(event.disposition ?? "")), "disp") === "recalled")
     return "recalling";
   return TYPE_BY_BIZ_STEP[String(event.bizStep)] ?? "observation";
-}
-
-/**
- * The instance-level objects the event is about (its EPC lists). A `parentID` is not one of them:
- * it is the container the objects are packed in or travel in (an SSCC, a returnable asset), which
- * the batch's event keeps, as packing into a container always did (decision 0006).
- */
-export function instanceIdentifiersOf(event: EpcisEvent): string[] {
-  return INSTANCE_LISTS.flatMap((list) => strings(event[list]));
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }
 
 function quantityRequired(list: string): Reason {
