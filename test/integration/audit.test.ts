@@ -178,6 +178,43 @@ describe("audit API", () => {
     expect(html.headers.get("content-security-policy")).to.include("default-src 'none'");
   });
 
+  it("checks an anchored EPCIS observation log (decision 0031): clean, then missing once its head is deleted", async () => {
+    const sensorReport = {
+      type: "ObjectEvent",
+      action: "OBSERVE",
+      bizStep: "sensor_reporting",
+      eventTime: "2026-04-13T08:00:00+08:00",
+      eventTimeZoneOffset: "+08:00",
+      epcList: ["urn:epc:id:grai:4012345.55555.987"],
+      sensorElementList: [{ sensorReport: [{ type: "Temperature", value: 4, uom: "CEL" }] }],
+    };
+    const captured = await http(server.baseUrl, "POST", "/api/epcis/capture", {
+      key: producer.key,
+      json: {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        type: "EPCISDocument",
+        schemaVersion: "2.0",
+        creationDate: "2026-04-13T00:00:00Z",
+        epcisBody: { eventList: [sensorReport, sensorReport] },
+      },
+    });
+    expect(captured.status, captured.text).to.equal(201);
+    expect(captured.body.events.map((event: { observed?: string }) => event.observed)).to.deep.equal([
+      "not_a_batch",
+      "not_a_batch",
+    ]);
+    const run = await http(server.baseUrl, "POST", "/api/anchors/run?wait=true", { key: server.adminKey });
+    expect(run.status, run.text).to.equal(200);
+    await waitUntilAllAnchored(env.runtime.connection);
+    expect(await reportOf((await finishedRun()).id)).to.deep.equal([]);
+    await db()
+      .collection("observationlogs")
+      .deleteOne({ _id: new Types.ObjectId(producer.id) });
+    const findings = await reportOf((await finishedRun()).id);
+    expect(findings.map((finding) => finding.kind)).to.deep.equal(["ledger_missing"]);
+    expect(findings[0].detail).to.include(`organization ${producer.id}'s observation log up to seq 2`);
+  });
+
   it("reports a body field changed in the database as tampered content of that event only, in the batch record and the run's JSON, CSV and HTML", async () => {
     const { batchId } = await anchoredBatch();
     const target = await eventAt(batchId, 3);

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { Types } from "mongoose";
+import { ZERO_HASH, computeEventHash } from "../../server/modules/ledger";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -174,17 +176,56 @@ describe("EPCIS 2.0 capture", () => {
     });
 
     it("accepts the whole document or nothing, listing every event that cannot be captured and why", async () => {
-      const before = [await count("batches"), await count("traceevents")];
+      const before = [await count("batches"), await count("traceevents"), await count("observationlogs")];
       const response = await capture(
         farm,
         documentOf([
           harvest("CAP-3"),
           observe("CAP-3", "storing"),
+          { ...observe("CAP-3", "storing"), "ecotrace:data": "text" },
+          {
+            type: "AssociationEvent",
+            action: "ADD",
+            ...TIME,
+            parentID: "urn:epc:id:grai:4012345.55555.987",
+            childEPCs: ["urn:epc:id:giai:4000001.12345"],
+          },
+          { ...observe("CAP-3", "destroying"), action: "DELETE" },
+          observe("CAP-3", "storing"),
+        ]),
+      );
+      expect(response.status, response.text).to.equal(422);
+      expect(response.body.error.code, response.text).to.equal("EPCIS_CAPTURE_REJECTED");
+      expect(response.body.error.message, response.text).to.equal(
+        "2 of 6 events cannot be captured; nothing was stored",
+      );
+      expect(response.body.error.details.events.map((event: Json) => event.index)).to.deep.equal([2, 5]);
+      expect(reasonCodes(response)).to.deep.equal([["INVALID_ECOTRACE_FIELD"], ["BATCH_STATE"]]);
+      expect([
+        await count("batches"),
+        await count("traceevents"),
+        await count("observationlogs"),
+      ]).to.deep.equal(before);
+    });
+
+    it("keeps what names no batch of the caller's in its observation log, hash-chained, with why", async () => {
+      const response = await capture(
+        farm,
+        documentOf([
+          harvest("OBS-1"),
           observe("NO-SUCH-LOT", "storing"),
           {
-            ...observe("CAP-3", "shipping"),
+            ...observe("OBS-1", "shipping"),
             quantityList: undefined,
             epcList: ["urn:epc:id:sgtin:6901234.056789.1001"],
+          },
+          {
+            ...observe("OBS-1", "shipping"),
+            quantityList: undefined,
+            epcList: [
+              `https://id.gs1.org/01/${GTIN}/10/OBS-1/21/A7`,
+              `https://id.gs1.org/01/${GTIN}/10/OBS-1/21/A8`,
+            ],
           },
           {
             type: "AssociationEvent",
@@ -193,25 +234,102 @@ describe("EPCIS 2.0 capture", () => {
             parentID: "urn:epc:id:grai:4012345.55555.987",
             childEPCs: ["urn:epc:id:giai:4000001.12345"],
           },
-          { ...observe("CAP-3", "storing"), errorDeclaration: { declarationTime: "2026-04-14T00:00:00Z" } },
+          {
+            type: "ObjectEvent",
+            action: "ADD",
+            bizStep: "commissioning",
+            ...TIME,
+            readPoint: { id: "urn:epc:id:sgln:6901234.00001.0" },
+            quantityList: [{ epcClass: epcClass("CBV-1"), quantity: 800, uom: "KGM" }],
+            ilmd: {
+              "cbvmda:countryOfOrigin": "CN",
+              "cbvmda:harvestStartDate": "2026-04-10",
+              "cbvmda:farmList": [
+                { farmIdentification: "330523-07", farmIdentificationType: "urn:example:farm" },
+              ],
+            },
+          },
+          {
+            ...observe("OBS-1", "inspecting"),
+            quantityList: undefined,
+            readPoint: { id: "urn:epc:id:sgln:6901234.00001.0" },
+            sensorElementList: [{ sensorReport: [{ type: "Temperature", value: 4, uom: "CEL" }] }],
+          },
         ]),
       );
-      expect(response.status, response.text).to.equal(422);
-      expect(response.body.error.code).to.equal("EPCIS_CAPTURE_REJECTED");
-      expect(response.body.error.message).to.equal("4 of 6 events cannot be captured; nothing was stored");
-      expect(response.body.error.details.events.map((event: Json) => event.index)).to.deep.equal([
-        2, 3, 4, 5,
+      expect(response.status, response.text).to.equal(201);
+      const results = response.body.events as Json[];
+      expect(
+        results.map((result) => result.observed ?? (result.createdBatch ? "new batch" : "batch event")),
+      ).to.deep.equal([
+        "new batch",
+        "unknown_lot",
+        "not_a_batch",
+        "batch event",
+        "association",
+        "no_batch_master_data",
+        "no_object",
       ]);
-      expect(reasonCodes(response)).to.deep.equal([
-        ["UNKNOWN_BATCH"],
-        ["ITEM_LEVEL_IDENTIFIER"],
-        ["UNSUPPORTED_EVENT_TYPE"],
-        ["ERROR_DECLARATION"],
-      ]);
-      expect(response.body.error.details.events[0].reasons[0].message).to.equal(
-        `no batch of yours has lot NO-SUCH-LOT and GTIN ${GTIN}`,
+      expect(results[3].batchId).to.equal(results[0].batchId);
+      const items = await get(farm, `/api/batches/${results[0].batchId}/events`);
+      expect(items.body.items[1].body.data.serials).to.deep.equal(["A7", "A8"]);
+      const observations = results.filter((result) => result.observed);
+      expect(observations.map((result) => result.batchId)).to.deep.equal(observations.map(() => farm.id));
+      expect(observations.map((result) => result.seq)).to.deep.equal([1, 2, 3, 4, 5]);
+      expect((await get(farm, `/api/batches?lot=CBV-1`)).body.items, "no batch is invented").to.deep.equal(
+        [],
       );
-      expect([await count("batches"), await count("traceevents")]).to.deep.equal(before);
+      const stored = await env.runtime.connection
+        .db!.collection("traceevents")
+        .find({ subject: "observations", batchId: new Types.ObjectId(farm.id) })
+        .sort({ seq: 1 })
+        .toArray();
+      expect(stored.map((event) => event.prevHash)).to.deep.equal([
+        ZERO_HASH,
+        ...stored.slice(0, -1).map((event) => event.hash),
+      ]);
+      for (const event of stored) expect(event.hash).to.equal(computeEventHash(event.body));
+      const proof = await get(farm, `/api/events/${observations[0].eventId}/proof`);
+      expect(proof.status, proof.text).to.be.oneOf([200, 409]);
+      expect((await get(otherFarm, `/api/events/${observations[0].eventId}/proof`)).status).to.equal(404);
+      expect((await get(otherFarm, `/api/epcis/events/${observations[0].eventId}`)).status).to.equal(404);
+      const own = await get(farm, `/api/epcis/events/${observations[0].eventId}`);
+      expect(own.body.epcisBody.queryResults.resultsBody.eventList[0].quantityList).to.deep.equal([
+        { epcClass: epcClass("NO-SUCH-LOT") },
+      ]);
+    });
+
+    it("records an error declaration as a correction of the event it declares", async () => {
+      const eventID = "urn:uuid:7f0e2b1c-0000-4000-8000-0000000000e1";
+      const original = await capture(
+        farm,
+        documentOf([harvest("DECL-1"), observe("DECL-1", "storing", { eventID })]),
+      );
+      expect(original.status, original.text).to.equal(201);
+      const declaration = {
+        ...observe("DECL-1", "storing", { eventID }),
+        errorDeclaration: { declarationTime: "2026-04-14T00:00:00Z", reason: "incorrect_data" },
+      };
+      const corrected = await capture(farm, documentOf([declaration]));
+      expect(corrected.status, corrected.text).to.equal(201);
+      const [result] = corrected.body.events;
+      expect(result.batchId).to.equal(original.body.events[1].batchId);
+      const events = await get(farm, `/api/batches/${result.batchId}/events`);
+      const stored = events.body.items.find((item: Json) => item.id === result.eventId);
+      expect(stored.body.correctionOf).to.equal(original.body.events[1].eventId);
+      const again = await capture(
+        farm,
+        documentOf(
+          [{ ...declaration, "example:again": 1 }],
+          [...CONTEXT, { example: "https://example.org/" }],
+        ),
+      );
+      expect(reasonCodes(again)).to.deep.equal([["DUPLICATE_EVENT_ID"]]);
+      const unknown = await capture(
+        otherFarm,
+        documentOf([{ ...declaration, eventID: "urn:uuid:never-captured" }]),
+      );
+      expect(unknown.body.events[0].observed).to.equal("error_declaration");
     });
 
     it("refuses a document that is not valid EPCIS 2.0 JSON, naming every problem", async () => {
@@ -270,7 +388,8 @@ describe("EPCIS 2.0 capture", () => {
       expect(reasonCodes(retailer)).to.deep.equal([["FORBIDDEN"]]);
       await createBatch(server, farm, { lot: "CAP-7" });
       const stranger = await capture(otherFarm, documentOf([observe("CAP-7", "storing")]));
-      expect(reasonCodes(stranger)).to.deep.equal([["UNKNOWN_BATCH"]]);
+      // Another organization's lot is no batch of the stranger's: its own observation, not the batch's event.
+      expect(stranger.body.events[0]).to.include({ observed: "unknown_lot", batchId: otherFarm.id });
       const afterDestroy = await capture(
         farm,
         documentOf([{ ...observe("CAP-7", "destroying"), action: "DELETE" }, observe("CAP-7", "storing")]),
@@ -342,7 +461,7 @@ describe("EPCIS 2.0 capture", () => {
           },
         ]),
       );
-      expect(reasonCodes(combined)).to.deep.equal([["COMBINED_TRANSFORMATION"]]);
+      expect(combined.body.events[0].observed).to.equal("several_batches");
     });
 
     it("reads our extension fields under any prefix the document binds to our namespace", async () => {

@@ -270,6 +270,26 @@ describe("Stored form equals hashed form (property, every write path)", () => {
     );
   });
 
+  it("EPCIS capture into the observation log (decision 0031): arbitrary extension fields on an item no registry places", async () => {
+    await fc.assert(
+      fc.asyncProperty(oddObject, oddObject, async (extension, data) => {
+        const item = {
+          ...inspection("PROP-OBS", { "example:extension": extension, "ecotrace:data": data }),
+          quantityList: undefined,
+          epcList: ["urn:epc:id:sgtin:6901234.056789.1001"],
+        };
+        await check(
+          () => capture(farm, [item]),
+          (response) => {
+            expect(response.body.events[0].observed, response.text).to.equal("not_a_batch");
+            return [];
+          },
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it("every event stored by the runs above still rehashes once anchored (the embedded engine rewrites it)", async () => {
     expect(outcomes.stored, "some requests were stored").to.be.above(0);
     expect(outcomes.refused, "some requests were refused").to.be.above(0);

@@ -122,7 +122,12 @@ describe("EPCIS mapping", () => {
     const interpret = (epcis: Record<string, unknown>) =>
       interpretEpcisEvent(
         { eventTime: "2026-04-13T08:00:00+08:00", eventTimeZoneOffset: "+08:00", ...epcis },
-        { base: BASE, prefixes: new Map([["example", "http://ns.example.com/epcis/"]]) },
+        {
+          base: BASE,
+          prefixes: new Map([["example", "http://ns.example.com/epcis/"]]),
+          lotOfSerial: (gtin, serial) => (gtin === "10614141073464" && serial === "2017" ? "L1" : undefined),
+          declared: () => undefined,
+        },
       );
     const observe = (extra: Record<string, unknown>) =>
       interpret({
@@ -171,29 +176,68 @@ describe("EPCIS mapping", () => {
       expect(result.intent.preserved["@context"]).to.deep.equal({ example: "http://ns.example.com/epcis/" });
     });
 
-    it("lists every reason an event cannot be captured", () => {
-      const result = interpret({
-        type: "ObjectEvent",
-        action: "ADD",
-        epcList: ["urn:epc:id:sgtin:0614141.107346.2017", "urn:epc:id:sgtin:0614141.107346.2018"],
-        errorDeclaration: { declarationTime: "2026-04-14T00:00:00Z" },
-        "ecotrace:data": "text",
-      });
+    it("refuses our extension fields when they are not JSON objects", () => {
+      const result = observe({ bizStep: "storing", "ecotrace:data": "text" });
       expect("reasons" in result && result.reasons.map((reason) => reason.code)).to.deep.equal([
-        "ERROR_DECLARATION",
-        "MISSING_BIZSTEP",
-        "ITEM_LEVEL_IDENTIFIER",
         "INVALID_ECOTRACE_FIELD",
       ]);
-      expect("reasons" in result && result.reasons[2].message).to.match(/\(and 1 more\)$/);
     });
 
-    it("needs one batch per event, and a quantity to consume", () => {
-      const two = observe({
+    it("keeps as observations the events that name no single batch, items no registry places, or no bizStep", () => {
+      const kindOf = (result: ReturnType<typeof interpret>) =>
+        "intent" in result ? result.intent.kind : result;
+      const sgtins = ["urn:epc:id:sgtin:0614141.107346.2017", "urn:epc:id:sgtin:0614141.107346.2018"];
+      expect(
+        kindOf(
+          observe({
+            bizStep: "storing",
+            quantityList: [{ epcClass: EPC_CLASS }, { epcClass: `${EPC_CLASS}2` }],
+          }),
+        ),
+      ).to.equal("observe");
+      expect(kindOf(observe({ bizStep: "storing", quantityList: [], epcList: sgtins }))).to.equal("observe");
+      expect(kindOf(observe({ quantityList: [{ epcClass: EPC_CLASS }] }))).to.equal("observe");
+      expect(
+        kindOf(
+          interpret({
+            type: "AssociationEvent",
+            action: "ADD",
+            parentID: "urn:epc:id:grai:4012345.55555.987",
+          }),
+        ),
+      ).to.equal("observe");
+      expect(
+        kindOf(
+          observe({
+            bizStep: "inspecting",
+            quantityList: [],
+            errorDeclaration: { declarationTime: "2026-04-14T00:00:00Z" },
+          }),
+        ),
+      ).to.equal("observe");
+    });
+
+    it("maps items onto their batch by Digital Link lot or the serial registry", () => {
+      const byLink = observe({
         bizStep: "storing",
-        quantityList: [{ epcClass: EPC_CLASS }, { epcClass: `${EPC_CLASS}2` }],
+        quantityList: [],
+        epcList: ["https://id.gs1.org/01/10614141073464/10/L1/21/9"],
       });
-      expect("reasons" in two && two.reasons[0].code).to.equal("MULTIPLE_BATCHES");
+      const byRegistry = observe({
+        bizStep: "storing",
+        quantityList: [],
+        epcList: ["urn:epc:id:sgtin:0614141.107346.2017"],
+      });
+      for (const result of [byLink, byRegistry]) {
+        if (!("intent" in result) || result.intent.kind !== "append") throw new Error(JSON.stringify(result));
+        expect(result.intent.ref).to.deep.equal({ kind: "lot", gtin: "10614141073464", lot: "L1" });
+      }
+      expect(
+        "intent" in byRegistry && byRegistry.intent.kind === "append" && byRegistry.intent.serials,
+      ).to.deep.equal(["2017"]);
+    });
+
+    it("needs a quantity to consume", () => {
       const input = interpret({
         type: "TransformationEvent",
         bizStep: "commissioning",

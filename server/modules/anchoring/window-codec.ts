@@ -1,5 +1,6 @@
 import { Types } from "mongoose";
 import type { Hex } from "../../platform/crypto/keccak";
+import type { LedgerSubject } from "../ledger";
 
 /**
  * Packing of a window's leaf list: event hashes (32 bytes each) and event ids (12 bytes each) in
@@ -14,8 +15,8 @@ export interface ClaimedEvent {
   recordTime: Date;
   /** The event's ledger and place in it, for the ledger map. */
   batchId: Types.ObjectId;
-  /** "brand" for a brand's licence register; absent for batch events. */
-  subject?: "brand";
+  /** "brand" for a brand's licence register, "observations" for an observation log; absent for batch events. */
+  subject?: LedgerSubject;
   seq: number;
   prevHash: string;
 }

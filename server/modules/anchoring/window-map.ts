@@ -59,9 +59,9 @@ async function newLedgerKeys(
   const entering = claimed.filter((event) => event.seq === 1 && !map.keyOf(event.batchId.toHexString()));
   const keys = new Map<string, Hex>();
   for (const event of entering)
-    if (event.subject === "brand")
-      keys.set(event.batchId.toHexString(), idLedgerKey("brand", event.batchId.toHexString()));
-  const batches = entering.filter((event) => event.subject !== "brand");
+    if (event.subject)
+      keys.set(event.batchId.toHexString(), idLedgerKey(event.subject, event.batchId.toHexString()));
+  const batches = entering.filter((event) => !event.subject);
   if (batches.length === 0) return keys;
   const bodies = await new TraceEventRepository(connection).bodiesOf(batches.map((event) => event._id));
   for (const doc of bodies) {

@@ -2,6 +2,7 @@ import type { Connection } from "mongoose";
 import { LedgerMapCache, LedgerMapStore, idLedgerKey } from "../anchoring";
 import { BatchRepository } from "../batches";
 import { BrandRepository } from "../brands";
+import { observationLogOf } from "../ledger";
 import {
   checkAnchoredHead,
   checkLedgerMapRoot,
@@ -33,8 +34,13 @@ export class AnchoredHeadAudit {
         head.ledgerId,
         {
           ledgerId: head.ledgerId,
-          // A brand's register is keyed by its id alone; a batch by its GS1 key or its id.
-          kind: head.key === idLedgerKey("brand", head.ledgerId) ? "brand" : "batch",
+          // A brand's register and an observation log are keyed by their id; a batch by its GS1 key or its id.
+          kind:
+            head.key === idLedgerKey("brand", head.ledgerId)
+              ? "brand"
+              : head.key === idLedgerKey("observations", head.ledgerId)
+                ? "observations"
+                : "batch",
           seq: head.seq,
           headHash: head.headHash,
         },
@@ -83,7 +89,9 @@ export class AnchoredHeadAudit {
     const subject =
       anchored.kind === "brand"
         ? await new BrandRepository(this.connection).headOf(anchored.ledgerId)
-        : await new BatchRepository(this.connection).findById(anchored.ledgerId);
+        : anchored.kind === "observations"
+          ? await observationLogOf({ connection: this.connection, now: () => new Date() }, anchored.ledgerId)
+          : await new BatchRepository(this.connection).findById(anchored.ledgerId);
     return subject ? (subject.head?.seq ?? 0) : null;
   }
 }

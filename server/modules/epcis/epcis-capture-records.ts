@@ -2,7 +2,7 @@ import { Types } from "mongoose";
 import { BatchRepository } from "../batches";
 import type { CapturedEventResult, EpcisCaptureDoc } from "./data/epcis-capture.model";
 import { EpcisCaptureRepository, EpcisEventIdRepository } from "./data/epcis-capture.repository";
-import { TraceEventRepository, type UseCaseContext } from "../ledger";
+import { TraceEventRepository, findObservation, type UseCaseContext } from "../ledger";
 import type { Reason } from "./domain/from-epcis";
 import { CAPTURED_KEY, eventUri } from "./domain/to-epcis";
 import { AppError, ConflictError } from "../../platform/errors";
@@ -104,12 +104,24 @@ export async function recordProgress(
   await new EpcisCaptureRepository(ctx.connection).recordProgress(captureId, results, ctx.now(), written);
 }
 
+/** The event of an interrupted capture's step, if stored: on its batch, or (observations) in the log `ledgerId`. */
 export async function storedCaptureStep(
   ctx: UseCaseContext,
   captureId: Types.ObjectId,
   step: PlanStep,
-  batchId: string,
+  ledgerId: string,
 ): Promise<StoredStep | null> {
+  const provenance = {
+    [`body.data.${CAPTURED_KEY}.capture`]: captureId.toHexString(),
+    [`body.data.${CAPTURED_KEY}.index`]: step.index,
+  };
+  if (step.kind === "observe") {
+    const event = await findObservation(ctx, ledgerId, provenance);
+    return event
+      ? { ...storedStep(step.index, ledgerId, event, false), observed: step.facts.observed }
+      : null;
+  }
+  const batchId = ledgerId;
   const batch = await new BatchRepository(ctx.connection).findById(batchId);
   if (step.kind === "register") {
     if (!batch) return null;
@@ -118,10 +130,7 @@ export async function storedCaptureStep(
       ? storedStep(step.index, batchId, first, true)
       : null;
   }
-  const event = await findStoredEvent(ctx, batch, {
-    [`body.data.${CAPTURED_KEY}.capture`]: captureId.toHexString(),
-    [`body.data.${CAPTURED_KEY}.index`]: step.index,
-  });
+  const event = await findStoredEvent(ctx, batch, provenance);
   return event ? storedStep(step.index, batchId, event, false) : null;
 }
 

@@ -1,7 +1,7 @@
 import type { Types } from "mongoose";
 import type { z } from "zod";
-import { isSealedMarker, type EventLocation } from "../ledger";
-import type { CaptureIntent, Reason } from "./domain/from-epcis";
+import { isSealedMarker, type EventLocation, type ObservationFacts } from "../ledger";
+import type { CaptureIntent, ObservationIntent, Reason } from "./domain/from-epcis";
 import { batchEpcClass, type BatchRef } from "./domain/identifiers";
 import { encodeKeys, jsonDepth } from "./domain/stored-json";
 import { CAPTURED_KEY, type EpcisEvent } from "./domain/to-epcis";
@@ -24,16 +24,16 @@ export function stepForIntent(
   options: { base: string; captureId: Types.ObjectId },
 ): { step: PlanStep } | { reasons: Reason[] } {
   const reasons: Reason[] = [];
+  if (intent.kind === "observe") {
+    const facts = observationFacts(intent, index, options, reasons);
+    return reasons.length > 0 ? { reasons } : { step: { kind: "observe", index, facts } };
+  }
   const ownData = parsed(safeJsonObject, intent.data ?? {}, "ecotrace:data", reasons) ?? {};
   const { [CAPTURED_KEY]: _nested, ...data } = ownData;
-  const preserved = withCanonicalIdentity(intent, options.base);
-  const stored = encodeKeys(preserved);
-  if (jsonDepth(stored) > MAX_STORED_DEPTH) {
-    reasons.push({ code: "TOO_DEEP", message: `the event is nested deeper than ${MAX_STORED_DEPTH} levels` });
-  }
   const recorded = {
     ...data,
-    [CAPTURED_KEY]: { capture: options.captureId.toHexString(), index, event: stored },
+    ...(intent.serials ? { serials: intent.serials } : {}),
+    [CAPTURED_KEY]: capturedRecord(withCanonicalIdentity(intent, options.base), index, options, reasons),
   };
   const transformation = intent.transformationID ? { transformationKey: intent.transformationID } : {};
   if (intent.kind === "register") {
@@ -54,6 +54,7 @@ export function stepForIntent(
     };
   }
   const location = locationOf(intent, reasons);
+  const otherwise = intent.otherwise && observationFacts(intent.otherwise, index, options, reasons);
   if (reasons.length > 0) return { reasons };
   return {
     step: {
@@ -67,14 +68,51 @@ export function stepForIntent(
         ...(intent.disposition ? { disposition: intent.disposition } : {}),
         ...(location ? { location } : {}),
         data: recorded,
+        ...(intent.correctionOf ? { correctionOf: intent.correctionOf } : {}),
       },
       ...(intent.consume ? { consume: intent.consume } : {}),
       ...transformation,
+      ...(otherwise ? { observeIfUnknown: otherwise } : {}),
     },
   };
 }
 
-function withCanonicalIdentity(intent: CaptureIntent, base: string): EpcisEvent {
+/** An observation for the organization's log (decision 0031): the event verbatim, nothing read from it. */
+function observationFacts(
+  intent: ObservationIntent,
+  index: number,
+  options: { captureId: Types.ObjectId },
+  reasons: Reason[],
+): ObservationFacts {
+  return {
+    type: "observation",
+    observed: intent.why,
+    eventTime: intent.eventTime,
+    ...(intent.bizStep ? { bizStep: intent.bizStep } : {}),
+    ...(intent.disposition ? { disposition: intent.disposition } : {}),
+    data: { [CAPTURED_KEY]: capturedRecord(intent.preserved, index, options, reasons) },
+    ...(intent.correctionOf ? { correctionOf: intent.correctionOf } : {}),
+  };
+}
+
+/** Where a captured event comes from, and the event itself in its stored (key-encoded) form. */
+function capturedRecord(
+  event: EpcisEvent,
+  index: number,
+  options: { captureId: Types.ObjectId },
+  reasons: Reason[],
+) {
+  const stored = encodeKeys(event);
+  if (jsonDepth(stored) > MAX_STORED_DEPTH && !reasons.some((item) => item.code === "TOO_DEEP")) {
+    reasons.push({ code: "TOO_DEEP", message: `the event is nested deeper than ${MAX_STORED_DEPTH} levels` });
+  }
+  return { capture: options.captureId.toHexString(), index, event: stored };
+}
+
+type BatchIntent = Exclude<CaptureIntent, ObservationIntent>;
+
+function withCanonicalIdentity(intent: BatchIntent, base: string): EpcisEvent {
+  if (!intent.identityList) return intent.preserved;
   const epcClass =
     intent.ref.kind === "lot"
       ? batchEpcClass(base, { id: "", gtin: intent.ref.gtin, lot: intent.ref.lot })
@@ -86,9 +124,9 @@ function withCanonicalIdentity(intent: CaptureIntent, base: string): EpcisEvent 
 function masterData(intent: Extract<CaptureIntent, { kind: "register" }>, reasons: Reason[]) {
   if (intent.master === null || typeof intent.master !== "object" || Array.isArray(intent.master)) {
     reasons.push({
-      code: "MISSING_BATCH_MASTER_DATA",
+      code: "INVALID_BATCH_MASTER_DATA",
       message:
-        'a new batch needs ilmd "ecotrace:batch" with product, lot and origin (as POST /api/batches takes them)',
+        'ilmd "ecotrace:batch" must be an object with product, lot and origin (as POST /api/batches takes them)',
     });
     return undefined;
   }
@@ -133,7 +171,7 @@ function masterData(intent: Extract<CaptureIntent, { kind: "register" }>, reason
   return { value: { ...value, product: { ...value.product, gtin } } };
 }
 
-function locationOf(intent: CaptureIntent, reasons: Reason[]): EventLocation | undefined {
+function locationOf(intent: BatchIntent, reasons: Reason[]): EventLocation | undefined {
   if (intent.location !== undefined)
     return parsed(eventLocation, intent.location, "ecotrace:location", reasons);
   const location: EventLocation = {};

@@ -1,6 +1,7 @@
 import { Types } from "mongoose";
 import { EpcisCaptureRepository } from "./data/epcis-capture.repository";
-import { interpretEpcisEvent, type Reason } from "./domain/from-epcis";
+import { interpretEpcisEvent, type InterpretOptions, type Reason } from "./domain/from-epcis";
+import { declaredEvents, serialLots } from "./epcis-capture-lookups";
 import { declaredPrefixes, normalizeOwnKeys } from "./domain/json-ld-context";
 import type { EpcisEvent } from "./domain/to-epcis";
 import { AppError, ConflictError, NotFoundError } from "../../platform/errors";
@@ -79,16 +80,20 @@ export async function captureEpcisDocument(
   }
   const captureId = existing?._id ?? new Types.ObjectId();
   const resumeFrom = existing?.written ?? 0;
-  const steps = interpretAll(events, document, captureId, options.base, resumeFrom);
+  const lookups: Lookups = {
+    lotOfSerial: await serialLots(ctx, events),
+    declared: await declaredEvents(ctx, actor, events),
+  };
+  const steps = interpretAll(events, document, captureId, { base: options.base, resumeFrom, lookups });
   const duplicates = await duplicateEventIds(ctx, steps.eventIDs, captureId, options.base);
   const rejected = mergeRejections(steps.rejected, duplicates, events);
   const plan = await planSteps(ctx, actor, steps.steps, {
     batchIdFor: (index) => derivedBatchId(captureId, index),
     ...(existing
       ? {
-          alreadyStored: (step: PlanStep, batchId: string) =>
+          alreadyStored: (step: PlanStep, batchId: string | null) =>
             step.index < resumeFrom + CHUNK
-              ? storedCaptureStep(ctx, captureId, step, batchId)
+              ? storedCaptureStep(ctx, captureId, step, batchId ?? actor.orgId)
               : Promise.resolve(null),
         }
       : {}),
@@ -147,12 +152,13 @@ export async function getCapture(
   return captureView(capture, false);
 }
 
+type Lookups = Pick<InterpretOptions, "lotOfSerial" | "declared">;
+
 function interpretAll(
   events: EpcisEvent[],
   document: Record<string, unknown>,
   captureId: Types.ObjectId,
-  base: string,
-  resumeFrom: number,
+  { base, resumeFrom, lookups }: { base: string; resumeFrom: number; lookups: Lookups },
 ) {
   const documentPrefixes = declaredPrefixes(document["@context"]);
   const steps: PlanStep[] = [];
@@ -164,23 +170,30 @@ function interpretAll(
     const event = normalizeOwnKeys(raw, prefixes) as EpcisEvent;
     const reject = (reasons: Reason[]) =>
       reasons.forEach((reason) => rejectEvent(rejected, index, events, reason));
-    if (typeof event.eventID === "string") {
-      if (eventIDs.has(event.eventID)) {
+    const claimKey = eventIdClaim(event);
+    if (claimKey !== undefined) {
+      if (eventIDs.has(claimKey)) {
         reject([
-          {
-            code: "DUPLICATE_EVENT_ID",
-            message: `event ${eventIDs.get(event.eventID)} has the same eventID`,
-          },
+          { code: "DUPLICATE_EVENT_ID", message: `event ${eventIDs.get(claimKey)} has the same eventID` },
         ]);
-      } else eventIDs.set(event.eventID, index);
+      } else eventIDs.set(claimKey, index);
     }
-    const interpreted = interpretEpcisEvent(event, { base, prefixes });
+    const interpreted = interpretEpcisEvent(event, { base, prefixes, ...lookups });
     if ("reasons" in interpreted) return reject(interpreted.reasons);
     const built = stepForIntent(interpreted.intent, index, { base, captureId });
     if ("reasons" in built) return reject(built.reasons);
     steps.push(built.step);
   });
   return { steps, rejected, eventIDs };
+}
+
+/**
+ * What an event claims so that it is never captured twice: its eventID, or for an error
+ * declaration (which repeats the eventID of the event it declares) the declaration of that eventID.
+ */
+function eventIdClaim(event: EpcisEvent): string | undefined {
+  if (typeof event.eventID !== "string") return undefined;
+  return event.errorDeclaration === undefined ? event.eventID : `errorDeclaration ${event.eventID}`;
 }
 
 function mergeRejections(

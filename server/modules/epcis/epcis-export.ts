@@ -2,7 +2,13 @@ import { Types } from "mongoose";
 import { type BatchDoc, BatchRepository } from "../batches";
 import { type TraceEventDoc, TraceEventRepository, bizStepUri, type UseCaseContext } from "../ledger";
 import { epcisDocument, epcisQueryDocument } from "./domain/documents";
-import { toEpcisEvent, type ExportBatch, type ExportEvent } from "./domain/to-epcis";
+import {
+  observationToEpcis,
+  toEpcisEvent,
+  type EpcisEvent,
+  type ExportBatch,
+  type ExportEvent,
+} from "./domain/to-epcis";
 import { fromEpcisBizStep } from "./domain/vocabulary";
 import { NotFoundError, ValidationError } from "../../platform/errors";
 import type { RecordingActor } from "../ingest";
@@ -48,20 +54,24 @@ export async function queryEpcisEvents(
       ? Buffer.from(page[page.length - 1]._id.toHexString()).toString("base64url")
       : null;
   const batches = await batchesById(ctx, page);
-  const events = page.map((event) =>
-    toEpcisEvent(exportEvent(event), exportBatch(batches.get(event.batchId.toHexString())!), base),
-  );
+  const events = page.map((event) => exportStoredEvent(event, batches, base));
   return { document: epcisQueryDocument(events, { creationDate: ctx.now(), nextCursor }), nextCursor };
 }
 
-/** One event (its eventID resolves here), as a query document with one event. */
+/**
+ * One event (its eventID resolves here), as a query document with one event, with what decides
+ * who may see it: its batch, or the organization whose observation log holds it.
+ */
 export async function getEpcisEvent(ctx: UseCaseContext, eventId: string, base: string) {
   const event = await new TraceEventRepository(ctx.connection).findById(eventId);
-  if (!event) throw new NotFoundError("event", eventId);
-  const batch = await new BatchRepository(ctx.connection).findById(event.batchId);
-  const epcis = toEpcisEvent(exportEvent(event), exportBatch(batch!), base);
+  if (!event || event.subject === "brand") throw new NotFoundError("event", eventId);
+  const observation = event.subject === "observations";
+  const batch = observation ? null : await new BatchRepository(ctx.connection).findById(event.batchId);
+  const epcis = observation
+    ? observationToEpcis(exportEvent(event), base)
+    : toEpcisEvent(exportEvent(event), exportBatch(batch!), base);
   return {
-    batch: batch!,
+    seenBy: observation ? { logOf: event.batchId.toHexString() } : { batch: batch! },
     document: epcisQueryDocument([epcis], { creationDate: ctx.now(), nextCursor: null }),
   };
 }
@@ -90,10 +100,21 @@ async function matchingBatchIds(ctx: UseCaseContext, actor: RecordingActor, quer
   return new BatchRepository(ctx.connection).idsWhere(conditions);
 }
 
+/** A stored batch event or observation as an EPCIS event (`batches`: those of the batch events). */
+export function exportStoredEvent(
+  stored: TraceEventDoc,
+  batches: Map<string, BatchDoc>,
+  base: string,
+): EpcisEvent {
+  if (stored.subject === "observations") return observationToEpcis(exportEvent(stored), base);
+  return toEpcisEvent(exportEvent(stored), exportBatch(batches.get(stored.batchId.toHexString())!), base);
+}
+
+/** The batches of the batch events among `events`. */
 export async function batchesById(ctx: UseCaseContext, events: TraceEventDoc[]) {
-  const ids = [...new Set(events.map((event) => event.batchId.toHexString()))].map(
-    (id) => new Types.ObjectId(id),
-  );
+  const ids = [
+    ...new Set(events.filter((event) => !event.subject).map((event) => event.batchId.toHexString())),
+  ].map((id) => new Types.ObjectId(id));
   const batches = await new BatchRepository(ctx.connection).findMany(ids);
   return new Map(batches.map((batch) => [batch._id.toHexString(), batch]));
 }

@@ -1,24 +1,25 @@
 import { Types } from "mongoose";
 import { BatchRepository } from "../batches";
-import { TraceEventRepository, type UseCaseContext } from "../ledger";
+import { TraceEventRepository, observationLogsFor, type UseCaseContext } from "../ledger";
 import type { RecordingActor } from "../ingest";
 import { ValidationError } from "../../platform/errors";
-import { batchesById, exportBatch, exportEvent } from "./epcis-export";
+import { batchesById, exportStoredEvent } from "./epcis-export";
 import {
   lotsNamed,
   matchesSimpleEventQuery,
   storedBizStepNamed,
   type SimpleEventQuery,
 } from "./domain/simple-event-query";
-import { toEpcisEvent, type EpcisEvent } from "./domain/to-epcis";
+import type { EpcisEvent } from "./domain/to-epcis";
 
 /** Stored events examined per database read, and at most per request before answering a page. */
 const CHUNK = 500;
 const SCAN_LIMIT = 20_000;
 
 /**
- * Runs an EPCIS 2.0 simple event query over the events the caller may see: the database narrows
- * by batch (visibility, and the lots MATCH_epcClass names), event time and a single business step,
+ * Runs an EPCIS 2.0 simple event query over the events the caller may see (of its batches, and its
+ * observation log, decision 0031): the database narrows by batch (visibility, and the lots
+ * MATCH_epcClass names), event time and a single business step,
  * then each candidate is exported to EPCIS 2.0 JSON and matched against every parameter there.
  * A page ends after `perPage` matches or SCAN_LIMIT examined events; `nextPageToken` continues
  * after the last event examined (so a page may hold fewer than perPage events and still have a
@@ -31,10 +32,13 @@ export async function runSimpleEventQuery(
   base: string,
 ): Promise<{ events: EpcisEvent[]; nextPageToken: string | null }> {
   const batchIds = await visibleBatchIds(ctx, actor, query, base);
-  if (batchIds?.length === 0) return { events: [], nextPageToken: null };
+  // The caller's observation log (decision 0031); auditors and admins see every log.
+  const logIds = await observationLogsFor(ctx, seesAll(actor) ? "all" : actor.orgId);
+  if (batchIds?.length === 0 && !logIds) return { events: [], nextPageToken: null };
   const repository = new TraceEventRepository(ctx.connection);
   const filter = {
     batchIds,
+    logIds,
     from: query.times.GE_eventTime?.toISOString(),
     to: query.times.LT_eventTime?.toISOString(),
     bizStep: storedBizStepNamed(query) ?? undefined,
@@ -50,11 +54,7 @@ export async function runSimpleEventQuery(
     for (const [index, stored] of chunk.entries()) {
       examined += 1;
       after = stored._id;
-      const event = toEpcisEvent(
-        exportEvent(stored),
-        exportBatch(batches.get(stored.batchId.toHexString())!),
-        base,
-      );
+      const event = exportStoredEvent(stored, batches, base);
       if (!matchesSimpleEventQuery(event, query)) continue;
       events.push(event);
       if (events.length < query.perPage) continue;
@@ -74,13 +74,16 @@ async function visibleBatchIds(
   query: SimpleEventQuery,
   base: string,
 ): Promise<Types.ObjectId[] | undefined> {
-  const seesAll = actor.roles.includes("admin") || actor.roles.includes("auditor");
-  const visibleTo = seesAll ? undefined : actor.orgId;
+  const visibleTo = seesAll(actor) ? undefined : actor.orgId;
   const lots = lotsNamed(query, base);
   const batches = new BatchRepository(ctx.connection);
   if (!lots) return visibleTo ? batches.idsWhere({ visibleTo }) : undefined;
   const found = await Promise.all(lots.map((lot) => batches.idsWhere({ ...lot, visibleTo })));
   return found.flat();
+}
+
+function seesAll(actor: RecordingActor): boolean {
+  return actor.roles.includes("admin") || actor.roles.includes("auditor");
 }
 
 function encodeToken(id: Types.ObjectId): string {

@@ -3,6 +3,7 @@ import {
   type TraceEventDoc,
   TraceEventRepository,
   type EventType,
+  appendObservation,
   materializeHead,
   type UseCaseContext,
 } from "../ledger";
@@ -45,7 +46,9 @@ export async function applyPlan(
     const chunk = ops.slice(start, start + options.chunkSize);
     const groups = new Map<string, PlannedOp[]>();
     for (const op of chunk) {
-      const key = op.kind === "register" ? op.batchId.toHexString() : op.batchId;
+      // One group per chain, whose steps are applied in order.
+      const key =
+        op.kind === "register" ? op.batchId.toHexString() : op.kind === "observe" ? op.kind : op.batchId;
       groups.set(key, [...(groups.get(key) ?? []), op]);
     }
     const stored: StoredStep[] = [];
@@ -83,6 +86,10 @@ async function applyOp(ctx: UseCaseContext, actor: RecordingActor, op: PlannedOp
     // commit without re-reading it (which, on the embedded engine, scans every event).
     ctx.heads?.set(batch);
     return storedStep(op.index, batch._id.toHexString(), event, true);
+  }
+  if (op.kind === "observe") {
+    const event = await appendObservation(ctx, actor.orgId, op.facts);
+    return { ...storedStep(op.index, actor.orgId, event, false), observed: op.facts.observed };
   }
   const type = op.facts.type;
   const event = await appendEvent(ctx, op.batchId, actor.orgId, op.facts, (batch: BatchDoc) => {

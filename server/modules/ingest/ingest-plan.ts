@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Types } from "mongoose";
-import type { EventFacts, UseCaseContext } from "../ledger";
+import type { EventFacts, ObservationFacts, UseCaseContext } from "../ledger";
 import { quotaProblem, BrandClaimError, checkBrandClaim } from "../brands";
 import { toGtin14, type DerivedBatch, type NewBatch } from "../batches";
 import { loadWorld, lotKey, type World } from "./ingest-world";
@@ -15,7 +15,8 @@ import {
 
 export type PlannedOp =
   | { kind: "register"; index: number; batchId: Types.ObjectId; batch: NewBatch; derived: DerivedBatch }
-  | { kind: "append"; index: number; batchId: string; facts: EventFacts; consume?: Quantity };
+  | { kind: "append"; index: number; batchId: string; facts: EventFacts; consume?: Quantity }
+  | { kind: "observe"; index: number; facts: ObservationFacts };
 
 export interface StepProblem {
   index: number;
@@ -31,13 +32,18 @@ export interface StoredStep {
   seq: number;
   hash: string;
   createdBatch: boolean;
+  /** Recorded in the actor's observation log (`batchId` is then the log's id), and why. */
+  observed?: string;
 }
 
 export interface PlanOptions {
   /** Id of the batch a register step creates: deterministic, so that a resumed run finds it. */
   batchIdFor(index: number): Types.ObjectId;
-  /** Finds a step an earlier run may have stored already (called before the step is checked). */
-  alreadyStored?(step: PlanStep, batchId: string): Promise<StoredStep | null>;
+  /**
+   * Finds a step an earlier run may have stored already (called before the step is checked);
+   * `batchId` is null for an observation.
+   */
+  alreadyStored?(step: PlanStep, batchId: string | null): Promise<StoredStep | null>;
 }
 
 export interface Plan {
@@ -69,6 +75,7 @@ export async function planSteps(
   };
   for (const step of steps) {
     if (step.kind === "register") await planRegister(planning, step);
+    else if (step.kind === "observe") await planObserve(planning, step.index, step.facts);
     else await planAppend(planning, step);
   }
   return planning.plan;
@@ -197,14 +204,24 @@ async function brandProblem(
   }
 }
 
-async function planAppend(
-  { actor, options, world, plan, consumed }: Planning,
-  step: AppendStep,
-): Promise<void> {
+async function planObserve({ options, plan }: Planning, index: number, facts: ObservationFacts) {
+  const stored = await options.alreadyStored?.({ kind: "observe", index, facts }, null);
+  if (stored) plan.stored.push(stored);
+  else plan.ops.push({ kind: "observe", index, facts });
+}
+
+async function planAppend(planning: Planning, step: AppendStep): Promise<void> {
+  const { actor, options, world, plan, consumed } = planning;
   const report = (code: string, message: string) => {
     plan.problems.push({ index: step.index, code, message });
   };
-  const batch = world.resolve(step.ref, report);
+  const unresolved: StepProblem[] = [];
+  const batch = world.resolve(step.ref, (code, message) =>
+    unresolved.push({ index: step.index, code, message }),
+  );
+  if (!batch && step.observeIfUnknown && unresolved.every((problem) => problem.code === "UNKNOWN_BATCH"))
+    return planObserve(planning, step.index, step.observeIfUnknown);
+  plan.problems.push(...unresolved);
   if (!batch) return;
   const stored = await options.alreadyStored?.(step, batch.id);
   if (stored) return void plan.stored.push(stored);

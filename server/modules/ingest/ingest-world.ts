@@ -36,7 +36,8 @@ export async function loadWorld(ctx: UseCaseContext, actor: RecordingActor, step
     if (step.kind === "register") {
       lots.add(step.batch.lot);
       if (step.requestedId) ids.add(step.requestedId);
-    } else if (step.ref.kind === "lot") lots.add(step.ref.lot);
+    } else if (step.kind === "observe") continue;
+    else if (step.ref.kind === "lot") lots.add(step.ref.lot);
     else ids.add(step.ref.id);
   }
   const searchesAll = actor.roles.some(

@@ -1,8 +1,11 @@
 import type { BatchInput, NewBatch } from "../batches";
-import type { EventFacts } from "../ledger";
+import type { EventFacts, ObservationFacts } from "../ledger";
 import type { Quantity } from "./ingest-rules";
 
-/** A step of a plan (ingest-plan.ts): a batch to register, or an event to append to a batch. */
+/**
+ * A step of a plan (ingest-plan.ts): a batch to register, an event to append to a batch, or an
+ * observation for the actor's observation log (decision 0031).
+ */
 export type PlanRef =
   { kind: "lot"; lot: string; gtin?: string; product?: string } | { kind: "id"; id: string };
 
@@ -28,4 +31,7 @@ export type PlanStep =
       facts: EventFacts;
       consume?: Quantity;
       transformationKey?: string;
-    };
+      /** When no batch the actor may see has the lot: record this observation instead. */
+      observeIfUnknown?: ObservationFacts;
+    }
+  | { kind: "observe"; index: number; facts: ObservationFacts };

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Types, type Collection, type Connection, type UpdateQuery } from "mongoose";
-import { traceEventModel, type TraceEventDoc } from "./data/trace-event.model";
+import { traceEventModel, type LedgerSubject, type TraceEventDoc } from "./data/trace-event.model";
 import type { LedgerLink, EventFacts } from "./domain/event-body";
 import { computeEventHash, ZERO_HASH } from "./domain/event-hash";
 import { assertStorableBody } from "./domain/storable-body";
@@ -44,11 +44,11 @@ export interface LedgerFacts {
  */
 export interface Ledger<Facts extends LedgerFacts = EventFacts> {
   /** Stored as the event's `subject`; absent for batch events (the original kind). */
-  subject?: "brand";
+  subject?: LedgerSubject;
   collection(connection: Connection): Collection;
   notFound(id: string): Error;
   body(facts: Facts, link: LedgerLink): Record<string, unknown>;
-  /** Batches only: the cache of heads this process wrote. */
+  /** Batches and observation logs: the cache of heads this process wrote. */
   heads?(ctx: UseCaseContext): LedgerHeadCache | undefined;
 }
 

@@ -9,7 +9,15 @@ export {
   type UseCaseContext,
 } from "./append-event";
 export { newestCommit } from "./commit-events";
-export { traceEventModel, type TraceEventDoc } from "./data/trace-event.model";
+export { traceEventModel, type LedgerSubject, type TraceEventDoc } from "./data/trace-event.model";
+export { type ObservationFacts } from "./domain/observation-body";
+export {
+  OBSERVATION_LEDGER,
+  appendObservation,
+  findObservation,
+  observationLogOf,
+  observationLogsFor,
+} from "./observation-log";
 export { TraceEventRepository } from "./data/trace-event.repository";
 export { CBV_TERM_PATTERN, CLIENT_EVENT_TYPES, bizStepUri, cbvTermsFor, type EventType } from "./domain/cbv";
 export {

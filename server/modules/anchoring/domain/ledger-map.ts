@@ -1,5 +1,5 @@
 import { keccak256 } from "../../../platform/crypto/keccak";
-import { ZERO_HASH } from "../../ledger";
+import { ZERO_HASH, type LedgerSubject } from "../../ledger";
 import type { Hex } from "../../../platform/crypto/keccak";
 
 /**
@@ -39,8 +39,11 @@ export function gs1LedgerKey(gtin14: string, lot: string): Hex {
   return hashText(`01/${gtin14}/10/${lot}`);
 }
 
-/** Key of a batch without a GTIN (its QR code names the batch id) or of a brand's licence register. */
-export function idLedgerKey(kind: "batch" | "brand", id: string): Hex {
+/**
+ * Key of a batch without a GTIN (its QR code names the batch id), of a brand's licence register or
+ * of an organization's observation log (decision 0031).
+ */
+export function idLedgerKey(kind: "batch" | LedgerSubject, id: string): Hex {
   return hashText(`${kind}/${id}`);
 }
 

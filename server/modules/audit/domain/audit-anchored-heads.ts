@@ -3,8 +3,8 @@ import type { Finding } from "./findings";
 /** A ledger's latest anchored head as the ledger map holds it (decision 0015). */
 export interface AnchoredHead {
   ledgerId: string;
-  /** A batch's events, or a brand's licence register. */
-  kind: "batch" | "brand";
+  /** A batch's events, a brand's licence register or an organization's observation log. */
+  kind: "batch" | "brand" | "observations";
   seq: number;
   headHash: string;
 }
@@ -23,17 +23,19 @@ export interface StoredLedger {
  * stored event under a head that covers it is left to the chain check, which reports it missing.
  */
 export function checkAnchoredHead(anchored: AnchoredHead, stored: StoredLedger | null): Finding[] {
-  const at =
-    anchored.kind === "brand"
-      ? { batchId: null, brandId: anchored.ledgerId }
-      : { batchId: anchored.ledgerId };
-  const name =
-    anchored.kind === "brand"
-      ? `brand ${anchored.ledgerId}'s licence register`
-      : `batch ${anchored.ledgerId}`;
+  const at = {
+    batch: { batchId: anchored.ledgerId },
+    brand: { batchId: null, brandId: anchored.ledgerId },
+    observations: { batchId: null },
+  }[anchored.kind];
+  const name = {
+    batch: `batch ${anchored.ledgerId}`,
+    brand: `brand ${anchored.ledgerId}'s licence register`,
+    observations: `organization ${anchored.ledgerId}'s observation log`,
+  }[anchored.kind];
   const mapSays = `the ledger map anchored ${name} up to seq ${anchored.seq} (head ${anchored.headHash})`;
   if (!stored) {
-    const subject = anchored.kind === "brand" ? "brand" : "batch";
+    const subject = { batch: "batch", brand: "brand", observations: "observation log" }[anchored.kind];
     return [
       {
         kind: "ledger_missing",

@@ -9,6 +9,8 @@ export interface CapturedEventResult {
   seq: number;
   hash: string;
   createdBatch: boolean;
+  /** The event is in the organization's observation log (`batchId` is then the log's id), and why. */
+  observed?: string;
 }
 
 /**

@@ -18,6 +18,12 @@ export class EpcisCaptureRepository {
     return epcisCaptureModel(this.connection);
   }
 
+  async findMany(captureIds: Types.ObjectId[]): Promise<EpcisCaptureDoc[]> {
+    return epcisCaptureModel(this.connection)
+      .find({ _id: { $in: captureIds } })
+      .lean<EpcisCaptureDoc[]>();
+  }
+
   async findById(captureId: string): Promise<EpcisCaptureDoc | null> {
     return this.captures.findById(captureId).lean<EpcisCaptureDoc>();
   }
@@ -117,6 +123,12 @@ export class EpcisEventIdRepository {
       { $setOnInsert: { _id: id, eventID, captureId, index } },
       { upsert: true, returnDocument: "before" },
     );
+  }
+
+  /** The claims of these eventIDs. */
+  async claimsOf(eventIDs: string[]): Promise<EpcisEventIdDoc[]> {
+    if (eventIDs.length === 0) return [];
+    return this.ids.find({ eventID: { $in: eventIDs } }).lean<EpcisEventIdDoc[]>();
   }
 
   /** Gives back the capture's claims on these eventIDs. */

@@ -1,25 +1,27 @@
 import { CLIENT_EVENT_TYPES, type EventType } from "../../ledger";
-import {
-  instanceIdentifierProblem,
-  isIdentifierProblem,
-  parseBatchIdentifier,
-  type BatchRef,
-  type IdentifierProblem,
-} from "./identifiers";
+import type { BatchRef } from "./identifiers";
+import { QUANTITY_LISTS, batchNamed, type BatchTarget, type QuantityRef } from "./event-objects";
 import { contextForForeignPrefixes, type PrefixMap } from "./json-ld-context";
 import { RECORD_KEEPING_FIELDS, type EpcisEvent } from "./to-epcis";
 import { cbvTermOf, fromEpcisBizStep, fromEpcisDisposition } from "./vocabulary";
 
 /**
- * EPCIS 2.0 event → what EcoTrace would record for it (decision 0006), or every reason it cannot.
- * Pure: batch lookups, permissions and mass balance are checked by the capture use-case.
+ * EPCIS 2.0 event → what EcoTrace records for it (decisions 0006 and 0031). Pure: batch lookups,
+ * permissions and mass balance are checked by the capture use-case. Every event is kept:
  *
  * - ObjectEvent ADD with bizStep commissioning registers a batch (ilmd `ecotrace:batch`).
  * - TransformationEvent with one output registers a batch made from the inputs that share its
  *   transformationID; with one input it consumes that input's quantity.
- * - Every other ObjectEvent, AggregationEvent and TransactionEvent is an event on one batch; its
- *   type is `ecotrace:type` when that is a type clients may record, else derived from the CBV
- *   business step (DELETE → destroying, disposition recalled → recalling, …).
+ * - An event whose objects all belong to one batch — its lot in a quantity list, items of it by
+ *   Digital Link with lot and serial, or serials the serial registry places in it — is an event on
+ *   that batch; its type is `ecotrace:type` when that is a type clients may record, else derived
+ *   from the CBV business step (DELETE → destroying, disposition recalled → recalling, …). If no
+ *   batch the caller may see has that lot, it is an observation instead.
+ * - Anything else — AssociationEvents, serialised items no registry places, containers, assets,
+ *   several batches, sensor reports about no object, combined transformations — is an observation
+ *   in the capturing organization's log, verbatim.
+ * - An error declaration corrects the event it declares (on that event's ledger) when that event
+ *   was captured here by the same organization; otherwise it is an observation too.
  */
 export interface Reason {
   code: string;
@@ -27,9 +29,14 @@ export interface Reason {
 }
 
 interface IntentBase {
-  ref: BatchRef;
   eventID?: string;
   eventTime: string;
+  /** The event as it will be stored and exported again (record-keeping fields removed). */
+  preserved: EpcisEvent;
+}
+
+interface BatchIntentBase extends IntentBase {
+  ref: BatchRef;
   bizStep: string;
   disposition?: string;
   transformationID?: string;
@@ -38,28 +45,74 @@ interface IntentBase {
   location?: unknown;
   readPoint?: string;
   bizLocation?: string;
-  /** The event as it will be stored and exported again (record-keeping fields removed). */
-  preserved: EpcisEvent;
-  /** Where in `preserved` the batch identifier sits, to be replaced by our canonical one. */
-  identityList: string;
+  /** The quantity list that names the batch, its identifier to be replaced by our canonical one. */
+  identityList?: string;
+  /** Item serials (GS1 AI 21) of the batch the event names. */
+  serials?: string[];
 }
 
+/** Where an error declaration's event is kept: a batch's event, or one of the caller's observations. */
+export type DeclaredEvent =
+  { ledger: "batch"; batchId: string; eventId: string } | { ledger: "observations"; eventId: string };
+
+/**
+ * Why an event is an observation rather than an event on a batch (stored with it, decision 0031):
+ * an AssociationEvent or an extension event type; an error declaration of an event not captured
+ * here by the caller, or the correction of one of its observations; no bizStep; no object named;
+ * objects that are no batch (assets, containers, locations, items no registry places, products
+ * without lot, patterns); several batches; no change EcoTrace records on one batch (inputs and
+ * outputs in one transformation, ADD other than commissioning); a new lot without ilmd
+ * `ecotrace:batch` (CBV master data alone does not give what a batch needs); a lot no batch of
+ * the caller has.
+ */
+export const OBSERVATION_REASONS = [
+  "association",
+  "event_type",
+  "error_declaration",
+  "correction",
+  "no_bizstep",
+  "no_object",
+  "not_a_batch",
+  "several_batches",
+  "no_batch_change",
+  "no_batch_master_data",
+  "unknown_lot",
+] as const;
+export type ObservationReason = (typeof OBSERVATION_REASONS)[number];
+
+export type ObservationIntent = IntentBase & {
+  kind: "observe";
+  why: ObservationReason;
+  bizStep?: string;
+  disposition?: string;
+  correctionOf?: string;
+};
+
 export type CaptureIntent =
-  | (IntentBase & {
+  | (BatchIntentBase & {
       kind: "register";
       via: "commissioning" | "transformation-output";
       quantity: { value: number; unit: string };
       master: unknown;
     })
-  | (IntentBase & { kind: "append"; type: EventType; consume?: { value: number; unit: string } });
+  | (BatchIntentBase & {
+      kind: "append";
+      type: EventType;
+      consume?: { value: number; unit: string };
+      correctionOf?: string;
+      /** A lot no batch of the caller may have: recorded as this observation then. */
+      otherwise?: ObservationIntent;
+    })
+  | ObservationIntent;
 
-const QUANTITY_LISTS: Record<string, string[]> = {
-  ObjectEvent: ["quantityList"],
-  AggregationEvent: ["childQuantityList"],
-  TransactionEvent: ["quantityList"],
-  TransformationEvent: ["inputQuantityList", "outputQuantityList"],
-};
-const INSTANCE_LISTS = ["epcList", "childEPCs", "inputEPCList", "outputEPCList"];
+export interface InterpretOptions {
+  base: string;
+  prefixes: PrefixMap;
+  /** The lot of an item (GTIN-14 + serial), when the serial registry knows it. */
+  lotOfSerial(gtin: string, serial: string): string | undefined;
+  /** The event an error declaration names, when the caller captured it here. */
+  declared(eventID: string): DeclaredEvent | undefined;
+}
 
 /** bizStep → the type an event on a batch gets when it does not name one of ours. */
 const TYPE_BY_BIZ_STEP: Record<string, EventType> = {
@@ -74,158 +127,119 @@ const TYPE_BY_BIZ_STEP: Record<string, EventType> = {
 
 export function interpretEpcisEvent(
   event: EpcisEvent,
-  options: { base: string; prefixes: PrefixMap },
+  options: InterpretOptions,
 ): { intent: CaptureIntent } | { reasons: Reason[] } {
   const reasons: Reason[] = [];
-  const type = String(event.type);
-  if (!(type in QUANTITY_LISTS)) {
-    return {
-      reasons: [
-        type === "AssociationEvent"
-          ? reason(
-              "UNSUPPORTED_EVENT_TYPE",
-              "AssociationEvent (assets or sensors attached to objects) has no EcoTrace record",
-            )
-          : reason("UNSUPPORTED_EVENT_TYPE", `the extension event type ${type} is not supported`),
-      ],
-    };
-  }
-  if (event.errorDeclaration !== undefined) {
-    reasons.push(
-      reason(
-        "ERROR_DECLARATION",
-        "errorDeclaration retracts an event, but EcoTrace events are immutable: record a correcting event instead",
-      ),
-    );
-  }
-  if (typeof event.bizStep !== "string") {
-    reasons.push(
-      reason("MISSING_BIZSTEP", "bizStep is required: EcoTrace records every event with a CBV business step"),
-    );
-  }
-  for (const list of INSTANCE_LISTS) reasons.push(...instanceProblems(list, event[list]));
-  const refs = quantityRefs(type, event, options.base, reasons);
   for (const key of ["ecotrace:data", "ecotrace:location"]) {
     const value = event[key];
     if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value))) {
       reasons.push(reason("INVALID_ECOTRACE_FIELD", `${key} must be a JSON object`));
     }
   }
-  const shape = shapeOf(type, event, refs, reasons);
-  if (reasons.length > 0 || !shape) return { reasons };
-  return { intent: buildIntent(event, shape, options.prefixes) };
+  if (reasons.length > 0) return { reasons };
+  const observed = (why: ObservationReason) => ({ intent: observationIntent(event, options.prefixes, why) });
+  if (event.errorDeclaration !== undefined) return { intent: correctionIntent(event, options) };
+  const type = String(event.type);
+  if (!(type in QUANTITY_LISTS)) return observed(type === "AssociationEvent" ? "association" : "event_type");
+  if (typeof event.bizStep !== "string") return observed("no_bizstep");
+  const target = batchNamed(type, event, options);
+  if ("why" in target) return observed(target.why);
+  const shape = shapeOf(type, event, target, reasons);
+  if (reasons.length > 0) return { reasons };
+  if (!shape) return observed("no_batch_change");
+  // A new batch needs what POST /api/batches takes; CBV master data alone does not say it (decision 0031).
+  if (shape.kind === "register" && !hasBatchMasterData(event)) return observed("no_batch_master_data");
+  return {
+    intent: buildIntent(event, shape, target, observationIntent(event, options.prefixes, "unknown_lot")),
+  };
 }
 
-interface QuantityRef {
-  list: string;
-  ref: BatchRef;
-  quantity?: { value: number; unit: string };
+/** An error declaration: a correction on the declared event's ledger, or an observation. */
+function correctionIntent(event: EpcisEvent, options: InterpretOptions): CaptureIntent {
+  const observation = observationIntent(event, options.prefixes, "error_declaration");
+  const declared = typeof event.eventID === "string" ? options.declared(event.eventID) : undefined;
+  if (declared?.ledger === "observations")
+    return { ...observation, why: "correction", correctionOf: declared.eventId };
+  if (declared?.ledger !== "batch") return observation;
+  return {
+    kind: "append",
+    ref: { kind: "id", id: declared.batchId },
+    eventTime: observation.eventTime,
+    preserved: observation.preserved,
+    ...(observation.eventID ? { eventID: observation.eventID } : {}),
+    bizStep: observation.bizStep ?? "inspecting",
+    ...(observation.disposition ? { disposition: observation.disposition } : {}),
+    type: "observation",
+    correctionOf: declared.eventId,
+  };
 }
 
-function quantityRefs(type: string, event: EpcisEvent, base: string, reasons: Reason[]): QuantityRef[] {
-  const refs: QuantityRef[] = [];
-  for (const list of QUANTITY_LISTS[type]) {
-    const elements = Array.isArray(event[list]) ? (event[list] as Record<string, unknown>[]) : [];
-    const problems: IdentifierProblem[] = [];
-    for (const element of elements) {
-      const parsed = parseBatchIdentifier(String(element.epcClass), base);
-      if (isIdentifierProblem(parsed)) problems.push(parsed);
-      else {
-        const { quantity, uom } = element;
-        refs.push({
-          list,
-          ref: parsed,
-          ...(typeof quantity === "number" && typeof uom === "string"
-            ? { quantity: { value: quantity, unit: uom } }
-            : {}),
-        });
-      }
-    }
-    reasons.push(...summarize(list, problems));
-  }
-  return refs;
+function observationIntent(
+  event: EpcisEvent,
+  prefixes: PrefixMap,
+  why: ObservationReason,
+): ObservationIntent {
+  return {
+    kind: "observe",
+    why,
+    ...(typeof event.eventID === "string" ? { eventID: event.eventID } : {}),
+    eventTime: String(event.eventTime),
+    ...(typeof event.bizStep === "string" ? { bizStep: fromEpcisBizStep(event.bizStep) } : {}),
+    ...(typeof event.disposition === "string"
+      ? { disposition: fromEpcisDisposition(event.disposition) }
+      : {}),
+    preserved: preservedEvent(event, prefixes),
+  };
 }
 
 type Shape =
   | { kind: "register"; via: "commissioning" | "transformation-output"; ref: QuantityRef }
-  | { kind: "append"; type: EventType; ref: QuantityRef; consume: boolean };
+  | { kind: "append"; type: EventType; consume?: QuantityRef };
 
-function shapeOf(type: string, event: EpcisEvent, refs: QuantityRef[], reasons: Reason[]): Shape | undefined {
+/** How the event acts on its batch; undefined when it is an observation after all. */
+function shapeOf(type: string, event: EpcisEvent, target: BatchTarget, reasons: Reason[]): Shape | undefined {
+  const [first] = target.quantities;
   if (type === "TransformationEvent") {
-    const inputs = refs.filter((ref) => ref.list === "inputQuantityList");
-    const outputs = refs.filter((ref) => ref.list === "outputQuantityList");
-    if (inputs.length > 0 && outputs.length > 0) {
-      reasons.push(
-        reason(
-          "COMBINED_TRANSFORMATION",
-          "EcoTrace records each input and each output on its own batch: send one TransformationEvent " +
-            "per input and per output, linked by the same transformationID",
-        ),
-      );
-      return undefined;
-    }
-  }
-  if (refs.length !== 1) {
-    if (reasons.some((item) => item.code.endsWith("IDENTIFIER") || item.code === "CLASS_WITHOUT_LOT"))
-      return undefined;
-    reasons.push(
-      refs.length === 0
-        ? reason(
-            "NO_BATCH_IDENTIFIER",
-            "the event names no batch (a quantity list element with GTIN and lot)",
-          )
-        : reason(
-            "MULTIPLE_BATCHES",
-            `the event names ${refs.length} batches; EcoTrace records an event on one batch`,
-          ),
-    );
-    return undefined;
-  }
-  const [ref] = refs;
-  const ourType = adoptableType(event["ecotrace:type"]);
-  if (type === "TransformationEvent") {
-    if (!ref.quantity) reasons.push(quantityRequired(ref.list));
-    return ref.list === "outputQuantityList"
-      ? { kind: "register", via: "transformation-output", ref }
-      : { kind: "append", type: "transforming", ref, consume: true };
+    // Inputs and outputs in one event, or items without a quantity: no single batch change to record.
+    if (target.quantities.length !== 1 || target.serials.length > 0) return undefined;
+    if (!first.quantity) return void reasons.push(quantityRequired(first.list));
+    return first.list === "outputQuantityList"
+      ? { kind: "register", via: "transformation-output", ref: first }
+      : { kind: "append", type: "transforming", consume: first };
   }
   if (type === "ObjectEvent" && event.action === "ADD") {
-    if (event.bizStep !== "commissioning") {
-      reasons.push(
-        reason(
-          "UNSUPPORTED_ACTION",
-          "action ADD on an ObjectEvent means the objects begin to exist: EcoTrace supports it with bizStep commissioning only",
-        ),
-      );
+    if (event.bizStep !== "commissioning" || target.quantities.length !== 1 || target.serials.length > 0)
       return undefined;
-    }
-    if (!ref.quantity) reasons.push(quantityRequired(ref.list));
-    return { kind: "register", via: "commissioning", ref };
+    if (!first.quantity) return void reasons.push(quantityRequired(first.list));
+    return { kind: "register", via: "commissioning", ref: first };
   }
-  if (type === "ObjectEvent" && event.action === "DELETE")
-    return { kind: "append", type: "destroying", ref, consume: false };
-  return { kind: "append", type: ourType ?? derivedType(event), ref, consume: false };
+  if (type === "ObjectEvent" && event.action === "DELETE") return { kind: "append", type: "destroying" };
+  return { kind: "append", type: adoptableType(event["ecotrace:type"]) ?? derivedType(event) };
 }
 
-function buildIntent(event: EpcisEvent, shape: Shape, prefixes: PrefixMap): CaptureIntent {
-  const preserved = preservedEvent(event, prefixes);
+function buildIntent(
+  event: EpcisEvent,
+  shape: Shape,
+  target: BatchTarget,
+  observation: ObservationIntent,
+): CaptureIntent {
   const readPoint = (event.readPoint as { id?: unknown } | undefined)?.id;
   const bizLocation = (event.bizLocation as { id?: unknown } | undefined)?.id;
-  const base: IntentBase = {
-    ref: shape.ref.ref,
-    ...(typeof event.eventID === "string" ? { eventID: event.eventID } : {}),
-    eventTime: String(event.eventTime),
+  const identity = shape.kind === "register" ? shape.ref : (shape.consume ?? target.quantities[0]);
+  const base: BatchIntentBase = {
+    ref: target.ref,
+    ...(observation.eventID ? { eventID: observation.eventID } : {}),
+    eventTime: observation.eventTime,
     bizStep: fromEpcisBizStep(String(event.bizStep)),
-    ...(typeof event.disposition === "string"
-      ? { disposition: fromEpcisDisposition(event.disposition) }
-      : {}),
+    ...(observation.disposition ? { disposition: observation.disposition } : {}),
     ...(typeof event.transformationID === "string" ? { transformationID: event.transformationID } : {}),
     ...(event["ecotrace:data"] !== undefined ? { data: event["ecotrace:data"] } : {}),
     ...(event["ecotrace:location"] !== undefined ? { location: event["ecotrace:location"] } : {}),
     ...(typeof readPoint === "string" ? { readPoint } : {}),
     ...(typeof bizLocation === "string" ? { bizLocation } : {}),
-    preserved,
-    identityList: shape.ref.list,
+    preserved: observation.preserved,
+    ...(identity ? { identityList: identity.list } : {}),
+    ...(target.serials.length > 0 ? { serials: [...new Set(target.serials)] } : {}),
   };
   if (shape.kind === "register") {
     const ilmd = (event.ilmd ?? {}) as Record<string, unknown>;
@@ -241,7 +255,8 @@ function buildIntent(event: EpcisEvent, shape: Shape, prefixes: PrefixMap): Capt
     ...base,
     kind: "append",
     type: shape.type,
-    ...(shape.consume && shape.ref.quantity ? { consume: shape.ref.quantity } : {}),
+    ...(shape.consume?.quantity ? { consume: shape.consume.quantity } : {}),
+    ...(target.ref.kind === "lot" ? { otherwise: observation } : {}),
   };
 }
 
@@ -251,6 +266,13 @@ function preservedEvent(event: EpcisEvent, prefixes: PrefixMap): EpcisEvent {
   for (const field of RECORD_KEEPING_FIELDS) delete rest[field];
   const context = contextForForeignPrefixes(rest, prefixes);
   return context ? { "@context": context, ...rest } : rest;
+}
+
+function hasBatchMasterData(event: EpcisEvent): boolean {
+  const ilmd = event.ilmd as Record<string, unknown> | undefined;
+  return (
+    ilmd !== undefined && ilmd !== null && typeof ilmd === "object" && ilmd["ecotrace:batch"] !== undefined
+  );
 }
 
 function adoptableType(value: unknown): EventType | undefined {
@@ -263,23 +285,6 @@ function derivedType(event: EpcisEvent): EventType {
   if (cbvTermOf(fromEpcisDisposition(String(event.disposition ?? "")), "disp") === "recalled")
     return "recalling";
   return TYPE_BY_BIZ_STEP[String(event.bizStep)] ?? "observation";
-}
-
-function instanceProblems(list: string, value: unknown): Reason[] {
-  if (!Array.isArray(value) || value.length === 0) return [];
-  return summarize(
-    list,
-    value.map((uri) => instanceIdentifierProblem(String(uri))),
-  );
-}
-
-/** One reason per problem kind and list, naming the first identifier and how many more there are. */
-function summarize(list: string, problems: IdentifierProblem[]): Reason[] {
-  const byCode = new Map<string, IdentifierProblem[]>();
-  for (const problem of problems) byCode.set(problem.code, [...(byCode.get(problem.code) ?? []), problem]);
-  return [...byCode].map(([code, items]) =>
-    reason(code, `${list}: ${items[0].message}${items.length > 1 ? ` (and ${items.length - 1} more)` : ""}`),
-  );
 }
 
 function quantityRequired(list: string): Reason {

@@ -60,39 +60,78 @@ export function parseBatchIdentifier(uri: string, base: string): BatchRef | Iden
 }
 
 /**
- * An instance-level identifier (epcList, childEPCs, input/outputEPCList): EcoTrace does not track
- * serialised items, so every one is refused with a reason that names what it is.
+ * What an instance-level identifier (epcList, childEPCs, input/outputEPCList, parentID) says about
+ * batches (decision 0031): an item of a known lot (a Digital Link with GTIN, lot and serial), an
+ * item whose lot only a serial registry knows (an SGTIN, a Digital Link with GTIN and serial), or
+ * an object that is no batch's item (SSCC, GRAI, GIAI, GSRN, a location, anything else).
  */
-export function instanceIdentifierProblem(uri: string): IdentifierProblem {
-  return itemLevel(uri);
+export type InstanceRef =
+  { kind: "item"; gtin: string; serial: string; lot?: string } | { kind: "other"; uri: string };
+
+export function parseInstanceIdentifier(uri: string): InstanceRef {
+  const sgtin = /^urn:epc:id:sgtin:(\d+)\.(\d+)\.(.+)$/.exec(uri);
+  if (sgtin) {
+    const gtin = gtinOf(sgtin[1], sgtin[2]);
+    const serial = decodeOrNull(sgtin[3]);
+    return gtin && serial ? { kind: "item", gtin, serial } : { kind: "other", uri };
+  }
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return { kind: "other", uri };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return { kind: "other", uri };
+  try {
+    const key = parseDigitalLinkPath(url.pathname, Object.fromEntries(url.searchParams));
+    if (!key || key.serial === undefined) return { kind: "other", uri };
+    return {
+      kind: "item",
+      gtin: key.gtin,
+      serial: key.serial,
+      ...(key.lot !== undefined ? { lot: key.lot } : {}),
+    };
+  } catch (error) {
+    if (error instanceof DigitalLinkError) return { kind: "other", uri };
+    throw error;
+  }
 }
 
 /** LGTIN: `urn:epc:class:lgtin:{company prefix}.{indicator + item reference}.{lot}`. */
 function parseLgtin(uri: string): BatchRef | IdentifierProblem {
   const match = /^urn:epc:class:lgtin:(\d+)\.(\d+)\.(.+)$/.exec(uri);
-  if (!match || match[1].length + match[2].length !== 13) {
+  const gtin = match ? gtinOf(match[1], match[2]) : null;
+  if (!match || !gtin) {
     return problem("UNKNOWN_IDENTIFIER", `${uri} is not a well-formed LGTIN class URN`);
   }
-  const [, companyPrefix, indicatorAndItem, escapedLot] = match;
-  const withoutCheck = `${indicatorAndItem[0]}${companyPrefix}${indicatorAndItem.slice(1)}`;
-  let lot: string;
-  try {
-    lot = decodeURIComponent(escapedLot);
-  } catch {
-    return problem("UNKNOWN_IDENTIFIER", `${uri} has a lot with invalid %-escaping`);
-  }
+  const lot = decodeOrNull(match[3]);
+  if (lot === null) return problem("UNKNOWN_IDENTIFIER", `${uri} has a lot with invalid %-escaping`);
   if (!/^[!"%-?A-Z_a-z]{1,20}$/.test(lot)) {
     return problem("UNKNOWN_IDENTIFIER", `${uri}: a lot must be 1-20 characters of GS1 character set 82`);
   }
-  return { kind: "lot", gtin: `${withoutCheck}${gs1CheckDigit(withoutCheck)}`, lot };
+  return { kind: "lot", gtin, lot };
+}
+
+/** GTIN-14 from an EPC URN's company prefix and indicator + item reference (13 digits together). */
+function gtinOf(companyPrefix: string, indicatorAndItem: string): string | null {
+  if (companyPrefix.length + indicatorAndItem.length !== 13) return null;
+  const withoutCheck = `${indicatorAndItem[0]}${companyPrefix}${indicatorAndItem.slice(1)}`;
+  return `${withoutCheck}${gs1CheckDigit(withoutCheck)}`;
+}
+
+function decodeOrNull(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }
 
 function itemLevel(uri: string): IdentifierProblem {
   const kind = /^urn:epc:id:(\w+):/.exec(uri)?.[1]?.toUpperCase();
   return problem(
     "ITEM_LEVEL_IDENTIFIER",
-    `${uri} identifies ${kind ? `an individual object (${kind})` : "an individual object"}; ` +
-      "EcoTrace records events per batch: name the batch as GTIN + lot in a quantity list",
+    `${uri} identifies ${kind ? `an individual object (${kind})` : "an individual object"}, not a lot`,
   );
 }
 

@@ -76,12 +76,31 @@ export function toEpcisEvent(event: ExportEvent, batch: ExportBatch, base: strin
   return { ...(captured ?? nativeEvent(event, batch, base)), ...recordKeeping(event, base) };
 }
 
+/**
+ * An observation (decision 0031): the EPCIS event as it was captured, plus our record-keeping; its
+ * identifiers are the captured ones (no batch of ours stands for them).
+ */
+export function observationToEpcis(event: ExportEvent, base: string): EpcisEvent {
+  const stored = (event.body.data as Record<string, unknown> | undefined)?.[CAPTURED_KEY];
+  const original = decodeKeys((stored as { event?: unknown } | undefined)?.event ?? {}) as EpcisEvent;
+  return {
+    ...original,
+    eventID: original.eventID ?? eventUri(base, event.id),
+    ...(typeof event.body.correctionOf === "string"
+      ? { "ecotrace:correctionOf": eventUri(base, event.body.correctionOf) }
+      : {}),
+    ...recordKeeping(event, base),
+  };
+}
+
 /** The stored EPCIS event of a captured event, with its identity taken from our batch. */
 function capturedEvent(event: ExportEvent, batch: ExportBatch, base: string): EpcisEvent | undefined {
   const stored = (event.body.data as Record<string, unknown> | undefined)?.[CAPTURED_KEY];
   const original = (stored as { event?: unknown } | undefined)?.event;
   if (original === null || typeof original !== "object") return undefined;
   const replay = { ...(decodeKeys(original) as EpcisEvent) };
+  if (typeof event.body.correctionOf === "string")
+    replay["ecotrace:correctionOf"] = eventUri(base, event.body.correctionOf);
   const epcClass = batchEpcClass(base, batch);
   for (const list of ["quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"]) {
     const elements = replay[list];

@@ -6,8 +6,8 @@ import type { CheckedCapture } from "../epcis-capture-check";
 import type { CaptureCheckTask } from "../epcis-capture-check.task";
 import { exportBatchHistory, getEpcisEvent, queryEpcisEvents } from "../epcis-export";
 import type { ApiRegistry, HttpDeps, RequestLimits } from "../../http-deps";
-import { actorOf } from "../../organizations";
-import { ValidationError } from "../../../platform/errors";
+import { actorOf, canSeeAll } from "../../organizations";
+import { NotFoundError, ValidationError } from "../../../platform/errors";
 import { bodyWithinLimit } from "../../../platform/http/body-limit";
 import { runOffThread } from "../../../platform/threads/off-thread-pool";
 import { captureBody, captureIdParams, epcisEventParams, epcisEventsQuery } from "./epcis.schemas";
@@ -98,8 +98,11 @@ export function epcisRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     },
     async (req, res) => {
       const { params } = req;
-      const { batch, document } = await getEpcisEvent(ctx, params.id, base);
-      assertBatchVisible(res, batch);
+      const { seenBy, document } = await getEpcisEvent(ctx, params.id, base);
+      if (seenBy.batch) assertBatchVisible(res, seenBy.batch);
+      // An observation is its organization's (decision 0031): others do not learn it exists.
+      else if (!canSeeAll(actorOf(res)) && seenBy.logOf !== actorOf(res).orgId)
+        throw new NotFoundError("event", params.id);
       res.type(JSON_LD).json(document);
     },
   );

@@ -37,6 +37,8 @@ const serialSchema = new Schema<SerialDoc>(
 // Unique on MongoDB; on the embedded engine uniqueness rests on 80 random bits per serial.
 serialSchema.index({ batchId: 1, serial: 1 }, { unique: true });
 serialSchema.index({ batchId: 1, _id: 1 });
+// EPCIS capture places an SGTIN's serial in its batch (decision 0031).
+serialSchema.index({ serial: 1 });
 
 export function serialModel(connection: Connection) {
   return modelFor(connection, "Serial", serialSchema);

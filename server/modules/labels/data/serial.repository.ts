@@ -19,6 +19,14 @@ export class SerialRepository {
     await this.serials.deleteMany({ issueId });
   }
 
+  /** The serials with any of these values, whatever their batch (batch and value only). */
+  async withValues(serials: string[]): Promise<Pick<SerialDoc, "batchId" | "serial">[]> {
+    if (serials.length === 0) return [];
+    return (await this.serials
+      .find({ serial: { $in: serials } }, { projection: { batchId: 1, serial: 1 } })
+      .toArray()) as unknown as Pick<SerialDoc, "batchId" | "serial">[];
+  }
+
   async find(batchId: Types.ObjectId, serial: string): Promise<SerialDoc | null> {
     return (await this.serials.findOne({ batchId, serial })) as SerialDoc | null;
   }

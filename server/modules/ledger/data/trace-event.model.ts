@@ -1,6 +1,9 @@
 import { Schema, type Connection, type Types } from "mongoose";
 import { modelFor } from "../../../platform/mongo/model-for";
 
+/** The kinds of chain other than a batch's (whose events carry no `subject`). */
+export type LedgerSubject = "brand" | "observations";
+
 /**
  * An immutable, hash-chained event. `body` is exactly the object that was hashed (RFC 8785 +
  * keccak256); the other fields are copies for querying. Nothing here is ever updated except
@@ -10,8 +13,11 @@ export interface TraceEventDoc {
   _id: Types.ObjectId;
   /** The chain's subject: a batch, or the brand of a licence-register event (`subject: "brand"`). */
   batchId: Types.ObjectId;
-  /** Absent on batch events; "brand" on a brand's licence-register events (decision 0010). */
-  subject?: "brand";
+  /**
+   * Absent on batch events; "brand" on a brand's licence-register events (decision 0010),
+   * "observations" on an organization's observation log (decision 0031).
+   */
+  subject?: LedgerSubject;
   seq: number;
   type: string;
   actorId: Types.ObjectId;

@@ -38,18 +38,23 @@ export class TraceEventRepository {
 
   /**
    * Batch events (never a brand register's) in id order, after `after`: of the given batches (all
-   * without a list), with eventTime in [from, to) and the given business step when stated.
+   * without a list), with eventTime in [from, to) and the given business step when stated; with
+   * `logIds`, also the events of those observation logs ("all": of every log, decision 0031).
    */
   async batchEventsWhere(query: {
     batchIds?: Types.ObjectId[];
+    logIds?: Types.ObjectId[] | "all";
     from?: string;
     to?: string;
     bizStep?: string;
     after?: Types.ObjectId;
     limit: number;
   }): Promise<TraceEventDoc[]> {
-    const filter: FilterQuery<TraceEventDoc> = { subject: { $exists: false } };
-    if (query.batchIds) filter.batchId = { $in: query.batchIds };
+    const batches: FilterQuery<TraceEventDoc> = { subject: { $exists: false } };
+    if (query.batchIds) batches.batchId = { $in: query.batchIds };
+    const logs: FilterQuery<TraceEventDoc> = { subject: "observations" };
+    if (Array.isArray(query.logIds)) logs.batchId = { $in: query.logIds };
+    const filter: FilterQuery<TraceEventDoc> = query.logIds ? { $or: [batches, logs] } : batches;
     if (query.from || query.to) {
       filter.eventTime = {
         ...(query.from ? { $gte: new Date(query.from) } : {}),
