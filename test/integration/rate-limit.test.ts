@@ -51,6 +51,20 @@ describe("rate limits", () => {
     ).to.equal(200);
   });
 
+  it("counts every request as the proxy's own when TRUST_PROXY trusts no proxy", async () => {
+    const untrusting = await startTestServer(env, { ...limits, TRUST_PROXY: false });
+    try {
+      for (let n = 0; n < 6; n++) {
+        const response = await http(untrusting.baseUrl, "GET", "/api/brands", from(`192.0.2.${n}`));
+        expect(response.status, response.text).to.equal(200);
+      }
+      // Six addresses named in X-Forwarded-For, one address seen: the seventh is over its budget.
+      expectRateLimited(await http(untrusting.baseUrl, "GET", "/api/brands", from("192.0.2.99")), 60);
+    } finally {
+      await untrusting.close();
+    }
+  });
+
   it("shares the counters between instances through the database", async () => {
     for (const instance of [limited, twin, limited, twin, limited, twin]) {
       expect((await http(instance.baseUrl, "GET", "/api/brands", from("203.0.113.3"))).status).to.equal(200);

@@ -190,6 +190,35 @@ describe("tenancy (issue 14, findings 3 and 7)", () => {
       }
     });
 
+    it("takes the plausibility window from the configuration", async () => {
+      const widened = await startTestServer(env, {
+        EARLIEST_RECORDED_TIME: "2000-01-01T00:00:00Z",
+        EVENT_TIME_MAX_FUTURE_DAYS: 10,
+        HARVEST_MAX_FUTURE_DAYS: 0,
+      });
+      try {
+        const post = (path: string, json: unknown) =>
+          http(widened.baseUrl, "POST", path, { key: farm.key, json });
+        const own = await createBatch(widened, farm);
+        const inDays = (days: number) => new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+        const ahead = await post(`/api/batches/${own.id}/events`, { type: "storing", eventTime: inDays(5) });
+        expect(ahead.status, "5 days ahead, 10 allowed").to.equal(201);
+        const old = await post(`/api/batches/${own.id}/events`, {
+          type: "storing",
+          eventTime: "1999-12-31T00:00:00Z",
+        });
+        expect(old.status, old.text).to.equal(400);
+        expect(old.body.error.details[0]).to.include({ field: "body.eventTime" });
+        expect(old.text).to.contain("must not be before 2000-01-01T00:00:00Z");
+        const tomorrow = await post("/api/batches", teaBatchWith({ harvestedAt: inDays(1).slice(0, 10) }));
+        expect(tomorrow.status, "a harvest tomorrow, 0 days allowed").to.equal(400);
+        expect(tomorrow.body.error.details[0].field).to.equal("body.origin.harvestedAt");
+      } finally {
+        await widened.close();
+        await startTestServer(env).then((restored) => restored.close()); // the default window again
+      }
+    });
+
     it("refuses a body on a POST that takes none", async () => {
       const response = await post(farm, `/api/orgs/${farm.id}/keys`, { role: "admin" });
       expect(response.status, response.text).to.equal(400);
