@@ -48,8 +48,11 @@ describe("AnvilStateFile", () => {
       fs.utimesSync(state.file, new Date(), new Date(Date.now() + 5_000));
 
       const histogram = monitorEventLoopDelay({ resolution: 10 });
+      const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
       histogram.enable();
+      await settle();
       const copied = await state.snapshot();
+      await settle(); // the sampling timer fires late after a stall: let it record that
       histogram.disable();
       const maxStallMs = histogram.max / 1e6;
       console.log(
