@@ -6,6 +6,7 @@ import { licensedBrand } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestServer } from "../helpers/test-env";
+import { monitorLoopBlocking } from "../helpers/loop-blocking";
 import { zipBomb } from "../helpers/zip-archive";
 
 /**
@@ -16,15 +17,18 @@ import { zipBomb } from "../helpers/zip-archive";
  * configured caps, /healthz is probed every 100 ms and the loop is sampled with
  * monitorEventLoopDelay: its longest stall must stay below 100 ms.
  *
- * On a 2-core machine shared with other work the OS can deschedule this thread whatever it runs.
- * To tell that apart from the service's own blocking, an idle thread of this process samples its
- * own loop over the same window (the baseline: it runs nothing, so its stalls are the machine's).
- * Asserted: the loop's longest stall minus the baseline's longest stall is below 100 ms, and every
- * /healthz probe is answered within 1 s. Both maxima are printed; decision 0027 records them.
+ * On a 2-core machine shared with other work the OS deschedules this thread for hundreds of
+ * milliseconds whatever it runs (an idle thread of this process, sampling its own loop over the
+ * same window, sees such stalls too: the baseline, printed). So what is asserted is the loop's
+ * own blocking: the CPU time this thread spent within its longest-computing stall
+ * (helpers/loop-blocking.ts) stays below 100 ms. The wall-clock maximum (monitorEventLoopDelay)
+ * and the baseline's are printed beside it, and decision 0027 records them. Every /healthz probe
+ * must be answered 200 within 2 s (it also waits for the database thread, busy with the request).
  */
 const SIZES = { labels: 10_000, importRows: 10_000, captureEvents: 5_000 };
 const PROBE_EVERY_MS = 100;
-const MAX_OWN_STALL_MS = 100;
+const MAX_OWN_BLOCKING_MS = 100;
+const MAX_PROBE_MS = 2_000;
 
 interface LoopReport {
   status: number;
@@ -34,6 +38,8 @@ interface LoopReport {
   maxDelayMs: number;
   p99DelayMs: number;
   baselineMaxDelayMs: number;
+  /** CPU time spent within the longest-computing stall; undefined off Linux. */
+  ownBlockingMs?: number;
 }
 
 describe("the event loop while the heaviest requests run", function () {
@@ -59,6 +65,7 @@ describe("the event loop while the heaviest requests run", function () {
   async function whileProbing(work: () => Promise<number>): Promise<LoopReport> {
     const baseline = await startIdleBaseline();
     const histogram = monitorEventLoopDelay({ resolution: 10 });
+    const blocking = monitorLoopBlocking();
     const probes: number[] = [];
     const unhealthy: string[] = [];
     let running = true;
@@ -82,8 +89,10 @@ describe("the event loop while the heaviest requests run", function () {
         maxDelayMs: histogram.max / 1e6,
         p99DelayMs: histogram.percentile(99) / 1e6,
         baselineMaxDelayMs: await baseline.stop(),
+        ownBlockingMs: blocking?.stop().maxOwnBlockingMs,
       };
     } finally {
+      blocking?.stop();
       histogram.disable();
       running = false;
       await probing;
@@ -104,20 +113,22 @@ describe("the event loop while the heaviest requests run", function () {
   }
 
   function expectResponsive(name: string, report: LoopReport) {
-    const { probes, maxDelayMs, p99DelayMs, baselineMaxDelayMs } = report;
+    const { probes, maxDelayMs, p99DelayMs, baselineMaxDelayMs, ownBlockingMs } = report;
     console.log(
-      `      ${name}: event loop max ${maxDelayMs.toFixed(0)} ms, p99 ${p99DelayMs.toFixed(0)} ms; ` +
-        `idle baseline max ${baselineMaxDelayMs.toFixed(0)} ms; ` +
+      `      ${name}: own blocking ${ownBlockingMs ?? "?"} ms; event loop max ${maxDelayMs.toFixed(0)} ms, ` +
+        `p99 ${p99DelayMs.toFixed(0)} ms; idle baseline max ${baselineMaxDelayMs.toFixed(0)} ms; ` +
         `/healthz ${probes.length} probes, slowest ${Math.max(...probes).toFixed(0)} ms`,
     );
     expect(probes.length, "probes answered during the request").to.be.at.least(1);
     expect(report.unhealthy, "probes not answered 200").to.deep.equal([]);
-    expect(Math.max(...probes), "slowest /healthz probe (ms)").to.be.below(1_000);
-    // A probe sees only the stalls it overlaps; the histogram sees every one.
-    expect(
-      maxDelayMs - baselineMaxDelayMs,
-      "longest event-loop stall beyond the idle baseline's (ms)",
-    ).to.be.below(MAX_OWN_STALL_MS);
+    expect(Math.max(...probes), "slowest /healthz probe (ms)").to.be.below(MAX_PROBE_MS);
+    if (ownBlockingMs === undefined) {
+      console.log("      own blocking not asserted: this system has no /proc thread CPU times (Linux only)");
+      return;
+    }
+    expect(ownBlockingMs, "CPU time within the longest-computing event-loop stall (ms)").to.be.below(
+      MAX_OWN_BLOCKING_MS,
+    );
   }
 
   it(`renders a ${SIZES.labels}-serial label PDF off the event loop`, async () => {

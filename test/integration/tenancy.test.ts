@@ -3,7 +3,7 @@ import { Types } from "mongoose";
 import { backfillPublicIds } from "../../server/modules/batches";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
-import { createCertifier } from "../helpers/certification-scenario";
+import { createCertifier, signStatusChange } from "../helpers/certification-scenario";
 import { certifyProducer } from "../helpers/brand-scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 
@@ -151,6 +151,23 @@ describe("tenancy (issue 14, findings 3 and 7)", () => {
       });
       expect(response.status, response.text).to.equal(201);
     });
+
+    for (const status of ["suspended", "revoked"] as const) {
+      it(`refuses one from a certifier whose certification of the producer is ${status} on chain`, async () => {
+        const certifier = await createCertifier(server, `${status}认证机构`);
+        const certification = await certifyProducer(server, certifier, farm);
+        const change = await signStatusChange(server, certifier, certification.id, status, "抽检不合格");
+        const relayed = await http(server.baseUrl, "POST", change.relayPath, {
+          key: certifier.key,
+          json: change.body,
+        });
+        expect(relayed.status, relayed.text).to.equal(201);
+        const before = await openings();
+        const response = await post(certifier, `/api/batches/${sealedBatch.id}/events`, inspection());
+        expect(response.status, response.text).to.equal(404);
+        expect(await openings(), "nothing stored by the refusal").to.equal(before);
+      });
+    }
   });
 
   describe("input plausibility (finding 7)", () => {
