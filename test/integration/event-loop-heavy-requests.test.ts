@@ -35,7 +35,7 @@ import { zipBomb } from "../helpers/zip-archive";
 const SIZES =
   process.env.HEAVY_REQUESTS === "caps"
     ? { labels: 10_000, importRows: 10_000, captureEvents: 5_000 }
-    : { labels: 1_000, importRows: 2_000, captureEvents: 1_000 };
+    : { labels: 1_000, importRows: 1_000, captureEvents: 1_000 };
 /** A load balancer probes every few seconds; every 250 ms here, each probe also queries the database. */
 const PROBE_EVERY_MS = 250;
 const MAX_OWN_BLOCKING_MS = 100;
