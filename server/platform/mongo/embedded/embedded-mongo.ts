@@ -111,7 +111,8 @@ class EngineSupervisor implements EmbeddedMongo {
     thread.once("exit", (code) => this.onExit(thread, code));
   }
 
-  async stop(): Promise<void> {
+  /** A bound function, as before the engine had a thread: callers pass `embedded.stop` around. */
+  readonly stop = async (): Promise<void> => {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     const thread = this.current;
@@ -121,7 +122,7 @@ class EngineSupervisor implements EmbeddedMongo {
     } finally {
       this.lock.release();
     }
-  }
+  };
 
   private onExit(thread: Worker, code: number): void {
     if (this.stopping || thread !== this.current) return;
