@@ -27,6 +27,7 @@ import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
 import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
 import { consumerRoutes, brandPageRoutes, fakeReportRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
+import { setPlausibleTimeWindow } from "../platform/http/common.schemas";
 import { jsonBody } from "../platform/http/json-body";
 import { RateLimits } from "../platform/http/rate-limits";
 import { docsSecurityHeaders, securityHeaders } from "../platform/http/security-headers";
@@ -52,7 +53,12 @@ export interface AppDeps extends Omit<HttpDeps, "brandClaims"> {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", deps.config.TRUST_PROXY);
+  setPlausibleTimeWindow({
+    earliest: deps.config.EARLIEST_RECORDED_TIME,
+    eventMaxFutureDays: deps.config.EVENT_TIME_MAX_FUTURE_DAYS,
+    harvestMaxFutureDays: deps.config.HARVEST_MAX_FUTURE_DAYS,
+  });
   app.set("query parser", "simple");
 
   app.use(

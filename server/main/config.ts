@@ -1,4 +1,5 @@
 import path from "node:path";
+import express from "express";
 import { z } from "zod";
 import { ANCHOR_FAULTS } from "../modules/anchoring";
 
@@ -79,6 +80,14 @@ export const configSchema = z.object({
     ),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info").describe("pino log level."),
   BODY_LIMIT: z.string().default("1mb").describe("Largest accepted JSON request body."),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default("loopback")
+    .transform(parseTrustProxy)
+    .describe(
+      "Which proxies in front of the service are trusted to name the client address (X-Forwarded-For), for per-address rate limits and logs: express's `trust proxy` syntax: `loopback`, `false`, `true`, a hop count, or comma-separated addresses, subnets (10.0.0.0/8) and the names loopback, linklocal, uniquelocal. Set it to your load balancer's addresses.",
+    ),
   RATE_LIMIT_PER_ADDRESS: z.coerce
     .number()
     .int()
@@ -214,6 +223,24 @@ export const configSchema = z.object({
     .min(1)
     .default(5_000)
     .describe("Most events one EPCIS capture document may carry (more is answered 413: split it)."),
+  EARLIEST_RECORDED_TIME: z.iso
+    .datetime({ offset: true, message: "must be an ISO 8601 date-time with offset" })
+    .default("1970-01-01T00:00:00Z")
+    .describe("Event and harvest times before this are refused (400) as implausible (decision 0020)."),
+  EVENT_TIME_MAX_FUTURE_DAYS: z.coerce
+    .number()
+    .min(0)
+    .default(3)
+    .describe(
+      "How far ahead of the server's clock an event time may be, in days (a device clock that runs fast, a time zone written wrongly); later is refused (400).",
+    ),
+  HARVEST_MAX_FUTURE_DAYS: z.coerce
+    .number()
+    .min(0)
+    .default(1)
+    .describe(
+      "How far ahead of the server's clock a harvest date may be, in days (slack for time zones); later is refused (400).",
+    ),
   ANCHOR_FAULT: optionalString
     .pipe(z.enum(ANCHOR_FAULTS).optional())
     .describe("Test only: kill the process (SIGKILL) at this anchoring step. Refused in production."),
@@ -296,4 +323,23 @@ export function describeConfig(): { key: string; defaultValue: string; descripti
       description: (schema as z.ZodType).description ?? "",
     };
   });
+}
+
+/**
+ * TRUST_PROXY in express's `trust proxy` syntax: booleans and hop counts as such, anything else a
+ * list express compiles (proxy-addr), tried here so that a typo stops the start-up naming the key.
+ */
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  if (/^\d+$/.test(value)) return Number(value);
+  try {
+    express().set("trust proxy", value);
+  } catch (error) {
+    ctx.addIssue({
+      code: "custom",
+      message: `is not express trust proxy syntax: ${(error as Error).message}`,
+    });
+    return z.NEVER;
+  }
+  return value;
 }

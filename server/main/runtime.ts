@@ -52,7 +52,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 async function openDatabase(config: Config, logger: Logger, closers: Array<() => Promise<void> | void>) {
   let uri = config.MONGODB_URI;
   if (!uri) {
-    const embedded = await startEmbeddedMongo({ dir: config.DATA_DIR, port: config.EMBEDDED_DB_PORT });
+    const embedded = await startEmbeddedMongo({
+      dir: config.DATA_DIR,
+      port: config.EMBEDDED_DB_PORT,
+      logger,
+    });
     closers.push(() => embedded.stop());
     uri = embedded.uri;
     fs.writeFileSync(path.join(config.DATA_DIR, "db.json"), `${JSON.stringify({ uri }, null, 2)}\n`);

@@ -13,6 +13,7 @@ import { restoreCertificationsOnChain } from "../modules/certifications";
 import { repairLedgerHeads } from "../modules/ledger";
 import { backfillPublicIds } from "../modules/batches";
 import { LEDGERS } from "./ledgers";
+import { forgetChainAnswers } from "../modules/verification";
 
 /** A listening service: what `npm start` runs, and what `npm run demo` starts in-process. */
 export interface RunningService {
@@ -76,11 +77,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
 }
 
 /**
- * What a reset chain needs before windows are anchored again: in embedded mode balances and the
+ * What a reset chain needs before windows are anchored again (after this process's cached chain
+ * answers are forgotten): in embedded mode balances and the
  * registry (at its old address), then the certifier registrations and certifications the service
  * once relayed, from its own signed records.
  */
 export async function recoverFromChainReset(runtime: Runtime, logger: Logger): Promise<void> {
+  // Cached anchors and receipts describe a chain that is gone: verify asks the chain again.
+  forgetChainAnswers(runtime.chain);
   await runtime.repairChain?.();
   await restoreCertificationsOnChain(runtime, logger);
 }

@@ -15,7 +15,7 @@ import { testEnv } from "../helpers/test-env";
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
 /** What a runtime image holds (Dockerfile): the lockfile's overrides point at tools/empty-package. */
-const SHIPPED = ["package.json", "package-lock.json", "dist", "tools/empty-package"];
+const SHIPPED = ["package.json", "package-lock.json", "dist", "console/dist", "tools/empty-package"];
 
 /** Runs `step`, printing how long it took: the timings are part of what this test reports. */
 async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
@@ -100,7 +100,7 @@ describe("production build (npm run build; npm ci --omit=dev; node dist/server/m
     expect(stdout.trim()).to.equal("true");
   });
 
-  it("serves on embedded defaults: health, an organization, a batch and its label sheet; exits cleanly", async () => {
+  it("serves on embedded defaults: health, an organization, a batch, its label sheet and the console; exits cleanly", async () => {
     const baseUrl = await timed("start on embedded defaults until serving", () =>
       startProduction({ DATA_DIR: dataDir }),
     );
@@ -117,6 +117,17 @@ describe("production build (npm run build; npm ci --omit=dev; node dist/server/m
     expect(labels.status).to.equal(200);
     const pdf = Buffer.from(await labels.arrayBuffer()).toString("latin1");
     expect(pdf).to.match(/\/BaseFont \/[A-Z]{6}\+NotoSans\w*-Regular/);
+
+    // The console's own build, from the installed copy: its page with a nonce and the assets it names.
+    const page = await fetch(`${baseUrl}/console/`);
+    const html = await page.text();
+    expect(page.status, html).to.equal(200);
+    const nonce = /'nonce-([^']+)'/.exec(page.headers.get("content-security-policy") ?? "")?.[1];
+    expect(nonce, "the console's CSP nonce").to.be.a("string");
+    expect(html).to.include(`nonce="${nonce}"`);
+    const assets = [...html.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+)"/g)].map((match) => match[1]);
+    expect(assets, "assets the console page names").to.not.be.empty;
+    for (const asset of assets) expect((await fetch(`${baseUrl}${asset}`)).status, asset).to.equal(200);
 
     await timed("SIGTERM until exit", stopProduction);
   });

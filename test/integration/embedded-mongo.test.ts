@@ -4,6 +4,9 @@ import path from "node:path";
 import { expect } from "chai";
 import mongoose, { Schema } from "mongoose";
 import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedded-mongo";
+import { connectDatabase } from "../../server/platform/mongo/database";
+import type { Logger } from "../../server/platform/logger";
+import { waitFor } from "../helpers/anchoring";
 import { stopAsIfKilled } from "../helpers/killed-database";
 
 describe("embedded MongoDB-wire server", () => {
@@ -79,5 +82,50 @@ describe("embedded MongoDB-wire server", () => {
       );
     });
     expect(results.filter((result) => result !== null)).to.have.length(1);
+  });
+
+  describe("its thread", () => {
+    it("runs the engine off the caller's thread", async () => {
+      const server = await startEmbeddedMongo({ dir });
+      try {
+        expect(server.thread.threadId).to.be.above(0);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it("is started again on the same port when it dies, logged, with every acknowledged write", async function () {
+      this.timeout(60_000);
+      const logged: string[] = [];
+      const logger = {
+        error: (_fields: unknown, message: string) => logged.push(message),
+        warn: (_fields: unknown, message: string) => logged.push(message),
+      } as unknown as Logger;
+      const server = await startEmbeddedMongo({ dir, logger });
+      const connection = await connectDatabase(server.uri, { embedded: true });
+      try {
+        const Thing = connection.model("Thing", schema);
+        await Thing.create({ name: "before", n: 1 });
+        const dead = server.thread;
+        await dead.terminate(); // as if the engine had crashed
+        await waitFor("the restarted engine to answer", async () => {
+          try {
+            return (await Thing.countDocuments({ name: "before" })) === 1;
+          } catch {
+            return false; // the driver reconnects on its own
+          }
+        });
+        expect(server.thread).to.not.equal(dead);
+        expect(logged).to.include.members([
+          "embedded database thread died; restarting it",
+          "embedded database thread restarted",
+        ]);
+        await Thing.create({ name: "after", n: 2 });
+        expect(await Thing.countDocuments()).to.equal(2);
+      } finally {
+        await connection.close();
+        await server.stop();
+      }
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { RATE_LIMIT_COLLECTION } from "../../server/platform/http/rate-limit-counter.model";
 import { http, type HttpResult } from "../helpers/http";
 import { createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -49,6 +50,22 @@ describe("rate limits", () => {
       (await http(limited.baseUrl, "GET", "/healthz", from("203.0.113.1"))).status,
       "health checks pass",
     ).to.equal(200);
+  });
+
+  it("counts every request as the proxy's own when TRUST_PROXY trusts no proxy", async () => {
+    const untrusting = await startTestServer(env, { ...limits, TRUST_PROXY: false });
+    // The set-up's own requests (from 127.0.0.1, on the unlimited server) counted against it too.
+    await env.runtime.connection.db!.collection(RATE_LIMIT_COLLECTION).deleteMany({ key: /127\.0\.0\.1/ });
+    try {
+      for (let n = 0; n < 6; n++) {
+        const response = await http(untrusting.baseUrl, "GET", "/api/brands", from(`192.0.2.${n}`));
+        expect(response.status, response.text).to.equal(200);
+      }
+      // Six addresses named in X-Forwarded-For, one address seen: the seventh is over its budget.
+      expectRateLimited(await http(untrusting.baseUrl, "GET", "/api/brands", from("192.0.2.99")), 60);
+    } finally {
+      await untrusting.close();
+    }
   });
 
   it("shares the counters between instances through the database", async () => {

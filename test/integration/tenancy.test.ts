@@ -3,7 +3,7 @@ import { Types } from "mongoose";
 import { backfillPublicIds } from "../../server/modules/batches";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, teaBatch, type TestOrg } from "../helpers/scenario";
-import { createCertifier } from "../helpers/certification-scenario";
+import { createCertifier, signStatusChange } from "../helpers/certification-scenario";
 import { certifyProducer } from "../helpers/brand-scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
 
@@ -151,6 +151,23 @@ describe("tenancy (issue 14, findings 3 and 7)", () => {
       });
       expect(response.status, response.text).to.equal(201);
     });
+
+    for (const status of ["suspended", "revoked"] as const) {
+      it(`refuses one from a certifier whose certification of the producer is ${status} on chain`, async () => {
+        const certifier = await createCertifier(server, `${status}认证机构`);
+        const certification = await certifyProducer(server, certifier, farm);
+        const change = await signStatusChange(server, certifier, certification.id, status, "抽检不合格");
+        const relayed = await http(server.baseUrl, "POST", change.relayPath, {
+          key: certifier.key,
+          json: change.body,
+        });
+        expect(relayed.status, relayed.text).to.equal(201);
+        const before = await openings();
+        const response = await post(certifier, `/api/batches/${sealedBatch.id}/events`, inspection());
+        expect(response.status, response.text).to.equal(404);
+        expect(await openings(), "nothing stored by the refusal").to.equal(before);
+      });
+    }
   });
 
   describe("input plausibility (finding 7)", () => {
@@ -187,6 +204,35 @@ describe("tenancy (issue 14, findings 3 and 7)", () => {
         const response = await post(farm, `/api/batches/${own.id}/events`, { type: "storing", eventTime });
         expect(response.status, response.text).to.equal(400);
         expect(response.body.error.details[0].field).to.equal("body.eventTime");
+      }
+    });
+
+    it("takes the plausibility window from the configuration", async () => {
+      const widened = await startTestServer(env, {
+        EARLIEST_RECORDED_TIME: "2000-01-01T00:00:00Z",
+        EVENT_TIME_MAX_FUTURE_DAYS: 10,
+        HARVEST_MAX_FUTURE_DAYS: 0,
+      });
+      try {
+        const post = (path: string, json: unknown) =>
+          http(widened.baseUrl, "POST", path, { key: farm.key, json });
+        const own = await createBatch(widened, farm);
+        const inDays = (days: number) => new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+        const ahead = await post(`/api/batches/${own.id}/events`, { type: "storing", eventTime: inDays(5) });
+        expect(ahead.status, "5 days ahead, 10 allowed").to.equal(201);
+        const old = await post(`/api/batches/${own.id}/events`, {
+          type: "storing",
+          eventTime: "1999-12-31T00:00:00Z",
+        });
+        expect(old.status, old.text).to.equal(400);
+        expect(old.body.error.details[0]).to.include({ field: "body.eventTime" });
+        expect(old.text).to.contain("must not be before 2000-01-01T00:00:00Z");
+        const tomorrow = await post("/api/batches", teaBatchWith({ harvestedAt: inDays(1).slice(0, 10) }));
+        expect(tomorrow.status, "a harvest tomorrow, 0 days allowed").to.equal(400);
+        expect(tomorrow.body.error.details[0].field).to.equal("body.origin.harvestedAt");
+      } finally {
+        await widened.close();
+        await startTestServer(env).then((restored) => restored.close()); // the default window again
       }
     });
 

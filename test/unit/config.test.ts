@@ -29,6 +29,32 @@ describe("config", () => {
         .and.matches(/LOG_LEVEL: /);
     });
 
+    it("reads TRUST_PROXY in express's trust proxy syntax, loopback by default, and refuses a typo", () => {
+      expect(loadConfig({}).TRUST_PROXY).to.equal("loopback");
+      expect(loadConfig({ TRUST_PROXY: "false" }).TRUST_PROXY).to.equal(false);
+      expect(loadConfig({ TRUST_PROXY: "2" }).TRUST_PROXY).to.equal(2);
+      expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, loopback" }).TRUST_PROXY).to.equal(
+        "10.0.0.0/8, loopback",
+      );
+      expect(() => loadConfig({ TRUST_PROXY: "load-balancer" }))
+        .to.throw(ConfigError)
+        .with.property("message")
+        .that.matches(/TRUST_PROXY: .*trust proxy/);
+    });
+
+    it("reads the time plausibility window with its documented defaults", () => {
+      const defaults = loadConfig({});
+      expect([
+        defaults.EARLIEST_RECORDED_TIME,
+        defaults.EVENT_TIME_MAX_FUTURE_DAYS,
+        defaults.HARVEST_MAX_FUTURE_DAYS,
+      ]).to.deep.equal(["1970-01-01T00:00:00Z", 3, 1]);
+      expect(() => loadConfig({ EARLIEST_RECORDED_TIME: "2000-01-01" }))
+        .to.throw(ConfigError)
+        .with.property("message")
+        .that.matches(/EARLIEST_RECORDED_TIME: /);
+    });
+
     it("requires a registry address and a signer when RPC_URL points at a real chain", () => {
       try {
         loadConfig({ RPC_URL: "http://127.0.0.1:8545" });

@@ -1,7 +1,7 @@
 import { AppError } from "../../platform/errors";
 import { jsonValueProblem } from "../../platform/http/plain-json";
 import { offThreadTask } from "../../platform/threads/off-thread-result";
-import { checkCaptureDocument } from "./epcis-capture-check";
+import { checkCaptureDocument, toCaptureTexts } from "./epcis-capture-check";
 
 /**
  * Runs in the worker pool (decision 0021): parsing, schema-validating and hashing a capture of
@@ -22,5 +22,5 @@ export const checkCaptureBody = offThreadTask(({ body, maxEvents }: CaptureCheck
   // Before the schema check, whose recursion a 10,000-deep document would overflow.
   const problem = jsonValueProblem(document);
   if (problem) throw problem;
-  return checkCaptureDocument(document, { maxEvents });
+  return toCaptureTexts(checkCaptureDocument(document, { maxEvents }));
 });

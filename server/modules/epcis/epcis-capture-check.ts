@@ -4,6 +4,7 @@ import { declaredPrefixes, prefixConflict } from "./domain/json-ld-context";
 import { epcisSchemaProblems } from "./domain/json-schema";
 import type { EpcisEvent } from "./domain/to-epcis";
 import { AppError, LimitExceededError, ValidationError } from "../../platform/errors";
+import { timeSlicer } from "../../platform/threads/time-slice";
 
 /**
  * The checks of a capture document that need no database, in the order they are cheapest to fail:
@@ -31,6 +32,43 @@ export function checkCaptureDocument(document: unknown, limits: { maxEvents: num
     .update(canonicalize(document) ?? "")
     .digest("hex");
   return { document: document as Record<string, unknown>, documentHash };
+}
+
+/**
+ * A checked document as the worker sends it back: its events as JSON texts, one each. Cloning a
+ * 5,000-event object tree into the event loop's thread would hold the loop for the whole document
+ * at once (hundreds of milliseconds at 16 MB); texts copy as bytes and are parsed there in slices.
+ */
+export interface CheckedCaptureTexts {
+  head: Record<string, unknown>;
+  eventTexts: string[];
+  documentHash: string;
+}
+
+export function toCaptureTexts({ document, documentHash }: CheckedCapture): CheckedCaptureTexts {
+  const body = document.epcisBody as Record<string, unknown>;
+  const eventList = body.eventList as unknown[];
+  return {
+    head: { ...document, epcisBody: { ...body, eventList: [] } },
+    eventTexts: eventList.map((event) => JSON.stringify(event)),
+    documentHash,
+  };
+}
+
+/** The checked document again, its events parsed in slices of the event loop's time. */
+export async function fromCaptureTexts({
+  head,
+  eventTexts,
+  documentHash,
+}: CheckedCaptureTexts): Promise<CheckedCapture> {
+  const eventList: unknown[] = [];
+  const pause = timeSlicer();
+  for (const text of eventTexts) {
+    await pause();
+    eventList.push(JSON.parse(text));
+  }
+  const body = head.epcisBody as Record<string, unknown>;
+  return { document: { ...head, epcisBody: { ...body, eventList } }, documentHash };
 }
 
 /** The events of a checked document. */

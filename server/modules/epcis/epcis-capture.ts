@@ -5,6 +5,7 @@ import { declaredEvents, serialLots } from "./epcis-capture-lookups";
 import { declaredPrefixes, normalizeOwnKeys } from "./domain/json-ld-context";
 import type { EpcisEvent } from "./domain/to-epcis";
 import { AppError, ConflictError, NotFoundError } from "../../platform/errors";
+import { timeSlicer } from "../../platform/threads/time-slice";
 import { capturedEvents, type CheckedCapture } from "./epcis-capture-check";
 import type { UseCaseContext } from "../ledger";
 import { captureView, type CaptureView } from "./epcis-capture-view";
@@ -84,7 +85,7 @@ export async function captureEpcisDocument(
     lotOfSerial: await serialLots(ctx, events),
     declared: await declaredEvents(ctx, actor, events),
   };
-  const steps = interpretAll(events, document, captureId, { base: options.base, resumeFrom, lookups });
+  const steps = await interpretAll(events, document, captureId, { base: options.base, resumeFrom, lookups });
   const duplicates = await duplicateEventIds(ctx, steps.eventIDs, captureId, options.base);
   const rejected = mergeRejections(steps.rejected, duplicates, events);
   const plan = await planSteps(ctx, actor, steps.steps, {
@@ -154,7 +155,7 @@ export async function getCapture(
 
 type Lookups = Pick<InterpretOptions, "lotOfSerial" | "declared">;
 
-function interpretAll(
+async function interpretAll(
   events: EpcisEvent[],
   document: Record<string, unknown>,
   captureId: Types.ObjectId,
@@ -164,8 +165,10 @@ function interpretAll(
   const steps: PlanStep[] = [];
   const rejected = new Map<number, EventRejection>();
   const eventIDs = new Map<string, number>();
-  events.forEach((raw, index) => {
-    if (index < resumeFrom) return;
+  const pause = timeSlicer();
+  for (const [index, raw] of events.entries()) {
+    if (index < resumeFrom) continue;
+    await pause();
     const prefixes = declaredPrefixes(raw["@context"], new Map(documentPrefixes));
     const event = normalizeOwnKeys(raw, prefixes) as EpcisEvent;
     const reject = (reasons: Reason[]) =>
@@ -179,11 +182,14 @@ function interpretAll(
       } else eventIDs.set(claimKey, index);
     }
     const interpreted = interpretEpcisEvent(event, { base, prefixes, ...lookups });
-    if ("reasons" in interpreted) return reject(interpreted.reasons);
+    if ("reasons" in interpreted) {
+      reject(interpreted.reasons);
+      continue;
+    }
     const built = stepForIntent(interpreted.intent, index, { base, captureId });
-    if ("reasons" in built) return reject(built.reasons);
-    steps.push(built.step);
-  });
+    if ("reasons" in built) reject(built.reasons);
+    else steps.push(built.step);
+  }
   return { steps, rejected, eventIDs };
 }
 

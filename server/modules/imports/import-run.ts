@@ -20,6 +20,7 @@ import {
 import type { FileRow, ImportFile, ImportFileLimits } from "./import-file";
 import type { ImportFileTask } from "./import-file.task";
 import { runOffThread } from "../../platform/threads/off-thread-pool";
+import { timeSlicer } from "../../platform/threads/time-slice";
 import { headerErrors, stepForRow, type RowError } from "./import-rows";
 
 /**
@@ -80,7 +81,7 @@ export async function importFile(
   const jobId = resume?._id ?? new Types.ObjectId();
   const written = resume?.written ?? 0;
   const pending = file.rows.slice(written);
-  const { steps, errors } = rowSteps(pending, fileHash);
+  const { steps, errors } = await rowSteps(pending, fileHash);
   const window = new Set(pending.slice(0, CHUNK).map((row) => row.row));
   const plan = await planSteps(ctx, actor, steps, {
     batchIdFor: (row) => derivedBatchId(jobId, row),
@@ -175,10 +176,12 @@ export function importView(job: ImportJobDoc, replayed: boolean) {
 
 export type ImportView = ReturnType<typeof importView>;
 
-function rowSteps(rows: FileRow[], fileHash: string) {
+async function rowSteps(rows: FileRow[], fileHash: string) {
   const steps: PlanStep[] = [];
   const errors: RowError[] = [];
+  const pause = timeSlicer();
   for (const row of rows) {
+    await pause();
     const result = stepForRow(row, { file: fileHash });
     if ("errors" in result) errors.push(...result.errors);
     else steps.push(result.step);

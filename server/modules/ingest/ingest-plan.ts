@@ -5,6 +5,7 @@ import { quotaProblem, BrandClaimError, checkBrandClaim } from "../brands";
 import { toGtin14, type DerivedBatch, type NewBatch } from "../batches";
 import { loadWorld, lotKey, type World } from "./ingest-world";
 import type { PlanStep } from "./plan-step";
+import { timeSlicer } from "../../platform/threads/time-slice";
 import {
   appendChanges,
   appendProblem,
@@ -73,7 +74,10 @@ export async function planSteps(
     plan: { ops: [], stored: [], problems: [] },
     consumed: new Map(),
   };
+  // Thousands of steps: planned in slices, so that other requests run between them.
+  const pause = timeSlicer();
   for (const step of steps) {
+    await pause();
     if (step.kind === "register") await planRegister(planning, step);
     else if (step.kind === "observe") await planObserve(planning, step.index, step.facts);
     else await planAppend(planning, step);

@@ -15,3 +15,4 @@ export { type BrandClaimDisplay, type LicenceDisplay } from "./verify-licences";
 export { resolveBatchKey, verifierFor, type BatchVerification, type BatchVerifier } from "./verify";
 export { type CompletenessEvidence } from "./domain/completeness";
 export { isSuspectedCopy, type ScanEvidence } from "./domain/verdict-scans";
+export { forgetChainAnswers } from "./verify-chain-reader";

@@ -4,11 +4,28 @@ import { verifyMerkleLeaf } from "../../platform/crypto/merkle";
 import type { Hex } from "../../platform/crypto/keccak";
 import { chainRecordOf, type ChainCertificationRecord } from "../certifications";
 
+/** A negative answer (unanchored root, missing receipt or registry) may turn positive any moment. */
+const NEGATIVE_TTL_MS = 1_000;
+
+/** Every reader of a chain in this process, so that a detected chain reset empties their caches. */
+const readersByChain = new WeakMap<ChainClient, Set<ServiceChainReader>>();
+
+/**
+ * Forgets every cached chain answer of `chain` in this process: called when the anchoring worker
+ * detects a chain reset (a fresh or rolled-back chain), after which cached anchors describe
+ * blocks and transactions the chain no longer has. A reset seen by another process's worker is
+ * not signalled here; its answers age out within the reader's TTL (15 s).
+ */
+export function forgetChainAnswers(chain: ChainClient): void {
+  for (const reader of readersByChain.get(chain) ?? []) reader.forget();
+}
+
 /**
  * The service's view of the registry for verification requests. Answers are cached for a short
- * time (`ttlMs`, 15 s by default; an unanchored root only 1 s, since it may be anchored any
- * moment), so a page that is scanned often costs no chain call, while a reorg or a revocation
- * shows within seconds. A failed call is not cached.
+ * time (`ttlMs`, 15 s by default; a negative answer only 1 s, since a root may be anchored, a
+ * receipt mined or a registry redeployed any moment), so a page that is scanned often costs no
+ * chain call, while a reorg or a revocation shows within seconds, and a detected chain reset at
+ * once (`forgetChainAnswers`). A failed call is not cached.
  */
 export class ServiceChainReader implements ChainReader {
   private readonly cache = new Map<string, { expires: number; value: Promise<unknown> }>();
@@ -18,19 +35,32 @@ export class ServiceChainReader implements ChainReader {
     private readonly ttlMs = 15_000,
     private readonly capacity = 50_000,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    let readers = readersByChain.get(chain);
+    if (!readers) readersByChain.set(chain, (readers = new Set()));
+    readers.add(this);
+  }
+
+  /** Drops every cached answer. */
+  forget(): void {
+    this.cache.clear();
+  }
 
   network() {
-    return this.cached("network", this.ttlMs, async () => ({
-      chainId: Number(this.chain.chainId),
-      registryHasCode: (await this.chain.provider.getCode(this.chain.registryAddress)) !== "0x",
-    }));
+    return this.cached(
+      "network",
+      (network) => (network.registryHasCode ? this.ttlMs : NEGATIVE_TTL_MS),
+      async () => ({
+        chainId: Number(this.chain.chainId),
+        registryHasCode: (await this.chain.provider.getCode(this.chain.registryAddress)) !== "0x",
+      }),
+    );
   }
 
   anchorOf(root: string) {
     return this.cached(
       `anchor:${root}`,
-      (value) => (value === null ? 1_000 : this.ttlMs),
+      (value) => (value === null ? NEGATIVE_TTL_MS : this.ttlMs),
       async () => {
         const anchor = await this.chain.registry.anchorOf(root);
         if (anchor.timestamp === 0n) return null;
@@ -66,7 +96,8 @@ export class ServiceChainReader implements ChainReader {
   }
 
   anchoringTransaction(txHash: string, root: string) {
-    return this.cached(`tx:${txHash}:${root}`, this.ttlMs, async () => {
+    const ttl = (answer: { ok: boolean }) => (answer.ok ? this.ttlMs : NEGATIVE_TTL_MS);
+    return this.cached(`tx:${txHash}:${root}`, ttl, async () => {
       const receipt = await this.chain.provider.getTransactionReceipt(txHash);
       const problem = anchoringReceiptProblem(txHash, receipt, this.chain.registryAddress, root);
       return problem ? { ok: false as const, problem } : { ok: true as const };

@@ -1,5 +1,5 @@
-import path from "node:path";
-import { isMainThread, parentPort, Worker } from "node:worker_threads";
+import { isMainThread, parentPort, type Worker } from "node:worker_threads";
+import { startModuleThread } from "../threads/module-thread";
 import type { Hex } from "./keccak";
 import {
   buildMerkleTree,
@@ -33,25 +33,7 @@ export async function buildMerkleTreeOffThread(
   return merkleTreeFromParts({ values, nodes, treeIndexes });
 }
 
-interface WorkerSetup {
-  entry: string;
-  /** Set when this module runs as TypeScript: the worker must register ts-node before `entry`. */
-  tsNode?: string;
-}
-
 type BuiltParts = Pick<MerkleTreeParts, "nodes" | "treeIndexes">;
-
-/** Plain JavaScript, so it runs the same whether the service runs compiled or under ts-node. */
-const WORKER_BOOTSTRAP = `
-const { workerData } = require("node:worker_threads");
-if (workerData.tsNode) {
-  require(workerData.tsNode).register({
-    transpileOnly: true,
-    projectSearchDir: require("node:path").dirname(workerData.entry),
-  });
-}
-require(workerData.entry).serveMerkleBuild();
-`;
 
 /**
  * One long-lived worker, started on first use (or by warmMerkleWorker at service start) and reused:
@@ -68,11 +50,7 @@ let shared: SharedWorker | undefined;
 
 function sharedWorker(): SharedWorker {
   if (shared) return shared;
-  const setup: WorkerSetup = {
-    entry: __filename,
-    tsNode: path.extname(__filename) === ".ts" ? require.resolve("ts-node") : undefined,
-  };
-  const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: setup });
+  const worker = startModuleThread(__filename, "serveMerkleBuild", undefined);
   const state: SharedWorker = { worker, pending: new Map(), nextId: 1 };
   const failAll = (error: unknown) => {
     if (shared === state) shared = undefined;

@@ -1,12 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "../logger";
+import { runOffThread } from "../threads/off-thread-pool";
+import type { SnapshotTask } from "./anvil-state-snapshot.task";
 
 /**
  * anvil's `--state FILE --state-interval N` rewrites FILE in place, so a kill -9 (of anvil, or of
  * the machine) during a dump leaves it cut off and the next anvil refuses to start. This keeps the
  * last dump that parsed as `FILE.good` (copied to a temporary file, then renamed: a rename is
- * atomic, a copy is not) and, before anvil starts, puts a good file in FILE's place.
+ * atomic, a copy is not; off the event loop) and, before anvil starts, puts a good file in FILE's
+ * place.
  */
 export class AnvilStateFile {
   readonly file: string;
@@ -51,8 +54,11 @@ export class AnvilStateFile {
     return "fresh";
   }
 
-  /** Copies the current dump to `.good` when it changed and parses; a dump being written is skipped. */
-  snapshot(): boolean {
+  /**
+   * Copies the current dump to `.good` when it changed and parses; a dump being written is skipped.
+   * The read, parse and copy run in the worker pool (anvil-state-snapshot.task.ts).
+   */
+  async snapshot(): Promise<boolean> {
     let mtimeMs: number;
     try {
       mtimeMs = fs.statSync(this.file).mtimeMs;
@@ -60,24 +66,12 @@ export class AnvilStateFile {
       return false;
     }
     if (mtimeMs === this.lastSavedMtimeMs) return false;
-    let text: string;
-    try {
-      text = fs.readFileSync(this.file, "utf8");
-      JSON.parse(text);
-    } catch {
-      return false;
-    }
-    const temporary = `${this.goodFile}.tmp`;
-    const fd = fs.openSync(temporary, "w");
-    try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temporary, this.goodFile);
-    this.lastSavedMtimeMs = mtimeMs;
-    return true;
+    const copied = await runOffThread<SnapshotTask, boolean>(
+      { filename: require.resolve("./anvil-state-snapshot.task"), name: "copyStateIfValid" },
+      { file: this.file, goodFile: this.goodFile },
+    );
+    if (copied) this.lastSavedMtimeMs = mtimeMs;
+    return copied;
   }
 }
 

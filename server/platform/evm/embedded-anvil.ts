@@ -61,6 +61,7 @@ class AnvilSupervisor implements EmbeddedAnvil {
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
+  private snapshotting: Promise<void> | undefined;
 
   constructor(
     dir: string,
@@ -101,7 +102,7 @@ class AnvilSupervisor implements EmbeddedAnvil {
     this.child = child;
     this.startedAtMs = Date.now();
     child.once("exit", (code, signal) => this.onExit(child, code, signal, stderr));
-    this.snapshotTimer ??= setInterval(() => this.snapshot(), SNAPSHOT_INTERVAL_MS).unref();
+    this.snapshotTimer ??= setInterval(() => void this.snapshot(), SNAPSHOT_INTERVAL_MS).unref();
   }
 
   async stop(): Promise<void> {
@@ -109,15 +110,24 @@ class AnvilSupervisor implements EmbeddedAnvil {
     clearTimeout(this.restartTimer);
     clearInterval(this.snapshotTimer);
     if (this.child) await terminate(this.child);
-    this.snapshot();
+    await this.snapshotting; // begun before the node's last dump: check that one too
+    await this.snapshot();
     fs.rmSync(this.pidFile, { force: true });
   }
 
-  private snapshot(): void {
+  private async snapshot(): Promise<void> {
+    // One at a time: a large dump can take longer than the interval to check and copy.
+    if (this.snapshotting) return this.snapshotting;
+    this.snapshotting = this.state.snapshot().then(
+      () => undefined,
+      (error: unknown) => {
+        this.logger?.warn({ err: (error as Error).message }, "could not keep a snapshot of the chain state");
+      },
+    );
     try {
-      this.state.snapshot();
-    } catch (error) {
-      this.logger?.warn({ err: (error as Error).message }, "could not keep a snapshot of the chain state");
+      await this.snapshotting;
+    } finally {
+      this.snapshotting = undefined;
     }
   }
 

@@ -18,36 +18,50 @@ export const isoDateTime = z.iso.datetime({
 export const isoDate = z.union([z.iso.date({ message: "must be a date (YYYY-MM-DD)" }), isoDateTime]);
 
 /**
- * The plausibility window of recorded times (decision 0020): nothing happened before 1970, an
- * event is at most EVENT_TIME_MAX_FUTURE_DAYS ahead of the server's clock (a device whose clock
- * runs fast, a time zone written wrongly), and a harvest is not in the future (one day of slack for
- * time zones). Years 0000 and 9999 are typing errors, not facts to anchor for good.
+ * The plausibility window of recorded times (decision 0020): nothing happened before
+ * EARLIEST_RECORDED_TIME (1970), an event is at most EVENT_TIME_MAX_FUTURE_DAYS (3) ahead of the
+ * server's clock (a device whose clock runs fast, a time zone written wrongly), and a harvest at
+ * most HARVEST_MAX_FUTURE_DAYS (1, slack for time zones). Years 0000 and 9999 are typing errors,
+ * not facts to anchor for good. The schemas are module constants shared by every route, so the
+ * window is process-wide: createApp sets it from the configuration.
  */
-export const EARLIEST_RECORDED_TIME = "1970-01-01T00:00:00Z";
-export const EVENT_TIME_MAX_FUTURE_DAYS = 3;
+export interface PlausibleTimeWindow {
+  earliest: string;
+  eventMaxFutureDays: number;
+  harvestMaxFutureDays: number;
+}
+
+export const DEFAULT_PLAUSIBLE_TIME_WINDOW: PlausibleTimeWindow = {
+  earliest: "1970-01-01T00:00:00Z",
+  eventMaxFutureDays: 3,
+  harvestMaxFutureDays: 1,
+};
+
+let timeWindow = DEFAULT_PLAUSIBLE_TIME_WINDOW;
+
+export function setPlausibleTimeWindow(window: PlausibleTimeWindow): void {
+  timeWindow = window;
+}
+
 const DAY_MS = 24 * 3600 * 1000;
 
-function plausibleTime(latestAheadMs: number, latestLabel: string) {
+function plausibleTime(maxFutureDays: (window: PlausibleTimeWindow) => number) {
   return (value: string, ctx: z.RefinementCtx) => {
     const time = Date.parse(value);
-    if (time < Date.parse(EARLIEST_RECORDED_TIME)) {
-      ctx.addIssue({ code: "custom", message: "must not be before 1970-01-01" });
-    } else if (time > Date.now() + latestAheadMs) {
-      ctx.addIssue({ code: "custom", message: `must not be ${latestLabel}` });
+    const days = maxFutureDays(timeWindow);
+    if (time < Date.parse(timeWindow.earliest)) {
+      ctx.addIssue({ code: "custom", message: `must not be before ${timeWindow.earliest}` });
+    } else if (time > Date.now() + days * DAY_MS) {
+      ctx.addIssue({ code: "custom", message: `must not be more than ${days} days in the future` });
     }
   };
 }
 
 /** When an event happened: an ISO date-time with offset inside the plausibility window. */
-export const eventTimestamp = isoDateTime.superRefine(
-  plausibleTime(
-    EVENT_TIME_MAX_FUTURE_DAYS * DAY_MS,
-    `more than ${EVENT_TIME_MAX_FUTURE_DAYS} days in the future`,
-  ),
-);
+export const eventTimestamp = isoDateTime.superRefine(plausibleTime((window) => window.eventMaxFutureDays));
 
-/** When a harvest happened: a date or date-time, not before 1970 and not in the future. */
-export const harvestDate = isoDate.superRefine(plausibleTime(DAY_MS, "in the future"));
+/** When a harvest happened: a date or date-time inside the plausibility window. */
+export const harvestDate = isoDate.superRefine(plausibleTime((window) => window.harvestMaxFutureDays));
 
 /**
  * Characters refused in text a person reads (names, places, reasons) and in free-form JSON strings:

@@ -80,23 +80,25 @@ export class CertificationRepository {
   }
 
   /**
-   * Whether the certifier issued a certification of this batch or of its producer (producer and
-   * plot subjects) whose validity period includes `atSec`: its inspection mandate (decision 0020).
+   * The certifications the certifier issued for this batch or for its producer (producer and plot
+   * subjects) whose validity period includes `atSec`: the candidates for its inspection mandate
+   * (decision 0020), before their status on chain is read.
    */
-  async anyValidNamedBy(
+  async validNamedBy(
     certifierOrgId: string,
     subjects: { batchId: string; producerId: string },
     atSec: number,
-  ): Promise<boolean> {
-    const found = await this.certifications.collection.findOne({
-      certifierOrgId: new Types.ObjectId(certifierOrgId),
-      $or: [
-        { subjectKind: "batch", subjectId: subjects.batchId },
-        { subjectKind: { $in: ["producer", "plot"] }, subjectId: subjects.producerId },
-      ],
-      validFrom: { $lte: atSec },
-      validUntil: { $gte: atSec },
-    });
-    return found !== null;
+  ): Promise<CertificationDoc[]> {
+    return (await this.certifications.collection
+      .find({
+        certifierOrgId: new Types.ObjectId(certifierOrgId),
+        $or: [
+          { subjectKind: "batch", subjectId: subjects.batchId },
+          { subjectKind: { $in: ["producer", "plot"] }, subjectId: subjects.producerId },
+        ],
+        validFrom: { $lte: atSec },
+        validUntil: { $gte: atSec },
+      })
+      .toArray()) as CertificationDoc[];
   }
 }

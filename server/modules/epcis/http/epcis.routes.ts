@@ -2,7 +2,7 @@ import express, { Router, type RequestHandler } from "express";
 import { checkJsonBytes } from "../../../platform/http/json-body";
 import { findBatch, batchIdParams, assertBatchVisible } from "../../batches";
 import { captureEpcisDocument, getCapture } from "../epcis-capture";
-import type { CheckedCapture } from "../epcis-capture-check";
+import { fromCaptureTexts, type CheckedCapture, type CheckedCaptureTexts } from "../epcis-capture-check";
 import type { CaptureCheckTask } from "../epcis-capture-check.task";
 import { exportBatchHistory, getEpcisEvent, queryEpcisEvents } from "../epcis-export";
 import type { ApiRegistry, HttpDeps, RequestLimits } from "../../http-deps";
@@ -36,14 +36,16 @@ export function epcisCaptureBodyParser(
       } catch (refused) {
         return next(refused);
       }
-      runOffThread<CaptureCheckTask, CheckedCapture>(
+      runOffThread<CaptureCheckTask, CheckedCaptureTexts>(
         { filename: require.resolve("../epcis-capture-check.task"), name: "checkCaptureBody" },
         { body: req.body, maxEvents: limits.CAPTURE_MAX_EVENTS },
-      ).then((checked) => {
-        req.body = checked.document;
-        res.locals.checkedCapture = checked;
-        next();
-      }, next);
+      )
+        .then(fromCaptureTexts)
+        .then((checked) => {
+          req.body = checked.document;
+          res.locals.checkedCapture = checked;
+          next();
+        }, next);
     });
   };
 }

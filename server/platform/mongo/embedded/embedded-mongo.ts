@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import { congodb } from "@push.rocks/smartmongo";
+import type { Worker } from "node:worker_threads";
+import type { Logger } from "../../logger";
 import { findFreePort } from "../../net/free-port";
-import { installIdLookup } from "./id-lookup";
-import { JournaledStorage } from "./journaled-storage";
+import { startModuleThread } from "../../threads/module-thread";
+import type { EngineThreadData, EngineThreadMessage } from "./embedded-mongo-thread";
 
 /** What the embedded engine does not guarantee; logged at start-up and stated in the README. */
 export const EMBEDDED_DB_LIMITS = [
@@ -13,40 +14,171 @@ export const EMBEDDED_DB_LIMITS = [
   "durability: every write is journaled before it is acknowledged, but not fsynced (survives kill -9, not power loss)",
 ];
 
+/** Restart waits of a dead engine thread: doubling from the first to the last; reset after a minute's run. */
+const RESTART_FIRST_MS = 250;
+const RESTART_MAX_MS = 30_000;
+const HEALTHY_RUN_MS = 60_000;
+/** A clean stop compacts the journal into a snapshot; past this the thread is ended anyway. */
+const STOP_TIMEOUT_MS = 60_000;
+
 export interface EmbeddedMongo {
   uri: string;
   engine: string;
+  /** The thread running the engine now (a restart replaces it). */
+  readonly thread: Worker;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the pure-JavaScript MongoDB-wire server (CongoDB) with a journaled store in `dir`.
+ * Starts the pure-JavaScript MongoDB-wire server (CongoDB) with a journaled store in `dir`, in
+ * its own worker thread (decision 0027): the engine's queries, journal writes and snapshots are
+ * CPU work that would otherwise hold the service's event loop. The service connects over TCP as
+ * any client does. An engine thread that dies is logged and started again on the same port with
+ * back-off; it replays the journal, so nothing acknowledged is lost, and the driver reconnects.
  * No real `mongod` can be obtained on machines without internet (docs/decisions/0002).
  */
-export async function startEmbeddedMongo(options: { dir: string; port?: number }): Promise<EmbeddedMongo> {
+export async function startEmbeddedMongo(options: {
+  dir: string;
+  port?: number;
+  logger?: Logger;
+}): Promise<EmbeddedMongo> {
   const storageDir = path.join(options.dir, "mongo");
   const lock = acquireLock(storageDir);
-  const port = options.port || (await findFreePort());
-  const server = new congodb.CongoServer({ port, host: "127.0.0.1", storage: "memory" });
-  useStorage(server, new JournaledStorage(storageDir));
   try {
-    await server.start();
+    const port = options.port || (await findFreePort());
+    const supervisor = new EngineSupervisor({ storageDir, port }, lock, options.logger);
+    await supervisor.start();
+    return supervisor;
   } catch (error) {
     lock.release();
     throw error;
   }
-  return {
-    // The engine answers the streaming heartbeat (`moreToCome`) wrongly; every client must poll
-    // (database.ts does in-process). In the URI, so that other processes given it (instances and
-    // workers sharing this engine, via db.json) poll too: streaming cleared their connection
-    // pools mid-request, and appends answered 500 (test/e2e/several-instances.test.ts).
-    uri: `mongodb://127.0.0.1:${port}/ecotrace?serverMonitoringMode=poll`,
-    engine: "CongoDB (@push.rocks/smartmongo 2.2.0, pure JavaScript) with an EJSON write-ahead journal",
-    stop: async () => {
-      await server.stop();
-      lock.release();
-    },
+}
+
+class EngineSupervisor implements EmbeddedMongo {
+  // The engine answers the streaming heartbeat (`moreToCome`) wrongly; every client must poll
+  // (database.ts does in-process). In the URI, so that other processes given it (instances and
+  // workers sharing this engine, via db.json) poll too: streaming cleared their connection
+  // pools mid-request, and appends answered 500 (test/e2e/several-instances.test.ts).
+  readonly uri: string;
+  readonly engine =
+    "CongoDB (@push.rocks/smartmongo 2.2.0, pure JavaScript, in its own thread) with an EJSON write-ahead journal";
+  private current: Worker | undefined;
+  private startedAtMs = 0;
+  private failedStarts = 0;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly data: EngineThreadData,
+    private readonly lock: { release(): void },
+    private readonly logger: Logger | undefined,
+  ) {
+    this.uri = `mongodb://127.0.0.1:${data.port}/ecotrace?serverMonitoringMode=poll`;
+  }
+
+  get thread(): Worker {
+    if (!this.current) throw new Error("the embedded database thread is not running");
+    return this.current;
+  }
+
+  /** Starts the thread and waits until the engine has replayed its journal and listens. */
+  async start(): Promise<void> {
+    const thread = startModuleThread(engineThreadEntry(), "serveEmbeddedMongo", this.data);
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number) =>
+        reject(new Error(`the embedded database thread exited (code ${code})`));
+      thread.once("error", reject);
+      thread.once("exit", onExit);
+      thread.once("message", (message: EngineThreadMessage) => {
+        thread.off("error", reject);
+        thread.off("exit", onExit);
+        if (message.type === "ready") resolve();
+        else
+          reject(
+            new Error(`the embedded database did not start: ${(message as { message?: string }).message}`),
+          );
+      });
+    }).catch(async (error: unknown) => {
+      await thread.terminate();
+      throw error;
+    });
+    this.current = thread;
+    this.startedAtMs = Date.now();
+    thread.on("error", (error) =>
+      this.logger?.error({ err: error.message }, "embedded database thread failed"),
+    );
+    thread.once("exit", (code) => this.onExit(thread, code));
+  }
+
+  /** A bound function, as before the engine had a thread: callers pass `embedded.stop` around. */
+  readonly stop = async (): Promise<void> => {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const thread = this.current;
+    this.current = undefined;
+    try {
+      if (thread) await stopThread(thread);
+    } finally {
+      this.lock.release();
+    }
   };
+
+  private onExit(thread: Worker, code: number): void {
+    if (this.stopping || thread !== this.current) return;
+    this.current = undefined;
+    if (Date.now() - this.startedAtMs >= HEALTHY_RUN_MS) this.failedStarts = 0;
+    this.logger?.error({ code, uri: this.uri }, "embedded database thread died; restarting it");
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const delay = Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** this.failedStarts);
+    this.failedStarts += 1;
+    this.restartTimer = setTimeout(() => void this.restart(), delay);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.start();
+    } catch (error) {
+      this.logger?.error(
+        { err: (error as Error).message },
+        "embedded database thread did not start; retrying",
+      );
+      if (!this.stopping) this.scheduleRestart();
+      return;
+    }
+    if (this.stopping) {
+      await stopThread(this.thread);
+      return;
+    }
+    this.logger?.warn({ uri: this.uri }, "embedded database thread restarted");
+  }
+}
+
+/** Asks the engine to stop (it writes its snapshot), then ends the thread. */
+async function stopThread(thread: Worker): Promise<void> {
+  const stopped = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, STOP_TIMEOUT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    thread.on("message", (message: EngineThreadMessage) => {
+      if (message.type === "stopped" || message.type === "failed") done();
+    });
+    thread.once("exit", done);
+  });
+  thread.postMessage({ type: "stop" } satisfies EngineThreadMessage);
+  await stopped;
+  await thread.terminate();
+}
+
+/** The engine thread's module: `.ts` under ts-node, the compiled `.js` under `npm run build`. */
+function engineThreadEntry(): string {
+  return path.join(__dirname, `embedded-mongo-thread${path.extname(__filename)}`);
 }
 
 /** Which live process, if any, holds the embedded database in `dir`. */
@@ -80,17 +212,4 @@ function isProcessAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * CongoServer builds its own adapter in the constructor and offers no option to pass one in; its
- * command router gets the lookup path by `_id` and declared index fields (id-lookup.ts).
- */
-function useStorage(server: congodb.CongoServer, storage: JournaledStorage): void {
-  const internals = server as unknown as { storage: unknown; commandRouter: congodb.CommandRouter };
-  internals.storage = storage;
-  internals.commandRouter = new congodb.CommandRouter(storage, server);
-  installIdLookup(internals.commandRouter, (db, coll, filter) =>
-    storage.fieldIndexes.candidates(db, coll, filter),
-  );
 }
