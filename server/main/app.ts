@@ -25,7 +25,7 @@ import { custodyRoutes } from "../modules/custody";
 import { certificationRoutes, credentialRoutes } from "../modules/certifications";
 import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
 import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
-import { consumerRoutes, brandPageRoutes, fakeReportRoutes } from "../modules/consumer";
+import { consumerRoutes, brandPageRoutes, fakeReportRoutes, scanRegionRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
 import { jsonBody } from "../platform/http/json-body";
 import { RateLimits } from "../platform/http/rate-limits";
@@ -151,6 +151,7 @@ export function createApp(deps: AppDeps): Express {
   // Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
   app.use(resolverRoutes(routeDeps, registry));
   app.use(fakeReportRoutes(routeDeps, registry));
+  app.use(scanRegionRoutes(routeDeps, registry));
   app.use(consumerRoutes(routeDeps, registry));
 
   const openApi = registry.openApiDocument({

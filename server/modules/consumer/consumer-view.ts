@@ -12,6 +12,7 @@ import type {
 import type { SerialScanReport } from "../labels";
 import { buildJourney, ORG_KEYS, type JourneyEntry } from "./web/consumer-journey";
 import { HIDDEN, type Shown } from "../../platform/web/shown";
+import { describeRegion, type RegionDescription } from "../../platform/web/region-names";
 
 /**
  * What the consumer page shows (as HTML) and the same URL answers with `Accept: application/json`.
@@ -54,8 +55,17 @@ export interface ConsumerView {
     }[];
     pendingEvents: number;
   } | null;
-  /** The item serial's scan log, and whether the verdict's label-scans check flags it. */
-  serial: (SerialScanReport & { suspectedCopy: boolean; reason: string | null }) | null;
+  /**
+   * The item serial's scan log (with the region its first scan's shopper shared, if any), and
+   * whether the verdict's label-scans check flags it.
+   */
+  serial:
+    | (Omit<SerialScanReport, "firstScanRegion"> & {
+        firstScanRegion: RegionDescription | null;
+        suspectedCopy: boolean;
+        reason: string | null;
+      })
+    | null;
   links: { proofBundle: string; verify: string } | null;
 }
 
@@ -158,7 +168,13 @@ export async function buildConsumerView(
       }),
       pendingEvents: bundle.events.filter((event) => !event.anchor).length,
     },
-    serial: serial ? { ...serial, ...copyFlag(verification.checks) } : null,
+    serial: serial
+      ? {
+          ...serial,
+          firstScanRegion: serial.firstScanRegion ? describeRegion(serial.firstScanRegion) : null,
+          ...copyFlag(verification.checks),
+        }
+      : null,
     links: {
       proofBundle: `${apiBase}/api/batches/${subject.publicId}/proof-bundle`,
       verify: `${apiBase}/api/verify/${subject.publicId}`,
