@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { organizationNames } from "../organizations";
+import { organizationNames, publicContacts, type PublicContact } from "../organizations";
 import { isSealedMarker } from "../ledger";
 import type {
   BundleEvent,
@@ -40,6 +40,8 @@ export interface ConsumerView {
   } | null;
   inputs: { batchId: string; label: string; recalled: boolean }[];
   journey: JourneyEntry[];
+  /** The public contacts (set by each organization's admin) of the parties that recalled it, by id. */
+  contacts: Record<string, PublicContact>;
   certifications: CertificationDisplay[];
   /** The brand the batch carries, with the licences behind it (null for unbranded batches). */
   brand: BrandClaimDisplay | null;
@@ -80,6 +82,7 @@ export function unknownView(
     origin: null,
     inputs: [],
     journey: [],
+    contacts: {},
     certifications: [],
     brand: null,
     proof: null,
@@ -105,6 +108,10 @@ export async function buildConsumerView(
   );
   const origin = (commissioning?.body.data as { origin?: Record<string, unknown> } | undefined)?.origin;
   const blockOf = new Map(verification.onChain.map((anchor) => [anchor.root, anchor]));
+  const recallers = bundle.events
+    .filter((event) => event.body.type === "recalling")
+    .map((event) => String(event.body.actor));
+  const contacts = recallers.length > 0 ? await publicContacts(connection, recallers) : new Map();
   return {
     verdict: verification.verdict,
     checks: verification.checks,
@@ -151,6 +158,7 @@ export async function buildConsumerView(
         ]),
       ),
     }),
+    contacts: Object.fromEntries(contacts),
     certifications: verification.certifications,
     brand: verification.brand,
     proof: {

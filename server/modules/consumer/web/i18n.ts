@@ -221,6 +221,7 @@ export const UI: Record<string, Record<Lang, string>> = {
   todo: { zh: "建议", en: "What to do" },
   reason: { zh: "原因", en: "Reason" },
   contact: { zh: "联系", en: "Contact" },
+  contactMissing: { zh: "联系方式未提供", en: "no contact given" },
   recalledBy: { zh: "召回方", en: "Recalled by" },
   recallDate: { zh: "召回时间", en: "Recalled on" },
   certificate: { zh: "证书", en: "Certificate" },
