@@ -377,6 +377,7 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
   });
 
   it("the first shopper shares an approximate location (asked only on a click); another picks a province", async () => {
+    await demoSeeded();
     const context = await browser!.newContext({ viewport: PHONE, locale: "zh-CN" });
     await context.grantPermissions(["geolocation"]);
     // Anji county, Zhejiang: the service keeps the province, never the coordinates.
@@ -401,7 +402,13 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
     await context.close();
 
     // Without script or without permission: a province picked from the page's form (CSP form-action 'self').
-    const other = await browser!.newContext({ viewport: PHONE, locale: "zh-CN", javaScriptEnabled: false });
+    // (Another phone: same address, so its own browser string, else it is the same device.)
+    const other = await browser!.newContext({
+      viewport: PHONE,
+      locale: "zh-CN",
+      javaScriptEnabled: false,
+      userAgent: "Mozilla/5.0 (Linux; Android 14; shopper-without-script)",
+    });
     const picker = await other.newPage();
     await picker.goto(demo.serial);
     expect(await picker.getByTestId("share-location").isVisible(), "the button needs the script").to.equal(

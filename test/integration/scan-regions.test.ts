@@ -135,6 +135,9 @@ describe("scan regions (POST {item link}/scan-region)", () => {
     expect(picked.status, picked.text).to.equal(200);
     expect(picked.text).to.include("已记录大致位置：浙江省 湖州市 安吉县");
     expect((await storedScans(item.serial))[0].regionCode).to.equal("330523");
+    const again = await pick(item, "phone-picker", { regionCode: "33", lang: "zh" });
+    expect(again.status).to.equal(409);
+    expect(again.text).to.include('data-testid="region-refused"').and.include("今天已分享过");
   });
 
   it("names the first scan's time and region in the suspected-copy verdict, or says 地点未知", async () => {

@@ -43,7 +43,7 @@ export function scanRegionRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
         400: "a field is missing or invalid (the field is named)",
         422: "the point is not in China, or the code names no region",
         404: "no such item",
-        409: "this device did not scan the item today, or already shared its region today",
+        409: "this device did not scan the item today, or already shared its region today (a page for a form post)",
         429: "too many posts from this address",
       },
     },
@@ -62,25 +62,35 @@ export function scanRegionRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
         scanningDevice(req, res),
         region.code,
       );
-      if (outcome === "no-scan")
-        throw new ConflictError("this device has not scanned the item today: open its page first");
-      if (outcome === "already-set")
-        throw new ConflictError("this device already shared a region for this item today");
-      if (req.is("application/json")) {
+      const isForm = !req.is("application/json");
+      if (outcome !== "set" && !isForm)
+        throw new ConflictError(
+          outcome === "no-scan"
+            ? "this device has not scanned the item today: open its page first"
+            : "this device already shared a region for this item today",
+        );
+      if (!isForm) {
         res.json({ region });
         return;
       }
+      // A form post (no script) gets a page in the form's language, a refusal too.
       const lang = req.body.lang ?? "zh";
-      const itemPath = `/01/${gtin}/10/${lot}/21/${serial}`;
+      const text =
+        outcome === "set"
+          ? `${ui("regionShared", lang)}${lang === "zh" ? region.name : region.nameEn}`
+          : ui(outcome === "no-scan" ? "regionNoScan" : "regionAlreadyShared", lang);
       res.setHeader("content-security-policy", PAGE_CSP);
-      res.type("html").send(
-        renderNotice({
-          lang,
-          testId: "region-shared",
-          text: `${ui("regionShared", lang)}${lang === "zh" ? region.name : region.nameEn}`,
-          itemPath,
-        }),
-      );
+      res
+        .status(outcome === "set" ? 200 : 409)
+        .type("html")
+        .send(
+          renderNotice({
+            lang,
+            testId: outcome === "set" ? "region-shared" : "region-refused",
+            text,
+            itemPath: `/01/${gtin}/10/${lot}/21/${serial}`,
+          }),
+        );
     },
   );
   return router;

@@ -247,6 +247,10 @@ export const UI: Record<string, Record<Lang, string>> = {
     zh: "今天已分享过这件商品的位置，谢谢。",
     en: "You already shared a place for this item today. Thank you.",
   },
+  regionNoScan: {
+    zh: "请先扫描商品上的二维码打开本页，再分享位置。",
+    en: "Open this page by scanning the code on the item first, then share a place.",
+  },
   regionFailed: {
     zh: "未能获取位置，可改为选择省份。",
     en: "Could not get your location: pick your province instead.",
