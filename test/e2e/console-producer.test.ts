@@ -197,7 +197,7 @@ describe("console: producer journey in Chromium", function () {
     // it shows even with JavaScript off, and the app takes over once its bundle has run.
     const title = "安吉白茶 · AJ-2026-101";
     const firstScreenItem = (phone: Page) =>
-      phone.locator('[data-testid="first-screen"] li').filter({ hasText: title });
+      phone.locator('[data-testid="first-screen"] li').filter({ hasText: title }).first();
     const noScript = await r.browser.newContext({
       viewport: PHONE,
       locale: "zh-CN",
