@@ -27,7 +27,7 @@ describe("console first screen (server-rendered batch list)", () => {
     consoleDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-console-"));
     fs.writeFileSync(
       path.join(consoleDir, "index.html"),
-      '<!doctype html><html><head><meta property="csp-nonce" nonce="__ECOTRACE_CSP_NONCE__"></head><body><div id="root"></div></body></html>',
+      '<!doctype html><html><head><meta property="csp-nonce" nonce="__ECOTRACE_CSP_NONCE__"><link rel="stylesheet" href="/console/assets/app.css"></head><body><div id="root"></div></body></html>',
     );
     server = await startTestServer(env, { CONSOLE_DIR: consoleDir });
     farm = await createOrg(server, "溪龙乡白茶合作社", ["producer"]);
@@ -67,6 +67,10 @@ describe("console first screen (server-rendered batch list)", () => {
     const api = await asSession(server, clerk, "GET", "/api/batches?limit=100", { csrf: false });
     for (const batch of api.body.items) expect(screen).to.include(`/console/batches/${batch.id}`);
     expect((await open(clerk, "/console/")).text).to.include('id="first-screen"');
+    // The app's stylesheet follows the app's root: it must not hold back the first screen's paint.
+    expect(page.text).to.match(
+      /<\/head>[\s\S]*<div id="root"><\/div><link rel="stylesheet" href="\/console\/assets\/app.css">/,
+    );
   });
 
   it("renders nothing extra without a session, for other screens, or for organizations without a batch list", async () => {
@@ -79,6 +83,7 @@ describe("console first screen (server-rendered batch list)", () => {
       const page = await open(session, route);
       expect(page.status).to.equal(200);
       expect(page.text, `${route}`).to.not.include("first-screen");
+      expect(page.text).to.include('<link rel="stylesheet" href="/console/assets/app.css"></head>');
     }
   });
 });

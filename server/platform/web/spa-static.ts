@@ -9,6 +9,7 @@ import helmet from "helmet";
 const NONCE_PLACEHOLDER = "__ECOTRACE_CSP_NONCE__";
 /** Where the app mounts in console/index.html; a first screen goes just before it. */
 const ROOT_ELEMENT = '<div id="root"></div>';
+const STYLESHEET_LINK = /<link rel="stylesheet"[^>]*>\s*/g;
 
 /**
  * Serves a built single-page application (the console's `vite build` output) under the path the
@@ -72,10 +73,23 @@ export function singlePageApp(
     }
     const nonce = res.locals.cspNonce as string;
     const firstScreen = (await options.firstScreen?.(req, nonce)) ?? null;
-    const page = firstScreen ? template.replace(ROOT_ELEMENT, `${firstScreen}${ROOT_ELEMENT}`) : template;
+    const page = firstScreen ? withFirstScreen(template, firstScreen) : template;
     const html = page.replaceAll(NONCE_PLACEHOLDER, nonce);
     res.setHeader("cache-control", "no-cache");
     res.type("html").send(html);
   });
   return router;
+}
+
+/**
+ * index.html with a first screen before the app's root. The app's stylesheets move from the head
+ * to after the root: a stylesheet in the head holds back the first paint until it has loaded (one
+ * more round trip on a slow network), one in the body only what follows it, which is the app,
+ * hidden until it takes over.
+ */
+function withFirstScreen(template: string, firstScreen: string): string {
+  const stylesheets = template.match(STYLESHEET_LINK) ?? [];
+  return template
+    .replace(STYLESHEET_LINK, "")
+    .replace(ROOT_ELEMENT, `${firstScreen}${ROOT_ELEMENT}${stylesheets.join("")}`);
 }
