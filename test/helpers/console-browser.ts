@@ -28,7 +28,14 @@ export async function startConsoleRig(name: string): Promise<ConsoleRig> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ecotrace-e2e-${name}-`));
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const service = spawnService({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: baseUrl });
+  const service = spawnService({
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    PUBLIC_BASE_URL: baseUrl,
+    // Windows only when a test asks (POST /api/anchors/run): with the embedded chain's 2 s period, a
+    // loaded machine anchored a new event before the page showed it pending.
+    ANCHOR_INTERVAL_MS: "3600000",
+  });
   await waitUntilServing(service);
   const adminKey = fs.readFileSync(path.join(dataDir, "admin-api-key"), "utf8").trim();
   const browser = await chromium.launch({
