@@ -200,4 +200,16 @@ describe("scan regions (POST {item link}/scan-region)", () => {
     });
     expect((await http(server.baseUrl, "GET", path, { key: farm.key })).status).to.equal(403);
   });
+
+  it("limits posts per address (60 an hour), whatever they carry", async () => {
+    const item = await newItem();
+    let status = 0;
+    for (let post = 0; post < 61 && status !== 429; post++) {
+      status = (await share(item, `rate-limited-${post}`, { regionCode: "33" })).status;
+    }
+    expect(status).to.equal(429);
+    const refused = await share(item, "rate-limited-last", { regionCode: "33" });
+    expect(refused.status).to.equal(429);
+    expect(refused.body.error.code).to.equal("TOO_MANY_REGION_POSTS");
+  });
 });
