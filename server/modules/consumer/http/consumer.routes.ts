@@ -27,7 +27,7 @@ import cookieParser from "cookie-parser";
 import { isScan, scanningDevice } from "./scanning-device";
 import { renderConsumerPage } from "../web/consumer-page";
 import { buildConsumerView, unknownView, type ConsumerView } from "../consumer-view";
-import { pageCspWithScript } from "../../../platform/web/html";
+import { PAGE_CSP, pageCspWithScript } from "../../../platform/web/html";
 import { pickLanguage } from "../web/i18n";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { consumerBatchParams, consumerQuery, digitalLinkParams } from "./consumer.schemas";
@@ -181,8 +181,9 @@ function send(req: Request, res: Response, view: ConsumerView, status: number): 
     return;
   }
   const lang = pickLanguage(req.query.lang, req.get("accept-language"));
-  const nonce = randomBytes(16).toString("base64");
-  res.setHeader("content-security-policy", pageCspWithScript(nonce));
+  // Only an item's page runs a script (share-region.ts); a batch's keeps the strictest CSP.
+  const nonce = view.serial && view.batch ? randomBytes(16).toString("base64") : null;
+  res.setHeader("content-security-policy", nonce ? pageCspWithScript(nonce) : PAGE_CSP);
   res.setHeader("content-language", lang === "zh" ? "zh-CN" : "en");
   res.setHeader("x-content-type-options", "nosniff");
   res
