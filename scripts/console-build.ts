@@ -10,7 +10,8 @@ import path from "node:path";
 
 const CONSOLE = path.resolve(__dirname, "../console");
 const BUILT = path.join(CONSOLE, "dist", "index.html");
-// The signed certification message is built by the server's own pure domain function (shared, not copied).
+// The signed certification message is built by the server's own pure domain function, and finding
+// kinds are named with the audit report's labels (shared, not copied).
 const SOURCES = [
   "src",
   "index.html",
@@ -18,6 +19,8 @@ const SOURCES = [
   "tsconfig.json",
   "../package-lock.json",
   "../server/modules/certifications/domain",
+  "../server/modules/audit/domain/findings.ts",
+  "../server/modules/audit/domain/finding-labels.ts",
 ];
 
 /** The first console source newer than the build, or the build itself when missing; undefined when current. */

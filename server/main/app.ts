@@ -35,7 +35,7 @@ import type { HttpDeps } from "../modules/http-deps";
 import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
 import { epcisCaptureBodyParser, epcisQueryRoutes, epcisRoutes } from "../modules/epcis";
 import { importRoutes } from "../modules/imports";
-import { auditRoutes, brandAuditPageRoutes } from "../modules/audit";
+import { auditRoutes, brandAuditPageRoutes, regionalOverviewRoutes } from "../modules/audit";
 import { brandRoutes, brandClaims } from "../modules/brands";
 import { brandOfficerPageRoutes, brandReportRoutes } from "../modules/brand-reports";
 import { eventRoutes } from "../modules/ingest";
@@ -144,6 +144,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(epcisQueryRoutes(routeDeps, registry));
   app.use(importRoutes(routeDeps, registry));
   app.use(auditRoutes(routeDeps, registry));
+  app.use(regionalOverviewRoutes(routeDeps, registry));
   app.use(brandRoutes(routeDeps, registry));
   app.use(brandReportRoutes(routeDeps, registry));
   app.use(brandOfficerPageRoutes(routeDeps, registry));

@@ -11,6 +11,7 @@ import {
   openConsole,
   openFromMenu,
   organizationWithMember,
+  readmeScreenshot,
   screenshot,
   startConsoleRig,
   stopConsoleRig,
@@ -93,6 +94,7 @@ describe("console: certifier signs in the browser", function () {
     await page.getByText("有效", { exact: true }).waitFor();
     await expectAccessible(page, "certifications (signed)");
     await screenshot(page, "console-certifier-desktop");
+    await readmeScreenshot(page, "certifier");
 
     const change = async (reason: string, button: string, state: string, label: string) => {
       await page.getByLabel("原因（将一并签名）").fill(reason);

@@ -12,6 +12,7 @@ import {
   openFromMenu,
   organizationWithMember,
   PHONE,
+  readmeScreenshot,
   screenshot,
   startConsoleRig,
   stopConsoleRig,
@@ -37,7 +38,9 @@ describe("console: producer journey in Chromium", function () {
       );
       this.skip();
     }
-    rig = await startConsoleRig("console-producer");
+    // Windows only when the test asks (anchors/run): with the 2 s default a loaded machine anchored
+    // the new inspection before the page showed it pending.
+    rig = await startConsoleRig("console-producer", { ANCHOR_INTERVAL_MS: "3600000" });
   });
   after(() => stopConsoleRig(rig));
 
@@ -138,8 +141,9 @@ describe("console: producer journey in Chromium", function () {
     await expectAccessible(page, "batch detail");
     await screenshot(page, "console-producer-batch-phone");
 
-    // Offer 200 kg to the mill.
-    await page.getByLabel("接收方机构编号").fill(mill.id);
+    // Offer 200 kg to the mill, found by name.
+    await page.getByLabel("接收方").fill("湖州");
+    await page.getByTitle("湖州茶厂（加工企业）", { exact: true }).click();
     await page.getByLabel("交接数量").fill("200");
     await page.getByRole("button", { name: "发起交接" }).click();
     await page.getByText("交接已发起，等待对方确认").waitFor();
@@ -193,6 +197,7 @@ describe("console: producer journey in Chromium", function () {
     await openFromMenu(page, "批次");
     await page.getByRole("heading", { name: "我的批次" }).waitFor();
     await screenshot(page, "console-producer-batches-phone");
+    await readmeScreenshot(page, "producer");
     // The first screen comes with the page (decision 0030): server-rendered into index.html, so
     // it shows even with JavaScript off, and the app takes over once its bundle has run.
     const title = "安吉白茶 · AJ-2026-101";

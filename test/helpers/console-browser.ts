@@ -23,19 +23,13 @@ export interface ConsoleRig {
   dataDir: string;
 }
 
-export async function startConsoleRig(name: string): Promise<ConsoleRig> {
+/** `env`: extra configuration for the service (e.g. `ANCHOR_WORKER: "false"` to keep events unanchored). */
+export async function startConsoleRig(name: string, env: Record<string, string> = {}): Promise<ConsoleRig> {
   buildConsoleIfStale();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ecotrace-e2e-${name}-`));
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const service = spawnService({
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    PUBLIC_BASE_URL: baseUrl,
-    // Windows only when a test asks (POST /api/anchors/run): with the embedded chain's 2 s period, a
-    // loaded machine anchored a new event before the page showed it pending.
-    ANCHOR_INTERVAL_MS: "3600000",
-  });
+  const service = spawnService({ ...env, DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: baseUrl });
   await waitUntilServing(service);
   const adminKey = fs.readFileSync(path.join(dataDir, "admin-api-key"), "utf8").trim();
   const browser = await chromium.launch({
@@ -127,8 +121,8 @@ export async function openFromMenu(page: Page, label: string): Promise<void> {
   await page.getByRole("navigation").getByRole("link", { name: label }).click();
 }
 
-/** axe-core on the current screen: no serious or critical violation. */
-export async function expectAccessible(page: Page, screen: string): Promise<void> {
+/** Resolves once no antd animation is under way (a fade read mid-way fails contrast checks and looks broken). */
+async function waitForAnimations(page: Page): Promise<void> {
   // antd animates messages in and out; axe reads colours mid-fade as too faint. Wait for the end
   // of every animation that can still be seen: a button's loading icon sometimes stays in its
   // leave state at opacity 0 (its transitionend never comes), which axe does not see either.
@@ -143,6 +137,11 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
       (element) => dom.getComputedStyle(element).opacity === "0",
     );
   }, "[class*='-leave'], [class*='-enter'], [class*='-appear']");
+}
+
+/** axe-core on the current screen: no serious or critical violation. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  await waitForAnimations(page);
   const results = await new AxeBuilder({ page }).analyze();
   const severe = results.violations.filter((violation) =>
     ["serious", "critical"].includes(violation.impact ?? ""),
@@ -158,6 +157,32 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: false });
+}
+
+const README_SCREENSHOTS = path.resolve(__dirname, "../../docs/console-screenshots");
+
+/**
+ * A role's main screen as the README shows it: phone width, into test-output/readme-<role>.png, and
+ * with UPDATE_README_SCREENSHOTS=1 into docs/console-screenshots/<role>.png (committed: regenerate
+ * them after a visible change, not on every run).
+ */
+export async function readmeScreenshot(page: Page, role: string): Promise<void> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  // The screen settled: no list still loading, no toast, nothing fading.
+  await page.locator(".ant-spin-spinning, .ant-message-notice").first().waitFor({ state: "detached" });
+  await waitForAnimations(page);
+  // The top of the screen, as a person opening it sees it. (A function: the page's CSP forbids eval.)
+  await page.evaluate(() =>
+    (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+  );
+  const file = path.join(OUTPUT, `readme-${role}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  if (process.env.UPDATE_README_SCREENSHOTS === "1") {
+    fs.mkdirSync(README_SCREENSHOTS, { recursive: true });
+    fs.copyFileSync(file, path.join(README_SCREENSHOTS, `${role}.png`));
+  }
+  if (viewport) await page.setViewportSize(viewport);
 }
 
 /** Chrome DevTools' "Fast 3G" preset: 562.5 ms latency, about 1.44 Mbit/s down, 675 kbit/s up. */

@@ -297,6 +297,21 @@ describe("anchoring API", () => {
       const forbidden = await http(server.baseUrl, "GET", "/api/anchors", { key: producer.key });
       expect(forbidden.status).to.equal(403);
     });
+
+    it("carries the backlog the console shows: events not anchored yet and the age of the oldest", async () => {
+      server = await serverWithWorker();
+      const batch = await createBatch(server, producer);
+      await recordEvents(server, producer, batch.id, 2);
+      const waiting = await http(server.baseUrl, "GET", "/api/anchors", { key: server.adminKey });
+      expect(waiting.status, waiting.text).to.equal(200);
+      expect(waiting.body.backlog.pending).to.equal(3);
+      expect(waiting.body.backlog.lagSeconds).to.be.a("number").and.at.least(0);
+
+      const run = await http(server.baseUrl, "POST", "/api/anchors/run?wait=true", { key: server.adminKey });
+      expect(run.status, run.text).to.equal(200);
+      const anchored = await http(server.baseUrl, "GET", "/api/anchors", { key: server.adminKey });
+      expect(anchored.body.backlog).to.deep.equal({ pending: 0, lagSeconds: 0 });
+    });
   });
 
   describe("GET /healthz", () => {

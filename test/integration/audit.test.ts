@@ -384,6 +384,34 @@ describe("audit API", () => {
     expect(theirs.findingsCount).to.equal(0);
   });
 
+  it("limits a run to a GB/T 2260 province, city or county, and names a malformed region code", async () => {
+    await createBatch(server, producer);
+    const wuchang = await createOrg(server, "五常大米合作社", ["producer"]);
+    await createBatch(server, wuchang, {
+      product: { name: "五常大米", category: "rice" },
+      origin: { place: "民乐乡", regionCode: "230184", harvestedAt: "2026-04-12" },
+    });
+    for (const [regionCode, batches] of [
+      ["33", 1],
+      ["3305", 1],
+      ["330523", 1],
+      ["23", 1],
+      ["44", 0],
+    ] as const) {
+      const run = await finishedRun({ scope: { regionCode } });
+      expect(run.scope.regionCode).to.equal(regionCode);
+      expect(run.progress.totalBatches, regionCode).to.equal(batches);
+    }
+    const zhejiang = await finishedRun({ scope: { regionCode: "33", orgId: wuchang.id } });
+    expect(zhejiang.progress.totalBatches).to.equal(0);
+    const malformed = await http(server.baseUrl, "POST", "/api/audit/runs", {
+      key: auditor.key,
+      json: { scope: { regionCode: "330" } },
+    });
+    expect(malformed.status).to.equal(400);
+    expect(malformed.body.error.details[0].field).to.equal("body.scope.regionCode");
+  });
+
   describe("access and validation", () => {
     it("refuses producers, certifiers auditing batches they did not certify, and malformed or unknown brand scopes", async () => {
       const { batchId } = await anchoredBatch();

@@ -411,7 +411,9 @@ describe("batches API", () => {
       const records = env.runtime.connection.db!.collection("idempotencyrecords");
       const leftBehind = { state: "in_progress", status: null, body: null };
       await records.updateOne({ key }, { $set: { ...leftBehind, createdAt: new Date() } });
-      expect((await http(server.baseUrl, "POST", path, request)).status).to.equal(409);
+      const running = await http(server.baseUrl, "POST", path, request);
+      expect(running.status).to.equal(409);
+      expect(running.body.error.code).to.equal("IDEMPOTENCY_KEY_IN_PROGRESS");
 
       await records.updateOne({ key }, { $set: { createdAt: new Date(Date.now() - STALE_CLAIM_MS - 1000) } });
       const retries = await Promise.all([1, 2, 3].map(() => http(server.baseUrl, "POST", path, request)));

@@ -213,6 +213,64 @@ describe("organizations API", () => {
     });
   });
 
+  describe("GET /api/organizations/directory", () => {
+    const get = (key: string, query: string) =>
+      http(server.baseUrl, "GET", `/api/organizations/directory${query}`, { key });
+
+    it("finds organizations that accept transfers by part of their name, without the caller or other roles", async () => {
+      const farm = await createOrg(server, "目录 溪龙茶叶合作社", ["producer"]);
+      const mill = await createOrg(server, "目录 湖州茶厂", ["processor", "certifier"]);
+      const shop = await createOrg(server, "目录 杭州茶叶店", ["retailer"]);
+      await createOrg(server, "目录 茶叶认证中心", ["certifier"]);
+      await createOrg(server, "目录 茶叶审计", ["auditor"]);
+
+      const tea = await get(farm.key, `?q=${encodeURIComponent("茶")}`);
+      expect(tea.status, tea.text).to.equal(200);
+      const listed = tea.body.items.filter((item: { name: string }) => item.name.startsWith("目录"));
+      expect(listed).to.deep.equal([
+        { id: shop.id, name: "目录 杭州茶叶店", roles: ["retailer"] },
+        { id: mill.id, name: "目录 湖州茶厂", roles: ["processor"] },
+      ]);
+      const processors = await get(farm.key, `?q=${encodeURIComponent("目录")}&role=processor`);
+      expect(processors.body.items.map((item: { id: string }) => item.id)).to.deep.equal([mill.id]);
+      const anyCase = await get(mill.key, `?q=${encodeURIComponent("目录 溪龙")}`);
+      expect(anyCase.body.items.map((item: { id: string }) => item.id)).to.deep.equal([farm.id]);
+    });
+
+    it("takes a name part literally (no pattern) and pages with a limit", async () => {
+      const farm = await createOrg(server, "Directory Farm", ["producer"]);
+      await createOrg(server, "Directory A.B Mill", ["processor"]);
+      await createOrg(server, "Directory AXB Mill", ["processor"]);
+      const dotted = await get(farm.key, "?q=a.b");
+      expect(dotted.body.items.map((item: { name: string }) => item.name)).to.deep.equal([
+        "Directory A.B Mill",
+      ]);
+      const limited = await get(farm.key, "?q=directory&limit=1");
+      expect(limited.body.items).to.have.length(1);
+    });
+
+    it("answers 403 to organizations without a custody role and 400 naming a bad query field", async () => {
+      const certifier = await createOrg(server, "Directory Certifier", ["certifier"]);
+      const farm = await createOrg(server, "Directory Farm 2", ["producer"]);
+      expect((await get(certifier.key, "")).status).to.equal(403);
+      const badRole = await get(farm.key, "?role=certifier");
+      expect(badRole.status).to.equal(400);
+      expect(badRole.body.error.details.map((detail: { field: string }) => detail.field)).to.deep.equal([
+        "query.role",
+      ]);
+      const tooLong = await get(farm.key, `?q=${"x".repeat(101)}`);
+      expect(tooLong.status).to.equal(400);
+      expect(tooLong.body.error.message).to.include("query.q");
+    });
+
+    it("is in the OpenAPI document with its query schema", async () => {
+      const response = await http(server.baseUrl, "GET", "/openapi.json");
+      const directory = response.body.paths["/api/organizations/directory"].get;
+      const names = directory.parameters.map((parameter: { name: string }) => parameter.name);
+      expect(names).to.include.members(["q", "role", "limit"]);
+    });
+  });
+
   describe("OpenAPI", () => {
     it("publishes an OpenAPI 3.1 document generated from the request schemas", async () => {
       const response = await http(server.baseUrl, "GET", "/openapi.json");

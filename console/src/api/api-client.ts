@@ -23,8 +23,13 @@ export function setCsrfToken(token: string | undefined): void {
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export async function api<T = unknown>(method: Method, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+export async function api<T = unknown>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", ...extraHeaders };
   if (body !== undefined && !(body instanceof FormData) && !(body instanceof Blob))
     headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;

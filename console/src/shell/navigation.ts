@@ -25,15 +25,31 @@ const RegisterBatchPage = screen(() =>
 const TransfersPage = screen(() =>
   import("../pages/producer/transfers-page").then((module) => module.TransfersPage),
 );
+const TransformationPage = screen(() =>
+  import("../pages/producer/transformation-page").then((module) => module.TransformationPage),
+);
 const ImportPage = screen(() => import("../pages/producer/import-page").then((module) => module.ImportPage));
 const CertificationsPage = screen(() =>
   import("../pages/certifier/certifications-page").then((module) => module.CertificationsPage),
 );
 const BrandsPage = screen(() => import("../pages/brand/brands-page").then((module) => module.BrandsPage));
 const AuditsPage = screen(() => import("../pages/auditor/audits-page").then((module) => module.AuditsPage));
+// Certifier and auditor/regulator oversight (issue 17).
+const CertifiedProducersPage = screen(() =>
+  import("../pages/certifier/certified-producers-page").then((module) => module.CertifiedProducersPage),
+);
+const AuditRunPage = screen(() =>
+  import("../pages/auditor/audit-run-page").then((module) => module.AuditRunPage),
+);
+const RegionalOverviewPage = screen(() =>
+  import("../pages/auditor/regional-overview-page").then((module) => module.RegionalOverviewPage),
+);
 const MembersPage = screen(() => import("../pages/admin/members-page").then((module) => module.MembersPage));
 const AnchoringPage = screen(() =>
   import("../pages/admin/anchoring-page").then((module) => module.AnchoringPage),
+);
+const OrganizationsPage = screen(() =>
+  import("../pages/admin/organizations-page").then((module) => module.OrganizationsPage),
 );
 
 // Each screen is its own chunk: the phone downloads only the screen it opens.
@@ -80,6 +96,13 @@ export const SCREENS: Screen[] = [
     component: TransfersPage,
     allowed: any(SUPPLY_CHAIN),
   },
+  {
+    path: "/transformations/new",
+    title: "nav.transform",
+    inMenu: true,
+    component: TransformationPage,
+    allowed: any(["producer", "processor"]),
+  },
   { path: "/imports", title: "nav.imports", inMenu: true, component: ImportPage, allowed: any(SUPPLY_CHAIN) },
   {
     path: "/certifications",
@@ -102,11 +125,40 @@ export const SCREENS: Screen[] = [
     component: AuditsPage,
     allowed: any(["auditor", "admin", "certifier"]),
   },
+  // Certifier and auditor/regulator oversight (issue 17).
+  {
+    path: "/certified-producers",
+    title: "nav.certifiedProducers",
+    inMenu: true,
+    component: CertifiedProducersPage,
+    allowed: any(["certifier"]),
+  },
+  {
+    path: "/audits/:id",
+    title: "nav.auditRun",
+    inMenu: false,
+    component: AuditRunPage,
+    allowed: any(["auditor", "admin", "certifier"]),
+  },
+  {
+    path: "/regions",
+    title: "nav.regions",
+    inMenu: true,
+    component: RegionalOverviewPage,
+    allowed: any(["auditor", "admin"]),
+  },
   {
     path: "/anchoring",
     title: "nav.anchoring",
     inMenu: true,
     component: AnchoringPage,
+    allowed: any(["admin"]),
+  },
+  {
+    path: "/organizations",
+    title: "nav.organizations",
+    inMenu: true,
+    component: OrganizationsPage,
     allowed: any(["admin"]),
   },
   {

@@ -8,6 +8,7 @@ import type { Finding } from "./domain/audit";
 import { NotFoundError, UnprocessableError } from "../../platform/errors";
 import type { Actor } from "../organizations";
 import { mayReadAuditRun } from "./audit-policy";
+import { canSeeAll } from "../organizations";
 import type { Logger } from "../../platform/logger";
 import { AuditReads, auditBatches, auditCertifications, type AuditContext } from "./audit-batches";
 import { AUDITABLE_BATCH_FIELDS, type AuditableBatch } from "./audit-documents";
@@ -80,14 +81,14 @@ export async function executeAuditRun(
   chunkBatches = AUDIT_CHUNK_BATCHES,
 ): Promise<AuditRunDoc> {
   const runs = new AuditRunRepository(ctx.connection);
-  const { orgId, brandId, from, to } = run.scope;
+  const { orgId, brandId, regionCode, from, to } = run.scope;
   const all = await new BatchRepository(ctx.connection).headsWhere<AuditableBatch>(
-    { producerId: orgId, brandId, from, to },
+    { producerId: orgId, brandId, regionCode, from, to },
     AUDITABLE_BATCH_FIELDS,
   );
   all.sort((a, b) => Buffer.compare(a._id.id, b._id.id));
   const ids = all.map((batch) => batch._id);
-  const scoped = Boolean(orgId || brandId || from || to);
+  const scoped = Boolean(orgId || brandId || regionCode || from || to);
   // The anchored heads of the scope's ledgers; of every ledger in an unscoped run. Only an unscoped
   // run sees a deleted batch: once its document and events are gone nothing stored says which
   // producer or brand it belonged to, and unscoped runs are for admins and auditors only
@@ -158,6 +159,11 @@ export async function findAuditRun(ctx: AuditContext, id: string): Promise<Audit
   const run = await new AuditRunRepository(ctx.connection).findById(id);
   if (!run) throw new NotFoundError("audit run", id);
   return run;
+}
+
+/** The newest runs the actor may read: every organization's for admins and auditors, else its own. */
+export async function listAuditRuns(ctx: AuditContext, actor: Actor, limit: number): Promise<AuditRunDoc[]> {
+  return new AuditRunRepository(ctx.connection).newest(canSeeAll(actor) ? undefined : actor.orgId, limit);
 }
 
 /** A run the actor may read (see mayReadAuditRun); one it may not read is as good as absent. */

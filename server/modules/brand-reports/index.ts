@@ -7,4 +7,4 @@ export {
   sendPage as sendBrandPage,
 } from "./http/brand-pages.routes";
 export { compileBrandReport } from "./compile-brand-report";
-export { ANOMALY_LABELS } from "./web/brand-report-page";
+export { ANOMALY_LABELS } from "./domain/anomaly-labels";

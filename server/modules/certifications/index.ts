@@ -29,3 +29,4 @@ export { credentialRoutes } from "./http/credentials.routes";
 export { holdsInspectionMandate } from "./inspection-mandate";
 export { listSchemes } from "./scheme-registry";
 export { restoreCertificationsOnChain } from "./chain-restore";
+export { revocationsIn, type Revocation } from "./revocations";

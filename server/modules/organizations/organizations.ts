@@ -1,8 +1,8 @@
 import { Types, type Connection } from "mongoose";
 import { ApiKeyRepository } from "./data/api-key.repository";
 import { OrganizationRepository } from "./data/organization.repository";
-import type { OrganizationRole } from "./domain/organization-role";
 import type { PublicContact } from "./data/organization.model";
+import { CUSTODY_ROLES, type CustodyRole, type OrganizationRole } from "./domain/organization-role";
 import { NotFoundError } from "../../platform/errors";
 import { issueApiKey } from "./api-keys";
 
@@ -36,6 +36,36 @@ export async function getOrganization(connection: Connection, id: string): Promi
 export async function listOrganizations(connection: Connection, filter: { ids?: string[] } = {}) {
   const orgs = await new OrganizationRepository(connection).list(filter.ids);
   return orgs.map(toView);
+}
+
+/** One entry of the recipient directory: what a sender needs to pick a recipient, nothing more. */
+export interface DirectoryEntry {
+  id: string;
+  name: string;
+  roles: CustodyRole[];
+}
+
+/**
+ * The recipient directory: organizations that accept transfers (a custody role), found by a part
+ * of their name, apart from the caller. Only the custody roles are listed: whether an organization
+ * also certifies, audits or administers is not a sender's business.
+ */
+export async function directoryOf(
+  connection: Connection,
+  callerId: string,
+  query: { q?: string; role?: CustodyRole; limit: number },
+): Promise<DirectoryEntry[]> {
+  const orgs = await new OrganizationRepository(connection).directory({
+    roles: query.role ? [query.role] : CUSTODY_ROLES,
+    nameContains: query.q,
+    exceptId: callerId,
+    limit: query.limit,
+  });
+  return orgs.map((org) => ({
+    id: org._id.toHexString(),
+    name: org.name,
+    roles: CUSTODY_ROLES.filter((role) => org.roles.includes(role)),
+  }));
 }
 
 export async function listApiKeys(connection: Connection, orgId: string) {

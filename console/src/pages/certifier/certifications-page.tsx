@@ -5,8 +5,8 @@ import { api, describeError } from "../../api/api-client";
 import { useApi } from "../../api/use-api";
 import { useT, type MessageKey } from "../../i18n/i18n";
 import { useSession } from "../../session/session";
-import { StateTag, type Tone } from "../../shell/state-tag";
 import type { CertifierSigner } from "../../signing/certifier-signer";
+import { CertificationStateTag } from "./certification-state-tag";
 import { DraftCertificationForm } from "./draft-certification-form";
 import { SignerCard } from "./signer-card";
 
@@ -20,13 +20,6 @@ export interface Certification {
   status: { state: string; reason: string };
 }
 
-const TONES: Record<string, Tone> = {
-  valid: "ok",
-  suspended: "warn",
-  revoked: "bad",
-  not_issued: "bad",
-  expired: "bad",
-};
 type Change = "suspended" | "reinstated" | "revoked";
 
 /**
@@ -116,9 +109,7 @@ export function CertificationsPage() {
               <Space wrap>
                 <Typography.Text strong>{certification.certificateNumber}</Typography.Text>
                 <span>{certification.scheme}</span>
-                <StateTag tone={TONES[certification.status.state] ?? "neutral"}>
-                  {t(`certification.state.${certification.status.state}` as MessageKey)}
-                </StateTag>
+                <CertificationStateTag state={certification.status.state} />
               </Space>
               <Typography.Text type="secondary">
                 {t(`certification.subject.${certification.subject.kind}` as MessageKey)}{" "}

@@ -4,11 +4,15 @@ import { StateTag } from "../../shell/state-tag";
 import { useApi } from "../../api/use-api";
 import type { Batch, Page, TraceEvent } from "../../domain/types";
 import { formatQuantity } from "../../domain/units";
-import { LanguageContext, useT, type MessageKey } from "../../i18n/i18n";
+import { LanguageContext, useT } from "../../i18n/i18n";
+import { eventTypeName } from "./event-type-name";
 import { BatchStatusTag } from "./batch-status-tag";
 import { RecordEventForm } from "./record-event-form";
 import { OfferTransferForm } from "./offer-transfer-form";
 import { SerialsCard } from "./serials-card";
+import { DraftsList } from "./drafts-list";
+import { useDrafts, useReloadWhenBack } from "../../offline/drafts";
+import { useSession } from "../../session/session";
 
 /** One batch: its facts, its QR code and consumer page, every event with its anchoring state, and what can be done next. */
 export function BatchDetailPage({ params }: { params: Record<string, string> }) {
@@ -16,10 +20,15 @@ export function BatchDetailPage({ params }: { params: Record<string, string> }) 
   const { language } = useContext(LanguageContext);
   const batch = useApi<Batch>(`/api/batches/${params.id}`);
   const events = useApi<Page<TraceEvent>>(`/api/batches/${params.id}/events?limit=500`);
+  const { session } = useSession();
+  const drafts = useDrafts(session.user.id).filter(
+    (draft) => draft.what.kind === "event" && draft.what.batchId === params.id,
+  );
   const reload = () => {
     batch.reload();
     events.reload();
   };
+  useReloadWhenBack(drafts, reload);
   if (batch.error) return <Alert type="error" title={batch.error} />;
   if (!batch.data) return <Card loading />;
   const b = batch.data;
@@ -77,10 +86,12 @@ export function BatchDetailPage({ params }: { params: Record<string, string> }) 
                 ) : (
                   <StateTag tone="neutral">{t("event.pending")}</StateTag>
                 )}
+                <EventLinks batch={b} event={event} />
               </div>
             ),
           }))}
         />
+        <DraftsList drafts={drafts} />
       </Card>
       {b.status === "active" && !b.pendingTransferId && (
         <>
@@ -97,8 +108,25 @@ export function BatchDetailPage({ params }: { params: Record<string, string> }) 
   );
 }
 
-export function eventTypeName(t: ReturnType<typeof useT>, type: string): string {
-  const key = `eventType.${type}` as MessageKey;
-  const name = t(key);
-  return name === key ? type : name;
+/**
+ * Where one event can be seen from outside: its place on the batch's consumer page, the QR code
+ * that opens that page, and once anchored the Merkle proof the registry's verifyLeaf takes.
+ */
+function EventLinks({ batch, event }: { batch: Batch; event: TraceEvent }) {
+  const t = useT();
+  return (
+    <Space size={12} wrap className="event-links">
+      <a href={`${batch.digitalLink}#event-${event.id}`} target="_blank" rel="noreferrer">
+        {t("event.consumerPage")}
+      </a>
+      <a href={`/api/batches/${batch.publicId}/qr.svg`} target="_blank" rel="noreferrer">
+        {t("event.qr")}
+      </a>
+      {event.anchor && (
+        <a href={`/api/events/${event.id}/proof`} target="_blank" rel="noreferrer">
+          {t("event.proof")}
+        </a>
+      )}
+    </Space>
+  );
 }

@@ -7,12 +7,18 @@ import type { Batch, Page } from "../../domain/types";
 import { LanguageContext, useT } from "../../i18n/i18n";
 import { navigate } from "../../shell/router";
 import { BatchStatusTag } from "./batch-status-tag";
+import { DraftsList } from "./drafts-list";
+import { useDrafts, useReloadWhenBack } from "../../offline/drafts";
+import { useSession } from "../../session/session";
 
 /** The organization's batches, newest first, each opening its ledger. Phone first: one card per row. */
 export function BatchesPage() {
   const t = useT();
   const { language } = useContext(LanguageContext);
-  const { data, error, loading } = useApi<Page<Batch>>("/api/batches?limit=100");
+  const { data, error, loading, reload } = useApi<Page<Batch>>("/api/batches?limit=100");
+  const { session } = useSession();
+  const drafts = useDrafts(session.user.id).filter((draft) => draft.what.kind === "harvest");
+  useReloadWhenBack(drafts, reload);
   const batches = [...(data?.items ?? [])].reverse();
 
   return (
@@ -26,6 +32,7 @@ export function BatchesPage() {
         </Button>
       </Space>
       {error && <Alert type="error" title={error} />}
+      <DraftsList drafts={drafts} />
       <List
         loading={loading}
         dataSource={batches}

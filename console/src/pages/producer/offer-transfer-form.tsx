@@ -1,11 +1,12 @@
 import { useState } from "react";
-import { App, Button, Form, Input, InputNumber } from "antd";
+import { App, Button, Form, InputNumber } from "antd";
 import { api, describeError } from "../../api/api-client";
 import type { Batch } from "../../domain/types";
 import { unitName } from "../../domain/units";
 import { useT } from "../../i18n/i18n";
 import { useContext } from "react";
 import { LanguageContext } from "../../i18n/i18n";
+import { RecipientPicker } from "./recipient-picker";
 
 /** Offers the batch (or part of it) to another organization, which accepts or rejects it in its inbox. */
 export function OfferTransferForm({ batch, onOffered }: { batch: Batch; onOffered(): void }) {
@@ -19,7 +20,7 @@ export function OfferTransferForm({ batch, onOffered }: { batch: Batch; onOffere
     setBusy(true);
     try {
       await api("POST", `/api/batches/${batch.id}/transfers`, {
-        to: values.to.trim(),
+        to: values.to,
         ...(values.value ? { quantity: { value: values.value, unit: batch.quantity.unit } } : {}),
       });
       message.success(t("transfer.offered"));
@@ -38,9 +39,9 @@ export function OfferTransferForm({ batch, onOffered }: { batch: Batch; onOffere
         name="to"
         label={t("transfer.to")}
         extra={t("transfer.toHelp")}
-        rules={[{ required: true, pattern: /^[0-9a-f]{24}$/ }]}
+        rules={[{ required: true, message: t("transfer.toRule") }]}
       >
-        <Input />
+        <RecipientPicker />
       </Form.Item>
       <Form.Item name="value" label={t("transfer.quantity")} extra={t("transfer.quantityHelp")}>
         <InputNumber

@@ -1,10 +1,12 @@
 import { useState } from "react";
 import { App, Button, Form, Input, InputNumber, Select, Space, Switch } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
-import { api, describeError } from "../../api/api-client";
+import { describeError } from "../../api/api-client";
+import { sendOrKeep } from "../../offline/drafts";
+import { useSession } from "../../session/session";
 import type { Batch } from "../../domain/types";
 import { useT } from "../../i18n/i18n";
-import { eventTypeName } from "./batch-detail-page";
+import { eventTypeName } from "./event-type-name";
 
 const TYPES = [
   "inspecting",
@@ -25,13 +27,18 @@ interface Values {
   note?: string;
 }
 
-/** Records one event on the batch's ledger; an inspection carries its lab and results. */
+/**
+ * Records one event on the batch's ledger; an inspection carries its lab and results. Without a
+ * connection the event is kept on the phone as a draft (with the time it was recorded) and sent
+ * when the connection returns.
+ */
 export function RecordEventForm({ batch, onRecorded }: { batch: Batch; onRecorded(): void }) {
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const type = Form.useWatch("type", form);
   const [busy, setBusy] = useState(false);
+  const { session } = useSession();
 
   const submit = async (values: Values) => {
     setBusy(true);
@@ -40,15 +47,22 @@ export function RecordEventForm({ batch, onRecorded }: { batch: Batch; onRecorde
       if (values.lab) data.lab = values.lab;
       if (values.type === "inspecting" && values.results?.length) data.results = values.results;
       if (values.note) data.note = values.note;
-      await api("POST", `/api/batches/${batch.id}/events`, {
-        type: values.type,
-        eventTime: new Date().toISOString(),
-        ...(values.location ? { location: { name: values.location } } : {}),
-        ...(Object.keys(data).length ? { data } : {}),
+      const outcome = await sendOrKeep({
+        owner: session.user.id,
+        path: `/api/batches/${batch.id}/events`,
+        body: {
+          type: values.type,
+          eventTime: new Date().toISOString(),
+          ...(values.location ? { location: { name: values.location } } : {}),
+          ...(Object.keys(data).length ? { data } : {}),
+        },
+        what: { kind: "event", batchId: batch.id, type: values.type },
       });
-      message.success(t("event.recorded"));
       form.resetFields();
-      onRecorded();
+      if ("sent" in outcome) {
+        message.success(t("event.recorded"));
+        onRecorded();
+      } else message.success(t("drafts.kept")); // listed under the events until it is sent
     } catch (failure) {
       message.error(describeError(failure));
     } finally {

@@ -39,10 +39,13 @@ export function RegionPicker({
   id,
   onChange,
   placeholder,
+  anyLevel = false,
 }: {
   id?: string;
   onChange?(value: PickedRegion | undefined): void;
   placeholder?: string;
+  /** Report a province (2 digits) or city (4) too, not only a county: audits and overviews select by prefix. */
+  anyLevel?: boolean;
 }) {
   const [options, setOptions] = useState<Option[]>(
     (provinces as { code: string; name: string }[]).map((province) => ({
@@ -72,7 +75,9 @@ export function RegionPicker({
       onChange={(_codes, selected) => {
         const path = (selected ?? []) as Option[];
         // Counties (third level) carry the six-digit code the API stores; a township refines the place name.
-        const county = path.find((option) => option.value.length === 6);
+        const county = anyLevel
+          ? path.filter((option) => option.value.length <= 6).at(-1)
+          : path.find((option) => option.value.length === 6);
         onChange?.(
           county ? { regionCode: county.value, names: path.map((option) => option.label) } : undefined,
         );

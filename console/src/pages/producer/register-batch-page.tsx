@@ -13,24 +13,16 @@ import {
   Typography,
 } from "antd";
 import type { Dayjs } from "dayjs";
-import { api, describeError } from "../../api/api-client";
+import { describeError } from "../../api/api-client";
+import { sendOrKeep } from "../../offline/drafts";
+import { useSession } from "../../session/session";
+import { isInProvince, provinceOutline } from "../../domain/province-outline";
+import { PinMap } from "./pin-map";
 import { UNITS } from "../../domain/units";
+import { CATEGORIES, LOT_PATTERN } from "../../domain/product-fields";
 import { LanguageContext, useT, type MessageKey } from "../../i18n/i18n";
 import { navigate } from "../../shell/router";
 import { RegionPicker, type PickedRegion } from "./region-picker";
-
-const CATEGORIES = [
-  "tea",
-  "rice",
-  "fruit",
-  "vegetable",
-  "honey",
-  "mushroom",
-  "forest",
-  "aquatic",
-  "grain",
-  "oil",
-];
 
 interface Values {
   name: string;
@@ -46,7 +38,11 @@ interface Values {
   unit: string;
 }
 
-/** Registers a harvest: product, origin (region picker down to township, GPS or typed), quantity in Chinese units. */
+/**
+ * Registers a harvest: product, origin (region picker down to township; position from GPS, a pin
+ * on the province's map or typed, checked against the province), quantity in Chinese units.
+ * Without a connection the harvest is kept as a draft and sent when the connection returns.
+ */
 export function RegisterBatchPage() {
   const t = useT();
   const { language } = useContext(LanguageContext);
@@ -54,13 +50,19 @@ export function RegisterBatchPage() {
   const [form] = Form.useForm<Values>();
   const [busy, setBusy] = useState(false);
   const [gpsProblem, setGpsProblem] = useState<string>();
+  const { session } = useSession();
+  const region = Form.useWatch("region", form);
+  const lat = Form.useWatch("lat", form);
+  const lon = Form.useWatch("lon", form);
+  const province = provinceOutline(region?.regionCode);
+  const point = typeof lat === "number" && typeof lon === "number" ? { lat, lon } : undefined;
 
   const locate = () => {
     setGpsProblem(undefined);
     if (!navigator.geolocation) return setGpsProblem(t("register.gpsUnavailable"));
     navigator.geolocation.getCurrentPosition(
       (position) =>
-        form.setFieldsValue({
+        setPoint({
           lat: Number(position.coords.latitude.toFixed(6)),
           lon: Number(position.coords.longitude.toFixed(6)),
         }),
@@ -69,11 +71,16 @@ export function RegisterBatchPage() {
     );
   };
 
+  const setPoint = (picked: { lat: number; lon: number }) => {
+    form.setFieldsValue(picked);
+    void form.validateFields(["lon"]);
+  };
+
   const submit = async (values: Values) => {
     setBusy(true);
     try {
       const place = values.place?.trim() || values.region.names.slice(2).join("");
-      const created = await api<{ id: string }>("POST", "/api/batches", {
+      const body = {
         product: {
           name: values.name.trim(),
           category: values.category,
@@ -89,9 +96,20 @@ export function RegisterBatchPage() {
           harvestedAt: values.harvestedAt.format("YYYY-MM-DD"),
         },
         quantity: { value: values.value, unit: values.unit },
+      };
+      const outcome = await sendOrKeep<{ id: string }>({
+        owner: session.user.id,
+        path: "/api/batches",
+        body,
+        what: { kind: "harvest", name: `${body.product.name}${values.lot ? ` · ${values.lot.trim()}` : ""}` },
       });
-      message.success(t("register.done"));
-      navigate(`/batches/${created.id}`);
+      if ("sent" in outcome) {
+        message.success(t("register.done"));
+        navigate(`/batches/${outcome.sent.id}`);
+      } else {
+        message.success(t("drafts.kept"));
+        navigate("/batches");
+      }
     } catch (failure) {
       message.error(describeError(failure));
     } finally {
@@ -123,7 +141,7 @@ export function RegisterBatchPage() {
             <Form.Item
               name="lot"
               label={t("register.lot")}
-              rules={[{ pattern: /^[!"%-?A-Z_a-z]{1,20}$/, message: t("register.lotRule") }]}
+              rules={[{ pattern: LOT_PATTERN, message: t("register.lotRule") }]}
             >
               <Input />
             </Form.Item>
@@ -149,7 +167,22 @@ export function RegisterBatchPage() {
             <Form.Item name="lat" label={t("register.lat")}>
               <InputNumber min={-90} max={90} step={0.000001} />
             </Form.Item>
-            <Form.Item name="lon" label={t("register.lon")}>
+            <Form.Item
+              name="lon"
+              label={t("register.lon")}
+              dependencies={["lat", "region"]}
+              rules={[
+                {
+                  validator: async (_rule, value: number | undefined) => {
+                    const latitude = form.getFieldValue("lat") as number | undefined;
+                    const picked = provinceOutline(form.getFieldValue("region")?.regionCode);
+                    if (typeof value !== "number" || typeof latitude !== "number" || !picked) return;
+                    if (!isInProvince(picked, { lat: latitude, lon: value }))
+                      throw new Error(t("location.outsideRegion", { province: picked.name }));
+                  },
+                },
+              ]}
+            >
               <InputNumber min={-180} max={180} step={0.000001} />
             </Form.Item>
             <Form.Item>
@@ -157,6 +190,14 @@ export function RegisterBatchPage() {
             </Form.Item>
           </Space>
           {gpsProblem && <Alert type="warning" title={gpsProblem} style={{ marginBottom: 16 }} />}
+          {province ? (
+            <>
+              <Typography.Paragraph>{t("location.pickOnMap")}</Typography.Paragraph>
+              <PinMap province={province} point={point} onPick={setPoint} />
+            </>
+          ) : (
+            <Typography.Paragraph type="secondary">{t("location.pickRegionFirst")}</Typography.Paragraph>
+          )}
           <Form.Item name="harvestedAt" label={t("register.harvestedAt")} rules={[{ required: true }]}>
             <DatePicker />
           </Form.Item>

@@ -7,6 +7,7 @@ import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
 import { eventIdParams, ledgerMapWindowsQuery, listAnchorsQuery, runAnchorsQuery } from "./anchors.schemas";
 import { publishedLedgerMapWindows } from "../ledger-map-windows";
+import { anchoringBacklog } from "../backlog";
 
 /** Anchoring windows, on-demand runs and per-event Merkle proofs. */
 export function anchorRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
@@ -65,16 +66,20 @@ export function anchorRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     {
       method: "get",
       path: "/api/anchors",
-      summary: "Anchoring windows, newest first: state, event count, transaction, gas and fee",
+      summary:
+        "Anchoring windows, newest first: state, event count, transaction, gas and fee; the backlog of events not anchored yet",
       tag,
       access: { roles: ["admin", "auditor"], others: "none" },
       query: listAnchorsQuery,
-      responses: { 200: "{ items, nextCursor, lease: { holder, token, expiresAt }, worker }" },
+      responses: {
+        200: "{ items, nextCursor, lease: { holder, token, expiresAt }, worker, backlog: { pending, lagSeconds } }",
+      },
     },
     async (req, res) => {
       res.json({
         ...(await listAnchorWindows(deps.connection, req.query)),
         worker: deps.anchorWorker?.status() ?? null,
+        backlog: await anchoringBacklog(deps.connection),
       });
     },
   );

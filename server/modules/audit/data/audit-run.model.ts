@@ -47,6 +47,8 @@ const auditRunSchema = new Schema<AuditRunDoc>(
   },
   { versionKey: false, minimize: false },
 );
+// An organization's runs, newest first (GET /api/audit/runs).
+auditRunSchema.index({ requestedBy: 1, _id: -1 });
 
 export function auditRunModel(connection: Connection) {
   return modelFor(connection, "AuditRun", auditRunSchema);

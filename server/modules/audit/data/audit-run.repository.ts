@@ -19,6 +19,15 @@ export class AuditRunRepository {
     return (await this.runs.findOne({ _id: new Types.ObjectId(runId) })) as AuditRunDoc | null;
   }
 
+  /** The newest `limit` runs (of one requesting organization when given), without their findings. */
+  async newest(requestedBy: string | undefined, limit: number): Promise<AuditRunDoc[]> {
+    return (await this.runs
+      .find(requestedBy ? { requestedBy: new Types.ObjectId(requestedBy) } : {}, { projection: { findings: 0 } })
+      .sort({ _id: -1 })
+      .limit(limit)
+      .toArray()) as unknown as AuditRunDoc[];
+  }
+
   /** The newest finished run whose scope is exactly the brand (its batches and register). */
   async latestDoneOfBrand(brandId: string): Promise<AuditRunDoc | null> {
     const [run] = (await this.runs

@@ -8,6 +8,8 @@ export interface AuditScope {
   orgId?: string;
   /** Batches carrying the brand, and the brand's licence register chain. */
   brandId?: string;
+  /** Batches whose origin region code starts with this GB/T 2260 prefix (2, 4 or 6 digits). */
+  regionCode?: string;
   from?: string;
   to?: string;
 }

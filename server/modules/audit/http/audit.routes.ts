@@ -2,7 +2,13 @@ import { Router } from "express";
 import type { AuditContext } from "../audit-batches";
 import { auditBatchRecord } from "../audit-batch";
 import { verifierFor, verifierDeps } from "../../verification";
-import { assertAuditRunDone, auditRunView, findVisibleAuditRun, startAuditRun } from "../audit-runs";
+import {
+  assertAuditRunDone,
+  auditRunView,
+  findVisibleAuditRun,
+  listAuditRuns,
+  startAuditRun,
+} from "../audit-runs";
 import { assertMayAuditBatch, assertMayStartAuditRun } from "../audit-policy";
 import { renderAuditCsv, renderAuditHtml } from "../web/audit-report";
 import { PAGE_CSP } from "../../../platform/web/html";
@@ -10,7 +16,13 @@ import { ANOMALY_LABELS } from "../../brand-reports";
 import { brandAuditPage } from "../brand-audit-page";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
-import { auditBatchParams, auditBatchQuery, auditRunParams, createAuditRunBody } from "./audit.schemas";
+import {
+  auditBatchParams,
+  auditBatchQuery,
+  auditRunParams,
+  createAuditRunBody,
+  listAuditRunsQuery,
+} from "./audit.schemas";
 
 const ROLES = ["auditor", "certifier", "admin"] as const;
 /** Runs are also for brand owners, over their own brand (scope.brandId). */
@@ -64,7 +76,7 @@ export function auditRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       method: "post",
       path: "/api/audit/runs",
       summary:
-        "Start a background audit over a scope ({ orgId?, brandId?, from?, to? } of batch registration; empty = everything; brandId adds the brand's licence register); poll GET /api/audit/runs/:id",
+        "Start a background audit over a scope ({ orgId?, brandId?, regionCode? (GB/T 2260 prefix: 2, 4 or 6 digits), from?, to? } of batch registration; empty = everything; brandId adds the brand's licence register); poll GET /api/audit/runs/:id",
       tag,
       access: { roles: RUN_ROLES, others: "none" },
       body: createAuditRunBody,
@@ -85,6 +97,25 @@ export function auditRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
         requestedBy: actor.orgId,
       });
       res.status(202).location(`/api/audit/runs/${run._id.toHexString()}`).json(auditRunView(run));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/audit/runs",
+      summary:
+        "Audit runs newest first, without their findings: the caller's own (every organization's for auditors and admins)",
+      tag,
+      access: { roles: RUN_ROLES, others: "none" },
+      query: listAuditRunsQuery,
+      responses: { 200: "{ items }: runs as GET /api/audit/runs/:id shows them" },
+    },
+    async (req, res) => {
+      const { query } = req;
+      const runs = await listAuditRuns(ctx, actorOf(res), query.limit);
+      res.json({ items: runs.map(auditRunView) });
     },
   );
 

@@ -97,6 +97,8 @@ batchSchema.index({ "product.gtin": 1, lot: 1 });
 batchSchema.index({ publicId: 1 }, { unique: true, sparse: true });
 batchSchema.index({ "inputs.batchId": 1 });
 batchSchema.index({ brandId: 1, licenceId: 1 });
+// Audits and the regional overview select batches by a region code prefix (a range on this index).
+batchSchema.index({ "origin.regionCode": 1 });
 
 export function batchModel(connection: Connection) {
   return modelFor(connection, "Batch", batchSchema);

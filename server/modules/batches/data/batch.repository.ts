@@ -106,17 +106,19 @@ export class BatchRepository {
   }
 
   /**
-   * Id, head and producer of every batch an organization produced, carrying a brand, and/or
-   * registered in [from, to) (no condition: every batch); in no particular order.
+   * The batches of an audit scope (no condition: every batch), in no particular order: produced by
+   * an organization, carrying a brand, from a GB/T 2260 region (code prefix) and/or registered in
+   * [from, to); with the fields `projection` names (by default id, head and producer).
    */
-  /** Batches of an audit scope, with the fields `projection` names (by default their heads). */
   async headsWhere<T extends Pick<BatchDoc, "_id" | "head" | "producerId">>(
-    scope: { producerId?: string; brandId?: string; from?: string; to?: string },
+    scope: { producerId?: string; brandId?: string; regionCode?: string; from?: string; to?: string },
     projection: Record<string, 1> = { _id: 1, head: 1, producerId: 1 },
   ): Promise<T[]> {
     const filter: Record<string, unknown> = {};
     if (scope.producerId) filter.producerId = new Types.ObjectId(scope.producerId);
     if (scope.brandId) filter.brandId = new Types.ObjectId(scope.brandId);
+    // A prefix of digits only (validated at the edge): an index range scan on MongoDB.
+    if (scope.regionCode) filter["origin.regionCode"] = { $regex: `^${scope.regionCode}` };
     if (scope.from || scope.to) {
       filter.createdAt = {
         ...(scope.from ? { $gte: new Date(scope.from) } : {}),
@@ -124,6 +126,13 @@ export class BatchRepository {
       };
     }
     return (await this.batches.find(filter, { projection }).toArray()) as unknown as T[];
+  }
+
+  /** The recalled batches from a GB/T 2260 region (code prefix; every region without one). */
+  async recalledIn(regionPrefix: string | undefined): Promise<BatchDoc[]> {
+    const filter: Record<string, unknown> = { status: "recalled" };
+    if (regionPrefix) filter["origin.regionCode"] = { $regex: `^${regionPrefix}` };
+    return batchModel(this.connection).find(filter).sort({ _id: -1 }).lean<BatchDoc[]>();
   }
 
   /** A producer's batches, of a product category and from a place where given, in id order. */

@@ -1,6 +1,7 @@
 import { fact, formatQuantity, formatTime, renderDocument, type Lang } from "../../consumer";
-import type { Anomaly, AnomalyKind, LicenceRow, Severity } from "../domain/brand-report-facts";
+import type { Anomaly, LicenceRow } from "../domain/brand-report-facts";
 import type { CopiedSerialFacts } from "../domain/brand-anomalies";
+import { ANOMALY_LABELS, SEVERITY_LABELS } from "../domain/anomaly-labels";
 import { escapeHtml as e } from "../../../platform/web/html";
 
 /** The brand report as a page a brand officer opens from a signed link (zh-CN first, English). */
@@ -10,22 +11,6 @@ export interface BrandReportPageView {
   licences: Omit<LicenceRow, "batches">[];
   anomalies: Anomaly[];
 }
-
-export const ANOMALY_LABELS: Record<AnomalyKind, Record<Lang, string>> = {
-  quota_counter_mismatch: { zh: "配额计数与批次不符", en: "Quota counter differs from batches" },
-  labels_beyond_shipped: { zh: "单品码多于已出货量", en: "Labels beyond what was shipped" },
-  unknown_serial_scans: { zh: "扫到未登记的单品码", en: "Scans of never-issued serials" },
-  suspected_copy_serials: { zh: "单品码疑似被复制", en: "Item labels that look copied" },
-  fake_reports: { zh: "消费者举报假货", en: "Shoppers reported fakes" },
-  revoked_licence_selling: { zh: "授权撤销后仍在销售", en: "Selling after the licence was revoked" },
-  unrecorded_licence_change: { zh: "授权变更未记入登记簿", en: "Licence change not in the register" },
-};
-
-export const SEVERITY_LABELS: Record<Severity, Record<Lang, string>> = {
-  high: { zh: "高", en: "high" },
-  medium: { zh: "中", en: "medium" },
-  low: { zh: "低", en: "low" },
-};
 
 const TEXT = {
   title: { zh: "品牌报告", en: "Brand report" },

@@ -49,6 +49,15 @@ export class CoverageRepository {
       .lean<CertificationCoverageDoc[]>();
   }
 
+  /** The batches any of these certifications was recorded on: (certification, batch) pairs. */
+  async recordedOfMany(
+    certificationIds: Types.ObjectId[],
+  ): Promise<Pick<CertificationCoverageDoc, "certificationId" | "batchId">[]> {
+    return this.coverage
+      .find({ certificationId: { $in: certificationIds }, state: "recorded" }, { certificationId: 1, batchId: 1 })
+      .lean<Pick<CertificationCoverageDoc, "certificationId" | "batchId">[]>();
+  }
+
   /** Claims of a certification still unrecorded that were made before `claimedBeforeMs`. */
   async staleClaimsOf(certificationId: Types.ObjectId, claimedBeforeMs: number): Promise<CertificationCoverageDoc[]> {
     return this.coverage

@@ -31,6 +31,13 @@ export class StatusChangeRepository {
     return this.changes.find({ certificationId }).sort({ _id: 1 }).lean<CertificationStatusChangeDoc[]>();
   }
 
+  /** The mined revocations of these certifications (the signed reason of each). */
+  async minedRevocationsOf(certificationIds: Types.ObjectId[]): Promise<CertificationStatusChangeDoc[]> {
+    return this.changes
+      .find({ certificationId: { $in: certificationIds }, status: "revoked", state: "mined" })
+      .lean<CertificationStatusChangeDoc[]>();
+  }
+
   /** Every change whose relay was mined, oldest first (the order of their nonces per certifier). */
   async minedOldestFirst(): Promise<CertificationStatusChangeDoc[]> {
     return this.changes.find({ state: "mined" }).sort({ _id: 1 }).lean<CertificationStatusChangeDoc[]>();

@@ -18,6 +18,7 @@ import {
   statusChangeView,
 } from "../certification-status-changes";
 import { certificationView, snapshotFor } from "../certification-views";
+import { certifiedProducers } from "../certified-producers";
 import {
   findCertification,
   listCertifications,
@@ -228,6 +229,31 @@ export function certificationRoutes(deps: HttpDeps, registry: ApiRegistry): Rout
       res.json({
         items: certifications.map((certification) => certificationView(certification, snapshot, nowSec())),
       });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/certified-producers",
+      summary:
+        "The producers and batches under the caller's certifications (its newest `limit`): each producer with its certifications (live status) and its certified batches, newest first",
+      tag,
+      access: { roles: ["certifier"], others: "none" },
+      query: listCertificationsQuery,
+      responses: {
+        200: "{ items: [{ producer: { id, name }, certifications: [{ id, certificateNumber, scheme, subject, state }], batchCount, batches: [{ id, publicId, product, lot, digitalLink, origin, status, certificationIds }] }] }",
+      },
+    },
+    async (req, res) => {
+      const { query } = req;
+      const items = await certifiedProducers(ctx, actorOf(res), {
+        limit: query.limit,
+        publicBaseUrl: deps.config.PUBLIC_BASE_URL,
+        nowSec: nowSec(),
+      });
+      res.json({ items });
     },
   );
 

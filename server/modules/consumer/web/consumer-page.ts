@@ -128,7 +128,8 @@ function journeyItem(entry: JourneyEntry, lang: Lang): string {
     ? `<dl class="details">${details.map((detail) => `<div><dt>${e(detail.label)}</dt><dd>${shown(detail.value, lang)}</dd></div>`).join("")}</dl>`
     : "";
   const disposition = entry.disposition ? dispositionText(entry.disposition, lang) : null;
-  return `<li class="event event-${e(entry.type)}${entry.disposition === "non_conformant" || entry.type === "recalling" ? " alert" : ""}" data-type="${e(entry.type)}" data-time="${e(entry.eventTime)}">
+  // The id is what the console's per-event link ends with (#event-…).
+  return `<li id="event-${e(entry.eventId)}" class="event event-${e(entry.type)}${entry.disposition === "non_conformant" || entry.type === "recalling" ? " alert" : ""}" data-type="${e(entry.type)}" data-time="${e(entry.eventTime)}">
 <div class="when">${e(formatEventTime(entry.eventTime, lang))}</div>
 <div class="what"><strong>${e(journeyTitle(entry, lang))}</strong>${disposition ? ` <span class="disposition">${e(disposition)}</span>` : ""}${entry.anchored ? "" : ` <span class="pending-tag">${e(ui("pendingTag", lang))}</span>`}</div>
 <div class="who">${e(entry.actor.name)}${place ? ` · ${place}` : ""}${entry.fromInput ? ` <span class="input-tag">${e(ui("inputBatch", lang))}: ${e(batchLabelText(entry.batchLabel, lang))}</span>` : ""}</div>

@@ -71,6 +71,16 @@ export class TraceEventRepository {
       .toArray()) as unknown as Pick<TraceEventDoc, "_id" | "batchId" | "type" | "actorId" | "eventTime" | "body">[];
   }
 
+  /** The recall events of these batches: batch, time and the stated reason. */
+  async recallsOf(batchIds: Types.ObjectId[]) {
+    return (await this.events.collection
+      .find(
+        { batchId: { $in: batchIds }, type: "recalling" },
+        { projection: { batchId: 1, eventTime: 1, "body.data.reason": 1 } },
+      )
+      .toArray()) as unknown as Pick<TraceEventDoc, "_id" | "batchId" | "eventTime" | "body">[];
+  }
+
   /** Whether the event exists and belongs to the batch. */
   async isEventOf(eventId: string, batchId: string): Promise<boolean> {
     const found = await this.events.exists({

@@ -28,6 +28,9 @@ const organizationSchema = new Schema<OrganizationDoc>(
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, strict: "throw" },
 );
 
+// The recipient directory selects by role (organizations.ts, directoryOf).
+organizationSchema.index({ roles: 1 });
+
 export function organizationModel(connection: Connection) {
   return modelFor(connection, "Organization", organizationSchema);
 }

@@ -62,8 +62,36 @@ export class OrganizationRepository {
     );
   }
 
+  /**
+   * Organizations having one of `roles`, whose name contains `nameContains` (any case), apart from
+   * `exceptId`, by name: a page of the recipient directory. The roles index narrows the candidates.
+   */
+  async directory(query: {
+    roles: readonly OrganizationRole[];
+    nameContains?: string;
+    exceptId: string;
+    limit: number;
+  }): Promise<Pick<OrganizationDoc, "_id" | "name" | "roles">[]> {
+    return this.organizations
+      .find(
+        {
+          roles: { $in: query.roles },
+          _id: { $ne: new Types.ObjectId(query.exceptId) },
+          ...(query.nameContains ? { name: { $regex: escapeRegExp(query.nameContains), $options: "i" } } : {}),
+        },
+        { name: 1, roles: 1 },
+      )
+      .sort({ name: 1, _id: 1 })
+      .limit(query.limit)
+      .lean<Pick<OrganizationDoc, "_id" | "name" | "roles">[]>();
+  }
+
   /** How many organizations there are, counting no further than `limit`. */
   async countUpTo(limit: number): Promise<number> {
     return (await this.organizations.find({}, { _id: 1 }).limit(limit).lean()).length;
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

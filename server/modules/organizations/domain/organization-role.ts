@@ -10,3 +10,12 @@ export const ORGANIZATION_ROLES = [
   "admin",
 ] as const;
 export type OrganizationRole = (typeof ORGANIZATION_ROLES)[number];
+
+/** The roles that hold batches: they offer and accept transfers, so they are listed in the recipient directory. */
+export const CUSTODY_ROLES = [
+  "producer",
+  "processor",
+  "logistics",
+  "retailer",
+] as const satisfies readonly OrganizationRole[];
+export type CustodyRole = (typeof CUSTODY_ROLES)[number];

@@ -3,6 +3,7 @@ import { Router } from "express";
 import {
   createApiKey,
   createOrganization,
+  directoryOf,
   getOrganization,
   listApiKeys,
   listOrganizations,
@@ -13,8 +14,10 @@ import {
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, type ApiKeyCache } from "./auth.middleware";
 import { assertManagesOrganization, assertSameTenant, canSeeAll } from "../domain/actor";
+import { CUSTODY_ROLES } from "../domain/organization-role";
 import {
   createOrganizationBody,
+  directoryQuery,
   orgIdParams,
   orgKeyParams,
   publicContactBody,
@@ -61,6 +64,24 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       const actor = actorOf(res);
       const items = await listOrganizations(connection, canSeeAll(actor) ? {} : { ids: [actor.orgId] });
       res.json({ items });
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/organizations/directory",
+      summary:
+        "Find a transfer recipient: organizations with a custody role whose name contains `q` (id, name, custody roles only)",
+      tag,
+      access: { roles: CUSTODY_ROLES, others: "shared" },
+      query: directoryQuery,
+      responses: { 200: "{ items: [{ id, name, roles }] } by name, the caller left out" },
+    },
+    async (req, res) => {
+      const { query } = req;
+      res.json({ items: await directoryOf(connection, actorOf(res).orgId, query) });
     },
   );
 

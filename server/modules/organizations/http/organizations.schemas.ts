@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ORGANIZATION_ROLES } from "../domain/organization-role";
+import { CUSTODY_ROLES, ORGANIZATION_ROLES } from "../domain/organization-role";
 import { ethAddress, objectId, plainText } from "../../../platform/http/common.schemas";
 
 export const createOrganizationBody = z.strictObject({
@@ -27,4 +27,10 @@ export const publicContactBody = z.strictObject({
     .nullable()
     .optional(),
   email: z.email({ message: "must be an email address" }).max(254).nullable().optional(),
+});
+
+export const directoryQuery = z.strictObject({
+  q: plainText(100).optional(),
+  role: z.enum(CUSTODY_ROLES).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
 });
