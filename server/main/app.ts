@@ -25,10 +25,11 @@ import { custodyRoutes } from "../modules/custody";
 import { certificationRoutes, credentialRoutes } from "../modules/certifications";
 import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
 import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
-import { consumerRoutes, brandPageRoutes, fakeReportRoutes } from "../modules/consumer";
+import { consumerRoutes, brandPageRoutes, fakeReportRoutes, scanRegionRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
 import { setPlausibleTimeWindow } from "../platform/http/common.schemas";
 import { jsonBody } from "../platform/http/json-body";
+import { consoleFirstScreen } from "./console-first-screen";
 import { RateLimits } from "../platform/http/rate-limits";
 import { docsSecurityHeaders, securityHeaders } from "../platform/http/security-headers";
 import type { HttpDeps } from "../modules/http-deps";
@@ -105,8 +106,9 @@ export function createApp(deps: AppDeps): Express {
     maxMs: deps.config.SESSION_MAX_HOURS * 3_600_000,
   };
   app.use(cookieParser());
+  const sessions = consoleSessions(deps.connection, lifetime);
   const authenticateKey = rateLimits.guardAuthentication(
-    authenticate(deps.connection, apiKeys, consoleSessions(deps.connection, lifetime)),
+    authenticate(deps.connection, apiKeys, sessions),
     (res) => credentialOf(actorOf(res)),
   );
   // Capture bodies may be large: only a caller with a valid key or session gets one parsed.
@@ -158,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
   // Digital Link paths (/01/…, /b/…): after the API, before the 404 handler.
   app.use(resolverRoutes(routeDeps, registry));
   app.use(fakeReportRoutes(routeDeps, registry));
+  app.use(scanRegionRoutes(routeDeps, registry));
   app.use(consumerRoutes(routeDeps, registry));
 
   const openApi = registry.openApiDocument({
@@ -170,7 +173,10 @@ export function createApp(deps: AppDeps): Express {
     },
   });
   app.get("/openapi.json", (_req, res) => res.json(openApi));
-  app.use("/console", singlePageApp(deps.config.CONSOLE_DIR));
+  app.use(
+    "/console",
+    singlePageApp(deps.config.CONSOLE_DIR, { firstScreen: consoleFirstScreen(routeDeps, sessions) }),
+  );
   // Every route's contract, for the tests that walk them all (authorization matrix, fuzz).
   app.locals.routeSpecs = registry.specs;
   app.use(

@@ -11,6 +11,7 @@ import {
   openConsole,
   openFromMenu,
   organizationWithMember,
+  PHONE,
   readmeScreenshot,
   screenshot,
   startConsoleRig,
@@ -18,6 +19,7 @@ import {
   type ConsoleRig,
 } from "../helpers/console-browser";
 import { http } from "../helpers/http";
+import type { Page } from "playwright-core";
 
 /**
  * A co-operative's clerk on a phone: logs in, registers a harvest with the region picker down to
@@ -36,7 +38,9 @@ describe("console: producer journey in Chromium", function () {
       );
       this.skip();
     }
-    rig = await startConsoleRig("console-producer");
+    // Windows only when the test asks (anchors/run): with the 2 s default a loaded machine anchored
+    // the new inspection before the page showed it pending.
+    rig = await startConsoleRig("console-producer", { ANCHOR_INTERVAL_MS: "3600000" });
   });
   after(() => stopConsoleRig(rig));
 
@@ -194,12 +198,38 @@ describe("console: producer journey in Chromium", function () {
     await page.getByRole("heading", { name: "我的批次" }).waitFor();
     await screenshot(page, "console-producer-batches-phone");
     await readmeScreenshot(page, "producer");
-    const fast3g = await firstScreenOnFast3g(context, `${r.baseUrl}/console/batches`, (phone) =>
-      phone.getByText("安吉白茶 · AJ-2026-101").first().waitFor(),
+    // The first screen comes with the page (decision 0030): server-rendered into index.html, so
+    // it shows even with JavaScript off, and the app takes over once its bundle has run.
+    const title = "安吉白茶 · AJ-2026-101";
+    const firstScreenItem = (phone: Page) =>
+      phone.locator('[data-testid="first-screen"] li').filter({ hasText: title }).first();
+    const noScript = await r.browser.newContext({
+      viewport: PHONE,
+      locale: "zh-CN",
+      javaScriptEnabled: false,
+    });
+    await noScript.addCookies(await context.cookies());
+    const plain = await noScript.newPage();
+    await plain.goto(`${r.baseUrl}/console/batches`);
+    await firstScreenItem(plain).waitFor();
+    expect(await plain.locator('[data-testid="first-screen"] li .tag').first().textContent()).to.equal(
+      "在库",
+    );
+    await noScript.close();
+    const appScreen = async (phone: Page) => {
+      await phone.locator('[data-testid="first-screen"]').waitFor({ state: "detached" });
+      await phone.locator("#root").getByText(title).first().waitFor();
+      await phone.getByRole("button", { name: "退出登录" }).waitFor();
+    };
+    const fast3g = await firstScreenOnFast3g(
+      context,
+      `${r.baseUrl}/console/batches`,
+      (phone) => firstScreenItem(phone).waitFor(),
+      appScreen,
     );
     // Reported, not asserted (timings belong to benchmarks): the issue asks for under 2 s.
     console.log(
-      `    first screen of the producer's phone view on Fast 3G: ${fast3g.ms} ms, ${Math.round(fast3g.bytes / 1024)} KiB transferred`,
+      `    first screen of the producer's phone view on Fast 3G: ${fast3g.ms} ms (first contentful paint ${fast3g.firstContentfulPaintMs} ms); the app took over at ${fast3g.handedOverMs} ms; ${Math.round(fast3g.bytes / 1024)} KiB transferred`,
     );
     await logOutThroughUi(page);
     const after = await http(r.baseUrl, "GET", "/api/session", {

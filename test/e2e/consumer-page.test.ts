@@ -365,7 +365,9 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
     expect(await verdictOf(recalled)).to.deep.equal({ verdict: "recalled", word: "已召回" });
     expect(await bannerFact(recalled, "recall-reason")).to.include("水分超标");
     expect(await bannerFact(recalled, "recall-date")).to.match(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
-    expect(await bannerFact(recalled, "recall-contact")).to.not.equal("—");
+    expect(await bannerFact(recalled, "recall-contact")).to.equal(
+      "0572-5000000 · recall@factory.demo.example",
+    );
     const recallColour = await recalled.$eval(
       '[data-testid="verdict"]',
       (banner) => banner.ownerDocument.defaultView!.getComputedStyle(banner).backgroundColor,
@@ -374,7 +376,56 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
     await recalled.close();
   });
 
-  it("a label scanned from many phones: the verdict is suspected-copy, with its first scan", async () => {
+  it("the first shopper shares an approximate location (asked only on a click); another picks a province", async () => {
+    await demoSeeded();
+    const context = await browser!.newContext({ viewport: PHONE, locale: "zh-CN" });
+    await context.grantPermissions(["geolocation"]);
+    // Anji county, Zhejiang: the service keeps the province, never the coordinates.
+    await context.setGeolocation({ latitude: 30.6312, longitude: 119.6811 });
+    const page = await context.newPage();
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(`${request.method()} ${request.url()}`));
+    await page.goto(demo.serial);
+    expect(requested, "nothing is sent before the click").to.deep.equal([`GET ${demo.serial}`]);
+    const share = page.getByTestId("share-location");
+    expect((await share.textContent())?.trim()).to.equal("分享大致位置，帮助品牌识别假货");
+    await share.click();
+    await page.getByTestId("share-outcome").filter({ hasText: "已记录大致位置：浙江省" }).waitFor();
+    const scanRegion = `${new URL(demo.serial).pathname}/scan-region`;
+    expect(requested).to.deep.equal([`GET ${demo.serial}`, `POST ${baseUrl}${scanRegion}`]);
+    // Shared once: the button stays disabled; after a reload, a second share that day is refused.
+    expect(await share.isDisabled()).to.equal(true);
+    await page.reload();
+    await share.click();
+    await page.getByTestId("share-outcome").filter({ hasText: "今天已分享过" }).waitFor();
+    await page.screenshot({ path: path.join(OUTPUT, "consumer-share-region-phone.png"), fullPage: true });
+    await context.close();
+
+    // Without script or without permission: a province picked from the page's form (CSP form-action 'self').
+    // (Another phone: same address, so its own browser string, else it is the same device.)
+    const other = await browser!.newContext({
+      viewport: PHONE,
+      locale: "zh-CN",
+      javaScriptEnabled: false,
+      userAgent: "Mozilla/5.0 (Linux; Android 14; shopper-without-script)",
+    });
+    const picker = await other.newPage();
+    await picker.goto(demo.serial);
+    expect(await picker.getByTestId("share-location").isVisible(), "the button needs the script").to.equal(
+      false,
+    );
+    await picker.selectOption('[data-testid="pick-region"] select', "11");
+    await Promise.all([
+      picker.waitForURL(`**${scanRegion}`),
+      picker.click('[data-testid="pick-region"] button'),
+    ]);
+    expect((await picker.textContent('[data-testid="region-shared"] h2'))?.trim()).to.equal(
+      "已记录大致位置：北京市",
+    );
+    await other.close();
+  });
+
+  it("a label scanned from many phones: the verdict is suspected-copy, with its first scan's time and place", async () => {
     for (let device = 1; device <= 6; device++) {
       const response = await fetch(demo.serial, { headers: { "user-agent": `shopper-phone-${device}` } });
       expect(response.status).to.equal(200);
@@ -382,7 +433,7 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
     const page = await visit("consumer-suspected-copy", demo.serial);
     expect(await verdictOf(page)).to.deep.equal({ verdict: "suspected-copy", word: "疑似仿冒" });
     expect(await page.textContent("main")).to.not.include("已验证");
-    expect(await bannerFact(page, "first-scan")).to.match(/\(UTC\+8\)$/);
+    expect(await bannerFact(page, "first-scan")).to.match(/\(UTC\+8\)，浙江省$/);
     await page.close();
   });
 

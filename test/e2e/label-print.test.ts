@@ -192,7 +192,7 @@ describe("printed label sheet (PDF → 100 dpi bitmap → QR decoder)", function
       );
       const joined = text.replace(/\s+/g, "");
       expect(joined, `label ${index}`).to.include(`序列号：${item.serial}`);
-      expect(joined).to.include("产地：浙江省溪龙乡黄杜村白茶谷3号茶园东坡第二片区");
+      expect(joined).to.include("产地：浙江省安吉县溪龙乡黄杜村白茶谷3号茶园东坡第二片区");
       expect(joined).to.include("净含量：250克");
       expect(joined).to.include("条码：6901234567892");
       expect(joined).to.include(item.digitalLink.replace(/^https?:\/\//, ""));

@@ -121,6 +121,16 @@ describe("consumer page (GS1 Digital Link URL, no login)", () => {
       const reason = /data-testid="recall-reason"><dt>原因<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1];
       expect(reason).to.equal(`原料批次: 安吉白茶 明前特级 批次 ${parent.lot}`);
       expect(html).to.include('data-testid="recall-date"><dt>召回时间</dt><dd>2026-05-01 09:00</dd>');
+      // No contact was given: the banner says so, and does not pass the recaller's name off as one.
+      const contact = () => /data-testid="recall-contact"><dt>联系<\/dt><dd>([^<]*)<\/dd>/;
+      expect(contact().exec(html)?.[1]).to.equal("联系方式未提供");
+      const set = await http(server.baseUrl, "PUT", `/api/orgs/${farm.id}/contact`, {
+        key: farm.key,
+        json: { phone: "0572-5221234", email: "recall@farm.example" },
+      });
+      expect(set.status, set.text).to.equal(200);
+      const after = (await page(pathOf(child.body.digitalLink))).text;
+      expect(contact().exec(after)?.[1]).to.equal("0572-5221234 · recall@farm.example");
     });
   });
 

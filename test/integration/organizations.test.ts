@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { Types } from "mongoose";
 import { http } from "../helpers/http";
 import { createOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -166,6 +167,49 @@ describe("organizations API", () => {
         });
         expect(response.status).to.equal(403);
       }
+    });
+  });
+
+  describe("PUT /api/orgs/:id/contact", () => {
+    const setContact = (key: string, orgId: string, json: unknown) =>
+      http(server.baseUrl, "PUT", `/api/orgs/${orgId}/contact`, { key, json });
+    const stored = async (orgId: string) =>
+      (await env.runtime.connection
+        .db!.collection("organizations")
+        .findOne({ _id: new Types.ObjectId(orgId) }))!.publicContact;
+
+    it("sets the public contact shoppers see, names an invalid field and stores nothing then; neither field removes it", async () => {
+      const farm = await createOrg(server, "溪龙乡白茶合作社", ["producer"]);
+      const set = await setContact(farm.key, farm.id, {
+        phone: "0572-5221234",
+        email: "recall@xilong.example",
+      });
+      expect(set.status, set.text).to.equal(200);
+      expect(set.body.publicContact).to.deep.equal({ phone: "0572-5221234", email: "recall@xilong.example" });
+      for (const [json, field] of [
+        [{ phone: "call us" }, "body.phone"],
+        [{ phone: "12345" }, "body.phone"],
+        [{ email: "not-an-address" }, "body.email"],
+        [{ phone: "0572-5221234", fax: "1" }, "body.fax"],
+      ] as const) {
+        const refused = await setContact(farm.key, farm.id, json);
+        expect(refused.status, JSON.stringify(json)).to.equal(400);
+        expect(refused.body.error.details[0].field).to.equal(field);
+      }
+      expect(await stored(farm.id)).to.deep.equal({ phone: "0572-5221234", email: "recall@xilong.example" });
+      const phoneOnly = await setContact(farm.key, farm.id, { phone: "+86 138 0000 0000", email: null });
+      expect(phoneOnly.body.publicContact).to.deep.equal({ phone: "+86 138 0000 0000" });
+      expect((await setContact(farm.key, farm.id, {})).body).to.not.have.property("publicContact");
+      expect(await stored(farm.id)).to.equal(undefined);
+    });
+
+    it("is for the organization itself (or the service admin), not another organization", async () => {
+      const farm = await createOrg(server, "Farm with a contact", ["producer"]);
+      const other = await createOrg(server, "Another farm", ["producer"]);
+      const refused = await setContact(other.key, farm.id, { phone: "0572-5221234" });
+      expect(refused.status).to.equal(403);
+      expect(await stored(farm.id)).to.equal(undefined);
+      expect((await setContact(server.adminKey, farm.id, { email: "a@b.example" })).status).to.equal(200);
     });
   });
 

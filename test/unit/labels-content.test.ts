@@ -21,7 +21,19 @@ describe("labelContents", () => {
 
   it("prints the brand on item-serial labels, which the licence quota counts", () => {
     const [label] = labelContents(batch, [{ link: "https://x/01/1/10/L/21/S1", serial: "S1" }]);
-    expect(label).to.include({ brand: "安吉白茶", serial: "S1", origin: "浙江省 溪龙乡黄杜村" });
+    expect(label).to.include({ brand: "安吉白茶", serial: "S1" });
+  });
+
+  it("prints the origin's province, county and township from the GB/T 2260 data, each once, then the place", () => {
+    const origin = (place: string, regionCode: string) =>
+      labelContents({ ...batch, origin: { ...batch.origin, place, regionCode } } as BatchDoc, [
+        { link: "https://x/01/1/10/L" },
+      ])[0].origin;
+    expect(origin("溪龙乡黄杜村", "330523")).to.equal("浙江省安吉县溪龙乡黄杜村");
+    expect(origin("黄杜村 3号茶园", "330523")).to.equal("浙江省安吉县黄杜村 3号茶园");
+    expect(origin("浙江省安吉县溪龙乡黄杜村", "330523")).to.equal("浙江省安吉县溪龙乡黄杜村");
+    expect(origin("黄杜村", "330523001")).to.equal("浙江省安吉县递铺街道黄杜村");
+    expect(origin("某茶园", "33")).to.equal("浙江省某茶园");
   });
 
   it("prints the 13-digit barcode number, each item's net content and the link without its scheme", () => {

@@ -1,5 +1,5 @@
 import type { Connection } from "mongoose";
-import { organizationNames } from "../organizations";
+import { organizationNames, publicContacts, type PublicContact } from "../organizations";
 import { isSealedMarker } from "../ledger";
 import type {
   BundleEvent,
@@ -12,6 +12,7 @@ import type {
 import type { SerialScanReport } from "../labels";
 import { buildJourney, ORG_KEYS, type JourneyEntry } from "./web/consumer-journey";
 import { HIDDEN, type Shown } from "../../platform/web/shown";
+import { describeRegion, type RegionDescription } from "../../platform/web/region-names";
 
 /**
  * What the consumer page shows (as HTML) and the same URL answers with `Accept: application/json`.
@@ -39,6 +40,8 @@ export interface ConsumerView {
   } | null;
   inputs: { batchId: string; label: string; recalled: boolean }[];
   journey: JourneyEntry[];
+  /** The public contacts (set by each organization's admin) of the parties that recalled it, by id. */
+  contacts: Record<string, PublicContact>;
   certifications: CertificationDisplay[];
   /** The brand the batch carries, with the licences behind it (null for unbranded batches). */
   brand: BrandClaimDisplay | null;
@@ -54,8 +57,17 @@ export interface ConsumerView {
     }[];
     pendingEvents: number;
   } | null;
-  /** The item serial's scan log, and whether the verdict's label-scans check flags it. */
-  serial: (SerialScanReport & { suspectedCopy: boolean; reason: string | null }) | null;
+  /**
+   * The item serial's scan log (with the region its first scan's shopper shared, if any), and
+   * whether the verdict's label-scans check flags it.
+   */
+  serial:
+    | (Omit<SerialScanReport, "firstScanRegion"> & {
+        firstScanRegion: RegionDescription | null;
+        suspectedCopy: boolean;
+        reason: string | null;
+      })
+    | null;
   links: { proofBundle: string; verify: string } | null;
 }
 
@@ -70,6 +82,7 @@ export function unknownView(
     origin: null,
     inputs: [],
     journey: [],
+    contacts: {},
     certifications: [],
     brand: null,
     proof: null,
@@ -95,6 +108,10 @@ export async function buildConsumerView(
   );
   const origin = (commissioning?.body.data as { origin?: Record<string, unknown> } | undefined)?.origin;
   const blockOf = new Map(verification.onChain.map((anchor) => [anchor.root, anchor]));
+  const recallers = bundle.events
+    .filter((event) => event.body.type === "recalling")
+    .map((event) => String(event.body.actor));
+  const contacts = recallers.length > 0 ? await publicContacts(connection, recallers) : new Map();
   return {
     verdict: verification.verdict,
     checks: verification.checks,
@@ -141,6 +158,7 @@ export async function buildConsumerView(
         ]),
       ),
     }),
+    contacts: Object.fromEntries(contacts),
     certifications: verification.certifications,
     brand: verification.brand,
     proof: {
@@ -158,7 +176,13 @@ export async function buildConsumerView(
       }),
       pendingEvents: bundle.events.filter((event) => !event.anchor).length,
     },
-    serial: serial ? { ...serial, ...copyFlag(verification.checks) } : null,
+    serial: serial
+      ? {
+          ...serial,
+          firstScanRegion: serial.firstScanRegion ? describeRegion(serial.firstScanRegion) : null,
+          ...copyFlag(verification.checks),
+        }
+      : null,
     links: {
       proofBundle: `${apiBase}/api/batches/${subject.publicId}/proof-bundle`,
       verify: `${apiBase}/api/verify/${subject.publicId}`,

@@ -22,6 +22,7 @@ export interface DemoClient {
   readonly baseUrl: string;
   get(key: string | undefined, path: string): Promise<Json>;
   post(key: string, path: string, body?: unknown): Promise<Json>;
+  put(key: string, path: string, body: unknown): Promise<Json>;
   /** A binary answer (QR PNG, label PDF). */
   bytes(key: string | undefined, path: string): Promise<Buffer>;
 }
@@ -55,6 +56,7 @@ export function demoClient(baseUrl: string, options: { signal?: AbortSignal } = 
     baseUrl: base,
     get: async (key, path) => (await send("GET", key, path)).json(),
     post: async (key, path, body) => (await send("POST", key, path, body)).json(),
+    put: async (key, path, body) => (await send("PUT", key, path, body)).json(),
     bytes: async (key, path) => Buffer.from(await (await send("GET", key, path)).arrayBuffer()),
   };
 }

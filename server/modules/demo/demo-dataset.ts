@@ -25,6 +25,9 @@ export const DEMO_ORGS: Record<DemoOrgKey, { name: string; roles: string[] }> = 
 };
 export const DEMO_MARKER_ORG = DEMO_ORGS.brandOwner.name;
 
+/** The tea factory's public contact, which its recall banner shows (a demo number and domain). */
+export const DEMO_FACTORY_CONTACT = { phone: "0572-5000000", email: "recall@factory.demo.example" };
+
 export const DEMO_BRAND = {
   name: { zh: "安吉白茶", en: "Anji White Tea" },
   regionCodes: [REGION_CODE],

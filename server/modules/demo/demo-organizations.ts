@@ -1,5 +1,5 @@
 import type { DemoClient } from "./demo-client";
-import { DEMO_MARKER_ORG, DEMO_ORGS, type DemoOrgKey } from "./demo-dataset";
+import { DEMO_FACTORY_CONTACT, DEMO_MARKER_ORG, DEMO_ORGS, type DemoOrgKey } from "./demo-dataset";
 
 export interface DemoOrg {
   id: string;
@@ -14,7 +14,8 @@ export type SeededOrgs = Record<DemoOrgKey, DemoOrg & { apiKey: string }>;
 
 /**
  * Creates the demo's organizations with the admin key (the brand owner first: it marks the
- * database as seeded), gives the certifier its own address and registers it on chain. That needs
+ * database as seeded), gives the certifier its own address and registers it on chain, and the
+ * tea factory (which recalls a lot) its public contact. That needs
  * a service holding the registry admin key (embedded mode, or REGISTRY_ADMIN_KEY): otherwise the
  * service answers with the transaction the admin must send (docs/operations.md), and the demo
  * stops and says so rather than failing later on every certification.
@@ -31,6 +32,7 @@ export async function createDemoOrganizations(
     created[key] = { id: org.id, name: org.name, roles: org.roles, apiKey: org.apiKey };
   }
   const orgs = created as SeededOrgs;
+  await client.put(orgs.processor.apiKey, `/api/orgs/${orgs.processor.id}/contact`, DEMO_FACTORY_CONTACT);
   const registration = await client.post(adminKey, `/api/certifiers/${orgs.certifier.id}/register`, {
     name: orgs.certifier.name,
   });

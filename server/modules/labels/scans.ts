@@ -15,6 +15,8 @@ export interface SerialScanReport {
   scans: number;
   distinctClients: number;
   firstScanAt: string | null;
+  /** The GB/T 2260 region the first scan's shopper shared (null: not shared). */
+  firstScanRegion: string | null;
 }
 
 /**
@@ -55,11 +57,29 @@ export async function recordScan(
 
 /** The scan log of a serial without counting a scan (JSON requests, the page's own links). */
 export async function scanReport(ctx: UseCaseContext, serial: SerialDoc): Promise<SerialScanReport> {
-  const recent = await new ScanRepository(ctx.connection).recentClients(serial._id, DISTINCT_WINDOW);
+  const scans = new ScanRepository(ctx.connection);
+  const recent = await scans.recentClients(serial._id, DISTINCT_WINDOW);
   return {
     serial: serial.serial,
     scans: serial.scans,
     distinctClients: new Set(recent).size,
     firstScanAt: serial.firstScanAt ? new Date(serial.firstScanAt).toISOString() : null,
+    firstScanRegion: serial.scans > 0 ? await scans.firstScanRegion(serial._id) : null,
   };
+}
+
+/**
+ * Keeps the region a shopper shared for today's scan of the serial by `client`: once per device,
+ * serial and day, and only for a device that scanned it today. Only the region code is stored.
+ */
+export async function recordScanRegion(
+  ctx: UseCaseContext,
+  serial: SerialDoc,
+  client: string,
+  regionCode: string,
+): Promise<"set" | "already-set" | "no-scan"> {
+  return new ScanRepository(ctx.connection).setRegionOnce(
+    { serialId: serial._id, client, day: scanDay(ctx.now()) },
+    regionCode,
+  );
 }

@@ -1,6 +1,6 @@
 /** The organizations module's public surface: other modules import from here, never from its files. */
 export { bootstrapAdmin } from "./bootstrap-admin";
-export { type OrganizationDoc } from "./data/organization.model";
+export { type OrganizationDoc, type PublicContact } from "./data/organization.model";
 export { OrganizationRepository } from "./data/organization.repository";
 export {
   assertManagesOrganization,
@@ -20,4 +20,4 @@ export {
   type SessionAuthenticator,
 } from "./http/auth.middleware";
 export { organizationRoutes } from "./http/organizations.routes";
-export { getOrganization, organizationNames } from "./organizations";
+export { getOrganization, organizationNames, publicContacts } from "./organizations";

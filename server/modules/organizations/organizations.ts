@@ -1,6 +1,7 @@
 import { Types, type Connection } from "mongoose";
 import { ApiKeyRepository } from "./data/api-key.repository";
 import { OrganizationRepository } from "./data/organization.repository";
+import type { PublicContact } from "./data/organization.model";
 import { CUSTODY_ROLES, type CustodyRole, type OrganizationRole } from "./domain/organization-role";
 import { NotFoundError } from "../../platform/errors";
 import { issueApiKey } from "./api-keys";
@@ -10,6 +11,7 @@ export interface OrganizationView {
   name: string;
   roles: OrganizationRole[];
   address?: string;
+  publicContact?: PublicContact;
   createdAt: string;
 }
 
@@ -97,11 +99,37 @@ export async function rotateApiKey(connection: Connection, orgId: string, keyId:
   return { revoked, ...replacement };
 }
 
+/**
+ * Sets the contact shoppers see for the organization (a recall banner names it): a phone number
+ * and/or an email address; sending neither removes it.
+ */
+export async function setPublicContact(
+  connection: Connection,
+  orgId: string,
+  contact: PublicContact,
+): Promise<OrganizationView> {
+  const org = await new OrganizationRepository(connection).setPublicContact(orgId, {
+    ...(contact.phone ? { phone: contact.phone } : {}),
+    ...(contact.email ? { email: contact.email } : {}),
+  });
+  if (!org) throw new NotFoundError("organization", orgId);
+  return toView(org);
+}
+
+/** Public contacts by organization id (hex), of the organizations that set one. */
+export function publicContacts(
+  connection: Connection,
+  ids: readonly string[],
+): Promise<Map<string, PublicContact>> {
+  return new OrganizationRepository(connection).publicContactsOf(ids);
+}
+
 function toView(org: {
   _id: Types.ObjectId;
   name: string;
   roles: OrganizationRole[];
   address?: string;
+  publicContact?: PublicContact;
   createdAt: Date;
 }): OrganizationView {
   return {
@@ -109,6 +137,7 @@ function toView(org: {
     name: org.name,
     roles: org.roles,
     ...(org.address ? { address: org.address } : {}),
+    ...(org.publicContact ? { publicContact: org.publicContact } : {}),
     createdAt: new Date(org.createdAt).toISOString(),
   };
 }

@@ -1,3 +1,5 @@
+import { divisionNames } from "./division-names";
+
 /** Province-level names of GB/T 2260 codes (first two digits), for the consumer page. */
 const PROVINCES: Record<string, { zh: string; en: string }> = {
   "11": { zh: "北京市", en: "Beijing" },
@@ -39,4 +41,38 @@ const PROVINCES: Record<string, { zh: string; en: string }> = {
 export function provinceName(regionCode: string | undefined, lang: "zh" | "en"): string | null {
   if (!regionCode) return null;
   return PROVINCES[regionCode.slice(0, 2)]?.[lang] ?? null;
+}
+
+/** A GB/T 2260 region as pages and reports show it: its code and its names in both languages. */
+export interface RegionDescription {
+  code: string;
+  /** Province, city and county in Chinese ("浙江省 湖州市 安吉县"). */
+  name: string;
+  /** The province in English; the levels below it have Chinese names only in the data package. */
+  nameEn: string;
+}
+
+/**
+ * The region a 2-, 4- or 6-digit GB/T 2260 code names (province, city, county), or null when the
+ * code names no division in the bundled data: a shopper's pick is checked against it.
+ */
+export function describeRegion(code: string): RegionDescription | null {
+  if (!/^\d{2}(\d{2}){0,2}$/.test(code)) return null;
+  const province = PROVINCES[code.slice(0, 2)];
+  if (!province) return null;
+  const { city, county } = divisionNames(code);
+  if ((code.length >= 4 && !city) || (code.length === 6 && !county)) return null;
+  const below = [code.length >= 4 ? city : null, code.length === 6 ? county : null].filter(
+    (name): name is string => name !== null && name !== "市辖区" && name !== "县",
+  );
+  return {
+    code,
+    name: [province.zh, ...below].join(" "),
+    nameEn: below.length > 0 ? `${province.en} (${below.join(" ")})` : province.en,
+  };
+}
+
+/** Every province-level region, in code order (a shopper picks one). */
+export function provinceRegions(): RegionDescription[] {
+  return Object.entries(PROVINCES).map(([code, name]) => ({ code, name: name.zh, nameEn: name.en }));
 }

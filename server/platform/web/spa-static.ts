@@ -7,6 +7,9 @@ import helmet from "helmet";
 
 /** What console/vite.config.mts writes where each page load needs a fresh nonce. */
 const NONCE_PLACEHOLDER = "__ECOTRACE_CSP_NONCE__";
+/** Where the app mounts in console/index.html; a first screen goes just before it. */
+const ROOT_ELEMENT = '<div id="root"></div>';
+const STYLESHEET_LINK = /<link rel="stylesheet"[^>]*>\s*/g;
 
 /**
  * Serves a built single-page application (the console's `vite build` output) under the path the
@@ -16,7 +19,16 @@ const NONCE_PLACEHOLDER = "__ECOTRACE_CSP_NONCE__";
  * external fonts or tiles; inline <style> only with the per-response nonce (antd writes its CSS
  * that way), never 'unsafe-inline'.
  */
-export function singlePageApp(directory: string): Router {
+export function singlePageApp(
+  directory: string,
+  options: {
+    /**
+     * HTML to show before the app's bundle arrives (a server-rendered first screen), placed before
+     * its root element; null for none. Any inline <style> or <script> must carry `nonce`.
+     */
+    firstScreen?: (req: Request, nonce: string) => Promise<string | null>;
+  } = {},
+): Router {
   const router = Router();
   const indexFile = path.join(directory, "index.html");
   router.use(compression());
@@ -49,7 +61,7 @@ export function singlePageApp(directory: string): Router {
     express.static(path.join(directory, "assets"), { immutable: true, maxAge: "365d", fallthrough: false }),
   );
   router.use(express.static(directory, { index: false, maxAge: "1h" }));
-  router.get("/{*rest}", async (_req: Request, res: Response) => {
+  router.get("/{*rest}", async (req: Request, res: Response) => {
     // Read per request: a rebuild replaces index.html and deletes the assets the old one named.
     const template = await fs.readFile(indexFile, "utf8").catch(() => undefined);
     if (template === undefined) {
@@ -59,9 +71,25 @@ export function singlePageApp(directory: string): Router {
         .send("The console is not built: run `npm run build` or `npm start`.\n");
       return;
     }
-    const html = template.replaceAll(NONCE_PLACEHOLDER, res.locals.cspNonce as string);
+    const nonce = res.locals.cspNonce as string;
+    const firstScreen = (await options.firstScreen?.(req, nonce)) ?? null;
+    const page = firstScreen ? withFirstScreen(template, firstScreen) : template;
+    const html = page.replaceAll(NONCE_PLACEHOLDER, nonce);
     res.setHeader("cache-control", "no-cache");
     res.type("html").send(html);
   });
   return router;
+}
+
+/**
+ * index.html with a first screen before the app's root. The app's stylesheets move from the head
+ * to after the root: a stylesheet in the head holds back the first paint until it has loaded (one
+ * more round trip on a slow network), one in the body only what follows it, which is the app,
+ * hidden until it takes over.
+ */
+function withFirstScreen(template: string, firstScreen: string): string {
+  const stylesheets = template.match(STYLESHEET_LINK) ?? [];
+  return template
+    .replace(STYLESHEET_LINK, "")
+    .replace(ROOT_ELEMENT, `${firstScreen}${ROOT_ELEMENT}${stylesheets.join("")}`);
 }

@@ -1,10 +1,11 @@
 import { Router } from "express";
-import { listBatches, listEvents, registerBatch } from "../batches";
+import { listEvents, registerBatch } from "../batches";
+import { batchListFor } from "../batch-list";
 import { findBatch } from "../find-batch";
 import { sealedFieldsHiddenFrom } from "../sealed-batch-fields";
 import { appendedView, batchView, eventView } from "../batch-view";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { actorOf, canSeeAll } from "../../organizations";
+import { actorOf } from "../../organizations";
 import { assertBatchVisible } from "./batch-access";
 import { batchIdParams, listBatchesQuery, listEventsQuery } from "./batches.schemas";
 import { newBatchInput } from "../domain/new-batch-input";
@@ -52,17 +53,7 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       responses: { 200: "{ items, nextCursor }" },
     },
     async (req, res) => {
-      const { query } = req;
-      const actor = actorOf(res);
-      const page = await listBatches(ctx, {
-        ...query,
-        visibleTo: canSeeAll(actor) ? undefined : actor.orgId,
-      });
-      const sealed = await sealedFieldsHiddenFrom(ctx, actor, page.items);
-      res.json({
-        items: page.items.map((batch) => batchView(batch, base, sealed.get(batch._id.toHexString()))),
-        nextCursor: page.nextCursor,
-      });
+      res.json(await batchListFor(ctx, actorOf(res), req.query, base));
     },
   );
 

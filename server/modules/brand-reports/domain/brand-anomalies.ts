@@ -1,5 +1,6 @@
 import type { SerialScanSummary, UnknownScanGroup } from "../../labels";
 import { roundQuantity } from "../../brands";
+import { describeRegion, type RegionDescription } from "../../../platform/web/region-names";
 import { families, shippedQuantity, type LabelTotals, type ReportBatch } from "./brand-families";
 import type { Anomaly, LateScans, MovementEvent, ReportLicence, ReportTransfer } from "./brand-report-facts";
 
@@ -74,9 +75,20 @@ export function unknownSerialScans(groups: readonly UnknownScanGroup[]): Anomaly
 /** How many serials one anomaly lists (the count covers them all). */
 const LISTED_SERIALS = 20;
 
+/** One listed serial of a `suspected_copy_serials` anomaly (`facts.listed`). */
+export interface CopiedSerialFacts {
+  serial: string;
+  scans: number;
+  devices: number;
+  firstAt: string;
+  /** The first scan: when, and the region its shopper shared (null: not shared). */
+  firstScan: { at: string; region: RegionDescription | null };
+}
+
 /**
  * `suspected_copy_serials`: issued serials whose consumer pages answer "suspected-copy" (scanned on
- * too many device-days or from too many devices), one anomaly per batch.
+ * too many device-days or from too many devices), one anomaly per batch, listing up to
+ * LISTED_SERIALS serials with their first scan's time and region.
  */
 export function suspectedCopySerials(summaries: readonly SerialScanSummary[]): Anomaly[] {
   const byBatch = new Map<string, SerialScanSummary[]>();
@@ -89,11 +101,15 @@ export function suspectedCopySerials(summaries: readonly SerialScanSummary[]): A
     message: `${serials.length} item serial(s) of batch ${batchId} look copied (scanned from up to ${Math.max(...serials.map((item) => item.devices))} devices)`,
     facts: {
       serials: serials.length,
-      listed: serials.slice(0, LISTED_SERIALS).map((item) => ({
+      listed: serials.slice(0, LISTED_SERIALS).map((item): CopiedSerialFacts => ({
         serial: item.serial,
         scans: item.scans,
         devices: item.devices,
         firstAt: item.firstAt.toISOString(),
+        firstScan: {
+          at: item.firstAt.toISOString(),
+          region: item.firstRegion ? describeRegion(item.firstRegion) : null,
+        },
       })),
     },
   }));

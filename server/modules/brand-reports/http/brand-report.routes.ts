@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { brandReport } from "../compile-brand-report";
+import { suspectedCopyRegions } from "../suspected-copy-regions";
 import { renderBrandReportCsv } from "../web/brand-report-csv";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
@@ -39,6 +40,27 @@ export function brandReportRoutes(deps: HttpDeps, registry: ApiRegistry): Router
         return;
       }
       res.json(report);
+    },
+  );
+  registry.define(
+    router,
+    {
+      method: "get",
+      path: "/api/brands/:id/suspected-copies/regions",
+      summary:
+        "Per province, the brand's suspected-copy serials scanned there and their scans whose shoppers shared a region (for a scan map)",
+      tag: "brands",
+      access: { roles: ["brand_owner", "auditor", "admin"], others: "forbidden" },
+      resource: "brand",
+      params: brandReportParams,
+      responses: {
+        200: "{ items: [{ code, name, nameEn, serials, scans }] } (2-digit province codes, in code order)",
+        403: "not the brand's owner, an auditor or an admin",
+        404: "no such brand",
+      },
+    },
+    async (req, res) => {
+      res.json(await suspectedCopyRegions(deps.useCaseContext, actorOf(res), req.params.id));
     },
   );
   return router;

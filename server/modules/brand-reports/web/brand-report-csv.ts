@@ -1,12 +1,14 @@
 import type { BatchRow } from "../domain/brand-report-facts";
 import type { Anomaly, LicenceRow } from "../domain/brand-report-facts";
 import { renderCsv } from "../../../platform/web/csv";
+import type { CopiedSerialFacts } from "../domain/brand-anomalies";
 
 /**
  * The brand report as one CSV table (formula-safe, RFC 4180) for a brand officer's spreadsheet: a
  * UTF-8 byte order mark (without it Excel reads the Chinese as another encoding) and Chinese
  * column headers; a `licence` row per licence, a `batch` row per batch when they were asked for,
- * then an `anomaly` row per anomaly. Columns a record does not use stay empty, so a spreadsheet
+ * then an `anomaly` row per anomaly (a suspected copy followed by a `copied-serial` row per listed
+ * serial with its first scan's time and region, 地点未知 when its shopper shared none). Columns a record does not use stay empty, so a spreadsheet
  * filter on the first column separates them. Machines read the JSON report.
  */
 const COLUMNS = [
@@ -34,6 +36,9 @@ const COLUMNS = [
   "kind",
   "severity",
   "message",
+  "serial",
+  "firstScanAt",
+  "firstScanRegion",
 ] as const;
 
 const HEADERS: Record<(typeof COLUMNS)[number], string> = {
@@ -61,6 +66,9 @@ const HEADERS: Record<(typeof COLUMNS)[number], string> = {
   kind: "异常类型",
   severity: "严重程度",
   message: "说明",
+  serial: "序列号",
+  firstScanAt: "首次扫描时间",
+  firstScanRegion: "首次扫描地点",
 };
 
 const BOM = "\uFEFF";
@@ -117,7 +125,18 @@ export function renderBrandReportCsv(report: CsvBrandReport): string {
       severity: anomaly.severity,
       message: anomaly.message,
     });
+    if (anomaly.kind === "suspected_copy_serials") rows.push(...copiedSerialRows(anomaly));
   }
   const [, ...lines] = renderCsv(COLUMNS, rows).split("\r\n");
   return `${BOM}${COLUMNS.map((column) => HEADERS[column]).join(",")}\r\n${lines.join("\r\n")}`;
+}
+
+function copiedSerialRows(anomaly: Anomaly): Record<string, unknown>[] {
+  return (anomaly.facts.listed as CopiedSerialFacts[]).map((item) => ({
+    record: "copied-serial",
+    batchId: anomaly.subject.batchId,
+    serial: item.serial,
+    firstScanAt: item.firstScan.at,
+    firstScanRegion: item.firstScan.region?.name ?? "地点未知",
+  }));
 }

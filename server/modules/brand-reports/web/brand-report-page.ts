@@ -1,5 +1,6 @@
 import { fact, formatQuantity, formatTime, renderDocument, type Lang } from "../../consumer";
 import type { Anomaly, LicenceRow } from "../domain/brand-report-facts";
+import type { CopiedSerialFacts } from "../domain/brand-anomalies";
 import { ANOMALY_LABELS, SEVERITY_LABELS } from "../domain/anomaly-labels";
 import { escapeHtml as e } from "../../../platform/web/html";
 
@@ -26,6 +27,9 @@ const TEXT = {
   remaining: { zh: "剩余", en: "Remaining" },
   csv: { zh: "下载 CSV（Excel 可直接打开）", en: "Download CSV (opens in Excel)" },
   audit: { zh: "品牌审计", en: "Brand audit" },
+  serial: { zh: "序列号", en: "Serial" },
+  firstScan: { zh: "首次扫描", en: "First scanned" },
+  placeUnknown: { zh: "地点未知", en: "place unknown" },
 } as const;
 
 const STATUS: Record<string, Record<Lang, string>> = {
@@ -46,7 +50,7 @@ export function renderBrandReportPage(
         anomaly,
       ) => `<li class="check check-${anomaly.severity === "high" ? "fail" : "warn"}" data-kind="${e(anomaly.kind)}" data-severity="${e(anomaly.severity)}">
 <span class="badge">${e(t("severity"))} ${e(SEVERITY_LABELS[anomaly.severity][lang])}</span> <strong>${e(ANOMALY_LABELS[anomaly.kind][lang])}</strong>
-<div class="muted" lang="en">${e(anomaly.message)}</div></li>`,
+<div class="muted" lang="en">${e(anomaly.message)}</div>${copiedSerialsList(anomaly, lang)}</li>`,
     )
     .join("\n");
   const head = [t("producer"), t("status"), t("quota"), t("used"), t("claimed"), t("remaining")];
@@ -82,4 +86,16 @@ ${anomalies ? `<ul class="checks">${anomalies}</ul>` : `<p>${e(t("none"))}</p>`}
 <table class="rows"><thead><tr>${head.map((label) => `<th>${e(label)}</th>`).join("")}</tr></thead>
 <tbody>${rows}</tbody></table></section>`,
   });
+}
+
+/** A suspected copy's serials, each with its first scan's time and region ("地点未知" when not shared). */
+function copiedSerialsList(anomaly: Anomaly, lang: Lang): string {
+  if (anomaly.kind !== "suspected_copy_serials") return "";
+  const listed = anomaly.facts.listed as CopiedSerialFacts[];
+  const items = listed.map((item) => {
+    const region = item.firstScan.region;
+    const place = region ? (lang === "zh" ? region.name : region.nameEn) : TEXT.placeUnknown[lang];
+    return `<li data-testid="copied-serial">${e(TEXT.serial[lang])} ${e(item.serial)} · ${e(TEXT.firstScan[lang])}${lang === "zh" ? "：" : ": "}${e(formatTime(item.firstScan.at, lang))}${lang === "zh" ? "，" : ", "}${e(place)}</li>`;
+  });
+  return `<ul class="copied">${items.join("")}</ul>`;
 }

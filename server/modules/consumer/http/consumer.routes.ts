@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import {
   type BatchDoc,
@@ -26,7 +27,7 @@ import cookieParser from "cookie-parser";
 import { isScan, scanningDevice } from "./scanning-device";
 import { renderConsumerPage } from "../web/consumer-page";
 import { buildConsumerView, unknownView, type ConsumerView } from "../consumer-view";
-import { PAGE_CSP } from "../../../platform/web/html";
+import { PAGE_CSP, pageCspWithScript } from "../../../platform/web/html";
 import { pickLanguage } from "../web/i18n";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { consumerBatchParams, consumerQuery, digitalLinkParams } from "./consumer.schemas";
@@ -180,11 +181,13 @@ function send(req: Request, res: Response, view: ConsumerView, status: number): 
     return;
   }
   const lang = pickLanguage(req.query.lang, req.get("accept-language"));
-  res.setHeader("content-security-policy", PAGE_CSP);
+  // Only an item's page runs a script (share-region.ts); a batch's keeps the strictest CSP.
+  const nonce = view.serial && view.batch ? randomBytes(16).toString("base64") : null;
+  res.setHeader("content-security-policy", nonce ? pageCspWithScript(nonce) : PAGE_CSP);
   res.setHeader("content-language", lang === "zh" ? "zh-CN" : "en");
   res.setHeader("x-content-type-options", "nosniff");
   res
     .status(status)
     .type("html")
-    .send(renderConsumerPage(view, lang, req.path));
+    .send(renderConsumerPage(view, lang, req.path, nonce));
 }

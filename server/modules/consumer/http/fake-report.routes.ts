@@ -1,12 +1,13 @@
 import express, { Router } from "express";
 import cookieParser from "cookie-parser";
 import { RateLimiterMemory } from "rate-limiter-flexible";
-import { findSerial, reportFake } from "../../labels";
-import { resolveBatchKey } from "../../verification";
-import { AppError, NotFoundError } from "../../../platform/errors";
-import { PAGE_CSP, escapeHtml as e } from "../../../platform/web/html";
+import { reportFake } from "../../labels";
+import { itemOfPath } from "./item-of-path";
+import { AppError } from "../../../platform/errors";
+import { PAGE_CSP } from "../../../platform/web/html";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
-import { renderDocument } from "../web/page-document";
+import { renderNotice } from "../web/page-document";
+import { ui } from "../web/i18n";
 import { scanningDevice } from "./scanning-device";
 import { fakeReportBody, fakeReportParams } from "./fake-report.schemas";
 
@@ -45,23 +46,16 @@ export function fakeReportRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
         throw new AppError("TOO_MANY_REPORTS", "too many reports from this address; try again later", 429);
       }
       const { gtin, lot, serial } = req.params;
-      const resolved = await resolveBatchKey(deps.useCaseContext, { gtin, lot });
-      const issued = resolved.batch && (await findSerial(deps.useCaseContext, resolved.batch._id, serial));
-      if (!issued) throw new NotFoundError("item", `${gtin}/${lot}/${serial}`);
+      const issued = await itemOfPath(deps, req.params);
       await reportFake(deps.useCaseContext, issued, scanningDevice(req, res), req.body.reason);
       const lang = req.body.lang ?? "zh";
-      const back = `/01/${gtin}/10/${lot}/21/${serial}?lang=${lang}`;
-      const text =
-        lang === "zh"
-          ? "已收到您的举报，谢谢。品牌方会在品牌报告中看到它。"
-          : "Thank you: your report was received and the brand owner will see it in the brand report.";
       res.setHeader("content-security-policy", PAGE_CSP);
       res.type("html").send(
-        renderDocument({
+        renderNotice({
           lang,
-          title: text,
-          selfPath: `/01/${gtin}/10/${lot}/21/${serial}`,
-          body: `<section data-testid="fake-reported"><h2>${e(text)}</h2><p><a href="${e(back)}">${e(lang === "zh" ? "返回产品页面" : "Back to the product page")}</a></p></section>`,
+          testId: "fake-reported",
+          text: ui("fakeReported", lang),
+          itemPath: `/01/${gtin}/10/${lot}/21/${serial}`,
         }),
       );
     },

@@ -34,6 +34,12 @@ a{color:var(--info)}
 .banner-facts dd{margin:0;overflow-wrap:anywhere}
 .banner-facts [data-testid=todo] dd{font-weight:600}
 .report-fake{margin:.7em 0 0;display:flex;flex-wrap:wrap;gap:6px;align-items:center;font-size:.9rem}
+.share-region{font-size:.9rem}
+.share-region p{margin:.4em 0}
+.share-region form{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+.share-region button,.share-region select{font:inherit;padding:6px 10px;border-radius:6px;border:1px solid var(--line);background:#fff;color:var(--ink)}
+.share-region [data-testid=share-location]{background:var(--info);border-color:var(--info);color:#fff}
+.share-region output{display:block;margin:.3em 0;font-weight:600}
 .report-fake select,.report-fake button{font:inherit;padding:4px 8px;border-radius:6px;border:1px solid #fff;background:#fff;color:var(--ink)}
 .recall{background:rgba(255,255,255,.15);padding:8px;border-radius:8px}
 .timeline{list-style:none;margin:0;padding:0 0 0 14px;border-left:3px solid var(--line)}

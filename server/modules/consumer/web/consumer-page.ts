@@ -7,25 +7,35 @@ import { dispositionText, namedDetails, unitText } from "./event-details";
 import { chinaOutlineSvg, provinceMapSvg, type MapPlace } from "./origin-map";
 import { fact, formatEventTime, formatTime, printedBarcode, renderDocument } from "./page-document";
 import { verdictBanner } from "./verdict-banner";
+import { SHARE_REGION_SCRIPT, shareRegionSection } from "./share-region";
 import { provinceName } from "../../../platform/web/region-names";
 import { divisionNames } from "../../../platform/web/division-names";
 import { HIDDEN, type Shown } from "../../../platform/web/shown";
 
 /**
  * The consumer page: one server-rendered HTML document, mobile-first, that loads nothing else
- * (inline CSS and SVG, system fonts, no script). First screen: product, verdict banner, origin with
- * its map; then the journey and certificates in plain words; the technical proof (checks, chain,
- * anchors) behind a fold. `selfPath` is the page's own path, for the language switch.
+ * (inline CSS and SVG, system fonts; on an item's page one nonce'd script, see share-region.ts).
+ * First screen: product, verdict banner, origin with its map; then the journey and certificates in plain words; the technical proof (checks, chain,
+ * anchors) behind a fold. `selfPath` is the page's own path, for the language switch; `nonce`
+ * allows the script of an item's page (null: no script).
  */
-export function renderConsumerPage(view: ConsumerView, lang: Lang, selfPath: string): string {
+export function renderConsumerPage(
+  view: ConsumerView,
+  lang: Lang,
+  selfPath: string,
+  nonce: string | null,
+): string {
   const title = view.batch ? `${view.batch.product.name} · ${ui("pageTitle", lang)}` : ui("pageTitle", lang);
+  const share = nonce ? shareRegionSection(view, lang) : "";
   return renderDocument({
     lang,
     title,
     selfPath,
+    script: nonce && share ? { nonce, code: SHARE_REGION_SCRIPT } : undefined,
     body: `${view.batch ? header(view, lang) : `<h1>${e(ui("unknownCode", lang))}</h1>`}
 ${verdictBanner(view, lang)}
 ${licenceSuspendedWarning(view, lang)}
+${share}
 ${view.batch ? body(view, lang) : ""}
 ${proofFold(view, lang)}
 <footer><p>${e(ui("checkedAt", lang))}: ${e(formatTime(view.checkedAt, lang))}</p></footer>`,

@@ -221,6 +221,7 @@ export const UI: Record<string, Record<Lang, string>> = {
   todo: { zh: "建议", en: "What to do" },
   reason: { zh: "原因", en: "Reason" },
   contact: { zh: "联系", en: "Contact" },
+  contactMissing: { zh: "联系方式未提供", en: "no contact given" },
   recalledBy: { zh: "召回方", en: "Recalled by" },
   recallDate: { zh: "召回时间", en: "Recalled on" },
   certificate: { zh: "证书", en: "Certificate" },
@@ -228,12 +229,37 @@ export const UI: Record<string, Record<Lang, string>> = {
   suspendedBy: { zh: "暂停方", en: "Suspended by" },
   signedReason: { zh: "签署原因", en: "Signed reason" },
   productAffected: { zh: "产品本身", en: "The product itself" },
-  firstScan: { zh: "首次扫码", en: "First scanned" },
-  firstScanPlace: { zh: "首次扫码地点", en: "First scanned where" },
-  placeNotRecorded: {
-    zh: "不记录（本服务不保存扫码人的位置或网络地址）",
-    en: "not recorded (scanners' places and addresses are not kept)",
+  firstScan: { zh: "首次扫描", en: "First scanned" },
+  placeUnknown: { zh: "地点未知", en: "place unknown" },
+  shareRegion: {
+    zh: "分享大致位置，帮助品牌识别假货",
+    en: "Share your approximate location to help the brand spot fakes",
   },
+  shareRegionNote: {
+    zh: "点击后浏览器才会询问位置；服务器只保存所在省份，不保存坐标或网络地址。",
+    en: "Your browser asks only after you click; the service keeps the province, never the coordinates or your address.",
+  },
+  pickRegion: { zh: "或选择您所在的省份", en: "Or pick your province" },
+  pickRegionButton: { zh: "提交", en: "Send" },
+  locating: { zh: "正在获取位置…", en: "Locating…" },
+  regionShared: { zh: "已记录大致位置：", en: "Approximate place recorded: " },
+  regionAlreadyShared: {
+    zh: "今天已分享过这件商品的位置，谢谢。",
+    en: "You already shared a place for this item today. Thank you.",
+  },
+  regionNoScan: {
+    zh: "请先扫描商品上的二维码打开本页，再分享位置。",
+    en: "Open this page by scanning the code on the item first, then share a place.",
+  },
+  regionFailed: {
+    zh: "未能获取位置，可改为选择省份。",
+    en: "Could not get your location: pick your province instead.",
+  },
+  fakeReported: {
+    zh: "已收到您的举报，谢谢。品牌方会在品牌报告中看到它。",
+    en: "Thank you: your report was received and the brand owner will see it in the brand report.",
+  },
+  backToItem: { zh: "返回产品页面", en: "Back to the product page" },
   verifiedBy: {
     zh: "EcoTrace 依据区块链上的锚定记录核验；任何人可下载证明包独立复核",
     en: "EcoTrace, from the records anchored on the blockchain; anyone can re-check with the proof bundle",

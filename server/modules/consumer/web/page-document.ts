@@ -5,10 +5,17 @@ import { unitText } from "./event-details";
 
 /**
  * The frame of every public page (consumer page, brand page): one server-rendered document that
- * loads nothing else (inline CSS, system fonts, no script), with the language switch. `selfPath`
+ * loads nothing else (inline CSS, system fonts, at most one nonce'd inline script), with the language switch. `selfPath`
  * is the page's own path (with the query a signed link needs), for that switch.
  */
-export function renderDocument(page: { lang: Lang; title: string; selfPath: string; body: string }): string {
+export function renderDocument(page: {
+  lang: Lang;
+  title: string;
+  selfPath: string;
+  body: string;
+  /** An inline script allowed by the response's CSP nonce (pageCspWithScript). */
+  script?: { nonce: string; code: string };
+}): string {
   const otherLang = page.lang === "zh" ? "en" : "zh";
   return `<!doctype html>
 <html lang="${page.lang === "zh" ? "zh-CN" : "en"}">
@@ -24,9 +31,23 @@ export function renderDocument(page: { lang: Lang; title: string; selfPath: stri
 <nav class="lang"><a href="${e(`${page.selfPath}${page.selfPath.includes("?") ? "&" : "?"}lang=${otherLang}`)}" hreflang="${otherLang}">${ui("language", page.lang)}</a></nav>
 ${page.body}
 </main>
-</body>
+${page.script ? `<script nonce="${e(page.script.nonce)}">${page.script.code}</script>\n` : ""}</body>
 </html>
 `;
+}
+
+/**
+ * The page a shopper's form post answers with (a fake report, a shared region): one sentence and
+ * the way back to the item's page, in the language the form was in.
+ */
+export function renderNotice(notice: { lang: Lang; testId: string; text: string; itemPath: string }): string {
+  const back = `${notice.itemPath}?lang=${notice.lang}`;
+  return renderDocument({
+    lang: notice.lang,
+    title: notice.text,
+    selfPath: notice.itemPath,
+    body: `<section data-testid="${e(notice.testId)}"><h2>${e(notice.text)}</h2><p><a href="${e(back)}">${e(ui("backToItem", notice.lang))}</a></p></section>`,
+  });
 }
 
 /** One label/value row of a facts list; nothing for an empty value. */

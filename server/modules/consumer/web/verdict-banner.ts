@@ -8,9 +8,11 @@ import { formatEventTime, formatTime } from "./page-document";
 
 /**
  * The verdict banner: one word for the item in hand, then what happened, when, who says so and
- * what to do. A recall names its reason, date and contact; a revocation names the certificate,
+ * what to do. A recall names its reason, date and contact (the recall's own, else the recalling
+ * party's public contact, else "联系方式未提供"); a revocation names the certificate,
  * the certifier, the time, the reason the certifier signed and whether the product itself is
- * affected; a suspected copy names the first scan.
+ * affected; a suspected copy names the first scan: its time and the region its shopper shared
+ * ("地点未知" when they did not).
  */
 export function verdictBanner(view: ConsumerView, lang: Lang): string {
   const verdict = verdictText(view.verdict, lang);
@@ -57,9 +59,16 @@ function recallFacts(view: ConsumerView, lang: Lang): string[] {
       row(ui("reason", lang), [text("reason"), which].filter(Boolean).join(" · ") || "—", "recall-reason"),
       row(ui("recallDate", lang), formatEventTime(recall.eventTime, lang), "recall-date"),
       row(ui("recalledBy", lang), recall.actor.name),
-      row(ui("contact", lang), text("contact") ?? recall.actor.name, "recall-contact"),
+      row(ui("contact", lang), text("contact") ?? contactText(view, recall.actor.id, lang), "recall-contact"),
     ];
   });
+}
+
+/** The recalling party's public contact (phone, email), or an honest "not given": never its name. */
+function contactText(view: ConsumerView, orgId: string, lang: Lang): string {
+  const contact = view.contacts[orgId];
+  const parts = [contact?.phone, contact?.email].filter(Boolean);
+  return parts.length > 0 ? parts.join(" · ") : ui("contactMissing", lang);
 }
 
 function revocationFacts(view: ConsumerView, cert: CertificationDisplay, lang: Lang): string[] {
@@ -87,10 +96,12 @@ function copyFacts(view: ConsumerView, lang: Lang): string[] {
   const serial = view.serial;
   if (!serial) return [];
   const devices = lang === "zh" ? `${serial.distinctClients} 台设备` : `${serial.distinctClients} devices`;
+  const region = serial.firstScanRegion;
+  const place = region ? (lang === "zh" ? region.name : region.nameEn) : ui("placeUnknown", lang);
+  const time = serial.firstScanAt ? formatTime(serial.firstScanAt, lang) : "—";
   return [
     row(ui("serial", lang), serial.serial),
-    row(ui("firstScan", lang), serial.firstScanAt ? formatTime(serial.firstScanAt, lang) : "—", "first-scan"),
-    row(ui("firstScanPlace", lang), ui("placeNotRecorded", lang)),
+    row(ui("firstScan", lang), `${time}${lang === "zh" ? "，" : ", "}${place}`, "first-scan"),
     row(ui("devices", lang), devices),
   ];
 }

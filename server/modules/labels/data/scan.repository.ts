@@ -23,6 +23,39 @@ export class ScanRepository {
     return result.upsertedCount === 1;
   }
 
+  /**
+   * Sets the region of the device's scan of the serial that day, unless it has one: "set" when
+   * set, "already-set" when it had one, "no-scan" when the device did not scan the serial that day.
+   */
+  async setRegionOnce(
+    key: Pick<ScanDoc, "serialId" | "client" | "day">,
+    regionCode: string,
+  ): Promise<"set" | "already-set" | "no-scan"> {
+    const result = await this.scans.updateOne(
+      { ...key, regionCode: { $exists: false } },
+      { $set: { regionCode } },
+    );
+    if (result.modifiedCount === 1) return "set";
+    return (await this.scans.countDocuments(key, { limit: 1 })) === 1 ? "already-set" : "no-scan";
+  }
+
+  /** The region of a serial's first logged scan (null when that shopper shared none). */
+  async firstScanRegion(serialId: Types.ObjectId): Promise<string | null> {
+    const [first] = (await this.scans
+      .find({ serialId }, { projection: { regionCode: 1 } })
+      .sort({ _id: 1 })
+      .limit(1)
+      .toArray()) as unknown as Pick<ScanDoc, "regionCode">[];
+    return first?.regionCode ?? null;
+  }
+
+  /** The shared regions of the serials' scans: one entry per device-day that shared one. */
+  async regionsOf(serialIds: Types.ObjectId[]) {
+    return (await this.scans
+      .find({ serialId: { $in: serialIds }, regionCode: { $exists: true } }, { projection: { serialId: 1, regionCode: 1 } })
+      .toArray()) as unknown as Required<Pick<ScanDoc, "serialId" | "regionCode">>[];
+  }
+
   /** The clients (pseudonyms) of a serial's latest `limit` scans, newest first. */
   async recentClients(serialId: Types.ObjectId, limit: number): Promise<string[]> {
     const recent = (await this.scans
@@ -33,11 +66,12 @@ export class ScanRepository {
     return recent.map((scan) => scan.client);
   }
 
-  /** Per serial of the batches: its device-day scans, distinct devices and first scan. */
+  /** Per serial of the batches: its device-day scans, distinct devices, first scan and its region. */
   async perSerialOf(batchIds: Types.ObjectId[]) {
     return (await this.scans
       .aggregate([
         { $match: { batchId: { $in: batchIds } } },
+        { $sort: { _id: 1 } },
         {
           $group: {
             _id: "$serialId",
@@ -45,6 +79,7 @@ export class ScanRepository {
             scans: { $sum: 1 },
             clients: { $addToSet: "$client" },
             firstAt: { $min: "$at" },
+            firstRegion: { $first: "$regionCode" },
           },
         },
       ])
@@ -54,6 +89,7 @@ export class ScanRepository {
       scans: number;
       clients: string[];
       firstAt: Date | string;
+      firstRegion?: string | null;
     }[];
   }
 

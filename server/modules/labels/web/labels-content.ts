@@ -1,6 +1,7 @@
 import type { LabelItem } from "../labels";
 import type { LabelContent } from "./labels-pdf";
 import { provinceName } from "../../../platform/web/region-names";
+import { divisionNames } from "../../../platform/web/division-names";
 import { netContent, printedGtin } from "../domain/printed-label-text";
 
 /** What a label prints of its batch. */
@@ -18,15 +19,10 @@ export interface PrintedBatch {
  * (label quota), while a batch-level sheet can be printed in any number.
  */
 export function labelContents(batch: PrintedBatch, items: readonly LabelItem[]): LabelContent[] {
-  const province = provinceName(batch.origin.regionCode, "zh");
-  const origin =
-    province && !batch.origin.place.startsWith(province)
-      ? `${province} ${batch.origin.place}`
-      : batch.origin.place;
   const shared = {
     product: batch.product.name,
     lot: batch.lot,
-    origin,
+    origin: printedOrigin(batch.origin),
     harvestedAt: batch.origin.harvestedAt.slice(0, 10),
     ...(batch.product.gtin ? { gtin: printedGtin(batch.product.gtin) } : {}),
   };
@@ -38,4 +34,20 @@ export function labelContents(batch: PrintedBatch, items: readonly LabelItem[]):
     ...(item.serial ? { serial: item.serial } : {}),
     ...(item.itemQuantity ? { netContent: netContent(item.itemQuantity) } : {}),
   }));
+}
+
+/**
+ * The origin as a geographical-indication pack prints it: province, county and (when the code or
+ * the place names it) township from the GB/T 2260 data, then the rest of the place, each level
+ * once ("浙江省安吉县溪龙乡黄杜村 3号茶园" for 330523 and "溪龙乡黄杜村 3号茶园"). The city is left out:
+ * province and county name the place, and the label has little room.
+ */
+function printedOrigin(origin: { place: string; regionCode: string }): string {
+  const { county, township } = divisionNames(origin.regionCode, origin.place);
+  const levels = [provinceName(origin.regionCode, "zh"), county, township].filter(
+    (name): name is string => !!name,
+  );
+  let rest = origin.place;
+  for (const name of levels) if (rest.startsWith(name)) rest = rest.slice(name.length);
+  return `${levels.join("")}${rest}`;
 }

@@ -1,5 +1,5 @@
 import { Types, type Connection } from "mongoose";
-import { organizationModel, type OrganizationDoc } from "./organization.model";
+import { organizationModel, type OrganizationDoc, type PublicContact } from "./organization.model";
 import type { OrganizationRole } from "../domain/organization-role";
 
 /** Organizations as plain objects; every query on the collection is here. */
@@ -40,6 +40,26 @@ export class OrganizationRepository {
       .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } }, { name: 1 })
       .lean();
     return new Map(orgs.map((org) => [org._id.toHexString(), org.name]));
+  }
+
+  /** Replaces the public contact (an empty one removes it); the organization, or null if unknown. */
+  async setPublicContact(id: string, contact: PublicContact): Promise<OrganizationDoc | null> {
+    const update =
+      contact.phone || contact.email ? { $set: { publicContact: contact } } : { $unset: { publicContact: 1 } };
+    return this.organizations
+      .findByIdAndUpdate(id, update, { new: true })
+      .lean<OrganizationDoc>();
+  }
+
+  /** Public contacts by id (hex) of the organizations that set one. */
+  async publicContactsOf(ids: readonly string[]): Promise<Map<string, PublicContact>> {
+    const valid = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id));
+    const orgs = await this.organizations
+      .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } }, { publicContact: 1 })
+      .lean<Pick<OrganizationDoc, "_id" | "publicContact">[]>();
+    return new Map(
+      orgs.flatMap((org) => (org.publicContact ? [[org._id.toHexString(), org.publicContact] as const] : [])),
+    );
   }
 
   /**

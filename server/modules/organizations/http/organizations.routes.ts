@@ -9,12 +9,19 @@ import {
   listOrganizations,
   revokeApiKey,
   rotateApiKey,
+  setPublicContact,
 } from "../organizations";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf, type ApiKeyCache } from "./auth.middleware";
 import { assertManagesOrganization, assertSameTenant, canSeeAll } from "../domain/actor";
 import { CUSTODY_ROLES } from "../domain/organization-role";
-import { createOrganizationBody, directoryQuery, orgIdParams, orgKeyParams } from "./organizations.schemas";
+import {
+  createOrganizationBody,
+  directoryQuery,
+  orgIdParams,
+  orgKeyParams,
+  publicContactBody,
+} from "./organizations.schemas";
 
 export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKeys: ApiKeyCache): Router {
   const router = Router();
@@ -94,6 +101,35 @@ export function organizationRoutes(deps: HttpDeps, registry: ApiRegistry, apiKey
       const { params } = req;
       assertSameTenant(actorOf(res), [params.id], "the organization");
       res.json(await getOrganization(connection, params.id));
+    },
+  );
+
+  registry.define(
+    router,
+    {
+      method: "put",
+      path: "/api/orgs/:id/contact",
+      summary: "Set the public contact shoppers see (recall banners): { phone?, email? }; neither removes it",
+      tag,
+      access: { roles: "any", others: "forbidden" },
+      resource: "organization",
+      params: orgIdParams,
+      body: publicContactBody,
+      responses: {
+        200: "the organization with its publicContact",
+        400: "invalid phone or email (the field is named)",
+        403: "another organization, or a member who is not its admin",
+      },
+    },
+    async (req, res) => {
+      const { params, body } = req;
+      assertManagesOrganization(actorOf(res), params.id);
+      res.json(
+        await setPublicContact(connection, params.id, {
+          phone: body.phone ?? undefined,
+          email: body.email ?? undefined,
+        }),
+      );
     },
   );
 

@@ -11,6 +11,24 @@ export const createOrganizationBody = z.strictObject({
 export const orgIdParams = z.strictObject({ id: objectId });
 export const orgKeyParams = z.strictObject({ id: objectId, keyId: objectId });
 
+/**
+ * The contact shoppers see: a phone number as people write it (digits with spaces or hyphens, an
+ * optional leading +, e.g. 0572-5221234, 400-800-1234, +86 138 0000 0000) and/or an email address.
+ * `null` or absent leaves that one out; neither removes the contact.
+ */
+export const publicContactBody = z.strictObject({
+  phone: z
+    .string()
+    .regex(
+      /^\+?\d[\d -]{4,22}\d$/,
+      "must be a phone number: digits, spaces or hyphens, an optional leading + (e.g. 0572-5221234)",
+    )
+    .refine((value) => value.replace(/\D/g, "").length >= 6, "must have at least 6 digits")
+    .nullable()
+    .optional(),
+  email: z.email({ message: "must be an email address" }).max(254).nullable().optional(),
+});
+
 export const directoryQuery = z.strictObject({
   q: plainText(100).optional(),
   role: z.enum(CUSTODY_ROLES).optional(),
