@@ -87,7 +87,7 @@ export function epcisQueryRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
       responses: { 200: "EPCISQueryDocument with the event", 404: "no visible event has this eventID" },
     },
     async (req, res) => {
-      const query = { lists: { EQ_eventID: [req.params.eventID] }, times: {}, perPage: 1 };
+      const query = { lists: { EQ_eventID: [req.params.eventID] }, times: {}, filters: [], perPage: 1 };
       const { events } = await runSimpleEventQuery(deps.useCaseContext, actorOf(res), query, base);
       if (events.length === 0) throw new NotFoundError("event", req.params.eventID);
       epcisHeaders(res);
