@@ -167,7 +167,8 @@ const FAMILIES: [RegExp, (match: RegExpExecArray, values: string[]) => FilterOrP
     /^(EQ|GT|GE|LT|LE|EXISTS)_(INNER_)?(ILMD_|SENSORELEMENT_|SENSORMETADATA_|SENSORREPORT_)?(.+)$/,
     ([, comparison, inner, scope, field], values) => {
       const topLevelStandard = comparison === "EXISTS" && !inner && !scope && STANDARD_FIELDS.has(field);
-      if (!topLevelStandard && !isExtensionName(field)) return { problem: NOT_A_PARAMETER };
+      // Nested fields may be unprefixed (compacted JSON-LD); top-level ones are the standard's or prefixed.
+      if (!inner && !topLevelStandard && !isExtensionName(field)) return { problem: NOT_A_PARAMETER };
       const read = (event: EpcisEvent) =>
         scopesOf(event, scope).flatMap((item) => (inner ? nestedValues(item, field) : listOf(item[field])));
       if (comparison === "EXISTS") return { filter: (event) => read(event).length > 0 };
