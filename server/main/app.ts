@@ -32,7 +32,7 @@ import { RateLimits } from "../platform/http/rate-limits";
 import { docsSecurityHeaders, securityHeaders } from "../platform/http/security-headers";
 import type { HttpDeps } from "../modules/http-deps";
 import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
-import { epcisCaptureBodyParser, epcisQueryRoutes, epcisRoutes } from "../modules/epcis";
+import { epcisCaptureBodyParser, epcisQueriesRoutes, epcisQueryRoutes, epcisRoutes } from "../modules/epcis";
 import { importRoutes } from "../modules/imports";
 import { auditRoutes, brandAuditPageRoutes } from "../modules/audit";
 import { brandRoutes, brandClaims } from "../modules/brands";
@@ -140,6 +140,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(labelRoutes(routeDeps, registry));
   app.use(epcisRoutes(routeDeps, registry));
   app.use(epcisQueryRoutes(routeDeps, registry));
+  app.use(epcisQueriesRoutes(routeDeps, registry));
   app.use(importRoutes(routeDeps, registry));
   app.use(auditRoutes(routeDeps, registry));
   app.use(brandRoutes(routeDeps, registry));

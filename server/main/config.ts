@@ -214,6 +214,24 @@ export const configSchema = z.object({
     .min(1)
     .default(5_000)
     .describe("Most events one EPCIS capture document may carry (more is answered 413: split it)."),
+  EPCIS_SUBSCRIPTION_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .describe(
+      "Hosts (`name` or `name:port`, comma-separated) EPCIS subscriptions may deliver to; empty = no webhook is accepted. Only http(s), no redirects (docs/epcis.md).",
+    ),
+  EPCIS_SUBSCRIPTION_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(1_000)
+    .describe("How often EPCIS subscriptions look for new matching events (a stream's delivery latency)."),
   ANCHOR_FAULT: optionalString
     .pipe(z.enum(ANCHOR_FAULTS).optional())
     .describe("Test only: kill the process (SIGKILL) at this anchoring step. Refused in production."),

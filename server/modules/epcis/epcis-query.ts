@@ -42,6 +42,7 @@ export async function runSimpleEventQuery(
   actor: RecordingActor,
   query: SimpleEventQuery,
   base: string,
+  options: { before?: Types.ObjectId } = {},
 ): Promise<QueryPage> {
   const batchIds = await visibleBatchIds(ctx, actor, query, base);
   if (batchIds?.length === 0) return { events: [], nextPageToken: null };
@@ -51,6 +52,7 @@ export async function runSimpleEventQuery(
     from: query.times.GE_eventTime?.toISOString(),
     to: query.times.LT_eventTime?.toISOString(),
     bizStep: storedBizStepNamed(query) ?? undefined,
+    before: options.before,
   };
   const candidates: Candidates = async (after, limit) => {
     const chunk = await repository.batchEventsWhere({ ...filter, after, limit });

@@ -143,7 +143,9 @@ const FAMILIES: [RegExp, (match: RegExpExecArray, values: string[]) => FilterOrP
   [
     /^(GE|LT)_errorDeclarationTime$/,
     ([, comparison], values) =>
-      timeFilter(comparison as Comparison, values, (event) => [node(event.errorDeclaration)?.declarationTime]),
+      timeFilter(comparison as Comparison, values, (event) => [
+        node(event.errorDeclaration)?.declarationTime,
+      ]),
   ],
   [
     /^EQ_errorReason$/,
