@@ -2,7 +2,9 @@
  * EPCIS 2.0 benchmark (issue 18): capture of one 10,000-event document (events/s, peak RSS of the
  * service process) against the same events appended through the bulk events API (the baseline),
  * then query throughput of the /epcis interface (8 clients) against the /api/epcis query it
- * builds on, on the data just captured (100 lots × 100 events + their commissioning events).
+ * builds on, on the data just captured (100 lots × 100 events + their commissioning events):
+ * identifier, business step, a field filter (GE_quantity) and a sorted query (orderBy, which
+ * collects every match of the lot before answering).
  *
  *   npx ts-node --transpile-only scripts/bench/epcis.bench.ts [events] [lots] [requests]
  */
@@ -77,6 +79,15 @@ export async function run({ events = 10_000, lots = 100, requests = 400 } = {}) 
       ],
       ["/epcis/epcs/{lot}/events", (index) => `/epcis/epcs/${lotLink(index)}/events?perPage=30`],
       ["/epcis/events?EQ_bizStep (all lots)", () => `/epcis/events?EQ_bizStep=inspecting&perPage=30`],
+      [
+        "/epcis/events?MATCH_epcClass&GE_quantity",
+        (index) => `/epcis/events?MATCH_epcClass=${lotLink(index)}&GE_quantity=1&perPage=30`,
+      ],
+      [
+        "/epcis/events?MATCH_epcClass&orderBy (sorted)",
+        (index) =>
+          `/epcis/events?MATCH_epcClass=${lotLink(index)}&orderBy=eventTime&orderDirection=DESC&perPage=30`,
+      ],
     ];
     let baseline = 0;
     for (const [name, path] of cases) {
