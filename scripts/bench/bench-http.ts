@@ -22,7 +22,11 @@ export interface BenchService {
  * generated admin key (given, so that it is not printed); `stop()` shuts it down and removes the
  * directory.
  */
-export async function startBenchService(name: string): Promise<BenchService> {
+/** A service on a fresh data directory; `settings` override configuration keys (e.g. a limit the bench exceeds). */
+export async function startBenchService(
+  name: string,
+  settings: Record<string, string> = {},
+): Promise<BenchService> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ecotrace-bench-${name}-`));
   const remove = () => fs.rmSync(dataDir, { recursive: true, force: true });
   const config = loadConfig({
@@ -37,6 +41,7 @@ export async function startBenchService(name: string): Promise<BenchService> {
     // still count every request (their cost is measured), they just never refuse one.
     RATE_LIMIT_PER_ADDRESS: "1000000000",
     RATE_LIMIT_PER_KEY: "1000000000",
+    ...settings,
   });
   try {
     const service = await startService(config, createLogger("silent"));

@@ -34,7 +34,7 @@ import { RateLimits } from "../platform/http/rate-limits";
 import { docsSecurityHeaders, securityHeaders } from "../platform/http/security-headers";
 import type { HttpDeps } from "../modules/http-deps";
 import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
-import { epcisCaptureBodyParser, epcisQueryRoutes, epcisRoutes } from "../modules/epcis";
+import { epcisCaptureBodyParser, epcisQueriesRoutes, epcisQueryRoutes, epcisRoutes } from "../modules/epcis";
 import { importRoutes } from "../modules/imports";
 import { auditRoutes, brandAuditPageRoutes, regionalOverviewRoutes } from "../modules/audit";
 import { brandRoutes, brandClaims } from "../modules/brands";
@@ -148,6 +148,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(labelRoutes(routeDeps, registry));
   app.use(epcisRoutes(routeDeps, registry));
   app.use(epcisQueryRoutes(routeDeps, registry));
+  app.use(epcisQueriesRoutes(routeDeps, registry));
   app.use(importRoutes(routeDeps, registry));
   app.use(auditRoutes(routeDeps, registry));
   app.use(regionalOverviewRoutes(routeDeps, registry));

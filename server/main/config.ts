@@ -241,6 +241,24 @@ export const configSchema = z.object({
     .describe(
       "How far ahead of the server's clock a harvest date may be, in days (slack for time zones); later is refused (400).",
     ),
+  EPCIS_SUBSCRIPTION_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .describe(
+      "Hosts (`name` or `name:port`, comma-separated) EPCIS subscriptions may deliver to; empty = no webhook is accepted. Only http(s), no redirects (docs/epcis.md).",
+    ),
+  EPCIS_SUBSCRIPTION_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(1_000)
+    .describe("How often EPCIS subscriptions look for new matching events (a stream's delivery latency)."),
   ANCHOR_FAULT: optionalString
     .pipe(z.enum(ANCHOR_FAULTS).optional())
     .describe("Test only: kill the process (SIGKILL) at this anchoring step. Refused in production."),

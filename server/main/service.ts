@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AnchorWorker } from "../modules/anchoring";
+import { EpcisSubscriptionWorker } from "../modules/epcis";
 import { anchorWorkerOptions } from "./anchor-worker-options";
 import type { Config } from "./config";
 import { createApp } from "./app";
@@ -56,6 +57,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     const app = createApp({ config, logger, ...runtime, anchorWorker });
     const server = await listen(app, config.PORT, config.HOST);
     anchorWorker?.start();
+    const subscriptionWorker = new EpcisSubscriptionWorker(
+      { ...runtime, logger },
+      {
+        pollMs: config.EPCIS_SUBSCRIPTION_POLL_MS,
+        backoffMs: config.EPCIS_SUBSCRIPTION_POLL_MS,
+        maxBackoffMs: 10 * 60_000,
+        base: config.PUBLIC_BASE_URL,
+      },
+    );
+    subscriptionWorker.start();
     const { port } = server.address() as AddressInfo;
     return {
       url: `http://${reachableHost(config.HOST)}:${port}`,
@@ -63,6 +74,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       runtime,
       close: async () => {
         await anchorWorker?.stop();
+        await subscriptionWorker.stop();
         server.close();
         server.closeIdleConnections();
         await runtime.close();

@@ -11,7 +11,7 @@ import type { OrganizationRole } from "./organizations/domain/organization-role"
  * from the runtime). Declared here, apart from main/, so that route files never import main/.
  */
 export interface HttpDeps {
-  config: { PUBLIC_BASE_URL: string } & RequestLimits;
+  config: { PUBLIC_BASE_URL: string; EPCIS_SUBSCRIPTION_ALLOWED_HOSTS: readonly string[] } & RequestLimits;
   logger: Logger;
   connection: Connection;
   chain: ChainClient;

@@ -88,6 +88,7 @@ export async function buildRouteFixtures(server: TestServer): Promise<RouteFixtu
       "audit-run": pair("certifier", "auditRun"),
       brand: pair("brand_owner", "brand"),
       licence: pair("brand_owner", "licence"),
+      "named-query": pair("producer", "namedQuery"),
     },
   };
 }
@@ -104,7 +105,8 @@ type TenantRecords = Record<
   | "certifier"
   | "auditRun"
   | "brand"
-  | "licence",
+  | "licence"
+  | "namedQuery",
   string
 >;
 
@@ -135,6 +137,10 @@ async function tenantRecords(
   expect(imported.status, JSON.stringify(importBody)).to.equal(202);
   const captured = await post(producer, "/api/epcis/capture", epcisHarvest(`CAP-${producer.id.slice(-6)}`));
   const run = await post(certifier, "/api/audit/runs", { scope: { orgId: producer.id } }, 202);
+  const namedQuery = await post(producer, "/epcis/queries", {
+    name: `q-${producer.id.slice(-6)}`,
+    query: { EQ_bizStep: ["inspecting"] },
+  });
   return {
     batch: batch.id,
     publicId: batch.publicId,
@@ -148,6 +154,7 @@ async function tenantRecords(
     auditRun: run.id,
     brand: brand.id,
     licence: licence.id,
+    namedQuery: namedQuery.name,
   };
 }
 

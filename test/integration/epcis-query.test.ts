@@ -220,7 +220,7 @@ describe("EPCIS 2.0 query interface (/epcis)", () => {
     const response = await http(
       server.baseUrl,
       "GET",
-      "/epcis/events?EQ_quantity=5&colour=red&eventType=Bogus&perPage=0&GE_eventTime=yesterday",
+      "/epcis/events?EQ_quantity=many&colour=red&eventType=Bogus&perPage=0&GE_eventTime=yesterday",
       { key: farm.key },
     );
     expect(response.status).to.equal(400);

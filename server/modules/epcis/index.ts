@@ -2,3 +2,5 @@
 export { epcisCaptureBodyParser, epcisRoutes } from "./http/epcis.routes";
 export { epcisQueryRoutes } from "./http/epcis-query.routes";
 export { importIdParams, importQuery } from "./http/epcis.schemas";
+export { epcisQueriesRoutes } from "./http/epcis-queries.routes";
+export { EpcisSubscriptionWorker, type SubscriptionWorkerOptions } from "./epcis-subscription.worker";

@@ -21,7 +21,7 @@ export function epcisDocument(events: EpcisEvent[], options: { id?: string; crea
  */
 export function epcisQueryDocument(
   events: EpcisEvent[],
-  options: { creationDate: Date; nextCursor: string | null; queryName?: string },
+  options: { creationDate: Date; nextCursor: string | null; queryName?: string; subscriptionID?: string },
 ) {
   return {
     "@context": DOCUMENT_CONTEXT,
@@ -31,6 +31,7 @@ export function epcisQueryDocument(
     epcisBody: {
       queryResults: {
         queryName: options.queryName ?? "SimpleEventQuery",
+        ...(options.subscriptionID ? { subscriptionID: options.subscriptionID } : {}),
         resultsBody: { eventList: events },
       },
     },

@@ -1,5 +1,7 @@
-import { gs1CheckDigit, toGtin14 } from "../../batches";
 import { isIdentifierProblem, parseBatchIdentifier } from "./identifiers";
+import { epcMatches } from "./epc-match";
+import { eventFilterFor, NOT_A_PARAMETER, parseTime, type EventFilter } from "./event-filters";
+import type { OrderDirection } from "./event-order";
 import type { EpcisEvent } from "./to-epcis";
 import { fromEpcisBizStep, fromEpcisDisposition } from "./vocabulary";
 
@@ -7,8 +9,9 @@ import { fromEpcisBizStep, fromEpcisDisposition } from "./vocabulary";
  * EPCIS 2.0 SimpleEventQuery parameters over REST (EPCIS 2.0 §8.2.7.1 and its OpenAPI), parsed
  * and matched against events in their EPCIS 2.0 JSON form, so the filter means exactly what the
  * standard says of the documents a client receives. Values of list parameters are repeated or
- * comma-separated. Parameters the standard defines that this repository does not evaluate are
- * refused by name (never silently ignored), as are names the standard does not define.
+ * comma-separated. Parameters that test other fields of the event (quantities, sensor data, error
+ * declarations, extension and ILMD fields…) are compiled by `eventFilterFor`; a name the standard
+ * does not define, or a value it does not allow, is refused by name (never silently ignored).
  */
 export const EVENT_TYPES = [
   "ObjectEvent",
@@ -44,13 +47,17 @@ type ListParameter = keyof typeof LIST_PARAMETERS;
 const TIME_PARAMETERS = ["GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime"] as const;
 type TimeParameter = (typeof TIME_PARAMETERS)[number];
 
-/** Defined by EPCIS 2.0 but not evaluated here: refused with 501-like clarity rather than ignored. */
-const NOT_SUPPORTED =
-  /^(EQ_quantity|GT_quantity|GE_quantity|LT_quantity|LE_quantity|EQ_persistentDisposition|EXISTS_|HASATTR_|EQATTR_|EQ_INNER_|GT_|GE_|LT_|LE_|EQ_|orderBy|orderDirection|eventCountLimit|maxEventCount|EQ_errorReason|EQ_correctiveEventID|GE_errorDeclarationTime|LT_errorDeclarationTime|EQ_sensor|GE_sensor|LT_sensor)/;
+/** Parameters that shape the answer rather than select events. */
+const ORDER_DIRECTIONS = ["ASC", "DESC"] as const;
 
 export interface SimpleEventQuery {
   lists: Partial<Record<ListParameter, string[]>>;
   times: Partial<Record<TimeParameter, Date>>;
+  /** Every other selecting parameter, as a predicate over the event's EPCIS JSON. */
+  filters: EventFilter[];
+  order?: { by: string; direction: OrderDirection };
+  eventCountLimit?: number;
+  maxEventCount?: number;
   perPage: number;
   nextPageToken?: string;
 }
@@ -63,47 +70,75 @@ export interface QueryParameterProblem {
 export const DEFAULT_PER_PAGE = 30;
 export const MAX_PER_PAGE = 1000;
 
+/** Parameters that answer the whole result at once (sorted or counted) rather than page by page. */
+export function needsWholeResult(query: SimpleEventQuery): boolean {
+  return Boolean(query.order || query.eventCountLimit || query.maxEventCount);
+}
+
 export function parseSimpleEventQuery(
   raw: Record<string, unknown>,
 ): { ok: true; query: SimpleEventQuery } | { ok: false; problems: QueryParameterProblem[] } {
-  const query: SimpleEventQuery = { lists: {}, times: {}, perPage: DEFAULT_PER_PAGE };
+  const query: SimpleEventQuery = { lists: {}, times: {}, filters: [], perPage: DEFAULT_PER_PAGE };
   const problems: QueryParameterProblem[] = [];
+  let orderDirection: OrderDirection | undefined;
   for (const [name, value] of Object.entries(raw)) {
     const values = (Array.isArray(value) ? value : [value]).map(String);
+    const items = values
+      .flatMap((item) => item.split(","))
+      .map((item) => item.trim())
+      .filter(Boolean);
     const field = `query.${name}`;
+    const problem = (message: string) => problems.push({ field, message });
     if (name in LIST_PARAMETERS) {
-      const items = values
-        .flatMap((item) => item.split(","))
-        .map((item) => item.trim())
-        .filter(Boolean);
-      if (items.length === 0) problems.push({ field, message: "needs at least one value" });
+      if (items.length === 0) problem("needs at least one value");
       if (name === "eventType") {
         const unknown = items.filter((item) => !(EVENT_TYPES as readonly string[]).includes(item));
-        if (unknown.length) problems.push({ field, message: `must be one of ${EVENT_TYPES.join(", ")}` });
+        if (unknown.length) problem(`must be one of ${EVENT_TYPES.join(", ")}`);
       }
       if (name === "EQ_action" && items.some((item) => !["ADD", "OBSERVE", "DELETE"].includes(item)))
-        problems.push({ field, message: "must be ADD, OBSERVE or DELETE" });
+        problem("must be ADD, OBSERVE or DELETE");
       query.lists[name as ListParameter] = items;
     } else if ((TIME_PARAMETERS as readonly string[]).includes(name)) {
       const time = values.length === 1 ? parseTime(values[0]) : null;
-      if (!time) problems.push({ field, message: "must be one ISO 8601 date-time with a time zone offset" });
+      if (!time) problem("must be one ISO 8601 date-time with a time zone offset");
       else query.times[name as TimeParameter] = time;
     } else if (name === "perPage") {
-      const perPage = values.length === 1 && /^\d{1,5}$/.test(values[0]) ? Number(values[0]) : NaN;
-      if (!(perPage >= 1 && perPage <= MAX_PER_PAGE))
-        problems.push({ field, message: `must be an integer from 1 to ${MAX_PER_PAGE}` });
+      const perPage = positiveInteger(values);
+      if (!(perPage && perPage <= MAX_PER_PAGE)) problem(`must be an integer from 1 to ${MAX_PER_PAGE}`);
       else query.perPage = perPage;
     } else if (name === "nextPageToken") {
       if (values.length !== 1 || !/^[A-Za-z0-9_-]{1,64}$/.test(values[0]))
-        problems.push({ field, message: "is not a token this repository returned" });
+        problem("is not a token this repository returned");
       else query.nextPageToken = values[0];
-    } else if (NOT_SUPPORTED.test(name)) {
-      problems.push({ field, message: "is an EPCIS query parameter this repository does not evaluate" });
+    } else if (name === "orderBy") {
+      if (values.length !== 1 || !/^[A-Za-z][\w.:/#-]{0,199}$/.test(values[0]))
+        problem("must name one field: eventTime, recordTime or an extension field");
+      else query.order = { by: values[0], direction: "DESC" };
+    } else if (name === "orderDirection") {
+      if (values.length !== 1 || !(ORDER_DIRECTIONS as readonly string[]).includes(values[0]))
+        problem("must be ASC or DESC");
+      else orderDirection = values[0] as OrderDirection;
+    } else if (name === "eventCountLimit" || name === "maxEventCount") {
+      const count = positiveInteger(values);
+      if (!count) problem("must be a positive integer");
+      else query[name] = count;
     } else {
-      problems.push({ field, message: "is not an EPCIS 2.0 simple event query parameter" });
+      const family = eventFilterFor(name, items);
+      if (!family) problem(NOT_A_PARAMETER);
+      else if ("problem" in family) problem(family.problem);
+      else query.filters.push(family.filter);
     }
   }
+  if (query.order && orderDirection) query.order.direction = orderDirection;
+  if (query.eventCountLimit && query.maxEventCount)
+    for (const name of ["eventCountLimit", "maxEventCount"])
+      problems.push({ field: `query.${name}`, message: "cannot be combined with the other (EPCIS 2.0)" });
   return problems.length ? { ok: false, problems } : { ok: true, query };
+}
+
+function positiveInteger(values: string[]): number | undefined {
+  const number = values.length === 1 && /^\d{1,9}$/.test(values[0]) ? Number(values[0]) : 0;
+  return number >= 1 ? number : undefined;
 }
 
 /** The lots (GTIN-14 + lot) a query names through class identifiers, for narrowing the search. */
@@ -174,7 +209,7 @@ export function matchesSimpleEventQuery(event: EpcisEvent, query: SimpleEventQue
   if (times.LT_eventTime && !(eventTime < times.LT_eventTime.getTime())) return false;
   if (times.GE_recordTime && !(recordTime >= times.GE_recordTime.getTime())) return false;
   if (times.LT_recordTime && !(recordTime < times.LT_recordTime.getTime())) return false;
-  return true;
+  return query.filters.every((filter) => filter(event));
 }
 
 function strings(value: unknown): string[] {
@@ -198,68 +233,4 @@ function cbvTerm(value: string): string {
 
 function equalUri(a: string, b: string): boolean {
   return a === b;
-}
-
-/**
- * An EPC or EPC class against a MATCH_ value: the same identifier in any of its forms (a GS1
- * Digital Link on any domain, an EPC URN), or an EPC pattern (`urn:epc:idpat:sgtin:0614141.*`,
- * `…/01/{gtin}/10/*`) of which it is an instance.
- */
-export function epcMatches(wanted: string, actual: string): boolean {
-  const a = gs1Key(actual);
-  const w = gs1Key(wanted);
-  if (!a || !w) return wanted === actual;
-  if (!w.includes("*")) return a === w;
-  const pattern = new RegExp(`^${w.split("*").map(escapeRegExp).join("[^/]*")}$`);
-  return pattern.test(a);
-}
-
-/** `01/{gtin14}[/10/{lot}][/21/{serial}]` (or `00/{sscc}`) of a GS1 identifier, else null. */
-function gs1Key(uri: string): string | null {
-  const urn = /^urn:epc:(id|idpat|class):(sgtin|lgtin|sscc):(.+)$/.exec(uri);
-  if (urn) {
-    const [, , scheme, rest] = urn;
-    const parts = rest.split(".");
-    if (scheme === "sscc") return `00/${parts.join("")}`;
-    if (parts.length !== 3) return null;
-    const [prefix, itemRef, tail] = parts;
-    const ai = scheme === "sgtin" ? "21" : "10";
-    // A pattern without item reference: any GTIN of that company prefix (the indicator is unknown).
-    if (itemRef === "*") return `01/*${prefix === "*" ? "" : prefix}*/${ai}/${decodeOrKeep(tail)}`;
-    const withoutCheck = `${itemRef[0]}${prefix}${itemRef.slice(1)}`;
-    const gtin = /^\d{13}$/.test(withoutCheck) ? `${withoutCheck}${gs1CheckDigit(withoutCheck)}` : null;
-    if (!gtin) return null;
-    return `01/${gtin}/${ai}/${decodeOrKeep(tail)}`;
-  }
-  let url: URL;
-  try {
-    url = new URL(uri.replace(/\*/g, "%2A"));
-  } catch {
-    return null;
-  }
-  const path = url.pathname.replace(/%2A/gi, "*");
-  const match = /(?:^|\/)01\/(\d{8,14})(?:\/10\/([^/]+))?(?:\/21\/([^/]+))?\/?$/.exec(path);
-  if (!match || url.origin === "null") return null;
-  const [, gtin, lot, serial] = match;
-  if (serial !== undefined) return `01/${toGtin14(gtin)}/21/${decodeOrKeep(serial)}`;
-  if (lot !== undefined) return `01/${toGtin14(gtin)}/10/${decodeOrKeep(lot)}`;
-  return `01/${toGtin14(gtin)}`;
-}
-
-function decodeOrKeep(value: string): string {
-  try {
-    return value === "*" ? value : decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
-function parseTime(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
-  const time = new Date(value);
-  return Number.isNaN(time.getTime()) ? null : time;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -2,12 +2,13 @@ import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { actorOf } from "../../organizations";
-import { NotFoundError, ValidationError } from "../../../platform/errors";
+import { NotFoundError } from "../../../platform/errors";
 import { epcisQueryDocument } from "../domain/documents";
-import { EVENT_TYPES, parseSimpleEventQuery } from "../domain/simple-event-query";
+import { EVENT_TYPES } from "../domain/simple-event-query";
 import { isIdentifierProblem, parseBatchIdentifier } from "../domain/identifiers";
 import { CBV_BIZ_STEPS, EPCIS_CONTEXT } from "../domain/vocabulary";
 import { runSimpleEventQuery } from "../epcis-query";
+import { parsedOrThrow } from "../epcis-named-queries";
 
 const JSON_LD = "application/ld+json";
 const rawQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
@@ -30,24 +31,15 @@ export function epcisQueryRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
   const access = { roles: "any" as const, others: "none" as const };
 
   const answer = async (req: Request, res: Response, fixed: Record<string, string>) => {
-    const parsed = parseSimpleEventQuery({ ...(req.query as Record<string, unknown>), ...fixed });
-    if (!parsed.ok)
-      throw new ValidationError(
-        `QueryParameterException: ${parsed.problems.map((problem) => `${problem.field} ${problem.message}`).join("; ")}`,
-        parsed.problems.map((problem) => ({ field: problem.field, problem: problem.message })),
-      );
+    const query = parsedOrThrow({ ...(req.query as Record<string, unknown>), ...fixed }, "query");
     const { events, nextPageToken } = await runSimpleEventQuery(
       deps.useCaseContext,
       actorOf(res),
-      parsed.query,
+      query,
       base,
     );
     epcisHeaders(res);
-    if (nextPageToken) {
-      const next = new URLSearchParams(req.originalUrl.split("?")[1] ?? "");
-      next.set("nextPageToken", nextPageToken);
-      res.setHeader("link", `<${base}${req.baseUrl}${req.path}?${next}>; rel="next"`);
-    }
+    linkNextPage(req, res, base, nextPageToken);
     res
       .type(JSON_LD)
       .json(
@@ -87,7 +79,7 @@ export function epcisQueryRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
       responses: { 200: "EPCISQueryDocument with the event", 404: "no visible event has this eventID" },
     },
     async (req, res) => {
-      const query = { lists: { EQ_eventID: [req.params.eventID] }, times: {}, perPage: 1 };
+      const query = { lists: { EQ_eventID: [req.params.eventID] }, times: {}, filters: [], perPage: 1 };
       const { events } = await runSimpleEventQuery(deps.useCaseContext, actorOf(res), query, base);
       if (events.length === 0) throw new NotFoundError("event", req.params.eventID);
       epcisHeaders(res);
@@ -176,7 +168,15 @@ export function epcisQueryRoutes(deps: HttpDeps, registry: ApiRegistry): Router 
   return router;
 }
 
-function epcisHeaders(res: Response): void {
+/** The next page of the same request, with its token, in `Link: <…>; rel="next"`. */
+export function linkNextPage(req: Request, res: Response, base: string, nextPageToken: string | null): void {
+  if (!nextPageToken) return;
+  const next = new URLSearchParams(req.originalUrl.split("?")[1] ?? "");
+  next.set("nextPageToken", nextPageToken);
+  res.setHeader("link", `<${base}${req.baseUrl}${req.path}?${next}>; rel="next"`);
+}
+
+export function epcisHeaders(res: Response): void {
   res.setHeader("gs1-epcis-version", "2.0.0");
   res.setHeader("gs1-cbv-version", "2.0.0");
 }

@@ -48,6 +48,8 @@ export class TraceEventRepository {
     to?: string;
     bizStep?: string;
     after?: Types.ObjectId;
+    /** Only events whose id is below this one (recorded before its time). */
+    before?: Types.ObjectId;
     limit: number;
   }): Promise<TraceEventDoc[]> {
     const batches: FilterQuery<TraceEventDoc> = { subject: { $exists: false } };
@@ -62,7 +64,11 @@ export class TraceEventRepository {
       };
     }
     if (query.bizStep) filter["body.bizStep"] = query.bizStep;
-    if (query.after) filter._id = { $gt: query.after };
+    if (query.after || query.before)
+      filter._id = {
+        ...(query.after ? { $gt: query.after } : {}),
+        ...(query.before ? { $lt: query.before } : {}),
+      };
     return this.events.find(filter).sort({ _id: 1 }).limit(query.limit).lean<TraceEventDoc[]>();
   }
 
