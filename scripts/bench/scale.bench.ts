@@ -68,7 +68,7 @@ export async function run({ max = maxFromArgs() }: { max?: number } = {}) {
       const append = await world.appendSequentially(SEQUENTIAL);
       await drainWithProbes(service); // the appended events, so that every batch verifies
       const lots = world.sample(SEQUENTIAL + LOADED);
-      const verifyPaths = lots.map((lot) => `/api/verify/${lot.id}`);
+      const verifyPaths = lots.map((lot) => `/api/verify/${lot.publicId}`);
       const pagePaths = lots.map((lot) => `/01/${GTIN}/10/${lot.lot}`);
       await load(service.base, verifyPaths.slice(0, 20), 1); // JIT and caches of this size warm
       rows.push({
@@ -94,7 +94,7 @@ export async function run({ max = maxFromArgs() }: { max?: number } = {}) {
 async function setUp(service: BenchService) {
   const { base, adminKey } = service;
   const producer = await post(base, adminKey, "/api/orgs", { name: "规模测试合作社", roles: ["producer"] });
-  const lots: { id: string; lot: string }[] = [];
+  const lots: { id: string; publicId: string; lot: string }[] = [];
   let stored = 0;
   const createBatch = async (index: number) => {
     const lot = `S-${String(index).padStart(7, "0")}`;
@@ -104,7 +104,7 @@ async function setUp(service: BenchService) {
       origin: { place: "黄杜村", regionCode: "330523", harvestedAt: "2026-04-12" },
       quantity: { value: 500, unit: "KGM" },
     });
-    return { id: batch.id, lot };
+    return { id: batch.id as string, publicId: batch.publicId as string, lot };
   };
   const event = (index: number) => ({
     type: "observation",
