@@ -1,5 +1,6 @@
 import { Types } from "mongoose";
 import { BatchRepository } from "../batches";
+import { withWindowAnchors } from "../anchoring";
 import { TraceEventRepository, type UseCaseContext } from "../ledger";
 import type { RecordingActor } from "../ingest";
 import { ValidationError } from "../../platform/errors";
@@ -45,7 +46,7 @@ export async function runSimpleEventQuery(
   let after = query.nextPageToken ? decodeToken(query.nextPageToken) : undefined;
   let examined = 0;
   for (;;) {
-    const chunk = await candidatesAfter(after, CHUNK);
+    const chunk = await withWindowAnchors(ctx.connection, await candidatesAfter(after, CHUNK));
     const batches = await batchesById(ctx, chunk);
     for (const [index, stored] of chunk.entries()) {
       examined += 1;

@@ -116,12 +116,12 @@ export class TraceEventRepository {
   }
 
   /**
-   * The newest event not yet in an anchored tree: unclaimed, or claimed by a window that has not
-   * recorded its root yet (a window still claiming holds its events with `anchor.root` null).
+   * The newest event not yet in a tree: unclaimed, or carrying one of these claim markers (those
+   * of windows still claiming). One `$in` on `anchor`, which its index serves.
    */
-  async newestNotYetAnchored(): Promise<TraceEventDoc | null> {
+  async newestNotYetAnchored(claims: Record<string, unknown>[]): Promise<TraceEventDoc | null> {
     const [newest] = await this.events.collection
-      .find({ $or: [{ anchor: null }, { "anchor.root": null }] })
+      .find({ anchor: { $in: [null, ...claims] } })
       .sort({ _id: -1 })
       .limit(1)
       .toArray();
