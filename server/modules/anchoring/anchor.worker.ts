@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Connection, Types } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { TraceEventRepository } from "../ledger";
 import type { Hex } from "../../platform/crypto/keccak";
 import {
   buildMerkleTreeOffThread,
@@ -12,6 +11,7 @@ import {
 import type { Logger } from "../../platform/logger";
 import { AnchorTransactions } from "./anchor-transactions";
 import { backoffDelay } from "./backoff";
+import { unrecordedEvents } from "./backlog";
 import { faultInjector, type FaultHook, type FaultPoint } from "./faults";
 import { Lease, LeaseLostError } from "./lease";
 import { reconcileOnTakeOver } from "./reconcile";
@@ -252,7 +252,8 @@ export class AnchorWorker {
   }
 
   private async isWindowDue(): Promise<boolean> {
-    const pending = await new TraceEventRepository(this.connection).countUnanchored(this.options.maxLeaves);
+    // Unfinished windows were driven before this: what no recorded window holds is unclaimed.
+    const pending = await unrecordedEvents(this.connection);
     if (pending === 0) {
       this.runHandledAtMs = this.runRequestedAtMs;
       return false;

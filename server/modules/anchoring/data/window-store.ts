@@ -103,6 +103,7 @@ export class WindowStore {
       mapRoot: null,
       windowIndex: null,
       leafCount: 0,
+      recordedThrough: null,
       leaves: null,
       eventIds: null,
       oldestRecordTime: null,
@@ -176,14 +177,38 @@ export class WindowStore {
       mapChanges,
       mapRejections,
     });
+    const recordedThrough = (await this.recordedTotal()) + summary.leafCount;
     const now = this.now();
     return this.transition(
       windowId,
       { state: "claiming" },
       {
-        $set: { state: "recorded", ...summary, recordedAt: now, updatedAt: now },
+        $set: { state: "recorded", ...summary, recordedThrough, recordedAt: now, updatedAt: now },
       },
     );
+  }
+
+  /**
+   * How many events all recorded windows hold together: the running total of the newest window
+   * with a root (windows are recorded one at a time, in id order, by the lease holder). Windows
+   * recorded before the total was kept are summed once, until the next window records it.
+   */
+  async recordedTotal(): Promise<number> {
+    const withRoot = { root: { $ne: null }, state: { $ne: "abandoned" } };
+    const [newest] = await this.windows
+      .find(withRoot, { projection: { recordedThrough: 1 } })
+      .sort({ _id: -1 })
+      .limit(1)
+      .toArray();
+    if (!newest) return 0;
+    if (typeof newest.recordedThrough === "number") return newest.recordedThrough;
+    const [sum] = await this.windows
+      .aggregate<{ total: number }>([
+        { $match: withRoot },
+        { $group: { _id: null, total: { $sum: "$leafCount" } } },
+      ])
+      .toArray();
+    return sum?.total ?? 0;
   }
 
   /** Gives up a window that never got a root and frees its events for the next window. */

@@ -92,17 +92,9 @@ export class TraceEventRepository {
     return (await this.events.collection.find(filter).toArray()) as unknown as TraceEventDoc[];
   }
 
-  /**
-   * How many events no anchoring window has claimed yet (`anchor: null`, served by the
-   * `{ anchor: 1, _id: 1 }` index), counting at most `limit` when given.
-   */
-  async countUnanchored(limit?: number): Promise<number> {
-    return this.events.collection.countDocuments({ anchor: null }, limit === undefined ? {} : { limit });
-  }
-
-  /** How many events carry exactly this anchor sub-document (e.g. a window's claim marker). */
-  async countWithAnchor(anchor: Record<string, unknown>): Promise<number> {
-    return this.events.collection.countDocuments({ anchor });
+  /** How many events are stored, from the collection's metadata (no event is read). */
+  async estimatedCount(): Promise<number> {
+    return this.events.collection.estimatedDocumentCount();
   }
 
   /** The oldest (by id) event not claimed by a window yet, with its record time only. */
