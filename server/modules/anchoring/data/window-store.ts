@@ -129,30 +129,36 @@ export class WindowStore {
   /**
    * Claims up to `maxLeaves` unanchored events, oldest first, for the window, and reads back
    * exactly the claimed set. Each claim is a conditional updateMany on `anchor: null`: atomic per
-   * event, so an event is claimed by one window only, also against a concurrent claimer. The
-   * updates go `CHUNK` ids at a time so that no single command holds the embedded engine (and the
-   * service's event loop with it) for the whole window (issue 15: a 10,000-event claim stalled
-   * `/healthz` for seconds).
+   * event, so an event is claimed by one window only, also against a concurrent claimer (whose
+   * events count against this claimer's `maxLeaves` reads, as when both read the same oldest set).
+   * Every command handles `CHUNK` events, so that none holds the embedded engine (and the
+   * service's event loop with it) for long: the oldest unclaimed are read `CHUNK` at a time along
+   * the `{ anchor: 1, _id: 1 }` index without a sort (see `TraceEventRepository.oldestUnanchored`),
+   * then claimed, then read back by id (issue 15: a 10,000-event claim, and sorting 100,000
+   * pending events to find the oldest, stalled `/healthz` for seconds).
    */
   async claim(windowId: Types.ObjectId, maxLeaves: number): Promise<ClaimedEvent[]> {
-    const oldest = await this.events
-      .find({ anchor: null }, { projection: { _id: 1 } })
-      .sort({ _id: 1 })
-      .limit(maxLeaves)
-      .toArray();
-    for (let start = 0; start < oldest.length; start += CHUNK) {
-      const ids = oldest.slice(start, start + CHUNK).map((event) => event._id);
-      await this.events.updateMany(
-        { _id: { $in: ids }, anchor: null },
-        { $set: { anchor: claimMarker(windowId) } },
+    const claimed: ClaimedEvent[] = [];
+    for (let read = 0; read < maxLeaves; ) {
+      const oldest = await this.events
+        .find({ anchor: null }, { projection: { _id: 1 } })
+        .hint({ anchor: 1, _id: 1 })
+        .limit(Math.min(CHUNK, maxLeaves - read))
+        .toArray();
+      if (oldest.length === 0) break;
+      read += oldest.length;
+      const ids = oldest.map((event) => event._id);
+      await this.events.updateMany({ _id: { $in: ids }, anchor: null }, { $set: { anchor: claimMarker(windowId) } });
+      claimed.push(
+        ...((await this.events
+          .find(
+            { _id: { $in: ids }, anchor: claimMarker(windowId) },
+            { projection: { _id: 1, hash: 1, recordTime: 1, batchId: 1, subject: 1, seq: 1, prevHash: 1 } },
+          )
+          .toArray()) as unknown as ClaimedEvent[]),
       );
     }
-    return (await this.events
-      .find(
-        { anchor: claimMarker(windowId) },
-        { projection: { _id: 1, hash: 1, recordTime: 1, batchId: 1, subject: 1, seq: 1, prevHash: 1 } },
-      )
-      .toArray()) as unknown as ClaimedEvent[];
+    return claimed;
   }
 
   /** Stores the leaf list and map changes, then makes the window `recorded` if it is still claiming. */

@@ -97,11 +97,16 @@ export class TraceEventRepository {
     return this.events.collection.estimatedDocumentCount();
   }
 
-  /** The oldest (by id) event not claimed by a window yet, with its record time only. */
+  /**
+   * The oldest event not claimed by a window yet, with its record time only. Read along the
+   * `{ anchor: 1, _id: 1 }` index without a sort: MongoDB walks it in id order; the embedded engine
+   * keeps the events of a key in the order they took it (append order) and stops at the first,
+   * where a sort would order every pending event (issue 15).
+   */
   async oldestUnanchored(): Promise<Pick<TraceEventDoc, "_id" | "recordTime"> | null> {
     const [oldest] = await this.events.collection
       .find({ anchor: null }, { projection: { recordTime: 1 } })
-      .sort({ _id: 1 })
+      .hint({ anchor: 1, _id: 1 })
       .limit(1)
       .toArray();
     return (oldest as Pick<TraceEventDoc, "_id" | "recordTime"> | undefined) ?? null;

@@ -61,10 +61,12 @@ function narrowed(
   if (!target || typeof target.collection !== "string") return context;
   const { storage, database } = context;
   const collection = target.collection;
+  const wanted = firstMatchesWanted(context.command);
   const lookups = target.filters.map((filter) => async (): Promise<Document[] | undefined> => {
     const ids = idCandidates(filter);
     if (ids) return byIds(storage, database, collection, ids);
-    return fieldLookup?.(database, collection, filter);
+    const candidates = fieldLookup?.(database, collection, filter);
+    return candidates && wanted ? firstMatches(candidates, filter, wanted) : candidates;
   });
   return { ...context, storage: storageView(storage, database, collection, lookups) };
 }
@@ -72,6 +74,30 @@ function narrowed(
 function statements(collection: unknown, list: unknown): Target | undefined {
   if (!Array.isArray(list)) return undefined;
   return { collection, filters: (list as Document[]).map((statement) => statement.q ?? statement.filter) };
+}
+
+/**
+ * How many documents an unsorted `find` (no skip) asks for, or undefined when it needs every match.
+ * Any `limit` matches are a right answer to it (MongoDB returns them in index order): for those the
+ * candidates stop at the `limit`-th match instead of being filtered whole (issue 15: the oldest
+ * unclaimed event and the worker's claim read 10,000 of 100,000 pending events, or one).
+ */
+function firstMatchesWanted(command: Document): number | undefined {
+  if (command.find === undefined || command.sort || command.skip) return undefined;
+  const limit = Math.abs(Number(command.limit ?? 0));
+  return limit > 0 ? limit : undefined;
+}
+
+/** The first `wanted` candidates that match `filter`, in candidate order. */
+function firstMatches(candidates: Document[], filter: unknown, wanted: number): Document[] {
+  const matches: Document[] = [];
+  const query = (filter ?? {}) as Document;
+  for (let start = 0; start < candidates.length && matches.length < wanted; start += wanted) {
+    const slice = candidates.slice(start, start + wanted);
+    const matching = congodb.QueryEngine.filter(slice as congodb.IStoredDocument[], query);
+    matches.push(...matching.slice(0, wanted - matches.length));
+  }
+  return matches;
 }
 
 /** The filter of an aggregation's first stage when it is a `$match` (countDocuments sends one). */
