@@ -6,8 +6,8 @@
  * page latency (sequential p50/p99, then requests/s with 8 clients), service RSS and disk. Every
  * figure is also given as a ratio to the 1k figures of the same run.
  *
- *   npm run bench -- scale [--max 1000000]
- *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--max N]
+ *   npm run bench -- scale [--sizes 1k,10k,100k,1m]   (default 1k,10k,100k; 1m needs ~5 GB)
+ *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--sizes …] [--max N]
  */
 import { execFileSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
@@ -51,8 +51,7 @@ interface Latency {
   perSecond: number;
 }
 
-export async function run({ max = maxFromArgs() }: { max?: number } = {}) {
-  const sizes = [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= max);
+export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}) {
   const service = await startBenchService("scale");
   try {
     const world = await setUp(service);
@@ -258,9 +257,15 @@ function print(rows: Figures[]): void {
   latency(`/api/verify ${CLIENTS} clients`, (figures) => figures.verifyLoaded, true);
   latency("consumer page sequential", (figures) => figures.page);
   latency(`consumer page ${CLIENTS} clients`, (figures) => figures.pageLoaded, true);
+  const perAddedEvent = (now: number, then: number) =>
+    (((now - then) * 2 ** 20) / Math.max(1, row.events - base.events)).toFixed(0);
   console.log(
-    `    ${"RSS / disk".padEnd(34)} ${row.rssMiB.toFixed(0)} MiB (${ratio(row.rssMiB, base.rssMiB)}) / ${row.diskMiB.toFixed(0)} MiB (${(((row.diskMiB - base.diskMiB) * 2 ** 20) / Math.max(1, row.events - base.events)).toFixed(0)} bytes per added event)`,
+    `    ${"RSS / disk".padEnd(34)} ${row.rssMiB.toFixed(0)} MiB (${ratio(row.rssMiB, base.rssMiB)}) / ${row.diskMiB.toFixed(0)} MiB`,
   );
+  if (row !== base)
+    console.log(
+      `    ${"bytes per added event".padEnd(34)} ${perAddedEvent(row.rssMiB, base.rssMiB)} in memory (RSS), ${perAddedEvent(row.diskMiB, base.diskMiB)} on disk`,
+    );
 }
 
 function diskMiB(dir: string): number {
@@ -281,9 +286,19 @@ async function inParallel<T>(count: number, concurrency: number, task: (index: n
   return results;
 }
 
-function maxFromArgs(): number {
-  const at = process.argv.indexOf("--max");
-  return at === -1 ? 100_000 : Number(process.argv[at + 1]);
+/** `--sizes 1k,10k,100k,1m` (or `--max N`: the standard sizes up to N); 1k, 10k and 100k by default. */
+function sizesFromArgs(): number[] {
+  const at = process.argv.indexOf("--sizes");
+  if (at !== -1) {
+    return process.argv[at + 1].split(",").map((size) => {
+      const match = /^(\d+)([km]?)$/i.exec(size.trim());
+      if (!match) throw new Error(`--sizes: ${size} is not a size like 10k or 1m`);
+      return Number(match[1]) * { "": 1, k: 1_000, m: 1_000_000 }[match[2].toLowerCase() as "" | "k" | "m"];
+    });
+  }
+  const maxAt = process.argv.indexOf("--max");
+  const max = maxAt === -1 ? 100_000 : Number(process.argv[maxAt + 1]);
+  return [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= max);
 }
 
 function seconds(started: bigint): number {
