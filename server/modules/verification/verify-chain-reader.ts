@@ -7,17 +7,28 @@ import { chainRecordOf, type ChainCertificationRecord } from "../certifications"
 /**
  * The service's view of the registry for verification requests. Answers are cached for a short
  * time (`ttlMs`, 15 s by default; an unanchored root only 1 s, since it may be anchored any
- * moment), so a page that is scanned often costs no chain call, while a reorg or a revocation
- * shows within seconds. A failed call is not cached.
+ * moment), so a page that is scanned often costs no chain call, while a reorg shows within
+ * seconds. A failed call is not cached.
+ *
+ * Certification records and the newest window are cached until the registry says they changed:
+ * at most every `watchMs` a request first reads the registry's logs since the last block seen
+ * (`CertificationIssued`, `CertificationStatusChanged`, `WindowAnchored`) and drops the answers
+ * they change, so a revocation sent to the chain by anyone shows within one `watchMs`, and
+ * otherwise a verification asks the chain nothing (issue 15). When the logs cannot be read, or the
+ * chain is lower than the last block seen (a reset), those answers are dropped and read again.
  */
 export class ServiceChainReader implements ChainReader {
   private readonly cache = new Map<string, { expires: number; value: Promise<unknown> }>();
+  private watchedBlock: number | undefined;
+  private watchedAt = -Infinity;
+  private watching: Promise<void> | undefined;
 
   constructor(
     private readonly chain: ChainClient,
     private readonly ttlMs = 15_000,
     private readonly capacity = 50_000,
     private readonly clock: () => number = Date.now,
+    private readonly watchMs = 1_000,
   ) {}
 
   network() {
@@ -44,10 +55,13 @@ export class ServiceChainReader implements ChainReader {
     );
   }
 
-  /** Not cached: the newest window decides whether a bundle is the latest state, and changes each window. */
+  /** The newest window: cached until the registry logs the next one (`WindowAnchored`). */
   async latestWindow() {
-    const window = await this.chain.registry.latestWindow();
-    return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
+    await this.watchRegistry();
+    return this.cached(LATEST_WINDOW, Infinity, async () => {
+      const window = await this.chain.registry.latestWindow();
+      return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
+    });
   }
 
   /**
@@ -73,9 +87,54 @@ export class ServiceChainReader implements ChainReader {
     });
   }
 
-  /** Not cached: a revocation must show on the next page view, and it is one call per certificate. */
+  /** An issuance and its status: cached until the registry logs a change of it. */
   async certificationOf(certHash: string, issuer: string): Promise<ChainCertificationRecord> {
-    return chainRecordOf(await this.chain.registry.certificationOf(certHash, issuer));
+    await this.watchRegistry();
+    return this.cached(certificationKey(certHash, issuer), Infinity, async () =>
+      chainRecordOf(await this.chain.registry.certificationOf(certHash, issuer)),
+    );
+  }
+
+  /** Reads the registry's logs since the last look, at most every `watchMs`; one read at a time. */
+  private watchRegistry(): Promise<void> {
+    if (this.clock() - this.watchedAt < this.watchMs) return Promise.resolve();
+    this.watching ??= this.readRegistryLogs()
+      .catch(() => {
+        this.forgetChangeable(); // changes could not be seen: read those answers again
+        this.watchedBlock = undefined;
+      })
+      .finally(() => {
+        this.watchedAt = this.clock();
+        this.watching = undefined;
+      });
+    return this.watching;
+  }
+
+  private async readRegistryLogs(): Promise<void> {
+    const head = await this.chain.provider.getBlockNumber();
+    const from = this.watchedBlock;
+    if (from === undefined || head < from) {
+      this.forgetChangeable(); // first look, or the chain was reset below what was seen
+    } else if (head > from) {
+      const registry = this.chain.registry;
+      const logs = await this.chain.provider.getLogs({
+        address: this.chain.registryAddress,
+        fromBlock: from + 1,
+        toBlock: head,
+      });
+      for (const log of logs) {
+        const parsed = registry.interface.parseLog(log);
+        if (parsed?.name === "CertificationIssued" || parsed?.name === "CertificationStatusChanged")
+          this.cache.delete(certificationKey(parsed.args[0] as string, parsed.args[1] as string));
+        else if (parsed?.name === "WindowAnchored") this.cache.delete(LATEST_WINDOW);
+      }
+    }
+    this.watchedBlock = head;
+  }
+
+  private forgetChangeable(): void {
+    for (const key of this.cache.keys())
+      if (key === LATEST_WINDOW || key.startsWith("certification:")) this.cache.delete(key);
   }
 
   /** The name the certifier was registered with on chain (cached: it rarely changes). */
@@ -122,4 +181,10 @@ export class ServiceChainReader implements ChainReader {
     );
     return value;
   }
+}
+
+const LATEST_WINDOW = "latest-window";
+
+function certificationKey(certHash: string, issuer: string): string {
+  return `certification:${certHash.toLowerCase()}:${issuer.toLowerCase()}`;
 }
