@@ -32,6 +32,8 @@ interface Figures {
   events: number;
   grow: number;
   drain: number;
+  /** CPU seconds of the whole process during the drain: less sensitive to a loaded machine than wall time. */
+  drainCpu: number;
   drained: number;
   health: Latency;
   healthFailed: number;
@@ -163,11 +165,14 @@ async function drainWithProbes(service: BenchService) {
     options: anchorWorkerOptions(service.config),
   });
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   worker.start();
   try {
     const probes = await probeHealthUntilDrained(service.base);
+    const cpu = process.cpuUsage(cpuBefore);
     return {
       drain: seconds(started),
+      drainCpu: (cpu.user + cpu.system) / 1e6,
       drained: probes.firstPending,
       health: probes.latency,
       healthFailed: probes.failed,
@@ -248,7 +253,7 @@ function print(rows: Figures[]): void {
   );
   console.log(`    ${"growth through the API".padEnd(34)} ${row.grow.toFixed(1)} s`);
   console.log(
-    `    ${"anchoring drain".padEnd(34)} ${row.drained} events in ${row.drain.toFixed(1)} s (${(row.drained / row.drain).toFixed(0)} events/s)`,
+    `    ${"anchoring drain".padEnd(34)} ${row.drained} events in ${row.drain.toFixed(1)} s (${(row.drained / row.drain).toFixed(0)} events/s), ${row.drainCpu.toFixed(1)} CPU s (${(row.drained / row.drainCpu).toFixed(0)} events per CPU s)`,
   );
   latency("/healthz during the drain", (figures) => figures.health);
   console.log(`    ${"/healthz probes failed".padEnd(34)} ${row.healthFailed} of ${row.health.count}`);
