@@ -14,14 +14,16 @@ export interface AnchoringBacklog {
  * sorting every pending event held the embedded engine, and the service with it, for hundreds of
  * milliseconds per probe during a drain). Stored events minus those the recorded windows hold
  * (a running total kept on the windows) are unclaimed or held by a window still claiming; the
- * windows in flight add their leaf counts. Only the age of the oldest unclaimed event reads an
- * event, one by the `{ anchor: 1, _id: 1 }` index.
+ * windows in flight add their leaf counts. Only the oldest unclaimed event is read, one along the
+ * `{ anchor: 1, _id: 1 }` index.
  */
 export async function anchoringBacklog(connection: Connection, now = new Date()): Promise<AnchoringBacklog> {
   const events = new TraceEventRepository(connection);
   const store = new WindowStore(connection);
-  const notRecorded = await unrecordedEvents(connection);
-  const oldestUnclaimed = notRecorded > 0 ? await events.oldestUnanchored() : null;
+  const oldestUnclaimed = await events.oldestUnanchored();
+  // At least the one just read: an event unclaimed again (released, or reset in the database by
+  // hand) leaves the stored count unchanged.
+  const notRecorded = Math.max(await unrecordedEvents(connection), oldestUnclaimed ? 1 : 0);
   const inFlight = await store.inFlight();
   const times = [oldestUnclaimed?.recordTime, ...inFlight.map((window) => window.oldestRecordTime)]
     .filter((time) => time !== null && time !== undefined)
