@@ -38,7 +38,7 @@ interface Target {
 }
 
 /** Candidate documents for a filter, from an index, or undefined when no index bounds it. */
-export type FieldLookup = (db: string, coll: string, filter: unknown) => Document[] | undefined;
+export type FieldLookup = (db: string, coll: string, filter: unknown) => Iterable<Document> | undefined;
 
 /** Wraps the handlers of the narrowable commands in a CongoDB command router. */
 export function installIdLookup(router: congodb.CommandRouter, fieldLookup?: FieldLookup): void {
@@ -66,7 +66,8 @@ function narrowed(
     const ids = idCandidates(filter);
     if (ids) return byIds(storage, database, collection, ids);
     const candidates = fieldLookup?.(database, collection, filter);
-    return candidates && wanted ? firstMatches(candidates, filter, wanted) : candidates;
+    if (!candidates) return undefined;
+    return wanted ? firstMatches(candidates, filter, wanted) : Array.from(candidates);
   });
   return { ...context, storage: storageView(storage, database, collection, lookups) };
 }
@@ -88,12 +89,24 @@ function firstMatchesWanted(command: Document): number | undefined {
   return limit > 0 ? limit : undefined;
 }
 
-/** The first `wanted` candidates that match `filter`, in candidate order. */
-function firstMatches(candidates: Document[], filter: unknown, wanted: number): Document[] {
+/**
+ * The first `wanted` candidates that match `filter`, in candidate order, taking candidates from
+ * the iterator `wanted` at a time (a key with 100,000 documents costs what the answer costs).
+ */
+function firstMatches(candidates: Iterable<Document>, filter: unknown, wanted: number): Document[] {
   const matches: Document[] = [];
   const query = (filter ?? {}) as Document;
-  for (let start = 0; start < candidates.length && matches.length < wanted; start += wanted) {
-    const slice = candidates.slice(start, start + wanted);
+  const iterator = candidates[Symbol.iterator]();
+  for (let done = false; !done && matches.length < wanted;) {
+    const slice: Document[] = [];
+    while (slice.length < wanted) {
+      const next = iterator.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      slice.push(next.value);
+    }
     const matching = congodb.QueryEngine.filter(slice as congodb.IStoredDocument[], query);
     matches.push(...matching.slice(0, wanted - matches.length));
   }
