@@ -10,12 +10,12 @@ import { chainRecordOf, type ChainCertificationRecord } from "../certifications"
  * moment), so a page that is scanned often costs no chain call, while a reorg shows within
  * seconds. A failed call is not cached.
  *
- * Certification records and the newest window are cached until the registry says they changed:
- * at most every `watchMs` a request first reads the registry's logs since the last block seen
- * (`CertificationIssued`, `CertificationStatusChanged`, `WindowAnchored`) and drops the answers
- * they change, so a revocation sent to the chain by anyone shows within one `watchMs`, and
- * otherwise a verification asks the chain nothing (issue 15). When the logs cannot be read, or the
- * chain is lower than the last block seen (a reset), those answers are dropped and read again.
+ * Certification records are cached until the registry says they changed: at most every
+ * `watchMs` a request first reads the registry's logs since the last block seen
+ * (`CertificationIssued`, `CertificationStatusChanged`) and drops the records they name, so a
+ * status change sent to the chain by anyone (or relayed by another instance) shows within one
+ * `watchMs`, and otherwise a certificate costs no chain call (issue 15). When the logs cannot be
+ * read, or the chain is lower than the last block seen (a reset), the records are read again.
  */
 export class ServiceChainReader implements ChainReader {
   private readonly cache = new Map<string, { expires: number; value: Promise<unknown> }>();
@@ -55,13 +55,14 @@ export class ServiceChainReader implements ChainReader {
     );
   }
 
-  /** The newest window: cached until the registry logs the next one (`WindowAnchored`). */
+  /**
+   * Not cached: the newest window decides whether a bundle is the latest state. Cached until the
+   * next `WindowAnchored` log, a verification just after a window was anchored saw the older
+   * window for up to one poll and answered `pending` (test/integration/audit.test.ts caught it).
+   */
   async latestWindow() {
-    await this.watchRegistry();
-    return this.cached(LATEST_WINDOW, Infinity, async () => {
-      const window = await this.chain.registry.latestWindow();
-      return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
-    });
+    const window = await this.chain.registry.latestWindow();
+    return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
   }
 
   /**
@@ -126,15 +127,13 @@ export class ServiceChainReader implements ChainReader {
         const parsed = registry.interface.parseLog(log);
         if (parsed?.name === "CertificationIssued" || parsed?.name === "CertificationStatusChanged")
           this.cache.delete(certificationKey(parsed.args[0] as string, parsed.args[1] as string));
-        else if (parsed?.name === "WindowAnchored") this.cache.delete(LATEST_WINDOW);
       }
     }
     this.watchedBlock = head;
   }
 
   private forgetChangeable(): void {
-    for (const key of this.cache.keys())
-      if (key === LATEST_WINDOW || key.startsWith("certification:")) this.cache.delete(key);
+    for (const key of this.cache.keys()) if (key.startsWith("certification:")) this.cache.delete(key);
   }
 
   /** The name the certifier was registered with on chain (cached: it rarely changes). */
@@ -182,8 +181,6 @@ export class ServiceChainReader implements ChainReader {
     return value;
   }
 }
-
-const LATEST_WINDOW = "latest-window";
 
 function certificationKey(certHash: string, issuer: string): string {
   return `certification:${certHash.toLowerCase()}:${issuer.toLowerCase()}`;
