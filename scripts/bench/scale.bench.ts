@@ -6,8 +6,8 @@
  * page latency (sequential p50/p99, then requests/s with 8 clients), service RSS and disk. Every
  * figure is also given as a ratio to the 1k figures of the same run.
  *
- *   npm run bench -- scale [--max 1000000]
- *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--max N]
+ *   npm run bench -- scale [--sizes 1k,10k,100k,1m]   (default 1k,10k,100k; 1m needs ~5 GB)
+ *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--sizes …] [--max N]
  */
 import { execFileSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
@@ -32,6 +32,8 @@ interface Figures {
   events: number;
   grow: number;
   drain: number;
+  /** CPU seconds of the whole process during the drain: less sensitive to a loaded machine than wall time. */
+  drainCpu: number;
   drained: number;
   health: Latency;
   healthFailed: number;
@@ -51,8 +53,7 @@ interface Latency {
   perSecond: number;
 }
 
-export async function run({ max = maxFromArgs() }: { max?: number } = {}) {
-  const sizes = [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= max);
+export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}) {
   const service = await startBenchService("scale");
   try {
     const world = await setUp(service);
@@ -68,7 +69,7 @@ export async function run({ max = maxFromArgs() }: { max?: number } = {}) {
       const append = await world.appendSequentially(SEQUENTIAL);
       await drainWithProbes(service); // the appended events, so that every batch verifies
       const lots = world.sample(SEQUENTIAL + LOADED);
-      const verifyPaths = lots.map((lot) => `/api/verify/${lot.id}`);
+      const verifyPaths = lots.map((lot) => `/api/verify/${lot.publicId}`);
       const pagePaths = lots.map((lot) => `/01/${GTIN}/10/${lot.lot}`);
       await load(service.base, verifyPaths.slice(0, 20), 1); // JIT and caches of this size warm
       rows.push({
@@ -94,7 +95,7 @@ export async function run({ max = maxFromArgs() }: { max?: number } = {}) {
 async function setUp(service: BenchService) {
   const { base, adminKey } = service;
   const producer = await post(base, adminKey, "/api/orgs", { name: "规模测试合作社", roles: ["producer"] });
-  const lots: { id: string; lot: string }[] = [];
+  const lots: { id: string; publicId: string; lot: string }[] = [];
   let stored = 0;
   const createBatch = async (index: number) => {
     const lot = `S-${String(index).padStart(7, "0")}`;
@@ -104,7 +105,7 @@ async function setUp(service: BenchService) {
       origin: { place: "黄杜村", regionCode: "330523", harvestedAt: "2026-04-12" },
       quantity: { value: 500, unit: "KGM" },
     });
-    return { id: batch.id, lot };
+    return { id: batch.id as string, publicId: batch.publicId as string, lot };
   };
   const event = (index: number) => ({
     type: "observation",
@@ -164,11 +165,14 @@ async function drainWithProbes(service: BenchService) {
     options: anchorWorkerOptions(service.config),
   });
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   worker.start();
   try {
     const probes = await probeHealthUntilDrained(service.base);
+    const cpu = process.cpuUsage(cpuBefore);
     return {
       drain: seconds(started),
+      drainCpu: (cpu.user + cpu.system) / 1e6,
       drained: probes.firstPending,
       health: probes.latency,
       healthFailed: probes.failed,
@@ -249,7 +253,7 @@ function print(rows: Figures[]): void {
   );
   console.log(`    ${"growth through the API".padEnd(34)} ${row.grow.toFixed(1)} s`);
   console.log(
-    `    ${"anchoring drain".padEnd(34)} ${row.drained} events in ${row.drain.toFixed(1)} s (${(row.drained / row.drain).toFixed(0)} events/s)`,
+    `    ${"anchoring drain".padEnd(34)} ${row.drained} events in ${row.drain.toFixed(1)} s (${(row.drained / row.drain).toFixed(0)} events/s), ${row.drainCpu.toFixed(1)} CPU s (${(row.drained / row.drainCpu).toFixed(0)} events per CPU s)`,
   );
   latency("/healthz during the drain", (figures) => figures.health);
   console.log(`    ${"/healthz probes failed".padEnd(34)} ${row.healthFailed} of ${row.health.count}`);
@@ -258,9 +262,15 @@ function print(rows: Figures[]): void {
   latency(`/api/verify ${CLIENTS} clients`, (figures) => figures.verifyLoaded, true);
   latency("consumer page sequential", (figures) => figures.page);
   latency(`consumer page ${CLIENTS} clients`, (figures) => figures.pageLoaded, true);
+  const perAddedEvent = (now: number, then: number) =>
+    (((now - then) * 2 ** 20) / Math.max(1, row.events - base.events)).toFixed(0);
   console.log(
-    `    ${"RSS / disk".padEnd(34)} ${row.rssMiB.toFixed(0)} MiB (${ratio(row.rssMiB, base.rssMiB)}) / ${row.diskMiB.toFixed(0)} MiB (${(((row.diskMiB - base.diskMiB) * 2 ** 20) / Math.max(1, row.events - base.events)).toFixed(0)} bytes per added event)`,
+    `    ${"RSS / disk".padEnd(34)} ${row.rssMiB.toFixed(0)} MiB (${ratio(row.rssMiB, base.rssMiB)}) / ${row.diskMiB.toFixed(0)} MiB`,
   );
+  if (row !== base)
+    console.log(
+      `    ${"bytes per added event".padEnd(34)} ${perAddedEvent(row.rssMiB, base.rssMiB)} in memory (RSS), ${perAddedEvent(row.diskMiB, base.diskMiB)} on disk`,
+    );
 }
 
 function diskMiB(dir: string): number {
@@ -281,9 +291,19 @@ async function inParallel<T>(count: number, concurrency: number, task: (index: n
   return results;
 }
 
-function maxFromArgs(): number {
-  const at = process.argv.indexOf("--max");
-  return at === -1 ? 100_000 : Number(process.argv[at + 1]);
+/** `--sizes 1k,10k,100k,1m` (or `--max N`: the standard sizes up to N); 1k, 10k and 100k by default. */
+function sizesFromArgs(): number[] {
+  const at = process.argv.indexOf("--sizes");
+  if (at !== -1) {
+    return process.argv[at + 1].split(",").map((size) => {
+      const match = /^(\d+)([km]?)$/i.exec(size.trim());
+      if (!match) throw new Error(`--sizes: ${size} is not a size like 10k or 1m`);
+      return Number(match[1]) * { "": 1, k: 1_000, m: 1_000_000 }[match[2].toLowerCase() as "" | "k" | "m"];
+    });
+  }
+  const maxAt = process.argv.indexOf("--max");
+  const max = maxAt === -1 ? 100_000 : Number(process.argv[maxAt + 1]);
+  return [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= max);
 }
 
 function seconds(started: bigint): number {

@@ -18,6 +18,7 @@
 import { randomBytes } from "node:crypto";
 import { Types } from "mongoose";
 import { packWindow } from "../../server/modules/anchoring/window-codec";
+import { claimMarker } from "../../server/modules/anchoring/data/window-store";
 import {
   anchorWindowLeavesModel,
   anchorWindowModel,
@@ -191,7 +192,7 @@ function batchWithEvents(
 
 /**
  * Anchors `events` (whole batches) as one completed window, with the ledger map moved to their
- * heads, and writes their anchor references into them.
+ * heads, and gives them its claim marker (what the worker leaves in them).
  */
 async function anchorWindow(runtime: Runtime, events: TraceEventDoc[], map: LedgerMap): Promise<void> {
   const { leaves, eventIds, leafHashes } = packWindow(events);
@@ -243,6 +244,7 @@ async function anchorWindow(runtime: Runtime, events: TraceEventDoc[], map: Ledg
     mapRoot: map.root,
     windowIndex,
     leafCount: leafHashes.length,
+    recordedThrough: null, // summed from the windows' leaf counts when asked
     oldestRecordTime: now,
     chainId: Number(runtime.chain.chainId),
     registry: runtime.chain.registryAddress,
@@ -262,9 +264,8 @@ async function anchorWindow(runtime: Runtime, events: TraceEventDoc[], map: Ledg
     lastError: null,
   };
   await anchorWindowModel(runtime.connection).collection.insertOne(window);
-  // Leaf order is ascending event id (packWindow's order).
-  const ordered = [...events].sort((a, b) => Buffer.compare(a._id.id, b._id.id));
-  ordered.forEach((event, leafIndex) => (event.anchor = { windowId, root: tree.root, leafIndex }));
+  // Events keep their window's claim marker; root and leaf index are the window's.
+  for (const event of events) event.anchor = claimMarker(windowId);
 }
 
 /**

@@ -33,7 +33,7 @@ import { consoleFirstScreen } from "./console-first-screen";
 import { RateLimits } from "../platform/http/rate-limits";
 import { docsSecurityHeaders, securityHeaders } from "../platform/http/security-headers";
 import type { HttpDeps } from "../modules/http-deps";
-import { type AnchorWorker, anchorRoutes } from "../modules/anchoring";
+import { type AnchorWorker, anchorRoutes, withWindowAnchors } from "../modules/anchoring";
 import { epcisCaptureBodyParser, epcisQueriesRoutes, epcisQueryRoutes, epcisRoutes } from "../modules/epcis";
 import { importRoutes } from "../modules/imports";
 import { auditRoutes, brandAuditPageRoutes, regionalOverviewRoutes } from "../modules/audit";
@@ -44,7 +44,7 @@ import { resolverRoutes } from "../modules/resolver";
 import { SESSION_COOKIE, accountRoutes, consoleSessions } from "../modules/accounts";
 
 /** The runtime the application is built from; route files see it as HttpDeps. */
-export interface AppDeps extends Omit<HttpDeps, "brandClaims"> {
+export interface AppDeps extends Omit<HttpDeps, "brandClaims" | "withWindowAnchors"> {
   config: Config;
   pingDatabase(): Promise<void>;
   anchorWorker?: AnchorWorker;
@@ -99,7 +99,11 @@ export function createApp(deps: AppDeps): Express {
   );
   // Before any body is read: a client over its budget costs no parsing.
   app.use(rateLimits.byAddress());
-  const routeDeps: HttpDeps = { ...deps, brandClaims };
+  const routeDeps: HttpDeps = {
+    ...deps,
+    brandClaims,
+    withWindowAnchors: (events) => withWindowAnchors(deps.connection, events),
+  };
   const apiKeys = new ApiKeyCache();
   const lifetime = {
     idleMs: deps.config.SESSION_IDLE_MINUTES * 60_000,

@@ -4,6 +4,7 @@ import type { RouteRegistry } from "../platform/http/route-registry";
 import type { Logger } from "../platform/logger";
 import type { BrandClaims } from "./batches/domain/batch-brand";
 import type { UseCaseContext } from "./ledger/append-event";
+import type { TraceEventDoc } from "./ledger/data/trace-event.model";
 import type { OrganizationRole } from "./organizations/domain/organization-role";
 
 /**
@@ -20,6 +21,10 @@ export interface HttpDeps {
   anchorWorker?: { wake(): void; status(): object };
   /** Brand claims of batch registrations (the brands module's side of the batches' port). */
   brandClaims: BrandClaims;
+  /** Events with the root and leaf index their confirmed window gives them (the anchoring module's side). */
+  withWindowAnchors: <Event extends Pick<TraceEventDoc, "_id" | "anchor">>(
+    events: Event[],
+  ) => Promise<Event[]>;
 }
 
 /** Caps on the heavy requests (decision 0021), from the configuration; each names its key when hit. */

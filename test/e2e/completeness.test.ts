@@ -272,7 +272,11 @@ describe("completeness: what an operator hides in the database shows", () => {
       db()
         .collection("traceevents")
         .findOne({ batchId: new Types.ObjectId(batch.id), seq });
-    await waitFor("seq 1 to be anchored", async () => (await ofSeq(1))?.anchor?.root);
+    await waitFor("seq 1 to be anchored", async () => {
+      const claim = (await ofSeq(1))?.anchor;
+      const window = claim && (await db().collection("anchorwindows").findOne({ _id: claim.windowId }));
+      return window?.state === "completed";
+    });
     expect((await ofSeq(3))!.anchor, "seq 3 waits for seq 2").to.equal(null);
     expect(checkOf(await verify(batch.id), "completeness")?.status).to.equal("pass");
 

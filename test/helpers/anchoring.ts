@@ -83,8 +83,17 @@ export async function recordEvents(
   return ids;
 }
 
+/** Events not in a completed window (unclaimed, or claimed by a window not completed yet). */
 export async function unanchoredCount(connection: Connection): Promise<number> {
-  return traceEventModel(connection).collection.countDocuments({ "anchor.root": null });
+  const completed = await anchorWindowModel(connection)
+    .collection.find({ state: "completed" }, { projection: { _id: 1 } })
+    .toArray();
+  const completedIds = new Set(completed.map((window) => window._id.toHexString()));
+  const events = await traceEventModel(connection)
+    .collection.find({}, { projection: { anchor: 1 } })
+    .toArray();
+  return events.filter((event) => !event.anchor || !completedIds.has(event.anchor.windowId.toHexString()))
+    .length;
 }
 
 export function waitUntilAllAnchored(connection: Connection, timeoutMs = 60_000): Promise<boolean> {
@@ -98,10 +107,11 @@ export function waitUntilAllAnchored(connection: Connection, timeoutMs = 60_000)
 }
 
 /**
- * The exactly-once check: every event is in exactly one completed window, at the leaf index its
- * anchor reference names; every completed window's root is anchored once on chain with its leaf
- * count; every event's proof (as the API serves it) verifies with the registry's verifyLeaf;
- * no other window holds a root.
+ * The exactly-once check: every event is in exactly one completed window, the one its anchor
+ * reference names, and still carries that window's claim marker (confirming writes no event:
+ * root and leaf index come from the window's leaf list); every completed window's root is
+ * anchored once on chain with its leaf count; every event's proof (as the API serves it) verifies
+ * with the registry's verifyLeaf, from the window's root; no other window holds a root.
  */
 export async function assertAnchoredExactlyOnce(
   connection: Connection,
@@ -136,12 +146,17 @@ export async function assertAnchoredExactlyOnce(
     const placed = windowOf.get(event._id.toHexString());
     expect(placed, `event ${event._id} is in no window`).to.not.equal(undefined);
     expect(event.anchor?.windowId.toHexString()).to.equal(placed!.windowId);
-    expect(event.anchor?.leafIndex).to.equal(placed!.leafIndex);
+    expect(event.anchor, `event ${event._id} keeps its claim marker`).to.deep.include({
+      root: null,
+      leafIndex: null,
+    });
     const proof = await proofOf(event._id.toHexString());
     expect(proof.status, JSON.stringify(proof.body)).to.equal(200);
     const body = proof.body as { root: string; leaf: string; proof: string[]; eventHash: string };
     expect(body.eventHash).to.equal(event.hash);
-    expect(body.root).to.equal(event.anchor?.root);
+    const window = completed.find((candidate) => candidate._id.toHexString() === placed!.windowId)!;
+    expect(body.root).to.equal(window.root);
+    expect((body as unknown as { leafIndex: number }).leafIndex).to.equal(placed!.leafIndex);
     expect(
       verifyMerkleProof(
         body.root as `0x${string}`,

@@ -1,10 +1,14 @@
 import { expect } from "chai";
-import { anchorWindowModel } from "../../server/modules/anchoring/data/anchor-window.model";
+import {
+  anchorWindowModel,
+  type AnchorWindowDoc,
+} from "../../server/modules/anchoring/data/anchor-window.model";
 import { verifyMerkleProof } from "../../server/platform/crypto/merkle";
 import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
 import { anchoringBacklog } from "../../server/modules/anchoring/backlog";
 import { WindowStore } from "../../server/modules/anchoring/data/window-store";
 import { createApp } from "../../server/main/app";
+import { traceEventModel } from "../../server/modules/ledger/data/trace-event.model";
 import { createLogger } from "../../server/platform/logger";
 import {
   assertAnchoredExactlyOnce,
@@ -160,6 +164,42 @@ describe("anchoring API", () => {
       expect((await anchoringBacklog(env.runtime.connection)).pending).to.equal(4);
       const health = await http(server.baseUrl, "GET", "/healthz");
       expect(health.body.anchoring.pending).to.equal(4);
+    });
+
+    it("is counted from the windows' running total, reading one event at most however many wait", async () => {
+      server = await serverWithWorker();
+      const batch = await createBatch(server, producer);
+      await recordEvents(server, producer, batch.id, 4);
+      const run = await http(server.baseUrl, "POST", "/api/anchors/run?wait=true", { key: server.adminKey });
+      expect(run.status, run.text).to.equal(200);
+      await recordEvents(server, producer, batch.id, 6);
+      const [window] = (await anchorWindowModel(env.runtime.connection)
+        .collection.find({ root: { $ne: null } })
+        .toArray()) as unknown as AnchorWindowDoc[];
+      expect(window.recordedThrough, "the window keeps the running total").to.equal(5);
+
+      // Every read of the events collection the count makes, by method.
+      const events = traceEventModel(env.runtime.connection).collection as unknown as Record<
+        string,
+        (...args: unknown[]) => unknown
+      >;
+      const reads: string[] = [];
+      const originals = new Map<string, (...args: unknown[]) => unknown>();
+      for (const method of ["find", "findOne", "countDocuments", "aggregate", "estimatedDocumentCount"]) {
+        const original = events[method];
+        originals.set(method, original);
+        events[method] = function (this: unknown, ...args: unknown[]) {
+          reads.push(method);
+          return original.apply(this, args);
+        };
+      }
+      try {
+        expect((await anchoringBacklog(env.runtime.connection)).pending).to.equal(6);
+      } finally {
+        for (const [method, original] of originals) events[method] = original;
+      }
+      // The stored-event count from metadata, and the oldest unclaimed event: no count of pending events.
+      expect(reads.sort()).to.deep.equal(["estimatedDocumentCount", "find"]);
     });
   });
 

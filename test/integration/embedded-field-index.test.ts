@@ -100,6 +100,51 @@ describe("embedded engine: declared index fields", () => {
     expect(storage.scans).to.equal(0);
   });
 
+  it("answers an unsorted find with a limit from the first matching candidates, in the order they took the key", async () => {
+    // A collection of its own: run after the other tests, `things` had no field index on this
+    // test's store (CongoDB keeps index state outside the store).
+    await route(indexed, {
+      createIndexes: "claims",
+      indexes: [{ key: { anchor: 1, _id: 1 }, name: "anchor_1__id_1" }],
+    });
+    const window = new ObjectId();
+    const inserted: string[] = [];
+    for (let seq = 1; seq <= 1_000; seq++) {
+      const _id = new ObjectId();
+      // Every third document is claimed: a candidate of a sub-document's first field that does not match.
+      const anchor = seq % 3 === 0 ? { windowId: window, leafIndex: seq } : null;
+      await storage.insertOne("db", "claims", { _id, seq, anchor });
+      if (anchor === null) inserted.push(_id.toHexString());
+    }
+    const filtered = { documents: 0 };
+    const filter = congodb.QueryEngine.filter.bind(congodb.QueryEngine);
+    congodb.QueryEngine.filter = (documents, query) => {
+      filtered.documents += documents.length;
+      return filter(documents, query);
+    };
+    try {
+      const oldest = await route(indexed, { find: "claims", filter: { anchor: null }, limit: 5 });
+      expect(ids(oldest)).to.deep.equal(inserted.slice(0, 5));
+      const window10 = await route(indexed, {
+        find: "claims",
+        filter: { anchor: { windowId: window, leafIndex: 30 } },
+        limit: 1,
+      });
+      expect(window10.cursor.firstBatch.map((doc: Document) => doc.seq)).to.deep.equal([30]);
+    } finally {
+      congodb.QueryEngine.filter = filter;
+    }
+    // The second find's candidates are the 333 claimed documents: it filters until the tenth match.
+    expect(filtered.documents, "documents filtered").to.be.below(100);
+    const sorted = await route(indexed, {
+      find: "claims",
+      filter: { anchor: null },
+      sort: { seq: -1 },
+      limit: 2,
+    });
+    expect(sorted.cursor.firstBatch.map((doc: Document) => doc.seq)).to.deep.equal([1_000, 998]);
+  });
+
   it("gives the same answers as a whole-collection read for any equality on indexed fields", async () => {
     const pool = [new ObjectId(), new ObjectId(), new ObjectId()];
     const scalar = fc.oneof(

@@ -23,11 +23,12 @@ import {
   certificationDomain,
   computeCertHash,
 } from "../../server/modules/certifications/domain/certification-typed-data";
-import { startWorker } from "../helpers/anchoring";
+import { startWorker, waitFor } from "../helpers/anchoring";
 import {
   batchDraft,
   certificationDomainOf,
   createCertifier,
+  fundWallet,
   signCertification,
   type TestCertifier,
 } from "../helpers/certification-scenario";
@@ -169,6 +170,67 @@ describe("issuer-bound certifications (issue 13, findings 5 and 7)", () => {
       await anchorNow(server);
       const verified = await http(server.baseUrl, "GET", `/api/verify/${batch.publicId}`);
       expect(verified.body.verdict, verified.text).to.equal("verified");
+    });
+  });
+
+  describe("certification status on /api/verify (issue 15)", () => {
+    it("is served from the cache, and a revocation sent to the chain directly shows within one registry poll", async () => {
+      const direct = await createCertifier(server, "自行上链的认证机构");
+      await fundWallet(env, direct.wallet.address);
+      const batch = await createBatch(server, farm);
+      const domain = await certificationDomainOf(server, direct.key);
+      const signed = await signCertification(
+        domain,
+        batchDraft(batch.id),
+        direct.wallet.address,
+        direct.wallet,
+      );
+      const created = await http(server.baseUrl, "POST", "/api/certifications", {
+        key: direct.key,
+        json: signed,
+      });
+      expect(created.status, created.text).to.equal(201);
+      await anchorNow(server);
+      const verdictOf = async () => {
+        const verified = await http(server.baseUrl, "GET", `/api/verify/${batch.publicId}`);
+        expect(verified.status, verified.text).to.equal(200);
+        return verified.body.verdict as string;
+      };
+      expect(await verdictOf()).to.equal("verified");
+
+      // Asked again: no certificationOf call reaches the chain.
+      const registry = env.runtime.chain.registry;
+      const selector = registry.interface.getFunction("certificationOf")!.selector;
+      const asked: string[] = [];
+      const count = (info: {
+        action: string;
+        payload?: { method: string; params?: { data?: string }[] };
+      }) => {
+        const data = info.payload?.params?.[0]?.data;
+        if (
+          info.action === "sendRpcPayload" &&
+          info.payload?.method === "eth_call" &&
+          data?.startsWith(selector)
+        )
+          asked.push(data);
+      };
+      await env.runtime.chain.provider.on("debug", count);
+      try {
+        expect(await verdictOf()).to.equal("verified");
+        expect(await verdictOf()).to.equal("verified");
+      } finally {
+        await env.runtime.chain.provider.off("debug", count);
+      }
+      expect(asked, "certificationOf calls while cached").to.deep.equal([]);
+
+      // Revoked by the certifier itself, not through the service: the registry's log invalidates.
+      const own = registry.connect(direct.wallet.connect(env.runtime.chain.provider));
+      const gasLimit =
+        ((await own.revokeCertification.estimateGas(created.body.certHash, "withdrawn")) * 3n) / 2n;
+      await (await own.revokeCertification(created.body.certHash, "withdrawn", { gasLimit })).wait();
+      await waitFor("the verdict to show the revocation", async () => (await verdictOf()) === "revoked", {
+        timeoutMs: 10_000,
+      });
     });
   });
 

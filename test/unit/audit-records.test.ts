@@ -208,6 +208,21 @@ describe("audit of stored copies (server/modules/audit/domain/audit-records.ts)"
       expect(checkWindowLeaves(list, (id) => stored[id] ?? null)).to.deep.equal([]);
     });
 
+    it("accepts events that keep their window's claim marker (no leaf index stored), but not a wrong stored index", () => {
+      const claims: Record<string, StoredLeafEvent> = {
+        e1: { ...stored.e1, anchor: { windowId: "w1", leafIndex: null } },
+        e2: { ...stored.e2, anchor: { windowId: "w1", leafIndex: null } },
+      };
+      expect(checkWindowLeaves(list, (id) => claims[id] ?? null)).to.deep.equal([]);
+      const wrong: Record<string, StoredLeafEvent> = {
+        ...claims,
+        e2: { ...stored.e2, anchor: { windowId: "w1", leafIndex: 0 } },
+      };
+      expect(
+        checkWindowLeaves(list, (id) => wrong[id] ?? null).map((finding) => finding.detail),
+      ).to.deep.equal(["leaf 1 of window w1 names event e2, whose anchor points to window w1 leaf 0"]);
+    });
+
     it("finds a deleted event, a rewritten one and one re-anchored elsewhere", () => {
       const details = (lookup: Record<string, StoredLeafEvent>) =>
         checkWindowLeaves(list, (id) => lookup[id] ?? null).map((finding) => finding.detail);

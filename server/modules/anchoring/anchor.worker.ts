@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Connection, Types } from "mongoose";
 import type { ChainClient } from "../../platform/evm/chain-client";
-import { TraceEventRepository } from "../ledger";
 import type { Hex } from "../../platform/crypto/keccak";
 import {
   buildMerkleTreeOffThread,
@@ -11,7 +10,9 @@ import {
 } from "../../platform/crypto/merkle-off-thread";
 import type { Logger } from "../../platform/logger";
 import { AnchorTransactions } from "./anchor-transactions";
+import { TraceEventRepository } from "../ledger";
 import { backoffDelay } from "./backoff";
+import { unrecordedEvents } from "./backlog";
 import { faultInjector, type FaultHook, type FaultPoint } from "./faults";
 import { Lease, LeaseLostError } from "./lease";
 import { reconcileOnTakeOver } from "./reconcile";
@@ -252,11 +253,14 @@ export class AnchorWorker {
   }
 
   private async isWindowDue(): Promise<boolean> {
-    const pending = await new TraceEventRepository(this.connection).countUnanchored(this.options.maxLeaves);
-    if (pending === 0) {
+    // Whether anything waits is read from the events (one, along the anchor index): an event can
+    // be unclaimed again without changing the stored count (released, or reset in the database).
+    if (!(await new TraceEventRepository(this.connection).oldestUnanchored())) {
       this.runHandledAtMs = this.runRequestedAtMs;
       return false;
     }
+    // Unfinished windows were driven before this: what no recorded window holds is unclaimed.
+    const pending = await unrecordedEvents(this.connection);
     return (
       pending >= this.options.maxLeaves ||
       this.runRequestedAtMs > this.runHandledAtMs ||

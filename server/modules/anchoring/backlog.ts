@@ -1,6 +1,6 @@
 import type { Connection } from "mongoose";
 import { TraceEventRepository } from "../ledger";
-import { WindowStore, claimMarker } from "./data/window-store";
+import { WindowStore } from "./data/window-store";
 
 export interface AnchoringBacklog {
   /** Events not anchored on chain yet: unclaimed, or in a window not confirmed yet. */
@@ -10,31 +10,35 @@ export interface AnchoringBacklog {
 }
 
 /**
- * The anchoring backlog for /healthz. Uses only the `{ anchor: 1, _id: 1 }` index of events and
- * the small set of unfinished windows (which store their leaf count and oldest record time).
+ * The anchoring backlog for /healthz, without counting events one by one (issue 15: counting and
+ * sorting every pending event held the embedded engine, and the service with it, for hundreds of
+ * milliseconds per probe during a drain). Stored events minus those the recorded windows hold
+ * (a running total kept on the windows) are unclaimed or held by a window still claiming; the
+ * windows in flight add their leaf counts. Only the oldest unclaimed event is read, one along the
+ * `{ anchor: 1, _id: 1 }` index.
  */
 export async function anchoringBacklog(connection: Connection, now = new Date()): Promise<AnchoringBacklog> {
   const events = new TraceEventRepository(connection);
-  const unclaimed = await events.countUnanchored();
+  const store = new WindowStore(connection);
   const oldestUnclaimed = await events.oldestUnanchored();
-  const inFlight = await new WindowStore(connection).inFlight();
-  // A window still claiming has not stored its leaf count yet: count the events it has claimed.
-  const claiming = await Promise.all(
-    inFlight
-      .filter((window) => window.state === "claiming")
-      .map((window) => events.countWithAnchor(claimMarker(window._id))),
-  );
+  // At least the one just read: an event unclaimed again (released, or reset in the database by
+  // hand) leaves the stored count unchanged.
+  const notRecorded = Math.max(await unrecordedEvents(connection), oldestUnclaimed ? 1 : 0);
+  const inFlight = await store.inFlight();
   const times = [oldestUnclaimed?.recordTime, ...inFlight.map((window) => window.oldestRecordTime)]
     .filter((time) => time !== null && time !== undefined)
     .map((time) => new Date(time).getTime());
   const oldest = times.length > 0 ? Math.min(...times) : undefined;
   return {
-    pending:
-      unclaimed +
-      claiming.reduce((sum, count) => sum + count, 0) +
-      inFlight.reduce((sum, window) => sum + (window.leafCount ?? 0), 0),
+    pending: notRecorded + inFlight.reduce((sum, window) => sum + (window.leafCount ?? 0), 0),
     lagSeconds: oldest === undefined ? 0 : Math.max(0, Math.round(now.getTime() - oldest) / 1000),
   };
+}
+
+/** Events in no recorded window yet: unclaimed, or claimed by a window still claiming. */
+export async function unrecordedEvents(connection: Connection): Promise<number> {
+  const stored = await new TraceEventRepository(connection).estimatedCount();
+  return Math.max(0, stored - (await new WindowStore(connection).recordedTotal()));
 }
 
 /**

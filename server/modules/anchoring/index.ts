@@ -9,3 +9,4 @@ export { ANCHOR_FAULTS } from "./faults";
 export { anchorRoutes } from "./http/anchors.routes";
 export { LedgerMapCache } from "./ledger-map-cache";
 export { findLeafIndex, unpackEventIds, unpackLeaves } from "./window-codec";
+export { withWindowAnchors } from "./event-anchors";

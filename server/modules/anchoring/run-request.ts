@@ -4,7 +4,7 @@ import { TraceEventRepository } from "../ledger";
 import { AppError } from "../../platform/errors";
 import { anchoringBacklog } from "./backlog";
 import { requestAnchorRun } from "./lease";
-import { WindowStore } from "./data/window-store";
+import { claimMarker, WindowStore } from "./data/window-store";
 
 export interface AnchorRunResult {
   status: "idle" | "requested" | "confirmed";
@@ -31,8 +31,13 @@ export async function runAnchorWindow(
   const events = new TraceEventRepository(connection);
   // The newest event a window has not anchored yet, claimed or not: a window still claiming holds
   // the newest events, and answering "idle" then would return before they are anchored.
-  const newest = await events.newestNotYetAnchored();
-  const unfinished = (await store.unfinished()).filter((window) => window.state !== "claiming").at(-1);
+  const unfinishedWindows = await store.unfinished();
+  const newest = await events.newestNotYetAnchored(
+    unfinishedWindows
+      .filter((window) => window.state === "claiming")
+      .map((window) => claimMarker(window._id)),
+  );
+  const unfinished = unfinishedWindows.filter((window) => window.state !== "claiming").at(-1);
   const { pending } = await anchoringBacklog(connection);
   if (!newest && !unfinished) return { status: "idle", pending, ...summary(null) };
 

@@ -1,5 +1,5 @@
 import { Types, type Connection } from "mongoose";
-import { unpackLeaves, WindowStore } from "../anchoring";
+import { unpackLeaves, WindowStore, withWindowAnchors } from "../anchoring";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import type { BatchDoc } from "../batches";
 import {
@@ -133,7 +133,10 @@ export async function eventsOf(
   const grouped = new Map<string, AuditedEvent[]>(batchIds.map((id) => [id.toHexString(), []]));
   if (batchIds.length === 0) return grouped;
   const sorted = [...batchIds].sort((a, b) => Buffer.compare(a.id, b.id));
-  const docs = await new TraceEventRepository(connection).ofBatchIdRange(sorted);
+  const docs = await withWindowAnchors(
+    connection,
+    await new TraceEventRepository(connection).ofBatchIdRange(sorted),
+  );
   for (const doc of docs) grouped.get(String(doc.batchId))?.push(toAuditedEvent(doc));
   return grouped;
 }

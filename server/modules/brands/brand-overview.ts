@@ -93,17 +93,18 @@ function usedShare(licence: LicenceDoc): number {
   return Math.min(1, Math.max(0, roundQuantity(licence.used / licence.quota.value)));
 }
 
-/** The register's newest event and its anchor (set by the worker once its window is confirmed). */
+/** The register's newest event and its anchor: its window's root once that window is confirmed. */
 async function registerHead(ctx: UseCaseContext, brand: BrandDoc) {
   const event = await new TraceEventRepository(ctx.connection).findById(brand.head.eventId);
   const window = event?.anchor ? await new WindowStore(ctx.connection).find(event.anchor.windowId) : null;
+  const anchored = window?.root && (window.state === "confirmed" || window.state === "completed");
   return {
     seq: brand.head.seq,
     hash: brand.head.hash,
     eventId: brand.head.eventId.toHexString(),
-    anchor: event?.anchor
+    anchor: anchored
       ? {
-          root: event.anchor.root,
+          root: window.root!,
           blockNumber: window?.blockNumber ?? null,
           txHash: window?.txHash ?? null,
         }

@@ -1,5 +1,6 @@
 import { Types } from "mongoose";
 import { type BatchDoc, BatchRepository } from "../batches";
+import { withWindowAnchors } from "../anchoring";
 import { type TraceEventDoc, TraceEventRepository, bizStepUri, type UseCaseContext } from "../ledger";
 import { epcisDocument, epcisQueryDocument } from "./domain/documents";
 import {
@@ -48,7 +49,7 @@ export async function queryEpcisEvents(
     after: query.cursor ? decodeCursor(query.cursor) : undefined,
     limit: query.limit + 1,
   });
-  const page = found.slice(0, query.limit);
+  const page = await withWindowAnchors(ctx.connection, found.slice(0, query.limit));
   const nextCursor =
     found.length > query.limit
       ? Buffer.from(page[page.length - 1]._id.toHexString()).toString("base64url")
@@ -63,8 +64,9 @@ export async function queryEpcisEvents(
  * who may see it: its batch, or the organization whose observation log holds it.
  */
 export async function getEpcisEvent(ctx: UseCaseContext, eventId: string, base: string) {
-  const event = await new TraceEventRepository(ctx.connection).findById(eventId);
-  if (!event || event.subject === "brand") throw new NotFoundError("event", eventId);
+  const stored = await new TraceEventRepository(ctx.connection).findById(eventId);
+  if (!stored || stored.subject === "brand") throw new NotFoundError("event", eventId);
+  const [event] = await withWindowAnchors(ctx.connection, [stored]);
   const observation = event.subject === "observations";
   const batch = observation ? null : await new BatchRepository(ctx.connection).findById(event.batchId);
   const epcis = observation
@@ -78,7 +80,10 @@ export async function getEpcisEvent(ctx: UseCaseContext, eventId: string, base: 
 
 /** A batch's whole history in chain order. */
 export async function exportBatchHistory(ctx: UseCaseContext, batch: BatchDoc, base: string) {
-  const events = await new TraceEventRepository(ctx.connection).historyOf(batch._id, MAX_HISTORY_EVENTS);
+  const events = await withWindowAnchors(
+    ctx.connection,
+    await new TraceEventRepository(ctx.connection).historyOf(batch._id, MAX_HISTORY_EVENTS),
+  );
   const exported = events.map((event) => toEpcisEvent(exportEvent(event), exportBatch(batch), base));
   return epcisDocument(exported, {
     id: `${base}/api/batches/${batch._id.toHexString()}/epcis`,

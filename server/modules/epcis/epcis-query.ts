@@ -1,5 +1,6 @@
 import { Types } from "mongoose";
 import { BatchRepository } from "../batches";
+import { withWindowAnchors } from "../anchoring";
 import { TraceEventRepository, observationLogsFor, type UseCaseContext } from "../ledger";
 import type { RecordingActor } from "../ingest";
 import { AppError, ValidationError } from "../../platform/errors";
@@ -59,7 +60,10 @@ export async function runSimpleEventQuery(
     before: options.before,
   };
   const candidates: Candidates = async (after, limit) => {
-    const chunk = await repository.batchEventsWhere({ ...filter, after, limit });
+    const chunk = await withWindowAnchors(
+      ctx.connection,
+      await repository.batchEventsWhere({ ...filter, after, limit }),
+    );
     const batches = await batchesById(ctx, chunk);
     return chunk.map((stored) => ({ id: stored._id, event: exportStoredEvent(stored, batches, base) }));
   };

@@ -24,26 +24,38 @@ export function forgetChainAnswers(chain: ChainClient): void {
  * The service's view of the registry for verification requests. Answers are cached for a short
  * time (`ttlMs`, 15 s by default; a negative answer only 1 s, since a root may be anchored, a
  * receipt mined or a registry redeployed any moment), so a page that is scanned often costs no
- * chain call, while a reorg or a revocation shows within seconds, and a detected chain reset at
- * once (`forgetChainAnswers`). A failed call is not cached.
+ * chain call, while a reorg shows within seconds, and a detected chain reset at once
+ * (`forgetChainAnswers`). A failed call is not cached.
+ *
+ * Certification records are cached until the registry says they changed: at most every
+ * `watchMs` a request first reads the registry's logs since the last block seen
+ * (`CertificationIssued`, `CertificationStatusChanged`) and drops the records they name, so a
+ * status change sent to the chain by anyone (or relayed by another instance) shows within one
+ * `watchMs`, and otherwise a certificate costs no chain call (issue 15). When the logs cannot be
+ * read, or the chain is lower than the last block seen (a reset), the records are read again.
  */
 export class ServiceChainReader implements ChainReader {
   private readonly cache = new Map<string, { expires: number; value: Promise<unknown> }>();
+  private watchedBlock: number | undefined;
+  private watchedAt = -Infinity;
+  private watching: Promise<void> | undefined;
 
   constructor(
     private readonly chain: ChainClient,
     private readonly ttlMs = 15_000,
     private readonly capacity = 50_000,
     private readonly clock: () => number = Date.now,
+    private readonly watchMs = 1_000,
   ) {
     let readers = readersByChain.get(chain);
     if (!readers) readersByChain.set(chain, (readers = new Set()));
     readers.add(this);
   }
 
-  /** Drops every cached answer. */
+  /** Drops every cached answer, and reads the registry's logs afresh. */
   forget(): void {
     this.cache.clear();
+    this.watchedBlock = undefined;
   }
 
   network() {
@@ -74,7 +86,11 @@ export class ServiceChainReader implements ChainReader {
     );
   }
 
-  /** Not cached: the newest window decides whether a bundle is the latest state, and changes each window. */
+  /**
+   * Not cached: the newest window decides whether a bundle is the latest state. Cached until the
+   * next `WindowAnchored` log, a verification just after a window was anchored saw the older
+   * window for up to one poll and answered `pending` (test/integration/audit.test.ts caught it).
+   */
   async latestWindow() {
     const window = await this.chain.registry.latestWindow();
     return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
@@ -104,9 +120,52 @@ export class ServiceChainReader implements ChainReader {
     });
   }
 
-  /** Not cached: a revocation must show on the next page view, and it is one call per certificate. */
+  /** An issuance and its status: cached until the registry logs a change of it. */
   async certificationOf(certHash: string, issuer: string): Promise<ChainCertificationRecord> {
-    return chainRecordOf(await this.chain.registry.certificationOf(certHash, issuer));
+    await this.watchRegistry();
+    return this.cached(certificationKey(certHash, issuer), Infinity, async () =>
+      chainRecordOf(await this.chain.registry.certificationOf(certHash, issuer)),
+    );
+  }
+
+  /** Reads the registry's logs since the last look, at most every `watchMs`; one read at a time. */
+  private watchRegistry(): Promise<void> {
+    if (this.clock() - this.watchedAt < this.watchMs) return Promise.resolve();
+    this.watching ??= this.readRegistryLogs()
+      .catch(() => {
+        this.forgetChangeable(); // changes could not be seen: read those answers again
+        this.watchedBlock = undefined;
+      })
+      .finally(() => {
+        this.watchedAt = this.clock();
+        this.watching = undefined;
+      });
+    return this.watching;
+  }
+
+  private async readRegistryLogs(): Promise<void> {
+    const head = await this.chain.provider.getBlockNumber();
+    const from = this.watchedBlock;
+    if (from === undefined || head < from) {
+      this.forgetChangeable(); // first look, or the chain was reset below what was seen
+    } else if (head > from) {
+      const registry = this.chain.registry;
+      const logs = await this.chain.provider.getLogs({
+        address: this.chain.registryAddress,
+        fromBlock: from + 1,
+        toBlock: head,
+      });
+      for (const log of logs) {
+        const parsed = registry.interface.parseLog(log);
+        if (parsed?.name === "CertificationIssued" || parsed?.name === "CertificationStatusChanged")
+          this.cache.delete(certificationKey(parsed.args[0] as string, parsed.args[1] as string));
+      }
+    }
+    this.watchedBlock = head;
+  }
+
+  private forgetChangeable(): void {
+    for (const key of this.cache.keys()) if (key.startsWith("certification:")) this.cache.delete(key);
   }
 
   /** The name the certifier was registered with on chain (cached: it rarely changes). */
@@ -153,4 +212,8 @@ export class ServiceChainReader implements ChainReader {
     );
     return value;
   }
+}
+
+function certificationKey(certHash: string, issuer: string): string {
+  return `certification:${certHash.toLowerCase()}:${issuer.toLowerCase()}`;
 }

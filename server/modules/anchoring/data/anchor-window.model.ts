@@ -42,6 +42,12 @@ export interface AnchorWindowDoc {
   /** Position of the window in the registry's window history, read from the chain at confirmation. */
   windowIndex: number | null;
   leafCount: number;
+  /**
+   * Events in this window and every window recorded before it: what /healthz subtracts from the
+   * number of stored events to count the backlog without reading events (issue 15). Null before
+   * recording, and on windows recorded before the field existed.
+   */
+  recordedThrough: number | null;
   oldestRecordTime: Date | null;
   chainId: number;
   registry: string;
@@ -87,6 +93,7 @@ const anchorWindowSchema = new Schema<AnchorWindowDoc>(
     mapRoot: { type: String, default: null },
     windowIndex: { type: Number, default: null },
     leafCount: { type: Number, default: 0 },
+    recordedThrough: { type: Number, default: null },
     oldestRecordTime: { type: Date, default: null },
     chainId: { type: Number, required: true },
     registry: { type: String, required: true },

@@ -2,13 +2,15 @@ import { Types, type Connection } from "mongoose";
 import { anchorWindowLeavesModel, anchorWindowModel, type AnchorWindowDoc, type AnchorWindowLeavesDoc, type TxAttempt } from "./anchor-window.model";
 import { UNFINISHED_STATES, type WindowState } from "../domain/window-state";
 import { traceEventModel } from "../../ledger";
-import { asBytes, unpackEventIds, type ClaimedEvent } from "../window-codec";
+import { asBytes, type ClaimedEvent } from "../window-codec";
 
 /** Events per claiming or marking command: small enough that one command never stalls the service. */
 const CHUNK = 200;
 
 /**
- * The marker a claimed event carries until its window is confirmed. The whole sub-document is
+ * The marker a claimed event carries, also after its window is confirmed (the window holds the
+ * root and the leaf list; events anchored before issue 15 also carry their root and leaf index,
+ * written one by one when their window completed). The whole sub-document is
  * compared for equality (key order matters on MongoDB, so it is only ever built here), which
  * the existing `{ anchor: 1, _id: 1 }` index of trace events serves.
  */
@@ -101,6 +103,7 @@ export class WindowStore {
       mapRoot: null,
       windowIndex: null,
       leafCount: 0,
+      recordedThrough: null,
       leaves: null,
       eventIds: null,
       oldestRecordTime: null,
@@ -126,30 +129,36 @@ export class WindowStore {
   /**
    * Claims up to `maxLeaves` unanchored events, oldest first, for the window, and reads back
    * exactly the claimed set. Each claim is a conditional updateMany on `anchor: null`: atomic per
-   * event, so an event is claimed by one window only, also against a concurrent claimer. The
-   * updates go `CHUNK` ids at a time so that no single command holds the embedded engine (and the
-   * service's event loop with it) for the whole window (issue 15: a 10,000-event claim stalled
-   * `/healthz` for seconds).
+   * event, so an event is claimed by one window only, also against a concurrent claimer (whose
+   * events count against this claimer's `maxLeaves` reads, as when both read the same oldest set).
+   * Every command handles `CHUNK` events, so that none holds the embedded engine (and the
+   * service's event loop with it) for long: the oldest unclaimed are read `CHUNK` at a time along
+   * the `{ anchor: 1, _id: 1 }` index without a sort (see `TraceEventRepository.oldestUnanchored`),
+   * then claimed, then read back by id (issue 15: a 10,000-event claim, and sorting 100,000
+   * pending events to find the oldest, stalled `/healthz` for seconds).
    */
   async claim(windowId: Types.ObjectId, maxLeaves: number): Promise<ClaimedEvent[]> {
-    const oldest = await this.events
-      .find({ anchor: null }, { projection: { _id: 1 } })
-      .sort({ _id: 1 })
-      .limit(maxLeaves)
-      .toArray();
-    for (let start = 0; start < oldest.length; start += CHUNK) {
-      const ids = oldest.slice(start, start + CHUNK).map((event) => event._id);
-      await this.events.updateMany(
-        { _id: { $in: ids }, anchor: null },
-        { $set: { anchor: claimMarker(windowId) } },
+    const claimed: ClaimedEvent[] = [];
+    for (let read = 0; read < maxLeaves; ) {
+      const oldest = await this.events
+        .find({ anchor: null }, { projection: { _id: 1 } })
+        .hint({ anchor: 1, _id: 1 })
+        .limit(Math.min(CHUNK, maxLeaves - read))
+        .toArray();
+      if (oldest.length === 0) break;
+      read += oldest.length;
+      const ids = oldest.map((event) => event._id);
+      await this.events.updateMany({ _id: { $in: ids }, anchor: null }, { $set: { anchor: claimMarker(windowId) } });
+      claimed.push(
+        ...((await this.events
+          .find(
+            { _id: { $in: ids }, anchor: claimMarker(windowId) },
+            { projection: { _id: 1, hash: 1, recordTime: 1, batchId: 1, subject: 1, seq: 1, prevHash: 1 } },
+          )
+          .toArray()) as unknown as ClaimedEvent[]),
       );
     }
-    return (await this.events
-      .find(
-        { anchor: claimMarker(windowId) },
-        { projection: { _id: 1, hash: 1, recordTime: 1, batchId: 1, subject: 1, seq: 1, prevHash: 1 } },
-      )
-      .toArray()) as unknown as ClaimedEvent[];
+    return claimed;
   }
 
   /** Stores the leaf list and map changes, then makes the window `recorded` if it is still claiming. */
@@ -174,14 +183,38 @@ export class WindowStore {
       mapChanges,
       mapRejections,
     });
+    const recordedThrough = (await this.recordedTotal()) + summary.leafCount;
     const now = this.now();
     return this.transition(
       windowId,
       { state: "claiming" },
       {
-        $set: { state: "recorded", ...summary, recordedAt: now, updatedAt: now },
+        $set: { state: "recorded", ...summary, recordedThrough, recordedAt: now, updatedAt: now },
       },
     );
+  }
+
+  /**
+   * How many events all recorded windows hold together: the running total of the newest window
+   * with a root (windows are recorded one at a time, in id order, by the lease holder). Windows
+   * recorded before the total was kept are summed once, until the next window records it.
+   */
+  async recordedTotal(): Promise<number> {
+    const withRoot = { root: { $ne: null }, state: { $ne: "abandoned" } };
+    const [newest] = await this.windows
+      .find(withRoot, { projection: { recordedThrough: 1 } })
+      .sort({ _id: -1 })
+      .limit(1)
+      .toArray();
+    if (!newest) return 0;
+    if (typeof newest.recordedThrough === "number") return newest.recordedThrough;
+    const [sum] = await this.windows
+      .aggregate<{ total: number }>([
+        { $match: withRoot },
+        { $group: { _id: null, total: { $sum: "$leafCount" } } },
+      ])
+      .toArray();
+    return sum?.total ?? 0;
   }
 
   /** Gives up a window that never got a root and frees its events for the next window. */
@@ -304,28 +337,12 @@ export class WindowStore {
   }
 
   /**
-   * Writes `{ windowId, root, leafIndex }` into every event of a confirmed window (only over the
-   * claim marker, so it is idempotent), then completes the window. `onChunk` runs after each
-   * chunk (fault injection in tests).
+   * Completes a confirmed window. Its events are not written: they keep the claim marker, and
+   * their root and leaf index are the window's (its stored leaf list, in ascending event id), so
+   * confirming a window costs one write whatever its size (issue 15: marking each event ran at
+   * ~1,000 events/s and held the service for seconds per window on the embedded engine).
    */
-  async markEvents(windowId: Types.ObjectId, onChunk: () => void = () => undefined): Promise<boolean> {
-    const window = await this.find(windowId);
-    const stored = await this.leavesOf(windowId);
-    if (!window || window.state !== "confirmed" || !window.root || !stored) return false;
-    const eventIds = unpackEventIds(stored.eventIds);
-    for (let start = 0; start < eventIds.length; start += CHUNK) {
-      const chunk = eventIds.slice(start, start + CHUNK);
-      await this.events.bulkWrite(
-        chunk.map((_id, offset) => ({
-          updateOne: {
-            filter: { _id, anchor: claimMarker(windowId) },
-            update: { $set: { anchor: { windowId, root: window.root, leafIndex: start + offset } } },
-          },
-        })),
-        { ordered: false },
-      );
-      onChunk();
-    }
+  async complete(windowId: Types.ObjectId): Promise<boolean> {
     const now = this.now();
     return this.transition(
       windowId,

@@ -166,7 +166,12 @@ export function checkWindowLeaves(
         ...at,
         detail: `${where} is ${list.leaves[index]}, but event ${eventId} is stored with hash ${stored.hash}`,
       });
-    else if (stored.anchor?.windowId !== list.windowId || stored.anchor.leafIndex !== index)
+    // A claim stores no leaf index (the list is where the event's place is kept); one stored
+    // before issue 15 must agree with the list.
+    else if (
+      stored.anchor?.windowId !== list.windowId ||
+      (stored.anchor.leafIndex !== null && stored.anchor.leafIndex !== index)
+    )
       findings.push({
         ...at,
         detail: `${where} names event ${eventId}, whose anchor points to ${stored.anchor ? `window ${stored.anchor.windowId} leaf ${String(stored.anchor.leafIndex)}` : "no window"}`,

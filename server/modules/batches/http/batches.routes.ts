@@ -98,7 +98,10 @@ export function batchRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
       const { params, query } = req;
       assertBatchVisible(res, await findBatch(ctx, params.id));
       const page = await listEvents(ctx, params.id, query);
-      res.json({ items: page.items.map(eventView), nextCursor: page.nextCursor });
+      res.json({
+        items: (await deps.withWindowAnchors(page.items)).map(eventView),
+        nextCursor: page.nextCursor,
+      });
     },
   );
 

@@ -104,7 +104,7 @@ export function brandRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     async (req, res) => {
       const { params } = req;
       const brand = await findBrand(ctx, params.id);
-      res.json({ items: (await brandEvents(ctx, brand._id)).map(eventView) });
+      res.json({ items: (await deps.withWindowAnchors(await brandEvents(ctx, brand._id))).map(eventView) });
     },
   );
 

@@ -7,7 +7,7 @@ export type LedgerSubject = "brand" | "observations";
 /**
  * An immutable, hash-chained event. `body` is exactly the object that was hashed (RFC 8785 +
  * keccak256); the other fields are copies for querying. Nothing here is ever updated except
- * `anchor`, which the anchoring worker sets once.
+ * `anchor`, which the anchoring worker sets when a window claims the event (or frees it again).
  */
 export interface TraceEventDoc {
   _id: Types.ObjectId;
@@ -32,7 +32,12 @@ export interface TraceEventDoc {
   hash: string;
   prevHash: string;
   body: Record<string, unknown>;
-  anchor?: { windowId: Types.ObjectId; root: string; leafIndex: number } | null;
+  /**
+   * The window that claimed the event. `root` and `leafIndex` are null: the window holds them (its
+   * root and leaf list; the anchoring module's `withWindowAnchors` fills them in once the window is
+   * confirmed). Events anchored before issue 15 carry them too.
+   */
+  anchor?: { windowId: Types.ObjectId; root: string | null; leafIndex: number | null } | null;
 }
 
 const traceEventSchema = new Schema<TraceEventDoc>(

@@ -113,36 +113,33 @@ export class TraceEventRepository {
     return (await this.events.collection.find(filter).toArray()) as unknown as TraceEventDoc[];
   }
 
+  /** How many events are stored, from the collection's metadata (no event is read). */
+  async estimatedCount(): Promise<number> {
+    return this.events.collection.estimatedDocumentCount();
+  }
+
   /**
-   * How many events no anchoring window has claimed yet (`anchor: null`, served by the
-   * `{ anchor: 1, _id: 1 }` index), counting at most `limit` when given.
+   * The oldest event not claimed by a window yet, with its record time only. Read along the
+   * `{ anchor: 1, _id: 1 }` index without a sort: MongoDB walks it in id order; the embedded engine
+   * keeps the events of a key in the order they took it (append order) and stops at the first,
+   * where a sort would order every pending event (issue 15).
    */
-  async countUnanchored(limit?: number): Promise<number> {
-    return this.events.collection.countDocuments({ anchor: null }, limit === undefined ? {} : { limit });
-  }
-
-  /** How many events carry exactly this anchor sub-document (e.g. a window's claim marker). */
-  async countWithAnchor(anchor: Record<string, unknown>): Promise<number> {
-    return this.events.collection.countDocuments({ anchor });
-  }
-
-  /** The oldest (by id) event not claimed by a window yet, with its record time only. */
   async oldestUnanchored(): Promise<Pick<TraceEventDoc, "_id" | "recordTime"> | null> {
     const [oldest] = await this.events.collection
       .find({ anchor: null }, { projection: { recordTime: 1 } })
-      .sort({ _id: 1 })
+      .hint({ anchor: 1, _id: 1 })
       .limit(1)
       .toArray();
     return (oldest as Pick<TraceEventDoc, "_id" | "recordTime"> | undefined) ?? null;
   }
 
   /**
-   * The newest event not yet in an anchored tree: unclaimed, or claimed by a window that has not
-   * recorded its root yet (a window still claiming holds its events with `anchor.root` null).
+   * The newest event not yet in a tree: unclaimed, or carrying one of these claim markers (those
+   * of windows still claiming). One `$in` on `anchor`, which its index serves.
    */
-  async newestNotYetAnchored(): Promise<TraceEventDoc | null> {
+  async newestNotYetAnchored(claims: Record<string, unknown>[]): Promise<TraceEventDoc | null> {
     const [newest] = await this.events.collection
-      .find({ $or: [{ anchor: null }, { "anchor.root": null }] })
+      .find({ anchor: { $in: [null, ...claims] } })
       .sort({ _id: -1 })
       .limit(1)
       .toArray();

@@ -68,9 +68,11 @@ export class FieldIndexes {
 
   /**
    * The documents that may match `filter`, or undefined when no indexed field is pinned by an
-   * equality (the caller then reads the whole collection). The most selective field is used.
+   * equality (the caller then reads the whole collection). The most selective field is used. One
+   * key's documents come as a live iterator over its postings (read it before the next write), so
+   * a caller that needs only the first few does not copy all of them.
    */
-  candidates(db: string, coll: string, filter: unknown): Document[] | undefined {
+  candidates(db: string, coll: string, filter: unknown): Iterable<Document> | undefined {
     if (!isPlainObject(filter)) return undefined;
     let best: Postings[] | undefined;
     let bestSize = Infinity;
@@ -83,7 +85,7 @@ export class FieldIndexes {
       if (size < bestSize) [best, bestSize] = [lists, size];
     }
     if (!best) return undefined;
-    if (best.length === 1) return [...best[0].values()];
+    if (best.length === 1) return best[0].values();
     // Several keys: MongoDB's index would give them in key order; `_id` order is as good a promise.
     return best
       .flatMap((list) => [...list.entries()])

@@ -38,7 +38,7 @@ interface Target {
 }
 
 /** Candidate documents for a filter, from an index, or undefined when no index bounds it. */
-export type FieldLookup = (db: string, coll: string, filter: unknown) => Document[] | undefined;
+export type FieldLookup = (db: string, coll: string, filter: unknown) => Iterable<Document> | undefined;
 
 /** Wraps the handlers of the narrowable commands in a CongoDB command router. */
 export function installIdLookup(router: congodb.CommandRouter, fieldLookup?: FieldLookup): void {
@@ -61,10 +61,13 @@ function narrowed(
   if (!target || typeof target.collection !== "string") return context;
   const { storage, database } = context;
   const collection = target.collection;
+  const wanted = firstMatchesWanted(context.command);
   const lookups = target.filters.map((filter) => async (): Promise<Document[] | undefined> => {
     const ids = idCandidates(filter);
     if (ids) return byIds(storage, database, collection, ids);
-    return fieldLookup?.(database, collection, filter);
+    const candidates = fieldLookup?.(database, collection, filter);
+    if (!candidates) return undefined;
+    return wanted ? firstMatches(candidates, filter, wanted) : Array.from(candidates);
   });
   return { ...context, storage: storageView(storage, database, collection, lookups) };
 }
@@ -72,6 +75,42 @@ function narrowed(
 function statements(collection: unknown, list: unknown): Target | undefined {
   if (!Array.isArray(list)) return undefined;
   return { collection, filters: (list as Document[]).map((statement) => statement.q ?? statement.filter) };
+}
+
+/**
+ * How many documents an unsorted `find` (no skip) asks for, or undefined when it needs every match.
+ * Any `limit` matches are a right answer to it (MongoDB returns them in index order): for those the
+ * candidates stop at the `limit`-th match instead of being filtered whole (issue 15: the oldest
+ * unclaimed event and the worker's claim read 10,000 of 100,000 pending events, or one).
+ */
+function firstMatchesWanted(command: Document): number | undefined {
+  if (command.find === undefined || command.sort || command.skip) return undefined;
+  const limit = Math.abs(Number(command.limit ?? 0));
+  return limit > 0 ? limit : undefined;
+}
+
+/**
+ * The first `wanted` candidates that match `filter`, in candidate order, taking candidates from
+ * the iterator `wanted` at a time (a key with 100,000 documents costs what the answer costs).
+ */
+function firstMatches(candidates: Iterable<Document>, filter: unknown, wanted: number): Document[] {
+  const matches: Document[] = [];
+  const query = (filter ?? {}) as Document;
+  const iterator = candidates[Symbol.iterator]();
+  for (let done = false; !done && matches.length < wanted;) {
+    const slice: Document[] = [];
+    while (slice.length < wanted) {
+      const next = iterator.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      slice.push(next.value);
+    }
+    const matching = congodb.QueryEngine.filter(slice as congodb.IStoredDocument[], query);
+    matches.push(...matching.slice(0, wanted - matches.length));
+  }
+  return matches;
 }
 
 /** The filter of an aggregation's first stage when it is a `$match` (countDocuments sends one). */
