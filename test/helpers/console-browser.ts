@@ -153,6 +153,13 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
     ),
     `axe on ${screen}`,
   ).to.deep.equal([]);
+  // Reflow (WCAG 1.4.10): on a phone every screen of the menu is on the screen, none past its edge.
+  const pastTheEdge = await page.$$eval(".console-nav a", (links) =>
+    links
+      .filter((link) => link.getBoundingClientRect().right > link.ownerDocument.documentElement.clientWidth)
+      .map((link) => link.textContent),
+  );
+  expect(pastTheEdge, `menu links past the right edge on ${screen}`).to.deep.equal([]);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

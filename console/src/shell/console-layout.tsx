@@ -26,7 +26,7 @@ export function ConsoleLayout() {
           {t("app.title")}
         </Typography.Text>
         <nav aria-label={t("nav.label")} className="console-nav">
-          {/* Plain links in a row that scrolls sideways on a phone: every screen one tap away. */}
+          {/* Plain links in a row (wrapped on a phone): every screen one tap away. */}
           {menu.map((screen) => (
             <a
               key={screen.path}
