@@ -24,7 +24,7 @@ export {
   newEventInput,
   productSchema,
 } from "./domain/new-batch-input";
-export { originOf, type NewBatch } from "./domain/new-batch";
+export { lotKeyOf, originOf, statedClaimCandidate, type NewBatch } from "./domain/new-batch";
 export { findBatch } from "./find-batch";
 export { assertBatchVisible } from "./http/batch-access";
 export { batchRoutes } from "./http/batches.routes";

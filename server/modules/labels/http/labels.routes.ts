@@ -58,6 +58,7 @@ export function labelRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
             origin: {
               place: batch.origin.place,
               regionCode: batch.origin.regionCode,
+              country: batch.origin.country,
               harvestedAt: batch.origin.harvestedAt,
             },
             brand: batch.brand,

@@ -5,9 +5,10 @@ import { netContent, printedGtin } from "../domain/printed-label-text";
 
 /** What a label prints of its batch. */
 export interface PrintedBatch {
-  product: { name: string; gtin?: string };
+  product: { name?: string; gtin?: string };
   lot: string;
-  origin: { place: string; regionCode: string; harvestedAt: string };
+  /** Absent fields were not stated (a batch captured from CBV master data, decision 0031). */
+  origin: { place?: string; regionCode?: string; country?: string; harvestedAt?: string };
   brand?: string;
 }
 
@@ -17,17 +18,23 @@ export interface PrintedBatch {
  * The brand is printed on item-serial labels only: those are counted against the licence quota
  * (label quota), while a batch-level sheet can be printed in any number.
  */
+/** What a label prints for a field the producer did not state (never an invented value). */
+export const NOT_STATED = "未说明";
+
 export function labelContents(batch: PrintedBatch, items: readonly LabelItem[]): LabelContent[] {
-  const province = provinceName(batch.origin.regionCode, "zh");
-  const origin =
-    province && !batch.origin.place.startsWith(province)
-      ? `${province} ${batch.origin.place}`
-      : batch.origin.place;
+  const { place, regionCode, country, harvestedAt } = batch.origin;
+  const province = regionCode ? provinceName(regionCode, "zh") : undefined;
+  const stated = place ?? country;
+  const origin = !stated
+    ? (province ?? NOT_STATED)
+    : province && !stated.startsWith(province)
+      ? `${province} ${stated}`
+      : stated;
   const shared = {
-    product: batch.product.name,
+    product: batch.product.name ?? NOT_STATED,
     lot: batch.lot,
     origin,
-    harvestedAt: batch.origin.harvestedAt.slice(0, 10),
+    harvestedAt: harvestedAt?.slice(0, 10) ?? NOT_STATED,
     ...(batch.product.gtin ? { gtin: printedGtin(batch.product.gtin) } : {}),
   };
   return items.map((item) => ({
