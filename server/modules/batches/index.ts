@@ -19,6 +19,7 @@ export { batchChangesFor, eventBlockedReason, mayRecordEvent } from "./domain/ev
 export { gs1CheckDigit, gtinProblem, toGtin14 } from "./domain/gtin";
 export {
   eventLocation,
+  geoPoint,
   lotSchema,
   newBatchInput,
   newEventInput,
