@@ -47,7 +47,8 @@ export function cbvBatchMaster(
   const name = NAME_KEYS.map((key) => textOf(ilmd[key])).find((value) => value !== undefined);
   const farms = Array.isArray(ilmd["cbvmda:farmList"])
     ? (ilmd["cbvmda:farmList"] as unknown[])
-        .map((farm) => textOf((farm as Record<string, unknown> | null)?.farmIdentification))
+        .map((farm) => farm as Record<string, unknown> | null)
+        .map((farm) => textOf(farm?.farmIdentification ?? farm?.["cbvmda:farmIdentification"]))
         .filter((id): id is string => id !== undefined)
     : [];
   const geo = /^geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)/.exec(readPoint ?? "");
