@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { chromium, type Browser } from "playwright-core";
+import { licensedBrand } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
 import { createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestServer } from "../helpers/test-env";
@@ -109,5 +110,27 @@ describe("a batch from CBV master data (standard EPCIS commissioning)", function
     expect(queried.status, queried.text).to.equal(200);
     const events = queried.body.epcisBody.queryResults.resultsBody.eventList as Json[];
     expect(events.map((item) => item.ilmd)).to.deep.equal([sent.ilmd]);
+  });
+
+  it("refuses a regional brand claim for an output of a batch whose region is not stated, consuming nothing", async () => {
+    const brandId = await licensedBrand(server, farm);
+    const made = await http(server.baseUrl, "POST", "/api/transformations", {
+      key: farm.key,
+      json: {
+        inputs: [{ batchId: batch.id, quantity: { value: 20, unit: "KGM" } }],
+        outputs: [
+          {
+            product: { name: "白茶 成品", category: "tea" },
+            quantity: { value: 5, unit: "KGM" },
+            brand: brandId,
+          },
+        ],
+      },
+    });
+    expect(made.status, made.text).to.equal(422);
+    expect(made.body.error.details[0].field, made.text).to.equal("body.outputs[0].origin.regionCode");
+    expect(made.body.error.message).to.include("not stated");
+    const after = (await get(farm, `/api/batches/${String(batch.id)}`)).body as Json;
+    expect(after.available).to.deep.equal({ value: 420, unit: "KGM" });
   });
 });

@@ -152,7 +152,7 @@ async function brandFor(
   input: NewBatch,
   derived: DerivedBatch | undefined,
   brandClaims: BrandClaims | undefined,
-  candidate: Partial<BrandClaimCandidate> & Pick<BrandClaimCandidate, "producerId" | "quantity">,
+  candidate: Parameters<typeof statedClaimCandidate>[0],
 ): Promise<BatchBrand | undefined> {
   if (derived?.brand) return derived.brand;
   if (!input.brand) return undefined;

@@ -35,15 +35,18 @@ export async function outputBrands(
       const claim = await claimBrand(
         ctx,
         output.brand,
-        statedClaimCandidate({
-          id: outputIds[index],
-          producerId: actorId,
-          category: output.product.category,
-          regionCode: origin.regionCode,
-          place: origin.place,
-          harvestedAt: origin.harvestedAt,
-          quantity: output.quantity,
-        }),
+        statedClaimCandidate(
+          {
+            id: outputIds[index],
+            producerId: actorId,
+            category: output.product.category,
+            regionCode: origin.regionCode,
+            place: origin.place,
+            harvestedAt: origin.harvestedAt,
+            quantity: output.quantity,
+          },
+          `body.outputs[${index}]`,
+        ),
       ).catch((error: unknown) => {
         throw error instanceof BrandClaimError ? error.at(`body.outputs[${index}].brand`) : error;
       });

@@ -43,18 +43,25 @@ export function lotKeyOf(product: NewBatch["product"]): string {
   return product.name ?? `GTIN ${product.gtin ?? ""}`;
 }
 
-/** A regional brand's quota is claimed by category, region and harvest date: each must be stated. */
-export function statedClaimCandidate(candidate: Partial<BrandClaimCandidate>): BrandClaimCandidate {
+/**
+ * A regional brand's quota is claimed by category, region and harvest date (decision 0010): a batch
+ * that does not state one of them (CBV master data, decision 0031) cannot claim it. `at` is where
+ * the request gives the batch (`body`, `body.outputs[0]`).
+ */
+export function statedClaimCandidate(
+  candidate: Partial<BrandClaimCandidate> &
+    Omit<BrandClaimCandidate, "category" | "regionCode" | "harvestedAt">,
+  at = "body",
+): BrandClaimCandidate {
   const { category, regionCode, harvestedAt } = candidate;
-  if (category === undefined)
-    throw ValidationError.forField("body.product.category", "must be stated to claim a regional brand", 422);
-  if (regionCode === undefined)
-    throw ValidationError.forField("body.origin.regionCode", "must be stated to claim a regional brand", 422);
-  if (harvestedAt === undefined)
-    throw ValidationError.forField(
-      "body.origin.harvestedAt",
-      "must be stated to claim a regional brand",
+  const unstated = (field: string) =>
+    ValidationError.forField(
+      `${at}.${field}`,
+      "is not stated, so the batch cannot claim a regional brand",
       422,
     );
-  return { ...(candidate as BrandClaimCandidate), category, regionCode, harvestedAt };
+  if (category === undefined) throw unstated("product.category");
+  if (regionCode === undefined) throw unstated("origin.regionCode");
+  if (harvestedAt === undefined) throw unstated("origin.harvestedAt");
+  return { ...candidate, category, regionCode, harvestedAt };
 }
