@@ -24,7 +24,8 @@ export const NOT_STATED = "未说明";
 export function labelContents(batch: PrintedBatch, items: readonly LabelItem[]): LabelContent[] {
   const { place, regionCode, country, harvestedAt } = batch.origin;
   const province = regionCode ? provinceName(regionCode, "zh") : undefined;
-  const stated = place ?? country;
+  const stated =
+    place ?? (country ? new Intl.DisplayNames(["zh-CN"], { type: "region" }).of(country) : undefined);
   const origin = !stated
     ? (province ?? NOT_STATED)
     : province && !stated.startsWith(province)
