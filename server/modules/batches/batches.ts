@@ -20,7 +20,7 @@ import {
 import { toGtin14 } from "./domain/gtin";
 import { ConflictError, ValidationError } from "../../platform/errors";
 import { BATCH_LEDGER } from "./batch-ledger";
-import type { BatchBrand, BrandClaimCandidate, BrandClaims } from "./domain/batch-brand";
+import type { BatchBrand, BrandClaims } from "./domain/batch-brand";
 
 /** Lineage of batches created by splits and transformations, and who created them. */
 export interface DerivedBatch {
