@@ -133,4 +133,28 @@ describe("a batch from CBV master data (standard EPCIS commissioning)", function
     const after = (await get(farm, `/api/batches/${String(batch.id)}`)).body as Json;
     expect(after.available).to.deep.equal({ value: 420, unit: "KGM" });
   });
+
+  it("refuses CBV master data it cannot read, naming the ilmd key, and stores nothing", async () => {
+    const before = (await get(farm, "/api/batches?lot=CBV-TEA-2")).body.items as Json[];
+    const unreadable = {
+      ...sent,
+      quantityList: [{ epcClass: "urn:epc:class:lgtin:6901234.056789.CBV-TEA-2", quantity: 1, uom: "KGM" }],
+      ilmd: {
+        ...(sent.ilmd as Json),
+        "cbvmda:countryOfOrigin": "China",
+        "cbvmda:harvestStartDate": "2999-01-01",
+      },
+    };
+    const response = await capture(farm, { ...document, epcisBody: { eventList: [unreadable] } });
+    expect(response.status, response.text).to.equal(422);
+    const [event] = response.body.error.details.events as { reasons: { code: string; message: string }[] }[];
+    expect(event.reasons.map((item) => item.code)).to.deep.equal([
+      "INVALID_BATCH_MASTER_DATA",
+      "INVALID_BATCH_MASTER_DATA",
+    ]);
+    expect(event.reasons[0].message).to.include('ilmd["cbvmda:countryOfOrigin"]');
+    expect(event.reasons[1].message).to.include('ilmd["cbvmda:harvestStartDate"]');
+    expect(before).to.deep.equal([]);
+    expect((await get(farm, "/api/batches?lot=CBV-TEA-2")).body.items).to.deep.equal([]);
+  });
 });
