@@ -97,7 +97,12 @@ const batchSchema = new Schema<BatchDoc>(
 );
 // Lots are unique per producer and product (enforced by MongoDB; the embedded engine does not
 // enforce unique indexes, so registration also checks before inserting).
-batchSchema.index({ producerId: 1, "product.name": 1, lot: 1 }, { unique: true });
+// Partial: batches whose name is not stated (CBV master data, decision 0031) are unique by GTIN and
+// lot through their lot claim, and must not collide on a null name.
+batchSchema.index(
+  { producerId: 1, "product.name": 1, lot: 1 },
+  { unique: true, partialFilterExpression: { "product.name": { $exists: true } } },
+);
 batchSchema.index({ "product.gtin": 1, lot: 1 });
 batchSchema.index({ publicId: 1 }, { unique: true, sparse: true });
 batchSchema.index({ "inputs.batchId": 1 });
