@@ -56,4 +56,12 @@ describe("labelContents", () => {
     expect(label).to.not.have.property("brand");
     expect(label).to.include({ product: "安吉白茶 明前特级", lot: "AJBC-2026-0412" });
   });
+
+  it("prints 未说明 for what a batch from CBV master data did not state, and its country by name", () => {
+    const [label] = labelContents(
+      { product: { gtin: "06901234567892" }, lot: "CBV-1", origin: { country: "CN" } },
+      [{ link: "https://x/01/06901234567892/10/CBV-1" }],
+    );
+    expect(label).to.include({ product: "未说明", origin: "中国", harvestedAt: "未说明", lot: "CBV-1" });
+  });
 });

@@ -45,7 +45,7 @@ export async function regionalOverview(
       (event) => [event.batchId.toHexString(), event],
     ),
   );
-  for (const batch of recalled) group(batch.origin.regionCode).recalls += 1;
+  for (const batch of recalled) group(batch.origin.regionCode!).recalls += 1; // recalledIn matches stated regions only
 
   const revocations = await revocationsIn(ctx, regionCode, options.nowSec);
   for (const revocation of revocations) {
@@ -78,8 +78,8 @@ export async function regionalOverview(
         digitalLink,
         product,
         lot,
-        regionCode: origin.regionCode,
-        regionName: divisionName(origin.regionCode),
+        regionCode: origin.regionCode!, // recalledIn matches stated regions only
+        regionName: divisionName(origin.regionCode!),
         place: origin.place,
         producer: {
           id: batch.producerId.toHexString(),

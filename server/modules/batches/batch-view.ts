@@ -26,9 +26,11 @@ export function batchView(
     origin: {
       place: batch.origin.place,
       regionCode: batch.origin.regionCode,
+      ...(batch.origin.country ? { country: batch.origin.country } : {}),
       ...(location ? { location } : {}),
       harvestedAt: batch.origin.harvestedAt,
     },
+    ...notStatedOf(batch),
     quantity: sealed.quantity ?? batch.quantity,
     available: { value: batch.available, unit: batch.quantity.unit },
     ...(batch.brand ? { brand: batch.brand } : {}),
@@ -81,4 +83,18 @@ export function eventView(event: TraceEventDoc) {
 /** What POST …/events answers: where the event sits in the chain. */
 export function appendedView(event: TraceEventDoc) {
   return { id: event._id.toHexString(), seq: event.seq, hash: event.hash, prevHash: event.prevHash };
+}
+
+/** Fields a batch from CBV master data did not state (decision 0031), listed so a reader sees them missing on purpose. */
+const STATED_FIELDS = [
+  ["product.name", (batch: BatchDoc) => batch.product.name],
+  ["product.category", (batch: BatchDoc) => batch.product.category],
+  ["origin.place", (batch: BatchDoc) => batch.origin.place],
+  ["origin.regionCode", (batch: BatchDoc) => batch.origin.regionCode],
+  ["origin.harvestedAt", (batch: BatchDoc) => batch.origin.harvestedAt],
+] as const;
+
+function notStatedOf(batch: BatchDoc): { notStated?: string[] } {
+  const missing = STATED_FIELDS.filter(([, value]) => value(batch) === undefined).map(([field]) => field);
+  return missing.length > 0 ? { notStated: missing } : {};
 }

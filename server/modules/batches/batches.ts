@@ -3,7 +3,7 @@ import { newPublicId } from "./public-id";
 import { Types } from "mongoose";
 import type { BatchDoc } from "./data/batch.model";
 import { BatchRepository, type BatchFilter } from "./data/batch.repository";
-import type { NewBatch } from "./domain/new-batch";
+import { lotKeyOf, statedClaimCandidate, type NewBatch } from "./domain/new-batch";
 import { claimLot } from "./data/lot-claim.model";
 import {
   type TraceEventDoc,
@@ -20,7 +20,7 @@ import {
 import { toGtin14 } from "./domain/gtin";
 import { ConflictError, ValidationError } from "../../platform/errors";
 import { BATCH_LEDGER } from "./batch-ledger";
-import type { BatchBrand, BrandClaimCandidate, BrandClaims } from "./domain/batch-brand";
+import type { BatchBrand, BrandClaims } from "./domain/batch-brand";
 
 /** Lineage of batches created by splits and transformations, and who created them. */
 export interface DerivedBatch {
@@ -61,9 +61,14 @@ export async function registerBatch(
   });
   try {
     if (
-      !(await claimLot(ctx.connection, { producerId: producer, productName: product.name, lot, batchId }))
+      !(await claimLot(ctx.connection, {
+        producerId: producer,
+        productName: lotKeyOf(product),
+        lot,
+        batchId,
+      }))
     ) {
-      throw new ConflictError(`lot ${lot} is already registered for product ${product.name}`, {
+      throw new ConflictError(`lot ${lot} is already registered for product ${lotKeyOf(product)}`, {
         field: "body.lot",
         problem: "is already used for this product",
       });
@@ -116,7 +121,10 @@ export async function registerBatch(
     holderId: derived?.holderId ? new Types.ObjectId(derived.holderId) : producer,
     product,
     lot,
-    origin: { ...input.origin, harvestedOn: new Date(input.origin.harvestedAt) },
+    origin: {
+      ...input.origin,
+      ...(input.origin.harvestedAt !== undefined ? { harvestedOn: new Date(input.origin.harvestedAt) } : {}),
+    },
     quantity: input.quantity,
     available: input.quantity.value,
     ...(brand ?? {}),
@@ -138,17 +146,18 @@ export async function registerBatch(
  * The brand a new batch carries: inherited from its inputs when it is derived from batches of that
  * brand, otherwise claimed against the producer's licence (which takes quota).
  */
+
 async function brandFor(
   ctx: UseCaseContext,
   input: NewBatch,
   derived: DerivedBatch | undefined,
   brandClaims: BrandClaims | undefined,
-  candidate: BrandClaimCandidate,
+  candidate: Parameters<typeof statedClaimCandidate>[0],
 ): Promise<BatchBrand | undefined> {
   if (derived?.brand) return derived.brand;
   if (!input.brand) return undefined;
   if (!brandClaims) throw new Error("registerBatch: a branded registration needs the brands module's claims");
-  return brandClaims.claim(ctx, input.brand, candidate);
+  return brandClaims.claim(ctx, input.brand, statedClaimCandidate(candidate));
 }
 
 /** Batches in id order, `limit` at a time; `nextCursor` continues after the last one. */

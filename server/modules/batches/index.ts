@@ -21,12 +21,13 @@ export { batchChangesFor, eventBlockedReason, mayRecordEvent } from "./domain/ev
 export { gs1CheckDigit, gtinProblem, toGtin14 } from "./domain/gtin";
 export {
   eventLocation,
+  geoPoint,
   lotSchema,
   newBatchInput,
   newEventInput,
   productSchema,
 } from "./domain/new-batch-input";
-export { originOf, type NewBatch } from "./domain/new-batch";
+export { lotKeyOf, originOf, statedClaimCandidate, type NewBatch } from "./domain/new-batch";
 export { findBatch } from "./find-batch";
 export { assertBatchVisible } from "./http/batch-access";
 export { batchRoutes } from "./http/batches.routes";

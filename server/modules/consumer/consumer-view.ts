@@ -26,7 +26,8 @@ export interface ConsumerView {
   batch: {
     id: string;
     digitalLink: string;
-    product: { name: string; category: string; gtin: string | null };
+    /** Name and category are null when the producer did not state them (decision 0031). */
+    product: { name: string | null; category: string | null; gtin: string | null };
     brand: string | null;
     lot: string;
     producer: { id: string; name: string };
@@ -35,6 +36,8 @@ export interface ConsumerView {
   origin: {
     place: string | null;
     regionCode: string | null;
+    /** ISO 3166-1 alpha-2 country of origin, when that is what was stated. */
+    country: string | null;
     harvestedAt: string | null;
     location: Shown<{ lat: number; lon: number }> | null;
   } | null;
@@ -119,7 +122,11 @@ export async function buildConsumerView(
     batch: {
       id: subjectId,
       digitalLink: bundle.subject.digitalLink,
-      product: { ...bundle.subject.product, gtin: bundle.subject.product.gtin ?? null },
+      product: {
+        name: bundle.subject.product.name ?? null,
+        category: bundle.subject.product.category ?? null,
+        gtin: bundle.subject.product.gtin ?? null,
+      },
       brand: bundle.subject.brand ?? null,
       lot: bundle.subject.lot,
       producer: {
@@ -132,6 +139,7 @@ export async function buildConsumerView(
       ? {
           place: typeof origin.place === "string" ? origin.place : null,
           regionCode: typeof origin.regionCode === "string" ? origin.regionCode : null,
+          country: typeof origin.country === "string" ? origin.country : null,
           harvestedAt: typeof origin.harvestedAt === "string" ? origin.harvestedAt : null,
           location: isSealedMarker(origin.location)
             ? HIDDEN

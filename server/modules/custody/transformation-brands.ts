@@ -1,5 +1,5 @@
 import type { Types } from "mongoose";
-import { type BatchDoc, type BatchBrand, originOf } from "../batches";
+import { type BatchDoc, type BatchBrand, originOf, statedClaimCandidate } from "../batches";
 import { roundQuantity, BrandClaimError, claimBrand, inheritedBrand, releaseBrandClaim } from "../brands";
 import type { UseCaseContext } from "../ledger";
 import type { NewTransformation } from "./domain/new-transformation";
@@ -32,15 +32,22 @@ export async function outputBrands(
         continue;
       }
       const origin = output.origin ?? originOf(inputBatches[0]);
-      const claim = await claimBrand(ctx, output.brand, {
-        id: outputIds[index],
-        producerId: actorId,
-        category: output.product.category,
-        regionCode: origin.regionCode,
-        place: origin.place,
-        harvestedAt: origin.harvestedAt,
-        quantity: output.quantity,
-      }).catch((error: unknown) => {
+      const claim = await claimBrand(
+        ctx,
+        output.brand,
+        statedClaimCandidate(
+          {
+            id: outputIds[index],
+            producerId: actorId,
+            category: output.product.category,
+            regionCode: origin.regionCode,
+            place: origin.place,
+            harvestedAt: origin.harvestedAt,
+            quantity: output.quantity,
+          },
+          `body.outputs[${index}]`,
+        ),
+      ).catch((error: unknown) => {
         throw error instanceof BrandClaimError ? error.at(`body.outputs[${index}].brand`) : error;
       });
       brands.push({ brand: claim, claimed: true });

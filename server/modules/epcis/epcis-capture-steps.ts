@@ -7,7 +7,12 @@ import { encodeKeys, jsonDepth } from "./domain/stored-json";
 import { CAPTURED_KEY, type EpcisEvent } from "./domain/to-epcis";
 import { toGtin14, eventLocation } from "../batches";
 import { safeJsonObject } from "../../platform/http/common.schemas";
-import { capturedBatchMaster, derivedBatchMaster } from "./domain/batch-master";
+import {
+  capturedBatchMaster,
+  cbvBatchMaster,
+  derivedBatchMaster,
+  standardBatchMaster,
+} from "./domain/batch-master";
 import type { PlanRef, PlanStep } from "../ingest";
 
 /**
@@ -45,7 +50,7 @@ export function stepForIntent(
         index,
         via: intent.via,
         batch: batch.value,
-        ...(batch.requestedId ? { requestedId: batch.requestedId } : {}),
+        ...("requestedId" in batch ? { requestedId: batch.requestedId } : {}),
         eventTime: intent.eventTime,
         data: recorded,
         ...transformation,
@@ -122,6 +127,7 @@ function withCanonicalIdentity(intent: BatchIntent, base: string): EpcisEvent {
 }
 
 function masterData(intent: Extract<CaptureIntent, { kind: "register" }>, reasons: Reason[]) {
+  if (intent.cbvIlmd) return cbvMasterData(intent, intent.cbvIlmd, reasons);
   if (intent.master === null || typeof intent.master !== "object" || Array.isArray(intent.master)) {
     reasons.push({
       code: "INVALID_BATCH_MASTER_DATA",
@@ -169,6 +175,20 @@ function masterData(intent: Extract<CaptureIntent, { kind: "register" }>, reason
     });
   }
   return { value: { ...value, product: { ...value.product, gtin } } };
+}
+
+/** A batch from the CBV master data of a commissioning of a lot: what it states, nothing invented. */
+function cbvMasterData(
+  intent: Extract<CaptureIntent, { kind: "register" }>,
+  ilmd: Record<string, unknown>,
+  reasons: Reason[],
+) {
+  if (intent.ref.kind !== "lot") return undefined; // a commissioning without ecotrace:batch names a GTIN and lot
+  const { master, problems } = cbvBatchMaster(ilmd, intent.readPoint, intent.ref, intent.quantity);
+  for (const message of problems) reasons.push({ code: "INVALID_BATCH_MASTER_DATA", message });
+  if (problems.length > 0) return undefined;
+  const value = parsed(standardBatchMaster, master, "CBV master data", reasons, "INVALID_BATCH_MASTER_DATA");
+  return value ? { value } : undefined;
 }
 
 function locationOf(intent: BatchIntent, reasons: Reason[]): EventLocation | undefined {

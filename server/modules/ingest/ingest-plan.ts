@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Types } from "mongoose";
 import type { EventFacts, ObservationFacts, UseCaseContext } from "../ledger";
 import { quotaProblem, BrandClaimError, checkBrandClaim } from "../brands";
-import { toGtin14, type DerivedBatch, type NewBatch } from "../batches";
+import { lotKeyOf, statedClaimCandidate, toGtin14, type DerivedBatch, type NewBatch } from "../batches";
 import { loadWorld, lotKey, type World } from "./ingest-world";
 import type { PlanStep } from "./plan-step";
 import { timeSlicer } from "../../platform/threads/time-slice";
@@ -109,9 +109,9 @@ async function planRegister(planning: Planning, step: RegisterStep): Promise<voi
   const problems: { code: string; message: string }[] = [];
   const roles = registerRolesProblem(actor, step.via);
   if (roles) problems.push(roles);
-  const claimKey = lotKey(step.batch.product.name, step.batch.lot);
+  const claimKey = lotKey(lotKeyOf(step.batch.product), step.batch.lot);
   if (world.claimed.has(claimKey)) {
-    const message = `lot ${step.batch.lot} is already registered for product ${step.batch.product.name}`;
+    const message = `lot ${step.batch.lot} is already registered for product ${lotKeyOf(step.batch.product)}`;
     problems.push({ code: "LOT_TAKEN", message });
   }
   if (world.existingIds.has(id.toHexString())) {
@@ -141,7 +141,7 @@ async function planRegister(planning: Planning, step: RegisterStep): Promise<voi
     available: step.batch.quantity.value,
     unit: step.batch.quantity.unit,
     pendingTransfer: false,
-    productName: step.batch.product.name,
+    productName: lotKeyOf(step.batch.product),
     ...(step.batch.product.gtin ? { gtin: toGtin14(step.batch.product.gtin) } : {}),
     lot: step.batch.lot,
     origin,
@@ -186,7 +186,7 @@ async function brandProblem(
     quantity: batch.quantity,
   };
   try {
-    const { licences } = await checkBrandClaim(ctx, batch.brand!, candidate);
+    const { licences } = await checkBrandClaim(ctx, batch.brand!, statedClaimCandidate(candidate));
     const problems: string[] = [];
     for (const licence of licences) {
       const key = licence._id.toHexString();

@@ -3,6 +3,7 @@ import {
   BatchRepository,
   type BatchStatus,
   lotClaimsOf,
+  lotKeyOf,
   toGtin14,
   type NewBatch,
 } from "../batches";
@@ -16,6 +17,7 @@ import type { RecordingActor, RuleBatch } from "./ingest-rules";
  * lot (and GTIN or product) or id, and the lots the actor has claimed.
  */
 export interface SimBatch extends RuleBatch {
+  /** The product's name, or `GTIN …` when the name is not stated (as the lot claim keys it). */
   productName: string;
   gtin?: string;
   lot: string;
@@ -95,7 +97,7 @@ function simulated(batch: BatchDoc): SimBatch {
     available: batch.available,
     unit: batch.quantity.unit,
     pendingTransfer: Boolean(batch.pendingTransferId),
-    productName: batch.product.name,
+    productName: lotKeyOf(batch.product),
     ...(batch.product.gtin ? { gtin: batch.product.gtin } : {}),
     lot: batch.lot,
     origin: { place, regionCode, ...(location ? { location } : {}), harvestedAt },

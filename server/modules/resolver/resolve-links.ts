@@ -21,7 +21,7 @@ export async function linksFor(
   const batch = resolved.batch;
   const lot = { gtin: key.gtin, lot: batch.lot };
   const lotAnchor = formatDigitalLink(baseUrl, lot);
-  const description = batch.product.name;
+  const description = batch.product.name ?? `GTIN ${batch.product.gtin ?? ""} ${batch.lot}`.trim();
   const contexts: LinkContext[] = [
     {
       anchor: lotAnchor,

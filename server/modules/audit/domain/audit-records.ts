@@ -12,9 +12,14 @@ import type { AuditedEvent, Finding } from "./findings";
 export interface AuditedBatchDoc {
   id: string;
   producerId: string;
-  product: { name: string; category: string; gtin?: string };
+  product: { name?: string; category?: string; gtin?: string };
   lot: string;
-  origin: { place: string; regionCode: string; harvestedAt: string; location?: { lat: number; lon: number } };
+  origin: {
+    place?: string;
+    regionCode?: string;
+    harvestedAt?: string;
+    location?: { lat: number; lon: number };
+  };
   quantity: { value: number; unit: string };
   status: string;
   head: { seq: number; hash: string };

@@ -22,14 +22,18 @@ export interface BatchDoc {
   publicId: string;
   producerId: Types.ObjectId;
   holderId: Types.ObjectId;
-  product: { name: string; category: string; gtin?: string };
+  /** Name and category are absent ("not stated") for a batch captured from CBV master data (decision 0031). */
+  product: { name?: string; category?: string; gtin?: string };
   lot: string;
+  /** Each field may be absent ("not stated") for a batch captured from CBV master data (decision 0031). */
   origin: {
-    place: string;
-    regionCode: string;
+    place?: string;
+    regionCode?: string;
+    /** ISO 3166-1 alpha-2 country of origin (cbvmda:countryOfOrigin), when that is all that is stated. */
+    country?: string;
     location?: { lat: number; lon: number };
-    harvestedAt: string;
-    harvestedOn: Date;
+    harvestedAt?: string;
+    harvestedOn?: Date;
   };
   quantity: { value: number; unit: string };
   available: number;
@@ -67,6 +71,7 @@ const batchSchema = new Schema<BatchDoc>(
     origin: {
       place: String,
       regionCode: String,
+      country: String,
       location: { type: new Schema({ lat: Number, lon: Number }, { _id: false }), default: undefined },
       harvestedAt: String,
       harvestedOn: Date,
@@ -92,7 +97,12 @@ const batchSchema = new Schema<BatchDoc>(
 );
 // Lots are unique per producer and product (enforced by MongoDB; the embedded engine does not
 // enforce unique indexes, so registration also checks before inserting).
-batchSchema.index({ producerId: 1, "product.name": 1, lot: 1 }, { unique: true });
+// Partial: batches whose name is not stated (CBV master data, decision 0031) are unique by GTIN and
+// lot through their lot claim, and must not collide on a null name.
+batchSchema.index(
+  { producerId: 1, "product.name": 1, lot: 1 },
+  { unique: true, partialFilterExpression: { "product.name": { $exists: true } } },
+);
 batchSchema.index({ "product.gtin": 1, lot: 1 });
 batchSchema.index({ publicId: 1 }, { unique: true, sparse: true });
 batchSchema.index({ "inputs.batchId": 1 });

@@ -14,7 +14,8 @@ export interface BrandClaimCandidate {
   producerId: string;
   category: string;
   regionCode: string;
-  place: string;
+  /** Absent when not stated (decision 0031): only plot certifications need it. */
+  place?: string;
   /** ISO date or date-time of the harvest / production. */
   harvestedAt: string;
   quantity: { value: number; unit: string };

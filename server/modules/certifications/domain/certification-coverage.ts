@@ -11,11 +11,12 @@ import { quantityCapOf, type CertificationMessage } from "./certification-typed-
 export interface CoverableBatch {
   id: string;
   producerId: string;
-  category: string;
-  regionCode: string;
-  place: string;
+  /** Category, region, place and harvest time are absent when not stated (decision 0031): no scope covers them. */
+  category?: string;
+  regionCode?: string;
+  place?: string;
   /** ISO date or date-time; a date alone is read as 00:00 UTC of that day. */
-  harvestedAt: string;
+  harvestedAt?: string;
   quantity: { value: number; unit: string };
 }
 
@@ -29,9 +30,10 @@ export type CoverageVia = "subject" | "scope";
 export function coverageOf(rule: CoverageRule, batch: CoverableBatch): CoverageVia | null {
   if (rule.subject.kind === "batch") return batch.id === rule.subject.id ? "subject" : null;
   if (batch.producerId !== rule.subject.id) return null;
-  if (rule.subject.kind === "plot" && batch.place.trim() !== rule.subject.plot.trim()) return null;
+  if (rule.subject.kind === "plot" && batch.place?.trim() !== rule.subject.plot.trim()) return null;
   if (rule.scope.category !== "" && batch.category !== rule.scope.category) return null;
-  if (!batch.regionCode.startsWith(rule.scope.regionCodePrefix)) return null;
+  if (!(batch.regionCode ?? "").startsWith(rule.scope.regionCodePrefix)) return null;
+  if (batch.harvestedAt === undefined) return null;
   const harvested = Math.floor(Date.parse(batch.harvestedAt) / 1000);
   if (!(harvested >= rule.validFrom && harvested <= rule.validUntil)) return null;
   const cap = quantityCapOf(rule.quantityCap);

@@ -25,7 +25,9 @@ export function renderConsumerPage(
   selfPath: string,
   nonce: string | null,
 ): string {
-  const title = view.batch ? `${view.batch.product.name} · ${ui("pageTitle", lang)}` : ui("pageTitle", lang);
+  const title = view.batch
+    ? `${view.batch.product.name ?? ui("notStated", lang)} · ${ui("pageTitle", lang)}`
+    : ui("pageTitle", lang);
   const share = nonce ? shareRegionSection(view, lang) : "";
   return renderDocument({
     lang,
@@ -46,7 +48,7 @@ function header(view: ConsumerView, lang: Lang): string {
   const batch = view.batch!;
   const brand = view.brand ? (lang === "zh" ? view.brand.name.zh : view.brand.name.en) : batch.brand;
   return `<header>
-<h1 data-testid="product">${e(batch.product.name)}</h1>
+<h1 data-testid="product">${e(batch.product.name ?? ui("notStated", lang))}</h1>
 <div class="head">
 <dl class="facts">
 ${fact(ui("brand", lang), brand)}
@@ -73,17 +75,25 @@ function originSection(view: ConsumerView, lang: Lang): string {
   const origin = view.origin;
   if (!origin) return "";
   const region = regionText(origin, lang);
+  // What the producer did not state is said so, never left out or filled in (decision 0031).
+  const notStated = ui("notStated", lang);
   const privateNote =
     origin.location === HIDDEN ? `<p class="muted">${e(ui("coordinatesPrivate", lang))}</p>` : "";
   return `<section data-testid="origin" class="origin">
 <h2>${e(ui("origin", lang))}</h2>
 <dl class="facts">
-${fact(ui("origin", lang), origin.place)}
-<div data-testid="region"><dt>${e(ui("region", lang))}</dt><dd>${e(region || "—")}</dd></div>
-${fact(ui("harvested", lang), origin.harvestedAt ? origin.harvestedAt.slice(0, 10) : null)}
+${fact(ui("origin", lang), origin.place ?? notStated)}
+<div data-testid="region"><dt>${e(ui("region", lang))}</dt><dd>${e(region || countryText(origin.country, lang) || notStated)}</dd></div>
+${fact(ui("harvested", lang), origin.harvestedAt ? origin.harvestedAt.slice(0, 10) : notStated)}
 </dl>${privateNote}
 ${provinceMapSvg(mapPlace(view, lang), ui("mapCaption", lang))}
 </section>`;
+}
+
+/** An ISO 3166-1 country code as the country's name in the page's language. */
+function countryText(code: string | null, lang: Lang): string | null {
+  if (!code) return null;
+  return new Intl.DisplayNames([lang === "zh" ? "zh-CN" : "en"], { type: "region" }).of(code) ?? code;
 }
 
 /** Province, city, county and township of the origin, from the GB/T 2260 code (and the place's township). */

@@ -198,6 +198,7 @@ export const UI: Record<string, Record<Lang, string>> = {
   region: { zh: "行政区划", en: "Region" },
   harvested: { zh: "采收日期", en: "Harvested" },
   coordinates: { zh: "坐标", en: "Coordinates" },
+  notStated: { zh: "未说明", en: "not stated" },
   coordinatesPrivate: {
     zh: "生产者未公开精确坐标（可凭哈希证明）",
     en: "Exact coordinates kept private by the producer (provable by hash)",

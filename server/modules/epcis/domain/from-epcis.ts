@@ -94,6 +94,8 @@ export type CaptureIntent =
       via: "commissioning" | "transformation-output";
       quantity: { value: number; unit: string };
       master: unknown;
+      /** Set when there is no `ecotrace:batch`: the batch is made from the CBV master data in ilmd. */
+      cbvIlmd?: Record<string, unknown>;
     })
   | (BatchIntentBase & {
       kind: "append";
@@ -147,8 +149,10 @@ export function interpretEpcisEvent(
   const shape = shapeOf(type, event, target, reasons);
   if (reasons.length > 0) return { reasons };
   if (!shape) return observed("no_batch_change");
-  // A new batch needs what POST /api/batches takes; CBV master data alone does not say it (decision 0031).
-  if (shape.kind === "register" && !hasBatchMasterData(event)) return observed("no_batch_master_data");
+  // A commissioning without `ecotrace:batch` is made from its CBV master data, what it does not state
+  // left unstated; an output's name and origin come from `ecotrace:batch` only (decision 0031).
+  if (shape.kind === "register" && shape.via !== "commissioning" && !hasBatchMasterData(event))
+    return observed("no_batch_master_data");
   return {
     intent: buildIntent(event, shape, target, observationIntent(event, options.prefixes, "unknown_lot")),
   };
@@ -249,6 +253,7 @@ function buildIntent(
       via: shape.via,
       quantity: shape.ref.quantity!,
       master: ilmd["ecotrace:batch"],
+      ...(hasBatchMasterData(event) ? {} : { cbvIlmd: ilmd }),
     };
   }
   return {

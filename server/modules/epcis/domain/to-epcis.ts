@@ -47,7 +47,7 @@ export interface ExportBatch {
   id: string;
   gtin?: string;
   lot: string;
-  product: { name: string; category: string; gtin?: string };
+  product: { name?: string; category?: string; gtin?: string };
   origin: Record<string, unknown>;
   brand?: string;
   ecoAttributes?: Record<string, unknown>;

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { findBatch, batchIdParams, assertBatchVisible } from "../../batches";
 import { labelItems } from "../labels";
 import type { LabelSheetTask } from "../web/labels-pdf.task";
+import { NOT_STATED } from "../web/labels-content";
 import { LimitExceededError } from "../../../platform/errors";
 import { runOffThread } from "../../../platform/threads/off-thread-pool";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
@@ -58,12 +59,13 @@ export function labelRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
             origin: {
               place: batch.origin.place,
               regionCode: batch.origin.regionCode,
+              country: batch.origin.country,
               harvestedAt: batch.origin.harvestedAt,
             },
             brand: batch.brand,
           },
           items,
-          options: { errorCorrection: query.ecc, title: `${batch.product.name} ${batch.lot}` },
+          options: { errorCorrection: query.ecc, title: `${batch.product.name ?? NOT_STATED} ${batch.lot}` },
         },
       );
       res.type("application/pdf");

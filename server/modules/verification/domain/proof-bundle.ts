@@ -79,7 +79,11 @@ export const proofBundleSchema = z.strictObject({
     /** The batch's public id (decision 0020): the key of its `/b/` link; absent in older bundles. */
     publicId: z.string().max(40).optional(),
     digitalLink: z.string(),
-    product: z.strictObject({ name: z.string(), category: z.string(), gtin: z.string().optional() }),
+    product: z.strictObject({
+      name: z.string().optional(),
+      category: z.string().optional(),
+      gtin: z.string().optional(),
+    }),
     lot: z.string(),
     brand: z.string().optional(),
   }),
