@@ -221,11 +221,15 @@ describe("anchoring API", () => {
       const open = () => store.open({ holder: "test", leaseToken: 1, chainId: 1, registry: "0x0" });
       const [first, second] = await Promise.all([open(), open()]);
       const [a, b] = await Promise.all([store.claim(first, 420), store.claim(second, 420)]);
+      // Each claimer reads at most 420 events; how many of them it wins depends on how the two
+      // interleave, so together they claim between 420 and all 450 pending events.
+      expect(a.length).to.be.at.most(420);
+      expect(b.length).to.be.at.most(420);
       const oldest = [...a, ...b].map((event) => event._id.toHexString());
-      expect(oldest).to.have.length(420);
-      expect(new Set(oldest).size, "no event claimed twice").to.equal(420);
+      expect(oldest.length).to.be.within(420, 450);
+      expect(new Set(oldest).size, "no event claimed twice").to.equal(oldest.length);
       const rest = (await store.claim(await open(), 100)).map((event) => event._id.toHexString());
-      expect(rest).to.have.length(30);
+      expect(rest).to.have.length(450 - oldest.length);
       expect(
         oldest.every((id) => rest.every((later) => id < later)),
         "oldest first",
