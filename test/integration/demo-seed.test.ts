@@ -229,7 +229,7 @@ describe("demo seed (server/modules/demo/seed-demo.ts)", function () {
       const times = journey.map((entry) => Date.parse(entry.eventTime));
       expect(times, page.key).to.deep.equal([...times].sort((a, b) => a - b));
       const html = (await http(server.baseUrl, "GET", pathname, { headers: { accept: "text/html" } })).text;
-      const listed = [...html.matchAll(/<li class="event[^"]*" data-type="([^"]+)"/g)].map(
+      const listed = [...html.matchAll(/<li [^>]*class="event[^"]*" data-type="([^"]+)"/g)].map(
         (match) => match[1],
       );
       // Certifying events are shown with their certificates, not as steps of the journey.
