@@ -1,6 +1,7 @@
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { ChainClient } from "../../platform/evm/chain-client";
 import { callRegistry, registryAppError } from "../../platform/evm/registry-errors";
+import { announceRegistryWrite } from "../../platform/evm/registry-writes";
 import { chainRecordOf, type ChainCertificationRecord } from "./domain/certification-status";
 import { AppError, ChainError } from "../../platform/errors";
 
@@ -86,7 +87,10 @@ async function sendAndWait(
       throw registryAppError(error, action);
     }
   }
-  if (receipt?.status === 1) return { kind: "mined", txHash: receipt.hash, receipt };
+  if (receipt?.status === 1) {
+    announceRegistryWrite(chain);
+    return { kind: "mined", txHash: receipt.hash, receipt };
+  }
   return callRegistry(action, call.simulate).then(
     () => ({
       kind: "reverted" as const,

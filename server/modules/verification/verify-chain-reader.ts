@@ -3,6 +3,7 @@ import { anchoringReceiptProblem, type ChainReader } from "./domain/proof-bundle
 import { verifyMerkleLeaf } from "../../platform/crypto/merkle";
 import type { Hex } from "../../platform/crypto/keccak";
 import { chainRecordOf, type ChainCertificationRecord } from "../certifications";
+import { onRegistryWrite } from "../../platform/evm/registry-writes";
 
 /** A negative answer (unanchored root, missing receipt or registry) may turn positive any moment. */
 const NEGATIVE_TTL_MS = 1_000;
@@ -50,6 +51,7 @@ export class ServiceChainReader implements ChainReader {
     let readers = readersByChain.get(chain);
     if (!readers) readersByChain.set(chain, (readers = new Set()));
     readers.add(this);
+    onRegistryWrite(chain, () => (this.watchedAt = -Infinity));
   }
 
   /** Drops every cached answer, and reads the registry's logs afresh. */
