@@ -93,7 +93,8 @@ export function BatchDetailPage({ params }: { params: Record<string, string> }) 
         />
         <DraftsList drafts={drafts} />
       </Card>
-      {b.status === "active" && !b.pendingTransferId && (
+      {/* Only the holder records events and offers the batch; an auditor opening it as evidence reads. */}
+      {b.status === "active" && !b.pendingTransferId && b.holderId === session.organization.id && (
         <>
           <Card title={<h2 className="card-title">{t("event.record")}</h2>}>
             <RecordEventForm batch={b} onRecorded={reload} />
