@@ -14,6 +14,7 @@ import {
   screenshot,
   startConsoleRig,
   stopConsoleRig,
+  waitForAnimations,
   type ConsoleRig,
 } from "../helpers/console-browser";
 import { teaBatch } from "../helpers/scenario";
@@ -134,7 +135,12 @@ describe("console: producer field journeys in Chromium", function () {
 
     await page.goto(`${rig!.baseUrl}/console/batches/${batch.id}`);
     await page.getByLabel("接收方").click();
+    // The list is read again a moment after typing stops: check the answer to what was typed.
+    const searched = page.waitForResponse((response) =>
+      response.url().includes("/api/organizations/directory?limit=20&q="),
+    );
     await page.getByLabel("接收方").fill("湖州");
+    await searched;
     const option = page.getByTitle("湖州茶厂（加工企业）", { exact: true });
     await option.waitFor();
     // Organizations that do not accept transfers are not offered.
@@ -365,7 +371,14 @@ async function expectFieldValue(page: Page, label: string, value: number): Promi
 }
 
 async function chooseOption(page: Page, select: ReturnType<Page["getByLabel"]>, name: string): Promise<void> {
+  // Each select keeps its closed list in the page: let another list finish closing, then pick from
+  // the open one once it has finished opening (an option clicked mid-animation moves away).
+  await waitForAnimations(page);
   await select.click();
-  // Each select keeps its closed list in the page: pick from the open one.
-  await page.getByTitle(name, { exact: true }).filter({ visible: true }).click();
+  const option = page
+    .locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)")
+    .getByTitle(name, { exact: true });
+  await option.waitFor();
+  await waitForAnimations(page);
+  await option.click();
 }

@@ -122,7 +122,7 @@ export async function openFromMenu(page: Page, label: string): Promise<void> {
 }
 
 /** Resolves once no antd animation is under way (a fade read mid-way fails contrast checks and looks broken). */
-async function waitForAnimations(page: Page): Promise<void> {
+export async function waitForAnimations(page: Page): Promise<void> {
   // antd animates messages in and out; axe reads colours mid-fade as too faint. Wait for the end
   // of every animation that can still be seen: a button's loading icon sometimes stays in its
   // leave state at opacity 0 (its transitionend never comes), which axe does not see either.
