@@ -9,7 +9,7 @@ import type { ApiRegistry, HttpDeps, RequestLimits } from "../../http-deps";
 import { actorOf, canSeeAll } from "../../organizations";
 import { NotFoundError, ValidationError } from "../../../platform/errors";
 import { bodyWithinLimit } from "../../../platform/http/body-limit";
-import { runOffThread } from "../../../platform/threads/off-thread-pool";
+import { ownBuffer, runOffThread } from "../../../platform/threads/off-thread-pool";
 import { captureBody, captureIdParams, epcisEventParams, epcisEventsQuery } from "./epcis.schemas";
 
 const JSON_LD = "application/ld+json";
@@ -39,6 +39,7 @@ export function epcisCaptureBodyParser(
       runOffThread<CaptureCheckTask, CheckedCaptureTexts>(
         { filename: require.resolve("../epcis-capture-check.task"), name: "checkCaptureBody" },
         { body: req.body, maxEvents: limits.CAPTURE_MAX_EVENTS },
+        { transfer: ownBuffer(req.body) },
       )
         .then(fromCaptureTexts)
         .then((checked) => {
