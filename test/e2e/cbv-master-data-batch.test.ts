@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium, skipWithoutChromium } from "../helpers/console-browser";
 import { licensedBrand } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
 import { createOrg, type TestOrg } from "../helpers/scenario";
@@ -10,7 +11,6 @@ import { expectValidEpcis } from "../integration/epcis-official-schema";
 
 type Json = Record<string, unknown>;
 
-const CHROMIUM = "/usr/bin/chromium";
 const FIXTURE = path.resolve(__dirname, "../fixtures/cbv-master-data/commissioning-cbvmda.jsonld");
 const GTIN = "06901234567892";
 
@@ -68,11 +68,8 @@ describe("a batch from CBV master data (standard EPCIS commissioning)", function
   });
 
   it("shows 未说明 / not stated on the consumer page in Chromium, and no invented value", async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-      this.skip();
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+    skipWithoutChromium(this);
+    browser = await launchChromium();
     const link = new URL(String(batch.digitalLink));
     for (const [lang, notStated, country] of [
       ["zh", "未说明", "中国"],

@@ -1,9 +1,7 @@
-import fs from "node:fs";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import {
   apiAs,
-  CHROMIUM,
   DESKTOP,
   expectAccessible,
   logInThroughUi,
@@ -14,8 +12,7 @@ import {
   PHONE,
   readmeScreenshot,
   screenshot,
-  startConsoleRig,
-  stopConsoleRig,
+  useConsoleRig,
   type ConsoleRig,
 } from "../helpers/console-browser";
 import { http } from "../helpers/http";
@@ -32,21 +29,10 @@ import { scansByProvince, type RegionCount } from "../../console/src/pages/brand
  */
 describe("console: brand owner and service admin in Chromium", function () {
   this.timeout(300_000);
-  let rig: ConsoleRig | undefined;
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(
-        `    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run installs it)`,
-      );
-      this.skip();
-    }
-    rig = await startConsoleRig("console-brand-admin", { ANCHOR_INTERVAL_MS: "600000" });
-  });
-  after(() => stopConsoleRig(rig));
+  const rig = useConsoleRig("console-brand-admin", { ANCHOR_INTERVAL_MS: "600000" });
 
   it("brand owner: quota bars, anomalies with their batches, the copies map, suspension and revocation with a reason", async () => {
-    const r = rig!;
+    const r = rig;
     const owner = await organizationWithMember(
       r,
       "安吉县白茶产业协会",
@@ -154,7 +140,7 @@ describe("console: brand owner and service admin in Chromium", function () {
   });
 
   it("service admin: creates a certifier, registers it on chain, sees the backlog and anchors it", async () => {
-    const r = rig!;
+    const r = rig;
     const admin = consoleAdminLogin(r);
     const certifierAddress = Wallet.createRandom().address;
     const producer = await organizationWithMember(r, "龙坞茶村合作社", ["producer"], "farm@longwu.example");

@@ -1,9 +1,7 @@
-import fs from "node:fs";
 import { expect } from "chai";
 import { encryptKeystoreJson, Wallet } from "ethers";
 import {
   apiAs,
-  CHROMIUM,
   DESKTOP,
   expectAccessible,
   logInThroughUi,
@@ -13,9 +11,7 @@ import {
   organizationWithMember,
   readmeScreenshot,
   screenshot,
-  startConsoleRig,
-  stopConsoleRig,
-  type ConsoleRig,
+  useConsoleRig,
 } from "../helpers/console-browser";
 import { teaBatch } from "../helpers/scenario";
 
@@ -26,21 +22,10 @@ import { teaBatch } from "../helpers/scenario";
  */
 describe("console: certifier signs in the browser", function () {
   this.timeout(300_000);
-  let rig: ConsoleRig | undefined;
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(
-        `    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run installs it)`,
-      );
-      this.skip();
-    }
-    rig = await startConsoleRig("console-certifier");
-  });
-  after(() => stopConsoleRig(rig));
+  const rig = useConsoleRig("console-certifier");
 
   it("issues, suspends, reinstates and revokes with a keystore opened in the page; the key never leaves it", async () => {
-    const r = rig!;
+    const r = rig;
     const wallet = Wallet.createRandom();
     const keystorePassword = "keystore secret 认证";
     // A light scrypt cost keeps the in-browser decryption quick; the format is the standard one.

@@ -1,10 +1,8 @@
-import fs from "node:fs";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import type { Page } from "playwright-core";
 import {
   apiAs,
-  CHROMIUM,
   DESKTOP,
   expectAccessible,
   logInThroughUi,
@@ -15,9 +13,7 @@ import {
   PHONE,
   readmeScreenshot,
   screenshot,
-  startConsoleRig,
-  stopConsoleRig,
-  type ConsoleRig,
+  useConsoleRig,
 } from "../helpers/console-browser";
 import {
   batchDraft,
@@ -44,7 +40,7 @@ async function runPageOpened(page: Page): Promise<void> {
  */
 describe("console: certifier and auditor/regulator oversight in Chromium", function () {
   this.timeout(300_000);
-  let rig: ConsoleRig | undefined;
+  const rig = useConsoleRig("console-oversight", { ANCHOR_WORKER: "false" });
   let certifier: Awaited<ReturnType<typeof organizationWithMember>>;
   let auditor: Awaited<ReturnType<typeof organizationWithMember>>;
   let anji: { id: string; apiKey: string };
@@ -54,14 +50,7 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
   let wuchangCertificationId: string;
   const wallet = Wallet.createRandom();
 
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(
-        `    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run installs it)`,
-      );
-      this.skip();
-    }
-    rig = await startConsoleRig("console-oversight", { ANCHOR_WORKER: "false" });
+  before(async () => {
     const r = rig;
     certifier = await organizationWithMember(
       r,
@@ -119,10 +108,9 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
       }),
     );
   });
-  after(() => stopConsoleRig(rig));
 
   it("certifier: sees its producers and their certified batches, audits a producer and reads the findings", async () => {
-    const r = rig!;
+    const r = rig;
     const { page, context, problems } = await openConsole(r, DESKTOP);
     await logInThroughUi(page, certifier);
     await openFromMenu(page, "生产者与批次");
@@ -174,7 +162,7 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
   });
 
   it("auditor: audits a province, reads the findings by kind, opens the evidence and downloads CSV and the bilingual report", async () => {
-    const r = rig!;
+    const r = rig;
     const { page, context, problems } = await openConsole(r, PHONE);
     await logInThroughUi(page, auditor);
     await openFromMenu(page, "审计");
@@ -235,7 +223,7 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
   });
 
   it("auditor: audits a brand and a period of batch registrations", async () => {
-    const r = rig!;
+    const r = rig;
     const association = await apiAs(r, r.adminKey, "POST", "/api/orgs", {
       name: "安吉县白茶产业协会",
       roles: ["brand_owner"],
@@ -282,7 +270,7 @@ describe("console: certifier and auditor/regulator oversight in Chromium", funct
   });
 
   it("regulator: reads recalls and revocations by province, then by city, with the lists behind the counts", async () => {
-    const r = rig!;
+    const r = rig;
     await apiAs(r, anji.apiKey, "POST", `/api/batches/${teaId}/events`, {
       type: "recalling",
       eventTime: "2026-05-01T00:00:00Z",

@@ -1,10 +1,8 @@
-import fs from "node:fs";
 import { expect } from "chai";
 import type { Page, Request, Response } from "playwright-core";
 import outline from "../../server/modules/consumer/web/china-outline.json";
 import {
   apiAs,
-  CHROMIUM,
   DESKTOP,
   expectAccessible,
   logInThroughUi,
@@ -12,10 +10,8 @@ import {
   openFromMenu,
   organizationWithMember,
   screenshot,
-  startConsoleRig,
-  stopConsoleRig,
+  useConsoleRig,
   waitForAnimations,
-  type ConsoleRig,
 } from "../helpers/console-browser";
 import { teaBatch } from "../helpers/scenario";
 
@@ -27,33 +23,22 @@ import { teaBatch } from "../helpers/scenario";
  */
 describe("console: producer field journeys in Chromium", function () {
   this.timeout(300_000);
-  let rig: ConsoleRig | undefined;
+  const rig = useConsoleRig("console-producer-field");
   let orgCounter = 0;
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(
-        `    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run installs it)`,
-      );
-      this.skip();
-    }
-    rig = await startConsoleRig("console-producer-field");
-  });
-  after(() => stopConsoleRig(rig));
 
   /** A producer organization with a logged-in member on a phone, and its batches made through the API. */
   async function producerOnPhone(viewport?: typeof DESKTOP) {
     orgCounter += 1;
     const farm = await organizationWithMember(
-      rig!,
+      rig,
       `溪龙乡白茶合作社 ${orgCounter}`,
       ["producer"],
       `clerk${orgCounter}@xilong.example`,
     );
-    const browser = await openConsole(rig!, viewport);
+    const browser = await openConsole(rig, viewport);
     await logInThroughUi(browser.page, farm);
     const register = (overrides: Record<string, unknown> = {}) =>
-      apiAs(rig!, farm.apiKey, "POST", "/api/batches", teaBatch(overrides));
+      apiAs(rig, farm.apiKey, "POST", "/api/batches", teaBatch(overrides));
     return { farm, ...browser, register };
   }
 
@@ -92,7 +77,7 @@ describe("console: producer field journeys in Chromium", function () {
     await page.getByLabel("数量", { exact: true }).fill("300");
 
     // "Use my location": the phone's GPS fills the coordinates.
-    await context.grantPermissions(["geolocation"], { origin: rig!.baseUrl });
+    await context.grantPermissions(["geolocation"], { origin: rig.baseUrl });
     await context.setGeolocation({ latitude: 30.6598, longitude: 119.6722 });
     await page.getByRole("button", { name: "使用当前位置" }).click();
     await expectFieldValue(page, "纬度", 30.6598);
@@ -104,7 +89,7 @@ describe("console: producer field journeys in Chromium", function () {
     await page.getByText("该位置不在所选产地（浙江）范围内").waitFor();
     await page.getByRole("button", { name: "登记批次" }).click();
     await page.getByText("该位置不在所选产地（浙江）范围内").waitFor();
-    expect((await apiAs(rig!, farm.apiKey, "GET", "/api/batches")).items).to.deep.equal([]);
+    expect((await apiAs(rig, farm.apiKey, "GET", "/api/batches")).items).to.deep.equal([]);
 
     // A pin on the map of 浙江 near 安吉 replaces it.
     await tapMapAt(page, "浙江", { lat: 30.63, lon: 119.68 });
@@ -118,7 +103,7 @@ describe("console: producer field journeys in Chromium", function () {
     await page.getByRole("button", { name: "登记批次" }).click();
     await page.getByRole("heading", { name: "安吉白茶 · AJ-PIN-1" }).waitFor();
 
-    const [batch] = (await apiAs(rig!, farm.apiKey, "GET", "/api/batches")).items;
+    const [batch] = (await apiAs(rig, farm.apiKey, "GET", "/api/batches")).items;
     expect(batch.origin).to.deep.include({ regionCode: "330523", location: { lat, lon } });
     expect(problems).to.deep.equal([]);
     await context.close();
@@ -127,13 +112,13 @@ describe("console: producer field journeys in Chromium", function () {
   it("offers a transfer to a recipient found by name in the directory", async () => {
     const { farm, context, page, problems, register } = await producerOnPhone();
     const batch = await register();
-    const mill = await apiAs(rig!, rig!.adminKey, "POST", "/api/orgs", {
+    const mill = await apiAs(rig, rig.adminKey, "POST", "/api/orgs", {
       name: "湖州茶厂",
       roles: ["processor"],
     });
-    await apiAs(rig!, rig!.adminKey, "POST", "/api/orgs", { name: "湖州茶叶认证中心", roles: ["certifier"] });
+    await apiAs(rig, rig.adminKey, "POST", "/api/orgs", { name: "湖州茶叶认证中心", roles: ["certifier"] });
 
-    await page.goto(`${rig!.baseUrl}/console/batches/${batch.id}`);
+    await page.goto(`${rig.baseUrl}/console/batches/${batch.id}`);
     await page.getByLabel("接收方").click();
     // The list is read again a moment after typing stops: check the answer to what was typed.
     const searched = page.waitForResponse((response) =>
@@ -152,7 +137,7 @@ describe("console: producer field journeys in Chromium", function () {
     await page.getByRole("button", { name: "发起交接" }).click();
     await page.getByText("交接已发起，等待对方确认").waitFor();
 
-    const [offered] = (await apiAs(rig!, farm.apiKey, "GET", "/api/transfers")).items;
+    const [offered] = (await apiAs(rig, farm.apiKey, "GET", "/api/transfers")).items;
     expect(offered).to.deep.include({ from: farm.id, to: mill.id, status: "pending" });
     expect(offered.quantity).to.deep.equal({ value: 200, unit: "KGM" });
     expect(problems).to.deep.equal([]);
@@ -184,13 +169,13 @@ describe("console: producer field journeys in Chromium", function () {
     await page.getByRole("button", { name: "登记加工" }).click();
     await page.getByRole("heading", { name: "安吉白茶 成品 · AJ-T-1" }).waitFor();
 
-    const batches = (await apiAs(rig!, farm.apiKey, "GET", "/api/batches")).items;
+    const batches = (await apiAs(rig, farm.apiKey, "GET", "/api/batches")).items;
     const output = batches.find((item: { lot: string }) => item.lot === "AJ-T-1");
     expect(output.quantity).to.deep.equal({ value: 150, unit: "KGM" });
-    const upstream = await apiAs(rig!, farm.apiKey, "GET", `/api/batches/${output.id}/lineage`);
+    const upstream = await apiAs(rig, farm.apiKey, "GET", `/api/batches/${output.id}/lineage`);
     const nodeIds = upstream.nodes.map((node: { id: string }) => node.id);
     expect(nodeIds).to.include.members([leaves.id, more.id]);
-    const after = (id: string) => apiAs(rig!, farm.apiKey, "GET", `/api/batches/${id}`);
+    const after = (id: string) => apiAs(rig, farm.apiKey, "GET", `/api/batches/${id}`);
     expect((await after(leaves.id)).available).to.deep.equal({ value: 100, unit: "KGM" });
     expect((await after(more.id)).status).to.equal("consumed");
     expect(problems).to.deep.equal([]);
@@ -200,7 +185,7 @@ describe("console: producer field journeys in Chromium", function () {
   it("keeps an event recorded offline as a draft and stores it once when the connection returns, though its answer was lost", async () => {
     const { farm, context, page, problems, register } = await producerOnPhone();
     const batch = await register();
-    await page.goto(`${rig!.baseUrl}/console/batches/${batch.id}`);
+    await page.goto(`${rig.baseUrl}/console/batches/${batch.id}`);
     await page.getByRole("heading", { name: "溯源记录" }).waitFor();
 
     await context.setOffline(true);
@@ -248,7 +233,7 @@ describe("console: producer field journeys in Chromium", function () {
   it("keeps drafts across a reload while the service cannot be reached, and sends them when it can", async () => {
     const { farm, context, page, register } = await producerOnPhone();
     const batch = await register();
-    await page.goto(`${rig!.baseUrl}/console/batches/${batch.id}`);
+    await page.goto(`${rig.baseUrl}/console/batches/${batch.id}`);
     await page.getByRole("heading", { name: "溯源记录" }).waitFor();
     // The phone has a connection but the service does not answer event posts (a dead zone behind a proxy).
     const unreachable = "**/api/batches/*/events";
@@ -265,7 +250,7 @@ describe("console: producer field journeys in Chromium", function () {
     await page.unroute(unreachable);
     // Sent at the next retry: a few seconds after the failed one, backing off to a minute at most.
     await page.getByTestId("draft").waitFor({ state: "detached", timeout: 70_000 });
-    const events = (await apiAs(rig!, farm.apiKey, "GET", `/api/batches/${batch.id}/events`)).items;
+    const events = (await apiAs(rig, farm.apiKey, "GET", `/api/batches/${batch.id}/events`)).items;
     expect(events.map((event: { type: string }) => event.type)).to.deep.equal([
       "commissioning",
       "inspecting",
@@ -291,7 +276,7 @@ describe("console: producer field journeys in Chromium", function () {
       await page.getByTestId("draft").getByText(`采收登记：安吉白茶 · ${lot}`).waitFor();
     };
     const lots = async () =>
-      (await apiAs(rig!, farm.apiKey, "GET", "/api/batches")).items.map((item: { lot: string }) => item.lot);
+      (await apiAs(rig, farm.apiKey, "GET", "/api/batches")).items.map((item: { lot: string }) => item.lot);
 
     await registerOffline("AJ-OFF-1");
     await page.getByTestId("draft").getByText("待发送").waitFor();
@@ -323,19 +308,19 @@ describe("console: producer field journeys in Chromium", function () {
     const { farm, context, page, problems, register } = await producerOnPhone(DESKTOP);
     const batch = await register();
     // (The service anchors every 2 s: the pending state is not asserted, it may already be over.)
-    await apiAs(rig!, rig!.adminKey, "POST", "/api/anchors/run?wait=true", {});
-    await page.goto(`${rig!.baseUrl}/console/batches/${batch.id}`);
+    await apiAs(rig, rig.adminKey, "POST", "/api/anchors/run?wait=true", {});
+    await page.goto(`${rig.baseUrl}/console/batches/${batch.id}`);
     await page.getByText("已上链").first().waitFor();
-    const [commissioning] = (await apiAs(rig!, farm.apiKey, "GET", `/api/batches/${batch.id}/events`)).items;
+    const [commissioning] = (await apiAs(rig, farm.apiKey, "GET", `/api/batches/${batch.id}/events`)).items;
     const event = page.getByTestId("event").first();
     const consumerHref = await event.getByRole("link", { name: "消费者页面" }).getAttribute("href");
     expect(consumerHref).to.equal(`${batch.digitalLink}#event-${commissioning.id}`);
     const qr = await context.request.get(
-      new URL((await event.getByRole("link", { name: "二维码" }).getAttribute("href"))!, rig!.baseUrl).href,
+      new URL((await event.getByRole("link", { name: "二维码" }).getAttribute("href"))!, rig.baseUrl).href,
     );
     expect(qr.headers()["content-type"]).to.match(/image\/svg\+xml/);
     const proof = await context.request.get(
-      new URL((await event.getByRole("link", { name: "上链证明" }).getAttribute("href"))!, rig!.baseUrl).href,
+      new URL((await event.getByRole("link", { name: "上链证明" }).getAttribute("href"))!, rig.baseUrl).href,
     );
     expect(proof.status()).to.equal(200);
     expect((await proof.json()).eventHash).to.equal(commissioning.hash);
@@ -351,7 +336,7 @@ describe("console: producer field journeys in Chromium", function () {
   });
 
   async function eventTypes(key: string, batchId: string): Promise<string[]> {
-    const events = (await apiAs(rig!, key, "GET", `/api/batches/${batchId}/events`)).items;
+    const events = (await apiAs(rig, key, "GET", `/api/batches/${batchId}/events`)).items;
     return events.map((event: { type: string }) => event.type);
   }
 });

@@ -1,8 +1,6 @@
-import fs from "node:fs";
 import { expect } from "chai";
 import {
   apiAs,
-  CHROMIUM,
   DESKTOP,
   expectAccessible,
   firstScreenOnFast3g,
@@ -14,9 +12,7 @@ import {
   PHONE,
   readmeScreenshot,
   screenshot,
-  startConsoleRig,
-  stopConsoleRig,
-  type ConsoleRig,
+  useConsoleRig,
 } from "../helpers/console-browser";
 import { http } from "../helpers/http";
 import type { Page } from "playwright-core";
@@ -29,23 +25,12 @@ import type { Page } from "playwright-core";
  */
 describe("console: producer journey in Chromium", function () {
   this.timeout(300_000);
-  let rig: ConsoleRig | undefined;
-
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(
-        `    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run installs it)`,
-      );
-      this.skip();
-    }
-    // Windows only when the test asks (anchors/run): with the 2 s default a loaded machine anchored
-    // the new inspection before the page showed it pending.
-    rig = await startConsoleRig("console-producer", { ANCHOR_INTERVAL_MS: "3600000" });
-  });
-  after(() => stopConsoleRig(rig));
+  // Windows only when the test asks (anchors/run): with the 2 s default a loaded machine anchored
+  // the new inspection before the page showed it pending.
+  const rig = useConsoleRig("console-producer", { ANCHOR_INTERVAL_MS: "3600000" });
 
   it("registers, records, anchors, labels, transfers and imports through the UI, then logs out", async () => {
-    const r = rig!;
+    const r = rig;
     const farm = await organizationWithMember(
       r,
       "安吉县溪龙乡白茶合作社",

@@ -1,8 +1,6 @@
-import fs from "node:fs";
 import { expect } from "chai";
 import {
   apiAs,
-  CHROMIUM,
   DESKTOP,
   expectAccessible,
   logInThroughUi,
@@ -13,9 +11,7 @@ import {
   PHONE,
   readmeScreenshot,
   screenshot,
-  startConsoleRig,
-  stopConsoleRig,
-  type ConsoleRig,
+  useConsoleRig,
 } from "../helpers/console-browser";
 
 /**
@@ -25,23 +21,15 @@ import {
  */
 describe("console: auditor and organization admin in Chromium", function () {
   this.timeout(300_000);
-  let rig: ConsoleRig | undefined;
+  const rig = useConsoleRig("console-roles");
   let farm: Awaited<ReturnType<typeof organizationWithMember>>;
 
-  before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(
-        `    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run installs it)`,
-      );
-      this.skip();
-    }
-    rig = await startConsoleRig("console-roles");
+  before(async () => {
     farm = await organizationWithMember(rig, "安吉县溪龙乡白茶合作社", ["producer"], "admin@xilong.example");
   });
-  after(() => stopConsoleRig(rig));
 
   it("auditor: runs an audit, follows it to the end and downloads the CSV", async () => {
-    const r = rig!;
+    const r = rig;
     const auditor = await organizationWithMember(
       r,
       "湖州市市场监督管理局",
@@ -68,7 +56,7 @@ describe("console: auditor and organization admin in Chromium", function () {
   });
 
   it("organization admin: invites a member who sets a password and logs in, removes a member, issues an API key", async () => {
-    const r = rig!;
+    const r = rig;
     const leaving = await apiAs(r, farm.apiKey, "POST", `/api/organizations/${farm.id}/members`, {
       email: "leaving@xilong.example",
       name: "leaving",

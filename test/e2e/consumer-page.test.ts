@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect } from "chai";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium, skipWithoutChromium } from "../helpers/console-browser";
 import { findFreePort } from "../../server/platform/net/free-port";
 import { anjiBrand } from "../helpers/brand-scenario";
 import { http } from "../helpers/http";
@@ -13,7 +14,6 @@ import { spawnService, waitUntilServing, type ServiceProcess } from "../helpers/
 import { decodeQrPng } from "../helpers/verification";
 import { waitFor } from "../helpers/anchoring";
 
-const CHROMIUM = "/usr/bin/chromium";
 const OUTPUT = path.resolve(__dirname, "../../test-output");
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
@@ -43,12 +43,7 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
   };
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(
-        `    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run installs it)`,
-      );
-      this.skip();
-    }
+    skipWithoutChromium(this);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-e2e-page-"));
     const port = await findFreePort();
     baseUrl = `http://127.0.0.1:${port}`;
@@ -62,19 +57,7 @@ describe("consumer page in a browser (QR → URL → Chromium)", function () {
     });
     await waitUntilServing(service);
     adminKey = fs.readFileSync(path.join(dataDir, "admin-api-key"), "utf8").trim();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     phone = await browser.newContext({ viewport: PHONE, locale: "zh-CN" });
     fs.mkdirSync(OUTPUT, { recursive: true });
   });

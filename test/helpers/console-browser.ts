@@ -32,7 +32,14 @@ export async function startConsoleRig(name: string, env: Record<string, string> 
   const service = spawnService({ ...env, DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: baseUrl });
   await waitUntilServing(service);
   const adminKey = fs.readFileSync(path.join(dataDir, "admin-api-key"), "utf8").trim();
-  const browser = await chromium.launch({
+  const browser = await launchChromium();
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  return { baseUrl, adminKey, browser, service, dataDir };
+}
+
+/** Debian's chromium, headless, without the background traffic that slows a loaded machine. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -40,11 +47,35 @@ export async function startConsoleRig(name: string, env: Record<string, string> 
       "--no-sandbox",
       "--disable-gpu",
       "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
       "--no-first-run",
     ],
   });
-  fs.mkdirSync(OUTPUT, { recursive: true });
-  return { baseUrl, adminKey, browser, service, dataDir };
+}
+
+/** Skips the calling hook's tests, saying why, where Debian's chromium is not installed. */
+export function skipWithoutChromium(context: Mocha.Context): void {
+  if (fs.existsSync(CHROMIUM)) return;
+  console.log(`    skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; .ci/run installs it)`);
+  context.skip();
+}
+
+/**
+ * The rig of a browser test file: started before its tests (which are skipped where chromium is
+ * missing) and stopped after them. The returned object's fields are filled in once it has started,
+ * so the file's own `before` hooks, registered after this call, can use it.
+ */
+export function useConsoleRig(name: string, env: Record<string, string> = {}): ConsoleRig {
+  const rig = {} as ConsoleRig;
+  let started = false;
+  before(async function () {
+    skipWithoutChromium(this);
+    Object.assign(rig, await startConsoleRig(name, env));
+    started = true;
+  });
+  after(() => (started ? stopConsoleRig(rig) : undefined));
+  return rig;
 }
 
 export async function stopConsoleRig(rig: ConsoleRig | undefined): Promise<void> {
