@@ -12,7 +12,6 @@
  * (not anchored yet, chain unreachable); 3 authentic but recalled, revoked or expired; 64 usage.
  */
 import fs from "node:fs";
-import { Command } from "commander";
 import { Contract, FetchRequest, JsonRpcProvider, Network } from "ethers";
 import { chainRecordOf } from "../server/modules/certifications/domain/certification-status";
 import { parseProofBundle, type ProofBundle } from "../server/modules/verification/domain/proof-bundle";
@@ -22,6 +21,7 @@ import {
   type ChainReader,
 } from "../server/modules/verification/domain/proof-bundle-verify";
 import { decideVerdict, type VerdictResult } from "../server/modules/verification/domain/verdict";
+import { offlineCheckArgs } from "./offline-cli";
 
 const REGISTRY_ABI = [
   "function anchorOf(bytes32 root) view returns (tuple(uint64 timestamp, uint64 blockNumber, uint32 leafCount, uint64 window))",
@@ -150,30 +150,15 @@ function printReport(report: BundleReport, rpcUrl: string): void {
 }
 
 async function main(): Promise<void> {
-  const program = new Command()
-    .name("verify-bundle")
-    .description(
+  const args = offlineCheckArgs({
+    name: "verify-bundle",
+    description:
       "Verify an EcoTrace proof bundle against any JSON-RPC endpoint, without the EcoTrace service",
-    )
-    .argument("<bundle>", "proof bundle JSON file (GET /api/batches/:id/proof-bundle)")
-    .requiredOption("--rpc <url>", "JSON-RPC endpoint of the chain named in the bundle")
-    .option("--json", "print the result as JSON")
-    .option("--now <iso>", "judge certification validity at this time instead of now")
-    .exitOverride();
-  try {
-    program.parse(process.argv);
-  } catch (error) {
-    process.exit((error as { exitCode?: number }).exitCode === 0 ? 0 : 64);
-  }
-  const options = program.opts<{ rpc: string; json?: boolean; now?: string }>();
-  const now = options.now ? Date.parse(options.now) : Date.now();
-  if (Number.isNaN(now)) {
-    console.error(`--now ${options.now} is not a date`);
-    process.exit(64);
-  }
-  const report = await verifyBundleFile(program.args[0], options.rpc, Math.floor(now / 1000));
-  if (options.json) console.log(JSON.stringify(report, null, 2));
-  else printReport(report, options.rpc);
+    file: "proof bundle JSON file (GET /api/batches/:id/proof-bundle)",
+  });
+  const report = await verifyBundleFile(args.file, args.rpc, args.nowSec);
+  if (args.json) console.log(JSON.stringify(report, null, 2));
+  else printReport(report, args.rpc);
   process.exit(EXIT[report.verdict]);
 }
 

@@ -10,7 +10,6 @@
  * 3 authentic but suspended, revoked, expired or not yet valid; 64 usage.
  */
 import fs from "node:fs";
-import { Command } from "commander";
 import {
   credentialVerdict,
   readCredential,
@@ -18,6 +17,7 @@ import {
 } from "../server/modules/certifications/domain/credential-check";
 import type { ChainCertificationRecord } from "../server/modules/certifications/domain/certification-status";
 import { rpcChainReader } from "./verify-bundle";
+import { offlineCheckArgs } from "./offline-cli";
 
 const EXIT: Record<CredentialVerdict["state"], number> = {
   valid: 0,
@@ -73,27 +73,13 @@ export async function verifyCredentialFile(
 }
 
 async function main(): Promise<void> {
-  const program = new Command()
-    .name("verify-credential")
-    .description("Check an EcoTrace certification credential against any JSON-RPC endpoint")
-    .argument("<credential>", "credential JSON file (GET /credentials/:certHash)")
-    .requiredOption("--rpc <url>", "JSON-RPC endpoint of the chain the credential names")
-    .option("--json", "print the result as JSON")
-    .option("--now <iso>", "judge validity at this time instead of now")
-    .exitOverride();
-  try {
-    program.parse(process.argv);
-  } catch (error) {
-    process.exit((error as { exitCode?: number }).exitCode === 0 ? 0 : 64);
-  }
-  const options = program.opts<{ rpc: string; json?: boolean; now?: string }>();
-  const now = options.now ? Date.parse(options.now) : Date.now();
-  if (Number.isNaN(now)) {
-    console.error(`--now ${options.now} is not a date`);
-    process.exit(64);
-  }
-  const result = await verifyCredentialFile(program.args[0], options.rpc, Math.floor(now / 1000));
-  if (options.json) console.log(JSON.stringify(result, null, 2));
+  const args = offlineCheckArgs({
+    name: "verify-credential",
+    description: "Check an EcoTrace certification credential against any JSON-RPC endpoint",
+    file: "credential JSON file (GET /credentials/:certHash)",
+  });
+  const result = await verifyCredentialFile(args.file, args.rpc, args.nowSec);
+  if (args.json) console.log(JSON.stringify(result, null, 2));
   else {
     console.log(`credential ${result.certHash ?? "(unreadable)"}`);
     console.log(`\n${result.valid ? "VALID" : "NOT VALID"}: ${result.state.replaceAll("_", " ")}`);
