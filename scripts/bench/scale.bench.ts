@@ -3,7 +3,9 @@
  * (and, with `--max 1000000`, 1M) events and prints, per size: the anchoring drain of the events
  * just added (the service's own worker, in its process, as `npm start` runs it) with `/healthz`
  * latency while it drains, append latency (one event per request), `/api/verify` and consumer
- * page latency (sequential p50/p99, then requests/s with 8 clients), service RSS and disk. Every
+ * page latency (sequential p50/p99, then requests/s with 8 clients), service RSS and disk. The drain
+ * measured is of at most 100,000 events (what is added before them is anchored as the data grows),
+ * so the 1M figure is issue 15's "100,000-event backlog at 1,000,000 stored". Every
  * figure is also given as a ratio to the 1k figures of the same run.
  *
  *   npm run bench -- scale [--sizes 1k,10k,100k,1m]   (default 1k,10k,100k; 1m needs ~5 GB)
@@ -27,6 +29,8 @@ const GTIN = "06901234567892";
 const CLIENTS = 8;
 const SEQUENTIAL = 100;
 const LOADED = 400;
+/** The largest anchoring backlog a size's drain measures; growth beyond it is anchored as it goes. */
+const BACKLOG = 100_000;
 
 interface Figures {
   events: number;
@@ -64,7 +68,15 @@ export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}
     );
     const rows: Figures[] = [];
     for (const size of sizes) {
-      const grown = await world.growTo(size);
+      // Past BACKLOG, what is added is anchored as it grows, so that the drain measured is that of a
+      // backlog of BACKLOG events at this size (issue 15: 100,000 pending at 1,000,000 stored).
+      const started = process.hrtime.bigint();
+      while (size - world.stored() > BACKLOG) {
+        await world.growTo(Math.min(size - BACKLOG, world.stored() + BACKLOG));
+        await drainWithProbes(service);
+      }
+      await world.growTo(size);
+      const grown = seconds(started);
       const drain = await drainWithProbes(service);
       const append = await world.appendSequentially(SEQUENTIAL);
       await drainWithProbes(service); // the appended events, so that every batch verifies
@@ -118,9 +130,8 @@ async function setUp(service: BenchService) {
     stored: () => stored,
     sample: (count: number) =>
       Array.from({ length: count }, () => lots[Math.floor(Math.random() * lots.length)]),
-    /** Seconds to add batches of EVENTS_PER_BATCH events until `target` events are stored. */
-    async growTo(target: number): Promise<number> {
-      const started = process.hrtime.bigint();
+    /** Adds batches of EVENTS_PER_BATCH events until `target` events are stored. */
+    async growTo(target: number): Promise<void> {
       while (stored < target) {
         const count = Math.min(200, Math.ceil((target - stored) / EVENTS_PER_BATCH));
         const created = await inParallel(count, 4, (offset) => createBatch(lots.length + offset));
@@ -137,7 +148,6 @@ async function setUp(service: BenchService) {
         });
         stored += count * EVENTS_PER_BATCH;
       }
-      return seconds(started);
     },
     /** One event per request, one request at a time, onto a batch the reads do not sample. */
     async appendSequentially(count: number): Promise<Latency> {
