@@ -1,5 +1,5 @@
 /** The batches module's public surface: other modules import from here, never from its files. */
-export { BATCH_LEDGER, appendEvent, appendEvents, type BatchGuard } from "./batch-ledger";
+export { BATCH_LEDGER, appendEvent, appendEvents, appendToBatches, type BatchGuard } from "./batch-ledger";
 export { appendedView, batchView, eventView } from "./batch-view";
 export { batchListFor } from "./batch-list";
 export { renderBatchListFirstScreen } from "./web/batch-list-first-screen";

@@ -1,4 +1,4 @@
-import { type BatchDoc, appendEvent, registerBatch } from "../batches";
+import { type BatchDoc, appendEvent, appendToBatches, registerBatch } from "../batches";
 import {
   type TraceEventDoc,
   TraceEventRepository,
@@ -13,8 +13,9 @@ import { appendChanges, appendProblem, type RecordingActor, type RuleBatch } fro
 import { brandClaims } from "../brands";
 
 /**
- * Carries out a plan: a chunk of steps at a time, steps on different batches concurrently and
- * steps on one batch in order, each append re-checked atomically against the batch as it is then
+ * Carries out a plan: a chunk of steps at a time, steps on different batches concurrently (a
+ * chunk's appends in one bulk commit) and steps on one batch in order, each append re-checked
+ * atomically against the batch as it is then
  * (another writer may have changed it since the plan was made). After each chunk `onChunk` learns
  * how many steps are known to be stored, so that a run that dies resumes from there.
  */
@@ -51,32 +52,93 @@ export async function applyPlan(
         op.kind === "register" ? op.batchId.toHexString() : op.kind === "observe" ? op.kind : op.batchId;
       groups.set(key, [...(groups.get(key) ?? []), op]);
     }
-    const stored: StoredStep[] = [];
-    let failure: { op: PlannedOp; error: unknown } | undefined;
-    const queue = [...groups.values()];
-    await Promise.all(
-      Array.from({ length: Math.min(options.concurrency, queue.length) }, async () => {
-        for (let group = queue.shift(); group && !failure; group = queue.shift()) {
-          for (const op of group) {
-            if (failure) break;
-            try {
-              stored.push(await applyOp(ctx, actor, op));
-            } catch (error) {
-              failure ??= { op, error };
-              break;
-            }
+    // A group's leading registration (or observations) one op at a time; the appends that follow,
+    // of every group together in a few bulk commands (one or two per op would make the database's
+    // round trips most of an import's time).
+    const run: ChunkRun = { stored: [] };
+    const leading: PlannedOp[][] = [];
+    const appends: AppendOp[][] = [];
+    for (const group of groups.values()) {
+      const first = group.findIndex((op) => op.kind === "append");
+      const rest = first < 0 ? [] : group.slice(first);
+      if (rest.every((op) => op.kind === "append")) {
+        leading.push(group.slice(0, first < 0 ? group.length : first));
+        if (rest.length > 0) appends.push(rest);
+      } else leading.push(group);
+    }
+    await applyGroups(ctx, actor, leading, options.concurrency, run);
+    if (!run.failure && appends.length > 0) {
+      const refused = await appendTogether(ctx, actor, appends, run);
+      // Nothing of a refused group was written: op by op, its earlier steps are stored and the
+      // refusal names the step that causes it.
+      await applyGroups(ctx, actor, refused, options.concurrency, run);
+    }
+    run.stored.sort((a, b) => a.index - b.index);
+    if (run.failure) {
+      const { op, error } = run.failure;
+      if (!(error instanceof AppError)) throw error;
+      throw new ApplyFailure(op.index, error.code, error.message, run.stored);
+    }
+    await options.onChunk(run.stored, start + chunk.length);
+  }
+}
+
+type AppendOp = Extract<PlannedOp, { kind: "append" }>;
+
+interface ChunkRun {
+  stored: StoredStep[];
+  failure?: { op: PlannedOp; error: unknown };
+}
+
+/** Groups concurrently, each group's ops in order; the first failure stops them all. */
+async function applyGroups(
+  ctx: UseCaseContext,
+  actor: RecordingActor,
+  groups: PlannedOp[][],
+  concurrency: number,
+  run: ChunkRun,
+): Promise<void> {
+  const queue = [...groups];
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let group = queue.shift(); group && !run.failure; group = queue.shift()) {
+        for (const op of group) {
+          if (run.failure) break;
+          try {
+            run.stored.push(await applyOp(ctx, actor, op));
+          } catch (error) {
+            run.failure ??= { op, error };
+            break;
           }
         }
-      }),
-    );
-    stored.sort((a, b) => a.index - b.index);
-    if (failure) {
-      const { op, error } = failure;
-      if (!(error instanceof AppError)) throw error;
-      throw new ApplyFailure(op.index, error.code, error.message, stored);
-    }
-    await options.onChunk(stored, start + chunk.length);
-  }
+      }
+    }),
+  );
+}
+
+/** Each group's appends as one commit on its batch, all sent together; returns the groups refused. */
+async function appendTogether(
+  ctx: UseCaseContext,
+  actor: RecordingActor,
+  groups: AppendOp[][],
+  run: ChunkRun,
+): Promise<AppendOp[][]> {
+  const results = await appendToBatches(
+    ctx,
+    actor.orgId,
+    groups.map((group) => ({
+      batchId: group[0].batchId,
+      facts: group.map((op) => op.facts),
+      guards: group.map((op) => appendGuard(actor, op)),
+    })),
+  );
+  const refused: AppendOp[][] = [];
+  results.forEach((events, position) => {
+    const group = groups[position];
+    if (!events) return void refused.push(group);
+    group.forEach((op, index) => run.stored.push(storedStep(op.index, op.batchId, events[index], false)));
+  });
+  return refused;
 }
 
 async function applyOp(ctx: UseCaseContext, actor: RecordingActor, op: PlannedOp): Promise<StoredStep> {
@@ -91,15 +153,20 @@ async function applyOp(ctx: UseCaseContext, actor: RecordingActor, op: PlannedOp
     const event = await appendObservation(ctx, actor.orgId, op.facts);
     return { ...storedStep(op.index, actor.orgId, event, false), observed: op.facts.observed };
   }
+  const event = await appendEvent(ctx, op.batchId, actor.orgId, op.facts, appendGuard(actor, op));
+  return storedStep(op.index, op.batchId, event, false);
+}
+
+/** The append's rules, checked again against the batch as it is at the compare-and-set. */
+function appendGuard(actor: RecordingActor, op: AppendOp) {
   const type = op.facts.type;
-  const event = await appendEvent(ctx, op.batchId, actor.orgId, op.facts, (batch: BatchDoc) => {
+  return (batch: BatchDoc) => {
     const rule = ruleBatch(batch);
     const problem = appendProblem(actor, rule, type, op.consume);
     if (problem?.code === "FORBIDDEN") throw new ForbiddenError(problem.message);
     if (problem) throw new UnprocessableError(problem.code, problem.message);
     return appendChanges(rule, type as EventType, op.consume);
-  });
-  return storedStep(op.index, op.batchId, event, false);
+  };
 }
 
 /**
