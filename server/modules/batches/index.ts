@@ -4,7 +4,7 @@ export { appendedView, batchView, eventView } from "./batch-view";
 export { batchListFor } from "./batch-list";
 export { renderBatchListFirstScreen } from "./web/batch-list-first-screen";
 export { assertMayReadBatch } from "./batches-policy";
-export { registerBatch, type DerivedBatch } from "./batches";
+export { registerBatch, registerBatches, type DerivedBatch } from "./batches";
 export { type BatchDoc, type BatchInput } from "./data/batch.model";
 export { BatchRepository, type LabelledBatch } from "./data/batch.repository";
 export { lotClaimsOf } from "./data/lot-claim.model";

@@ -1,4 +1,4 @@
-import { type BatchDoc, appendEvent, appendToBatches, registerBatch } from "../batches";
+import { type BatchDoc, appendEvent, appendToBatches, registerBatch, registerBatches } from "../batches";
 import {
   type TraceEventDoc,
   TraceEventRepository,
@@ -52,21 +52,27 @@ export async function applyPlan(
         op.kind === "register" ? op.batchId.toHexString() : op.kind === "observe" ? op.kind : op.batchId;
       groups.set(key, [...(groups.get(key) ?? []), op]);
     }
-    // A group's leading registration (or observations) one op at a time; the appends that follow,
-    // of every group together in a few bulk commands (one or two per op would make the database's
-    // round trips most of an import's time).
+    // Each group's leading registration (or observations) first, then the appends that follow, of
+    // every group together: plain registrations and appends each in a few bulk commands for the
+    // whole chunk (one or two round trips per op would make them most of an import's time).
     const run: ChunkRun = { stored: [] };
+    const registrations: RegisterOp[] = [];
     const leading: PlannedOp[][] = [];
     const appends: AppendOp[][] = [];
     for (const group of groups.values()) {
       const first = group.findIndex((op) => op.kind === "append");
       const rest = first < 0 ? [] : group.slice(first);
-      if (rest.every((op) => op.kind === "append")) {
-        leading.push(group.slice(0, first < 0 ? group.length : first));
-        if (rest.length > 0) appends.push(rest);
-      } else leading.push(group);
+      if (!rest.every((op) => op.kind === "append")) {
+        leading.push(group);
+        continue;
+      }
+      const lead = group.slice(0, first < 0 ? group.length : first);
+      if (lead.length === 1 && isPlainRegistration(lead[0])) registrations.push(lead[0]);
+      else leading.push(lead);
+      if (rest.length > 0) appends.push(rest);
     }
-    await applyGroups(ctx, actor, leading, options.concurrency, run);
+    await registerTogether(ctx, actor, registrations, run);
+    if (!run.failure) await applyGroups(ctx, actor, leading, options.concurrency, run);
     if (!run.failure && appends.length > 0) {
       const refused = await appendTogether(ctx, actor, appends, run);
       // Nothing of a refused group was written: op by op, its earlier steps are stored and the
@@ -84,6 +90,33 @@ export async function applyPlan(
 }
 
 type AppendOp = Extract<PlannedOp, { kind: "append" }>;
+type RegisterOp = Extract<PlannedOp, { kind: "register" }>;
+
+/** A registration without a brand to claim or inputs to consume (registerBatches takes those). */
+function isPlainRegistration(op: PlannedOp): op is RegisterOp {
+  return op.kind === "register" && !op.batch.brand && !op.derived.brand && op.derived.inputs.length === 0;
+}
+
+async function registerTogether(
+  ctx: UseCaseContext,
+  actor: RecordingActor,
+  ops: RegisterOp[],
+  run: ChunkRun,
+): Promise<void> {
+  if (ops.length === 0) return;
+  const results = await registerBatches(
+    ctx,
+    actor.orgId,
+    ops.map((op) => ({ input: op.batch, derived: op.derived })),
+  );
+  results.forEach((result, position) => {
+    const op = ops[position];
+    if (result instanceof Error) return void (run.failure ??= { op, error: result });
+    // Written by this process, its event inserted: the appends can commit without re-reading it.
+    ctx.heads?.set(result.batch);
+    run.stored.push(storedStep(op.index, result.batch._id.toHexString(), result.event, true));
+  });
+}
 
 interface ChunkRun {
   stored: StoredStep[];

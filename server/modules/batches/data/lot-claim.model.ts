@@ -23,6 +23,9 @@ const lotClaimSchema = new Schema<LotClaimDoc>(
   { versionKey: false },
 );
 lotClaimSchema.index({ producerId: 1, productName: 1, lot: 1 }, { unique: true });
+// The embedded engine narrows a filter by the first field of an index only: by producer, a claim
+// would be checked against all of that producer's claims (an import's cost growing with its size).
+lotClaimSchema.index({ lot: 1 });
 
 export function lotClaimModel(connection: Connection) {
   return modelFor(connection, "LotClaim", lotClaimSchema);
@@ -40,6 +43,25 @@ export async function claimLot(
     { upsert: true },
   );
   return result.upsertedCount === 1;
+}
+
+/** claimLot for several lots in one command: per claim, whether this call claimed it. */
+export async function claimLots(
+  connection: Connection,
+  claims: { producerId: Types.ObjectId; productName: string; lot: string; batchId: Types.ObjectId }[],
+): Promise<boolean[]> {
+  if (claims.length === 0) return [];
+  const result = await lotClaimModel(connection).collection.bulkWrite(
+    claims.map(({ producerId, productName, lot, batchId }) => ({
+      updateOne: {
+        filter: { producerId, productName, lot },
+        update: { $setOnInsert: { producerId, productName, lot, batchId } },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  return claims.map((_claim, index) => index in result.upsertedIds);
 }
 
 /** The producer's claims on any of these lots. */
