@@ -37,6 +37,7 @@ describe("bulk commits across batches (imports, captures)", () => {
   const storing = (warehouse: string) => ({
     type: "storing" as const,
     eventTime: "2026-04-15T09:00:00Z",
+    bizStep: "urn:epcglobal:cbv:bizstep:storing",
     data: { warehouse },
   });
   const eventsOf = (batchId: string) =>
