@@ -31,27 +31,23 @@ export function lotClaimModel(connection: Connection) {
   return modelFor(connection, "LotClaim", lotClaimSchema);
 }
 
-/** True if this call claimed the lot for `batchId`; false if it was already taken. */
-export async function claimLot(
-  connection: Connection,
-  claim: { producerId: Types.ObjectId; productName: string; lot: string; batchId: Types.ObjectId },
-): Promise<boolean> {
-  const { producerId, productName, lot, batchId } = claim;
-  const result = await lotClaimModel(connection).updateOne(
-    { producerId, productName, lot },
-    { $setOnInsert: { producerId, productName, lot, batchId } },
-    { upsert: true },
-  );
-  return result.upsertedCount === 1;
+type LotClaim = Omit<LotClaimDoc, "_id">;
+
+/**
+ * True if the lot is now claimed for `batchId`: by this call, or already for this very batch (a
+ * registration that died between claiming and storing the batch, resumed); false if another batch
+ * holds it.
+ */
+export async function claimLot(connection: Connection, claim: LotClaim): Promise<boolean> {
+  const [claimed] = await claimLots(connection, [claim]);
+  return claimed;
 }
 
-/** claimLot for several lots in one command: per claim, whether this call claimed it. */
-export async function claimLots(
-  connection: Connection,
-  claims: { producerId: Types.ObjectId; productName: string; lot: string; batchId: Types.ObjectId }[],
-): Promise<boolean[]> {
+/** claimLot for several lots in one command (and one read if any was claimed before). */
+export async function claimLots(connection: Connection, claims: LotClaim[]): Promise<boolean[]> {
   if (claims.length === 0) return [];
-  const result = await lotClaimModel(connection).collection.bulkWrite(
+  const claimsModel = lotClaimModel(connection);
+  const result = await claimsModel.collection.bulkWrite(
     claims.map(({ producerId, productName, lot, batchId }) => ({
       updateOne: {
         filter: { producerId, productName, lot },
@@ -61,7 +57,22 @@ export async function claimLots(
     })),
     { ordered: false },
   );
-  return claims.map((_claim, index) => index in result.upsertedIds);
+  const earlier = claims.filter((_claim, index) => !(index in result.upsertedIds));
+  const holders =
+    earlier.length === 0
+      ? []
+      : await claimsModel.find({ lot: { $in: earlier.map((claim) => claim.lot) } }).lean<LotClaimDoc[]>();
+  return claims.map(
+    (claim, index) =>
+      index in result.upsertedIds ||
+      holders.some(
+        (holder) =>
+          holder.producerId.equals(claim.producerId) &&
+          holder.productName === claim.productName &&
+          holder.lot === claim.lot &&
+          holder.batchId.equals(claim.batchId),
+      ),
+  );
 }
 
 /** The producer's claims on any of these lots. */
