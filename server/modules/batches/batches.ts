@@ -109,7 +109,10 @@ export async function registerBatches(
   const planned = items.map(({ input, derived }) => {
     if (input.brand || derived?.brand || (derived?.inputs.length ?? 0) > 0)
       throw new Error("registerBatches: a branded or derived batch is registered by registerBatch");
-    const product = { ...input.product, ...(input.product.gtin ? { gtin: toGtin14(input.product.gtin) } : {}) };
+    const product = {
+      ...input.product,
+      ...(input.product.gtin ? { gtin: toGtin14(input.product.gtin) } : {}),
+    };
     const lot = input.lot ?? generateLot(ctx.now());
     return { input, derived, batchId: derived?.id ?? new Types.ObjectId(), lot, product };
   });

@@ -51,7 +51,9 @@ export async function loadWorld(ctx: UseCaseContext, actor: RecordingActor, step
   const byId = new Map<string, SimBatch>();
   const world = {
     /** Claimed lots, each with the id of the batch that claimed it. */
-    claimed: new Map(claims.map((claim) => [lotKey(claim.productName, claim.lot), claim.batchId.toHexString()])),
+    claimed: new Map(
+      claims.map((claim) => [lotKey(claim.productName, claim.lot), claim.batchId.toHexString()]),
+    ),
     existingIds: new Set(found.map((batch) => batch._id.toHexString())),
     add(batch: SimBatch) {
       byId.set(batch.id, batch);

@@ -60,8 +60,7 @@ export async function commitChains<Subject extends LedgerHeadDoc, Facts extends 
     }),
     { ordered: false },
   );
-  const won =
-    result.modifiedCount === sent.length ? new Set(sent) : await committedOf(ctx, ledger, sent);
+  const won = result.modifiedCount === sent.length ? new Set(sent) : await committedOf(ctx, ledger, sent);
   for (const item of sent) {
     const id = item.subject._id.toHexString();
     if (!won.has(item)) {
@@ -153,5 +152,7 @@ async function committedOf<Item extends { subject: LedgerHeadDoc; head: { eventI
     .find({ _id: { $in: sent.map((item) => item.subject._id) } }, { projection: { "head.eventId": 1 } })
     .toArray();
   const headOf = new Map(now.map((doc) => [String(doc._id), (doc as { head?: LedgerHeadDoc["head"] }).head]));
-  return new Set(sent.filter((item) => headOf.get(String(item.subject._id))?.eventId.equals(item.head.eventId)));
+  return new Set(
+    sent.filter((item) => headOf.get(String(item.subject._id))?.eventId.equals(item.head.eventId)),
+  );
 }
