@@ -15,8 +15,8 @@ import { brandClaims } from "../brands";
 /**
  * Carries out a plan: a chunk of steps at a time, steps on different batches together (decision
  * 0038) and steps on one batch in order, each append re-checked atomically against the batch as it
- * is then (another writer may have changed it since the plan was made). After each chunk `onChunk` learns
- * how many steps are known to be stored, so that a run that dies resumes from there.
+ * is then (another writer may have changed it since the plan was made). After each chunk `onChunk`
+ * learns how many steps are known to be stored, so that a run that dies resumes from there.
  */
 export interface ApplyOptions {
   chunkSize: number;
