@@ -12,10 +12,14 @@
  * event loop, as the database client would. Each side is warmed up, then the two alternate in
  * rounds so that neither profits from a smaller collection or a quieter moment on the machine.
  *
+ * Where the API's time goes beyond the insert: each side also counts its database commands per
+ * event (by collection and operation, from mongoose's debug hook), since on one machine every
+ * command costs both the service and the database thread a round trip.
+ *
  *   npx ts-node --transpile-only scripts/bench/ingest.bench.ts \
  *     [events] [concurrency] [bulkEvents] [bulk] [bulkConcurrency]
  */
-import { Types } from "mongoose";
+import mongoose, { Types } from "mongoose";
 import { traceEventModel } from "../../server/modules/ledger/data/trace-event.model";
 import { post, postFromWorker, startBenchService, type BenchService } from "./bench-http";
 
@@ -141,6 +145,14 @@ async function seed(service: BenchService) {
 
 type Side = (first: number, total: number) => Promise<number>;
 
+/** Database commands by `collection.operation`, counted while a side runs. */
+type Commands = Map<string, number>;
+let counting: Commands | undefined;
+mongoose.set("debug", (collection: string, operation: string) => {
+  const key = `${collection}.${operation}`;
+  counting?.set(key, (counting.get(key) ?? 0) + 1);
+});
+
 /**
  * Events per second of each side: a warm-up each, then ROUNDS alternating rounds; every round's
  * size is a multiple of `unit` (the events per call).
@@ -157,21 +169,37 @@ async function compare(count: number, unit: number, sides: { raw: Side; api: Sid
   await take(sides.raw, warmUp);
   await take(sides.api, warmUp);
   const seconds = { raw: 0, api: 0 };
+  const commands = { raw: new Map() as Commands, api: new Map() as Commands };
   for (let round = 0; round < ROUNDS; round++) {
+    counting = commands.raw;
     seconds.raw += await take(sides.raw, perRound);
+    counting = commands.api;
     seconds.api += await take(sides.api, perRound);
   }
+  counting = undefined;
   const events = perRound * ROUNDS;
-  return { raw: events / seconds.raw, api: events / seconds.api };
+  return { raw: events / seconds.raw, api: events / seconds.api, commands, events };
 }
 
-function report(title: string, rates: { raw: number; api: number }, labels: { raw: string; api: string }) {
+function report(
+  title: string,
+  rates: Awaited<ReturnType<typeof compare>>,
+  labels: { raw: string; api: string },
+) {
   console.log(`  ${title}:`);
   console.log(`    ${labels.raw.padEnd(56)} ${rates.raw.toFixed(0).padStart(7)} events/s`);
   console.log(`    ${labels.api.padEnd(56)} ${rates.api.toFixed(0).padStart(7)} events/s`);
   console.log(
     `    ${"ratio API / raw".padEnd(56)} ${(rates.api / rates.raw).toFixed(2).padStart(7)} (target ≥ 0.50)`,
   );
+  const perEvent = (commands: Commands) =>
+    [...commands.values()].reduce((sum, count) => sum + count, 0) / rates.events;
+  console.log(
+    `    ${"database commands per event: raw / API".padEnd(56)} ${perEvent(rates.commands.raw).toFixed(2).padStart(7)} / ${perEvent(rates.commands.api).toFixed(2)}`,
+  );
+  const apiCommands = [...rates.commands.api.entries()].sort(([, a], [, b]) => b - a);
+  for (const [command, count] of apiCommands)
+    console.log(`      API ${command.padEnd(52)} ${(count / rates.events).toFixed(2).padStart(7)}`);
 }
 
 /** Runs `task(0…count-1)` with `concurrency` calls in flight; returns the elapsed seconds. */

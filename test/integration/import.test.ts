@@ -194,6 +194,41 @@ describe("bulk import API", () => {
       expect(await count("batches", { lot: /^RES-/ })).to.equal(2);
     });
 
+    it("resumes an import that died between claiming a batch's lot and storing the batch", async () => {
+      const db = env.runtime.connection.db!;
+      const file = Buffer.from(
+        fixture("harvest.csv")
+          .toString()
+          .replace(/IMP-2026-000/g, "CLM-2026-000"),
+      );
+      const started = await upload(farm, file, "?name=claim.csv");
+      const job = await untilDone(farm, started.body.importId);
+      // What a service killed mid-chunk leaves: row 3's lot claimed for its batch, which (with its
+      // events, rows 6 and 7) was never stored; the job still running after row 2.
+      const second = await db.collection("batches").findOne({ lot: "CLM-2026-0002" });
+      await db.collection("traceevents").deleteMany({ batchId: second!._id });
+      await db.collection("batches").deleteOne({ _id: second!._id });
+      expect(await count("lotclaims", { lot: "CLM-2026-0002", batchId: second!._id })).to.equal(1);
+      await db.collection("importjobs").updateOne(
+        { _id: new Types.ObjectId(job.importId) },
+        {
+          $set: {
+            state: "running",
+            written: 1,
+            heartbeatAtMs: Date.now() - 60_000,
+            "counts.batches": 1,
+            "counts.events": 0,
+          },
+        },
+      );
+      const resumed = await upload(farm, file, "?name=claim.csv");
+      expect(resumed.status, resumed.text).to.equal(202);
+      const done = await untilDone(farm, resumed.body.importId);
+      expect(done).to.include({ state: "done", written: 6, batches: 2, events: 4 });
+      expect(await count("traceevents", { "body.data.import.file": job.fileHash })).to.equal(6);
+      expect(await count("batches", { lot: /^CLM-/ })).to.equal(2);
+    });
+
     it("refuses a file with any row problem, storing nothing", async () => {
       const before = await count("traceevents");
       const response = await upload(farm, fixture("with-errors.csv"));

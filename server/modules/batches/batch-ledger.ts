@@ -3,6 +3,7 @@ import { NotFoundError } from "../../platform/errors";
 import {
   appendToLedger,
   commitToLedger,
+  commitChains,
   type AppendGuard,
   type Ledger,
   type UseCaseContext,
@@ -57,4 +58,22 @@ export function appendEvents(
   guards: BatchGuard[],
 ): Promise<TraceEventDoc[]> {
   return commitToLedger(ctx, BATCH_LEDGER, batchId, actorId, facts, guards);
+}
+
+/**
+ * Appends events to several batches at once (see commitChains): per batch, the same commit as
+ * appendEvents. A batch answers `null` when its commit did not take (a guard refused, another
+ * writer moved its head): nothing of it was written, and the caller appends to it alone.
+ */
+export function appendToBatches(
+  ctx: UseCaseContext,
+  actorId: string,
+  commits: { batchId: string; facts: EventFacts[]; guards: BatchGuard[] }[],
+): Promise<(TraceEventDoc[] | null)[]> {
+  return commitChains(
+    ctx,
+    BATCH_LEDGER,
+    actorId,
+    commits.map(({ batchId, facts, guards }) => ({ subjectId: batchId, facts, guards })),
+  );
 }

@@ -4,7 +4,7 @@ import { Types } from "mongoose";
 import type { BatchDoc } from "./data/batch.model";
 import { BatchRepository, type BatchFilter } from "./data/batch.repository";
 import { lotKeyOf, statedClaimCandidate, type NewBatch } from "./domain/new-batch";
-import { claimLot } from "./data/lot-claim.model";
+import { claimLot, claimLots } from "./data/lot-claim.model";
 import {
   type TraceEventDoc,
   TraceEventRepository,
@@ -77,6 +77,101 @@ export async function registerBatch(
     if (brand && !derived?.brand) await brandClaims?.release(ctx, brand, input.quantity.value);
     throw error;
   }
+  const inherited = input.origin.location
+    ? await inheritedPrivateFields(ctx, derived?.inputs.map((item) => item.batchId) ?? [])
+    : { pointers: [], sealers: [] };
+  const { batch, event, openings } = newBatchDocs(ctx, producerId, input, derived, {
+    batchId,
+    lot,
+    product,
+    brand,
+    inheritedPointers: inherited.pointers,
+  });
+  await storeOpenings(ctx, creditInheritedOpenings(openings, inherited));
+  await new BatchRepository(ctx.connection).insert(batch);
+  await new TraceEventRepository(ctx.connection).insert(event);
+  return { batch, event };
+}
+
+/**
+ * Registers several batches of one producer together, with a few commands for all of them: their
+ * lots claimed in one bulk upsert, then the openings, the batches and their commissioning events
+ * each in one insert. For batches that neither carry a brand nor derive from inputs (both need
+ * reads and claims of their own: registerBatch). Per batch, as registerBatch: the batch and its
+ * event, or the ConflictError of a lot already taken, nothing of that batch stored.
+ */
+export async function registerBatches(
+  ctx: UseCaseContext,
+  producerId: string,
+  items: { input: NewBatch; derived?: DerivedBatch }[],
+): Promise<({ batch: BatchDoc; event: TraceEventDoc } | ConflictError)[]> {
+  const producer = new Types.ObjectId(producerId);
+  const planned = items.map(({ input, derived }) => {
+    if (input.brand || derived?.brand || (derived?.inputs.length ?? 0) > 0)
+      throw new Error("registerBatches: a branded or derived batch is registered by registerBatch");
+    const product = {
+      ...input.product,
+      ...(input.product.gtin ? { gtin: toGtin14(input.product.gtin) } : {}),
+    };
+    const lot = input.lot ?? generateLot(ctx.now());
+    return { input, derived, batchId: derived?.id ?? new Types.ObjectId(), lot, product };
+  });
+  const claimed = await claimLots(
+    ctx.connection,
+    planned.map(({ batchId, lot, product }) => ({
+      producerId: producer,
+      productName: lotKeyOf(product),
+      lot,
+      batchId,
+    })),
+  );
+  const results = planned.map(({ input, derived, batchId, lot, product }, index) =>
+    claimed[index]
+      ? newBatchDocs(ctx, producerId, input, derived, {
+          batchId,
+          lot,
+          product,
+          brand: undefined,
+          inheritedPointers: [],
+        })
+      : new ConflictError(`lot ${lot} is already registered for product ${lotKeyOf(product)}`, {
+          field: "body.lot",
+          problem: "is already used for this product",
+        }),
+  );
+  const registered = results.filter(
+    (result): result is Exclude<typeof result, ConflictError> => !(result instanceof ConflictError),
+  );
+  await storeOpenings(
+    ctx,
+    registered.flatMap((result) => result.openings),
+  );
+  if (registered.length > 0) {
+    await new BatchRepository(ctx.connection).insertMany(registered.map((result) => result.batch));
+    await new TraceEventRepository(ctx.connection).insertMany(registered.map((result) => result.event));
+  }
+  return results.map((result) =>
+    result instanceof ConflictError ? result : { batch: result.batch, event: result.event },
+  );
+}
+
+/** A new batch's document, its commissioning event and the openings of its sealed fields (pure). */
+function newBatchDocs(
+  ctx: UseCaseContext,
+  producerId: string,
+  input: NewBatch,
+  derived: DerivedBatch | undefined,
+  fields: {
+    batchId: Types.ObjectId;
+    lot: string;
+    product: NewBatch["product"];
+    brand: BatchBrand | undefined;
+    inheritedPointers: string[];
+  },
+) {
+  const { batchId, lot, product, brand, inheritedPointers } = fields;
+  const producer = new Types.ObjectId(producerId);
+  const now = ctx.now();
   // Product, lot and brand (with the licence behind it) are hashed too, so the label a consumer
   // reads is provable.
   const data = {
@@ -90,17 +185,13 @@ export async function registerBatch(
     origin: input.origin,
   };
   const actorId = derived?.actorId ?? producerId;
-  const inherited = input.origin.location
-    ? await inheritedPrivateFields(ctx, derived?.inputs.map((item) => item.batchId) ?? [])
-    : { pointers: [], sealers: [] };
   const sealed = sealFieldsOf(ctx, {
     batchId,
     actorId,
     facts: { data },
-    pointers: [...(input.private ?? []), ...inherited.pointers],
+    pointers: [...(input.private ?? []), ...inheritedPointers],
     allowed: REGISTRATION_PRIVATE_POINTERS,
   });
-  await storeOpenings(ctx, creditInheritedOpenings(sealed.openings, inherited));
   const facts = sealed.facts;
   const event = buildFirstEvent(
     ctx,
@@ -137,9 +228,7 @@ export async function registerBatch(
     lastEvent: event as unknown as Record<string, unknown>,
     createdAt: now,
   };
-  await new BatchRepository(ctx.connection).insert(batch);
-  await new TraceEventRepository(ctx.connection).insert(event);
-  return { batch, event };
+  return { batch, event, openings: sealed.openings };
 }
 
 /**

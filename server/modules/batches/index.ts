@@ -1,10 +1,10 @@
 /** The batches module's public surface: other modules import from here, never from its files. */
-export { BATCH_LEDGER, appendEvent, appendEvents, type BatchGuard } from "./batch-ledger";
+export { BATCH_LEDGER, appendEvent, appendEvents, appendToBatches, type BatchGuard } from "./batch-ledger";
 export { appendedView, batchView, eventView } from "./batch-view";
 export { batchListFor } from "./batch-list";
 export { renderBatchListFirstScreen } from "./web/batch-list-first-screen";
 export { assertMayReadBatch } from "./batches-policy";
-export { registerBatch, type DerivedBatch } from "./batches";
+export { registerBatch, registerBatches, type DerivedBatch } from "./batches";
 export { type BatchDoc, type BatchInput } from "./data/batch.model";
 export { BatchRepository, type LabelledBatch } from "./data/batch.repository";
 export { lotClaimsOf } from "./data/lot-claim.model";

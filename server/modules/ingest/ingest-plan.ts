@@ -110,7 +110,9 @@ async function planRegister(planning: Planning, step: RegisterStep): Promise<voi
   const roles = registerRolesProblem(actor, step.via);
   if (roles) problems.push(roles);
   const claimKey = lotKey(lotKeyOf(step.batch.product), step.batch.lot);
-  if (world.claimed.has(claimKey)) {
+  // A lot claimed by this very batch was claimed by a run that died before storing the batch.
+  const claimant = world.claimed.get(claimKey);
+  if (claimant !== undefined && claimant !== id.toHexString()) {
     const message = `lot ${step.batch.lot} is already registered for product ${lotKeyOf(step.batch.product)}`;
     problems.push({ code: "LOT_TAKEN", message });
   }
@@ -132,7 +134,7 @@ async function planRegister(planning: Planning, step: RegisterStep): Promise<voi
     for (const problem of problems) plan.problems.push({ index: step.index, ...problem });
     return;
   }
-  world.claimed.add(claimKey);
+  world.claimed.set(claimKey, id.toHexString());
   world.add({
     id: id.toHexString(),
     producerId: actor.orgId,

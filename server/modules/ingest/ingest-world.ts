@@ -50,7 +50,10 @@ export async function loadWorld(ctx: UseCaseContext, actor: RecordingActor, step
   const byLot = new Map<string, SimBatch[]>();
   const byId = new Map<string, SimBatch>();
   const world = {
-    claimed: new Set(claims.map((claim) => lotKey(claim.productName, claim.lot))),
+    /** Claimed lots, each with the id of the batch that claimed it. */
+    claimed: new Map(
+      claims.map((claim) => [lotKey(claim.productName, claim.lot), claim.batchId.toHexString()]),
+    ),
     existingIds: new Set(found.map((batch) => batch._id.toHexString())),
     add(batch: SimBatch) {
       byId.set(batch.id, batch);

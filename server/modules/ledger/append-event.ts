@@ -118,14 +118,14 @@ export async function commitToLedger<Subject extends LedgerHeadDoc, Facts extend
 }
 
 /** Runs each guard against the subject as the changes of the events before it leave it. */
-function applyGuards<Subject extends LedgerHeadDoc>(subject: Subject, guards: AppendGuard<Subject>[]) {
+export function applyGuards<Subject extends LedgerHeadDoc>(subject: Subject, guards: AppendGuard<Subject>[]) {
   let changes: NonNullable<ReturnType<AppendGuard<Subject>>> = {};
   for (const guard of guards) changes = { ...changes, ...(guard({ ...subject, ...changes }) ?? {}) };
   return changes;
 }
 
 /** The event documents for `facts`, chained one after the other from the subject's head. */
-function ledgerEvents<Facts extends LedgerFacts>(
+export function ledgerEvents<Facts extends LedgerFacts>(
   ctx: UseCaseContext,
   ledger: Ledger<Facts>,
   subject: Pick<LedgerHeadDoc, "_id" | "head">,

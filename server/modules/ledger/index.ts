@@ -8,6 +8,7 @@ export {
   type Ledger,
   type UseCaseContext,
 } from "./append-event";
+export { commitChains, type ChainCommit } from "./commit-chains";
 export { newestCommit } from "./commit-events";
 export { traceEventModel, type LedgerSubject, type TraceEventDoc } from "./data/trace-event.model";
 export { type ObservationFacts } from "./domain/observation-body";

@@ -67,6 +67,10 @@ export class BatchRepository {
     await this.batches.insertOne(batch);
   }
 
+  async insertMany(batches: BatchDoc[]): Promise<void> {
+    await this.batches.insertMany(batches);
+  }
+
   /** Up to `limit` batches matching the filter, in id order, after the id `after` if given. */
   async list(filter: BatchFilter, page: { after?: Types.ObjectId; limit: number }): Promise<BatchDoc[]> {
     const query: FilterQuery<BatchDoc> = {};

@@ -13,6 +13,10 @@ export class TraceEventRepository {
     await this.events.collection.insertOne(event);
   }
 
+  async insertMany(events: TraceEventDoc[]): Promise<void> {
+    await this.events.collection.insertMany(events);
+  }
+
   /** Up to `limit` events of one ledger (a batch's, or a brand's register) after `afterSeq`, in order. */
   async listOf(subjectId: string, page: { afterSeq: number; limit: number }): Promise<TraceEventDoc[]> {
     return this.events
