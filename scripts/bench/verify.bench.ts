@@ -195,7 +195,7 @@ function batchWithEvents(
  * heads, and gives them its claim marker (what the worker leaves in them).
  */
 async function anchorWindow(runtime: Runtime, events: TraceEventDoc[], map: LedgerMap): Promise<void> {
-  const { leaves, eventIds, leafHashes } = packWindow(events);
+  const { leaves, eventIds, leafHashes } = await packWindow(events);
   const tree = await buildMerkleTreeOffThread(leafHashes);
   const windowId = new Types.ObjectId();
   const mapChanges = events

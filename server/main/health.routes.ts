@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { anchoringBacklog, secondsSinceAnchoringProgress } from "../modules/anchoring";
+import { anchoringHealth } from "../modules/anchoring";
 import type { HttpDeps } from "../modules/http-deps";
 import { assessHealth } from "./health-assessment";
 
@@ -24,15 +24,10 @@ export function healthRoutes(deps: HealthDeps): Router {
     const [db, chain, anchoring] = await Promise.allSettled([
       withTimeout(deps.pingDatabase(), "database"),
       withTimeout(chainStatus(deps), "chain"),
-      withTimeout(anchoringBacklog(deps.connection), "anchoring backlog"),
+      withTimeout(anchoringHealth(deps.connection), "anchoring backlog"),
     ]);
-    const backlog = anchoring.status === "fulfilled" ? anchoring.value : null;
-    const progress = backlog
-      ? await withTimeout(
-          secondsSinceAnchoringProgress(deps.connection, backlog),
-          "anchoring progress",
-        ).catch(() => null)
-      : null;
+    const backlog = anchoring.status === "fulfilled" ? anchoring.value.backlog : null;
+    const progress = anchoring.status === "fulfilled" ? anchoring.value.secondsSinceProgress : null;
     const { status, reasons } = assessHealth({
       dbUp: db.status === "fulfilled",
       chainError: chain.status === "fulfilled" ? null : reason(chain),

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Types } from "mongoose";
 import {
   anchorWindowModel,
   type AnchorWindowDoc,
@@ -236,6 +237,47 @@ describe("anchoring API", () => {
       ).to.equal(true);
       const third = await open();
       expect(await store.claim(third, 10)).to.deep.equal([]);
+    });
+
+    it("returns only the events it claimed when another claimer took some between its read and its claim", async () => {
+      const batch = await createBatch(server, producer);
+      await recordEvents(server, producer, batch.id, 5);
+      const store = new WindowStore(env.runtime.connection);
+      const open = () => store.open({ holder: "test", leaseToken: 1, chainId: 1, registry: "0x0" });
+      const [ours, theirs] = await Promise.all([open(), open()]);
+      // Every other event is claimed by the other window just before this claimer's write.
+      const events = traceEventModel(env.runtime.connection).collection as unknown as {
+        bulkWrite: (...args: unknown[]) => Promise<unknown>;
+      };
+      const bulkWrite = events.bulkWrite;
+      let taken: string[] = [];
+      events.bulkWrite = async (...args: unknown[]) => {
+        events.bulkWrite = bulkWrite;
+        const ids = (args[0] as { updateOne: { filter: { _id: Types.ObjectId } } }[])
+          .map((write) => write.updateOne.filter._id)
+          .filter((_id, index) => index % 2 === 1);
+        await traceEventModel(env.runtime.connection).collection.updateMany(
+          { _id: { $in: ids } },
+          { $set: { anchor: { windowId: theirs, root: null, leafIndex: null } } },
+        );
+        taken = ids.map(String);
+        return bulkWrite.apply(events, args);
+      };
+      try {
+        const claimed = (await store.claim(ours, 10)).map((event) => String(event._id));
+        expect(taken).to.have.length(3);
+        expect(claimed).to.have.length(3);
+        expect(
+          claimed.some((id) => taken.includes(id)),
+          "none of the events taken meanwhile",
+        ).to.equal(false);
+        const marked = await traceEventModel(env.runtime.connection)
+          .collection.find({ "anchor.windowId": ours }, { projection: { _id: 1 } })
+          .toArray();
+        expect(marked.map((event) => String(event._id)).sort()).to.deep.equal([...claimed].sort());
+      } finally {
+        events.bulkWrite = bulkWrite;
+      }
     });
   });
 

@@ -17,7 +17,8 @@ import { faultInjector, type FaultHook, type FaultPoint } from "./faults";
 import { Lease, LeaseLostError } from "./lease";
 import { reconcileOnTakeOver } from "./reconcile";
 import { ChainWatch } from "./chain-watch";
-import { packWindow } from "./window-codec";
+import { packWindow, type ClaimedEvent } from "./window-codec";
+import { timeSlicer } from "../../platform/threads/time-slice";
 import { advanceWindow, type DriverContext } from "./window-driver";
 import { WindowStore } from "./data/window-store";
 import { LedgerMapCache } from "./ledger-map-cache";
@@ -296,12 +297,11 @@ export class AnchorWorker {
         claimed,
       );
       mapMoved = changes.length > 0;
-      const deferred = claimed.filter((event) => deferredIds.has(event._id.toHexString()));
+      const { deferred, anchored } = await splitDeferred(claimed, deferredIds);
       await this.store.releaseEvents(
         windowId,
         deferred.map((event) => event._id),
       );
-      const anchored = claimed.filter((event) => !deferredIds.has(event._id.toHexString()));
       if (anchored.length === 0) {
         const reason =
           claimed.length === 0
@@ -310,7 +310,7 @@ export class AnchorWorker {
         await this.store.abandon(windowId, reason);
         return false;
       }
-      const packed = packWindow(anchored);
+      const packed = await packWindow(anchored);
       const started = performance.now();
       const tree = await buildMerkleTreeOffThread(packed.leafHashes as Hex[]);
       const buildMs = Math.round(performance.now() - started);
@@ -411,6 +411,19 @@ export class AnchorWorker {
       this.wakeSleeper = done;
     });
   }
+}
+
+/** The claimed events to leave for a later window, and the rest; in time slices (10,000 ids). */
+async function splitDeferred(claimed: readonly ClaimedEvent[], deferredIds: ReadonlySet<string>) {
+  const deferred: ClaimedEvent[] = [];
+  const anchored: ClaimedEvent[] = [];
+  if (deferredIds.size === 0) return { deferred, anchored: [...claimed] };
+  const pause = timeSlicer();
+  for (const event of claimed) {
+    await pause();
+    (deferredIds.has(event._id.toHexString()) ? deferred : anchored).push(event);
+  }
+  return { deferred, anchored };
 }
 
 function describe(error: unknown): string {

@@ -1,6 +1,6 @@
 /** The anchoring module's public surface: other modules import from here, never from its files. */
 export { AnchorWorker, type AnchorWorkerOptions } from "./anchor.worker";
-export { anchoringBacklog, secondsSinceAnchoringProgress } from "./backlog";
+export { anchoringBacklog, anchoringHealth } from "./backlog";
 export { type AnchorWindowDoc } from "./data/anchor-window.model";
 export { LedgerMapStore, type StoredMapHead } from "./data/ledger-map-store";
 export { WindowStore } from "./data/window-store";

@@ -1,6 +1,7 @@
 import { Types } from "mongoose";
 import type { Hex } from "../../platform/crypto/keccak";
 import type { LedgerSubject } from "../ledger";
+import { timeSlicer } from "../../platform/threads/time-slice";
 
 /**
  * Packing of a window's leaf list: event hashes (32 bytes each) and event ids (12 bytes each) in
@@ -21,18 +22,26 @@ export interface ClaimedEvent {
   prevHash: string;
 }
 
-/** Orders claimed events by id (the leaf order) and packs their hashes and ids. */
-export function packWindow(events: readonly Pick<ClaimedEvent, "_id" | "hash" | "recordTime">[]): {
+/**
+ * Orders claimed events by id (the leaf order) and packs their hashes and ids. On the event loop in
+ * time slices: a 10,000-event window took ~75 ms in one piece (issue 15).
+ */
+export async function packWindow(
+  events: readonly Pick<ClaimedEvent, "_id" | "hash" | "recordTime">[],
+): Promise<{
   leaves: Buffer;
   eventIds: Buffer;
   leafHashes: Hex[];
   oldestRecordTime: Date | null;
-} {
+}> {
+  // Claimed in id order (append order): the sort mostly confirms it.
   const ordered = [...events].sort((a, b) => Buffer.compare(a._id.id, b._id.id));
   const leaves = Buffer.alloc(ordered.length * HASH_BYTES);
   const eventIds = Buffer.alloc(ordered.length * ID_BYTES);
   let oldest: number | null = null;
-  ordered.forEach((event, index) => {
+  const pause = timeSlicer();
+  for (const [index, event] of ordered.entries()) {
+    await pause();
     if (!/^0x[0-9a-f]{64}$/.test(event.hash)) {
       throw new TypeError(`event ${event._id.toHexString()} has a malformed hash ${event.hash}`);
     }
@@ -40,7 +49,7 @@ export function packWindow(events: readonly Pick<ClaimedEvent, "_id" | "hash" | 
     Buffer.from(event._id.id).copy(eventIds, index * ID_BYTES);
     const time = new Date(event.recordTime).getTime();
     if (oldest === null || time < oldest) oldest = time;
-  });
+  }
   return {
     leaves,
     eventIds,

@@ -8,7 +8,9 @@ import {
   planLedgerMapChanges,
   type LedgerMapChange,
   type LedgerMapRejection,
+  type WindowLedgerEvent,
 } from "./domain/ledger-map-changes";
+import { timeSlicer } from "../../platform/threads/time-slice";
 
 export interface WindowMap {
   map: LedgerMap;
@@ -36,15 +38,21 @@ export async function planWindowMap(
     );
   }
   const keys = await newLedgerKeys(connection, map, claimed);
-  const { changes, rejections, deferred } = planLedgerMapChanges(
-    map,
-    claimed.map((event) => ({
+  const events: WindowLedgerEvent[] = [];
+  const pause = timeSlicer(); // 10,000 events: their ids as text are the bulk of the planning
+  for (const event of claimed) {
+    await pause();
+    events.push({
       eventId: event._id.toHexString(),
       ledgerId: event.batchId.toHexString(),
       seq: event.seq,
       hash: event.hash as Hex,
       prevHash: event.prevHash as Hex,
-    })),
+    });
+  }
+  const { changes, rejections, deferred } = planLedgerMapChanges(
+    map,
+    events,
     (ledgerId) => keys.get(ledgerId) ?? null,
   );
   for (const change of changes) map.set(change.key, change.value);

@@ -7,6 +7,9 @@ import { asBytes, type ClaimedEvent } from "../window-codec";
 /** Events per claiming or marking command: small enough that one command never stalls the service. */
 const CHUNK = 200;
 
+/** What a window needs of each claimed event (see `ClaimedEvent`). */
+const CLAIMED_FIELDS = { _id: 1, hash: 1, recordTime: 1, batchId: 1, subject: 1, seq: 1, prevHash: 1 };
+
 /**
  * The marker a claimed event carries, also after its window is confirmed (the window holds the
  * root and the leaf list; events anchored before issue 15 also carry their root and leaf index,
@@ -64,10 +67,12 @@ export class WindowStore {
    * after a chain reset is older than the newest). Null before the first window.
    */
   async lastActivityAt(): Promise<Date | null> {
-    const newest = await this.windows.find({}, { projection: { updatedAt: 1 } }).sort({ _id: -1 }).limit(1).toArray();
-    const inFlight = await this.windows
-      .find({ state: { $in: ["claiming", "recorded", "submitted"] } }, { projection: { updatedAt: 1 } })
-      .toArray();
+    const [newest, inFlight] = await Promise.all([
+      this.windows.find({}, { projection: { updatedAt: 1 } }).sort({ _id: -1 }).limit(1).toArray(),
+      this.windows
+        .find({ state: { $in: ["claiming", "recorded", "submitted"] } }, { projection: { updatedAt: 1 } })
+        .toArray(),
+    ]);
     const times = [...newest, ...inFlight].map((window) => new Date(window.updatedAt as Date).getTime());
     return times.length > 0 ? new Date(Math.max(...times)) : null;
   }
@@ -127,38 +132,51 @@ export class WindowStore {
   }
 
   /**
-   * Claims up to `maxLeaves` unanchored events, oldest first, for the window, and reads back
-   * exactly the claimed set. Each claim is a conditional updateMany on `anchor: null`: atomic per
-   * event, so an event is claimed by one window only, also against a concurrent claimer (whose
-   * events count against this claimer's `maxLeaves` reads, as when both read the same oldest set).
-   * Every command handles `CHUNK` events, so that none holds the embedded engine (and the
-   * service's event loop with it) for long: the oldest unclaimed are read `CHUNK` at a time along
-   * the `{ anchor: 1, _id: 1 }` index without a sort (see `TraceEventRepository.oldestUnanchored`),
-   * then claimed, then read back by id (issue 15: a 10,000-event claim, and sorting 100,000
-   * pending events to find the oldest, stalled `/healthz` for seconds).
+   * Claims up to `maxLeaves` unanchored events, oldest first, for the window, and returns exactly
+   * the claimed set. Every command handles `CHUNK` events, so that none holds the embedded engine
+   * (and the service with it) for long: the oldest unclaimed are read `CHUNK` at a time along the
+   * `{ anchor: 1, _id: 1 }` index without a sort (see `TraceEventRepository.oldestUnanchored`),
+   * with the fields the window needs (they never change once stored), then claimed by one
+   * conditional `updateOne` per event on `anchor: null`, in one command: atomic per event, so an
+   * event is claimed by one window only, also against a concurrent claimer (whose events count
+   * against this claimer's `maxLeaves` reads, as when both read the same oldest set). Only when
+   * some event was taken meanwhile are this window's events read back. Per-event statements
+   * rather than one `updateMany` over `_id: { $in }`: the embedded engine evaluates `$in` by
+   * hashing the whole list for every candidate, which made each 200-event claim hold its thread
+   * for 100–600 ms (issue 15).
    */
   async claim(windowId: Types.ObjectId, maxLeaves: number): Promise<ClaimedEvent[]> {
     const claimed: ClaimedEvent[] = [];
     for (let read = 0; read < maxLeaves; ) {
-      const oldest = await this.events
-        .find({ anchor: null }, { projection: { _id: 1 } })
+      const oldest = (await this.events
+        .find({ anchor: null }, { projection: CLAIMED_FIELDS })
         .hint({ anchor: 1, _id: 1 })
         .limit(Math.min(CHUNK, maxLeaves - read))
-        .toArray();
+        .toArray()) as unknown as ClaimedEvent[];
       if (oldest.length === 0) break;
       read += oldest.length;
-      const ids = oldest.map((event) => event._id);
-      await this.events.updateMany({ _id: { $in: ids }, anchor: null }, { $set: { anchor: claimMarker(windowId) } });
-      claimed.push(
-        ...((await this.events
-          .find(
-            { _id: { $in: ids }, anchor: claimMarker(windowId) },
-            { projection: { _id: 1, hash: 1, recordTime: 1, batchId: 1, subject: 1, seq: 1, prevHash: 1 } },
-          )
-          .toArray()) as unknown as ClaimedEvent[]),
+      const result = await this.events.bulkWrite(
+        oldest.map((event) => ({
+          updateOne: {
+            filter: { _id: event._id, anchor: null },
+            update: { $set: { anchor: claimMarker(windowId) } },
+          },
+        })),
+        { ordered: false },
       );
+      if (result.modifiedCount === oldest.length) claimed.push(...oldest);
+      else claimed.push(...(await this.claimedAmong(windowId, oldest)));
     }
     return claimed;
+  }
+
+  /** Those of `events` that carry this window's claim marker (another claimer took the rest). */
+  private async claimedAmong(windowId: Types.ObjectId, events: readonly ClaimedEvent[]): Promise<ClaimedEvent[]> {
+    const ours = await this.events
+      .find({ _id: { $in: events.map((event) => event._id) }, anchor: claimMarker(windowId) }, { projection: { _id: 1 } })
+      .toArray();
+    const ids = new Set(ours.map((event) => event._id.toHexString()));
+    return events.filter((event) => ids.has(event._id.toHexString()));
   }
 
   /** Stores the leaf list and map changes, then makes the window `recorded` if it is still claiming. */
