@@ -36,7 +36,12 @@ export class ExaminationCache {
 
   async examine(bundle: ProofBundle, nowSec: number): Promise<Examination> {
     await this.reader.refresh();
-    const key = `${this.reader.generation}:${bundleDigest(bundle)}`;
+    const digest = bundleDigest(bundle);
+    if (digest === null) {
+      this.counts.computed++;
+      return examineProofBundle(bundle, this.reader, { nowSec });
+    }
+    const key = `${this.reader.generation}:${digest}`;
     const now = this.clock();
     const hit = this.entries.get(key);
     if (hit && hit.until > now && nowSec < hit.untilSec) {
@@ -60,29 +65,36 @@ export class ExaminationCache {
 }
 
 /**
- * SHA-256 of the bundle's JSON without its `generatedAt` (informational, the time of the request).
- * Values JSON would blur are tagged with their type (a Date or an ObjectId stored where a string
- * was, a NaN, an undefined): the event hash is over plain JSON only, so such an edit must not
- * digest like the value it replaced. (The embedded engine stores such values as strings; MongoDB
- * keeps their types.)
+ * SHA-256 of the bundle's JSON without its `generatedAt` (informational, the time of the request),
+ * or null when the bundle holds a value JSON would blur (a Date or an ObjectId stored where a string
+ * was, a NaN, an undefined): the event hash is over plain JSON only, so such a bundle must not
+ * digest like the one it was edited from, and is examined every time. (The embedded engine stores
+ * such values as strings; MongoDB keeps their types.)
  */
-export function bundleDigest(bundle: ProofBundle): string {
-  const blurred: string[] = [];
-  let visited = 0;
-  const json = JSON.stringify({ ...bundle, generatedAt: "" }, function (this: unknown, key, value: unknown) {
-    visited++;
-    const original = (this as Record<string, unknown>)[key];
-    if (original === undefined || (typeof original === "number" && !Number.isFinite(original)))
-      blurred.push(`${visited}:${String(original)}`);
-    else if (typeof original === "object" && original !== null && !Array.isArray(original)) {
-      const prototype = Object.getPrototypeOf(original) as object | null;
-      if (prototype !== Object.prototype && prototype !== null)
-        blurred.push(`${visited}:${original.constructor?.name}`);
+export function bundleDigest(bundle: ProofBundle): string | null {
+  const unstamped = { ...bundle, generatedAt: "" };
+  if (!isPlainJson(unstamped)) return null;
+  return createHash("sha256").update(JSON.stringify(unstamped)).digest("base64");
+}
+
+function isPlainJson(value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isPlainJson);
+      const prototype = Object.getPrototypeOf(value) as object | null;
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key])) return false;
+      return true;
     }
-    return value;
-  });
-  // The tags go apart from the JSON, so that no stored string can pass for one.
-  return createHash("sha256").update(json).update("\n").update(blurred.join(",")).digest("base64");
+    default:
+      return false;
+  }
 }
 
 /** Whether every chain answer the examination used was a positive one (a negative one may turn any moment). */
