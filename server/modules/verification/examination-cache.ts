@@ -13,8 +13,8 @@ export type Examination = Awaited<ReturnType<typeof examineProofBundle>>;
  * one verdict function.
  *
  * An examination is reused only for exactly the same bundle: the key is a digest of the whole
- * bundle as read from the database for this request (every event body and hash with its type, the
- * batches' heads, the Merkle proofs, the ledger-map proofs against the newest window), so a new
+ * bundle as read from the database for this request (every event body and hash, the batches'
+ * heads, the Merkle proofs, the ledger-map proofs against the newest window), so a new
  * event, a recall, a newly anchored window or an operator's direct edit of any stored record
  * changes the key and is examined afresh at once. Chain answers are covered by the reader's
  * `generation` (a logged certification change, a detected chain reset) and by `ttlMs` (an anchor
