@@ -55,6 +55,8 @@ interface Latency {
   p50: number;
   p99: number;
   perSecond: number;
+  /** CPU milliseconds of the whole process (service, its database thread, the client) per request. */
+  cpuMs?: number;
 }
 
 export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}) {
@@ -237,8 +239,13 @@ function probeHealthUntilDrained(
 }
 
 async function load(base: string, paths: string[], concurrency: number): Promise<Latency> {
+  const cpuBefore = process.cpuUsage();
   const result = await getVerifiedFromWorker(base, paths, concurrency);
-  return summarise(result.latencies, result.seconds);
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    ...summarise(result.latencies, result.seconds),
+    cpuMs: (cpu.user + cpu.system) / 1e3 / paths.length,
+  };
 }
 
 function summarise(latencies: number[], elapsed: number): Latency {
@@ -253,9 +260,10 @@ function print(rows: Figures[]): void {
   const ratio = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}×`;
   const latency = (name: string, pick: (figures: Figures) => Latency, rate = false) => {
     const [now, then] = [pick(row), pick(base)];
+    const cpu = now.cpuMs === undefined ? "" : `, ${now.cpuMs.toFixed(1)} CPU ms per request`;
     const text = rate
-      ? `${now.perSecond.toFixed(0)} req/s (${ratio(now.perSecond, then.perSecond)}), p50 ${now.p50.toFixed(1)} ms, p99 ${now.p99.toFixed(1)} ms`
-      : `p50 ${now.p50.toFixed(1)} ms (${ratio(now.p50, then.p50)}), p99 ${now.p99.toFixed(1)} ms (${ratio(now.p99, then.p99)})`;
+      ? `${now.perSecond.toFixed(0)} req/s (${ratio(now.perSecond, then.perSecond)}), p50 ${now.p50.toFixed(1)} ms, p99 ${now.p99.toFixed(1)} ms${cpu}`
+      : `p50 ${now.p50.toFixed(1)} ms (${ratio(now.p50, then.p50)}), p99 ${now.p99.toFixed(1)} ms (${ratio(now.p99, then.p99)})${cpu}`;
     console.log(`    ${name.padEnd(34)} ${text}`);
   };
   console.log(

@@ -40,6 +40,7 @@ export class ServiceChainReader implements ChainReader {
   private watchedBlock: number | undefined;
   private watchedAt = -Infinity;
   private watching: Promise<void> | undefined;
+  private changes = 0;
 
   constructor(
     private readonly chain: ChainClient,
@@ -58,6 +59,21 @@ export class ServiceChainReader implements ChainReader {
   forget(): void {
     this.cache.clear();
     this.watchedBlock = undefined;
+    this.changes++;
+  }
+
+  /**
+   * A number that changes whenever a cached answer is dropped because the chain may have changed
+   * (a logged certification change, a reset, logs that could not be read): what was concluded from
+   * earlier answers is stale once it moves (ExaminationCache keys by it).
+   */
+  get generation(): number {
+    return this.changes;
+  }
+
+  /** Reads the registry's logs if the last look is older than `watchMs` (certificationOf does too). */
+  refresh(): Promise<void> {
+    return this.watchRegistry();
   }
 
   network() {
@@ -159,8 +175,10 @@ export class ServiceChainReader implements ChainReader {
       });
       for (const log of logs) {
         const parsed = registry.interface.parseLog(log);
-        if (parsed?.name === "CertificationIssued" || parsed?.name === "CertificationStatusChanged")
+        if (parsed?.name === "CertificationIssued" || parsed?.name === "CertificationStatusChanged") {
           this.cache.delete(certificationKey(parsed.args[0] as string, parsed.args[1] as string));
+          this.changes++;
+        }
       }
     }
     this.watchedBlock = head;
@@ -168,6 +186,7 @@ export class ServiceChainReader implements ChainReader {
 
   private forgetChangeable(): void {
     for (const key of this.cache.keys()) if (key.startsWith("certification:")) this.cache.delete(key);
+    this.changes++;
   }
 
   /** The name the certifier was registered with on chain (cached: it rarely changes). */

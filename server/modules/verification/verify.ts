@@ -1,7 +1,7 @@
 import type { ChainClient } from "../../platform/evm/chain-client";
 import { BatchRepository, type BatchDoc, findBatch, findBatchByPublicId } from "../batches";
 import type { ProofBundle } from "./domain/proof-bundle";
-import { examineProofBundle, type OnChainAnchor } from "./domain/proof-bundle-verify";
+import type { OnChainAnchor } from "./domain/proof-bundle-verify";
 import { decideVerdict, type VerdictResult } from "./domain/verdict";
 import type { ScanEvidence } from "./domain/verdict-scans";
 import { NotFoundError } from "../../platform/errors";
@@ -12,6 +12,7 @@ import { certificationDisplays, withStatusChanges, type CertificationDisplay } f
 import { liveBrandClaim, type BrandClaimDisplay } from "./verify-licences";
 import { LedgerMapCache, gs1LedgerKey } from "../anchoring";
 import { deletedLedgerEvidence, type CompletenessEvidence } from "./domain/completeness";
+import { ExaminationCache } from "./examination-cache";
 
 export interface VerifierDeps {
   useCaseContext: UseCaseContext;
@@ -41,17 +42,20 @@ export type BatchVerification = VerdictResult & {
  * certifications from certifying events (signed typed data, coverage by hashed origin), never from
  * batch statuses or stored certification fields (issue 13, findings 2 and 6). The one addition is
  * the licences behind a brand claim, which a bundle does not carry yet. One instance per process
- * keeps the caches: rebuilt Merkle trees of anchored windows and short-lived chain answers.
+ * keeps the caches: rebuilt Merkle trees of anchored windows, short-lived chain answers and the
+ * examinations of recently verified bundles (examination-cache.ts).
  */
 export class BatchVerifier {
   readonly trees: WindowTrees;
   readonly reader: ServiceChainReader;
   readonly maps: LedgerMapCache;
+  readonly examinations: ExaminationCache;
 
   constructor(private readonly deps: VerifierDeps) {
     this.trees = new WindowTrees(deps.useCaseContext.connection);
     this.reader = new ServiceChainReader(deps.chain);
     this.maps = new LedgerMapCache(deps.useCaseContext.connection);
+    this.examinations = new ExaminationCache(this.reader);
   }
 
   get context(): BundleContext {
@@ -129,7 +133,7 @@ export class BatchVerifier {
     const nowSec = Math.floor(now.getTime() / 1000);
     const records = await collectBatchRecords(this.context, subject);
     const [{ evidence, onChain, certifications }, brand] = await Promise.all([
-      examineProofBundle(records.bundle, this.reader, { nowSec }),
+      this.examinations.examine(records.bundle, nowSec),
       liveBrandClaim(this.deps.useCaseContext.connection, records, this.deps.publicBaseUrl),
     ]);
     return {

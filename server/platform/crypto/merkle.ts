@@ -161,11 +161,31 @@ export function verifyMerkleProof(root: Hex, leaf: Hex, proof: readonly Hex[]): 
   return verifyMerkleLeaf(root, `0x${Buffer.from(keccak256(keccak256(value))).toString("hex")}`, proof);
 }
 
+/** How many recent answers of verifyMerkleLeaf are kept (~1 KB each: the key holds the proof). */
+const RECENT_ANSWERS = 8_192;
+const recentAnswers = new Map<string, boolean>();
+
 /**
  * `MerkleProof.verify(proof, root, leaf)` for a leaf already hashed (what the registry's
- * `verifyLeaf` takes): sorted-pair keccak up the proof.
+ * `verifyLeaf` takes): sorted-pair keccak up the proof. Recent answers are remembered by root,
+ * leaf and every proof element (the whole input, so an answer is the function's answer): one
+ * verification walks each proof twice (its own check and the service's `verifyLeaf`), and the
+ * proofs of a batch scanned again are the same (issue 15: ~35 keccak calls per event).
  */
 export function verifyMerkleLeaf(root: Hex, leaf: Hex, proof: readonly Hex[]): boolean {
+  // Only 66-character strings are keyed, so that the concatenation names its parts unambiguously.
+  if (![root, leaf, ...proof].every((hex) => typeof hex === "string" && hex.length === 2 + 2 * NODE))
+    return walkMerkleProof(root, leaf, proof);
+  const key = `${root}${leaf}${proof.join("")}`;
+  const known = recentAnswers.get(key);
+  if (known !== undefined) return known;
+  const answer = walkMerkleProof(root, leaf, proof);
+  if (recentAnswers.size >= RECENT_ANSWERS) recentAnswers.delete(recentAnswers.keys().next().value!);
+  recentAnswers.set(key, answer);
+  return answer;
+}
+
+function walkMerkleProof(root: Hex, leaf: Hex, proof: readonly Hex[]): boolean {
   const scratch = Buffer.alloc(NODE * (proof.length + 2));
   writeBytes32(scratch, 0, root, "root");
   writeBytes32(scratch, 1, leaf, "leaf");

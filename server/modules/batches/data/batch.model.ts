@@ -104,6 +104,10 @@ batchSchema.index(
   { unique: true, partialFilterExpression: { "product.name": { $exists: true } } },
 );
 batchSchema.index({ "product.gtin": 1, lot: 1 });
+// The consumer page resolves GTIN + lot: one product's GTIN may have thousands of lots, a lot value
+// few batches; the embedded engine narrows by the first field of an index (decision 0023), so
+// without this it filtered every batch of the GTIN on each page (issue 15).
+batchSchema.index({ lot: 1 });
 batchSchema.index({ publicId: 1 }, { unique: true, sparse: true });
 batchSchema.index({ "inputs.batchId": 1 });
 batchSchema.index({ brandId: 1, licenceId: 1 });

@@ -1,0 +1,128 @@
+import { createHash } from "node:crypto";
+import type { ProofBundle } from "./domain/proof-bundle";
+import { examineProofBundle } from "./domain/proof-bundle-verify";
+import type { VerdictEvidence } from "./domain/verdict";
+import type { ServiceChainReader } from "./verify-chain-reader";
+
+export type Examination = Awaited<ReturnType<typeof examineProofBundle>>;
+
+/**
+ * Recent examinations of proof bundles (every hash, chain link, Merkle proof, signature and chain
+ * answer: the expensive half of a verification, issue 15), kept for the next verification of the
+ * same evidence. The verdict itself is still decided on every request, from this evidence, by the
+ * one verdict function.
+ *
+ * An examination is reused only for exactly the same bundle: the key is a digest of the whole
+ * bundle as read from the database for this request (every event body and hash, the batches'
+ * heads, the Merkle proofs, the ledger-map proofs against the newest window), so a new
+ * event, a recall, a newly anchored window or an operator's direct edit of any stored record
+ * changes the key and is examined afresh at once. Chain answers are covered by the reader's
+ * `generation` (a logged certification change, a detected chain reset) and by `ttlMs` (an anchor
+ * lost in a reorg shows within the reader's TTL plus `ttlMs`); an examination that rests on a
+ * missing or unreachable chain answer is not kept, nor one past a certification's signed validity
+ * boundary.
+ */
+export class ExaminationCache {
+  private readonly entries = new Map<string, { examination: Examination; until: number; untilSec: number }>();
+  /** Reused and computed examinations, for tests and diagnostics. */
+  readonly counts = { reused: 0, computed: 0 };
+
+  constructor(
+    private readonly reader: ServiceChainReader,
+    private readonly ttlMs = 10_000,
+    private readonly capacity = 1_000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async examine(bundle: ProofBundle, nowSec: number): Promise<Examination> {
+    await this.reader.refresh();
+    const digest = bundleDigest(bundle);
+    if (digest === null) {
+      this.counts.computed++;
+      return examineProofBundle(bundle, this.reader, { nowSec });
+    }
+    const key = `${this.reader.generation}:${digest}`;
+    const now = this.clock();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now && nowSec < hit.untilSec) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      this.counts.reused++;
+      return hit.examination;
+    }
+    this.counts.computed++;
+    const examination = await examineProofBundle(bundle, this.reader, { nowSec });
+    if (restsOnChainAnswers(examination.evidence)) {
+      this.entries.set(key, {
+        examination,
+        until: now + this.ttlMs,
+        untilSec: nextValidityBoundary(examination, nowSec),
+      });
+      while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    }
+    return examination;
+  }
+}
+
+/**
+ * SHA-256 of the bundle's JSON without its `generatedAt` (informational, the time of the request),
+ * or null when the bundle holds a value JSON would blur (a Date or an ObjectId stored where a string
+ * was, a NaN, an undefined): the event hash is over plain JSON only, so such a bundle must not
+ * digest like the one it was edited from, and is examined every time. (The embedded engine stores
+ * such values as strings; MongoDB keeps their types.)
+ */
+export function bundleDigest(bundle: ProofBundle): string | null {
+  const unstamped = { ...bundle, generatedAt: "" };
+  if (!isPlainJson(unstamped)) return null;
+  return createHash("sha256").update(JSON.stringify(unstamped)).digest("base64");
+}
+
+function isPlainJson(value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isPlainJson);
+      const prototype = Object.getPrototypeOf(value) as object | null;
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Whether every chain answer the examination used was a positive one (a negative one may turn any moment). */
+function restsOnChainAnswers(evidence: VerdictEvidence): boolean {
+  if (!evidence.found || evidence.chainProblem || evidence.chainUnavailable) return false;
+  // Pending completeness may rest on an unread newest window: examined again until it is settled.
+  if (evidence.completeness?.status === "pending") return false;
+  const anchorsAnswered = evidence.events.every(
+    ({ anchor }) =>
+      anchor.state === "pending" ||
+      (anchor.onChain !== null &&
+        anchor.onChain !== "unreachable" &&
+        anchor.verifyLeaf !== "unreachable" &&
+        anchor.transaction !== "unreachable"),
+  );
+  return (
+    anchorsAnswered &&
+    evidence.certifications.every((certification) => certification.status !== "unreachable")
+  );
+}
+
+/** The first second after `nowSec` at which a certification's signed validity starts or ends. */
+function nextValidityBoundary(examination: Examination, nowSec: number): number {
+  let next = Infinity;
+  for (const { message } of examination.certifications) {
+    if (!message) continue;
+    for (const boundary of [Number(message.validFrom), Number(message.validUntil) + 1])
+      if (boundary > nowSec && boundary < next) next = boundary;
+  }
+  return next;
+}
