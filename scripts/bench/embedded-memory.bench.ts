@@ -19,7 +19,8 @@ import { JournaledStorage } from "../../server/platform/mongo/embedded/journaled
 
 const { ObjectId } = congodb.plugins.bson;
 type Document = congodb.plugins.bson.Document;
-type Storage = JournaledStorage & { candidates?: unknown; fieldIndexes?: unknown };
+type Storage = JournaledStorage;
+type Lookup = (db: string, coll: string, filter: unknown) => Iterable<Document> | undefined;
 
 const EVENTS_PER_BATCH = 50;
 const LOOKUPS = 2_000;
@@ -41,7 +42,6 @@ export async function run({ events = eventsFromArgs() }: { events?: number } = {
     const after = memory();
     const anchored = await timeEach(1, () => anchorAll(router, stored.batchIds));
     const afterAnchoring = memory();
-    const diskBytesOpen = directoryBytes(dir);
     const sample = (list: Document[]) => list[Math.floor(Math.random() * list.length)];
     const byId = await timeEach(LOOKUPS, () =>
       route(router, { find: "traceevents", filter: { _id: sample(stored.events)._id } }),
@@ -70,7 +70,6 @@ export async function run({ events = eventsFromArgs() }: { events?: number } = {
     console.log(`  RSS per event                  ${perEvent(after.rss - before.rss)}`);
     console.log(`  heap per event, all anchored   ${perEvent(afterAnchoring.heap - before.heap)}`);
     console.log(`  RSS per event, all anchored    ${perEvent(afterAnchoring.rss - before.rss)}`);
-    console.log(`  disk per event, open           ${perEvent(diskBytesOpen)} (snapshot + journal)`);
     console.log(`  disk per event after close     ${perEvent(diskBytes)} (snapshot)`);
     console.log(`  anchor every event, by batch   ${ms(anchored)}`);
     console.log(`  find by _id                    ${ms(byId)} each`);
@@ -172,20 +171,13 @@ function directoryBytes(dir: string): number {
   return fs.readdirSync(dir).reduce((sum, file) => sum + fs.statSync(path.join(dir, file)).size, 0);
 }
 
-/** The index path as the engine thread installs it, on this commit's or an older one's store. */
-function candidatesOf(storage: Storage) {
-  return (db: string, coll: string, filter: unknown) =>
-    typeof storage.candidates === "function"
-      ? (storage.candidates as (db: string, coll: string, filter: unknown) => Iterable<Document> | undefined)(
-          db,
-          coll,
-          filter,
-        )
-      : (
-          storage.fieldIndexes as {
-            candidates(db: string, coll: string, filter: unknown): Iterable<Document> | undefined;
-          }
-        ).candidates(db, coll, filter);
+/** The index path as the engine thread installs it, on this commit's store or on one before 0039. */
+function candidatesOf(storage: Storage): Lookup {
+  const paths = storage as unknown as { candidates?: Lookup; fieldIndexes?: { candidates: Lookup } };
+  return (db, coll, filter) =>
+    paths.candidates
+      ? paths.candidates.call(storage, db, coll, filter)
+      : paths.fieldIndexes!.candidates(db, coll, filter);
 }
 
 function route(router: congodb.CommandRouter, command: Record<string, unknown>) {

@@ -46,7 +46,7 @@ describe("embedded engine: declared index fields", () => {
     storage = new CountingStorage(dir);
     await storage.initialize();
     indexed = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
-    installIdLookup(indexed, (db, coll, filter) => storage.fieldIndexes.candidates(db, coll, filter));
+    installIdLookup(indexed, (db, coll, filter) => storage.candidates(db, coll, filter));
     plain = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
     await route(indexed, {
       createIndexes: "things",
