@@ -14,7 +14,7 @@ import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { congodb } from "@push.rocks/smartmongo";
-import { installIdLookup } from "../../server/platform/mongo/embedded/id-lookup";
+import { installIdLookup, type Scan } from "../../server/platform/mongo/embedded/id-lookup";
 import { JournaledStorage } from "../../server/platform/mongo/embedded/journaled-storage";
 
 const { ObjectId } = congodb.plugins.bson;
@@ -35,7 +35,7 @@ export async function run({ events = eventsFromArgs() }: { events?: number } = {
     const storage = new JournaledStorage(dir) as Storage;
     await storage.initialize();
     const router = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
-    installIdLookup(router, candidatesOf(storage));
+    installIdLookup(router, candidatesOf(storage), scanOf(storage));
     await declareIndexes(storage);
     const before = memory();
     const stored = await storeEvents(storage, events);
@@ -114,6 +114,7 @@ async function storeEvents(storage: Storage, count: number) {
       batchIds.push(batch._id);
       if (index % (EVENTS_PER_BATCH * 10) === 0) batches.push({ _id: new ObjectId(String(batch._id)) });
     }
+    if (index % 100 === 0) await nextTurn();
     const recordTime = new Date();
     const hash = hex();
     const salt = hex();
@@ -158,6 +159,7 @@ async function storeEvents(storage: Storage, count: number) {
 async function anchorAll(router: congodb.CommandRouter, batchIds: unknown[]): Promise<void> {
   const windowId = new ObjectId();
   for (const batchId of batchIds) {
+    await nextTurn();
     await route(router, {
       update: "traceevents",
       updates: [
@@ -165,6 +167,11 @@ async function anchorAll(router: congodb.CommandRouter, batchIds: unknown[]): Pr
       ],
     });
   }
+}
+
+/** Lets the event loop turn, as it does between requests that arrive over TCP (the snapshot's writes go on). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function directoryBytes(dir: string): number {
@@ -178,6 +185,12 @@ function candidatesOf(storage: Storage): Lookup {
     paths.candidates
       ? paths.candidates.call(storage, db, coll, filter)
       : paths.fieldIndexes!.candidates(db, coll, filter);
+}
+
+/** The store's own scan where it has one (since 0039), as the engine thread installs it. */
+function scanOf(storage: Storage): Scan | undefined {
+  const { matching } = storage as unknown as { matching?: Scan };
+  return matching && ((db, coll, filter, wanted) => matching.call(storage, db, coll, filter, wanted));
 }
 
 function route(router: congodb.CommandRouter, command: Record<string, unknown>) {

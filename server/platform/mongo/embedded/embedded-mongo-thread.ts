@@ -46,11 +46,16 @@ export function serveEmbeddedMongo(): void {
 
 /**
  * CongoServer builds its own adapter in the constructor and offers no option to pass one in; its
- * command router gets the lookup path by `_id` and declared index fields (id-lookup.ts).
+ * command router gets the lookup path by `_id` and declared index fields, and the store's own
+ * scan for the other filters (id-lookup.ts).
  */
 function useStorage(server: congodb.CongoServer, storage: JournaledStorage): void {
   const internals = server as unknown as { storage: unknown; commandRouter: congodb.CommandRouter };
   internals.storage = storage;
   internals.commandRouter = new congodb.CommandRouter(storage, server);
-  installIdLookup(internals.commandRouter, (db, coll, filter) => storage.candidates(db, coll, filter));
+  installIdLookup(
+    internals.commandRouter,
+    (db, coll, filter) => storage.candidates(db, coll, filter),
+    (db, coll, filter, wanted) => storage.matching(db, coll, filter, wanted),
+  );
 }

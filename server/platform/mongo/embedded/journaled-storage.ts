@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Document, ObjectId } from "bson";
 import { congodb } from "@push.rocks/smartmongo";
+import { decodeFields, fieldNames, filterFields } from "./bson-fields";
 import { FieldIndexes } from "./field-index";
 import { readSnapshot, SNAPSHOT_FORMAT, SnapshotWriter } from "./snapshot-file";
 
@@ -123,6 +124,24 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
   candidates(db: string, coll: string, filter: unknown): Iterable<Document> | undefined {
     const ids = this.fieldIndexes.candidates(db, coll, filter);
     return ids && decodedById(ids, this.internals.databases.get(db)?.get(coll));
+  }
+
+  /**
+   * The documents of a collection that match `filter` (the first `wanted`), tested one at a time
+   * on the fields the filter reads: the others are never decoded whole, and no whole collection
+   * of objects is alive at once.
+   */
+  matching(db: string, coll: string, filter: Document, wanted = Infinity): Document[] {
+    const query = new congodb.plugins.Query(filter);
+    const fields = filterFields(filter);
+    const names = fields && fieldNames(fields);
+    const matches: Document[] = [];
+    for (const bytes of this.collectionMap(db, coll).values()) {
+      // The filter is tested on the fields it reads; only a match is decoded whole.
+      const probe = names ? decodeFields(bytes, names) : decode(bytes);
+      if (query.test(probe) && matches.push(names ? decode(bytes) : probe) >= wanted) break;
+    }
+    return matches;
   }
 
   override async createCollection(db: string, coll: string): Promise<void> {
