@@ -106,13 +106,14 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     }
     this.openJournal();
     // A compaction cut short, or a snapshot in the format before 0039: one snapshot of it all now.
-    if (fs.existsSync(this.oldJournalPath) || fs.existsSync(this.legacySnapshotPath)) await this.compact();
+    if (fs.existsSync(this.oldJournalPath) || fs.existsSync(this.legacySnapshotPath))
+      await this.startCompaction();
   }
 
   override async close(): Promise<void> {
     if (this.journalFd === undefined) return;
-    await this.compaction;
-    await this.compact();
+    await this.compaction?.catch(() => undefined); // one that failed is done again now
+    await this.startCompaction();
     fs.closeSync(this.journalFd);
     this.journalFd = undefined;
   }
@@ -255,11 +256,15 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     const line = `${EJSON.stringify(entry)}\n`;
     this.journalBytes += fs.writeSync(this.journalFd, line);
     if (this.journalBytes > (this.options.compactAfterBytes ?? COMPACT_AFTER_BYTES) && !this.compaction) {
-      this.compaction = this.compact()
-        // The journal keeps every write; the next compaction tries again.
-        .catch((error: unknown) => this.options.onCompactionError?.(error as Error))
-        .finally(() => (this.compaction = undefined));
+      // The journal keeps every write; the next compaction tries again.
+      this.startCompaction().catch((error: unknown) => this.options.onCompactionError?.(error as Error));
     }
+  }
+
+  /** Starts a compaction unless one is running (two would race on the files); resolves when it ends. */
+  private startCompaction(): Promise<void> {
+    this.compaction ??= this.compact().finally(() => (this.compaction = undefined));
+    return this.compaction;
   }
 
   /** Opens the journal for appending; a new (empty) one starts with its generation. */
