@@ -60,6 +60,11 @@ export class FieldIndexes {
     }
   }
 
+  /** Whether the collection has a field to key (else a write need not tell it anything). */
+  covers(db: string, coll: string): boolean {
+    return this.fieldsOf(db, coll).size > 0;
+  }
+
   /** Moves document `id` from its old keys to its new ones (`after` undefined: deleted). */
   replace(db: string, coll: string, id: string, before: Document, after?: Document): void {
     for (const [field, postings] of this.fieldsOf(db, coll)) {

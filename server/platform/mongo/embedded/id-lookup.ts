@@ -14,7 +14,8 @@ type Storage = congodb.IStorageAdapter;
  * the candidates, and the filter still decides. Candidates come from the store's `_id` map (every
  * stored `_id` is an ObjectId: the store converts on insert) or, when the filter pins a field some
  * declared index starts with, from the store's field indexes (field-index.ts). A filter that pins
- * neither takes the normal path. Commands stay atomic: the view only reads memory, so no other
+ * neither is handed to the store's scan when there is one (its matches only), else takes the
+ * normal path. Commands stay atomic: the view only reads memory, so no other
  * command can run in between.
  */
 

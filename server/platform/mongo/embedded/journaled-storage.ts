@@ -197,7 +197,7 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     const before = collection.get(key);
     if (!before) return false;
     collection.set(key, encode(doc));
-    this.fieldIndexes.replace(db, coll, key, decode(before), doc);
+    if (this.fieldIndexes.covers(db, coll)) this.fieldIndexes.replace(db, coll, key, decode(before), doc);
     this.append({ op: "put", db, coll, doc });
     return true;
   }
@@ -208,7 +208,7 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     const before = collection.get(key);
     if (!before) return false;
     collection.delete(key);
-    this.fieldIndexes.replace(db, coll, key, decode(before));
+    if (this.fieldIndexes.covers(db, coll)) this.fieldIndexes.replace(db, coll, key, decode(before));
     this.append({ op: "del", db, coll, id: key });
     return true;
   }
