@@ -28,6 +28,8 @@ describe("embedded engine: declared index fields", () => {
   let storage: CountingStorage;
   let indexed: congodb.CommandRouter;
   let plain: congodb.CommandRouter;
+  /** With the store's own scan (decoding the fields a filter reads) instead of whole-collection reads. */
+  let scanned: congodb.CommandRouter;
   const route = (router: congodb.CommandRouter, command: Record<string, unknown>) =>
     router.route({
       commandName: Object.keys(command)[0],
@@ -46,7 +48,11 @@ describe("embedded engine: declared index fields", () => {
     storage = new CountingStorage(dir);
     await storage.initialize();
     indexed = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
-    installIdLookup(indexed, (db, coll, filter) => storage.fieldIndexes.candidates(db, coll, filter));
+    installIdLookup(indexed, (db, coll, filter) => storage.candidates(db, coll, filter));
+    scanned = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
+    installIdLookup(scanned, undefined, (db, coll, filter, wanted) =>
+      storage.matching(db, coll, filter, wanted),
+    );
     plain = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
     await route(indexed, {
       createIndexes: "things",
@@ -145,7 +151,7 @@ describe("embedded engine: declared index fields", () => {
     expect(sorted.cursor.firstBatch.map((doc: Document) => doc.seq)).to.deep.equal([1_000, 998]);
   });
 
-  it("gives the same answers as a whole-collection read for any equality on indexed fields", async () => {
+  it("gives the same answers as a whole-collection read for any equality on indexed fields, and the store's scan for any filter", async () => {
     const pool = [new ObjectId(), new ObjectId(), new ObjectId()];
     const scalar = fc.oneof(
       fc.constantFrom(null, undefined, "a", "b", 1, 2, true),
@@ -168,39 +174,65 @@ describe("embedded engine: declared index fields", () => {
       value.map((v) => ({ $eq: v })),
       fc.array(scalar, { maxLength: 3 }).map((list) => ({ $in: list })),
     );
+    // Not equalities: no index bounds them, the scan must still find every match.
+    const other = fc.oneof(
+      value.map((v) => ({ $ne: v })),
+      fc.boolean().map((exists) => ({ $exists: exists })),
+    );
     const step = fc.oneof(
       fc.record({ insert: fc.record({ batchId: value, anchor: value, origin: value }) }),
       fc.record({ field, set: value, where: fc.tuple(field, condition) }),
       fc.record({ remove: fc.tuple(field, condition) }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { maxLength: 25 }), field, condition, async (steps, name, probe) => {
-        await route(plain, { delete: "things", deletes: [{ q: {}, limit: 0 }] });
-        for (const item of steps) {
-          if ("insert" in item) await storage.insertOne("db", "things", strip(item.insert));
-          else if ("set" in item)
-            await route(indexed, {
-              update: "things",
-              updates: [
-                {
-                  q: { [item.where[0]]: item.where[1] },
-                  u: { $set: { [item.field]: item.set } },
-                  multi: true,
-                },
-              ],
-            });
-          else
-            await route(indexed, {
-              delete: "things",
-              deletes: [{ q: { [item.remove[0]]: item.remove[1] }, limit: 0 }],
-            });
-        }
-        const filter = { [name]: probe };
-        const expected = ids(await route(plain, { find: "things", filter, sort: { _id: 1 } }));
-        expect(ids(await route(indexed, { find: "things", filter, sort: { _id: 1 } }))).to.deep.equal(
-          expected,
-        );
-      }),
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 25 }),
+        field,
+        condition,
+        field,
+        other,
+        fc.boolean(),
+        async (steps, name, probe, otherName, otherProbe, either) => {
+          await route(plain, { delete: "things", deletes: [{ q: {}, limit: 0 }] });
+          for (const item of steps) {
+            if ("insert" in item) await storage.insertOne("db", "things", strip(item.insert));
+            else if ("set" in item)
+              await route(indexed, {
+                update: "things",
+                updates: [
+                  {
+                    q: { [item.where[0]]: item.where[1] },
+                    u: { $set: { [item.field]: item.set } },
+                    multi: true,
+                  },
+                ],
+              });
+            else
+              await route(indexed, {
+                delete: "things",
+                deletes: [{ q: { [item.remove[0]]: item.remove[1] }, limit: 0 }],
+              });
+          }
+          const filter = { [name]: probe };
+          const expected = ids(await route(plain, { find: "things", filter, sort: { _id: 1 } }));
+          expect(ids(await route(indexed, { find: "things", filter, sort: { _id: 1 } }))).to.deep.equal(
+            expected,
+          );
+          const scanFilter = either
+            ? { $or: [{ [name]: probe }, { [otherName]: otherProbe }] }
+            : { [name]: probe, [otherName]: otherProbe };
+          const scanExpected = ids(
+            await route(plain, { find: "things", filter: scanFilter, sort: { _id: 1 } }),
+          );
+          expect(
+            ids(await route(scanned, { find: "things", filter: scanFilter, sort: { _id: 1 } })),
+          ).to.deep.equal(scanExpected);
+          const firstTwo = ids(await route(plain, { find: "things", filter: scanFilter, limit: 2 }));
+          expect(ids(await route(scanned, { find: "things", filter: scanFilter, limit: 2 }))).to.deep.equal(
+            firstTwo,
+          );
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -11,7 +11,11 @@ export interface EngineThreadData {
 
 /** Messages between the service's thread and the engine thread. */
 export type EngineThreadMessage =
-  { type: "ready" } | { type: "failed"; message: string } | { type: "stop" } | { type: "stopped" };
+  | { type: "ready" }
+  | { type: "failed"; message: string }
+  | { type: "stop" }
+  | { type: "stopped" }
+  | { type: "compactionFailed"; message: string };
 
 /**
  * The engine thread: runs the MongoDB-wire server (CongoDB) over the journaled store, so that its
@@ -22,9 +26,10 @@ export function serveEmbeddedMongo(): void {
   if (isMainThread || !parentPort) throw new Error("serveEmbeddedMongo runs inside the engine thread only");
   const port = parentPort;
   const { storageDir, port: tcpPort } = (workerData as { data: EngineThreadData }).data;
-  const server = new congodb.CongoServer({ port: tcpPort, host: "127.0.0.1", storage: "memory" });
-  useStorage(server, new JournaledStorage(storageDir));
   const send = (message: EngineThreadMessage) => port.postMessage(message);
+  const server = new congodb.CongoServer({ port: tcpPort, host: "127.0.0.1", storage: "memory" });
+  const onCompactionError = (error: Error) => send({ type: "compactionFailed", message: error.message });
+  useStorage(server, new JournaledStorage(storageDir, { onCompactionError }));
   port.on("message", (message: EngineThreadMessage) => {
     if (message.type !== "stop") return;
     // stop() writes the snapshot that compacts the journal; then the thread may end.
@@ -41,13 +46,16 @@ export function serveEmbeddedMongo(): void {
 
 /**
  * CongoServer builds its own adapter in the constructor and offers no option to pass one in; its
- * command router gets the lookup path by `_id` and declared index fields (id-lookup.ts).
+ * command router gets the lookup path by `_id` and declared index fields, and the store's own
+ * scan for the other filters (id-lookup.ts).
  */
 function useStorage(server: congodb.CongoServer, storage: JournaledStorage): void {
   const internals = server as unknown as { storage: unknown; commandRouter: congodb.CommandRouter };
   internals.storage = storage;
   internals.commandRouter = new congodb.CommandRouter(storage, server);
-  installIdLookup(internals.commandRouter, (db, coll, filter) =>
-    storage.fieldIndexes.candidates(db, coll, filter),
+  installIdLookup(
+    internals.commandRouter,
+    (db, coll, filter) => storage.candidates(db, coll, filter),
+    (db, coll, filter, wanted) => storage.matching(db, coll, filter, wanted),
   );
 }

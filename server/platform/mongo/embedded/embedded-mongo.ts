@@ -108,6 +108,13 @@ class EngineSupervisor implements EmbeddedMongo {
     thread.on("error", (error) =>
       this.logger?.error({ err: error.message }, "embedded database thread failed"),
     );
+    thread.on("message", (message: EngineThreadMessage) => {
+      if (message.type === "compactionFailed")
+        this.logger?.error(
+          { err: message.message },
+          "embedded database compaction failed; its journal keeps every write",
+        );
+    });
     thread.once("exit", (code) => this.onExit(thread, code));
   }
 

@@ -3,8 +3,11 @@ import { congodb } from "@push.rocks/smartmongo";
 type Document = congodb.plugins.bson.Document;
 type Indexes = Array<{ key: Record<string, unknown> }>;
 
-/** Documents of one key, by `_id` hex, in the order they took that key. */
-type Postings = Map<string, Document>;
+/**
+ * The `_id` hex of the documents of one key, in the order they took that key: a key most
+ * documents have alone (a hash) keeps one string instead of a set (decision 0039).
+ */
+type Postings = string | Set<string>;
 
 /** Where a document goes when its value cannot be keyed (a Long, a Binary, an array on the path…). */
 const ANY = "*";
@@ -24,15 +27,19 @@ export class FieldIndexes {
   /** db → collection → field → key → documents. */
   private readonly indexes = new Map<string, Map<string, Map<string, Map<string, Postings>>>>();
 
-  /** (Re)builds the indexes of one collection from its declared index list and its documents. */
-  rebuild(db: string, coll: string, declared: Indexes, documents: Iterable<Document>): void {
+  /**
+   * (Re)builds the indexes of one collection from its declared index list and its documents by
+   * `_id` hex (not read at all when no declared index has a field to key).
+   */
+  rebuild(db: string, coll: string, declared: Indexes, documents: Iterable<[string, Document]>): void {
     const fields = new Map<string, Map<string, Postings>>();
     for (const { key } of declared) {
       const [first] = Object.keys(key);
       if (first !== undefined && first !== "_id") fields.set(first, new Map());
     }
     this.collections(db).set(coll, fields);
-    for (const doc of documents) this.add(db, coll, doc);
+    if (fields.size === 0) return;
+    for (const [id, doc] of documents) this.add(db, coll, id, doc);
   }
 
   drop(db: string, coll?: string): void {
@@ -40,39 +47,46 @@ export class FieldIndexes {
     else this.indexes.get(db)?.delete(coll);
   }
 
-  add(db: string, coll: string, doc: Document): void {
-    const id = idOf(doc);
+  /** Files document `id` under its keys (`id`: its `_id` hex, the same string the store keys it by). */
+  add(db: string, coll: string, id: string, doc: Document): void {
     for (const [field, postings] of this.fieldsOf(db, coll)) {
       for (const key of documentKeys(doc, field)) {
-        let entries = postings.get(key);
-        if (!entries) postings.set(key, (entries = new Map()));
-        entries.set(id, doc); // an existing entry keeps its place
+        const entries = postings.get(key);
+        if (entries === undefined) postings.set(key, id);
+        else if (typeof entries !== "string")
+          entries.add(id); // an existing entry keeps its place
+        else if (entries !== id) postings.set(key, new Set([entries, id]));
       }
     }
   }
 
-  /** Moves a document from its old keys to its new ones (`after` undefined: deleted). */
-  replace(db: string, coll: string, before: Document, after?: Document): void {
-    const id = idOf(before);
+  /** Whether the collection has a field to key (else a write need not tell it anything). */
+  covers(db: string, coll: string): boolean {
+    return this.fieldsOf(db, coll).size > 0;
+  }
+
+  /** Moves document `id` from its old keys to its new ones (`after` undefined: deleted). */
+  replace(db: string, coll: string, id: string, before: Document, after?: Document): void {
     for (const [field, postings] of this.fieldsOf(db, coll)) {
       const kept = after ? new Set(documentKeys(after, field)) : new Set<string>();
       for (const key of documentKeys(before, field)) {
         if (kept.has(key)) continue;
         const entries = postings.get(key);
-        entries?.delete(id);
-        if (entries?.size === 0) postings.delete(key);
+        if (entries === id) postings.delete(key);
+        else if (typeof entries !== "string" && entries?.delete(id) && entries.size === 0)
+          postings.delete(key);
       }
     }
-    if (after) this.add(db, coll, after);
+    if (after) this.add(db, coll, id, after);
   }
 
   /**
-   * The documents that may match `filter`, or undefined when no indexed field is pinned by an
-   * equality (the caller then reads the whole collection). The most selective field is used. One
-   * key's documents come as a live iterator over its postings (read it before the next write), so
-   * a caller that needs only the first few does not copy all of them.
+   * The `_id` hex of the documents that may match `filter`, or undefined when no indexed field is
+   * pinned by an equality (the caller then reads the whole collection). The most selective field
+   * is used. One key's ids come as a live iterator over its postings (read it before the next
+   * write), so a caller that needs only the first few does not copy all of them.
    */
-  candidates(db: string, coll: string, filter: unknown): Iterable<Document> | undefined {
+  candidates(db: string, coll: string, filter: unknown): Iterable<string> | undefined {
     if (!isPlainObject(filter)) return undefined;
     let best: Postings[] | undefined;
     let bestSize = Infinity;
@@ -81,16 +95,14 @@ export class FieldIndexes {
       const keys = conditionKeys(filter[field]);
       if (!keys) continue;
       const lists = [...new Set([...keys, ANY])].flatMap((key) => postings.get(key) ?? []);
-      const size = lists.reduce((sum, list) => sum + list.size, 0);
+      const size = lists.reduce((sum, list) => sum + sizeOf(list), 0);
       if (size < bestSize) [best, bestSize] = [lists, size];
     }
     if (!best) return undefined;
-    if (best.length === 1) return best[0].values();
+    if (best.length === 1) return typeof best[0] === "string" ? [best[0]] : best[0].values();
     // Several keys: MongoDB's index would give them in key order; `_id` order is as good a promise.
-    return best
-      .flatMap((list) => [...list.entries()])
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, doc]) => doc);
+    const ids = new Set(best.flatMap((list) => (typeof list === "string" ? [list] : [...list])));
+    return [...ids].sort();
   }
 
   private collections(db: string) {
@@ -157,8 +169,8 @@ export function valueKey(value: unknown): string | undefined {
   return inner === undefined ? undefined : `{${first}=${inner}`;
 }
 
-function idOf(doc: Document): string {
-  return (doc._id as congodb.plugins.bson.ObjectId).toHexString();
+function sizeOf(postings: Postings): number {
+  return typeof postings === "string" ? 1 : postings.size;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -14,7 +14,8 @@ type Storage = congodb.IStorageAdapter;
  * the candidates, and the filter still decides. Candidates come from the store's `_id` map (every
  * stored `_id` is an ObjectId: the store converts on insert) or, when the filter pins a field some
  * declared index starts with, from the store's field indexes (field-index.ts). A filter that pins
- * neither takes the normal path. Commands stay atomic: the view only reads memory, so no other
+ * neither is handed to the store's scan when there is one (its matches only), else takes the
+ * normal path. Commands stay atomic: the view only reads memory, so no other
  * command can run in between.
  */
 
@@ -40,14 +41,21 @@ interface Target {
 /** Candidate documents for a filter, from an index, or undefined when no index bounds it. */
 export type FieldLookup = (db: string, coll: string, filter: unknown) => Iterable<Document> | undefined;
 
+/**
+ * The documents of a collection that match a filter (the first `wanted` of them when given), read
+ * by the store itself: one that keeps documents encoded decodes them one at a time and keeps only
+ * the matches, instead of handing the handler the whole collection decoded at once (decision 0039).
+ */
+export type Scan = (db: string, coll: string, filter: Document, wanted?: number) => Document[];
+
 /** Wraps the handlers of the narrowable commands in a CongoDB command router. */
-export function installIdLookup(router: congodb.CommandRouter, fieldLookup?: FieldLookup): void {
+export function installIdLookup(router: congodb.CommandRouter, fieldLookup?: FieldLookup, scan?: Scan): void {
   const { handlers } = router as unknown as { handlers: Map<string, congodb.ICommandHandler> };
   for (const name of Object.keys(TARGETS)) {
     const inner = handlers.get(name);
     if (!inner) throw new Error(`the embedded engine has no ${name} handler to extend`);
     handlers.set(name, {
-      handle: (context) => inner.handle(narrowed(TARGETS[name], context, fieldLookup)),
+      handle: (context) => inner.handle(narrowed(TARGETS[name], context, fieldLookup, scan)),
     });
   }
 }
@@ -56,6 +64,7 @@ function narrowed(
   targetOf: (typeof TARGETS)[string],
   context: congodb.IHandlerContext,
   fieldLookup: FieldLookup | undefined,
+  scan: Scan | undefined,
 ): congodb.IHandlerContext {
   const target = targetOf(context.command, context.documentSequences);
   if (!target || typeof target.collection !== "string") return context;
@@ -66,7 +75,10 @@ function narrowed(
     const ids = idCandidates(filter);
     if (ids) return byIds(storage, database, collection, ids);
     const candidates = fieldLookup?.(database, collection, filter);
-    if (!candidates) return undefined;
+    if (!candidates) {
+      const pinsSomething = isPlainObject(filter) && Object.keys(filter).length > 0;
+      return pinsSomething ? scan?.(database, collection, filter, wanted) : undefined;
+    }
     return wanted ? firstMatches(candidates, filter, wanted) : Array.from(candidates);
   });
   return { ...context, storage: storageView(storage, database, collection, lookups) };
