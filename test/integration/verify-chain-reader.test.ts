@@ -2,7 +2,10 @@ import { expect } from "chai";
 import { ethers } from "ethers";
 import { buildMerkleTree } from "../../server/platform/crypto/merkle";
 import type { Hex } from "../../server/platform/crypto/keccak";
-import { forgetChainAnswers, ServiceChainReader } from "../../server/modules/verification/verify-chain-reader";
+import {
+  forgetChainAnswers,
+  ServiceChainReader,
+} from "../../server/modules/verification/verify-chain-reader";
 import { recordEvents, startWorker, waitUntilAllAnchored } from "../helpers/anchoring";
 import { createBatch, createOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv } from "../helpers/test-env";

@@ -34,8 +34,9 @@ export function forgetChainAnswers(chain: ChainClient): void {
  * `watchMs` a request first reads the registry's logs since the last block seen
  * (`CertificationIssued`, `CertificationStatusChanged`) and drops the records they name, so a
  * status change sent to the chain by anyone (or relayed by another instance) shows within one
- * `watchMs`, and otherwise a certificate costs no chain call (issue 15). When the logs cannot be
- * read, or the chain is lower than the last block seen (a reset), the records are read again.
+ * `watchMs`, and otherwise a certificate costs no chain call (issue 15). The newest window is kept
+ * the same way, until a `WindowAnchored` log (decision 0040). When the logs cannot be read, or the
+ * chain is lower than the last block seen (a reset), the records and the window are read again.
  */
 export class ServiceChainReader implements ChainReader {
   private readonly cache = new Map<string, { expires: number; value: Promise<unknown> }>();
