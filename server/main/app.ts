@@ -94,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
       perAddressPerMinute: config.RATE_LIMIT_PER_ADDRESS,
       perKeyPerMinute: config.RATE_LIMIT_PER_KEY,
       authFailuresPerQuarterHour: config.RATE_LIMIT_AUTH_FAILURES,
+      addressesInMemory: config.embedded.db,
     },
     deps.logger,
   );

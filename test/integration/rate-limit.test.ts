@@ -68,11 +68,20 @@ describe("rate limits", () => {
     }
   });
 
-  it("shares the counters between instances through the database", async () => {
+  it("shares the counters between instances on the same database", async () => {
     for (const instance of [limited, twin, limited, twin, limited, twin]) {
       expect((await http(instance.baseUrl, "GET", "/api/brands", from("203.0.113.3"))).status).to.equal(200);
     }
     expectRateLimited(await http(twin.baseUrl, "GET", "/api/brands", from("203.0.113.3")), 60);
+  });
+
+  it("counts addresses in memory on the embedded database (only this process opens it), in the database on MongoDB", async () => {
+    for (const instance of [limited, twin, limited]) {
+      expect((await http(instance.baseUrl, "GET", "/api/brands", from("203.0.113.4"))).status).to.equal(200);
+    }
+    const counters = env.runtime.connection.db!.collection(RATE_LIMIT_COLLECTION);
+    const stored = await counters.countDocuments({ key: "address:203.0.113.4" });
+    expect(stored).to.equal(env.config.embedded.db ? 0 : 1);
   });
 
   it("limits each API key, whatever address it comes from", async () => {

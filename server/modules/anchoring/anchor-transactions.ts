@@ -1,5 +1,6 @@
 import { Transaction, type TransactionRequest } from "ethers";
 import type { ChainClient } from "../../platform/evm/chain-client";
+import { announceRegistryWrite } from "../../platform/evm/registry-writes";
 import type { TxAttempt } from "./data/anchor-window.model";
 import { initialFees, replacementFees, type LedgerFacts, type Fees } from "./domain/window-decision";
 
@@ -39,6 +40,15 @@ export class AnchorTransactions {
       leafCount: Number(anchor.leafCount),
       window: Number(anchor.window),
     };
+  }
+
+  /**
+   * Tells this process's readers of the registry that a window of ours is on chain, so that a
+   * verification right after it asks for the newest window again instead of answering from the
+   * cached one until the next poll of the registry's logs.
+   */
+  announceAnchored(): void {
+    announceRegistryWrite(this.chain);
   }
 
   async headBlock(): Promise<number> {

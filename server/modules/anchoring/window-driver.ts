@@ -84,6 +84,7 @@ async function driveOnChain(ctx: DriverContext, window: AnchorWindowDoc, log: Lo
         windowIndex: facts.windowIndex,
       });
       if (!confirmed) return false;
+      ctx.transactions.announceAnchored();
       log.info(
         { txHash: action.txHash, blockNumber: action.blockNumber, gasUsed: action.gasUsed?.toString() },
         "window confirmed on chain",

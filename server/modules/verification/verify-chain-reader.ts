@@ -8,6 +8,8 @@ import { onRegistryWrite } from "../../platform/evm/registry-writes";
 /** A negative answer (unanchored root, missing receipt or registry) may turn positive any moment. */
 const NEGATIVE_TTL_MS = 1_000;
 
+const LATEST_WINDOW = "latest-window";
+
 /** Every reader of a chain in this process, so that a detected chain reset empties their caches. */
 const readersByChain = new WeakMap<ChainClient, Set<ServiceChainReader>>();
 
@@ -32,8 +34,9 @@ export function forgetChainAnswers(chain: ChainClient): void {
  * `watchMs` a request first reads the registry's logs since the last block seen
  * (`CertificationIssued`, `CertificationStatusChanged`) and drops the records they name, so a
  * status change sent to the chain by anyone (or relayed by another instance) shows within one
- * `watchMs`, and otherwise a certificate costs no chain call (issue 15). When the logs cannot be
- * read, or the chain is lower than the last block seen (a reset), the records are read again.
+ * `watchMs`, and otherwise a certificate costs no chain call (issue 15). The newest window is kept
+ * the same way, until a `WindowAnchored` log (decision 0040). When the logs cannot be read, or the
+ * chain is lower than the last block seen (a reset), the records and the window are read again.
  */
 export class ServiceChainReader implements ChainReader {
   private readonly cache = new Map<string, { expires: number; value: Promise<unknown> }>();
@@ -52,7 +55,10 @@ export class ServiceChainReader implements ChainReader {
     let readers = readersByChain.get(chain);
     if (!readers) readersByChain.set(chain, (readers = new Set()));
     readers.add(this);
-    onRegistryWrite(chain, () => (this.watchedAt = -Infinity));
+    onRegistryWrite(chain, () => {
+      this.watchedAt = -Infinity;
+      this.cache.delete(LATEST_WINDOW);
+    });
   }
 
   /** Drops every cached answer, and reads the registry's logs afresh. */
@@ -105,13 +111,19 @@ export class ServiceChainReader implements ChainReader {
   }
 
   /**
-   * Not cached: the newest window decides whether a bundle is the latest state. Cached until the
-   * next `WindowAnchored` log, a verification just after a window was anchored saw the older
-   * window for up to one poll and answered `pending` (test/integration/audit.test.ts caught it).
+   * The registry's newest window: cached until the registry logs a `WindowAnchored` (read at most
+   * every `watchMs`, as for certifications), until this process's anchoring worker confirms a
+   * window or another registry write of this process is mined (`announceRegistryWrite`: the next
+   * question asks the chain at once), and at most `ttlMs`. A verification right after this process
+   * anchored a window must see it (test/integration/audit.test.ts); another instance's window
+   * shows within one `watchMs`.
    */
   async latestWindow() {
-    const window = await this.chain.registry.latestWindow();
-    return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
+    await this.watchRegistry();
+    return this.cached(LATEST_WINDOW, this.ttlMs, async () => {
+      const window = await this.chain.registry.latestWindow();
+      return { index: Number(window.index), root: window.root, mapRoot: window.mapRoot };
+    });
   }
 
   /**
@@ -175,7 +187,9 @@ export class ServiceChainReader implements ChainReader {
       });
       for (const log of logs) {
         const parsed = registry.interface.parseLog(log);
-        if (parsed?.name === "CertificationIssued" || parsed?.name === "CertificationStatusChanged") {
+        if (parsed?.name === "WindowAnchored") {
+          this.cache.delete(LATEST_WINDOW);
+        } else if (parsed?.name === "CertificationIssued" || parsed?.name === "CertificationStatusChanged") {
           this.cache.delete(certificationKey(parsed.args[0] as string, parsed.args[1] as string));
           this.changes++;
         }
@@ -185,6 +199,7 @@ export class ServiceChainReader implements ChainReader {
   }
 
   private forgetChangeable(): void {
+    this.cache.delete(LATEST_WINDOW);
     for (const key of this.cache.keys()) if (key.startsWith("certification:")) this.cache.delete(key);
     this.changes++;
   }

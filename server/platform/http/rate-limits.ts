@@ -1,6 +1,11 @@
 import type { RequestHandler, Response } from "express";
 import type { Connection } from "mongoose";
-import { RateLimiterMongo, RateLimiterRes } from "rate-limiter-flexible";
+import {
+  RateLimiterMemory,
+  RateLimiterMongo,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
 import { AppError } from "../errors";
 import type { Logger } from "../logger";
 import { ExpiredDocumentSweeper } from "../mongo/expired-documents";
@@ -11,6 +16,28 @@ export interface RateLimitOptions {
   perAddressPerMinute: number;
   perKeyPerMinute: number;
   authFailuresPerQuarterHour: number;
+  /**
+   * Count requests per address in this process's memory rather than in the database: for the
+   * embedded database, which only this process can open, so every instance sharing it is here
+   * (decision 0040).
+   */
+  addressesInMemory?: boolean;
+}
+
+/**
+ * Per-address counters kept in memory, one per database connection and budget, so that every
+ * instance of this process on the same (embedded) database shares them, as they would share the
+ * database's counters.
+ */
+const addressCountersInMemory = new WeakMap<Connection, Map<number, RateLimiterMemory>>();
+
+function addressCounterInMemory(connection: Connection, points: number): RateLimiterMemory {
+  let byPoints = addressCountersInMemory.get(connection);
+  if (!byPoints) addressCountersInMemory.set(connection, (byPoints = new Map()));
+  let counter = byPoints.get(points);
+  if (!counter)
+    byPoints.set(points, (counter = new RateLimiterMemory({ keyPrefix: "address", points, duration: 60 })));
+  return counter;
 }
 
 const QUARTER_HOUR_S = 15 * 60;
@@ -21,12 +48,14 @@ const QUARTER_HOUR_S = 15 * 60;
  * but /healthz, per API key once authenticated, and a small budget of failed authentications per
  * address per quarter hour that, once spent, stops the address trying keys until the quarter ends
  * (counted in the database; enforced by each instance from memory once it has seen the budget
- * spent, so an address spread over N instances gets at most N more tries). Over a limit
+ * spent, so an address spread over N instances gets at most N more tries). On the embedded
+ * database the per-address counts stay in memory (decision 0040: a database write per request
+ * cost ~0.4 CPU ms, and only this process can open that database). Over a limit
  * the answer is 429 with Retry-After. If the database cannot count, requests pass (the database
  * being down fails them anyway) and a warning is logged.
  */
 export class RateLimits {
-  private readonly perAddress: RateLimiterMongo;
+  private readonly perAddress: RateLimiterAbstract;
   private readonly perKey: RateLimiterMongo;
   private readonly authFailures: RateLimiterMongo;
   private readonly sweeper: ExpiredDocumentSweeper;
@@ -47,7 +76,9 @@ export class RateLimits {
         duration,
         disableIndexesCreation: true,
       });
-    this.perAddress = limiter("address", options.perAddressPerMinute, 60);
+    this.perAddress = options.addressesInMemory
+      ? addressCounterInMemory(connection, options.perAddressPerMinute)
+      : limiter("address", options.perAddressPerMinute, 60);
     this.perKey = limiter("key", options.perKeyPerMinute, 60);
     this.authFailures = limiter("auth-failures", options.authFailuresPerQuarterHour, QUARTER_HOUR_S);
     // The embedded engine has no TTL monitor: without this, each window leaves a document behind.
