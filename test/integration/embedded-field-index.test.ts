@@ -106,6 +106,21 @@ describe("embedded engine: declared index fields", () => {
     expect(storage.scans).to.equal(0);
   });
 
+  it("counts a whole collection from its size, without reading its documents", async () => {
+    for (let seq = 1; seq <= 12; seq++) await storage.insertOne("db", "things", { seq });
+    await storage.deleteById("db", "things", (await storage.findAll("db", "things"))[0]._id);
+    storage.scans = 0;
+    expect((await route(indexed, { count: "things" })).n).to.equal(11);
+    expect((await route(indexed, { count: "things", query: {} })).n).to.equal(11);
+    expect((await route(indexed, { count: "things", skip: 4 })).n).to.equal(7);
+    expect((await route(indexed, { count: "things", skip: 20 })).n).to.equal(0);
+    expect((await route(indexed, { count: "things", limit: 3 })).n).to.equal(3);
+    expect((await route(indexed, { count: "nothing" })).n).to.equal(0);
+    expect(storage.scans).to.equal(0);
+    // With a query the filter still decides.
+    expect((await route(indexed, { count: "things", query: { seq: { $gt: 10 } } })).n).to.equal(2);
+  });
+
   it("answers an unsorted find with a limit from the first matching candidates, in the order they took the key", async () => {
     // A collection of its own: run after the other tests, `things` had no field index on this
     // test's store (CongoDB keeps index state outside the store).

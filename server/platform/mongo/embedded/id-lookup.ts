@@ -55,9 +55,33 @@ export function installIdLookup(router: congodb.CommandRouter, fieldLookup?: Fie
     const inner = handlers.get(name);
     if (!inner) throw new Error(`the embedded engine has no ${name} handler to extend`);
     handlers.set(name, {
-      handle: (context) => inner.handle(narrowed(TARGETS[name], context, fieldLookup, scan)),
+      handle: (context) =>
+        countOfWhole(context) ?? inner.handle(narrowed(TARGETS[name], context, fieldLookup, scan)),
     });
   }
+}
+
+/**
+ * A `count` without a query (the driver's estimatedDocumentCount: /healthz's backlog, issue 15)
+ * answered from the collection's size. CongoDB counts by reading every document, and since the
+ * store keeps documents as BSON bytes (decision 0039) that decodes each of them: at 100,000 events
+ * every /healthz probe cost the database thread ~0.3 s.
+ */
+function countOfWhole(context: congodb.IHandlerContext): Promise<Document> | undefined {
+  const { command, storage, database } = context;
+  const collection: unknown = command.count;
+  if (typeof collection !== "string") return undefined;
+  if (
+    command.query !== undefined &&
+    !(isPlainObject(command.query) && Object.keys(command.query).length === 0)
+  )
+    return undefined;
+  return (async () => {
+    if (!(await storage.collectionExists(database, collection))) return { ok: 1, n: 0 };
+    const afterSkip = Math.max(0, (await storage.count(database, collection)) - Number(command.skip ?? 0));
+    const limit = Number(command.limit ?? 0);
+    return { ok: 1, n: limit > 0 ? Math.min(limit, afterSkip) : afterSkip };
+  })();
 }
 
 function narrowed(
