@@ -6,9 +6,16 @@ import { findLeafIndex } from "./window-codec";
 /** Window states whose root is on chain: their events are anchored. */
 const ANCHORED_STATES: readonly string[] = ["confirmed", "completed"];
 
-/** Packed event id lists of recorded windows, which never change once stored. */
-const eventIdLists = new Map<string, Promise<Uint8Array | null>>();
-const EVENT_ID_LISTS_KEPT = 16;
+/**
+ * Packed event id lists of recorded windows, which never change once stored: 12 bytes an event,
+ * kept (least recently used out first) up to EVENT_IDS_KEPT events in all. Bounded by events, not
+ * windows: each list is read from a document of ~450 KB (10,000 leaves), so at 1,000,000 events
+ * a cache of 16 windows made most reads of a random batch fetch one again (issue 15).
+ */
+const eventIdLists = new Map<string, { events: number; list: Promise<Uint8Array | null> }>();
+/** 4,000,000 events: 48 MB at most. */
+const EVENT_IDS_KEPT = 4_000_000;
+let eventIdsKept = 0;
 
 /**
  * The events with the anchor their window gives them. A claimed event stores only its window's
@@ -33,7 +40,7 @@ export async function withWindowAnchors<Event extends Pick<TraceEventDoc, "_id" 
   const lists = new Map<string, { root: string; eventIds: Uint8Array | null }>();
   for (const window of windows) {
     const key = window._id.toHexString();
-    lists.set(key, { root: window.root!, eventIds: await eventIdsOf(store, window._id) });
+    lists.set(key, { root: window.root!, eventIds: await eventIdsOf(store, window) });
   }
   return events.map((event) => {
     const anchor = event.anchor;
@@ -46,16 +53,28 @@ export async function withWindowAnchors<Event extends Pick<TraceEventDoc, "_id" 
   });
 }
 
-function eventIdsOf(store: WindowStore, windowId: Types.ObjectId): Promise<Uint8Array | null> {
-  const key = windowId.toHexString();
-  let list = eventIdLists.get(key);
-  if (list) {
+function eventIdsOf(store: WindowStore, window: { _id: Types.ObjectId; leafCount: number }) {
+  const key = window._id.toHexString();
+  let entry = eventIdLists.get(key);
+  if (entry) {
     eventIdLists.delete(key);
   } else {
-    list = store.leavesOf(windowId).then((stored) => stored?.eventIds ?? null);
-    list.catch(() => eventIdLists.delete(key));
+    entry = {
+      events: window.leafCount || 1,
+      list: store.leavesOf(window._id).then((stored) => stored?.eventIds ?? null),
+    };
+    entry.list.catch(() => forgetEventIds(key));
+    eventIdsKept += entry.events;
   }
-  eventIdLists.set(key, list);
-  while (eventIdLists.size > EVENT_ID_LISTS_KEPT) eventIdLists.delete(eventIdLists.keys().next().value!);
-  return list;
+  eventIdLists.set(key, entry);
+  while (eventIdsKept > EVENT_IDS_KEPT && eventIdLists.size > 1)
+    forgetEventIds(eventIdLists.keys().next().value!);
+  return entry.list;
+}
+
+function forgetEventIds(key: string): void {
+  const entry = eventIdLists.get(key);
+  if (!entry) return;
+  eventIdLists.delete(key);
+  eventIdsKept -= entry.events;
 }
