@@ -9,8 +9,14 @@
  * figure is also given as a ratio to the 1k figures of the same run.
  *
  *   npm run bench -- scale [--sizes 1k,10k,100k,1m]   (default 1k,10k,100k; 1m needs ~5 GB)
- *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--sizes …] [--max N]
+ *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--sizes …] [--max N] [--profile DIR]
+ *
+ * `--profile DIR` writes a CPU profile of the main thread's reads phase per size
+ * (DIR/reads-<events>.cpuprofile, open in Chrome DevTools or speedscope).
  */
+import fs from "node:fs";
+import { Session } from "node:inspector/promises";
+import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import { AnchorWorker } from "../../server/modules/anchoring";
@@ -86,15 +92,20 @@ export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}
       const verifyPaths = lots.map((lot) => `/api/verify/${lot.publicId}`);
       const pagePaths = lots.map((lot) => `/01/${GTIN}/10/${lot.lot}`);
       await load(service.base, verifyPaths.slice(0, 20), 1); // JIT and caches of this size warm
+      const profiling = await startProfile();
+      const reads = {
+        verify: await load(service.base, verifyPaths.slice(0, SEQUENTIAL), 1),
+        verifyLoaded: await load(service.base, verifyPaths.slice(SEQUENTIAL), CLIENTS),
+        page: await load(service.base, pagePaths.slice(0, SEQUENTIAL), 1),
+        pageLoaded: await load(service.base, pagePaths.slice(SEQUENTIAL), CLIENTS),
+      };
+      await profiling?.stop(`reads-${world.stored()}`);
       rows.push({
         events: world.stored(),
         grow: grown,
         ...drain,
         append,
-        verify: await load(service.base, verifyPaths.slice(0, SEQUENTIAL), 1),
-        verifyLoaded: await load(service.base, verifyPaths.slice(SEQUENTIAL), CLIENTS),
-        page: await load(service.base, pagePaths.slice(0, SEQUENTIAL), 1),
-        pageLoaded: await load(service.base, pagePaths.slice(SEQUENTIAL), CLIENTS),
+        ...reads,
         rssMiB: process.memoryUsage().rss / 2 ** 20,
         diskMiB: diskMiB(service.config.DATA_DIR),
       });
@@ -322,6 +333,25 @@ function sizesFromArgs(): number[] {
   const maxAt = process.argv.indexOf("--max");
   const max = maxAt === -1 ? 100_000 : Number(process.argv[maxAt + 1]);
   return [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= max);
+}
+
+/** With `--profile DIR`: a CPU profile of the main thread until `stop(name)` writes DIR/name.cpuprofile. */
+async function startProfile(): Promise<{ stop(name: string): Promise<void> } | null> {
+  const at = process.argv.indexOf("--profile");
+  if (at === -1) return null;
+  const dir = process.argv[at + 1];
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(name) {
+      const { profile } = await session.post("Profiler.stop");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 function seconds(started: bigint): number {

@@ -10,6 +10,7 @@ import {
   type MerkleTreeDump,
 } from "../../server/platform/crypto/merkle";
 import { buildMerkleTreeOffThread } from "../../server/platform/crypto/merkle-off-thread";
+import { KnownMerkleTrees, knownMerkleTrees } from "../../server/platform/crypto/merkle-known-trees";
 
 const randomLeaves = (count: number): Hex[] =>
   Array.from({ length: count }, () => `0x${randomBytes(32).toString("hex")}` as Hex);
@@ -99,57 +100,134 @@ describe("merkle", () => {
     });
   });
 
-  describe("verifyMerkleProof", () => {
-    const leaves = randomLeaves(37);
-    const tree = buildMerkleTree(leaves);
+  for (const kept of [false, true])
+    describe(`verifyMerkleProof${kept ? " with the tree kept (answered by lookups)" : ""}`, () => {
+      const leaves = randomLeaves(37);
+      const tree = buildMerkleTree(leaves);
+      if (kept) before(() => knownMerkleTrees.keep(tree));
 
-    it("accepts the proof of every leaf", () => {
-      leaves.forEach(
-        (leaf, index) => expect(verifyMerkleProof(tree.root, leaf, tree.proof(index)), `${index}`).to.be.true,
-      );
-    });
+      it("accepts the proof of every leaf", () => {
+        leaves.forEach(
+          (leaf, index) =>
+            expect(verifyMerkleProof(tree.root, leaf, tree.proof(index)), `${index}`).to.be.true,
+        );
+      });
 
-    it("accepts the empty proof of a one-leaf tree", () => {
-      const single = buildMerkleTree([leaves[0]]);
-      expect(verifyMerkleProof(single.root, leaves[0], [])).to.equal(true);
-    });
+      it("accepts the empty proof of a one-leaf tree", () => {
+        const single = buildMerkleTree([leaves[0]]);
+        if (kept) knownMerkleTrees.keep(single);
+        expect(verifyMerkleProof(single.root, leaves[0], [])).to.equal(true);
+      });
 
-    it("rejects a proof with any sibling tampered", () => {
-      const proof = tree.proof(5);
-      proof.forEach((_, position) => {
-        const tampered = proof.map((sibling, index) => (index === position ? tamper(sibling) : sibling));
-        expect(verifyMerkleProof(tree.root, leaves[5], tampered), `sibling ${position}`).to.equal(false);
+      it("rejects a proof with any sibling tampered", () => {
+        const proof = tree.proof(5);
+        proof.forEach((_, position) => {
+          const tampered = proof.map((sibling, index) => (index === position ? tamper(sibling) : sibling));
+          expect(verifyMerkleProof(tree.root, leaves[5], tampered), `sibling ${position}`).to.equal(false);
+        });
+      });
+
+      it("rejects the wrong leaf, a wrong root, a shortened proof and another leaf's proof", () => {
+        const proof = tree.proof(5);
+        expect(verifyMerkleProof(tree.root, tamper(leaves[5]), proof)).to.equal(false);
+        expect(verifyMerkleProof(tamper(tree.root), leaves[5], proof)).to.equal(false);
+        expect(verifyMerkleProof(tree.root, leaves[5], proof.slice(0, -1))).to.equal(false);
+        expect(verifyMerkleProof(tree.root, leaves[5], tree.proof(6))).to.equal(false);
+      });
+
+      it("rejects an internal node passed off as a leaf (the double hash prevents it)", () => {
+        const dump = tree.toJSON();
+        const internal = dump.tree[1];
+        expect(verifyMerkleProof(tree.root, internal, [dump.tree[2]])).to.equal(false);
+      });
+
+      it("agrees with StandardMerkleTree.verify", () => {
+        const proof = tree.proof(9);
+        expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[9]], proof)).to.equal(true);
+        expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[8]], proof)).to.equal(false);
+      });
+
+      it("throws for a malformed root, leaf or sibling", () => {
+        const proof = tree.proof(0);
+        expect(() => verifyMerkleProof("0x12", leaves[0], proof)).to.throw(
+          TypeError,
+          "root must be 32 bytes",
+        );
+        expect(() => verifyMerkleProof(tree.root, "0x12", proof)).to.throw(
+          TypeError,
+          "leaf must be 32 bytes",
+        );
+        expect(() => verifyMerkleProof(tree.root, leaves[0], [proof[0], "0x"])).to.throw(
+          TypeError,
+          "proof[1] must",
+        );
       });
     });
 
-    it("rejects the wrong leaf, a wrong root, a shortened proof and another leaf's proof", () => {
-      const proof = tree.proof(5);
-      expect(verifyMerkleProof(tree.root, tamper(leaves[5]), proof)).to.equal(false);
-      expect(verifyMerkleProof(tamper(tree.root), leaves[5], proof)).to.equal(false);
-      expect(verifyMerkleProof(tree.root, leaves[5], proof.slice(0, -1))).to.equal(false);
-      expect(verifyMerkleProof(tree.root, leaves[5], tree.proof(6))).to.equal(false);
-    });
-
-    it("rejects an internal node passed off as a leaf (the double hash prevents it)", () => {
-      const dump = tree.toJSON();
-      const internal = dump.tree[1];
-      expect(verifyMerkleProof(tree.root, internal, [dump.tree[2]])).to.equal(false);
-    });
-
-    it("agrees with StandardMerkleTree.verify", () => {
-      const proof = tree.proof(9);
-      expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[9]], proof)).to.equal(true);
-      expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[8]], proof)).to.equal(false);
-    });
-
-    it("throws for a malformed root, leaf or sibling", () => {
-      const proof = tree.proof(0);
-      expect(() => verifyMerkleProof("0x12", leaves[0], proof)).to.throw(TypeError, "root must be 32 bytes");
-      expect(() => verifyMerkleProof(tree.root, "0x12", proof)).to.throw(TypeError, "leaf must be 32 bytes");
-      expect(() => verifyMerkleProof(tree.root, leaves[0], [proof[0], "0x"])).to.throw(
-        TypeError,
-        "proof[1] must",
+  describe("MerkleTree.hasPath", () => {
+    it("holds exactly each leaf's own proof, duplicates included", () => {
+      const leaves = randomLeaves(20);
+      leaves.push(leaves[3], leaves[3]);
+      const tree = buildMerkleTree(leaves);
+      leaves.forEach((_, index) =>
+        expect(tree.hasPath(tree.leafHash(index), tree.proof(index)), `${index}`).to.equal(true),
       );
+      const proof = tree.proof(5);
+      expect(tree.hasPath(tree.leafHash(5), tree.proof(6))).to.equal(false);
+      expect(tree.hasPath(tree.leafHash(5), proof.slice(0, -1))).to.equal(false);
+      expect(tree.hasPath(tree.leafHash(5), [...proof, proof[0]])).to.equal(false);
+      expect(tree.hasPath(tree.leafHash(5), [tamper(proof[0]), ...proof.slice(1)])).to.equal(false);
+      expect(tree.hasPath(tamper(tree.leafHash(5)), proof)).to.equal(false);
+      expect(tree.hasPath(leaves[5], proof), "a value is not its leaf").to.equal(false);
+      expect(tree.hasPath("0x12", proof)).to.equal(false);
+    });
+
+    it("holds the empty path of a one-leaf tree", () => {
+      const tree = buildMerkleTree(randomLeaves(1));
+      expect(tree.hasPath(tree.leafHash(0), [])).to.equal(true);
+      expect(tree.hasPath(tree.leafHash(0), [tree.root])).to.equal(false);
+    });
+  });
+
+  describe("KnownMerkleTrees", () => {
+    it("shares one build among concurrent callers and keeps the tree under its root", async () => {
+      const trees = new KnownMerkleTrees(100);
+      const tree = buildMerkleTree(randomLeaves(10));
+      let builds = 0;
+      const build = async () => {
+        builds++;
+        return tree;
+      };
+      const [first, second] = await Promise.all([
+        trees.treeOf(tree.root, build),
+        trees.treeOf(tree.root, build),
+      ]);
+      expect(first).to.equal(tree);
+      expect(second).to.equal(tree);
+      expect(await trees.treeOf(tree.root, build)).to.equal(tree);
+      expect(builds).to.equal(1);
+      expect(trees.hasPath(tree.root, tree.leafHash(2), tree.proof(2))).to.equal(true);
+    });
+
+    it("does not keep a build whose root is not the one asked for", async () => {
+      const trees = new KnownMerkleTrees(100);
+      const other = buildMerkleTree(randomLeaves(3));
+      const asked = `0x${"ab".repeat(32)}`;
+      expect(await trees.treeOf(asked, async () => other)).to.equal(other);
+      expect(trees.size.trees).to.equal(0);
+      expect(trees.hasPath(asked, other.leafHash(0), other.proof(0))).to.equal(false);
+    });
+
+    it("lets the least recently used tree go once the leaves pass the capacity", () => {
+      const trees = new KnownMerkleTrees(25);
+      const [a, b, c] = [0, 1, 2].map(() => buildMerkleTree(randomLeaves(10)));
+      trees.keep(a);
+      trees.keep(b);
+      expect(trees.hasPath(a.root, a.leafHash(0), a.proof(0))).to.equal(true); // a used last
+      trees.keep(c);
+      expect(trees.size).to.deep.equal({ trees: 2, leaves: 20 });
+      expect(trees.hasPath(b.root, b.leafHash(0), b.proof(0))).to.equal(false);
+      expect(trees.hasPath(a.root, a.leafHash(0), a.proof(0))).to.equal(true);
     });
   });
 

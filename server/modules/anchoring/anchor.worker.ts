@@ -1,3 +1,4 @@
+import { knownMerkleTrees } from "../../platform/crypto/merkle-known-trees";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Connection, Types } from "mongoose";
@@ -324,7 +325,11 @@ export class AnchorWorker {
         mapRejections: rejections,
         oldestRecordTime: packed.oldestRecordTime,
       });
-      if (recorded) this.maps.remember(windowId, map);
+      if (recorded) {
+        this.maps.remember(windowId, map);
+        // Proofs and verifications of this window take the tree from here, not from a rebuild.
+        knownMerkleTrees.keep(tree);
+      }
       for (const rejection of rejections)
         this.logger.warn({ windowId: windowId.toHexString(), ...rejection }, "ledger map refused events");
       this.logger.info(

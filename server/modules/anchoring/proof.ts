@@ -2,6 +2,7 @@ import { Types, type Connection } from "mongoose";
 import type { AnchorWindowDoc } from "./data/anchor-window.model";
 import { TraceEventRepository, type TraceEventDoc } from "../ledger";
 import { buildMerkleTreeOffThread } from "../../platform/crypto/merkle-off-thread";
+import { knownMerkleTrees } from "../../platform/crypto/merkle-known-trees";
 import type { MerkleTree } from "../../platform/crypto/merkle";
 import { AppError, NotFoundError } from "../../platform/errors";
 import { findLeafIndex, unpackLeaves } from "./window-codec";
@@ -39,18 +40,15 @@ export class AnchorPendingError extends AppError {
 }
 
 /**
- * Builds Merkle proofs from the stored leaf list of the event's window. Trees are rebuilt on
- * demand (off the event loop for big windows) and the few most recent ones are kept: a cache of
- * what the database can always rebuild, checked against the stored root before use.
+ * Builds Merkle proofs from the stored leaf list of the event's window: the event must be the
+ * stored leaf at its place, and the tree is the one the process holds for the window's root
+ * (knownMerkleTrees) or is rebuilt from the stored leaves (off the event loop for big windows)
+ * and checked against the stored root before use.
  */
 export class AnchorProofs {
-  private readonly trees = new Map<string, Promise<MerkleTree>>();
   private readonly store: WindowStore;
 
-  constructor(
-    private readonly connection: Connection,
-    private readonly cacheSize = 4,
-  ) {
+  constructor(private readonly connection: Connection) {
     this.store = new WindowStore(connection);
   }
 
@@ -107,27 +105,17 @@ export class AnchorProofs {
     };
   }
 
-  private treeOf(window: AnchorWindowDoc, leaves: Uint8Array): Promise<MerkleTree> {
-    const key = window._id.toHexString();
-    let tree = this.trees.get(key);
-    if (tree) {
-      this.trees.delete(key);
-      this.trees.set(key, tree);
-      return tree;
+  private async treeOf(window: AnchorWindowDoc, leaves: Uint8Array): Promise<MerkleTree> {
+    const tree = await knownMerkleTrees.treeOf(window.root!, () =>
+      buildMerkleTreeOffThread(unpackLeaves(leaves)),
+    );
+    if (tree.root !== window.root) {
+      throw new AppError(
+        "ANCHOR_INCONSISTENT",
+        `the stored leaves of window ${window._id.toHexString()} give root ${tree.root}, not ${window.root}`,
+        500,
+      );
     }
-    tree = buildMerkleTreeOffThread(unpackLeaves(leaves)).then((built) => {
-      if (built.root !== window.root) {
-        throw new AppError(
-          "ANCHOR_INCONSISTENT",
-          `the stored leaves of window ${key} give root ${built.root}, not ${window.root}`,
-          500,
-        );
-      }
-      return built;
-    });
-    tree.catch(() => this.trees.delete(key));
-    this.trees.set(key, tree);
-    while (this.trees.size > this.cacheSize) this.trees.delete(this.trees.keys().next().value!);
     return tree;
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { Types, type Connection } from "mongoose";
 import { findLeafIndex, unpackLeaves, WindowStore, type AnchorWindowDoc } from "../anchoring";
 import { BatchRepository, type BatchDoc, batchDigitalLink, lineage } from "../batches";
@@ -11,6 +12,7 @@ import {
 } from "../ledger";
 import type { MerkleTree } from "../../platform/crypto/merkle";
 import { buildMerkleTreeOffThread } from "../../platform/crypto/merkle-off-thread";
+import { knownMerkleTrees } from "../../platform/crypto/merkle-known-trees";
 import {
   batchLabel,
   BUNDLE_METHOD,
@@ -244,48 +246,33 @@ async function openingsOf(
 }
 
 /**
- * Merkle trees of anchored windows, rebuilt from their stored leaf lists on first use and kept
- * (least recently used out first) up to `capacityLeaves` leaves in all. A confirmed window's leaves
- * never change, and the rebuilt root is checked against the stored one before a tree is used.
- * Bounded by leaves, not windows: a tree costs ~100 bytes a leaf, and rebuilding a 10,000-leaf
- * window costs ~40 CPU ms, so at 1,000,000 events (100 windows) a cache of 64 windows made most
- * verifications of random batches rebuild one (issue 15: 52 CPU ms per verify, against 16 at 100k).
+ * Merkle trees of anchored windows with their event id lists: the tree the process already holds
+ * for the window's root (knownMerkleTrees: the anchoring worker keeps each one it records), or one
+ * rebuilt from the stored leaf list and checked against the window's root. Kept (least recently
+ * used out first) up to `capacityLeaves` leaves: by leaves, not windows, since at 1,000,000 events
+ * (100 windows) a cache of 64 windows made most verifications of random batches rebuild one
+ * (issue 15: 52 CPU ms per verify, against 16 at 100k).
  */
 export class WindowTrees {
-  private readonly entries = new Map<
-    string,
-    { leaves: number; built: Promise<{ tree: MerkleTree; eventIds: Uint8Array }> }
-  >();
-  private leavesKept = 0;
+  private readonly entries: LRUCache<string, Promise<{ tree: MerkleTree; eventIds: Uint8Array }>>;
 
   constructor(
     private readonly connection: Connection,
     /** 2,000,000 leaves: ~200 MB at most, every window of 2M events. */
-    private readonly capacityLeaves = 2_000_000,
-  ) {}
+    capacityLeaves = 2_000_000,
+  ) {
+    this.entries = new LRUCache({ maxSize: capacityLeaves });
+  }
 
   get(window: AnchorWindowDoc): Promise<{ tree: MerkleTree; eventIds: Uint8Array }> {
     const key = window._id.toHexString();
-    let entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      return entry.built;
+    let built = this.entries.get(key);
+    if (!built) {
+      built = this.build(window);
+      built.catch(() => this.entries.delete(key));
+      this.entries.set(key, built, { size: Math.max(1, window.leafCount) });
     }
-    entry = { leaves: window.leafCount || 1, built: this.build(window) };
-    entry.built.catch(() => this.forget(key));
-    this.entries.set(key, entry);
-    this.leavesKept += entry.leaves;
-    while (this.leavesKept > this.capacityLeaves && this.entries.size > 1)
-      this.forget(this.entries.keys().next().value!);
-    return entry.built;
-  }
-
-  private forget(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.leavesKept -= entry.leaves;
+    return built;
   }
 
   protected async build(window: AnchorWindowDoc) {
@@ -297,7 +284,9 @@ export class WindowTrees {
         500,
       );
     }
-    const tree = await buildMerkleTreeOffThread(unpackLeaves(stored.leaves));
+    const tree = await knownMerkleTrees.treeOf(window.root!, () =>
+      buildMerkleTreeOffThread(unpackLeaves(stored.leaves)),
+    );
     if (tree.root !== window.root) {
       throw new AppError(
         "ANCHOR_INCONSISTENT",

@@ -1,5 +1,6 @@
 import type { Hex } from "./keccak";
 import { keccak256 } from "./keccak";
+import { knownMerkleTrees } from "./merkle-known-trees";
 
 /**
  * The anchoring Merkle tree over event hashes. Root, proofs and layout are exactly those of
@@ -27,6 +28,12 @@ export interface MerkleTree {
   proof(valueIndex: number): Hex[];
   /** The double-hashed leaf of `leaves[valueIndex]`, as stored in the tree. */
   leafHash(valueIndex: number): Hex;
+  /**
+   * Whether `proof` is exactly this tree's path from a leaf whose hash is `leafHash` to the root:
+   * lookups and comparisons, no hashing. A tree is consistent by construction (every node hashed
+   * when it was built or loaded), so such a proof verifies; false says nothing (walk it).
+   */
+  hasPath(leafHash: string, proof: readonly string[]): boolean;
   /**
    * The shape of OZ's `dump()` (each value a one-element tuple, lowercase hex) under our own format
    * tag; with `format` set to "standard-v1" it loads in `StandardMerkleTree.load` as it is.
@@ -110,6 +117,7 @@ export function merkleTreeFromParts({ values, nodes, treeIndexes }: MerkleTreePa
       return proof;
     },
     leafHash: (valueIndex) => hexAt(nodes, treeIndexOf(valueIndex)),
+    hasPath: (leafHash, proof) => hasPath(nodes, leafCount, leafHash, proof),
     toJSON: () => ({
       format: MERKLE_DUMP_FORMAT,
       leafEncoding: ["bytes32"],
@@ -120,6 +128,40 @@ export function merkleTreeFromParts({ values, nodes, treeIndexes }: MerkleTreePa
       })),
     }),
   };
+}
+
+/**
+ * The leaves sit sorted at the end of `nodes` (rank r at node 2n - 2 - r, ascending by hash): a
+ * binary search finds the first leaf equal to `leafHash`, then each equal leaf's siblings are
+ * compared with the proof, level by level.
+ */
+function hasPath(nodes: Buffer, leafCount: number, leafHash: string, proof: readonly string[]): boolean {
+  const target = Buffer.alloc(NODE);
+  try {
+    writeBytes32(target, 0, leafHash, "leaf");
+  } catch {
+    return false;
+  }
+  const lastNode = 2 * leafCount - 2;
+  const leafAt = (rank: number) => (lastNode - rank) * NODE;
+  let low = 0;
+  let high = leafCount;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (nodes.compare(target, 0, NODE, leafAt(middle), leafAt(middle) + NODE) < 0) low = middle + 1;
+    else high = middle;
+  }
+  for (let rank = low; rank < leafCount; rank++) {
+    if (nodes.compare(target, 0, NODE, leafAt(rank), leafAt(rank) + NODE) !== 0) return false;
+    let level = 0;
+    let index = lastNode - rank;
+    for (; index > 0 && level < proof.length; index = (index - 1) >> 1, level++) {
+      const sibling = index % 2 === 1 ? index + 1 : index - 1;
+      if (proof[level] !== `0x${nodes.toString("hex", sibling * NODE, (sibling + 1) * NODE)}`) break;
+    }
+    if (index === 0 && level === proof.length) return true;
+  }
+  return false;
 }
 
 /**
@@ -161,28 +203,15 @@ export function verifyMerkleProof(root: Hex, leaf: Hex, proof: readonly Hex[]): 
   return verifyMerkleLeaf(root, `0x${Buffer.from(keccak256(keccak256(value))).toString("hex")}`, proof);
 }
 
-/** How many recent answers of verifyMerkleLeaf are kept (~1 KB each: the key holds the proof). */
-const RECENT_ANSWERS = 8_192;
-const recentAnswers = new Map<string, boolean>();
-
 /**
  * `MerkleProof.verify(proof, root, leaf)` for a leaf already hashed (what the registry's
- * `verifyLeaf` takes): sorted-pair keccak up the proof. Recent answers are remembered by root,
- * leaf and every proof element (the whole input, so an answer is the function's answer): one
- * verification walks each proof twice (its own check and the service's `verifyLeaf`), and the
- * proofs of a batch scanned again are the same (issue 15: ~35 keccak calls per event).
+ * `verifyLeaf` takes): sorted-pair keccak up the proof. A proof that is exactly the path of a tree
+ * this process keeps for `root` (knownMerkleTrees: the windows it anchored or rebuilt) is answered
+ * by lookups instead (issue 15: walking ~50 proofs of 14 levels, twice, was the largest part of
+ * a first verification); any other proof is walked.
  */
 export function verifyMerkleLeaf(root: Hex, leaf: Hex, proof: readonly Hex[]): boolean {
-  // Only 66-character strings are keyed, so that the concatenation names its parts unambiguously.
-  if (![root, leaf, ...proof].every((hex) => typeof hex === "string" && hex.length === 2 + 2 * NODE))
-    return walkMerkleProof(root, leaf, proof);
-  const key = `${root}${leaf}${proof.join("")}`;
-  const known = recentAnswers.get(key);
-  if (known !== undefined) return known;
-  const answer = walkMerkleProof(root, leaf, proof);
-  if (recentAnswers.size >= RECENT_ANSWERS) recentAnswers.delete(recentAnswers.keys().next().value!);
-  recentAnswers.set(key, answer);
-  return answer;
+  return knownMerkleTrees.hasPath(root, leaf, proof) || walkMerkleProof(root, leaf, proof);
 }
 
 function walkMerkleProof(root: Hex, leaf: Hex, proof: readonly Hex[]): boolean {
