@@ -157,12 +157,28 @@ function hasPath(nodes: Buffer, leafCount: number, leafHash: string, proof: read
     let index = lastNode - rank;
     for (; index > 0 && level < proof.length; index = (index - 1) >> 1, level++) {
       const sibling = index % 2 === 1 ? index + 1 : index - 1;
-      if (proof[level] !== `0x${nodes.toString("hex", sibling * NODE, (sibling + 1) * NODE)}`) break;
+      if (!hexEquals(proof[level], nodes, sibling * NODE)) break;
     }
     if (index === 0 && level === proof.length) return true;
   }
   return false;
 }
+
+/** Whether `hex` is "0x" and the 32 bytes at `offset` in lowercase hex (no string is built). */
+function hexEquals(hex: string, bytes: Buffer, offset: number): boolean {
+  if (typeof hex !== "string" || hex.length !== 2 + 2 * NODE || !hex.startsWith("0x")) return false;
+  for (let index = 0; index < NODE; index++) {
+    const byte = bytes[offset + index];
+    if (
+      hex.charCodeAt(2 + 2 * index) !== HEX_DIGITS[byte >> 4] ||
+      hex.charCodeAt(3 + 2 * index) !== HEX_DIGITS[byte & 15]
+    )
+      return false;
+  }
+  return true;
+}
+
+const HEX_DIGITS = Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
 
 /**
  * Rebuilds a tree from `toJSON()` output, or from an OpenZeppelin `standard-v1` dump with leaf

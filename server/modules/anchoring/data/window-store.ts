@@ -5,7 +5,7 @@ import { traceEventModel } from "../../ledger";
 import { asBytes, type ClaimedEvent } from "../window-codec";
 
 /** Events per claiming or marking command: small enough that one command never stalls the service. */
-const CHUNK = 200;
+const CHUNK = 100;
 
 /** What a window needs of each claimed event (see `ClaimedEvent`). */
 const CLAIMED_FIELDS = { _id: 1, hash: 1, recordTime: 1, batchId: 1, subject: 1, seq: 1, prevHash: 1 };
