@@ -32,7 +32,9 @@ describe("LedgerMapCache: rebuilding the map from stored entries", () => {
     expect(consistent).to.equal(true);
     expect(map.root).to.equal(expected.root);
     // A rebuild in one piece lets no timer fire; in 20 ms slices one fires about every slice.
-    expect(ticks, `${ticks} timer ticks in ${elapsed.toFixed(0)} ms`).to.be.at.least(Math.floor(elapsed / 100));
+    expect(ticks, `${ticks} timer ticks in ${elapsed.toFixed(0)} ms`).to.be.at.least(
+      Math.floor(elapsed / 100),
+    );
     expect(ticks).to.be.greaterThan(1);
   });
 });
