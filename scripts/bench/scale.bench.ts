@@ -47,6 +47,8 @@ interface Figures {
   drained: number;
   health: Latency;
   healthFailed: number;
+  /** The slowest probes with what the service said each check took (Server-Timing). */
+  healthSlowest: { latency: number; timing: string }[];
   append: Latency;
   verify: Latency;
   verifyLoaded: Latency;
@@ -199,6 +201,7 @@ async function drainWithProbes(service: BenchService) {
       drained: probes.firstPending,
       health: probes.latency,
       healthFailed: probes.failed,
+      healthSlowest: probes.slowest,
     };
   } finally {
     await worker.stop();
@@ -207,10 +210,11 @@ async function drainWithProbes(service: BenchService) {
 
 function probeHealthUntilDrained(
   base: string,
-): Promise<{ firstPending: number; failed: number; latency: Latency }> {
+): Promise<{ firstPending: number; failed: number; latency: Latency; slowest: Figures["healthSlowest"] }> {
   const source = `
     const { parentPort, workerData } = require("node:worker_threads");
     const latencies = [];
+    const slowest = [];
     let firstPending;
     let failed = 0;
     const started = process.hrtime.bigint();
@@ -218,29 +222,40 @@ function probeHealthUntilDrained(
       for (;;) {
         const sent = process.hrtime.bigint();
         let pending;
+        let response;
         try {
-          const response = await fetch(workerData.base + "/healthz");
+          response = await fetch(workerData.base + "/healthz");
           const body = await response.json();
           if (response.status === 200) pending = body.anchoring && body.anchoring.pending;
           else failed++;
         } catch {
           failed++; // a reset or refused connection: the probe failed, as a load balancer's would
         }
-        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+        const latency = Number(process.hrtime.bigint() - sent) / 1e6;
+        latencies.push(latency);
+        slowest.push({ latency, timing: response?.headers.get("server-timing") ?? "" });
+        slowest.sort((a, b) => b.latency - a.latency).splice(3);
         if (firstPending === undefined && pending !== undefined) firstPending = pending;
         if (pending === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      parentPort.postMessage({ firstPending, failed, latencies, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+      parentPort.postMessage({ firstPending, failed, latencies, slowest, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
     })();
   `;
   return new Promise((resolve, reject) => {
     const worker = new Worker(source, { eval: true, workerData: { base } });
     worker.once(
       "message",
-      (result: { firstPending: number; failed: number; latencies: number[]; seconds: number }) =>
+      (result: {
+        firstPending: number;
+        failed: number;
+        latencies: number[];
+        slowest: Figures["healthSlowest"];
+        seconds: number;
+      }) =>
         resolve({
           firstPending: result.firstPending,
+          slowest: result.slowest,
           failed: result.failed,
           latency: summarise(result.latencies, result.seconds),
         }),
@@ -286,6 +301,9 @@ function print(rows: Figures[]): void {
   );
   latency("/healthz during the drain", (figures) => figures.health);
   console.log(`    ${"/healthz probes failed".padEnd(34)} ${row.healthFailed} of ${row.health.count}`);
+  console.log(
+    `    ${"slowest /healthz probes".padEnd(34)} ${row.healthSlowest.map(({ latency, timing }) => `${latency.toFixed(0)} ms (${timing || "no answer"})`).join("; ")}`,
+  );
   latency("append, one event per request", (figures) => figures.append);
   latency("/api/verify sequential", (figures) => figures.verify);
   latency(`/api/verify ${CLIENTS} clients`, (figures) => figures.verifyLoaded, true);

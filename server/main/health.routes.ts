@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { Router } from "express";
 import { anchoringHealth } from "../modules/anchoring";
 import type { HttpDeps } from "../modules/http-deps";
@@ -21,11 +22,18 @@ const CHECK_TIMEOUT_MS = 3_000;
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
   router.get("/healthz", async (req, res) => {
+    const timings: string[] = [];
+    const timed = <T>(name: string, check: Promise<T>): Promise<T> => {
+      const started = performance.now();
+      return check.finally(() => timings.push(`${name};dur=${(performance.now() - started).toFixed(1)}`));
+    };
     const [db, chain, anchoring] = await Promise.allSettled([
-      withTimeout(deps.pingDatabase(), "database"),
-      withTimeout(chainStatus(deps), "chain"),
-      withTimeout(anchoringHealth(deps.connection), "anchoring backlog"),
+      timed("db", withTimeout(deps.pingDatabase(), "database")),
+      timed("chain", withTimeout(chainStatus(deps), "chain")),
+      timed("anchoring", withTimeout(anchoringHealth(deps.connection), "anchoring backlog")),
     ]);
+    // How long each check took (Server-Timing): where a slow probe waited, for operators and benches.
+    res.setHeader("server-timing", timings.join(", "));
     const backlog = anchoring.status === "fulfilled" ? anchoring.value.backlog : null;
     const progress = anchoring.status === "fulfilled" ? anchoring.value.secondsSinceProgress : null;
     const { status, reasons } = assessHealth({

@@ -34,6 +34,13 @@ describe("GET /healthz", () => {
     expect(body.chain.blockNumber).to.equal(await env.runtime.chain.provider.getBlockNumber());
   });
 
+  it("says in Server-Timing how long each of its checks took", async () => {
+    const { headers } = await http(server.baseUrl, "GET", "/healthz");
+    const timings = (headers.get("server-timing") ?? "").split(", ").map((entry) => entry.split(";dur="));
+    expect(timings.map(([name]) => name).sort()).to.deep.equal(["anchoring", "chain", "db"]);
+    for (const [, duration] of timings) expect(Number(duration)).to.be.a("number").and.at.least(0);
+  });
+
   it("answers degraded naming the chain when the RPC endpoint is down: 200, or 503 for a strict caller", async () => {
     const deadProvider = createProvider(`http://127.0.0.1:${await findFreePort()}`);
     const app = createApp({

@@ -8,6 +8,9 @@ import { timeSlicer } from "../../platform/threads/time-slice";
 /** Windows replayed one by one before a full rebuild from the stored entries is cheaper. */
 const MAX_REPLAY = 64;
 
+/** How long the window of the registry's newest root is reused (the chain reader's answer TTL). */
+const NEWEST_WINDOW_MS = 15_000;
+
 /** States in which a window's map root is fixed (recorded) and may already be on chain. */
 const MAPPED_STATES = ["recorded", "submitted", "confirmed", "completed"] as const;
 
@@ -20,6 +23,7 @@ const MAPPED_STATES = ["recorded", "submitted", "confirmed", "completed"] as con
  */
 export class LedgerMapCache {
   private cached: { windowId: Types.ObjectId | null; map: LedgerMap } | null = null;
+  private newest: { window: AnchorWindowDoc; readAt: number } | null = null;
   readonly store: LedgerMapStore;
 
   constructor(connection: Connection) {
@@ -47,6 +51,21 @@ export class LedgerMapCache {
     return { map, consistent };
   }
 
+  /**
+   * The recorded window with map root whose root is `root`, for the registry's newest root that
+   * every verification's completeness check asks about: read again after `NEWEST_WINDOW_MS`, not
+   * on every request (a root names one window, and its map root is checked against the chain's by
+   * the verifier; after a chain reset, the window re-anchoring a root shows within that time, as
+   * the chain reader's answers do).
+   */
+  async windowByRoot(root: string, now = Date.now()): Promise<AnchorWindowDoc | null> {
+    const newest = this.newest;
+    if (newest?.window.root === root && now - newest.readAt < NEWEST_WINDOW_MS) return newest.window;
+    const window = await this.store.windowByRoot(root);
+    this.newest = window ? { window, readAt: now } : null;
+    return window;
+  }
+
   /** Remembers `map` as the map after `windowId` (a window the caller just recorded). */
   remember(windowId: Types.ObjectId, map: LedgerMap): void {
     this.cached = { windowId, map };
@@ -54,6 +73,7 @@ export class LedgerMapCache {
 
   forget(): void {
     this.cached = null;
+    this.newest = null;
   }
 
   private async replay(map: LedgerMap, windows: AnchorWindowDoc[]): Promise<boolean> {

@@ -35,6 +35,7 @@ export interface BundleContext extends UseCaseContext {
   registry: string;
   publicBaseUrl: string;
   trees: WindowTrees;
+  windows: AnchoredWindows;
   maps: LedgerMapCache;
   /** The registry's newest window (latestWindow()). */
   latestWindow(): Promise<{ index: number; root: string; mapRoot: string }>;
@@ -67,7 +68,7 @@ export async function collectBatchRecords(
         );
   const batches = new Map(batchDocs.map((batch) => [batch._id.toHexString(), batch]));
   const events = await chainEvents(ctx.connection, batchDocs);
-  const windows = await anchoredWindows(ctx.connection, events);
+  const windows = await ctx.windows.of(events);
   const bundleEvents = await Promise.all(events.map((event) => bundleEvent(ctx.trees, event, windows)));
   const usedWindows = [...windows.values()].filter((window) =>
     bundleEvents.some((event) => event.anchor?.root === window.root),
@@ -113,7 +114,7 @@ async function completenessOf(
   events: TraceEventDoc[],
 ): Promise<BundleCompleteness | null> {
   const onChain = await ctx.latestWindow().catch(() => null);
-  const newest = onChain && onChain.index > 0 ? await ctx.maps.store.windowByRoot(onChain.root) : null;
+  const newest = onChain && onChain.index > 0 ? await ctx.maps.windowByRoot(onChain.root) : null;
   const window = newest ?? (await ctx.maps.store.latestAnchored());
   const index = newest ? onChain!.index : window?.windowIndex;
   if (!window || !index) return null;
@@ -165,20 +166,54 @@ async function chainEvents(connection: Connection, batches: BatchDoc[]): Promise
   return events;
 }
 
-async function anchoredWindows(
-  connection: Connection,
-  events: TraceEventDoc[],
-): Promise<Map<string, AnchorWindowDoc>> {
-  const ids = new Map<string, Types.ObjectId>();
-  for (const event of events)
-    if (event.anchor?.windowId) ids.set(event.anchor.windowId.toHexString(), event.anchor.windowId);
-  if (ids.size === 0) return new Map();
-  const windows = await new WindowStore(connection).findManyWithoutAttempts([...ids.values()]);
-  return new Map(
-    windows
-      .filter((window) => window.root && ANCHORED_STATES.includes(window.state))
-      .map((window) => [window._id.toHexString(), window]),
-  );
+/**
+ * Anchored windows (confirmed or completed) by id, reused for `ttlMs` rather than read on every
+ * verification: what a bundle takes from them (root, leaf count, transaction, block, time) does
+ * not change once a window is anchored, and whether the root is on chain is the chain reader's
+ * question, whose answers live as long. A window anchored since is read at once (only anchored
+ * ones are kept); all are read again when the chain reader's `generation` moves (a chain reset
+ * re-anchors windows); an edit of an anchored window's record shows within `ttlMs`.
+ */
+export class AnchoredWindows {
+  private readonly windows: LRUCache<string, AnchorWindowDoc>;
+  private generation: number | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly chainGeneration: () => number,
+    ttlMs = 15_000,
+  ) {
+    this.windows = new LRUCache({ max: 1_000, ttl: ttlMs });
+  }
+
+  /** The anchored windows of these events' anchors, by window id hex. */
+  async of(events: TraceEventDoc[]): Promise<Map<string, AnchorWindowDoc>> {
+    if (this.generation !== this.chainGeneration()) {
+      this.windows.clear();
+      this.generation = this.chainGeneration();
+    }
+    const found = new Map<string, AnchorWindowDoc>();
+    const missing = new Map<string, Types.ObjectId>();
+    for (const event of events) {
+      const id = event.anchor?.windowId;
+      if (!id) continue;
+      const key = id.toHexString();
+      if (found.has(key) || missing.has(key)) continue;
+      const kept = this.windows.get(key);
+      if (kept) found.set(key, kept);
+      else missing.set(key, id);
+    }
+    if (missing.size === 0) return found;
+    for (const window of await new WindowStore(this.connection).findManyWithoutAttempts([
+      ...missing.values(),
+    ])) {
+      if (!window.root || !ANCHORED_STATES.includes(window.state)) continue;
+      const key = window._id.toHexString();
+      found.set(key, window);
+      this.windows.set(key, window);
+    }
+    return found;
+  }
 }
 
 /**

@@ -6,7 +6,13 @@ import { decideVerdict, type VerdictResult } from "./domain/verdict";
 import type { ScanEvidence } from "./domain/verdict-scans";
 import { NotFoundError } from "../../platform/errors";
 import type { UseCaseContext } from "../ledger";
-import { collectBatchRecords, WindowTrees, type BatchRecords, type BundleContext } from "./batch-records";
+import {
+  AnchoredWindows,
+  collectBatchRecords,
+  WindowTrees,
+  type BatchRecords,
+  type BundleContext,
+} from "./batch-records";
 import { ServiceChainReader } from "./verify-chain-reader";
 import { certificationDisplays, withStatusChanges, type CertificationDisplay } from "./verify-certifications";
 import { liveBrandClaim, type BrandClaimDisplay } from "./verify-licences";
@@ -42,11 +48,13 @@ export type BatchVerification = VerdictResult & {
  * certifications from certifying events (signed typed data, coverage by hashed origin), never from
  * batch statuses or stored certification fields (issue 13, findings 2 and 6). The one addition is
  * the licences behind a brand claim, which a bundle does not carry yet. One instance per process
- * keeps the caches: rebuilt Merkle trees of anchored windows, short-lived chain answers and the
- * examinations of recently verified bundles (examination-cache.ts).
+ * keeps the caches: Merkle trees and records of anchored windows, the window of the newest root,
+ * short-lived chain answers and the examinations of recently verified bundles
+ * (examination-cache.ts).
  */
 export class BatchVerifier {
   readonly trees: WindowTrees;
+  readonly windows: AnchoredWindows;
   readonly reader: ServiceChainReader;
   readonly maps: LedgerMapCache;
   readonly examinations: ExaminationCache;
@@ -54,6 +62,7 @@ export class BatchVerifier {
   constructor(private readonly deps: VerifierDeps) {
     this.trees = new WindowTrees(deps.useCaseContext.connection);
     this.reader = new ServiceChainReader(deps.chain);
+    this.windows = new AnchoredWindows(deps.useCaseContext.connection, () => this.reader.generation);
     this.maps = new LedgerMapCache(deps.useCaseContext.connection);
     this.examinations = new ExaminationCache(this.reader);
   }
@@ -65,6 +74,7 @@ export class BatchVerifier {
       registry: this.deps.chain.registryAddress.toLowerCase(),
       publicBaseUrl: this.deps.publicBaseUrl,
       trees: this.trees,
+      windows: this.windows,
       maps: this.maps,
       latestWindow: () => this.reader.latestWindow(),
     };
