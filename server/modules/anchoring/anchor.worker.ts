@@ -1,4 +1,3 @@
-import { knownMerkleTrees } from "../../platform/crypto/merkle-known-trees";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Connection, Types } from "mongoose";
@@ -9,6 +8,7 @@ import {
   MERKLE_OFF_THREAD_THRESHOLD,
   warmMerkleWorker,
 } from "../../platform/crypto/merkle-off-thread";
+import { knownMerkleTrees } from "../../platform/crypto/merkle-known-trees";
 import type { Logger } from "../../platform/logger";
 import { AnchorTransactions } from "./anchor-transactions";
 import { TraceEventRepository } from "../ledger";
