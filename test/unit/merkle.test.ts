@@ -5,12 +5,13 @@ import { keccak256 } from "ethers";
 import type { Hex } from "../../server/platform/crypto/keccak";
 import {
   buildMerkleTree,
+  knownMerkleTrees,
   loadMerkleTree,
   verifyMerkleProof,
   type MerkleTreeDump,
 } from "../../server/platform/crypto/merkle";
 import { buildMerkleTreeOffThread } from "../../server/platform/crypto/merkle-off-thread";
-import { KnownMerkleTrees, knownMerkleTrees } from "../../server/platform/crypto/merkle-known-trees";
+import { KnownMerkleTrees } from "../../server/platform/crypto/merkle-known-trees";
 
 const randomLeaves = (count: number): Hex[] =>
   Array.from({ length: count }, () => `0x${randomBytes(32).toString("hex")}` as Hex);

@@ -8,7 +8,7 @@ import {
   MERKLE_OFF_THREAD_THRESHOLD,
   warmMerkleWorker,
 } from "../../platform/crypto/merkle-off-thread";
-import { knownMerkleTrees } from "../../platform/crypto/merkle-known-trees";
+import { knownMerkleTrees } from "../../platform/crypto/merkle";
 import type { Logger } from "../../platform/logger";
 import { AnchorTransactions } from "./anchor-transactions";
 import { TraceEventRepository } from "../ledger";

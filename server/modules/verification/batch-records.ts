@@ -10,9 +10,8 @@ import {
   newestCommit,
   openingsFor,
 } from "../ledger";
-import type { MerkleTree } from "../../platform/crypto/merkle";
+import { knownMerkleTrees, type MerkleTree } from "../../platform/crypto/merkle";
 import { buildMerkleTreeOffThread } from "../../platform/crypto/merkle-off-thread";
-import { knownMerkleTrees } from "../../platform/crypto/merkle-known-trees";
 import {
   batchLabel,
   BUNDLE_METHOD,

@@ -1,5 +1,11 @@
 import { LRUCache } from "lru-cache";
-import type { MerkleTree } from "./merkle";
+
+/** What is asked of a kept tree (merkle.ts's `MerkleTree`; not imported: merkle.ts uses this module). */
+export interface KeptTree {
+  readonly root: string;
+  readonly leafCount: number;
+  hasPath(leafHash: string, proof: readonly string[]): boolean;
+}
 
 /**
  * The Merkle trees of anchored windows this process holds, by root, least recently used out first
@@ -11,16 +17,16 @@ import type { MerkleTree } from "./merkle";
  * exactly a kept tree's path is valid (`hasPath`); whether the root is anchored is the chain's
  * question, asked as before.
  */
-export class KnownMerkleTrees {
-  private readonly kept: LRUCache<string, MerkleTree>;
-  private readonly building = new Map<string, Promise<MerkleTree>>();
+export class KnownMerkleTrees<Tree extends KeptTree = KeptTree> {
+  private readonly kept: LRUCache<string, Tree>;
+  private readonly building = new Map<string, Promise<Tree>>();
 
   /** 2,000,000 leaves: ~200 MB at most, every window of 2M events. */
   constructor(capacityLeaves = 2_000_000) {
     this.kept = new LRUCache({ maxSize: capacityLeaves, sizeCalculation: (tree) => tree.leafCount });
   }
 
-  keep(tree: MerkleTree): void {
+  keep(tree: Tree): void {
     this.kept.set(tree.root, tree);
   }
 
@@ -28,7 +34,7 @@ export class KnownMerkleTrees {
    * The kept tree of `root`, or the one `build` gives (kept if its root is `root`; callers check
    * and report a mismatch). Concurrent callers for the same root share one build.
    */
-  treeOf(root: string, build: () => Promise<MerkleTree>): Promise<MerkleTree> {
+  treeOf(root: string, build: () => Promise<Tree>): Promise<Tree> {
     const kept = this.kept.get(root);
     if (kept) return Promise.resolve(kept);
     let pending = this.building.get(root);
@@ -54,6 +60,3 @@ export class KnownMerkleTrees {
     return { trees: this.kept.size, leaves: this.kept.calculatedSize };
   }
 }
-
-/** The process's trees (every reader and the anchoring worker in it share them). */
-export const knownMerkleTrees = new KnownMerkleTrees();

@@ -1,6 +1,6 @@
 import type { Hex } from "./keccak";
 import { keccak256 } from "./keccak";
-import { knownMerkleTrees } from "./merkle-known-trees";
+import { KnownMerkleTrees } from "./merkle-known-trees";
 
 /**
  * The anchoring Merkle tree over event hashes. Root, proofs and layout are exactly those of
@@ -218,6 +218,9 @@ export function verifyMerkleProof(root: Hex, leaf: Hex, proof: readonly Hex[]): 
   writeBytes32(value, 0, leaf, "leaf");
   return verifyMerkleLeaf(root, `0x${Buffer.from(keccak256(keccak256(value))).toString("hex")}`, proof);
 }
+
+/** The process's trees, by root (every reader and the anchoring worker in it share them). */
+export const knownMerkleTrees = new KnownMerkleTrees<MerkleTree>();
 
 /**
  * `MerkleProof.verify(proof, root, leaf)` for a leaf already hashed (what the registry's
