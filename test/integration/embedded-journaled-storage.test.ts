@@ -86,6 +86,29 @@ describe("embedded engine: journaled storage", () => {
     expect(fs.existsSync(path.join(dir, "journal.old.ejson")), "merged at start").to.equal(false);
   });
 
+  it("journals a write as its BSON bytes and replays it with its types, across a kill", async () => {
+    const storage = await start();
+    const doc = await storage.insertOne("db", "things", {
+      name: "typed",
+      at: new Date("2026-12-07T06:00:00Z"),
+      ref: new ObjectId(),
+      nested: { list: [1, "two", { three: 3 }], nothing: null },
+    });
+    await storage.updateById("db", "things", doc._id, { ...doc, name: "typed, updated" });
+    const journal = fs.readFileSync(path.join(dir, "journal.ejson"), "utf8");
+    expect(journal).to.include('"op":"putBson"').and.not.include('"name":"typed');
+    const killed = filesIfKilledNow();
+    try {
+      const replayed = await (await start(killed)).findById("db", "things", doc._id);
+      expect(replayed).to.deep.equal({ ...doc, name: "typed, updated" });
+      expect(replayed!.at).to.be.instanceOf(Date);
+      expect(replayed!.ref).to.be.instanceOf(ObjectId);
+    } finally {
+      await closeAll();
+      fs.rmSync(killed, { recursive: true, force: true });
+    }
+  });
+
   it("replays the old and the new journal when killed while the snapshot was being written", async () => {
     const first = await start();
     await first.insertOne("db", "things", { name: "before the compaction" });

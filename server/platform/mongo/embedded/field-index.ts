@@ -60,6 +60,11 @@ export class FieldIndexes {
     }
   }
 
+  /** The top-level fields the collection's keys are read from (a document decoded for `replace` needs only these). */
+  keyFields(db: string, coll: string): Set<string> {
+    return new Set([...this.fieldsOf(db, coll).keys()].map((field) => field.split(".")[0]));
+  }
+
   /** Whether the collection has a field to key (else a write need not tell it anything). */
   covers(db: string, coll: string): boolean {
     return this.fieldsOf(db, coll).size > 0;

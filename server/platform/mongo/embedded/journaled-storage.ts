@@ -37,6 +37,8 @@ type Indexes = Array<{ name: string; key: Record<string, unknown>; unique?: bool
 type JournalEntry =
   | { op: "begin"; generation: number }
   | { op: "put"; db: string; coll: string; doc: Document }
+  /** A stored document as its BSON bytes (base64): no Extended JSON to write or parse (issue 15). */
+  | { op: "putBson"; db: string; coll: string; id: string; bson: string }
   | { op: "del"; db: string; coll: string; id: string }
   | { op: "createColl"; db: string; coll: string }
   | { op: "dropColl"; db: string; coll: string }
@@ -176,9 +178,10 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     const stored = { ...doc, _id: doc._id instanceof ObjectIdClass ? doc._id : new ObjectIdClass(doc._id) };
     const id = stored._id.toHexString();
     if (collection.has(id)) throw new Error(`Duplicate key error: _id ${id}`);
-    collection.set(id, encode(stored));
+    const bytes = encode(stored);
+    collection.set(id, bytes);
     this.fieldIndexes.add(db, coll, id, stored);
-    this.append({ op: "put", db, coll, doc: stored });
+    this.appendDocument(db, coll, id, bytes);
     return stored;
   }
 
@@ -196,9 +199,11 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     const key = id.toHexString();
     const before = collection.get(key);
     if (!before) return false;
-    collection.set(key, encode(doc));
-    if (this.fieldIndexes.covers(db, coll)) this.fieldIndexes.replace(db, coll, key, decode(before), doc);
-    this.append({ op: "put", db, coll, doc });
+    const bytes = encode(doc);
+    collection.set(key, bytes);
+    if (this.fieldIndexes.covers(db, coll))
+      this.fieldIndexes.replace(db, coll, key, this.keyed(db, coll, before), doc);
+    this.appendDocument(db, coll, key, bytes);
     return true;
   }
 
@@ -208,7 +213,8 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     const before = collection.get(key);
     if (!before) return false;
     collection.delete(key);
-    if (this.fieldIndexes.covers(db, coll)) this.fieldIndexes.replace(db, coll, key, decode(before));
+    if (this.fieldIndexes.covers(db, coll))
+      this.fieldIndexes.replace(db, coll, key, this.keyed(db, coll, before));
     this.append({ op: "del", db, coll, id: key });
     return true;
   }
@@ -224,6 +230,14 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     this.rebuildFieldIndexesOf(db, coll);
     this.appendIndexes(db, coll);
     return dropped;
+  }
+
+  /**
+   * The fields of a stored document that its index keys are read from, decoded from its bytes
+   * (the whole document is not: an anchoring claim at 1,000,000 events decoded each event twice).
+   */
+  private keyed(db: string, coll: string, bytes: Uint8Array): Document {
+    return decodeFields(bytes, fieldNames(this.fieldIndexes.keyFields(db, coll)));
   }
 
   private get internals(): MemoryInternals {
@@ -249,6 +263,20 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
   private appendIndexes(db: string, coll: string): void {
     const indexes = this.internals.indexes.get(db)?.get(coll) ?? [];
     this.append({ op: "indexes", db, coll, indexes });
+  }
+
+  /**
+   * Journals a stored document as the bytes it is stored as: its Extended JSON cost ~2.5× the CPU
+   * (6–7 µs against 2.7–2.9 for an event), on every write of a drain (issue 15).
+   */
+  private appendDocument(db: string, coll: string, id: string, bytes: Uint8Array): void {
+    this.append({
+      op: "putBson",
+      db,
+      coll,
+      id,
+      bson: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64"),
+    });
   }
 
   private append(entry: JournalEntry): void {
@@ -391,6 +419,9 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
           (entry.doc._id as ObjectId).toHexString(),
           encode(entry.doc),
         );
+        break;
+      case "putBson":
+        this.collectionMap(entry.db, entry.coll).set(entry.id, Buffer.from(entry.bson, "base64"));
         break;
       case "del":
         this.collectionMap(entry.db, entry.coll).delete(entry.id);
