@@ -1,21 +1,17 @@
+import { LRUCache } from "lru-cache";
 import type { Connection, Types } from "mongoose";
 import type { TraceEventDoc } from "../ledger";
 import { WindowStore } from "./data/window-store";
 import { findLeafIndex } from "./window-codec";
-
-/** Window states whose root is on chain: their events are anchored. */
-const ANCHORED_STATES: readonly string[] = ["confirmed", "completed"];
+import { ANCHORED_STATES } from "./domain/window-state";
 
 /**
  * Packed event id lists of recorded windows, which never change once stored: 12 bytes an event,
- * kept (least recently used out first) up to EVENT_IDS_KEPT events in all. Bounded by events, not
+ * kept (least recently used out first) up to 4,000,000 events in all (48 MB). Bounded by events, not
  * windows: each list is read from a document of ~450 KB (10,000 leaves), so at 1,000,000 events
  * a cache of 16 windows made most reads of a random batch fetch one again (issue 15).
  */
-const eventIdLists = new Map<string, { events: number; list: Promise<Uint8Array | null> }>();
-/** 4,000,000 events: 48 MB at most. */
-const EVENT_IDS_KEPT = 4_000_000;
-let eventIdsKept = 0;
+const eventIdLists = new LRUCache<string, Promise<Uint8Array | null>>({ maxSize: 4_000_000 });
 
 /**
  * The events with the anchor their window gives them. A claimed event stores only its window's
@@ -55,26 +51,11 @@ export async function withWindowAnchors<Event extends Pick<TraceEventDoc, "_id" 
 
 function eventIdsOf(store: WindowStore, window: { _id: Types.ObjectId; leafCount: number }) {
   const key = window._id.toHexString();
-  let entry = eventIdLists.get(key);
-  if (entry) {
-    eventIdLists.delete(key);
-  } else {
-    entry = {
-      events: window.leafCount || 1,
-      list: store.leavesOf(window._id).then((stored) => stored?.eventIds ?? null),
-    };
-    entry.list.catch(() => forgetEventIds(key));
-    eventIdsKept += entry.events;
+  let list = eventIdLists.get(key);
+  if (!list) {
+    list = store.leavesOf(window._id).then((stored) => stored?.eventIds ?? null);
+    list.catch(() => eventIdLists.delete(key));
+    eventIdLists.set(key, list, { size: Math.max(1, window.leafCount) });
   }
-  eventIdLists.set(key, entry);
-  while (eventIdsKept > EVENT_IDS_KEPT && eventIdLists.size > 1)
-    forgetEventIds(eventIdLists.keys().next().value!);
-  return entry.list;
-}
-
-function forgetEventIds(key: string): void {
-  const entry = eventIdLists.get(key);
-  if (!entry) return;
-  eventIdLists.delete(key);
-  eventIdsKept -= entry.events;
+  return list;
 }

@@ -10,3 +10,4 @@ export { anchorRoutes } from "./http/anchors.routes";
 export { LedgerMapCache } from "./ledger-map-cache";
 export { findLeafIndex, unpackEventIds, unpackLeaves } from "./window-codec";
 export { withWindowAnchors } from "./event-anchors";
+export { ANCHORED_STATES } from "./domain/window-state";

@@ -1,6 +1,12 @@
 import { LRUCache } from "lru-cache";
 import { Types, type Connection } from "mongoose";
-import { findLeafIndex, unpackLeaves, WindowStore, type AnchorWindowDoc } from "../anchoring";
+import {
+  ANCHORED_STATES,
+  findLeafIndex,
+  unpackLeaves,
+  WindowStore,
+  type AnchorWindowDoc,
+} from "../anchoring";
 import { BatchRepository, type BatchDoc, batchDigitalLink, lineage } from "../batches";
 import {
   TraceEventRepository,
@@ -26,8 +32,6 @@ import {
 import { leafOf } from "./domain/proof-bundle-verify";
 import { AppError } from "../../platform/errors";
 import { type LedgerMapCache, batchLedgerKey } from "../anchoring";
-
-const ANCHORED_STATES: readonly string[] = ["confirmed", "completed"];
 
 export interface BundleContext extends UseCaseContext {
   chainId: number;

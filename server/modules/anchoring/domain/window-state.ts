@@ -9,3 +9,5 @@ export const WINDOW_STATES = [
 ] as const;
 export type WindowState = (typeof WINDOW_STATES)[number];
 export const UNFINISHED_STATES: readonly WindowState[] = ["claiming", "recorded", "submitted", "confirmed"];
+/** States whose root is on chain: the window's events are anchored. */
+export const ANCHORED_STATES: readonly WindowState[] = ["confirmed", "completed"];
