@@ -153,21 +153,68 @@ export async function openFromMenu(page: Page, label: string): Promise<void> {
 }
 
 /** Resolves once no antd animation is under way (a fade read mid-way fails contrast checks and looks broken). */
-export async function waitForAnimations(page: Page): Promise<void> {
-  // antd animates messages in and out; axe reads colours mid-fade as too faint. Wait for the end
-  // of every animation that can still be seen: a button's loading icon sometimes stays in its
-  // leave state at opacity 0 (its transitionend never comes), which axe does not see either.
+export async function waitForAnimations(page: Page, timeoutMs = 20_000): Promise<void> {
+  // antd animates messages in and out; axe reads colours mid-fade as too faint. An element in a
+  // motion class is settled when it cannot be seen (opacity 0: a button's loading icon sometimes
+  // stays in its leave state, its transitionend never comes) or when nothing animates it any more:
+  // a transition cancelled half-way (the segmented control's thumb when the viewport changes under
+  // it) leaves the class on for good, at its final style. Checked twice, 100 ms apart, since motion
+  // classes come a frame before their transition starts.
   // (A function, not a string: the page's CSP forbids eval. Typed by hand: tests compile without the DOM.)
-  await page.waitForFunction((selector) => {
-    type Element = { style: { opacity: string } };
+  await page.evaluate(() => {
+    (globalThis as unknown as { __settledBefore?: boolean }).__settledBefore = false;
+  });
+  try {
+    await page.waitForFunction(
+      (selector) => {
+        type Element = { style: { opacity: string }; getAnimations(): { playState: string }[] };
+        const dom = globalThis as unknown as {
+          document: { querySelectorAll(s: string): Iterable<Element> };
+          getComputedStyle(element: Element): { opacity: string };
+          __settledBefore?: boolean;
+        };
+        const now = [...dom.document.querySelectorAll(selector)].every(
+          (element) =>
+            dom.getComputedStyle(element).opacity === "0" ||
+            element.getAnimations().every((animation) => animation.playState !== "running"),
+        );
+        const twice = now && dom.__settledBefore === true;
+        dom.__settledBefore = now;
+        return twice;
+      },
+      MOTION_CLASSES,
+      { polling: 100, timeout: timeoutMs },
+    );
+  } catch (error) {
+    throw new Error(`still animating after ${timeoutMs / 1000} s: ${await describeMotion(page)}`, {
+      cause: error,
+    });
+  }
+}
+
+const MOTION_CLASSES = "[class*='-leave'], [class*='-enter'], [class*='-appear']";
+
+/** The elements in a motion class, with opacity and running animations: what a timeout names. */
+async function describeMotion(page: Page): Promise<string> {
+  return page.evaluate((selector) => {
+    type Element = { className: unknown; getAnimations(): { playState: string }[] };
     const dom = globalThis as unknown as {
       document: { querySelectorAll(s: string): Iterable<Element> };
       getComputedStyle(element: Element): { opacity: string };
     };
-    return [...dom.document.querySelectorAll(selector)].every(
-      (element) => dom.getComputedStyle(element).opacity === "0",
-    );
-  }, "[class*='-leave'], [class*='-enter'], [class*='-appear']");
+    return [...dom.document.querySelectorAll(selector)]
+      .map(
+        (element) =>
+          `${String(element.className)} (opacity ${dom.getComputedStyle(element).opacity}, ` +
+          `${
+            element
+              .getAnimations()
+              .map((animation) => animation.playState)
+              .join("/") || "no animation"
+          })`,
+      )
+      .join("; ");
+  }, MOTION_CLASSES);
 }
 
 /** axe-core on the current screen: no serious or critical violation. */
