@@ -1,4 +1,5 @@
 import { congodb } from "@push.rocks/smartmongo";
+import { fieldNames } from "./bson-fields";
 
 type Document = congodb.plugins.bson.Document;
 type Indexes = Array<{ key: Record<string, unknown> }>;
@@ -26,6 +27,8 @@ const ANY = "*";
 export class FieldIndexes {
   /** db → collection → field → key → documents. */
   private readonly indexes = new Map<string, Map<string, Map<string, Map<string, Postings>>>>();
+  /** db → collection → the top-level field names its keys are read from, as UTF-8 (per update: kept). */
+  private readonly keyNames = new Map<string, Map<string, Uint8Array[]>>();
 
   /**
    * (Re)builds the indexes of one collection from its declared index list and its documents by
@@ -38,13 +41,22 @@ export class FieldIndexes {
       if (first !== undefined && first !== "_id") fields.set(first, new Map());
     }
     this.collections(db).set(coll, fields);
+    const topLevel = new Set([...fields.keys()].map((field) => field.split(".")[0]));
+    let names = this.keyNames.get(db);
+    if (!names) this.keyNames.set(db, (names = new Map()));
+    names.set(coll, fieldNames(topLevel));
     if (fields.size === 0) return;
     for (const [id, doc] of documents) this.add(db, coll, id, doc);
   }
 
   drop(db: string, coll?: string): void {
-    if (coll === undefined) this.indexes.delete(db);
-    else this.indexes.get(db)?.delete(coll);
+    if (coll === undefined) {
+      this.indexes.delete(db);
+      this.keyNames.delete(db);
+    } else {
+      this.indexes.get(db)?.delete(coll);
+      this.keyNames.get(db)?.delete(coll);
+    }
   }
 
   /** Files document `id` under its keys (`id`: its `_id` hex, the same string the store keys it by). */
@@ -61,8 +73,8 @@ export class FieldIndexes {
   }
 
   /** The top-level fields the collection's keys are read from (a document decoded for `replace` needs only these). */
-  keyFields(db: string, coll: string): Set<string> {
-    return new Set([...this.fieldsOf(db, coll).keys()].map((field) => field.split(".")[0]));
+  keyFieldNames(db: string, coll: string): Uint8Array[] {
+    return this.keyNames.get(db)?.get(coll) ?? [];
   }
 
   /** Whether the collection has a field to key (else a write need not tell it anything). */

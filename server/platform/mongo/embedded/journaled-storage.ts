@@ -237,7 +237,7 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
    * (the whole document is not: an anchoring claim at 1,000,000 events decoded each event twice).
    */
   private keyed(db: string, coll: string, bytes: Uint8Array): Document {
-    return decodeFields(bytes, fieldNames(this.fieldIndexes.keyFields(db, coll)));
+    return decodeFields(bytes, this.fieldIndexes.keyFieldNames(db, coll));
   }
 
   private get internals(): MemoryInternals {
@@ -339,9 +339,13 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     } finally {
       await writer.close();
     }
-    fs.renameSync(temporary, this.snapshotPath);
-    fs.rmSync(this.oldJournalPath, { force: true });
-    fs.rmSync(this.legacySnapshotPath, { force: true });
+    // Off this thread's event loop (libuv's pool): replacing the old snapshot makes ext4 allocate
+    // the new one's delayed blocks and free (and discard) the old one's inside the rename, and
+    // removing the old journal frees its blocks too. Synchronous, they held the engine for 50–300 ms
+    // per compaction at 200,000–1,000,000 events (the thread asleep in the file system, issue 15).
+    await fs.promises.rename(temporary, this.snapshotPath);
+    await fs.promises.rm(this.oldJournalPath, { force: true });
+    await fs.promises.rm(this.legacySnapshotPath, { force: true });
   }
 
   /** Loads the snapshot, if any; returns its generation (0 for none or the legacy format). */
