@@ -45,16 +45,19 @@ export async function startBenchService(
   });
   try {
     const service = await startService(config, createLogger("silent"));
-    return {
-      base: service.url,
-      adminKey: service.adminKey,
-      config,
-      runtime: service.runtime,
-      stop: async () => {
-        await service.close();
-        remove();
-      },
+    const stop = async () => {
+      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+      await service.close();
+      remove();
     };
+    // A bench stopped with Ctrl-C or kill still stops its embedded chain (a child process that
+    // would outlive it) and removes its data directory.
+    const interrupted = (signal: NodeJS.Signals) => {
+      console.error(`${name}: ${signal}, stopping the service`);
+      void stop().finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+    };
+    process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+    return { base: service.url, adminKey: service.adminKey, config, runtime: service.runtime, stop };
   } catch (error) {
     remove();
     throw error;
