@@ -3,16 +3,13 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "../logger";
 import { findFreePort } from "../net/free-port";
+import { RestartBackoff } from "../restart-backoff";
 import { AnvilStateFile } from "./anvil-state-file";
 
 export const EMBEDDED_CHAIN_ID = 31337;
 
 /** How often the state dump is copied to the last good snapshot. */
 const SNAPSHOT_INTERVAL_MS = 2_000;
-/** Restart waits: doubling from the first to the last; reset once a node has run a minute. */
-const RESTART_FIRST_MS = 250;
-const RESTART_MAX_MS = 30_000;
-const HEALTHY_RUN_MS = 60_000;
 
 export interface EmbeddedAnvil {
   rpcUrl: string;
@@ -56,10 +53,8 @@ class AnvilSupervisor implements EmbeddedAnvil {
   private readonly state: AnvilStateFile;
   private readonly pidFile: string;
   private child: ChildProcess | undefined;
-  private startedAtMs = 0;
-  private failedStarts = 0;
   private stopping = false;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly restarts = new RestartBackoff(() => this.restart());
   private snapshotTimer: NodeJS.Timeout | undefined;
   private snapshotting: Promise<void> | undefined;
 
@@ -100,14 +95,14 @@ class AnvilSupervisor implements EmbeddedAnvil {
     await waitForRpc(this.rpcUrl, child, () => stderr);
     fs.writeFileSync(this.pidFile, String(child.pid));
     this.child = child;
-    this.startedAtMs = Date.now();
+    this.restarts.started();
     child.once("exit", (code, signal) => this.onExit(child, code, signal, stderr));
     this.snapshotTimer ??= setInterval(() => void this.snapshot(), SNAPSHOT_INTERVAL_MS).unref();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.restartTimer);
+    this.restarts.cancel();
     clearInterval(this.snapshotTimer);
     if (this.child) await terminate(this.child);
     await this.snapshotting; // begun before the node's last dump: check that one too
@@ -133,18 +128,11 @@ class AnvilSupervisor implements EmbeddedAnvil {
 
   private onExit(child: ChildProcess, code: number | null, signal: string | null, stderr: string): void {
     if (this.stopping || child !== this.child) return;
-    if (Date.now() - this.startedAtMs >= HEALTHY_RUN_MS) this.failedStarts = 0;
     this.logger?.error(
       { code, signal, stderr: stderr.trim().slice(-500) || undefined },
       "embedded anvil node died; restarting it",
     );
-    this.scheduleRestart();
-  }
-
-  private scheduleRestart(): void {
-    const delay = Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** this.failedStarts);
-    this.failedStarts += 1;
-    this.restartTimer = setTimeout(() => void this.restart(), delay);
+    this.restarts.died();
   }
 
   private async restart(): Promise<void> {
@@ -153,7 +141,7 @@ class AnvilSupervisor implements EmbeddedAnvil {
       await this.launch();
     } catch (error) {
       this.logger?.error({ err: (error as Error).message }, "embedded anvil node did not start; retrying");
-      if (!this.stopping) this.scheduleRestart();
+      if (!this.stopping) this.restarts.retry();
       return;
     }
     if (this.stopping) return;

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import type { Logger } from "../../logger";
 import { findFreePort } from "../../net/free-port";
+import { RestartBackoff } from "../../restart-backoff";
 import { startModuleThread } from "../../threads/module-thread";
 import type { EngineThreadData, EngineThreadMessage } from "./embedded-mongo-thread";
 
@@ -14,10 +15,6 @@ export const EMBEDDED_DB_LIMITS = [
   "durability: every write is journaled before it is acknowledged, but not fsynced (survives kill -9, not power loss)",
 ];
 
-/** Restart waits of a dead engine thread: doubling from the first to the last; reset after a minute's run. */
-const RESTART_FIRST_MS = 250;
-const RESTART_MAX_MS = 30_000;
-const HEALTHY_RUN_MS = 60_000;
 /** A clean stop compacts the journal into a snapshot; past this the thread is ended anyway. */
 const STOP_TIMEOUT_MS = 60_000;
 
@@ -64,10 +61,8 @@ class EngineSupervisor implements EmbeddedMongo {
   readonly engine =
     "CongoDB (@push.rocks/smartmongo 2.2.0, pure JavaScript, in its own thread) with an EJSON write-ahead journal";
   private current: Worker | undefined;
-  private startedAtMs = 0;
-  private failedStarts = 0;
   private stopping = false;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly restarts = new RestartBackoff(() => this.restart());
 
   constructor(
     private readonly data: EngineThreadData,
@@ -104,7 +99,7 @@ class EngineSupervisor implements EmbeddedMongo {
       throw error;
     });
     this.current = thread;
-    this.startedAtMs = Date.now();
+    this.restarts.started();
     thread.on("error", (error) =>
       this.logger?.error({ err: error.message }, "embedded database thread failed"),
     );
@@ -121,7 +116,7 @@ class EngineSupervisor implements EmbeddedMongo {
   /** A bound function, as before the engine had a thread: callers pass `embedded.stop` around. */
   readonly stop = async (): Promise<void> => {
     this.stopping = true;
-    clearTimeout(this.restartTimer);
+    this.restarts.cancel();
     const thread = this.current;
     this.current = undefined;
     try {
@@ -134,15 +129,8 @@ class EngineSupervisor implements EmbeddedMongo {
   private onExit(thread: Worker, code: number): void {
     if (this.stopping || thread !== this.current) return;
     this.current = undefined;
-    if (Date.now() - this.startedAtMs >= HEALTHY_RUN_MS) this.failedStarts = 0;
     this.logger?.error({ code, uri: this.uri }, "embedded database thread died; restarting it");
-    this.scheduleRestart();
-  }
-
-  private scheduleRestart(): void {
-    const delay = Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** this.failedStarts);
-    this.failedStarts += 1;
-    this.restartTimer = setTimeout(() => void this.restart(), delay);
+    this.restarts.died();
   }
 
   private async restart(): Promise<void> {
@@ -154,7 +142,7 @@ class EngineSupervisor implements EmbeddedMongo {
         { err: (error as Error).message },
         "embedded database thread did not start; retrying",
       );
-      if (!this.stopping) this.scheduleRestart();
+      if (!this.stopping) this.restarts.retry();
       return;
     }
     if (this.stopping) {
