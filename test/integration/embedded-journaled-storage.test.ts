@@ -32,6 +32,17 @@ describe("embedded engine: journaled storage", () => {
     return copy;
   }
 
+  /** What a storage started on the files a kill -9 now would leave finds (`read`), then cleaned up. */
+  async function afterKill<T>(read: (restarted: JournaledStorage) => Promise<T>): Promise<T> {
+    const killed = filesIfKilledNow();
+    try {
+      return await read(await start(killed));
+    } finally {
+      await closeAll();
+      fs.rmSync(killed, { recursive: true, force: true });
+    }
+  }
+
   const names = async (storage: JournaledStorage, coll: string) =>
     (await storage.findAll("db", coll)).map((doc) => doc.name as string).sort();
 
@@ -60,13 +71,7 @@ describe("embedded engine: journaled storage", () => {
     }
     expect(writesDuringCompaction, "writes made while a snapshot was being written").to.be.above(0);
     const expected = await names(storage, "things");
-    const killed = filesIfKilledNow();
-    try {
-      expect(await names(await start(killed), "things")).to.deep.equal(expected);
-    } finally {
-      await closeAll();
-      fs.rmSync(killed, { recursive: true, force: true });
-    }
+    expect(await afterKill((restarted) => names(restarted, "things"))).to.deep.equal(expected);
   });
 
   it("replaces the snapshot and removes the old journal off the engine's event loop, serving writes meanwhile", async () => {
@@ -99,13 +104,7 @@ describe("embedded engine: journaled storage", () => {
     }
     const expected = await names(storage, "things");
     await new Promise((resolve) => setTimeout(resolve, 50)); // the old journal removed
-    const killed = filesIfKilledNow();
-    try {
-      expect(await names(await start(killed), "things")).to.deep.equal(expected);
-    } finally {
-      await closeAll();
-      fs.rmSync(killed, { recursive: true, force: true });
-    }
+    expect(await afterKill((restarted) => names(restarted, "things"))).to.deep.equal(expected);
   });
 
   it("does not replay a journal its snapshot already holds (killed after the snapshot, before the old journal was removed)", async () => {
@@ -136,16 +135,10 @@ describe("embedded engine: journaled storage", () => {
     await storage.updateById("db", "things", doc._id, { ...doc, name: "typed, updated" });
     const journal = fs.readFileSync(path.join(dir, "journal.ejson"), "utf8");
     expect(journal).to.include('"op":"putBson"').and.not.include('"name":"typed');
-    const killed = filesIfKilledNow();
-    try {
-      const replayed = await (await start(killed)).findById("db", "things", doc._id);
-      expect(replayed).to.deep.equal({ ...doc, name: "typed, updated" });
-      expect(replayed!.at).to.be.instanceOf(Date);
-      expect(replayed!.ref).to.be.instanceOf(ObjectId);
-    } finally {
-      await closeAll();
-      fs.rmSync(killed, { recursive: true, force: true });
-    }
+    const replayed = await afterKill((restarted) => restarted.findById("db", "things", doc._id));
+    expect(replayed).to.deep.equal({ ...doc, name: "typed, updated" });
+    expect(replayed!.at).to.be.instanceOf(Date);
+    expect(replayed!.ref).to.be.instanceOf(ObjectId);
   });
 
   it("replays the old and the new journal when killed while the snapshot was being written", async () => {

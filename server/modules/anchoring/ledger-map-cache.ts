@@ -2,6 +2,7 @@ import type { Connection, Types } from "mongoose";
 import type { AnchorWindowDoc } from "./data/anchor-window.model";
 import { LedgerMapStore, type StoredMapChange } from "./data/ledger-map-store";
 import { LedgerMap } from "./domain/ledger-map";
+import { MAPPED_STATES } from "./domain/window-state";
 import type { Hex } from "../../platform/crypto/keccak";
 import { timeSlicer } from "../../platform/threads/time-slice";
 
@@ -10,9 +11,6 @@ const MAX_REPLAY = 64;
 
 /** How long the window of the registry's newest root is reused (the chain reader's answer TTL). */
 const NEWEST_WINDOW_MS = 15_000;
-
-/** States in which a window's map root is fixed (recorded) and may already be on chain. */
-const MAPPED_STATES = ["recorded", "submitted", "confirmed", "completed"] as const;
 
 /**
  * The ledger map as it stands after a given window, kept in memory and moved forward by each new

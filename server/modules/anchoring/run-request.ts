@@ -5,6 +5,7 @@ import { AppError } from "../../platform/errors";
 import { anchoringBacklog } from "./backlog";
 import { requestAnchorRun } from "./lease";
 import { claimMarker, WindowStore } from "./data/window-store";
+import { ANCHORED_STATES } from "./domain/window-state";
 
 export interface AnchorRunResult {
   status: "idle" | "requested" | "confirmed";
@@ -15,8 +16,6 @@ export interface AnchorRunResult {
   txHash: string | null;
   blockNumber: number | null;
 }
-
-const DONE: readonly string[] = ["confirmed", "completed"];
 
 /**
  * `POST /api/anchors/run`: asks the lease holder (on this instance or another) to anchor a window
@@ -50,7 +49,7 @@ export async function runAnchorWindow(
   while (Date.now() < deadline) {
     const windowId = newest ? (await events.anchorOf(newest._id))?.windowId : unfinished!._id;
     window = windowId ? await store.find(windowId) : null;
-    if (window && DONE.includes(window.state)) {
+    if (window && ANCHORED_STATES.includes(window.state)) {
       return {
         status: "confirmed",
         pending: (await anchoringBacklog(connection)).pending,

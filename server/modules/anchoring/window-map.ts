@@ -11,6 +11,7 @@ import {
   type WindowLedgerEvent,
 } from "./domain/ledger-map-changes";
 import { timeSlicer } from "../../platform/threads/time-slice";
+import { MAPPED_STATES } from "./domain/window-state";
 
 export interface WindowMap {
   map: LedgerMap;
@@ -30,7 +31,7 @@ export async function planWindowMap(
   cache: LedgerMapCache,
   claimed: readonly ClaimedEvent[],
 ): Promise<WindowMap> {
-  const [newest] = (await cache.store.windows(["recorded", "submitted", "confirmed", "completed"])).slice(-1);
+  const [newest] = (await cache.store.windows(MAPPED_STATES)).slice(-1);
   const { map, consistent } = await cache.mapAfter(newest ?? null);
   if (!consistent) {
     throw new Error(

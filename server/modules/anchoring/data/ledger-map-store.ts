@@ -2,6 +2,7 @@ import type { Connection, Types } from "mongoose";
 import { anchorWindowLeavesModel, anchorWindowModel, type AnchorWindowDoc } from "./anchor-window.model";
 import { ledgerMapEntryModel, type LedgerMapEntryDoc, type LedgerMapHead } from "./ledger-map.model";
 import type { LedgerMapValue } from "../domain/ledger-map";
+import { ANCHORED_STATES, MAPPED_STATES } from "../domain/window-state";
 import type { Hex } from "../../../platform/crypto/keccak";
 
 /** A ledger's latest anchored head as the stored map entries hold it. */
@@ -45,7 +46,7 @@ export class LedgerMapStore {
   }): Promise<Pick<AnchorWindowDoc, "_id" | "windowIndex" | "root" | "mapRoot">[]> {
     return (await anchorWindowModel(this.connection)
       .collection.find(
-        { state: { $in: ["confirmed", "completed"] }, windowIndex: { $gt: page.after } },
+        { state: { $in: [...ANCHORED_STATES] }, windowIndex: { $gt: page.after } },
         { projection: { windowIndex: 1, root: 1, mapRoot: 1 } },
       )
       .sort({ windowIndex: 1 })
@@ -89,7 +90,7 @@ export class LedgerMapStore {
   async latestAnchored(): Promise<AnchorWindowDoc | null> {
     const [window] = (await anchorWindowModel(this.connection)
       .collection.find(
-        { state: { $in: ["confirmed", "completed"] }, mapRoot: { $ne: null } },
+        { state: { $in: [...ANCHORED_STATES] }, mapRoot: { $ne: null } },
         { projection: { attempts: 0 } },
       )
       .sort({ _id: -1 })
@@ -101,7 +102,7 @@ export class LedgerMapStore {
   /** The window with this event root whose map is recorded (it may still await its confirmation). */
   async windowByRoot(root: string): Promise<AnchorWindowDoc | null> {
     return (await anchorWindowModel(this.connection).collection.findOne(
-      { root, mapRoot: { $ne: null }, state: { $in: ["recorded", "submitted", "confirmed", "completed"] } },
+      { root, mapRoot: { $ne: null }, state: { $in: [...MAPPED_STATES] } },
       { projection: { attempts: 0 } },
     )) as unknown as AnchorWindowDoc | null;
   }

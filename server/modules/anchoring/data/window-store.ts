@@ -1,6 +1,6 @@
 import { Types, type Connection } from "mongoose";
 import { anchorWindowLeavesModel, anchorWindowModel, type AnchorWindowDoc, type AnchorWindowLeavesDoc, type TxAttempt } from "./anchor-window.model";
-import { UNFINISHED_STATES, type WindowState } from "../domain/window-state";
+import { ANCHORED_STATES, UNFINISHED_STATES, type WindowState } from "../domain/window-state";
 import { traceEventModel } from "../../ledger";
 import { asBytes, type ClaimedEvent } from "../window-codec";
 
@@ -387,7 +387,7 @@ export class WindowStore {
   async confirmedNewestFirst(belowBlock: number | undefined, limit = 100): Promise<AnchorWindowDoc[]> {
     return (await this.windows
       .find({
-        state: { $in: ["confirmed", "completed"] },
+        state: { $in: [...ANCHORED_STATES] },
         ...(belowBlock === undefined ? {} : { blockNumber: { $lt: belowBlock } }),
       })
       .sort({ blockNumber: -1 })

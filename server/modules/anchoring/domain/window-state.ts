@@ -11,3 +11,5 @@ export type WindowState = (typeof WINDOW_STATES)[number];
 export const UNFINISHED_STATES: readonly WindowState[] = ["claiming", "recorded", "submitted", "confirmed"];
 /** States whose root is on chain: the window's events are anchored. */
 export const ANCHORED_STATES: readonly WindowState[] = ["confirmed", "completed"];
+/** States in which a window's map root is fixed (recorded) and may already be on chain. */
+export const MAPPED_STATES: readonly WindowState[] = ["recorded", "submitted", "confirmed", "completed"];
