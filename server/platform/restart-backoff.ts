@@ -32,12 +32,11 @@ export class RestartBackoff {
     this.retry();
   }
 
-  /** A start failed: try again after a longer wait. Returns the wait. */
-  retry(): number {
+  /** A start failed: try again after a longer wait. */
+  retry(): void {
     const wait = Math.min(LAST_MS, FIRST_MS * 2 ** this.failedStarts);
     this.failedStarts += 1;
     this.timer = this.clock.after(wait, () => void this.restart());
-    return wait;
   }
 
   /** No restart is pending any more (a stop). */
