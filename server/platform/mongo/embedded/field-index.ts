@@ -27,8 +27,8 @@ const ANY = "*";
 export class FieldIndexes {
   /** db → collection → field → key → documents. */
   private readonly indexes = new Map<string, Map<string, Map<string, Map<string, Postings>>>>();
-  /** db → collection → the top-level field names its keys are read from, as UTF-8 (per update: kept). */
-  private readonly keyNames = new Map<string, Map<string, Uint8Array[]>>();
+  /** A collection's fields → the top-level names its keys are read from, as UTF-8 (per update: kept). */
+  private readonly keyNames = new WeakMap<Map<string, Map<string, Postings>>, Uint8Array[]>();
 
   /**
    * (Re)builds the indexes of one collection from its declared index list and its documents by
@@ -41,22 +41,14 @@ export class FieldIndexes {
       if (first !== undefined && first !== "_id") fields.set(first, new Map());
     }
     this.collections(db).set(coll, fields);
-    const topLevel = new Set([...fields.keys()].map((field) => field.split(".")[0]));
-    let names = this.keyNames.get(db);
-    if (!names) this.keyNames.set(db, (names = new Map()));
-    names.set(coll, fieldNames(topLevel));
+    this.keyNames.set(fields, fieldNames(new Set([...fields.keys()].map((field) => field.split(".")[0]))));
     if (fields.size === 0) return;
     for (const [id, doc] of documents) this.add(db, coll, id, doc);
   }
 
   drop(db: string, coll?: string): void {
-    if (coll === undefined) {
-      this.indexes.delete(db);
-      this.keyNames.delete(db);
-    } else {
-      this.indexes.get(db)?.delete(coll);
-      this.keyNames.get(db)?.delete(coll);
-    }
+    if (coll === undefined) this.indexes.delete(db);
+    else this.indexes.get(db)?.delete(coll);
   }
 
   /** Files document `id` under its keys (`id`: its `_id` hex, the same string the store keys it by). */
@@ -74,7 +66,7 @@ export class FieldIndexes {
 
   /** The top-level fields the collection's keys are read from (a document decoded for `replace` needs only these). */
   keyFieldNames(db: string, coll: string): Uint8Array[] {
-    return this.keyNames.get(db)?.get(coll) ?? [];
+    return this.keyNames.get(this.fieldsOf(db, coll)) ?? [];
   }
 
   /** Whether the collection has a field to key (else a write need not tell it anything). */
