@@ -40,7 +40,7 @@ describe("verification: ServiceChainReader", () => {
     it("answers as the registry's verifyLeaf does: accepted leaves, wrong leaves, wrong proofs, unknown roots", async () => {
       const reader = new ServiceChainReader(env.runtime.chain);
       const unknownRoot = ethers.hexlify(ethers.randomBytes(32));
-      const cases: [string, string[], string][] = [
+      const cases: [string, readonly string[], string][] = [
         [tree.root, tree.proof(3), tree.leafHash(3)],
         [tree.root, tree.proof(3), tree.leafHash(4)],
         [tree.root, tree.proof(4).slice(1), tree.leafHash(4)],
@@ -49,7 +49,7 @@ describe("verification: ServiceChainReader", () => {
       ];
       const ours = await Promise.all(cases.map((args) => reader.verifyLeaf(...args)));
       const registry = await Promise.all(
-        cases.map(([root, proof, leaf]) => env.runtime.chain.registry.verifyLeaf(root, proof, leaf)),
+        cases.map(([root, proof, leaf]) => env.runtime.chain.registry.verifyLeaf(root, [...proof], leaf)),
       );
       expect(ours).to.deep.equal(registry);
       expect(ours).to.deep.equal([true, false, false, false, false]);

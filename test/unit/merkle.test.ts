@@ -7,6 +7,7 @@ import {
   buildMerkleTree,
   knownMerkleTrees,
   loadMerkleTree,
+  verifyMerkleLeaf,
   verifyMerkleProof,
   type MerkleTreeDump,
 } from "../../server/platform/crypto/merkle";
@@ -144,8 +145,8 @@ describe("merkle", () => {
 
       it("agrees with StandardMerkleTree.verify", () => {
         const proof = tree.proof(9);
-        expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[9]], proof)).to.equal(true);
-        expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[8]], proof)).to.equal(false);
+        expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[9]], [...proof])).to.equal(true);
+        expect(StandardMerkleTree.verify(tree.root, ["bytes32"], [leaves[8]], [...proof])).to.equal(false);
       });
 
       it("throws for a malformed root, leaf or sibling", () => {
@@ -164,6 +165,37 @@ describe("merkle", () => {
         );
       });
     });
+
+  describe("issued proofs", () => {
+    it("are frozen, so a proof checked again is still the path its tree issued", () => {
+      const tree = buildMerkleTree(randomLeaves(9));
+      const proof = tree.proof(4);
+      expect(Object.isFrozen(proof)).to.equal(true);
+      expect(() => ((proof as Hex[])[0] = tree.root)).to.throw(TypeError);
+      expect(proof).to.deep.equal(
+        openZeppelinTree(tree.toJSON().values.map(({ value }) => value[0])).getProof(4),
+      );
+    });
+
+    it("verify against their own tree's root and leaf only, whether or not the tree is kept", () => {
+      const tree = buildMerkleTree(randomLeaves(12)); // never kept: answered from the issued path
+      const other = buildMerkleTree(randomLeaves(12));
+      tree.toJSON().values.forEach((_, index) => {
+        const proof = tree.proof(index);
+        expect(verifyMerkleLeaf(tree.root, tree.leafHash(index), proof), `${index}`).to.equal(true);
+        expect(verifyMerkleLeaf(tree.root, tree.leafHash((index + 1) % 12), proof)).to.equal(false);
+        expect(verifyMerkleLeaf(other.root, tree.leafHash(index), proof)).to.equal(false);
+        expect(verifyMerkleLeaf(tamper(tree.root), tree.leafHash(index), proof)).to.equal(false);
+      });
+    });
+
+    it("give each value back as it was (MerkleTree.value)", () => {
+      const leaves = randomLeaves(5);
+      const tree = buildMerkleTree(leaves);
+      leaves.forEach((leaf, index) => expect(tree.value(index)).to.equal(leaf));
+      expect(() => tree.value(5)).to.throw(RangeError, "outside 0..4");
+    });
+  });
 
   describe("MerkleTree.hasPath", () => {
     it("holds exactly each leaf's own proof, duplicates included", () => {

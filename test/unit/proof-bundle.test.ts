@@ -218,8 +218,9 @@ describe("proof-bundle", () => {
 
     it("fails a changed Merkle proof sibling", async () => {
       const { bundle } = bundleFixture();
-      const proof = bundle.events[2].anchor!.proof;
-      proof[0] = `0x${proof[0].slice(2, 65)}${proof[0].endsWith("0") ? "1" : "0"}`;
+      const anchor = bundle.events[2].anchor!;
+      const [first, ...rest] = anchor.proof;
+      anchor.proof = [`0x${first.slice(2, 65)}${first.endsWith("0") ? "1" : "0"}`, ...rest];
       const result = await verdictOf(bundle);
       expect(result.verdict).to.equal("tampered");
       expect(check(result, "merkle-proofs").detail).to.include(bundle.events[2].eventId);

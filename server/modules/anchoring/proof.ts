@@ -14,7 +14,7 @@ export interface EventProof {
   /** The tree leaf: keccak256(keccak256(abi.encode(eventHash))), what `verifyLeaf` takes. */
   leaf: string;
   root: string;
-  proof: string[];
+  proof: readonly string[];
   /** Position of the event hash in the window's leaf list (ascending event id). */
   leafIndex: number;
   windowId: string;

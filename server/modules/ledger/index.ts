@@ -10,7 +10,12 @@ export {
 } from "./append-event";
 export { commitChains, type ChainCommit } from "./commit-chains";
 export { newestCommit } from "./commit-events";
-export { traceEventModel, type LedgerSubject, type TraceEventDoc } from "./data/trace-event.model";
+export {
+  traceEventModel,
+  type ChainedEvent,
+  type LedgerSubject,
+  type TraceEventDoc,
+} from "./data/trace-event.model";
 export { type ObservationFacts } from "./domain/observation-body";
 export {
   OBSERVATION_LEDGER,

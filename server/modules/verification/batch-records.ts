@@ -10,7 +10,7 @@ import {
 import { BatchRepository, type BatchDoc, batchDigitalLink, lineage } from "../batches";
 import {
   TraceEventRepository,
-  type TraceEventDoc,
+  type ChainedEvent,
   findSealedFields,
   type UseCaseContext,
   newestCommit,
@@ -29,7 +29,6 @@ import {
   type BundleOpening,
   type ProofBundle,
 } from "./domain/proof-bundle";
-import { leafOf } from "./domain/proof-bundle-verify";
 import { AppError } from "../../platform/errors";
 import { type LedgerMapCache, batchLedgerKey } from "../anchoring";
 
@@ -114,7 +113,7 @@ export async function collectBatchRecords(
 async function completenessOf(
   ctx: BundleContext,
   batches: BatchDoc[],
-  events: TraceEventDoc[],
+  events: ChainedEvent[],
 ): Promise<BundleCompleteness | null> {
   const onChain = await ctx.latestWindow().catch(() => null);
   const newest = onChain && onChain.index > 0 ? await ctx.maps.windowByRoot(onChain.root) : null;
@@ -156,9 +155,9 @@ function subjectOf(publicBaseUrl: string, batch: BatchDoc): ProofBundle["subject
  * Each batch's events up to the head read before them. An event committed to the head but not yet
  * inserted (the moment between the two writes of an append) is taken from the batch's copy.
  */
-async function chainEvents(connection: Connection, batches: BatchDoc[]): Promise<TraceEventDoc[]> {
+async function chainEvents(connection: Connection, batches: BatchDoc[]): Promise<ChainedEvent[]> {
   const stored = await new TraceEventRepository(connection).ofBatches(batches.map((batch) => batch._id));
-  const events: TraceEventDoc[] = [];
+  const events: ChainedEvent[] = [];
   for (const batch of batches) {
     const own = stored.filter((event) => event.batchId.equals(batch._id) && event.seq <= batch.head.seq);
     const commit = newestCommit(batch);
@@ -190,7 +189,7 @@ export class AnchoredWindows {
   }
 
   /** The anchored windows of these events' anchors, by window id hex. */
-  async of(events: TraceEventDoc[]): Promise<Map<string, AnchorWindowDoc>> {
+  async of(events: ChainedEvent[]): Promise<Map<string, AnchorWindowDoc>> {
     if (this.generation !== this.chainGeneration()) {
       this.windows.clear();
       this.generation = this.chainGeneration();
@@ -227,7 +226,7 @@ export class AnchoredWindows {
  */
 async function bundleEvent(
   trees: WindowTrees,
-  event: TraceEventDoc,
+  event: ChainedEvent,
   windows: Map<string, AnchorWindowDoc>,
 ): Promise<BundleEvent> {
   const window = event.anchor?.windowId ? windows.get(event.anchor.windowId.toHexString()) : undefined;
@@ -247,8 +246,7 @@ async function bundleEvent(
   }
   const { tree, eventIds } = built;
   const leafIndex = storedIndex >= 0 ? storedIndex : findLeafIndex(eventIds, event._id);
-  if (leafIndex < 0 || leafIndex >= tree.leafCount || tree.leafHash(leafIndex) !== leafOf(event.hash))
-    return unproven;
+  if (leafIndex < 0 || leafIndex >= tree.leafCount || tree.value(leafIndex) !== event.hash) return unproven;
   return { ...base, anchor: { root: tree.root, leafIndex, proof: tree.proof(leafIndex) } };
 }
 
@@ -264,7 +262,7 @@ function anchorOf(window: AnchorWindowDoc): BundleAnchor {
 
 async function openingsOf(
   ctx: BundleContext,
-  events: TraceEventDoc[],
+  events: ChainedEvent[],
   actor: { orgId: string; seesAll: boolean },
 ): Promise<BundleOpening[]> {
   const sealed = events.flatMap((event) =>

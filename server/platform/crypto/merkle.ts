@@ -24,10 +24,15 @@ export const MERKLE_DUMP_FORMAT = "ecotrace-merkle-v1";
 export interface MerkleTree {
   readonly root: Hex;
   readonly leafCount: number;
-  /** Sibling hashes from the leaf of `leaves[valueIndex]` up to the root (OZ `getProof(i)`). */
-  proof(valueIndex: number): Hex[];
+  /**
+   * Sibling hashes from the leaf of `leaves[valueIndex]` up to the root (OZ `getProof(i)`), frozen:
+   * checking an issued proof again is a lookup (`verifyMerkleLeaf`).
+   */
+  proof(valueIndex: number): readonly Hex[];
   /** The double-hashed leaf of `leaves[valueIndex]`, as stored in the tree. */
   leafHash(valueIndex: number): Hex;
+  /** `leaves[valueIndex]` itself (an event hash). */
+  value(valueIndex: number): Hex;
   /**
    * Whether `proof` is exactly this tree's path from a leaf whose hash is `leafHash` to the root:
    * lookups and comparisons, no hashing. A tree is consistent by construction (every node hashed
@@ -110,13 +115,20 @@ export function merkleTreeFromParts({ values, nodes, treeIndexes }: MerkleTreePa
     root: hexAt(nodes, 0),
     leafCount,
     proof(valueIndex) {
+      const treeIndex = treeIndexOf(valueIndex);
       const proof: Hex[] = [];
-      for (let index = treeIndexOf(valueIndex); index > 0; index = (index - 1) >> 1) {
+      for (let index = treeIndex; index > 0; index = (index - 1) >> 1) {
         proof.push(hexAt(nodes, index % 2 === 1 ? index + 1 : index - 1));
       }
+      Object.freeze(proof);
+      issuedPaths.set(proof, { nodes, treeIndex });
       return proof;
     },
     leafHash: (valueIndex) => hexAt(nodes, treeIndexOf(valueIndex)),
+    value(valueIndex) {
+      treeIndexOf(valueIndex); // the same range check
+      return hexAt(values, valueIndex);
+    },
     hasPath: (leafHash, proof) => hasPath(nodes, leafCount, leafHash, proof),
     toJSON: () => ({
       format: MERKLE_DUMP_FORMAT,
@@ -230,7 +242,30 @@ export const knownMerkleTrees = new KnownMerkleTrees<MerkleTree>();
  * a first verification); any other proof is walked.
  */
 export function verifyMerkleLeaf(root: Hex, leaf: Hex, proof: readonly Hex[]): boolean {
-  return knownMerkleTrees.hasPath(root, leaf, proof) || walkMerkleProof(root, leaf, proof);
+  return (
+    isIssuedPath(root, leaf, proof) ||
+    knownMerkleTrees.hasPath(root, leaf, proof) ||
+    walkMerkleProof(root, leaf, proof)
+  );
+}
+
+/**
+ * The proofs this process's trees issued, each with its tree's nodes and its leaf's position. An
+ * issued proof is frozen, so it is still exactly that path when it comes back to be checked (a
+ * verification checks each event's proof twice: as the bundle's proof, and as the chain reader's
+ * `verifyLeaf` arithmetic); a tree is consistent by construction, so the path leads to the root.
+ * Comparing the root and the leaf is all that is left (issue 15: walking or matching ~50 proofs
+ * of 14 levels, twice, was a tenth of a first verification).
+ */
+const issuedPaths = new WeakMap<readonly string[], { nodes: Buffer; treeIndex: number }>();
+
+function isIssuedPath(root: string, leaf: string, proof: readonly string[]): boolean {
+  const issued = issuedPaths.get(proof);
+  return (
+    issued !== undefined &&
+    hexEquals(root, issued.nodes, 0) &&
+    hexEquals(leaf, issued.nodes, issued.treeIndex * NODE)
+  );
 }
 
 function walkMerkleProof(root: Hex, leaf: Hex, proof: readonly Hex[]): boolean {

@@ -40,6 +40,9 @@ export interface TraceEventDoc {
   anchor?: { windowId: Types.ObjectId; root: string | null; leafIndex: number | null } | null;
 }
 
+/** What a proof bundle takes of a stored event (`TraceEventRepository.ofBatches`). */
+export type ChainedEvent = Pick<TraceEventDoc, "_id" | "batchId" | "seq" | "hash" | "body" | "anchor">;
+
 const traceEventSchema = new Schema<TraceEventDoc>(
   {
     batchId: { type: Schema.Types.ObjectId, required: true },

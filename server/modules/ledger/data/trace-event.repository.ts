@@ -1,5 +1,5 @@
 import { Types, type Connection, type FilterQuery } from "mongoose";
-import { traceEventModel, type TraceEventDoc } from "./trace-event.model";
+import { traceEventModel, type ChainedEvent, type TraceEventDoc } from "./trace-event.model";
 
 /** Stored ledger events as plain objects (they are immutable but for their anchor reference). */
 export class TraceEventRepository {
@@ -110,11 +110,17 @@ export class TraceEventRepository {
     return this.events.findOne({ batchId, ...conditions }).lean<TraceEventDoc>();
   }
 
-  /** Every stored event of these batches, in no particular order. */
-  async ofBatches(batchIds: Types.ObjectId[]): Promise<TraceEventDoc[]> {
+  /**
+   * Every stored event of these batches, in no particular order, with what a proof bundle takes
+   * of them: the hashed body, its hash, the chain position and the anchor (the query copies and
+   * the audit fields are a quarter of an event's bytes, read, sent and decoded for nothing).
+   */
+  async ofBatches(batchIds: Types.ObjectId[]): Promise<ChainedEvent[]> {
     // One batch: an equality filter, which the embedded engine serves from its index.
     const filter = batchIds.length === 1 ? { batchId: batchIds[0] } : { batchId: { $in: batchIds } };
-    return (await this.events.collection.find(filter).toArray()) as unknown as TraceEventDoc[];
+    return (await this.events.collection
+      .find(filter, { projection: { batchId: 1, seq: 1, hash: 1, body: 1, anchor: 1 } })
+      .toArray()) as unknown as ChainedEvent[];
   }
 
   /** How many events are stored, from the collection's metadata (no event is read). */

@@ -3,7 +3,7 @@ import { parseDigitalLinkPath } from "../../batches";
 import { openingProblem, computeEventHash } from "../../ledger";
 import { type Hex } from "../../../platform/crypto/keccak";
 import { keccak256 } from "../../../platform/crypto/keccak";
-import { verifyMerkleProof } from "../../../platform/crypto/merkle";
+import { verifyMerkleLeaf } from "../../../platform/crypto/merkle";
 import { batchLabel, commissionedLabel, type BundleEvent, type ProofBundle } from "./proof-bundle";
 import { certificationsFromBundle, type BundleCertification } from "./proof-bundle-certifications";
 import { examineCompleteness } from "./completeness";
@@ -182,11 +182,14 @@ async function anchorEvidence(
   if (!event.anchor) return { state: "pending" };
   const { root, proof } = event.anchor;
   const listed = bundle.anchors.find((entry) => entry.root === root);
+  // The leaf is hashed once for both checks: the proof walked here, and the chain's verifyLeaf.
+  let leaf: Hex | null = null;
   let proofValid: boolean;
   try {
-    proofValid = verifyMerkleProof(root as Hex, hash as Hex, proof as Hex[]);
+    leaf = leafOf(hash);
+    proofValid = /^0x[0-9a-f]{64}$/i.test(hash) && verifyMerkleLeaf(root as Hex, leaf, proof as Hex[]);
   } catch {
-    proofValid = false;
+    proofValid = false; // root or proof not 32-byte hex
   }
   const facts = roots.get(root);
   const onChain = facts ? facts.anchor : "unreachable";
@@ -195,7 +198,9 @@ async function anchorEvidence(
       ? facts?.anchor === null
         ? false
         : "unreachable"
-      : await ask(() => chain.verifyLeaf(root, proof, leafOf(hash)));
+      : leaf === null
+        ? "unreachable"
+        : await ask(() => chain.verifyLeaf(root, proof, leaf));
   return {
     state: "anchored",
     root,

@@ -29,7 +29,7 @@ const bundleEvent = z.strictObject({
     .strictObject({
       root: hex32,
       leafIndex: z.number().int().min(0),
-      proof: z.array(hex32).max(64),
+      proof: z.array(hex32).max(64).readonly(),
     })
     .nullable(),
 });
