@@ -111,8 +111,9 @@ export function merkleTreeFromParts({ values, nodes, treeIndexes }: MerkleTreePa
     }
     return treeIndexes[valueIndex];
   };
+  const root = hexAt(nodes, 0);
   return {
-    root: hexAt(nodes, 0),
+    root,
     leafCount,
     proof(valueIndex) {
       const treeIndex = treeIndexOf(valueIndex);
@@ -121,7 +122,7 @@ export function merkleTreeFromParts({ values, nodes, treeIndexes }: MerkleTreePa
         proof.push(hexAt(nodes, index % 2 === 1 ? index + 1 : index - 1));
       }
       Object.freeze(proof);
-      issuedPaths.set(proof, { nodes, treeIndex });
+      issuedPaths.set(proof, { root, nodes, treeIndex });
       return proof;
     },
     leafHash: (valueIndex) => hexAt(nodes, treeIndexOf(valueIndex)),
@@ -257,7 +258,16 @@ export function verifyMerkleLeaf(root: Hex, leaf: Hex, proof: readonly Hex[]): b
  * Comparing the root and the leaf is all that is left (issue 15: walking or matching ~50 proofs
  * of 14 levels, twice, was a tenth of a first verification).
  */
-const issuedPaths = new WeakMap<readonly string[], { nodes: Buffer; treeIndex: number }>();
+const issuedPaths = new WeakMap<readonly string[], { root: Hex; nodes: Buffer; treeIndex: number }>();
+
+/**
+ * A short name for a proof a tree of this process issued: its tree's root and the leaf's position
+ * (a root fixes every node, so the name fixes every sibling); undefined for any other proof.
+ */
+export function issuedPathName(proof: readonly string[]): string | undefined {
+  const issued = issuedPaths.get(proof);
+  return issued && `${issued.root}#${issued.treeIndex}`;
+}
 
 function isIssuedPath(root: string, leaf: string, proof: readonly string[]): boolean {
   const issued = issuedPaths.get(proof);
