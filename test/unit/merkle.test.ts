@@ -5,6 +5,7 @@ import { keccak256 } from "ethers";
 import type { Hex } from "../../server/platform/crypto/keccak";
 import {
   buildMerkleTree,
+  issuedLeafOf,
   knownMerkleTrees,
   loadMerkleTree,
   verifyMerkleLeaf,
@@ -186,6 +187,17 @@ describe("merkle", () => {
         expect(verifyMerkleLeaf(tree.root, tree.leafHash((index + 1) % 12), proof)).to.equal(false);
         expect(verifyMerkleLeaf(other.root, tree.leafHash(index), proof)).to.equal(false);
         expect(verifyMerkleLeaf(tamper(tree.root), tree.leafHash(index), proof)).to.equal(false);
+      });
+    });
+
+    it("give the leaf of exactly the value they were issued for (issuedLeafOf), hashed by the tree", () => {
+      const leaves = randomLeaves(7);
+      const tree = buildMerkleTree(leaves);
+      leaves.forEach((leaf, index) => {
+        const proof = tree.proof(index);
+        expect(issuedLeafOf(proof, leaf), `${index}`).to.equal(keccak256(keccak256(leaf)));
+        expect(issuedLeafOf(proof, leaves[(index + 1) % 7])).to.equal(undefined);
+        expect(issuedLeafOf([...proof], leaf), "a copy was not issued").to.equal(undefined);
       });
     });
 

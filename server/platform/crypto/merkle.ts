@@ -122,7 +122,7 @@ export function merkleTreeFromParts({ values, nodes, treeIndexes }: MerkleTreePa
         proof.push(hexAt(nodes, index % 2 === 1 ? index + 1 : index - 1));
       }
       Object.freeze(proof);
-      issuedPaths.set(proof, { root, nodes, treeIndex });
+      issuedPaths.set(proof, { root, nodes, treeIndex, values, valueIndex });
       return proof;
     },
     leafHash: (valueIndex) => hexAt(nodes, treeIndexOf(valueIndex)),
@@ -258,7 +258,21 @@ export function verifyMerkleLeaf(root: Hex, leaf: Hex, proof: readonly Hex[]): b
  * Comparing the root and the leaf is all that is left (issue 15: walking or matching ~50 proofs
  * of 14 levels, twice, was a tenth of a first verification).
  */
-const issuedPaths = new WeakMap<readonly string[], { root: Hex; nodes: Buffer; treeIndex: number }>();
+const issuedPaths = new WeakMap<
+  readonly string[],
+  { root: Hex; nodes: Buffer; treeIndex: number; values: Buffer; valueIndex: number }
+>();
+
+/**
+ * The leaf of `value` (keccak256(keccak256(value))) when `proof` is the path a tree of this
+ * process issued for exactly that value: the tree holds it already (hashed from the value when the
+ * tree was built or loaded). Undefined otherwise: hash it.
+ */
+export function issuedLeafOf(proof: readonly string[], value: string): Hex | undefined {
+  const issued = issuedPaths.get(proof);
+  if (!issued || !hexEquals(value, issued.values, issued.valueIndex * NODE)) return undefined;
+  return `0x${issued.nodes.toString("hex", issued.treeIndex * NODE, (issued.treeIndex + 1) * NODE)}`;
+}
 
 /**
  * A short name for a proof a tree of this process issued: its tree's root and the leaf's position

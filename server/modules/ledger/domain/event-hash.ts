@@ -15,7 +15,7 @@ export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export function canonicalEventJson(body: unknown): string {
-  assertPlainJson(body, "", new Set());
+  assertPlainJson(body, [], new Set());
   const canonical = canonicalize(body);
   if (canonical === undefined) throw new TypeError("body is not representable as JSON");
   return canonical;
@@ -29,55 +29,65 @@ export function computeEventHash(body: unknown): Hex {
 /**
  * Walks the value the way `canonicalize` will and throws a TypeError naming the first JSON path
  * whose value has no exact JSON form. Strings must be well-formed UTF-16: a lone surrogate would
- * be replaced by U+FFFD when encoded to UTF-8, so two different bodies would hash alike.
+ * be replaced by U+FFFD when encoded to UTF-8, so two different bodies would hash alike. The path
+ * is kept as a stack of keys and spelled out only for the error (every event of a verification
+ * is walked: building each node's path string was most of the walk).
  */
-function assertPlainJson(value: unknown, path: string, ancestors: Set<object>): void {
-  const where = path === "" ? "body" : path;
+function assertPlainJson(value: unknown, path: (string | number)[], ancestors: Set<object>): void {
   switch (typeof value) {
     case "string":
-      if (LONE_SURROGATE.test(value)) throw new TypeError(`${where} contains a lone UTF-16 surrogate`);
+      if (LONE_SURROGATE.test(value))
+        throw new TypeError(`${spelled(path)} contains a lone UTF-16 surrogate`);
       return;
     case "boolean":
       return;
     case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`${where} is not a finite number`);
+      if (!Number.isFinite(value)) throw new TypeError(`${spelled(path)} is not a finite number`);
       return;
     case "object":
       if (value === null) return;
       return assertPlainContainer(value, path, ancestors);
     case "undefined":
-      throw new TypeError(`${where} is undefined (leave the key out instead)`);
+      throw new TypeError(`${spelled(path)} is undefined (leave the key out instead)`);
     default:
-      throw new TypeError(`${where} is a ${typeof value}, which JSON cannot represent`);
+      throw new TypeError(`${spelled(path)} is a ${typeof value}, which JSON cannot represent`);
   }
 }
 
-function assertPlainContainer(value: object, path: string, ancestors: Set<object>): void {
-  const where = path === "" ? "body" : path;
-  if (ancestors.has(value)) throw new TypeError(`${where} refers back to an enclosing object`);
+function assertPlainContainer(value: object, path: (string | number)[], ancestors: Set<object>): void {
+  if (ancestors.has(value)) throw new TypeError(`${spelled(path)} refers back to an enclosing object`);
   ancestors.add(value);
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      assertPlainJson(value[index], `${path}[${index}]`, ancestors);
+      path.push(index);
+      assertPlainJson(value[index], path, ancestors);
+      path.pop();
     }
   } else {
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null) {
       const kind = value instanceof Date ? "Date (pass an ISO 8601 string)" : describeObject(value);
-      throw new TypeError(`${where} is a ${kind}, not a plain object`);
+      throw new TypeError(`${spelled(path)} is a ${kind}, not a plain object`);
     }
     for (const key of Object.keys(value)) {
-      if (LONE_SURROGATE.test(key)) throw new TypeError(`${where} has a key with a lone UTF-16 surrogate`);
-      assertPlainJson((value as Record<string, unknown>)[key], childPath(path, key), ancestors);
+      if (LONE_SURROGATE.test(key))
+        throw new TypeError(`${spelled(path)} has a key with a lone UTF-16 surrogate`);
+      path.push(key);
+      assertPlainJson((value as Record<string, unknown>)[key], path, ancestors);
+      path.pop();
     }
   }
   ancestors.delete(value);
 }
 
-function childPath(path: string, key: string): string {
-  const segment = /^[A-Za-z_$][\w$]*$/.test(key) ? key : null;
-  if (segment === null) return `${path}[${JSON.stringify(key)}]`;
-  return path === "" ? segment : `${path}.${segment}`;
+/** `body`, or the path like `data.results[0]["odd key"]`. */
+function spelled(path: readonly (string | number)[]): string {
+  if (path.length === 0) return "body";
+  return path.reduce<string>((spelt, key) => {
+    if (typeof key === "number") return `${spelt}[${key}]`;
+    if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${spelt}[${JSON.stringify(key)}]`;
+    return spelt === "" ? key : `${spelt}.${key}`;
+  }, "");
 }
 
 function describeObject(value: object): string {

@@ -3,7 +3,7 @@ import { parseDigitalLinkPath } from "../../batches";
 import { openingProblem, computeEventHash } from "../../ledger";
 import { type Hex } from "../../../platform/crypto/keccak";
 import { keccak256 } from "../../../platform/crypto/keccak";
-import { verifyMerkleLeaf } from "../../../platform/crypto/merkle";
+import { issuedLeafOf, verifyMerkleLeaf } from "../../../platform/crypto/merkle";
 import { batchLabel, commissionedLabel, type BundleEvent, type ProofBundle } from "./proof-bundle";
 import { certificationsFromBundle, type BundleCertification } from "./proof-bundle-certifications";
 import { examineCompleteness } from "./completeness";
@@ -182,11 +182,12 @@ async function anchorEvidence(
   if (!event.anchor) return { state: "pending" };
   const { root, proof } = event.anchor;
   const listed = bundle.anchors.find((entry) => entry.root === root);
-  // The leaf is hashed once for both checks: the proof walked here, and the chain's verifyLeaf.
+  // One leaf for both checks (the proof walked here, the chain's verifyLeaf): from the tree that
+  // issued the proof, or hashed.
   let leaf: Hex | null = null;
   let proofValid: boolean;
   try {
-    leaf = leafOf(hash);
+    leaf = issuedLeafOf(proof, hash) ?? leafOf(hash);
     proofValid = /^0x[0-9a-f]{64}$/i.test(hash) && verifyMerkleLeaf(root as Hex, leaf, proof as Hex[]);
   } catch {
     proofValid = false; // root or proof not 32-byte hex
