@@ -1,5 +1,12 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "ethers";
+import type { ChainClient } from "../../server/platform/evm/chain-client";
+import { startEmbeddedChain } from "../../server/platform/evm/embedded-chain";
+import type { EmbeddedAnvil } from "../../server/platform/evm/embedded-anvil";
+import { createLogger } from "../../server/platform/logger";
 import { buildMerkleTree } from "../../server/platform/crypto/merkle";
 import type { Hex } from "../../server/platform/crypto/keccak";
 import {
@@ -9,6 +16,23 @@ import {
 import { recordEvents, startWorker, waitUntilAllAnchored } from "../helpers/anchoring";
 import { createBatch, createOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv } from "../helpers/test-env";
+
+/** JSON-RPC requests (of `method`, or all) that `chain`'s provider sends while `run` runs. */
+async function requestsOf(chain: ChainClient, run: () => Promise<unknown>, method?: string): Promise<number> {
+  let calls = 0;
+  const count = (info: { action: string; payload?: { method: string } | { method: string }[] }) => {
+    if (info.action !== "sendRpcPayload") return;
+    const payloads = Array.isArray(info.payload) ? info.payload : [info.payload];
+    calls += method ? payloads.filter((payload) => payload?.method === method).length : 1;
+  };
+  await chain.provider.on("debug", count);
+  try {
+    await run();
+  } finally {
+    await chain.provider.off("debug", count);
+  }
+  return calls;
+}
 
 /** The service's chain reader against the real test chain and registry. */
 describe("verification: ServiceChainReader", () => {
@@ -22,19 +46,7 @@ describe("verification: ServiceChainReader", () => {
   });
 
   /** JSON-RPC requests the provider sends while `run` runs. */
-  async function rpcCalls(run: () => Promise<unknown>): Promise<number> {
-    let calls = 0;
-    const count = (info: { action: string }) => {
-      if (info.action === "sendRpcPayload") calls++;
-    };
-    await env.runtime.chain.provider.on("debug", count);
-    try {
-      await run();
-    } finally {
-      await env.runtime.chain.provider.off("debug", count);
-    }
-    return calls;
-  }
+  const rpcCalls = (run: () => Promise<unknown>) => requestsOf(env.runtime.chain, run);
 
   describe("verifyLeaf", () => {
     it("answers as the registry's verifyLeaf does: accepted leaves, wrong leaves, wrong proofs, unknown roots", async () => {
@@ -128,6 +140,96 @@ describe("verification: ServiceChainReader", () => {
       expect(await reader.latestWindow(), "cached until the log poll").to.deep.equal(before);
       now += 1_000;
       expect(await reader.latestWindow()).to.deep.equal(await onChain());
+    });
+  });
+  /**
+   * Issue 15: an anchor (or anchoring receipt) in a block the reader has looked past is kept until
+   * the chain changes under it, instead of being asked again every 15 s; a reorg or reset shows at
+   * the reader's next look. On a chain of its own, which the test rolls back.
+   */
+  describe("anchors kept until the chain changes under them", function () {
+    this.timeout(120_000);
+    let dir: string;
+    let anvil: EmbeddedAnvil;
+    let chain: ChainClient;
+    let now = 0;
+    const WATCH_MS = 1_000;
+    const reader = () => new ServiceChainReader(chain, 15_000, 50_000, () => now, WATCH_MS);
+    const randomRoot = () => ethers.hexlify(ethers.randomBytes(32));
+    const anchor = async (root: string) => (await (await chain.registry.anchorRoot(root, 3)).wait())!;
+
+    before(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecotrace-reader-reorg-"));
+      ({ anvil, chain } = await startEmbeddedChain({ dataDir: dir, logger: createLogger("silent") }));
+    });
+    after(async () => {
+      chain.close();
+      await anvil.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("answers a confirmed anchor and its receipt from memory long after the TTL", async () => {
+      const root = randomRoot();
+      const receipt = await anchor(root);
+      await chain.provider.send("evm_mine", []);
+      const ours = reader();
+      await ours.refresh(); // looks past the anchor's block
+      expect(await ours.anchorOf(root)).to.include({ blockNumber: receipt.blockNumber });
+      expect(await ours.anchoringTransaction(receipt.hash, root)).to.deep.equal({ ok: true });
+      now += 3_600_000;
+      await ours.refresh();
+      const calls = await requestsOf(chain, async () => {
+        expect(await ours.anchorOf(root)).to.include({ blockNumber: receipt.blockNumber });
+        expect(await ours.anchoringTransaction(receipt.hash, root)).to.deep.equal({ ok: true });
+      });
+      expect(calls, "no chain call for kept facts").to.equal(0);
+    });
+
+    it("asks again an anchor newer than its last look after the TTL", async () => {
+      const ours = reader();
+      await ours.refresh();
+      const root = randomRoot();
+      await anchor(root); // mined after the look: not yet covered by it
+      expect(await ours.anchorOf(root)).to.not.equal(null);
+      now += 15_000;
+      expect(await requestsOf(chain, () => ours.anchorOf(root), "eth_call")).to.equal(1);
+    });
+
+    it("forgets a kept anchor once a reorg replaced the block it last saw, and the generation moves", async () => {
+      const ours = reader();
+      const snapshot = await chain.provider.send("evm_snapshot", []);
+      const root = randomRoot();
+      await anchor(root);
+      await chain.provider.send("evm_mine", []);
+      now += WATCH_MS;
+      await ours.refresh();
+      expect(await ours.anchorOf(root)).to.not.equal(null);
+      const generation = ours.generation;
+      // Another branch from before the anchor, as long as the one the reader saw, without it.
+      const height = await chain.provider.getBlockNumber();
+      await chain.provider.send("evm_revert", [snapshot]);
+      await chain.provider.send("anvil_mine", [
+        ethers.toQuantity(height - (await chain.provider.getBlockNumber())),
+      ]);
+      expect(await chain.provider.getBlockNumber()).to.equal(height);
+      now += WATCH_MS;
+      await ours.refresh();
+      expect(ours.generation).to.be.greaterThan(generation);
+      expect(await ours.anchorOf(root)).to.equal(null);
+    });
+
+    it("forgets a kept anchor once the chain is reset below the block it last saw", async () => {
+      const ours = reader();
+      const snapshot = await chain.provider.send("evm_snapshot", []);
+      const root = randomRoot();
+      await anchor(root);
+      now += WATCH_MS;
+      await ours.refresh();
+      expect(await ours.anchorOf(root)).to.not.equal(null);
+      await chain.provider.send("evm_revert", [snapshot]);
+      now += WATCH_MS;
+      await ours.refresh();
+      expect(await ours.anchorOf(root)).to.equal(null);
     });
   });
 });

@@ -18,8 +18,8 @@ export type Examination = Awaited<ReturnType<typeof examineProofBundle>>;
  * heads, the Merkle proofs, the ledger-map proofs against the newest window), so a new
  * event, a recall, a newly anchored window or an operator's direct edit of any stored record
  * changes the key and is examined afresh at once. Chain answers are covered by the reader's
- * `generation` (a logged certification change, a detected chain reset) and by `ttlMs` (an anchor
- * lost in a reorg shows within the reader's TTL plus `ttlMs`); an examination that rests on a
+ * `generation` (a logged certification change, a reorg or reset seen by the reader or the
+ * anchoring worker) and by `ttlMs`; an examination that rests on a
  * missing or unreachable chain answer is not kept, nor one past a certification's signed validity
  * boundary.
  */

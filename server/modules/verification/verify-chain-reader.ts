@@ -16,19 +16,25 @@ const readersByChain = new WeakMap<ChainClient, Set<ServiceChainReader>>();
 /**
  * Forgets every cached chain answer of `chain` in this process: called when the anchoring worker
  * detects a chain reset (a fresh or rolled-back chain), after which cached anchors describe
- * blocks and transactions the chain no longer has. A reset seen by another process's worker is
- * not signalled here; its answers age out within the reader's TTL (15 s).
+ * blocks and transactions the chain no longer has. Each reader also sees a reset or a reorg
+ * itself, at its next look at the chain (within `watchMs`).
  */
 export function forgetChainAnswers(chain: ChainClient): void {
   for (const reader of readersByChain.get(chain) ?? []) reader.forget();
 }
 
 /**
- * The service's view of the registry for verification requests. Answers are cached for a short
- * time (`ttlMs`, 15 s by default; a negative answer only 1 s, since a root may be anchored, a
- * receipt mined or a registry redeployed any moment), so a page that is scanned often costs no
- * chain call, while a reorg shows within seconds, and a detected chain reset at once
- * (`forgetChainAnswers`). A failed call is not cached.
+ * The service's view of the registry for verification requests. An anchor or anchoring receipt
+ * in a block the reader has already looked past is a fact of that chain: it is kept until the
+ * chain changes under it (issue 15: at 1,000,000 events each of 100 windows cost two chain calls
+ * every 15 s). At each look (at most every `watchMs`) the reader checks that the block it last saw
+ * as the head still has the hash it had; a reorg or a reset that could remove a kept fact replaces
+ * that block (the fact's block is at or below it), so all answers are dropped and `generation`
+ * moves, within `watchMs` of the change rather than a TTL later. Answers about newer blocks live
+ * `ttlMs` (15 s), a negative answer 1 s (a root may be anchored, a receipt mined or a registry
+ * redeployed any moment), other answers `ttlMs`; a failed call is not cached, and when the chain
+ * cannot be looked at, nothing kept is trusted further. A chain reset the anchoring worker
+ * detects empties the caches at once (`forgetChainAnswers`).
  *
  * Certification records are cached until the registry says they changed: at most every
  * `watchMs` a request first reads the registry's logs since the last block seen
@@ -40,7 +46,9 @@ export function forgetChainAnswers(chain: ChainClient): void {
  */
 export class ServiceChainReader implements ChainReader {
   private readonly cache = new Map<string, { expires: number; value: Promise<unknown> }>();
+  /** The head at the last look, and its hash: what the next look checks is still there. */
   private watchedBlock: number | undefined;
+  private watchedHash: string | undefined;
   private watchedAt = -Infinity;
   private watching: Promise<void> | undefined;
   private changes = 0;
@@ -65,6 +73,7 @@ export class ServiceChainReader implements ChainReader {
   forget(): void {
     this.cache.clear();
     this.watchedBlock = undefined;
+    this.watchedHash = undefined;
     this.changes++;
   }
 
@@ -96,7 +105,7 @@ export class ServiceChainReader implements ChainReader {
   anchorOf(root: string) {
     return this.cached(
       `anchor:${root}`,
-      (value) => (value === null ? NEGATIVE_TTL_MS : this.ttlMs),
+      (value) => (value === null ? NEGATIVE_TTL_MS : this.untilChanged(value.blockNumber)),
       async () => {
         const anchor = await this.chain.registry.anchorOf(root);
         if (anchor.timestamp === 0n) return null;
@@ -142,12 +151,22 @@ export class ServiceChainReader implements ChainReader {
   }
 
   anchoringTransaction(txHash: string, root: string) {
-    const ttl = (answer: { ok: boolean }) => (answer.ok ? this.ttlMs : NEGATIVE_TTL_MS);
+    let minedIn = Infinity;
+    const ttl = (answer: { ok: boolean }) => (answer.ok ? this.untilChanged(minedIn) : NEGATIVE_TTL_MS);
     return this.cached(`tx:${txHash}:${root}`, ttl, async () => {
       const receipt = await this.chain.provider.getTransactionReceipt(txHash);
       const problem = anchoringReceiptProblem(txHash, receipt, this.chain.registryAddress, root);
+      if (receipt) minedIn = receipt.blockNumber;
       return problem ? { ok: false as const, problem } : { ok: true as const };
     });
+  }
+
+  /**
+   * How long to keep an answer about a block: until the chain changes under it when the reader has
+   * looked past that block already (the next look then covers it), else `ttlMs`.
+   */
+  private untilChanged(blockNumber: number): number {
+    return this.watchedBlock !== undefined && blockNumber <= this.watchedBlock ? Infinity : this.ttlMs;
   }
 
   /** An issuance and its status: cached until the registry logs a change of it. */
@@ -162,10 +181,7 @@ export class ServiceChainReader implements ChainReader {
   private watchRegistry(): Promise<void> {
     if (this.clock() - this.watchedAt < this.watchMs) return Promise.resolve();
     this.watching ??= this.readRegistryLogs()
-      .catch(() => {
-        this.forgetChangeable(); // changes could not be seen: read those answers again
-        this.watchedBlock = undefined;
-      })
+      .catch(() => this.forget()) // changes could not be seen: read every answer again
       .finally(() => {
         this.watchedAt = this.clock();
         this.watching = undefined;
@@ -174,10 +190,17 @@ export class ServiceChainReader implements ChainReader {
   }
 
   private async readRegistryLogs(): Promise<void> {
-    const head = await this.chain.provider.getBlockNumber();
+    const provider = this.chain.provider;
+    const latest = await provider.getBlock("latest");
+    if (!latest?.hash) throw new Error("the chain has no latest block");
+    const head = latest.number;
     const from = this.watchedBlock;
-    if (from === undefined || head < from) {
-      this.forgetChangeable(); // first look, or the chain was reset below what was seen
+    if (from === undefined) {
+      this.forgetChangeable(); // first look
+    } else if (!(await this.stillHas(from, latest))) {
+      // A reset or reorg replaced the block last seen: whatever was read from it may be gone.
+      this.cache.clear();
+      this.changes++;
     } else if (head > from) {
       const registry = this.chain.registry;
       const logs = await this.chain.provider.getLogs({
@@ -196,6 +219,14 @@ export class ServiceChainReader implements ChainReader {
       }
     }
     this.watchedBlock = head;
+    this.watchedHash = latest.hash;
+  }
+
+  /** Whether the block last seen as the head is still on the chain whose head is `latest`. */
+  private async stillHas(block: number, latest: { number: number; hash: string | null }): Promise<boolean> {
+    if (latest.number < block) return false;
+    const seen = latest.number === block ? latest : await this.chain.provider.getBlock(block);
+    return seen?.hash === this.watchedHash;
   }
 
   private forgetChangeable(): void {
