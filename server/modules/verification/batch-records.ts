@@ -172,9 +172,9 @@ async function chainEvents(connection: Connection, batches: BatchDoc[]): Promise
  * Anchored windows (confirmed or completed) by id, reused for `ttlMs` rather than read on every
  * verification: what a bundle takes from them (root, leaf count, transaction, block, time) does
  * not change once a window is anchored, and whether the root is on chain is the chain reader's
- * question. A window anchored since is read at once (only anchored
- * ones are kept); all are read again when the chain reader's `generation` moves (a chain reset
- * re-anchors windows); an edit of an anchored window's record shows within `ttlMs`.
+ * question. A window anchored since is read at once (only anchored ones are kept); all are read
+ * again when the chain reader's `generation` moves (a chain reset re-anchors windows); an edit of
+ * an anchored window's record shows within `ttlMs`.
  */
 export class AnchoredWindows {
   private readonly windows: LRUCache<string, AnchorWindowDoc>;

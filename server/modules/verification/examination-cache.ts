@@ -19,9 +19,8 @@ export type Examination = Awaited<ReturnType<typeof examineProofBundle>>;
  * event, a recall, a newly anchored window or an operator's direct edit of any stored record
  * changes the key and is examined afresh at once. Chain answers are covered by the reader's
  * `generation` (a logged certification change, a reorg or reset seen by the reader or the
- * anchoring worker) and by `ttlMs`; an examination that rests on a
- * missing or unreachable chain answer is not kept, nor one past a certification's signed validity
- * boundary.
+ * anchoring worker) and by `ttlMs`; an examination that rests on a missing or unreachable chain
+ * answer is not kept, nor one past a certification's signed validity boundary.
  */
 export class ExaminationCache {
   private readonly entries = new Map<string, { examination: Examination; until: number; untilSec: number }>();

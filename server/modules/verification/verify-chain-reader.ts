@@ -102,7 +102,8 @@ export class ServiceChainReader implements ChainReader {
     );
   }
 
-  anchorOf(root: string) {
+  async anchorOf(root: string) {
+    await this.watchRegistry(); // a kept anchor is answered only after a recent look
     return this.cached(
       `anchor:${root}`,
       (value) => (value === null ? NEGATIVE_TTL_MS : this.untilChanged(value.blockNumber)),
@@ -150,7 +151,8 @@ export class ServiceChainReader implements ChainReader {
     }
   }
 
-  anchoringTransaction(txHash: string, root: string) {
+  async anchoringTransaction(txHash: string, root: string) {
+    await this.watchRegistry();
     let minedIn = Infinity;
     const ttl = (answer: { ok: boolean }) => (answer.ok ? this.untilChanged(minedIn) : NEGATIVE_TTL_MS);
     return this.cached(`tx:${txHash}:${root}`, ttl, async () => {
