@@ -8,7 +8,8 @@
  * so the 1M figure is issue 15's "100,000-event backlog at 1,000,000 stored". Every
  * figure is also given as a ratio to the 1k figures of the same run. Each read figure says what
  * share of its verifications reused an examination (decision 0036): at 1k the reads fall on ~20
- * batches and mostly do, at 1M nearly none does, which is most of what the ratios compare.
+ * batches and mostly do, at 1M nearly none does, which is most of what the ratios compare. A speed
+ * probe per size (fixed CPU work) shows whether the machine itself was slower for a figure.
  *
  *   npm run bench -- scale [--sizes 1k,10k,100k,1m]   (default 1k,10k,100k; 1m needs ~5 GB)
  *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--sizes …] [--max N] [--profile DIR]
@@ -24,6 +25,7 @@ import { Worker } from "node:worker_threads";
 import { AnchorWorker } from "../../server/modules/anchoring";
 import { verifierFor } from "../../server/modules/verification";
 import { anchorWorkerOptions } from "../../server/main/anchor-worker-options";
+import { computeEventHash } from "../../server/modules/ledger";
 import { createLogger } from "../../server/platform/logger";
 import {
   getVerifiedFromWorker,
@@ -60,6 +62,8 @@ interface Figures {
   pageLoaded: Latency;
   rssMiB: number;
   diskMiB: number;
+  /** The speed probe's time just before the reads (lower is faster). */
+  probeMs: number;
 }
 
 interface Latency {
@@ -91,6 +95,7 @@ export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}
         `${SEQUENTIAL} sequential then ${LOADED} requests with ${CLIENTS} clients per read figure`,
     );
     const rows: Figures[] = [];
+    speedProbe(); // its own JIT warm-up, so that the first size's figure is not the slowest
     for (const size of sizes) {
       // Past BACKLOG, what is added is anchored as it grows, so that the drain measured is that of a
       // backlog of BACKLOG events at this size (issue 15: 100,000 pending at 1,000,000 stored).
@@ -112,6 +117,7 @@ export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}
       const pagePaths = lots.slice(WARM_UP + reads).map((lot) => `/01/${GTIN}/10/${lot.lot}`);
       const warmUp = lots.slice(0, WARM_UP).map((lot) => `/api/verify/${lot.publicId}`);
       await load(service.base, warmUp, 1); // JIT and caches of this size warm
+      const probeMs = speedProbe();
       const profiling = await startProfile();
       const figures = {
         verify: await load(service.base, verifyPaths.slice(0, SEQUENTIAL), 1),
@@ -126,6 +132,7 @@ export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}
         ...drain,
         append,
         ...figures,
+        probeMs,
         rssMiB: process.memoryUsage().rss / 2 ** 20,
         diskMiB: diskMiB(service.config.DATA_DIR),
       });
@@ -327,6 +334,9 @@ function print(rows: Figures[]): void {
   console.log(
     `    ${"slowest /healthz probes".padEnd(34)} ${row.healthSlowest.map(({ latency, timing }) => `${latency.toFixed(0)} ms (${timing || "no answer"})`).join("; ")}`,
   );
+  console.log(
+    `    ${"speed probe (lower is faster)".padEnd(34)} ${row.probeMs.toFixed(1)} ms (${ratio(row.probeMs, base.probeMs)})`,
+  );
   latency("append, one event per request", (figures) => figures.append);
   latency("/api/verify sequential", (figures) => figures.verify);
   latency(`/api/verify ${CLIENTS} clients`, (figures) => figures.verifyLoaded, true);
@@ -393,6 +403,31 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> } | n
       session.disconnect();
     },
   };
+}
+
+/**
+ * A fixed piece of a verification's CPU work (hashing 3,000 event bodies), best of three, timed
+ * before each size's reads. This machine's speed varied between runs (the same drain took 27–37
+ * CPU s on 2026-12-07), so a ratio between sizes or runs means something only next to this one.
+ */
+function speedProbe(): number {
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const started = process.hrtime.bigint();
+    for (let index = 0; index < 3_000; index++) {
+      computeEventHash({
+        batchId: "speed-probe",
+        seq: index,
+        type: "observation",
+        data: {
+          lab: "浙江省农产品质量检测中心",
+          results: [{ name: "moisture", value: index % 13, unit: "%" }],
+        },
+      });
+    }
+    best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return best;
 }
 
 function seconds(started: bigint): number {
