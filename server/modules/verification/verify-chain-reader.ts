@@ -200,12 +200,10 @@ export class ServiceChainReader implements ChainReader {
     if (from === undefined) {
       this.forgetChangeable(); // first look
     } else if (!(await this.stillHas(from, latest))) {
-      // A reset or reorg replaced the block last seen: whatever was read from it may be gone.
-      this.cache.clear();
-      this.changes++;
+      this.forget(); // a reset or reorg replaced the block last seen: what was read from it may be gone
     } else if (head > from) {
       const registry = this.chain.registry;
-      const logs = await this.chain.provider.getLogs({
+      const logs = await provider.getLogs({
         address: this.chain.registryAddress,
         fromBlock: from + 1,
         toBlock: head,
