@@ -28,7 +28,7 @@ import { anchorWorkerOptions } from "../../server/main/anchor-worker-options";
 import { computeEventHash } from "../../server/modules/ledger";
 import { createLogger } from "../../server/platform/logger";
 import {
-  getVerifiedFromWorker,
+  getFromWorker,
   post,
   postFromWorker,
   startBenchService,
@@ -268,7 +268,7 @@ function probeHealthUntilDrained(
     })();
   `;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: { base } });
+    const worker = new Worker(source, { eval: true, workerData: { base }, execArgv: [] });
     worker.once(
       "message",
       (result: {
@@ -292,7 +292,7 @@ function probeHealthUntilDrained(
 async function load(base: string, paths: string[], concurrency: number): Promise<Latency> {
   const cpuBefore = process.cpuUsage();
   const examined = { ...examinations! };
-  const result = await getVerifiedFromWorker(base, paths, concurrency);
+  const result = await getFromWorker({ base, paths, concurrency, expectVerified: true });
   const cpu = process.cpuUsage(cpuBefore);
   const reused = examinations!.reused - examined.reused;
   return {

@@ -35,7 +35,7 @@ import type { Runtime } from "../../server/main/runtime";
 import { verifierFor } from "../../server/modules/verification/verify";
 import { examineProofBundle } from "../../server/modules/verification/domain/proof-bundle-verify";
 import { decideVerdict } from "../../server/modules/verification/domain/verdict";
-import { getVerifiedFromWorker, post, startBenchService } from "./bench-http";
+import { getFromWorker, post, startBenchService } from "./bench-http";
 import { gs1LedgerKey, LedgerMap } from "../../server/modules/anchoring/domain/ledger-map";
 import { ledgerMapEntryModel } from "../../server/modules/anchoring/data/ledger-map.model";
 
@@ -69,10 +69,11 @@ export async function run({
       (_, index) => `/api/verify/${warmSet[index % 50].publicId}`,
     );
     const pages = Array.from({ length: requests }, (_, index) => `/01/${GTIN}/10/${warmSet[index % 50].lot}`);
-    await getVerifiedFromWorker(base, warm.slice(0, 100), concurrency); // window trees built, JIT warm
-    report("GET /api/verify/:pid  cold", await getVerifiedFromWorker(base, cold, concurrency));
-    report("GET /api/verify/:pid  warm", await getVerifiedFromWorker(base, warm, concurrency));
-    report("consumer page (HTML)  warm", await getVerifiedFromWorker(base, pages, concurrency));
+    const read = (paths: string[]) => getFromWorker({ base, paths, concurrency, expectVerified: true });
+    await read(warm.slice(0, 100)); // window trees built, JIT warm
+    report("GET /api/verify/:pid  cold", await read(cold));
+    report("GET /api/verify/:pid  warm", await read(warm));
+    report("consumer page (HTML)  warm", await read(pages));
     await verificationLogicOnly(runtime, config.PUBLIC_BASE_URL, warmSet[0].id);
   } finally {
     await service.stop();
