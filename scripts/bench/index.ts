@@ -1,7 +1,9 @@
 /**
  * `npm run bench [-- name…]`: runs every scripts/bench/*.bench.ts (or those whose name contains
  * one of the arguments), one after the other, each printing its figures and ratios against a
- * baseline measured in the same run.
+ * baseline measured in the same run. They run compiled (tsconfig.bench.json), as `npm run start:prod`
+ * runs the service: under ts-node, Node's domain module is loaded (ts-node requires its REPL), and
+ * every event emitted and callback run pays for it.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -10,7 +12,7 @@ async function main(): Promise<void> {
   const filters = process.argv.slice(2);
   const benches = fs
     .readdirSync(__dirname)
-    .filter((file) => file.endsWith(".bench.ts"))
+    .filter((file) => file.endsWith(`.bench${path.extname(__filename)}`))
     .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
     .sort();
   if (benches.length === 0) throw new Error(`no benchmark matches ${filters.join(", ")}`);

@@ -27,13 +27,7 @@ import { verifierFor } from "../../server/modules/verification";
 import { anchorWorkerOptions } from "../../server/main/anchor-worker-options";
 import { computeEventHash } from "../../server/modules/ledger";
 import { createLogger } from "../../server/platform/logger";
-import {
-  getFromWorker,
-  post,
-  postFromWorker,
-  startBenchService,
-  type BenchService,
-} from "./bench-http";
+import { getFromWorker, post, postFromWorker, startBenchService, type BenchService } from "./bench-http";
 
 const EVENTS_PER_BATCH = 50;
 const GTIN = "06901234567892";
