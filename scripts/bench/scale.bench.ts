@@ -67,6 +67,10 @@ interface Latency {
   perSecond: number;
   /** CPU milliseconds of the whole process (service, its database thread, the client) per request. */
   cpuMs?: number;
+  /** Of those, the service's main thread's (the event loop every request passes through). */
+  mainCpuMs?: number;
+  /** Of those, the client's (the load generator shares the machine's two cores). */
+  clientCpuMs?: number;
   /** Of the verifications behind the requests, the share that reused an examination (decision 0036). */
   reused?: number;
 }
@@ -285,15 +289,36 @@ function probeHealthUntilDrained(
 
 async function load(base: string, paths: string[], concurrency: number): Promise<Latency> {
   const cpuBefore = process.cpuUsage();
+  const mainBefore = mainThreadCpuMs();
   const examined = { ...examinations! };
   const result = await getFromWorker({ base, paths, concurrency, expectVerified: true });
   const cpu = process.cpuUsage(cpuBefore);
+  const mainCpuMs = (mainThreadCpuMs() - mainBefore) / paths.length;
   const reused = examinations!.reused - examined.reused;
   return {
     ...summarise(result.latencies, result.seconds),
     cpuMs: (cpu.user + cpu.system) / 1e3 / paths.length,
+    mainCpuMs,
+    clientCpuMs: result.cpuMs / paths.length,
     reused: reused / Math.max(1, reused + examinations!.computed - examined.computed),
   };
+}
+
+/**
+ * CPU milliseconds the main thread has used (Linux: its /proc task's utime + stime, 10 ms ticks),
+ * so that a read figure can say how much of a request's CPU is on the one thread every request
+ * waits for; the rest is the database thread, the client's and V8's helpers.
+ */
+function mainThreadCpuMs(): number {
+  const file = `/proc/self/task/${process.pid}/stat`;
+  if (!fs.existsSync(file)) return NaN; // not Linux: the figure is left out
+  const stat = fs.readFileSync(file, "utf8");
+  const [utime, stime] = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .slice(11, 13)
+    .map(Number);
+  return (utime + stime) * 10;
 }
 
 function summarise(latencies: number[], elapsed: number): Latency {
@@ -310,6 +335,9 @@ function print(rows: Figures[]): void {
     const [now, then] = [pick(row), pick(base)];
     const cpu =
       (now.cpuMs === undefined ? "" : `, ${now.cpuMs.toFixed(1)} CPU ms per request`) +
+      (now.mainCpuMs === undefined || Number.isNaN(now.mainCpuMs)
+        ? ""
+        : ` (${now.mainCpuMs.toFixed(1)} on the main thread, ${now.clientCpuMs!.toFixed(1)} in the client)`) +
       (now.reused === undefined ? "" : `, ${(now.reused * 100).toFixed(0)}% reused examinations`);
     const text = rate
       ? `${now.perSecond.toFixed(0)} req/s (${ratio(now.perSecond, then.perSecond)}), p50 ${now.p50.toFixed(1)} ms, p99 ${now.p99.toFixed(1)} ms${cpu}`
