@@ -50,11 +50,15 @@ describe("verification: reused examinations (examination-cache.ts)", () => {
     http(server.baseUrl, "GET", `/api/verify/${await publicIdOf(server, batchId)}`);
   const events = () => env.runtime.connection.db!.collection("traceevents");
 
-  /** A batch with an inspection, anchored, verified twice: the second verification reuses the first's examination. */
-  async function verifiedTwice() {
+  /**
+   * A batch with an inspection, anchored and verified until an examination is reused: the first
+   * verification is not kept (nothing asked about it before), the second is, the third reuses it.
+   */
+  async function verifiedUntilReused() {
     const batch = await createBatch(server, farm);
     const inspection = await recordInspection(server, farm, batch.id);
     await anchorNow(server);
+    expect((await verify(batch.id)).body.verdict).to.equal("verified");
     expect((await verify(batch.id)).body.verdict).to.equal("verified");
     const before = { ...counts() };
     const again = await verify(batch.id);
@@ -72,21 +76,39 @@ describe("verification: reused examinations (examination-cache.ts)", () => {
     return response;
   }
 
+  it("keeps no examination from a batch's first verification, and reuses from its third", async () => {
+    const batch = await createBatch(server, farm);
+    await recordInspection(server, farm, batch.id);
+    await anchorNow(server);
+    const before = { ...counts() };
+    for (const expected of [
+      { reused: 0, computed: 1 },
+      { reused: 0, computed: 2 },
+      { reused: 1, computed: 2 },
+    ]) {
+      expect((await verify(batch.id)).body.verdict).to.equal("verified");
+      expect({
+        reused: counts().reused - before.reused,
+        computed: counts().computed - before.computed,
+      }).to.deep.equal(expected);
+    }
+  });
+
   it("reuses the examination of an unchanged batch, with the same checks", async () => {
-    const { batch } = await verifiedTwice();
+    const { batch } = await verifiedUntilReused();
     const [first, second] = [await verify(batch.id), await verify(batch.id)];
     expect(second.body.checks).to.deep.equal(first.body.checks);
     expect(second.body.checkedAt).to.not.equal(undefined);
   });
 
   it("examines again after a new event (pending until it is anchored)", async () => {
-    const { batch } = await verifiedTwice();
+    const { batch } = await verifiedUntilReused();
     await recordInspection(server, farm, batch.id);
     await expectExaminedAgain(batch.id, "pending");
   });
 
   it("examines again after a recall", async () => {
-    const { batch } = await verifiedTwice();
+    const { batch } = await verifiedUntilReused();
     const recall = await http(server.baseUrl, "POST", `/api/batches/${batch.id}/events`, {
       key: farm.key,
       json: { type: "recalling", eventTime: "2026-05-01T09:00:00+08:00", data: { reason: "农残超标" } },
@@ -111,6 +133,7 @@ describe("verification: reused examinations (examination-cache.ts)", () => {
     expect(issued.status, issued.text).to.equal(201);
     await anchorNow(server);
     expect((await verify(batch.id)).body.verdict).to.equal("verified");
+    expect((await verify(batch.id)).body.verdict).to.equal("verified");
     const reused = counts().reused;
     expect((await verify(batch.id)).body.verdict).to.equal("verified");
     expect(counts().reused).to.equal(reused + 1);
@@ -128,7 +151,7 @@ describe("verification: reused examinations (examination-cache.ts)", () => {
   });
 
   it("examines again after an operator edits a stored event body in the database", async () => {
-    const { batch, inspection } = await verifiedTwice();
+    const { batch, inspection } = await verifiedUntilReused();
     await events().updateOne(
       { _id: new Types.ObjectId(inspection.id) },
       { $set: { "body.data.results.0.value": 0.001 } },
