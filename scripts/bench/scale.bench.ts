@@ -337,7 +337,8 @@ function print(rows: Figures[]): void {
       (now.cpuMs === undefined ? "" : `, ${now.cpuMs.toFixed(1)} CPU ms per request`) +
       (now.mainCpuMs === undefined || Number.isNaN(now.mainCpuMs)
         ? ""
-        : ` (${now.mainCpuMs.toFixed(1)} on the main thread, ${now.clientCpuMs!.toFixed(1)} in the client)`) +
+        : `: ${now.mainCpuMs.toFixed(1)} main thread, ${now.clientCpuMs!.toFixed(1)} client, ` +
+          `${(now.cpuMs! - now.mainCpuMs - now.clientCpuMs!).toFixed(1)} database thread and helpers`) +
       (now.reused === undefined ? "" : `, ${(now.reused * 100).toFixed(0)}% reused examinations`);
     const text = rate
       ? `${now.perSecond.toFixed(0)} req/s (${ratio(now.perSecond, then.perSecond)}), p50 ${now.p50.toFixed(1)} ms, p99 ${now.p99.toFixed(1)} ms${cpu}`
