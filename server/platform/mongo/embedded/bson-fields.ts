@@ -33,30 +33,44 @@ export function fieldNames(fields: Set<string>): Uint8Array[] {
  * throw away.
  */
 export function decodeFields(bytes: Uint8Array, names: Uint8Array[]): Document {
+  const kept = elementsNamed(bytes, names).filter((range) => range !== undefined);
+  return deserialize(documentOf(bytes, kept));
+}
+
+/** Where an element starts and ends in a BSON document (type byte to end of value). */
+export type ElementRange = [start: number, end: number];
+
+/**
+ * The top-level elements of a BSON document with these names, one entry per name in the order of
+ * `names` (undefined for a name the document does not have; the first of duplicates).
+ */
+export function elementsNamed(bytes: Uint8Array, names: Uint8Array[]): (ElementRange | undefined)[] {
+  const found: (ElementRange | undefined)[] = names.map(() => undefined);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const kept: Array<[number, number]> = [];
-  let keptBytes = 0;
   let at = 4;
   while (at < bytes.length - 1) {
     const start = at;
     const type = bytes[at++];
     const nameEnd = bytes.indexOf(0, at);
-    const wanted = names.some((name) => sameBytes(bytes, at, nameEnd, name));
+    const wanted = names.findIndex((name) => sameBytes(bytes, at, nameEnd, name));
     at = nameEnd + 1;
     at += valueLength(type, bytes, view, at);
-    if (wanted) {
-      kept.push([start, at]);
-      keptBytes += at - start;
-    }
+    if (wanted >= 0 && !found[wanted]) found[wanted] = [start, at];
   }
-  const document = new Uint8Array(4 + keptBytes + 1);
-  new DataView(document.buffer).setInt32(0, document.length, true);
+  return found;
+}
+
+/** A BSON document of these elements of `bytes`, in this order. */
+export function documentOf(bytes: Uint8Array, elements: ElementRange[]): Uint8Array {
+  const length = 4 + elements.reduce((sum, [start, end]) => sum + end - start, 0) + 1;
+  const document = new Uint8Array(length);
+  new DataView(document.buffer).setInt32(0, length, true);
   let offset = 4;
-  for (const [start, end] of kept) {
+  for (const [start, end] of elements) {
     document.set(bytes.subarray(start, end), offset);
     offset += end - start;
   }
-  return deserialize(document);
+  return document;
 }
 
 function sameBytes(bytes: Uint8Array, start: number, end: number, name: Uint8Array): boolean {

@@ -2,6 +2,7 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { congodb } from "@push.rocks/smartmongo";
 import { installIdLookup } from "./id-lookup";
 import { JournaledStorage } from "./journaled-storage";
+import { installRawReplies, rawFind } from "./raw-find";
 
 /** What the engine thread is given; the service's thread supervises it (embedded-mongo.ts). */
 export interface EngineThreadData {
@@ -46,16 +47,18 @@ export function serveEmbeddedMongo(): void {
 
 /**
  * CongoServer builds its own adapter in the constructor and offers no option to pass one in; its
- * command router gets the lookup path by `_id` and declared index fields, and the store's own
- * scan for the other filters (id-lookup.ts).
+ * command router gets the lookup path by `_id` and declared index fields, the store's own
+ * scan for the other filters (id-lookup.ts), and finds answered from the stored bytes (raw-find.ts).
  */
 function useStorage(server: congodb.CongoServer, storage: JournaledStorage): void {
   const internals = server as unknown as { storage: unknown; commandRouter: congodb.CommandRouter };
   internals.storage = storage;
   internals.commandRouter = new congodb.CommandRouter(storage, server);
+  installRawReplies();
   installIdLookup(
     internals.commandRouter,
     (db, coll, filter) => storage.candidates(db, coll, filter),
     (db, coll, filter, wanted) => storage.matching(db, coll, filter, wanted),
+    (context) => rawFind(storage, context),
   );
 }

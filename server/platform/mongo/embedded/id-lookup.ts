@@ -48,15 +48,29 @@ export type FieldLookup = (db: string, coll: string, filter: unknown) => Iterabl
  */
 export type Scan = (db: string, coll: string, filter: Document, wanted?: number) => Document[];
 
+/**
+ * A whole answer to a command from the store itself (raw-find.ts), or undefined for the handler's.
+ * Returned as the reply; the wire layer must know how to send it.
+ */
+export type DirectAnswer = (context: congodb.IHandlerContext) => object | undefined;
+
 /** Wraps the handlers of the narrowable commands in a CongoDB command router. */
-export function installIdLookup(router: congodb.CommandRouter, fieldLookup?: FieldLookup, scan?: Scan): void {
+export function installIdLookup(
+  router: congodb.CommandRouter,
+  fieldLookup?: FieldLookup,
+  scan?: Scan,
+  directFind?: DirectAnswer,
+): void {
   const { handlers } = router as unknown as { handlers: Map<string, congodb.ICommandHandler> };
   for (const name of Object.keys(TARGETS)) {
     const inner = handlers.get(name);
     if (!inner) throw new Error(`the embedded engine has no ${name} handler to extend`);
+    const direct = name === "find" ? directFind : undefined;
     handlers.set(name, {
-      handle: (context) =>
-        countOfWhole(context) ?? inner.handle(narrowed(TARGETS[name], context, fieldLookup, scan)),
+      handle: async (context) =>
+        (direct?.(context) as congodb.plugins.bson.Document | undefined) ??
+        countOfWhole(context) ??
+        inner.handle(narrowed(TARGETS[name], context, fieldLookup, scan)),
     });
   }
 }

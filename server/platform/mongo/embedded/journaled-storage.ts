@@ -125,8 +125,18 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
    * or undefined when no indexed field bounds it (field-index.ts).
    */
   candidates(db: string, coll: string, filter: unknown): Iterable<Document> | undefined {
-    const ids = this.fieldIndexes.candidates(db, coll, filter);
+    const ids = this.candidateIds(db, coll, filter);
     return ids && decodedById(ids, this.internals.databases.get(db)?.get(coll));
+  }
+
+  /** A collection's stored documents (BSON) by `_id` hex, or undefined when it does not exist. */
+  storedDocuments(db: string, coll: string): ReadonlyMap<string, Uint8Array> | undefined {
+    return this.internals.databases.get(db)?.get(coll);
+  }
+
+  /** Ids of the documents that may match `filter` by the declared index fields (field-index.ts). */
+  candidateIds(db: string, coll: string, filter: unknown): Iterable<string> | undefined {
+    return this.fieldIndexes.candidates(db, coll, filter);
   }
 
   /**
