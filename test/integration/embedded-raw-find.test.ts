@@ -145,14 +145,12 @@ describe("embedded engine: finds answered from the stored bytes (raw-find.ts)", 
           fc.tuple(condition, condition).map(([a, b]) => ({ $or: [a, b] })),
           fc.tuple(condition, condition).map(([a, b]) => ({ ...a, ...b })),
         ),
-        projection: fc
-          .uniqueArray(field, { maxLength: 4 })
-          .chain((fields) =>
-            fc.constantFrom(Object.fromEntries(fields.map((name) => [name, 1])), {
-              ...Object.fromEntries(fields.map((name) => [name, 1])),
-              _id: 0,
-            }),
-          ),
+        projection: fc.uniqueArray(field, { maxLength: 4 }).chain((fields) =>
+          fc.constantFrom(Object.fromEntries(fields.map((name) => [name, 1])), {
+            ...Object.fromEntries(fields.map((name) => [name, 1])),
+            _id: 0,
+          }),
+        ),
         limit: fc.integer({ min: 0, max: 12 }),
         singleBatch: fc.boolean(),
       },
