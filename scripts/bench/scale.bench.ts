@@ -55,6 +55,8 @@ interface Figures {
   page: Latency;
   pageLoaded: Latency;
   rssMiB: number;
+  /** The main thread's V8 heap in use (the database thread's is its own): what its collector walks. */
+  mainHeapMiB: number;
   diskMiB: number;
   /** The speed probe's time just before the reads (lower is faster). */
   probeMs: number;
@@ -132,6 +134,7 @@ export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}
         ...figures,
         probeMs,
         rssMiB: process.memoryUsage().rss / 2 ** 20,
+        mainHeapMiB: process.memoryUsage().heapUsed / 2 ** 20,
         diskMiB: diskMiB(service.config.DATA_DIR),
       });
       print(rows);
@@ -368,7 +371,7 @@ function print(rows: Figures[]): void {
   const perAddedEvent = (now: number, then: number) =>
     (((now - then) * 2 ** 20) / Math.max(1, row.events - base.events)).toFixed(0);
   console.log(
-    `    ${"RSS / disk".padEnd(34)} ${row.rssMiB.toFixed(0)} MiB (${ratio(row.rssMiB, base.rssMiB)}) / ${row.diskMiB.toFixed(0)} MiB`,
+    `    ${"RSS / disk / main-thread heap".padEnd(34)} ${row.rssMiB.toFixed(0)} MiB (${ratio(row.rssMiB, base.rssMiB)}) / ${row.diskMiB.toFixed(0)} MiB / ${row.mainHeapMiB.toFixed(0)} MiB`,
   );
   if (row !== base)
     console.log(
