@@ -149,10 +149,11 @@ const POST_WORKER = `
 /**
  * GETs `paths` from a worker thread, `concurrency` in flight over keep-alive connections, as remote
  * clients would (gzip accepted, like a browser; with `key` as an API key); resolves with the
- * elapsed seconds, each request's latency in ms and the client thread's CPU ms (NaN off Linux). Any non-200 fails, and with `expectVerified`
- * so does an `/api/` answer whose verdict is not verified. node:http, not fetch, for the reason
- * given at postFromWorker: at 10,000 events fetch's streams and gzip cost the client ~2.7 CPU ms
- * per verify, a third of the service's, on the same two cores.
+ * elapsed seconds, each request's latency in ms and the client thread's CPU ms (NaN off Linux).
+ * Any non-200 fails, and with `expectVerified` so does an `/api/` answer whose verdict is not
+ * verified. node:http, not fetch, for the reason given at postFromWorker: at 10,000 events fetch's
+ * streams and gzip (and ts-node, loaded into each client thread) cost the client ~2.7 CPU ms per
+ * verify, a third of the service's, on the same two cores.
  */
 export function getFromWorker(job: {
   base: string;

@@ -8,8 +8,10 @@
  * so the 1M figure is issue 15's "100,000-event backlog at 1,000,000 stored". Every
  * figure is also given as a ratio to the 1k figures of the same run. Each read figure says what
  * share of its verifications reused an examination (decision 0036): at 1k the reads fall on ~20
- * batches and mostly do, at 1M nearly none does, which is most of what the ratios compare. A speed
- * probe per size (fixed CPU work) shows whether the machine itself was slower for a figure.
+ * batches and mostly do, at 1M nearly none does, which is most of what the ratios compare. Each
+ * read figure's CPU per request is split into the service's main thread, the client thread and the
+ * rest (database thread, helpers). A speed probe per size (fixed CPU work) shows whether the
+ * machine itself was slower for a figure.
  *
  *   npm run bench -- scale [--sizes 1k,10k,100k,1m]   (default 1k,10k,100k; 1m needs ~5 GB)
  *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--sizes …] [--max N] [--profile DIR]
