@@ -10,6 +10,7 @@ import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedde
 import { installIdLookup } from "../../server/platform/mongo/embedded/id-lookup";
 import { JournaledStorage } from "../../server/platform/mongo/embedded/journaled-storage";
 import { stopAsIfKilled } from "../helpers/killed-database";
+import { routeCommand } from "../helpers/congo-command";
 
 const { ObjectId } = congodb.plugins.bson;
 type Document = congodb.plugins.bson.Document;
@@ -30,14 +31,6 @@ describe("embedded engine: declared index fields", () => {
   let plain: congodb.CommandRouter;
   /** With the store's own scan (decoding the fields a filter reads) instead of whole-collection reads. */
   let scanned: congodb.CommandRouter;
-  const route = (router: congodb.CommandRouter, command: Record<string, unknown>) =>
-    router.route({
-      commandName: Object.keys(command)[0],
-      command,
-      database: "db",
-      opCode: 2013,
-      requestID: 1,
-    } as unknown as Parameters<congodb.CommandRouter["route"]>[0]);
   const ids = (answer: Document) =>
     (answer.cursor as { firstBatch: Document[] } | undefined)!.firstBatch.map((doc) =>
       (doc._id as congodb.plugins.bson.ObjectId).toHexString(),
@@ -54,7 +47,7 @@ describe("embedded engine: declared index fields", () => {
       storage.matching(db, coll, filter, wanted),
     );
     plain = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
-    await route(indexed, {
+    await routeCommand(indexed, {
       createIndexes: "things",
       indexes: [
         { key: { batchId: 1, seq: 1 }, name: "batchId_1_seq_1" },
@@ -80,25 +73,29 @@ describe("embedded engine: declared index fields", () => {
       });
     }
     storage.scans = 0;
-    const found = await route(indexed, { find: "things", filter: { batchId: batch }, sort: { seq: 1 } });
+    const found = await routeCommand(indexed, {
+      find: "things",
+      filter: { batchId: batch },
+      sort: { seq: 1 },
+    });
     expect(found.cursor.firstBatch.map((doc: Document) => doc.seq)).to.deep.equal([1, 2, 3]);
-    expect((await route(indexed, { count: "things", query: { anchor: null } })).n).to.equal(5);
-    const counted = await route(indexed, {
+    expect((await routeCommand(indexed, { count: "things", query: { anchor: null } })).n).to.equal(5);
+    const counted = await routeCommand(indexed, {
       aggregate: "things",
       pipeline: [{ $match: { anchor: null } }, { $group: { _id: 1, n: { $sum: 1 } } }],
       cursor: {},
     });
     expect(counted.cursor.firstBatch[0].n).to.equal(5);
-    const marked = await route(indexed, {
+    const marked = await routeCommand(indexed, {
       update: "things",
       updates: [{ q: { anchor: null, seq: { $gte: 19 } }, u: { $set: { anchor: "x" } }, multi: true }],
     });
     expect(marked.nModified).to.equal(2);
     expect(
-      (await route(indexed, { delete: "things", deletes: [{ q: { anchor: "x" }, limit: 0 }] })).n,
+      (await routeCommand(indexed, { delete: "things", deletes: [{ q: { anchor: "x" }, limit: 0 }] })).n,
     ).to.equal(2);
-    expect((await route(indexed, { count: "things", query: { anchor: null } })).n).to.equal(3);
-    const inWindow = await route(indexed, {
+    expect((await routeCommand(indexed, { count: "things", query: { anchor: null } })).n).to.equal(3);
+    const inWindow = await routeCommand(indexed, {
       count: "things",
       query: { anchor: { windowId: window, leafIndex: 4 } },
     });
@@ -110,21 +107,21 @@ describe("embedded engine: declared index fields", () => {
     for (let seq = 1; seq <= 12; seq++) await storage.insertOne("db", "things", { seq });
     await storage.deleteById("db", "things", (await storage.findAll("db", "things"))[0]._id);
     storage.scans = 0;
-    expect((await route(indexed, { count: "things" })).n).to.equal(11);
-    expect((await route(indexed, { count: "things", query: {} })).n).to.equal(11);
-    expect((await route(indexed, { count: "things", skip: 4 })).n).to.equal(7);
-    expect((await route(indexed, { count: "things", skip: 20 })).n).to.equal(0);
-    expect((await route(indexed, { count: "things", limit: 3 })).n).to.equal(3);
-    expect((await route(indexed, { count: "nothing" })).n).to.equal(0);
+    expect((await routeCommand(indexed, { count: "things" })).n).to.equal(11);
+    expect((await routeCommand(indexed, { count: "things", query: {} })).n).to.equal(11);
+    expect((await routeCommand(indexed, { count: "things", skip: 4 })).n).to.equal(7);
+    expect((await routeCommand(indexed, { count: "things", skip: 20 })).n).to.equal(0);
+    expect((await routeCommand(indexed, { count: "things", limit: 3 })).n).to.equal(3);
+    expect((await routeCommand(indexed, { count: "nothing" })).n).to.equal(0);
     expect(storage.scans).to.equal(0);
     // With a query the filter still decides.
-    expect((await route(indexed, { count: "things", query: { seq: { $gt: 10 } } })).n).to.equal(2);
+    expect((await routeCommand(indexed, { count: "things", query: { seq: { $gt: 10 } } })).n).to.equal(2);
   });
 
   it("answers an unsorted find with a limit from the first matching candidates, in the order they took the key", async () => {
     // A collection of its own: run after the other tests, `things` had no field index on this
     // test's store (CongoDB keeps index state outside the store).
-    await route(indexed, {
+    await routeCommand(indexed, {
       createIndexes: "claims",
       indexes: [{ key: { anchor: 1, _id: 1 }, name: "anchor_1__id_1" }],
     });
@@ -144,9 +141,9 @@ describe("embedded engine: declared index fields", () => {
       return filter(documents, query);
     };
     try {
-      const oldest = await route(indexed, { find: "claims", filter: { anchor: null }, limit: 5 });
+      const oldest = await routeCommand(indexed, { find: "claims", filter: { anchor: null }, limit: 5 });
       expect(ids(oldest)).to.deep.equal(inserted.slice(0, 5));
-      const window10 = await route(indexed, {
+      const window10 = await routeCommand(indexed, {
         find: "claims",
         filter: { anchor: { windowId: window, leafIndex: 30 } },
         limit: 1,
@@ -157,7 +154,7 @@ describe("embedded engine: declared index fields", () => {
     }
     // The second find's candidates are the 333 claimed documents: it filters until the tenth match.
     expect(filtered.documents, "documents filtered").to.be.below(100);
-    const sorted = await route(indexed, {
+    const sorted = await routeCommand(indexed, {
       find: "claims",
       filter: { anchor: null },
       sort: { seq: -1 },
@@ -208,11 +205,11 @@ describe("embedded engine: declared index fields", () => {
         other,
         fc.boolean(),
         async (steps, name, probe, otherName, otherProbe, either) => {
-          await route(plain, { delete: "things", deletes: [{ q: {}, limit: 0 }] });
+          await routeCommand(plain, { delete: "things", deletes: [{ q: {}, limit: 0 }] });
           for (const item of steps) {
             if ("insert" in item) await storage.insertOne("db", "things", strip(item.insert));
             else if ("set" in item)
-              await route(indexed, {
+              await routeCommand(indexed, {
                 update: "things",
                 updates: [
                   {
@@ -223,29 +220,29 @@ describe("embedded engine: declared index fields", () => {
                 ],
               });
             else
-              await route(indexed, {
+              await routeCommand(indexed, {
                 delete: "things",
                 deletes: [{ q: { [item.remove[0]]: item.remove[1] }, limit: 0 }],
               });
           }
           const filter = { [name]: probe };
-          const expected = ids(await route(plain, { find: "things", filter, sort: { _id: 1 } }));
-          expect(ids(await route(indexed, { find: "things", filter, sort: { _id: 1 } }))).to.deep.equal(
-            expected,
-          );
+          const expected = ids(await routeCommand(plain, { find: "things", filter, sort: { _id: 1 } }));
+          expect(
+            ids(await routeCommand(indexed, { find: "things", filter, sort: { _id: 1 } })),
+          ).to.deep.equal(expected);
           const scanFilter = either
             ? { $or: [{ [name]: probe }, { [otherName]: otherProbe }] }
             : { [name]: probe, [otherName]: otherProbe };
           const scanExpected = ids(
-            await route(plain, { find: "things", filter: scanFilter, sort: { _id: 1 } }),
+            await routeCommand(plain, { find: "things", filter: scanFilter, sort: { _id: 1 } }),
           );
           expect(
-            ids(await route(scanned, { find: "things", filter: scanFilter, sort: { _id: 1 } })),
+            ids(await routeCommand(scanned, { find: "things", filter: scanFilter, sort: { _id: 1 } })),
           ).to.deep.equal(scanExpected);
-          const firstTwo = ids(await route(plain, { find: "things", filter: scanFilter, limit: 2 }));
-          expect(ids(await route(scanned, { find: "things", filter: scanFilter, limit: 2 }))).to.deep.equal(
-            firstTwo,
-          );
+          const firstTwo = ids(await routeCommand(plain, { find: "things", filter: scanFilter, limit: 2 }));
+          expect(
+            ids(await routeCommand(scanned, { find: "things", filter: scanFilter, limit: 2 })),
+          ).to.deep.equal(firstTwo);
         },
       ),
       { numRuns: 150 },

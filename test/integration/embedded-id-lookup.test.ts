@@ -8,6 +8,7 @@ import { connectDatabase } from "../../server/platform/mongo/database";
 import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedded-mongo";
 import { idCandidates, installIdLookup } from "../../server/platform/mongo/embedded/id-lookup";
 import { stopAsIfKilled } from "../helpers/killed-database";
+import { routeCommand } from "../helpers/congo-command";
 
 const { ObjectId } = congodb.plugins.bson;
 
@@ -46,14 +47,7 @@ describe("embedded engine: _id lookup path", () => {
     let storage: CountingStorage;
     let router: congodb.CommandRouter;
     const ids = [new ObjectId(), new ObjectId(), new ObjectId()];
-    const route = (command: Record<string, unknown>) =>
-      router.route({
-        commandName: Object.keys(command)[0],
-        command,
-        database: "db",
-        opCode: 2013,
-        requestID: 1,
-      } as unknown as Parameters<congodb.CommandRouter["route"]>[0]);
+    const route = (command: Record<string, unknown>) => routeCommand(router, command);
 
     beforeEach(async () => {
       storage = new CountingStorage();

@@ -7,6 +7,7 @@ import { congodb } from "@push.rocks/smartmongo";
 import { installIdLookup } from "../../server/platform/mongo/embedded/id-lookup";
 import { JournaledStorage } from "../../server/platform/mongo/embedded/journaled-storage";
 import { installRawReplies, rawFind, RawReply } from "../../server/platform/mongo/embedded/raw-find";
+import { routeCommand } from "../helpers/congo-command";
 
 const { ObjectId, Double, Long, EJSON, serialize, deserialize } = congodb.plugins.bson;
 type Document = congodb.plugins.bson.Document;
@@ -20,13 +21,7 @@ describe("embedded engine: finds answered from the stored bytes (raw-find.ts)", 
   const batches = [new ObjectId(), new ObjectId(), new ObjectId()];
   const stored: Document[] = [];
   const route = (router: congodb.CommandRouter, command: Record<string, unknown>) =>
-    router.route({
-      commandName: Object.keys(command)[0],
-      command,
-      database: "db",
-      opCode: 2013,
-      requestID: 1,
-    } as unknown as Parameters<congodb.CommandRouter["route"]>[0]) as Promise<Document | RawReply>;
+    routeCommand(router, command) as Promise<Document | RawReply>;
   /** A reply as the driver reads it: types as BSON carries them, keys in their order. */
   const asRead = (reply: Document | RawReply) =>
     EJSON.stringify(deserialize(reply instanceof RawReply ? reply.body : serialize(reply)), {
