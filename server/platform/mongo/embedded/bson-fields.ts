@@ -33,18 +33,17 @@ export function fieldNames(fields: Set<string>): Uint8Array[] {
  * throw away.
  */
 export function decodeFields(bytes: Uint8Array, names: Uint8Array[]): Document {
-  const kept = elementsNamed(bytes, names).filter((range) => range !== undefined);
-  return deserialize(documentOf(bytes, kept));
+  return deserialize(documentOf(bytes, elementsNamed(bytes, names)));
 }
 
 /** Where an element starts and ends in a BSON document (type byte to end of value). */
 export type ElementRange = [start: number, end: number];
 
 /**
- * The top-level elements of a BSON document with these names, one entry per name in the order of
- * `names` (undefined for a name the document does not have; the first of duplicates).
+ * The top-level elements of a BSON document with these names, in the order of `names` (a name the
+ * document does not have is left out; of duplicates, the first).
  */
-export function elementsNamed(bytes: Uint8Array, names: Uint8Array[]): (ElementRange | undefined)[] {
+export function elementsNamed(bytes: Uint8Array, names: Uint8Array[]): ElementRange[] {
   const found: (ElementRange | undefined)[] = names.map(() => undefined);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 4;
@@ -57,7 +56,7 @@ export function elementsNamed(bytes: Uint8Array, names: Uint8Array[]): (ElementR
     at += valueLength(type, bytes, view, at);
     if (wanted >= 0 && !found[wanted]) found[wanted] = [start, at];
   }
-  return found;
+  return found.filter((range) => range !== undefined);
 }
 
 /** A BSON document of these elements of `bytes`, in this order. */

@@ -186,11 +186,15 @@ export function idCandidates(filter: unknown): ObjectId[] | undefined {
 
 /** The stored documents with these ids, in `_id` order (the order of MongoDB's `_id` index). */
 async function byIds(storage: Storage, db: string, coll: string, ids: ObjectId[]): Promise<Document[]> {
-  const unique = [...new Map(ids.map((id) => [id.toHexString(), id])).entries()].sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
-  const found = await Promise.all(unique.map(([, id]) => storage.findById(db, coll, id)));
+  const found = await Promise.all(inIdOrder(ids).map((id) => storage.findById(db, coll, id)));
   return found.filter((doc) => doc !== null);
+}
+
+/** These ids once each, in `_id` order (the order of MongoDB's `_id` index). */
+export function inIdOrder(ids: ObjectId[]): ObjectId[] {
+  return [...new Map(ids.map((id) => [id.toHexString(), id])).entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, id]) => id);
 }
 
 /**
@@ -223,6 +227,6 @@ function isObjectId(value: unknown): value is ObjectId {
   return value instanceof congodb.plugins.bson.ObjectId;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !("_bsontype" in value);
 }

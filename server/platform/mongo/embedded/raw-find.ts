@@ -7,7 +7,7 @@ import {
   filterFields,
   type ElementRange,
 } from "./bson-fields";
-import { idCandidates } from "./id-lookup";
+import { idCandidates, inIdOrder, isPlainObject } from "./id-lookup";
 
 /** What a raw find reads from the store: stored bytes by id hex, and index candidates. */
 export interface RawDocuments {
@@ -74,11 +74,9 @@ export function rawFind(store: RawDocuments, context: congodb.IHandlerContext): 
   const documents = store.storedDocuments(database, collection);
   if (!documents) return undefined;
 
-  const ids = idCandidates(filter)
-    ?.map((id) => id.toHexString())
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ids = idCandidates(filter);
   const candidates = ids
-    ? new Set(ids)
+    ? inIdOrder(ids).map((id) => id.toHexString())
     : (store.candidateIds(database, collection, filter) ?? documents.keys());
   const query = Object.keys(filter).length > 0 ? new congodb.plugins.Query(filter) : undefined;
   const probeNames = fieldNames(filterNames);
@@ -115,7 +113,7 @@ function projectedFields(
   const names = fieldNames(new Set([...(withId ? ["_id"] : []), ...keys.filter((key) => key !== "_id")]));
   return {
     all: false,
-    elements: (bytes) => elementsNamed(bytes, names).filter((range) => range !== undefined),
+    elements: (bytes) => elementsNamed(bytes, names),
   };
 }
 
@@ -158,10 +156,6 @@ function cursorReply(ns: string, documents: Uint8Array[]): Uint8Array {
   out[at++] = 0; // end of reply
   if (at !== length) throw new Error(`raw find reply is ${at} bytes, expected ${length}`);
   return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !("_bsontype" in value);
 }
 
 const OP_MSG = 2013;
