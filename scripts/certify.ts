@@ -23,6 +23,7 @@ import { Command, Option } from "commander";
 import { isDeepStrictEqual } from "node:util";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { ProvenanceRegistry__factory } from "../typechain-types";
+import { HeadroomWallet } from "../server/platform/evm/chain-client";
 import {
   draftToMessage,
   type CertificationDraft,
@@ -142,9 +143,11 @@ async function changeStatus(
     if (!options.rpc) throw new Error("--direct needs --rpc <url> to send the transaction");
     const provider = new JsonRpcProvider(options.rpc, undefined, { staticNetwork: true });
     try {
+      // With the node's exact gas estimate this call once ran out of gas (all 35,694 used, status
+      // 0): the certifier's own transaction gets the headroom the service's signers have.
       const registry = ProvenanceRegistry__factory.connect(
         domain.verifyingContract,
-        wallet.connect(provider),
+        new HeadroomWallet(wallet.privateKey, provider),
       );
       const tx = await registry[DIRECT_CALLS[target]](message.certHash, options.reason);
       const receipt = await tx.wait();

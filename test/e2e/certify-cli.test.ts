@@ -176,6 +176,14 @@ describe("npm run certify (certifier CLI)", function () {
     ]);
     const result = JSON.parse(stdout);
     expect(result.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    // Sent with headroom over the node's estimate: the exact estimate once ran out of gas.
+    const provider = env.runtime.chain.provider;
+    const [sent, receipt] = await Promise.all([
+      provider.getTransaction(result.txHash),
+      provider.getTransactionReceipt(result.txHash),
+    ]);
+    expect(receipt!.status).to.equal(1);
+    expect(Number(sent!.gasLimit)).to.be.greaterThan(Number(receipt!.gasUsed) * 1.15);
     expect(result.certification.status.state).to.equal("revoked");
     expect(result.certification.statusChanges).to.deep.equal([]);
   });
