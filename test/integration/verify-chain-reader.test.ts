@@ -191,6 +191,28 @@ describe("verification: ServiceChainReader", () => {
       expect(calls, "no chain call for kept facts").to.equal(0);
     });
 
+    it("fetches the anchor and receipt of each window its look at the logs saw anchored, before anyone asks", async () => {
+      const ours = reader();
+      await ours.refresh();
+      const roots = [randomRoot(), randomRoot()];
+      const receipts: ethers.TransactionReceipt[] = [];
+      for (const root of roots) {
+        const previous = await chain.registry.latestWindow();
+        const sent = await chain.registry.anchorWindow(root, randomRoot(), 3, previous.root);
+        receipts.push((await sent.wait())!);
+      }
+      now += WATCH_MS;
+      await ours.refresh(); // reads the two WindowAnchored logs
+      await ours.prefetched();
+      const calls = await requestsOf(chain, async () => {
+        for (const [index, root] of roots.entries()) {
+          expect(await ours.anchorOf(root)).to.include({ blockNumber: receipts[index].blockNumber });
+          expect(await ours.anchoringTransaction(receipts[index].hash, root)).to.deep.equal({ ok: true });
+        }
+      });
+      expect(calls, "no chain call: both windows' facts were fetched ahead").to.equal(0);
+    });
+
     it("asks again an anchor newer than its last look after the TTL", async () => {
       const ours = reader();
       await ours.refresh();
