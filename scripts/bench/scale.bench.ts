@@ -10,8 +10,9 @@
  * share of its verifications reused an examination (decision 0036): at 1k the reads fall on ~20
  * batches and mostly do, at 1M nearly none does, which is most of what the ratios compare. Each
  * read figure's CPU per request is split into the service's main thread, the client thread and the
- * rest (database thread, helpers). A speed probe per size (fixed CPU work) shows whether the
- * machine itself was slower for a figure.
+ * rest (database thread, helpers), and says for how much of it the embedded engine was compacting
+ * its journal. A speed probe per size (fixed CPU work) shows whether the machine itself was slower
+ * for a figure.
  *
  *   npm run bench -- scale [--sizes 1k,10k,100k,1m]   (default 1k,10k,100k; 1m needs ~5 GB)
  *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--sizes …] [--max N] [--profile DIR]
@@ -77,10 +78,14 @@ interface Latency {
   clientCpuMs?: number;
   /** Of the verifications behind the requests, the share that reused an examination (decision 0036). */
   reused?: number;
+  /** The share of the figure's time the embedded engine spent compacting its journal (its thread's work). */
+  compacting?: number;
 }
 
 /** The service's examination counts (its verifier lives in this process): how much a read figure is reuse. */
 let examinations: { reused: number; computed: number } | undefined;
+/** The embedded engine's data directory (undefined on MongoDB), whose compactions a read figure notes. */
+let dataDir: string | undefined;
 
 export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}) {
   const service = await startBenchService("scale");
@@ -91,6 +96,7 @@ export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}
       chain: service.runtime.chain,
       publicBaseUrl: service.config.PUBLIC_BASE_URL,
     }).examinations.counts;
+    dataDir = service.config.embedded.db ? service.config.DATA_DIR : undefined;
     const database = service.config.embedded.db ? "embedded database" : "MONGODB_URI";
     console.log(
       `scale: ${EVENTS_PER_BATCH} events per batch grown through POST /api/batches + …/events/bulk (${database}), ` +
@@ -296,7 +302,9 @@ async function load(base: string, paths: string[], concurrency: number): Promise
   const cpuBefore = process.cpuUsage();
   const mainBefore = mainThreadCpuMs();
   const examined = { ...examinations! };
+  const compaction = watchCompaction();
   const result = await getFromWorker({ base, paths, concurrency, expectVerified: true });
+  const compacting = compaction.stop();
   const cpu = process.cpuUsage(cpuBefore);
   const mainCpuMs = (mainThreadCpuMs() - mainBefore) / paths.length;
   const reused = examinations!.reused - examined.reused;
@@ -306,6 +314,32 @@ async function load(base: string, paths: string[], concurrency: number): Promise
     mainCpuMs,
     clientCpuMs: result.cpuMs / paths.length,
     reused: reused / Math.max(1, reused + examinations!.computed - examined.computed),
+    compacting,
+  };
+}
+
+/**
+ * Samples every 50 ms whether the embedded engine is compacting its journal (it writes the whole
+ * state to `snapshot.bson.tmp` meanwhile, on the database thread): a read figure that overlaps a
+ * compaction shares the machine's two cores with it. Undefined on MongoDB.
+ */
+function watchCompaction(): { stop(): number | undefined } {
+  const temporary = path.join(dataDir ?? "", "mongo", "snapshot.bson.tmp");
+  if (dataDir === undefined) return { stop: () => undefined };
+  let samples = 0;
+  let compacting = 0;
+  const sample = () => {
+    samples++;
+    if (fs.existsSync(temporary)) compacting++;
+  };
+  sample();
+  const timer = setInterval(sample, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return compacting / samples;
+    },
   };
 }
 
@@ -344,7 +378,10 @@ function print(rows: Figures[]): void {
         ? ""
         : `: ${now.mainCpuMs.toFixed(1)} main thread, ${now.clientCpuMs!.toFixed(1)} client, ` +
           `${(now.cpuMs! - now.mainCpuMs - now.clientCpuMs!).toFixed(1)} database thread and helpers`) +
-      (now.reused === undefined ? "" : `, ${(now.reused * 100).toFixed(0)}% reused examinations`);
+      (now.reused === undefined ? "" : `, ${(now.reused * 100).toFixed(0)}% reused examinations`) +
+      (now.compacting
+        ? `, the engine compacting its journal ${(now.compacting * 100).toFixed(0)}% of the time`
+        : "");
     const text = rate
       ? `${now.perSecond.toFixed(0)} req/s (${ratio(now.perSecond, then.perSecond)}), p50 ${now.p50.toFixed(1)} ms, p99 ${now.p99.toFixed(1)} ms${cpu}`
       : `p50 ${now.p50.toFixed(1)} ms (${ratio(now.p50, then.p50)}), p99 ${now.p99.toFixed(1)} ms (${ratio(now.p99, then.p99)})${cpu}`;
