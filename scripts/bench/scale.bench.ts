@@ -324,8 +324,8 @@ async function load(base: string, paths: string[], concurrency: number): Promise
  * compaction shares the machine's two cores with it. Undefined on MongoDB.
  */
 function watchCompaction(): { stop(): number | undefined } {
-  const temporary = path.join(dataDir ?? "", "mongo", "snapshot.bson.tmp");
   if (dataDir === undefined) return { stop: () => undefined };
+  const temporary = path.join(dataDir, "mongo", "snapshot.bson.tmp");
   let samples = 0;
   let compacting = 0;
   const sample = () => {
