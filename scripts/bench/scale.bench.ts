@@ -18,7 +18,8 @@
  *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--sizes …] [--max N] [--profile DIR]
  *
  * `--profile DIR` writes a CPU profile of the main thread's reads phase per size
- * (DIR/reads-<events>.cpuprofile, open in Chrome DevTools or speedscope).
+ * (DIR/reads-<events>.cpuprofile, open in Chrome DevTools or speedscope), and one of each thread
+ * running then (DIR/reads-<events>-thread-<title>.cpuprofile: the database thread's among them).
  */
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -451,13 +452,20 @@ function sizesFromArgs(): number[] {
   return [1_000, 10_000, 100_000, 1_000_000].filter((size) => size <= max);
 }
 
-/** With `--profile DIR`: a CPU profile of the main thread until `stop(name)` writes DIR/name.cpuprofile. */
+/**
+ * With `--profile DIR`: CPU profiles of the main thread and of the threads already running (the
+ * embedded engine's, any Merkle helpers; not the load generator's, started later) until
+ * `stop(name)` writes DIR/name.cpuprofile and DIR/name-thread-<title>.cpuprofile. The threads are
+ * reached through the main thread's inspector (its NodeWorker domain), so the service needs no
+ * hook for it. All profiles share one clock: their `startTime`s line up.
+ */
 async function startProfile(): Promise<{ stop(name: string): Promise<void> } | null> {
   const at = process.argv.indexOf("--profile");
   if (at === -1) return null;
   const dir = process.argv[at + 1];
   const session = new Session();
   session.connect();
+  const threads = await profileThreads(session);
   await session.post("Profiler.enable");
   await session.post("Profiler.start");
   return {
@@ -465,7 +473,50 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> } | n
       const { profile } = await session.post("Profiler.stop");
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      for (const [title, threadProfile] of await threads.stop())
+        fs.writeFileSync(path.join(dir, `${name}-thread-${title}.cpuprofile`), JSON.stringify(threadProfile));
       session.disconnect();
+    },
+  };
+}
+
+/** Starts the profiler in every worker thread running now; `stop` returns each one's profile by title. */
+async function profileThreads(session: Session): Promise<{ stop(): Promise<Map<string, unknown>> }> {
+  const titles = new Map<string, string>();
+  const replies = new Map<string, (result: unknown) => void>();
+  let nextId = 1;
+  session.on("NodeWorker.attachedToWorker", ({ params }) => {
+    titles.set(params.sessionId, params.workerInfo.title.replace(/\W+/g, "_"));
+  });
+  session.on("NodeWorker.receivedMessageFromWorker", ({ params }) => {
+    const reply = JSON.parse(params.message) as { id?: number; result?: unknown };
+    if (reply.id !== undefined) replies.get(`${params.sessionId}:${reply.id}`)?.(reply.result);
+  });
+  const ask = (sessionId: string, method: string) =>
+    new Promise<unknown>((resolve) => {
+      const id = nextId++;
+      replies.set(`${sessionId}:${id}`, resolve);
+      void session.post("NodeWorker.sendMessageToWorker", {
+        sessionId,
+        message: JSON.stringify({ id, method }),
+      });
+    });
+  await session.post("NodeWorker.enable", { waitForDebuggerOnStart: false });
+  await new Promise((resolve) => setTimeout(resolve, 200)); // attachments of running threads arrive as events
+  const running = [...titles.keys()];
+  for (const sessionId of running) {
+    await ask(sessionId, "Profiler.enable");
+    await ask(sessionId, "Profiler.start");
+  }
+  return {
+    async stop() {
+      const profiles = new Map<string, unknown>();
+      for (const sessionId of running) {
+        const { profile } = (await ask(sessionId, "Profiler.stop")) as { profile: unknown };
+        profiles.set(`${titles.get(sessionId)}-${profiles.size}`, profile);
+      }
+      await session.post("NodeWorker.disable");
+      return profiles;
     },
   };
 }
