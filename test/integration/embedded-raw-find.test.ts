@@ -166,13 +166,16 @@ describe("embedded engine: finds answered from the stored bytes (raw-find.ts)", 
 
   it("frames a raw reply as an OP_MSG the driver reads, and as a legacy OP_REPLY through CongoDB's encoder", () => {
     installRawReplies();
-    const reply = new RawReply(serialize({ ok: 1, n: 3 }));
+    const reply = RawReply.of(serialize({ ok: 1, n: 3 }));
     const message = congodb.WireProtocol.encodeOpMsgResponse(7, reply as unknown as Document, 9);
     expect(message.readInt32LE(0)).to.equal(message.length);
     expect([message.readInt32LE(4), message.readInt32LE(8), message.readInt32LE(12)]).to.deep.equal([
       9, 7, 2013,
     ]);
     expect(deserialize(message.subarray(21))).to.deep.equal({ ok: 1, n: 3 });
+    // Framed in place: the body is written once, after room for the header, and never copied.
+    expect(message.buffer).to.equal(reply.body.buffer);
+    expect(reply.body.byteOffset).to.equal(message.byteOffset + 21);
     const legacy = congodb.WireProtocol.encodeOpReplyResponse(7, [reply as unknown as Document], 9);
     expect(deserialize(legacy.subarray(36))).to.deep.equal({ ok: 1, n: 3 });
   });

@@ -17,10 +17,46 @@ export interface RawDocuments {
   candidateIds(db: string, coll: string, filter: unknown): Iterable<string> | undefined;
 }
 
-/** A command reply already encoded as BSON (the wire layer frames it as it is). */
+/**
+ * A command reply already encoded as BSON, written after room for the OP_MSG header, so that
+ * framing it allocates and copies nothing: a 50-event reply used to be allocated (zeroed) twice
+ * and copied once more, and on the database thread each such buffer counts towards the external
+ * memory that starts a full collection of the engine's heap (issue 15).
+ */
 export class RawReply {
-  constructor(readonly body: Uint8Array) {}
+  private constructor(private readonly frame: Buffer) {}
+
+  /** A reply of `length` bytes that `write` puts, every byte of it, into the buffer it is given. */
+  static written(length: number, write: (body: Buffer) => void): RawReply {
+    const frame = Buffer.allocUnsafe(OP_MSG_HEADER + length);
+    write(frame.subarray(OP_MSG_HEADER));
+    return new RawReply(frame);
+  }
+
+  static of(body: Uint8Array): RawReply {
+    return RawReply.written(body.length, (out) => out.set(body));
+  }
+
+  get body(): Buffer {
+    return this.frame.subarray(OP_MSG_HEADER);
+  }
+
+  /** The reply framed as an OP_MSG (header, no flags, one body section), in place. */
+  asOpMsg(responseTo: number, requestID: number): Buffer {
+    const { frame } = this;
+    frame.writeInt32LE(frame.length, 0);
+    frame.writeInt32LE(requestID, 4);
+    frame.writeInt32LE(responseTo, 8);
+    frame.writeInt32LE(OP_MSG, 12);
+    frame.writeUInt32LE(0, 16); // flagBits
+    frame[20] = 0; // section kind 0: the body
+    return frame;
+  }
 }
+
+const OP_MSG = 2013;
+/** Message header (16 bytes), flag bits (4) and the kind of the one section (1). */
+const OP_MSG_HEADER = 16 + 4 + 1;
 
 /** Command fields a raw find leaves to the slow path when present (sort, skip, hint, collation…). */
 const ANSWERED_FIELDS = new Set([
@@ -89,7 +125,7 @@ export function rawFind(store: RawDocuments, context: congodb.IHandlerContext): 
     matches.push(projected.all ? bytes : documentOf(bytes, projected.elements(bytes)));
     if (matches.length >= wanted || (command.singleBatch && matches.length === batchSize)) break;
   }
-  return new RawReply(cursorReply(`${database}.${collection}`, matches));
+  return cursorReply(`${database}.${collection}`, matches);
 }
 
 /**
@@ -118,47 +154,45 @@ function projectedFields(
 }
 
 /** `{ ok: 1, cursor: { id: 0, ns, firstBatch: [documents] } }` as BSON, as the handler answers. */
-function cursorReply(ns: string, documents: Uint8Array[]): Uint8Array {
+function cursorReply(ns: string, documents: Uint8Array[]): RawReply {
   const nsBytes = Buffer.from(ns, "utf8");
   const arrayElements = documents.map((document, index) => ({ name: Buffer.from(String(index)), document }));
   const arrayLength =
     4 + arrayElements.reduce((sum, { name, document }) => sum + 1 + name.length + 1 + document.length, 0) + 1;
   const cursorLength = 4 + (1 + 3 + 8) + (1 + 3 + 4 + nsBytes.length + 1) + (1 + 11 + arrayLength) + 1;
   const length = 4 + (1 + 3 + 4) + (1 + 7 + cursorLength) + 1;
-  const out = Buffer.alloc(length);
-  let at = out.writeInt32LE(length, 0);
-  const name = (type: number, text: string) => {
-    out[at++] = type;
-    at += out.write(text, at, "latin1");
+  return RawReply.written(length, (out) => {
+    let at = out.writeInt32LE(length, 0);
+    const name = (type: number, text: string) => {
+      out[at++] = type;
+      at += out.write(text, at, "latin1");
+      out[at++] = 0;
+    };
+    name(0x10, "ok");
+    at = out.writeInt32LE(1, at);
+    name(0x03, "cursor");
+    at = out.writeInt32LE(cursorLength, at);
+    name(0x12, "id");
+    at = out.writeBigInt64LE(0n, at);
+    name(0x02, "ns");
+    at = out.writeInt32LE(nsBytes.length + 1, at);
+    at += nsBytes.copy(out, at);
     out[at++] = 0;
-  };
-  name(0x10, "ok");
-  at = out.writeInt32LE(1, at);
-  name(0x03, "cursor");
-  at = out.writeInt32LE(cursorLength, at);
-  name(0x12, "id");
-  at = out.writeBigInt64LE(0n, at);
-  name(0x02, "ns");
-  at = out.writeInt32LE(nsBytes.length + 1, at);
-  at += nsBytes.copy(out, at);
-  out[at++] = 0;
-  name(0x04, "firstBatch");
-  at = out.writeInt32LE(arrayLength, at);
-  for (const { name: index, document } of arrayElements) {
-    out[at++] = 0x03;
-    at += index.copy(out, at);
-    out[at++] = 0;
-    out.set(document, at);
-    at += document.length;
-  }
-  out[at++] = 0; // end of firstBatch
-  out[at++] = 0; // end of cursor
-  out[at++] = 0; // end of reply
-  if (at !== length) throw new Error(`raw find reply is ${at} bytes, expected ${length}`);
-  return out;
+    name(0x04, "firstBatch");
+    at = out.writeInt32LE(arrayLength, at);
+    for (const { name: index, document } of arrayElements) {
+      out[at++] = 0x03;
+      at += index.copy(out, at);
+      out[at++] = 0;
+      out.set(document, at);
+      at += document.length;
+    }
+    out[at++] = 0; // end of firstBatch
+    out[at++] = 0; // end of cursor
+    out[at++] = 0; // end of reply
+    if (at !== length) throw new Error(`raw find reply is ${at} bytes, expected ${length}`);
+  });
 }
-
-const OP_MSG = 2013;
 
 /**
  * Lets CongoDB's wire layer send a `RawReply` as it is: an OP_MSG frames the bytes (header, no
@@ -172,7 +206,7 @@ export function installRawReplies(): void {
   const { encodeOpMsgResponse, encodeOpReplyResponse } = wire;
   wire.encodeOpMsgResponse = (responseTo, response, requestID = randomRequestId()) =>
     response instanceof RawReply
-      ? opMsg(responseTo, requestID, response.body)
+      ? response.asOpMsg(responseTo, requestID)
       : encodeOpMsgResponse.call(wire, responseTo, response, requestID);
   wire.encodeOpReplyResponse = (responseTo, documents, ...rest) =>
     encodeOpReplyResponse.call(
@@ -190,18 +224,6 @@ const RAW_INSTALLED = Symbol("ecotrace raw replies");
 interface WireEncoders {
   encodeOpMsgResponse(responseTo: number, response: unknown, requestID?: number): Buffer;
   encodeOpReplyResponse(responseTo: number, documents: unknown[], ...rest: unknown[]): Buffer;
-}
-
-function opMsg(responseTo: number, requestID: number, body: Uint8Array): Buffer {
-  const frame = Buffer.alloc(16 + 4 + 1 + body.length);
-  frame.writeInt32LE(frame.length, 0);
-  frame.writeInt32LE(requestID, 4);
-  frame.writeInt32LE(responseTo, 8);
-  frame.writeInt32LE(OP_MSG, 12);
-  frame.writeUInt32LE(0, 16); // flagBits
-  frame[20] = 0; // section kind 0: the body
-  frame.set(body, 21);
-  return frame;
 }
 
 function randomRequestId(): number {
