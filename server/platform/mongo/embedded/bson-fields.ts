@@ -61,15 +61,32 @@ export function elementsNamed(bytes: Uint8Array, names: Uint8Array[]): ElementRa
 
 /** A BSON document of these elements of `bytes`, in this order. */
 export function documentOf(bytes: Uint8Array, elements: ElementRange[]): Uint8Array {
-  const length = 4 + elements.reduce((sum, [start, end]) => sum + end - start, 0) + 1;
-  const document = new Uint8Array(length);
-  new DataView(document.buffer).setInt32(0, length, true);
-  let offset = 4;
-  for (const [start, end] of elements) {
-    document.set(bytes.subarray(start, end), offset);
-    offset += end - start;
-  }
+  const document = new Uint8Array(documentLength(elements));
+  writeDocument(document, 0, bytes, elements);
   return document;
+}
+
+/** The length of the BSON document `documentOf` makes of these elements. */
+export function documentLength(elements: ElementRange[]): number {
+  return 4 + elements.reduce((sum, [start, end]) => sum + end - start, 0) + 1;
+}
+
+/** Writes the document `documentOf` makes into `out` at `offset`; returns the offset after it. */
+export function writeDocument(
+  out: Uint8Array,
+  offset: number,
+  bytes: Uint8Array,
+  elements: ElementRange[],
+): number {
+  const length = documentLength(elements);
+  new DataView(out.buffer, out.byteOffset + offset, 4).setInt32(0, length, true);
+  let at = offset + 4;
+  for (const [start, end] of elements) {
+    out.set(bytes.subarray(start, end), at);
+    at += end - start;
+  }
+  out[at++] = 0;
+  return at;
 }
 
 function sameBytes(bytes: Uint8Array, start: number, end: number, name: Uint8Array): boolean {

@@ -1,10 +1,11 @@
 import { congodb } from "@push.rocks/smartmongo";
 import {
   decodeFields,
-  documentOf,
+  documentLength,
   elementsNamed,
   fieldNames,
   filterFields,
+  writeDocument,
   type ElementRange,
 } from "./bson-fields";
 import { idCandidates, inIdOrder, isPlainObject } from "./id-lookup";
@@ -117,12 +118,12 @@ export function rawFind(store: RawDocuments, context: congodb.IHandlerContext): 
   const query = Object.keys(filter).length > 0 ? new congodb.plugins.Query(filter) : undefined;
   const probeNames = fieldNames(filterNames);
   const wanted = limit > 0 ? limit : Infinity;
-  const matches: Uint8Array[] = [];
+  const matches: Match[] = [];
   for (const id of candidates) {
     const bytes = documents.get(id);
     if (!bytes || (query && !query.test(decodeFields(bytes, probeNames)))) continue;
     if (matches.length === batchSize && !command.singleBatch) return undefined; // needs a cursor
-    matches.push(projected.all ? bytes : documentOf(bytes, projected.elements(bytes)));
+    matches.push(projected.all ? { bytes } : { bytes, elements: projected.elements(bytes) });
     if (matches.length >= wanted || (command.singleBatch && matches.length === batchSize)) break;
   }
   return cursorReply(`${database}.${collection}`, matches);
@@ -153,12 +154,26 @@ function projectedFields(
   };
 }
 
-/** `{ ok: 1, cursor: { id: 0, ns, firstBatch: [documents] } }` as BSON, as the handler answers. */
-function cursorReply(ns: string, documents: Uint8Array[]): RawReply {
+/** A stored document that matched, whole or (with `elements`) projected to these elements. */
+interface Match {
+  bytes: Uint8Array;
+  elements?: ElementRange[];
+}
+
+/**
+ * `{ ok: 1, cursor: { id: 0, ns, firstBatch: [documents] } }` as BSON, as the handler answers.
+ * Projected documents are written straight into the reply: built apart first, each was one more
+ * off-heap buffer for the engine's collector to count and free (50 per verification).
+ */
+function cursorReply(ns: string, matches: Match[]): RawReply {
   const nsBytes = Buffer.from(ns, "utf8");
-  const arrayElements = documents.map((document, index) => ({ name: Buffer.from(String(index)), document }));
+  const arrayElements = matches.map((match, index) => ({
+    name: Buffer.from(String(index)),
+    match,
+    length: match.elements ? documentLength(match.elements) : match.bytes.length,
+  }));
   const arrayLength =
-    4 + arrayElements.reduce((sum, { name, document }) => sum + 1 + name.length + 1 + document.length, 0) + 1;
+    4 + arrayElements.reduce((sum, { name, length }) => sum + 1 + name.length + 1 + length, 0) + 1;
   const cursorLength = 4 + (1 + 3 + 8) + (1 + 3 + 4 + nsBytes.length + 1) + (1 + 11 + arrayLength) + 1;
   const length = 4 + (1 + 3 + 4) + (1 + 7 + cursorLength) + 1;
   return RawReply.written(length, (out) => {
@@ -180,12 +195,15 @@ function cursorReply(ns: string, documents: Uint8Array[]): RawReply {
     out[at++] = 0;
     name(0x04, "firstBatch");
     at = out.writeInt32LE(arrayLength, at);
-    for (const { name: index, document } of arrayElements) {
+    for (const { name: index, match } of arrayElements) {
       out[at++] = 0x03;
       at += index.copy(out, at);
       out[at++] = 0;
-      out.set(document, at);
-      at += document.length;
+      if (match.elements) at = writeDocument(out, at, match.bytes, match.elements);
+      else {
+        out.set(match.bytes, at);
+        at += match.bytes.length;
+      }
     }
     out[at++] = 0; // end of firstBatch
     out[at++] = 0; // end of cursor
