@@ -10,9 +10,9 @@ import { startEmbeddedMongo } from "../../server/platform/mongo/embedded/embedde
 import { installIdLookup } from "../../server/platform/mongo/embedded/id-lookup";
 import { JournaledStorage } from "../../server/platform/mongo/embedded/journaled-storage";
 import { stopAsIfKilled } from "../helpers/killed-database";
-import { routeCommand } from "../helpers/congo-command";
+import { declareIndexes, routeCommand } from "../helpers/congo-command";
 
-const { ObjectId } = congodb.plugins.bson;
+const { ObjectId, serialize, deserialize } = congodb.plugins.bson;
 type Document = congodb.plugins.bson.Document;
 
 describe("embedded engine: declared index fields", () => {
@@ -47,14 +47,11 @@ describe("embedded engine: declared index fields", () => {
       storage.matching(db, coll, filter, wanted),
     );
     plain = new congodb.CommandRouter(storage, {} as congodb.CongoServer);
-    await routeCommand(indexed, {
-      createIndexes: "things",
-      indexes: [
-        { key: { batchId: 1, seq: 1 }, name: "batchId_1_seq_1" },
-        { key: { anchor: 1, _id: 1 }, name: "anchor_1__id_1" },
-        { key: { "origin.region": 1 }, name: "origin.region_1" },
-      ],
-    });
+    await declareIndexes(storage, "things", [
+      { key: { batchId: 1, seq: 1 }, name: "batchId_1_seq_1" },
+      { key: { anchor: 1, _id: 1 }, name: "anchor_1__id_1" },
+      { key: { "origin.region": 1 }, name: "origin.region_1" },
+    ]);
   });
 
   afterEach(async () => {
@@ -119,12 +116,7 @@ describe("embedded engine: declared index fields", () => {
   });
 
   it("answers an unsorted find with a limit from the first matching candidates, in the order they took the key", async () => {
-    // A collection of its own: run after the other tests, `things` had no field index on this
-    // test's store (CongoDB keeps index state outside the store).
-    await routeCommand(indexed, {
-      createIndexes: "claims",
-      indexes: [{ key: { anchor: 1, _id: 1 }, name: "anchor_1__id_1" }],
-    });
+    await declareIndexes(storage, "claims", [{ key: { anchor: 1, _id: 1 }, name: "anchor_1__id_1" }]);
     const window = new ObjectId();
     const inserted: string[] = [];
     for (let seq = 1; seq <= 1_000; seq++) {
@@ -165,6 +157,7 @@ describe("embedded engine: declared index fields", () => {
 
   it("gives the same answers as a whole-collection read for any equality on indexed fields, and the store's scan for any filter", async () => {
     const pool = [new ObjectId(), new ObjectId(), new ObjectId()];
+    let exactAnswers = 0;
     const scalar = fc.oneof(
       fc.constantFrom(null, undefined, "a", "b", 1, 2, true),
       fc.constantFrom(...pool),
@@ -181,19 +174,25 @@ describe("embedded engine: declared index fields", () => {
       ),
     );
     const field = fc.constantFrom("batchId", "anchor", "origin", "origin.region");
-    const condition = fc.oneof(
-      value,
-      value.map((v) => ({ $eq: v })),
-      fc.array(scalar, { maxLength: 3 }).map((list) => ({ $in: list })),
-    );
+    // Conditions and values as the driver sends them: through BSON, where an undefined is a null.
+    const wire = <T>(condition: T): T => deserialize(serialize({ condition })).condition as T;
+    const condition = fc
+      .oneof(
+        value,
+        value.map((v) => ({ $eq: v })),
+        fc.array(scalar, { maxLength: 3 }).map((list) => ({ $in: list })),
+      )
+      .map(wire);
     // Not equalities: no index bounds them, the scan must still find every match.
-    const other = fc.oneof(
-      value.map((v) => ({ $ne: v })),
-      fc.boolean().map((exists) => ({ $exists: exists })),
-    );
+    const other = fc
+      .oneof(
+        value.map((v) => ({ $ne: v })),
+        fc.boolean().map((exists) => ({ $exists: exists })),
+      )
+      .map(wire);
     const step = fc.oneof(
       fc.record({ insert: fc.record({ batchId: value, anchor: value, origin: value }) }),
-      fc.record({ field, set: value, where: fc.tuple(field, condition) }),
+      fc.record({ field, set: value.map(wire), where: fc.tuple(field, condition) }),
       fc.record({ remove: fc.tuple(field, condition) }),
     );
     await fc.assert(
@@ -230,6 +229,20 @@ describe("embedded engine: declared index fields", () => {
           expect(
             ids(await routeCommand(indexed, { find: "things", filter, sort: { _id: 1 } })),
           ).to.deep.equal(expected);
+          // Where the indexes say they know exactly which documents match (raw finds skip the filter).
+          for (const equality of [filter, { batchId: pool[0] }, { anchor: "a" }]) {
+            const exact = storage.exactMatchIds("db", "things", equality);
+            if (!exact) continue;
+            exactAnswers++;
+            const exactIds = [...exact];
+            const matching = ids(
+              await routeCommand(plain, { find: "things", filter: equality, sort: { _id: 1 } }),
+            );
+            expect([...exactIds].sort(), JSON.stringify(equality)).to.deep.equal(matching);
+            expect(exactIds, "in the candidates' order").to.deep.equal([
+              ...storage.candidateIds("db", "things", equality)!,
+            ]);
+          }
           const scanFilter = either
             ? { $or: [{ [name]: probe }, { [otherName]: otherProbe }] }
             : { [name]: probe, [otherName]: otherProbe };
@@ -247,6 +260,7 @@ describe("embedded engine: declared index fields", () => {
       ),
       { numRuns: 150 },
     );
+    expect(exactAnswers, "equalities the indexes answered exactly").to.be.greaterThan(50);
   });
 });
 

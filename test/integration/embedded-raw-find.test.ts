@@ -7,7 +7,7 @@ import { congodb } from "@push.rocks/smartmongo";
 import { installIdLookup } from "../../server/platform/mongo/embedded/id-lookup";
 import { JournaledStorage } from "../../server/platform/mongo/embedded/journaled-storage";
 import { installRawReplies, rawFind, RawReply } from "../../server/platform/mongo/embedded/raw-find";
-import { routeCommand } from "../helpers/congo-command";
+import { declareIndexes, routeCommand } from "../helpers/congo-command";
 
 const { ObjectId, Double, Long, EJSON, serialize, deserialize } = congodb.plugins.bson;
 type Document = congodb.plugins.bson.Document;
@@ -40,10 +40,7 @@ describe("embedded engine: finds answered from the stored bytes (raw-find.ts)", 
       (db, coll, filter, wanted) => storage.matching(db, coll, filter, wanted),
       (context) => rawFind(storage, context),
     );
-    await route(fast, {
-      createIndexes: "events",
-      indexes: [{ key: { batchId: 1, seq: 1 }, name: "batchId_1_seq_1" }],
-    });
+    await declareIndexes(storage, "events", [{ key: { batchId: 1, seq: 1 }, name: "batchId_1_seq_1" }]);
     for (let seq = 1; seq <= 30; seq++) {
       const doc: Document = {
         _id: new ObjectId(),

@@ -13,6 +13,9 @@ type Postings = string | Set<string>;
 /** Where a document goes when its value cannot be keyed (a Long, a Binary, an array on the path…). */
 const ANY = "*";
 
+/** Keys only an equal value has: a string's, an ObjectId's (`valueKey`). */
+const EXACT_KEY = /^[so]/;
+
 /**
  * Equality indexes for the embedded engine, on the first field of every index a collection
  * declares (mongoose's `schema.index(...)`, i.e. what MongoDB would use for the same query).
@@ -112,6 +115,26 @@ export class FieldIndexes {
     // Several keys: MongoDB's index would give them in key order; `_id` order is as good a promise.
     const ids = new Set(best.flatMap((list) => (typeof list === "string" ? [list] : [...list])));
     return [...ids].sort();
+  }
+
+  /**
+   * The `_id` hex of exactly the documents that match `filter`, when the filter is one equality
+   * on an indexed field with a string or ObjectId value and no document of the field is unkeyable:
+   * such a key is filed only under equal values (or arrays holding one), which is MongoDB's
+   * equality, so the caller need not test each candidate (issue 15: a verification's event read
+   * built a query and decoded and tested 50 documents it knew would match). Undefined otherwise;
+   * the order is `candidates()`'s.
+   */
+  exactMatches(db: string, coll: string, filter: unknown): Iterable<string> | undefined {
+    if (!isPlainObject(filter)) return undefined;
+    const fields = Object.keys(filter);
+    if (fields.length !== 1) return undefined;
+    const postings = this.fieldsOf(db, coll).get(fields[0]);
+    const keys = postings && conditionKeys(filter[fields[0]]);
+    if (!keys || keys.length !== 1 || !EXACT_KEY.test(keys[0]) || postings.has(ANY)) return undefined;
+    const list = postings.get(keys[0]);
+    if (list === undefined) return [];
+    return typeof list === "string" ? [list] : list.values();
   }
 
   private collections(db: string) {

@@ -139,6 +139,11 @@ export class JournaledStorage extends congodb.MemoryStorageAdapter {
     return this.fieldIndexes.candidates(db, coll, filter);
   }
 
+  /** Ids of exactly the documents that match `filter`, when the indexes can tell (field-index.ts). */
+  exactMatchIds(db: string, coll: string, filter: unknown): Iterable<string> | undefined {
+    return this.fieldIndexes.exactMatches(db, coll, filter);
+  }
+
   /**
    * The documents of a collection that match `filter` (the first `wanted`), tested one at a time
    * on the fields the filter reads: the others are never decoded whole, and no whole collection

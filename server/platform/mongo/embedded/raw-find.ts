@@ -16,6 +16,8 @@ export interface RawDocuments {
   storedDocuments(db: string, coll: string): ReadonlyMap<string, Uint8Array> | undefined;
   /** Ids of the documents the declared indexes say may match, or undefined when none bounds the filter. */
   candidateIds(db: string, coll: string, filter: unknown): Iterable<string> | undefined;
+  /** Ids of exactly the documents that match, in `candidateIds` order, when the indexes can tell. */
+  exactMatchIds(db: string, coll: string, filter: unknown): Iterable<string> | undefined;
 }
 
 /**
@@ -112,10 +114,13 @@ export function rawFind(store: RawDocuments, context: congodb.IHandlerContext): 
   if (!documents) return undefined;
 
   const ids = idCandidates(filter);
-  const candidates = ids
-    ? inIdOrder(ids).map((id) => id.toHexString())
-    : (store.candidateIds(database, collection, filter) ?? documents.keys());
-  const query = Object.keys(filter).length > 0 ? new congodb.plugins.Query(filter) : undefined;
+  const exact = ids ? undefined : store.exactMatchIds(database, collection, filter);
+  const candidates =
+    exact ??
+    (ids
+      ? inIdOrder(ids).map((id) => id.toHexString())
+      : (store.candidateIds(database, collection, filter) ?? documents.keys()));
+  const query = !exact && Object.keys(filter).length > 0 ? new congodb.plugins.Query(filter) : undefined;
   const probeNames = fieldNames(filterNames);
   const wanted = limit > 0 ? limit : Infinity;
   const matches: Match[] = [];
