@@ -120,7 +120,10 @@ export function rawFind(store: RawDocuments, context: congodb.IHandlerContext): 
     (ids
       ? inIdOrder(ids).map((id) => id.toHexString())
       : (store.candidateIds(database, collection, filter) ?? documents.keys()));
-  const query = !exact && Object.keys(filter).length > 0 ? new congodb.plugins.Query(filter) : undefined;
+  // Documents found by their `_id` alone, or named by an index that knows its matches exactly,
+  // match: the filter is tested only on candidates that may not.
+  const tested = !exact && Object.keys(filter).some((field) => field !== "_id" || !ids);
+  const query = tested ? new congodb.plugins.Query(filter) : undefined;
   const probeNames = fieldNames(filterNames);
   const wanted = limit > 0 ? limit : Infinity;
   const matches: Match[] = [];
