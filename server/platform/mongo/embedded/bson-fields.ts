@@ -78,14 +78,13 @@ export function writeDocument(
   bytes: Uint8Array,
   elements: ElementRange[],
 ): number {
-  const length = documentLength(elements);
-  new DataView(out.buffer, out.byteOffset + offset, 4).setInt32(0, length, true);
   let at = offset + 4;
   for (const [start, end] of elements) {
     out.set(bytes.subarray(start, end), at);
     at += end - start;
   }
   out[at++] = 0;
+  new DataView(out.buffer, out.byteOffset + offset, 4).setInt32(0, at - offset, true);
   return at;
 }
 

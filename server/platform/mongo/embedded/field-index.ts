@@ -111,7 +111,7 @@ export class FieldIndexes {
       if (size < bestSize) [best, bestSize] = [lists, size];
     }
     if (!best) return undefined;
-    if (best.length === 1) return typeof best[0] === "string" ? [best[0]] : best[0].values();
+    if (best.length === 1) return idsOf(best[0]);
     // Several keys: MongoDB's index would give them in key order; `_id` order is as good a promise.
     const ids = new Set(best.flatMap((list) => (typeof list === "string" ? [list] : [...list])));
     return [...ids].sort();
@@ -133,8 +133,7 @@ export class FieldIndexes {
     const keys = postings && conditionKeys(filter[fields[0]]);
     if (!keys || keys.length !== 1 || !EXACT_KEY.test(keys[0]) || postings.has(ANY)) return undefined;
     const list = postings.get(keys[0]);
-    if (list === undefined) return [];
-    return typeof list === "string" ? [list] : list.values();
+    return list === undefined ? [] : idsOf(list);
   }
 
   private collections(db: string) {
@@ -199,6 +198,11 @@ export function valueKey(value: unknown): string | undefined {
   if (first === undefined) return "{}";
   const inner = valueKey(value[first]);
   return inner === undefined ? undefined : `{${first}=${inner}`;
+}
+
+/** A key's ids as a live iterator over its postings (read it before the next write). */
+function idsOf(postings: Postings): Iterable<string> {
+  return typeof postings === "string" ? [postings] : postings.values();
 }
 
 function sizeOf(postings: Postings): number {
