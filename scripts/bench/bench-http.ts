@@ -7,6 +7,7 @@ import { loadConfig, type Config } from "../../server/main/config";
 import { createLogger } from "../../server/platform/logger";
 import type { Runtime } from "../../server/main/runtime";
 import { startService } from "../../server/main/service";
+import type { VerifyThreads } from "../../server/modules/verification";
 
 /** A service as `npm start` runs it (embedded database and chain unless configured), for one benchmark. */
 export interface BenchService {
@@ -14,6 +15,7 @@ export interface BenchService {
   adminKey: string;
   config: Config;
   runtime: Runtime;
+  verifyThreads?: VerifyThreads;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startBenchService(
   });
   try {
     const service = await startService(config, createLogger("silent"));
+    await service.verifyThreads?.serving(); // measured from the first request
     const stop = async () => {
       process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
       await service.close();
@@ -57,7 +60,8 @@ export async function startBenchService(
       void stop().finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
     };
     process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
-    return { base: service.url, adminKey: service.adminKey, config, runtime: service.runtime, stop };
+    const { url: base, adminKey, runtime, verifyThreads } = service;
+    return { base, adminKey, config, runtime, verifyThreads, stop };
   } catch (error) {
     remove();
     throw error;

@@ -77,6 +77,8 @@ interface Latency {
   mainCpuMs?: number;
   /** Of those, the client's (the load generator shares the machine's two cores). */
   clientCpuMs?: number;
+  /** Of those, the verification threads' (VERIFY_THREADS; decision 0045). */
+  verifyThreadsCpuMs?: number;
   /** Of the verifications behind the requests, the share that reused an examination (decision 0036). */
   reused?: number;
   /** The share of the figure's time the embedded engine spent compacting its journal (its thread's work). */
@@ -87,6 +89,8 @@ interface Latency {
 let examinations: { reused: number; computed: number } | undefined;
 /** The embedded engine's data directory (undefined on MongoDB), whose compactions a read figure notes. */
 let dataDir: string | undefined;
+/** The service's verification threads (kernel ids), whose CPU a read figure shows apart. */
+let verifyThreadIds: number[] = [];
 
 export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}) {
   const service = await startBenchService("scale");
@@ -98,6 +102,7 @@ export async function run({ sizes = sizesFromArgs() }: { sizes?: number[] } = {}
       publicBaseUrl: service.config.PUBLIC_BASE_URL,
     }).examinations.counts;
     dataDir = service.config.embedded.db ? service.config.DATA_DIR : undefined;
+    verifyThreadIds = service.verifyThreads?.threadIds ?? [];
     const database = service.config.embedded.db ? "embedded database" : "MONGODB_URI";
     console.log(
       `scale: ${EVENTS_PER_BATCH} events per batch grown through POST /api/batches + …/events/bulk (${database}), ` +
@@ -301,19 +306,22 @@ function probeHealthUntilDrained(
 
 async function load(base: string, paths: string[], concurrency: number): Promise<Latency> {
   const cpuBefore = process.cpuUsage();
-  const mainBefore = mainThreadCpuMs();
+  const mainBefore = threadCpuMs([process.pid]);
+  const verifyThreadsBefore = threadCpuMs(verifyThreadIds);
   const examined = { ...examinations! };
   const compaction = watchCompaction();
   const result = await getFromWorker({ base, paths, concurrency, expectVerified: true });
   const compacting = compaction.stop();
   const cpu = process.cpuUsage(cpuBefore);
-  const mainCpuMs = (mainThreadCpuMs() - mainBefore) / paths.length;
+  const mainCpuMs = (threadCpuMs([process.pid]) - mainBefore) / paths.length;
+  const verifyThreadsCpuMs = (threadCpuMs(verifyThreadIds) - verifyThreadsBefore) / paths.length;
   const reused = examinations!.reused - examined.reused;
   return {
     ...summarise(result.latencies, result.seconds),
     cpuMs: (cpu.user + cpu.system) / 1e3 / paths.length,
     mainCpuMs,
     clientCpuMs: result.cpuMs / paths.length,
+    verifyThreadsCpuMs,
     reused: reused / Math.max(1, reused + examinations!.computed - examined.computed),
     compacting,
   };
@@ -345,20 +353,25 @@ function watchCompaction(): { stop(): number | undefined } {
 }
 
 /**
- * CPU milliseconds the main thread has used (Linux: its /proc task's utime + stime, 10 ms ticks),
- * so that a read figure can say how much of a request's CPU is on the one thread every request
- * waits for; the rest is the database thread, the client's and V8's helpers.
+ * CPU milliseconds these threads of this process have used (Linux: their /proc tasks' utime +
+ * stime, 10 ms ticks; NaN elsewhere), so that a read figure can say how much of a request's CPU is
+ * on the one thread every request waits for (the main thread) and on the verification threads;
+ * the rest is the database thread, the client's and V8's helpers.
  */
-function mainThreadCpuMs(): number {
-  const file = `/proc/self/task/${process.pid}/stat`;
-  if (!fs.existsSync(file)) return NaN; // not Linux: the figure is left out
-  const stat = fs.readFileSync(file, "utf8");
-  const [utime, stime] = stat
-    .slice(stat.lastIndexOf(")") + 2)
-    .split(" ")
-    .slice(11, 13)
-    .map(Number);
-  return (utime + stime) * 10;
+function threadCpuMs(threadIds: number[]): number {
+  let total = 0;
+  for (const threadId of threadIds) {
+    const file = `/proc/self/task/${threadId}/stat`;
+    if (!fs.existsSync(file)) return NaN;
+    const stat = fs.readFileSync(file, "utf8");
+    const [utime, stime] = stat
+      .slice(stat.lastIndexOf(")") + 2)
+      .split(" ")
+      .slice(11, 13)
+      .map(Number);
+    total += (utime + stime) * 10;
+  }
+  return total;
 }
 
 function summarise(latencies: number[], elapsed: number): Latency {
@@ -377,8 +390,10 @@ function print(rows: Figures[]): void {
       (now.cpuMs === undefined ? "" : `, ${now.cpuMs.toFixed(1)} CPU ms per request`) +
       (now.mainCpuMs === undefined || Number.isNaN(now.mainCpuMs)
         ? ""
-        : `: ${now.mainCpuMs.toFixed(1)} main thread, ${now.clientCpuMs!.toFixed(1)} client, ` +
-          `${(now.cpuMs! - now.mainCpuMs - now.clientCpuMs!).toFixed(1)} database thread and helpers`) +
+        : `: ${now.mainCpuMs.toFixed(1)} main thread, ` +
+          (now.verifyThreadsCpuMs ? `${now.verifyThreadsCpuMs.toFixed(1)} verification threads, ` : "") +
+          `${now.clientCpuMs!.toFixed(1)} client, ` +
+          `${(now.cpuMs! - now.mainCpuMs - (now.verifyThreadsCpuMs || 0) - now.clientCpuMs!).toFixed(1)} database thread and helpers`) +
       (now.reused === undefined ? "" : `, ${(now.reused * 100).toFixed(0)}% reused examinations`) +
       (now.compacting
         ? `, the engine compacting its journal ${(now.compacting * 100).toFixed(0)}% of the time`

@@ -24,7 +24,7 @@ import { batchRoutes } from "../modules/batches";
 import { custodyRoutes } from "../modules/custody";
 import { certificationRoutes, credentialRoutes } from "../modules/certifications";
 import { qrRoutes, serialRoutes, labelRoutes } from "../modules/labels";
-import { verifyRoutes, proofBundleRoutes } from "../modules/verification";
+import { verifyRoutes, proofBundleRoutes, type VerifyThreads } from "../modules/verification";
 import { consumerRoutes, brandPageRoutes, fakeReportRoutes, scanRegionRoutes } from "../modules/consumer";
 import { idempotency } from "../platform/http/idempotency";
 import { setPlausibleTimeWindow } from "../platform/http/common.schemas";
@@ -48,6 +48,7 @@ export interface AppDeps extends Omit<HttpDeps, "brandClaims" | "withWindowAncho
   config: Config;
   pingDatabase(): Promise<void>;
   anchorWorker?: AnchorWorker;
+  verifyThreads?: VerifyThreads;
 }
 
 /** Builds the express application. Never listens: start.ts and the tests do that. */

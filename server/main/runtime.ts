@@ -13,6 +13,8 @@ import { type UseCaseContext, LedgerHeadCache } from "../modules/ledger";
 /** The service's connections to the outside world, embedded or configured. */
 export interface Runtime {
   connection: Connection;
+  /** Where `connection` points (the embedded engine's address in embedded mode). */
+  databaseUri: string;
   /** What use-cases need to record events: the database, the clock and the chain. */
   useCaseContext: UseCaseContext;
   chain: ChainClient;
@@ -33,10 +35,11 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     for (const closer of closers.reverse()) await closer();
   };
   try {
-    const connection = await openDatabase(config, logger, closers);
+    const { connection, uri: databaseUri } = await openDatabase(config, logger, closers);
     const { chain, repairChain } = await openChain(config, logger, closers);
     return {
       connection,
+      databaseUri,
       useCaseContext: { connection, now: () => new Date(), heads: new LedgerHeadCache(), chain },
       chain,
       repairChain,
@@ -68,7 +71,7 @@ async function openDatabase(config: Config, logger: Logger, closers: Array<() =>
   try {
     const connection = await connectDatabase(uri, { embedded: !config.MONGODB_URI });
     closers.push(() => connection.close());
-    return connection;
+    return { connection, uri };
   } catch (cause) {
     throw new DependencyUnavailableError(
       `cannot reach MongoDB at ${redact(uri)}: ${(cause as Error).message}`,

@@ -14,7 +14,12 @@ import { restoreCertificationsOnChain } from "../modules/certifications";
 import { repairLedgerHeads } from "../modules/ledger";
 import { backfillPublicIds } from "../modules/batches";
 import { LEDGERS } from "./ledgers";
-import { forgetChainAnswers } from "../modules/verification";
+import {
+  forgetChainAnswers,
+  verifierFor,
+  VerifyThreads,
+  type VerifyThreadSettings,
+} from "../modules/verification";
 
 /** A listening service: what `npm start` runs, and what `npm run demo` starts in-process. */
 export interface RunningService {
@@ -22,12 +27,15 @@ export interface RunningService {
   url: string;
   adminKey: string;
   runtime: Runtime;
+  /** The threads answering `GET /api/verify` (VERIFY_THREADS > 0). */
+  verifyThreads?: VerifyThreads;
   close(): Promise<void>;
 }
 
 /** Wires database, chain, admin key and console login, anchoring worker and HTTP; listens on HOST:PORT. */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const runtime = await startRuntime(config, logger);
+  let verifyThreads: VerifyThreads | undefined;
   try {
     const { apiKey, orgId } = await bootstrapAdmin({
       connection: runtime.connection,
@@ -54,7 +62,18 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
           onChainReset: () => recoverFromChainReset(runtime, logger),
         })
       : undefined;
-    const app = createApp({ config, logger, ...runtime, anchorWorker });
+    if (config.VERIFY_THREADS > 0) {
+      const settings = verifyThreadSettings(config, runtime);
+      // The event loop's verifier (consumer pages) holds the window trees the threads share.
+      const { trees } = verifierFor({
+        useCaseContext: runtime.useCaseContext,
+        chain: runtime.chain,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+      });
+      const loop = { chain: runtime.chain, trees };
+      verifyThreads = VerifyThreads.start(config.VERIFY_THREADS, settings, loop, logger);
+    }
+    const app = createApp({ config, logger, ...runtime, anchorWorker, verifyThreads });
     const server = await listen(app, config.PORT, config.HOST);
     anchorWorker?.start();
     const subscriptionWorker = new EpcisSubscriptionWorker(
@@ -72,20 +91,34 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       url: `http://${reachableHost(config.HOST)}:${port}`,
       adminKey: apiKey,
       runtime,
+      verifyThreads,
       close: async () => {
         await anchorWorker?.stop();
         await subscriptionWorker.stop();
         server.close();
         server.closeIdleConnections();
+        await verifyThreads?.close();
         await runtime.close();
         // Idle workers hold nothing open, but a stopped service should leave no threads running.
         await closeOffThreadPool();
       },
     };
   } catch (error) {
+    await verifyThreads?.close();
     await runtime.close();
     throw error;
   }
+}
+
+function verifyThreadSettings(config: Config, runtime: Runtime): VerifyThreadSettings {
+  return {
+    databaseUri: runtime.databaseUri,
+    embeddedDatabase: config.embedded.db,
+    rpcUrl: runtime.chain.provider._getConnection().url,
+    registryAddress: runtime.chain.registryAddress,
+    signerKey: runtime.chain.signer.privateKey,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  };
 }
 
 /**

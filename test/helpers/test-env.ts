@@ -4,7 +4,7 @@ import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { loadConfig, type Config } from "../../server/main/config";
-import { createApp } from "../../server/main/app";
+import { createApp, type AppDeps } from "../../server/main/app";
 import { createLogger } from "../../server/platform/logger";
 import { startRuntime, type Runtime } from "../../server/main/runtime";
 import { bootstrapAdmin } from "../../server/modules/organizations/bootstrap-admin";
@@ -60,7 +60,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: TestEnv, overrides: Partial<Config> = {}): Promise<TestServer> {
+/** `deps`: parts of the application the test runs itself (verification threads). */
+export async function startTestServer(
+  env: TestEnv,
+  overrides: Partial<Config> = {},
+  deps: Pick<AppDeps, "verifyThreads"> = {},
+): Promise<TestServer> {
   const logger = createLogger(env.config.LOG_LEVEL);
   const config = { ...env.config, ...overrides };
   const { apiKey } = await bootstrapAdmin({
@@ -69,7 +74,7 @@ export async function startTestServer(env: TestEnv, overrides: Partial<Config> =
     adminApiKey: "et_testadmn_" + "a".repeat(43),
     logger,
   });
-  const app = createApp({ config, logger, ...env.runtime });
+  const app = createApp({ config, logger, ...env.runtime, ...deps });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });

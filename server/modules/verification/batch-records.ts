@@ -281,6 +281,9 @@ async function openingsOf(
   });
 }
 
+/** What a window's tree is looked up and checked by. */
+export type WindowOfTree = Pick<AnchorWindowDoc, "_id" | "root" | "leafCount">;
+
 /**
  * Merkle trees of anchored windows with their event id lists: the tree the process already holds
  * for the window's root (knownMerkleTrees: the anchoring worker keeps each one it records), or one
@@ -300,7 +303,7 @@ export class WindowTrees {
     this.entries = new LRUCache({ maxSize: capacityLeaves });
   }
 
-  get(window: AnchorWindowDoc): Promise<{ tree: MerkleTree; eventIds: Uint8Array }> {
+  get(window: WindowOfTree): Promise<{ tree: MerkleTree; eventIds: Uint8Array }> {
     const key = window._id.toHexString();
     let built = this.entries.get(key);
     if (!built) {
@@ -311,7 +314,7 @@ export class WindowTrees {
     return built;
   }
 
-  protected async build(window: AnchorWindowDoc) {
+  protected async build(window: WindowOfTree): Promise<{ tree: MerkleTree; eventIds: Uint8Array }> {
     const stored = await new WindowStore(this.connection).leavesOf(window._id);
     if (!stored) {
       throw new AppError(

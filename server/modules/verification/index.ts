@@ -16,3 +16,4 @@ export { resolveBatchKey, verifierFor, type BatchVerification, type BatchVerifie
 export { type CompletenessEvidence } from "./domain/completeness";
 export { isSuspectedCopy, type ScanEvidence } from "./domain/verdict-scans";
 export { forgetChainAnswers } from "./verify-chain-reader";
+export { VerifyThreads, type VerifyThreadSettings } from "./verify-threads";

@@ -26,7 +26,17 @@ const readersByChain = new WeakMap<ChainClient, Set<ServiceChainReader>>();
  */
 export function forgetChainAnswers(chain: ChainClient): void {
   for (const reader of readersByChain.get(chain) ?? []) reader.forget();
+  for (const listener of forgetListeners.get(chain) ?? []) listener();
 }
+
+/** Whoever keeps chain answers outside this thread (verification threads) hears of `forgetChainAnswers`. */
+export function onChainAnswersForgotten(chain: ChainClient, listener: () => void): void {
+  let listeners = forgetListeners.get(chain);
+  if (!listeners) forgetListeners.set(chain, (listeners = new Set()));
+  listeners.add(listener);
+}
+
+const forgetListeners = new WeakMap<ChainClient, Set<() => void>>();
 
 /**
  * The service's view of the registry for verification requests. An anchor or anchoring receipt

@@ -59,8 +59,12 @@ export class BatchVerifier {
   readonly maps: LedgerMapCache;
   readonly examinations: ExaminationCache;
 
-  constructor(private readonly deps: VerifierDeps) {
-    this.trees = new WindowTrees(deps.useCaseContext.connection);
+  /** `trees`: where window trees come from (verification threads ask the event loop's, verify-threads.ts). */
+  constructor(
+    private readonly deps: VerifierDeps,
+    trees?: WindowTrees,
+  ) {
+    this.trees = trees ?? new WindowTrees(deps.useCaseContext.connection);
     this.reader = new ServiceChainReader(deps.chain);
     this.windows = new AnchoredWindows(deps.useCaseContext.connection, () => this.reader.generation);
     this.maps = new LedgerMapCache(deps.useCaseContext.connection);
@@ -172,6 +176,31 @@ export class BatchVerifier {
     );
     return bundle;
   }
+}
+
+/** What `GET /api/verify/:publicId` answers, wherever the verification ran (verify-threads.ts). */
+export interface VerifyAnswer {
+  status: 200 | 404;
+  body: {
+    publicId: string;
+    batchId: string | null;
+    verdict: BatchVerification["verdict"];
+    checks: BatchVerification["checks"];
+    checkedAt: string;
+  };
+}
+
+export function verifyAnswer(publicId: string, verification: BatchVerification): VerifyAnswer {
+  return {
+    status: verification.found ? 200 : 404,
+    body: {
+      publicId,
+      batchId: verification.found ? verification.batchId : null,
+      verdict: verification.verdict,
+      checks: verification.checks,
+      checkedAt: verification.checkedAt,
+    },
+  };
 }
 
 const verifiers = new WeakMap<object, Map<string, BatchVerifier>>();

@@ -24,6 +24,8 @@ export const MERKLE_DUMP_FORMAT = "ecotrace-merkle-v1";
 export interface MerkleTree {
   readonly root: Hex;
   readonly leafCount: number;
+  /** The packed tree (shared with other threads by verification, verify-threads.ts). */
+  readonly parts: MerkleTreeParts;
   /**
    * Sibling hashes from the leaf of `leaves[valueIndex]` up to the root (OZ `getProof(i)`), frozen:
    * checking an issued proof again is a lookup (`verifyMerkleLeaf`).
@@ -121,6 +123,7 @@ export function merkleTreeFromParts({ values, nodes, treeIndexes }: MerkleTreePa
   return {
     root,
     leafCount,
+    parts: { values, nodes, treeIndexes },
     proof(valueIndex) {
       const treeIndex = treeIndexOf(valueIndex);
       const proof: Hex[] = [];

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { verifierFor } from "../verify";
+import { verifierFor, verifyAnswer } from "../verify";
 import type { ApiRegistry, HttpDeps } from "../../http-deps";
 import { verifyParams } from "./proof-bundle.schemas";
 
@@ -24,15 +24,12 @@ export function verifyRoutes(deps: HttpDeps, registry: ApiRegistry): Router {
     },
     async (req, res) => {
       const { params } = req;
-      const verification = await verifierFor(verifierDeps(deps)).verifyPublic(params.publicId);
+      // In a verification thread when one is serving, else in the event loop (decision 0045).
+      const { status, body } =
+        (await deps.verifyThreads?.verifyPublic(params.publicId)) ??
+        verifyAnswer(params.publicId, await verifierFor(verifierDeps(deps)).verifyPublic(params.publicId));
       res.setHeader("cache-control", "no-store");
-      res.status(verification.found ? 200 : 404).json({
-        publicId: params.publicId,
-        batchId: verification.found ? verification.batchId : null,
-        verdict: verification.verdict,
-        checks: verification.checks,
-        checkedAt: verification.checkedAt,
-      });
+      res.status(status).json(body);
     },
   );
   return router;
