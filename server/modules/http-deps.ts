@@ -5,7 +5,6 @@ import type { Logger } from "../platform/logger";
 import type { BrandClaims } from "./batches/domain/batch-brand";
 import type { UseCaseContext } from "./ledger/append-event";
 import type { TraceEventDoc } from "./ledger/data/trace-event.model";
-import type { VerifyAnswer } from "./verification/verify";
 import type { OrganizationRole } from "./organizations/domain/organization-role";
 
 /**
@@ -21,7 +20,7 @@ export interface HttpDeps {
   /** The anchoring worker of this process, if it runs one (woken by POST /api/anchors/run). */
   anchorWorker?: { wake(): void; status(): object };
   /** Threads that answer `GET /api/verify` beside the event loop (VERIFY_THREADS > 0); undefined: none is serving. */
-  verifyThreads?: { verifyPublic(publicId: string): Promise<VerifyAnswer> | undefined };
+  verifyThreads?: { verifyPublic(publicId: string): Promise<{ status: number; body: object }> | undefined };
   /** Brand claims of batch registrations (the brands module's side of the batches' port). */
   brandClaims: BrandClaims;
   /** Events with the root and leaf index their confirmed window gives them (the anchoring module's side). */
