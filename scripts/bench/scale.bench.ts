@@ -79,7 +79,7 @@ interface Latency {
   clientCpuMs?: number;
   /** Of those, the verification threads' (VERIFY_THREADS; decision 0045). */
   verifyThreadsCpuMs?: number;
-  /** Of the verifications behind the requests, the share that reused an examination (decision 0036). */
+  /** Of the event loop's verifications behind the requests, the share that reused an examination (decision 0036); undefined when the loop verified none (verification threads). */
   reused?: number;
   /** The share of the figure's time the embedded engine spent compacting its journal (its thread's work). */
   compacting?: number;
@@ -316,13 +316,15 @@ async function load(base: string, paths: string[], concurrency: number): Promise
   const mainCpuMs = (threadCpuMs([process.pid]) - mainBefore) / paths.length;
   const verifyThreadsCpuMs = (threadCpuMs(verifyThreadIds) - verifyThreadsBefore) / paths.length;
   const reused = examinations!.reused - examined.reused;
+  // The count is the event loop's verifier's: verifications in the threads are not in it.
+  const inLoop = reused + examinations!.computed - examined.computed;
   return {
     ...summarise(result.latencies, result.seconds),
     cpuMs: (cpu.user + cpu.system) / 1e3 / paths.length,
     mainCpuMs,
     clientCpuMs: result.cpuMs / paths.length,
     verifyThreadsCpuMs,
-    reused: reused / Math.max(1, reused + examinations!.computed - examined.computed),
+    reused: inLoop > 0 ? reused / inLoop : undefined,
     compacting,
   };
 }

@@ -62,14 +62,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
           onChainReset: () => recoverFromChainReset(runtime, logger),
         })
       : undefined;
+    const loopVerifier = verifierFor({
+      useCaseContext: runtime.useCaseContext,
+      chain: runtime.chain,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    });
+    void loopVerifier.warm().catch(() => undefined); // the consumer pages' first verification
     if (config.VERIFY_THREADS > 0) {
       const settings = verifyThreadSettings(config, runtime);
       // The event loop's verifier (consumer pages) holds the window trees the threads share.
-      const { trees } = verifierFor({
-        useCaseContext: runtime.useCaseContext,
-        chain: runtime.chain,
-        publicBaseUrl: config.PUBLIC_BASE_URL,
-      });
+      const { trees } = loopVerifier;
       const loop = { chain: runtime.chain, trees };
       verifyThreads = VerifyThreads.start(config.VERIFY_THREADS, settings, loop, logger);
     }

@@ -92,9 +92,8 @@ describe("verification threads (VERIFY_THREADS)", function () {
     const batch = await createBatch(server, farm);
     await recordInspection(server, farm, batch.id);
     const publicId = await publicIdOf(server, batch.id);
-    const pending = await inThread(publicId);
-    expect(pending.body.verdict).to.equal("pending");
-    expect(withoutTime(pending)).to.deep.equal(withoutTime(await inLoop(publicId)));
+    // Compared with the loop only once anchored: the worker anchors every 200 ms meanwhile.
+    expect((await inThread(publicId)).body.verdict).to.equal("pending");
 
     await anchorNow(server);
     const verified = await inThread(publicId);

@@ -22,14 +22,28 @@ const NEWEST_WINDOW_MS = 15_000;
 export class LedgerMapCache {
   private cached: { windowId: Types.ObjectId | null; map: LedgerMap } | null = null;
   private newest: { window: AnchorWindowDoc; readAt: number } | null = null;
+  private running: Promise<unknown> = Promise.resolve();
   readonly store: LedgerMapStore;
 
   constructor(connection: Connection) {
     this.store = new LedgerMapStore(connection);
   }
 
-  /** The map after `window` (null: before any window). */
-  async mapAfter(window: AnchorWindowDoc | null): Promise<{ map: LedgerMap; consistent: boolean }> {
+  /**
+   * The map after `window` (null: before any window). One call at a time: a replay moves the one
+   * kept map forward in place across database reads, so a caller running beside it could be handed
+   * a map half-way between two windows (seen once verifications and the ahead-of-time build after
+   * each anchored window overlapped, decision 0045).
+   */
+  mapAfter(window: AnchorWindowDoc | null): Promise<{ map: LedgerMap; consistent: boolean }> {
+    const answer = this.running.then(() => this.mapAfterAlone(window));
+    this.running = answer.catch(() => undefined);
+    return answer;
+  }
+
+  private async mapAfterAlone(
+    window: AnchorWindowDoc | null,
+  ): Promise<{ map: LedgerMap; consistent: boolean }> {
     if (!window) return { map: new LedgerMap(), consistent: true };
     const cached = this.cached;
     if (cached?.windowId?.equals(window._id)) return { map: cached.map, consistent: true };

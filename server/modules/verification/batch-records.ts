@@ -115,12 +115,9 @@ async function completenessOf(
   batches: BatchDoc[],
   events: ChainedEvent[],
 ): Promise<BundleCompleteness | null> {
-  const onChain = await ctx.latestWindow().catch(() => null);
-  const newest = onChain && onChain.index > 0 ? await ctx.maps.windowByRoot(onChain.root) : null;
-  const window = newest ?? (await ctx.maps.store.latestAnchored());
-  const index = newest ? onChain!.index : window?.windowIndex;
-  if (!window || !index) return null;
-  const { map } = await ctx.maps.mapAfter(window);
+  const newest = await newestLedgerMap(ctx);
+  if (!newest) return null;
+  const { window, index, map } = newest;
   return {
     window: { index, root: window.root!, mapRoot: window.mapRoot! },
     ledgers: batches.map((batch) => {
@@ -129,6 +126,21 @@ async function completenessOf(
       return { batchId, ...map.proof(batchLedgerKey(batchId, commissioning?.body.data)) };
     }),
   };
+}
+
+/**
+ * The ledger map after the registry's newest window (see completenessOf), with that window and its
+ * index; null before any window. Built on first use and kept up to date by replaying each later
+ * window (LedgerMapCache).
+ */
+export async function newestLedgerMap(ctx: Pick<BundleContext, "latestWindow" | "maps">) {
+  const onChain = await ctx.latestWindow().catch(() => null);
+  const newest = onChain && onChain.index > 0 ? await ctx.maps.windowByRoot(onChain.root) : null;
+  const window = newest ?? (await ctx.maps.store.latestAnchored());
+  const index = newest ? onChain!.index : window?.windowIndex;
+  if (!window || !index) return null;
+  const { map } = await ctx.maps.mapAfter(window);
+  return { window, index, map };
 }
 
 function subjectOf(publicBaseUrl: string, batch: BatchDoc): ProofBundle["subject"] {

@@ -74,6 +74,7 @@ export class VerifyThreads {
   /** Every thread started and not yet exited, serving or still connecting. */
   private readonly workers = new Set<Worker>();
   private nextId = 1;
+  private turn = 0;
   private closed = false;
 
   /** Trees already put in shared memory, so that each is copied once whatever asks for it. */
@@ -116,9 +117,13 @@ export class VerifyThreads {
   /** The answer from the least busy thread; undefined when none is serving (starting, or restarting). */
   verifyPublic(publicId: string): Promise<VerifyAnswer> | undefined {
     if (this.threads.length === 0) return undefined;
-    const thread = this.threads.reduce((least, candidate) =>
-      candidate.pending.size < least.pending.size ? candidate : least,
-    );
+    // The least busy thread, ties taken in turn (so that every thread's caches warm up).
+    const start = this.turn++ % this.threads.length;
+    let thread = this.threads[start];
+    for (let offset = 1; offset < this.threads.length; offset++) {
+      const candidate = this.threads[(start + offset) % this.threads.length];
+      if (candidate.pending.size < thread.pending.size) thread = candidate;
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
@@ -232,8 +237,12 @@ export function serveVerification(): void {
     );
     return { chain, verifier };
   })();
-  // A thread that cannot connect exits with the error, which rejects `VerifyThreads.start`.
-  ready.then(() => send({ kind: "ready", tid: kernelThreadId() }));
+  // A thread that cannot connect exits with the error (logged by the pool). It serves once its
+  // ledger map is built: a first request would otherwise wait seconds for it at 1M events.
+  void ready.then(async ({ verifier }) => {
+    await verifier.warm().catch(() => undefined); // a request will build it then
+    send({ kind: "ready", tid: kernelThreadId() });
+  });
   port.on("message", (message: ToThread) => {
     if (message.kind === "window-tree" || message.kind === "window-tree-failed") {
       const request = treeRequests.get(message.id);

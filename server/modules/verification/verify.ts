@@ -9,6 +9,7 @@ import type { UseCaseContext } from "../ledger";
 import {
   AnchoredWindows,
   collectBatchRecords,
+  newestLedgerMap,
   WindowTrees,
   type BatchRecords,
   type BundleContext,
@@ -19,6 +20,7 @@ import { liveBrandClaim, type BrandClaimDisplay } from "./verify-licences";
 import { LedgerMapCache, gs1LedgerKey } from "../anchoring";
 import { deletedLedgerEvidence, type CompletenessEvidence } from "./domain/completeness";
 import { ExaminationCache } from "./examination-cache";
+import { onRegistryWrite } from "../../platform/evm/registry-writes";
 
 export interface VerifierDeps {
   useCaseContext: UseCaseContext;
@@ -69,6 +71,9 @@ export class BatchVerifier {
     this.windows = new AnchoredWindows(deps.useCaseContext.connection, () => this.reader.generation);
     this.maps = new LedgerMapCache(deps.useCaseContext.connection);
     this.examinations = new ExaminationCache(this.reader);
+    // Usually a window this process anchored: its ledger map changes are replayed now, not by
+    // the next verification.
+    onRegistryWrite(deps.chain, () => void this.warm().catch(() => undefined));
   }
 
   get context(): BundleContext {
@@ -82,6 +87,15 @@ export class BatchVerifier {
       maps: this.maps,
       latestWindow: () => this.reader.latestWindow(),
     };
+  }
+
+  /**
+   * Builds ahead what the next verification would otherwise wait for: the ledger map after the
+   * newest window (rebuilding it from the stored entries takes seconds at 1,000,000 events; after
+   * each new window it is brought up to date by replaying that window).
+   */
+  async warm(): Promise<void> {
+    await newestLedgerMap(this.context);
   }
 
   /**
