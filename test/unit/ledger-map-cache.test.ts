@@ -54,7 +54,7 @@ describe("LedgerMapCache: callers side by side", () => {
       for (const { key, ...value } of changes.slice(0, index + 1)) map.set(key as Hex, value as never);
       return { _id: new Types.ObjectId(), mapRoot: map.root } as AnchorWindowDoc;
     });
-    const [first, second, third] = windows;
+    const [first, , third] = windows;
     const cache = new LedgerMapCache({} as Connection);
     const afterFirst = new LedgerMap();
     afterFirst.set(changes[0].key as Hex, changes[0] as never);
