@@ -118,7 +118,6 @@ function verifyThreadSettings(config: Config, runtime: Runtime): VerifyThreadSet
     embeddedDatabase: config.embedded.db,
     rpcUrl: runtime.chain.provider._getConnection().url,
     registryAddress: runtime.chain.registryAddress,
-    signerKey: runtime.chain.signer.privateKey,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   };
 }

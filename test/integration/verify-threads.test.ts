@@ -49,7 +49,6 @@ describe("verification threads (VERIFY_THREADS)", function () {
         embeddedDatabase: env.config.embedded.db,
         rpcUrl: runtime.chain.provider._getConnection().url,
         registryAddress: runtime.chain.registryAddress,
-        signerKey: runtime.chain.signer.privateKey,
         publicBaseUrl: env.config.PUBLIC_BASE_URL,
       },
       { chain: runtime.chain, trees: loop.trees },

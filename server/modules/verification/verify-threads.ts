@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
+import { Wallet } from "ethers";
 import { Types, type Connection } from "mongoose";
 import { merkleTreeFromParts, type MerkleTree } from "../../platform/crypto/merkle";
 import { AppError } from "../../platform/errors";
@@ -18,8 +19,6 @@ export interface VerifyThreadSettings {
   embeddedDatabase: boolean;
   rpcUrl: string;
   registryAddress: string;
-  /** The service signer's key: the thread only reads, but the chain client carries a signer. */
-  signerKey: string;
   publicBaseUrl: string;
 }
 
@@ -229,7 +228,8 @@ export function serveVerification(): void {
     const chain = await connectChain({
       rpcUrl: settings.rpcUrl,
       registryAddress: settings.registryAddress,
-      signer: { privateKey: settings.signerKey },
+      // The thread only reads: its chain client carries a throwaway key, never the service's.
+      signer: { privateKey: Wallet.createRandom().privateKey },
     });
     const verifier = new BatchVerifier(
       { useCaseContext: { connection, now: () => new Date() }, chain, publicBaseUrl: settings.publicBaseUrl },
