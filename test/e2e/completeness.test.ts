@@ -18,6 +18,7 @@ import {
   fundWallet,
   signCertification,
   signStatusChange,
+  issueCertification,
 } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, publicIdOf, type TestOrg } from "../helpers/scenario";
@@ -295,21 +296,10 @@ describe("completeness: what an operator hides in the database shows", () => {
     const issuer = await createCertifier(server, "中绿华夏有机食品认证中心");
     const other = await createCertifier(server, "另一家认证机构");
     const batch = await createBatch(server, farm);
-    const domain = await certificationDomainOf(server, issuer.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batch.id),
-      issuer.wallet.address,
-      issuer.wallet,
-    );
-    const issued = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: issuer.key,
-      json: signed,
-    });
-    expect(issued.status, issued.text).to.equal(201);
+    const issued = await issueCertification(server, issuer, batch.id);
     await anchorNow(server);
-    const certHash = issued.body.certHash as string;
-    expect(certHash, issued.text).to.match(/^0x[0-9a-f]{64}$/);
+    const { certHash } = issued;
+    expect(certHash).to.match(/^0x[0-9a-f]{64}$/);
     await fundWallet(env, other.wallet.address);
     const registry = env.runtime.chain.registry.connect(other.wallet.connect(env.runtime.chain.provider));
     let refused: unknown = null;

@@ -81,6 +81,27 @@ export async function signCertification(
   return { domain, message, signature };
 }
 
+/** Signs a certification of `batchId` with `certifier`'s wallet and records it through the API (201 expected). */
+export async function issueCertification(
+  server: TestServer,
+  certifier: Pick<TestCertifier, "key" | "wallet">,
+  batchId: string,
+) {
+  const domain = await certificationDomainOf(server, certifier.key);
+  const signed = await signCertification(
+    domain,
+    batchDraft(batchId),
+    certifier.wallet.address,
+    certifier.wallet,
+  );
+  const issued = await http(server.baseUrl, "POST", "/api/certifications", {
+    key: certifier.key,
+    json: signed,
+  });
+  expect(issued.status, issued.text).to.equal(201);
+  return issued.body as { id: string; certHash: string };
+}
+
 /** Fetches the status-change template and signs it with `signer` (the certifier's key by default). */
 export async function signStatusChange(
   server: TestServer,

@@ -4,12 +4,10 @@ import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker"
 import { verifierFor } from "../../server/modules/verification";
 import { startWorker } from "../helpers/anchoring";
 import {
-  batchDraft,
-  certificationDomainOf,
   createCertifier,
-  signCertification,
   signStatusChange,
   type TestCertifier,
+  issueCertification,
 } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, publicIdOf, type TestOrg } from "../helpers/scenario";
@@ -119,18 +117,7 @@ describe("verification: reused examinations (examination-cache.ts)", () => {
 
   it("examines again after the certifier revokes a certification of the batch", async () => {
     const batch = await createBatch(server, farm);
-    const domain = await certificationDomainOf(server, certifier.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batch.id),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const issued = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(issued.status, issued.text).to.equal(201);
+    const issued = await issueCertification(server, certifier, batch.id);
     await anchorNow(server);
     expect((await verify(batch.id)).body.verdict).to.equal("verified");
     expect((await verify(batch.id)).body.verdict).to.equal("verified");
@@ -141,7 +128,7 @@ describe("verification: reused examinations (examination-cache.ts)", () => {
     const { relayPath, body } = await signStatusChange(
       server,
       certifier,
-      issued.body.id,
+      issued.id,
       "revoked",
       "retest failed",
     );

@@ -6,12 +6,10 @@ import { verifyAnswer } from "../../server/modules/verification/verify";
 import { createLogger } from "../../server/platform/logger";
 import { startWorker } from "../helpers/anchoring";
 import {
-  batchDraft,
-  certificationDomainOf,
   createCertifier,
-  signCertification,
   signStatusChange,
   type TestCertifier,
+  issueCertification,
 } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, publicIdOf, type TestOrg } from "../helpers/scenario";
@@ -131,25 +129,14 @@ describe("verification threads (VERIFY_THREADS)", function () {
 
   it("shows a revocation this process relayed in the very next verification", async () => {
     const batch = await createBatch(server, farm);
-    const domain = await certificationDomainOf(server, certifier.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batch.id),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const issued = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(issued.status, issued.text).to.equal(201);
+    const issued = await issueCertification(server, certifier, batch.id);
     await anchorNow(server);
     const publicId = await publicIdOf(server, batch.id);
     expect((await inThread(publicId)).body.verdict).to.equal("verified");
     const { relayPath, body } = await signStatusChange(
       server,
       certifier,
-      (issued.body as { id: string }).id,
+      issued.id,
       "revoked",
       "retest failed",
     );
