@@ -6,12 +6,7 @@ import { createProvider } from "../../server/platform/evm/chain-client";
 import { findFreePort } from "../../server/platform/net/free-port";
 import { ProvenanceRegistry__factory } from "../../typechain-types";
 import { waitFor } from "../helpers/anchoring";
-import {
-  batchDraft,
-  certificationDomainOf,
-  createCertifier,
-  signCertification,
-} from "../helpers/certification-scenario";
+import { createCertifier, issueCertification } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, publicIdOf, type TestOrg } from "../helpers/scenario";
 import { spawnService, waitUntilServing, type ServiceProcess } from "../helpers/service-process";
@@ -131,18 +126,7 @@ describe("embedded chain recovery (kill -9, dead anvil, chain reset)", function 
   /** A registered certifier with its own key certifies the batch (relayed on chain, then stored). */
   async function certifyBatch(batchId: string) {
     const certifier = await createCertifier(server, "南京国环有机产品认证中心");
-    const domain = await certificationDomainOf(server, certifier.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batchId),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const certification = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(certification.status, certification.text).to.equal(201);
+    await issueCertification(server, certifier, batchId);
     return certifier;
   }
 

@@ -12,13 +12,10 @@ import { verifyBundleFile } from "../../scripts/verify-bundle";
 import { monitorOnce, type Finding } from "../../scripts/monitor";
 import { startWorker, waitFor } from "../helpers/anchoring";
 import {
-  batchDraft,
-  certificationDomainOf,
   createCertifier,
   fundWallet,
-  signCertification,
-  signStatusChange,
   issueCertification,
+  relayStatusChange,
 } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, publicIdOf, type TestOrg } from "../helpers/scenario";
@@ -131,28 +128,8 @@ describe("completeness: what an operator hides in the database shows", () => {
   it("finding 2: a revocation hidden by deleting the certification, its coverage and the certifying events is not verified", async () => {
     const certifier = await createCertifier(server, "中绿华夏有机食品认证中心");
     const batch = await createBatch(server, farm);
-    const domain = await certificationDomainOf(server, certifier.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batch.id),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const issued = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(issued.status, issued.text).to.equal(201);
-    const { relayPath, body } = await signStatusChange(
-      server,
-      certifier,
-      issued.body.id,
-      "revoked",
-      "retest failed",
-    );
-    expect(
-      (await http(server.baseUrl, "POST", relayPath, { key: certifier.key, json: body })).status,
-    ).to.equal(201);
+    const issued = await issueCertification(server, certifier, batch.id);
+    await relayStatusChange(server, certifier, issued.id, "revoked", "retest failed");
     await anchorNow(server);
     expect((await verify(batch.id)).verdict).to.equal("revoked");
 

@@ -127,3 +127,16 @@ export async function signStatusChange(
     message,
   };
 }
+
+/** Signs a status change with the certifier's key and relays it through the API (201 expected). */
+export async function relayStatusChange(
+  server: TestServer,
+  certifier: TestCertifier,
+  certificationId: string,
+  status: "revoked" | "suspended" | "reinstated",
+  reason: string,
+): Promise<void> {
+  const { relayPath, body } = await signStatusChange(server, certifier, certificationId, status, reason);
+  const relayed = await http(server.baseUrl, "POST", relayPath, { key: certifier.key, json: body });
+  expect(relayed.status, relayed.text).to.equal(201);
+}

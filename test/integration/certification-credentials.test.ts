@@ -8,12 +8,10 @@ import { readCredential } from "../../server/modules/certifications/domain/crede
 import { computeCertHash } from "../../server/modules/certifications/domain/certification-typed-data";
 import { verifyCredentialFile } from "../../scripts/verify-credential";
 import {
-  batchDraft,
-  certificationDomainOf,
   createCertifier,
-  signCertification,
   signStatusChange,
   type TestCertifier,
+  issueCertification,
 } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
@@ -46,19 +44,7 @@ describe("certifications as W3C Verifiable Credentials", () => {
 
   async function certify() {
     const batch = await createBatch(server, farm);
-    const domain = await certificationDomainOf(server, certifier.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batch.id),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const created = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(created.status, created.text).to.equal(201);
-    return created.body as { id: string; certHash: string };
+    return issueCertification(server, certifier, batch.id);
   }
   const credentialOf = async (certHash: string): Promise<Credential> => {
     const response = await fetch(`${server.baseUrl}/credentials/${certHash}`);

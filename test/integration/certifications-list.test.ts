@@ -1,11 +1,5 @@
 import { expect } from "chai";
-import {
-  batchDraft,
-  certificationDomainOf,
-  createCertifier,
-  signCertification,
-  type TestCertifier,
-} from "../helpers/certification-scenario";
+import { createCertifier, type TestCertifier, issueCertification } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -28,19 +22,7 @@ describe("certifications API: listing", () => {
   after(() => server.close());
 
   async function certify(certifier: TestCertifier, batchId: string) {
-    const domain = await certificationDomainOf(server, certifier.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batchId),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const created = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(created.status, created.text).to.equal(201);
-    return created.body.id as string;
+    return (await issueCertification(server, certifier, batchId)).id;
   }
 
   it("lists a certifier's own certifications newest first with live status; admins see every certifier's", async () => {

@@ -5,9 +5,9 @@ import { verifierFor } from "../../server/modules/verification";
 import { startWorker } from "../helpers/anchoring";
 import {
   createCertifier,
-  signStatusChange,
   type TestCertifier,
   issueCertification,
+  relayStatusChange,
 } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, publicIdOf, type TestOrg } from "../helpers/scenario";
@@ -125,15 +125,7 @@ describe("verification: reused examinations (examination-cache.ts)", () => {
     expect((await verify(batch.id)).body.verdict).to.equal("verified");
     expect(counts().reused).to.equal(reused + 1);
 
-    const { relayPath, body } = await signStatusChange(
-      server,
-      certifier,
-      issued.id,
-      "revoked",
-      "retest failed",
-    );
-    const relayed = await http(server.baseUrl, "POST", relayPath, { key: certifier.key, json: body });
-    expect(relayed.status, relayed.text).to.equal(201);
+    await relayStatusChange(server, certifier, issued.id, "revoked", "retest failed");
     await expectExaminedAgain(batch.id, "revoked");
   });
 

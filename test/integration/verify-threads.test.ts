@@ -7,9 +7,9 @@ import { createLogger } from "../../server/platform/logger";
 import { startWorker } from "../helpers/anchoring";
 import {
   createCertifier,
-  signStatusChange,
   type TestCertifier,
   issueCertification,
+  relayStatusChange,
 } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, publicIdOf, type TestOrg } from "../helpers/scenario";
@@ -133,15 +133,7 @@ describe("verification threads (VERIFY_THREADS)", function () {
     await anchorNow(server);
     const publicId = await publicIdOf(server, batch.id);
     expect((await inThread(publicId)).body.verdict).to.equal("verified");
-    const { relayPath, body } = await signStatusChange(
-      server,
-      certifier,
-      issued.id,
-      "revoked",
-      "retest failed",
-    );
-    const relayed = await http(server.baseUrl, "POST", relayPath, { key: certifier.key, json: body });
-    expect(relayed.status, relayed.text).to.equal(201);
+    await relayStatusChange(server, certifier, issued.id, "revoked", "retest failed");
     expect((await inThread(publicId)).body.verdict).to.equal("revoked");
   });
 
