@@ -81,16 +81,17 @@ export async function signCertification(
   return { domain, message, signature };
 }
 
-/** Signs a certification of `batchId` with `certifier`'s wallet and records it through the API (201 expected). */
+/** Signs a certification of `batchId` (draft `overrides` applied) with `certifier`'s wallet and records it through the API (201 expected). */
 export async function issueCertification(
   server: TestServer,
   certifier: Pick<TestCertifier, "key" | "wallet">,
   batchId: string,
+  overrides: Partial<CertificationDraft> = {},
 ) {
   const domain = await certificationDomainOf(server, certifier.key);
   const signed = await signCertification(
     domain,
-    batchDraft(batchId),
+    batchDraft(batchId, overrides),
     certifier.wallet.address,
     certifier.wallet,
   );

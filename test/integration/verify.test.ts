@@ -8,9 +8,8 @@ import { createLogger } from "../../server/platform/logger";
 import { startWorker } from "../helpers/anchoring";
 import {
   batchDraft,
-  certificationDomainOf,
   createCertifier,
-  signCertification,
+  issueCertification,
   type TestCertifier,
   relayStatusChange,
 } from "../helpers/certification-scenario";
@@ -49,21 +48,8 @@ describe("verification API (GET /api/verify/:batchId)", () => {
     body.checks.find((check) => check.name === name)!;
   const events = () => env.runtime.connection.db!.collection("traceevents");
 
-  async function certify(batchId: string, overrides: Parameters<typeof batchDraft>[1] = {}) {
-    const domain = await certificationDomainOf(server, certifier.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batchId, overrides),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const response = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(response.status, response.text).to.equal(201);
-    return response.body as { id: string };
-  }
+  const certify = (batchId: string, overrides: Parameters<typeof batchDraft>[1] = {}) =>
+    issueCertification(server, certifier, batchId, overrides);
 
   it("is pending until the batch's events are anchored, then verified with every check passing", async () => {
     const batch = await createBatch(server, farm);
