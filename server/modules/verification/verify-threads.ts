@@ -12,6 +12,7 @@ import { startModuleThread } from "../../platform/threads/module-thread";
 import { BatchVerifier, verifyAnswer, type VerifyAnswer } from "./verify";
 import { WindowTrees, type WindowOfTree } from "./batch-records";
 import { forgetChainAnswers, onChainAnswersForgotten } from "./verify-chain-reader";
+import type { ExaminationCache } from "./examination-cache";
 
 /** What a verification thread connects to: the service's own database and chain. */
 export interface VerifyThreadSettings {
@@ -32,7 +33,7 @@ type ToThread =
 type FromThread =
   | { kind: "ready"; tid?: number }
   | { kind: "window-tree"; id: number; window: { id: string; root: string | null; leafCount: number } }
-  | { kind: "answer"; id: number; answer: VerifyAnswer }
+  | { kind: "answer"; id: number; answer: VerifyAnswer; examinations: ExaminationCounts }
   | { kind: "failed"; id: number; error: ThreadError };
 
 interface ThreadError {
@@ -48,9 +49,13 @@ interface SharedWindowTree {
   eventIds: Uint8Array;
 }
 
+type ExaminationCounts = ExaminationCache["counts"];
+
 interface Thread {
   worker: Worker;
   tid?: number;
+  /** The thread's examination counts as of its latest answer. */
+  examinations: ExaminationCounts;
   pending: Map<number, { resolve(answer: VerifyAnswer): void; reject(error: unknown): void }>;
 }
 
@@ -113,6 +118,16 @@ export class VerifyThreads {
     return this.threads.flatMap((thread) => (thread.tid === undefined ? [] : [thread.tid]));
   }
 
+  /** How many verifications the serving threads computed and how many reused an examination (benchmarks). */
+  get examinationCounts(): ExaminationCounts {
+    const counts = { reused: 0, computed: 0 };
+    for (const { examinations } of this.threads) {
+      counts.reused += examinations.reused;
+      counts.computed += examinations.computed;
+    }
+    return counts;
+  }
+
   /** The answer from the least busy thread; undefined when none is serving (starting, or restarting). */
   verifyPublic(publicId: string): Promise<VerifyAnswer> | undefined {
     if (this.threads.length === 0) return undefined;
@@ -171,7 +186,7 @@ export class VerifyThreads {
 
   private startThread(): void {
     const worker = startModuleThread(__filename, "serveVerification", this.settings);
-    const thread: Thread = { worker, pending: new Map() };
+    const thread: Thread = { worker, pending: new Map(), examinations: { reused: 0, computed: 0 } };
     this.workers.add(worker);
     worker.unref(); // a service that was not closed still lets its process exit
     worker.on("message", (message: FromThread) => {
@@ -185,8 +200,10 @@ export class VerifyThreads {
       if (message.kind === "window-tree") return void this.sendWindowTree(worker, message);
       const request = thread.pending.get(message.id);
       thread.pending.delete(message.id);
-      if (message.kind === "answer") request?.resolve(message.answer);
-      else request?.reject(revived(message.error));
+      if (message.kind === "answer") {
+        thread.examinations = message.examinations;
+        request?.resolve(message.answer);
+      } else request?.reject(revived(message.error));
     });
     worker.on("error", (error) => this.logger.error({ err: error }, "verification thread failed"));
     worker.on("exit", (code) => {
@@ -256,7 +273,7 @@ export function serveVerification(): void {
       if (message.kind === "registry-written") return announceRegistryWrite(chain);
       try {
         const answer = verifyAnswer(message.publicId, await verifier.verifyPublic(message.publicId));
-        send({ kind: "answer", id: message.id, answer });
+        send({ kind: "answer", id: message.id, answer, examinations: verifier.examinations.counts });
       } catch (error) {
         send({ kind: "failed", id: message.id, error: threadError(error) });
       }
