@@ -34,5 +34,4 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# A 64 MB young generation: decision 0044.
-CMD ["node", "--max-semi-space-size=64", "dist/server/main/start.js"]
+CMD ["node", "dist/server/main/start.js"]

@@ -86,6 +86,8 @@ interface Latency {
   reused?: number;
   /** The share of the figure's time the embedded engine spent compacting its journal (its thread's work). */
   compacting?: number;
+  /** The share of the machine's CPU time its host took for others meanwhile (steal; Linux guests). */
+  stolen?: number;
 }
 
 /** The service's examination counts, its event loop's and its verification threads': how much a read figure is reuse. */
@@ -331,8 +333,10 @@ async function load(base: string, paths: string[], concurrency: number): Promise
   const verifyThreadsBefore = threadCpuMs(verifyThreadIds);
   const examined = examinations();
   const compaction = watchCompaction();
+  const stealBefore = machineTicks();
   const result = await getFromWorker({ base, paths, concurrency, expectVerified: true });
   const compacting = compaction.stop();
+  const steal = machineTicks();
   const cpu = process.cpuUsage(cpuBefore);
   const mainCpuMs = (threadCpuMs([process.pid]) - mainBefore) / paths.length;
   const verifyThreadsCpuMs = (threadCpuMs(verifyThreadIds) - verifyThreadsBefore) / paths.length;
@@ -347,6 +351,7 @@ async function load(base: string, paths: string[], concurrency: number): Promise
     verifyThreadsCpuMs,
     reused: verified > 0 ? reused / verified : undefined,
     compacting,
+    stolen: (steal.steal - stealBefore.steal) / Math.max(1, steal.total - stealBefore.total),
   };
 }
 
@@ -373,6 +378,27 @@ function watchCompaction(): { stop(): number | undefined } {
       return compacting / samples;
     },
   };
+}
+
+/**
+ * The machine's CPU ticks since boot, all and stolen (Linux: /proc/stat's first line; zeros
+ * elsewhere). On a virtual machine whose host is busy, a share of its time is stolen and every
+ * CPU figure of the same work comes out higher: the speed probe says so for the moment it ran,
+ * this for the whole figure.
+ */
+function machineTicks(): { total: number; steal: number } {
+  try {
+    const fields = fs
+      .readFileSync("/proc/stat", "utf8")
+      .split("\n", 1)[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { total: fields.reduce((sum, value) => sum + value, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return { total: 0, steal: 0 };
+  }
 }
 
 /**
@@ -436,6 +462,9 @@ function print(rows: Figures[]): void {
       (now.reused === undefined ? "" : `, ${(now.reused * 100).toFixed(0)}% reused examinations`) +
       (now.compacting
         ? `, the engine compacting its journal ${(now.compacting * 100).toFixed(0)}% of the time`
+        : "") +
+      (now.stolen && now.stolen >= 0.005
+        ? `, ${(now.stolen * 100).toFixed(0)}% of the machine's time stolen by its host`
         : "");
     const text = rate
       ? `${now.perSecond.toFixed(0)} req/s (${ratio(now.perSecond, then.perSecond)}), p50 ${now.p50.toFixed(1)} ms, p99 ${now.p99.toFixed(1)} ms${cpu}`

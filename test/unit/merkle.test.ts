@@ -368,6 +368,19 @@ describe("merkle", () => {
       expect(offThread.proof(1001)).to.deep.equal(buildMerkleTree(leaves).proof(1001));
     });
 
+    it("keeps every tree in shared memory, built inline, in the worker or loaded (verification threads read it uncopied)", async function () {
+      this.timeout(60_000);
+      const leaves = randomLeaves(64);
+      const trees = [
+        buildMerkleTree(leaves),
+        await buildMerkleTreeOffThread(leaves, { threshold: 1 }),
+        loadMerkleTree(buildMerkleTree(leaves).toJSON()),
+      ];
+      for (const { parts } of trees)
+        for (const array of [parts.values, parts.nodes, parts.treeIndexes])
+          expect(array.buffer).to.be.an.instanceOf(SharedArrayBuffer);
+    });
+
     it("builds in a worker from the threshold on, letting the event loop run meanwhile", async function () {
       this.timeout(60_000);
       // Big enough that even a warm (already started) worker takes many event-loop turns.

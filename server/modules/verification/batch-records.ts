@@ -30,6 +30,7 @@ import {
   type ProofBundle,
 } from "./domain/proof-bundle";
 import { AppError } from "../../platform/errors";
+import { inSharedMemory } from "../../platform/threads/shared-memory";
 import { type LedgerMapCache, batchLedgerKey } from "../anchoring";
 
 export interface BundleContext extends UseCaseContext {
@@ -345,6 +346,7 @@ export class WindowTrees {
         500,
       );
     }
-    return { tree, eventIds: stored.eventIds };
+    // In shared memory like the tree, for the verification threads (and not a view of the reply).
+    return { tree, eventIds: inSharedMemory(stored.eventIds) };
   }
 }

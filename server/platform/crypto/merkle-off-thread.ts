@@ -17,8 +17,8 @@ import {
  * a thread (~0.8 s under ts-node, which the worker must load again; far less for compiled
  * JavaScript). Not pure like the rest of `domain/`: it owns a thread.
  *
- * The caller's thread only parses the hex leaves (~30 ms per 100k); the worker sends back the nodes
- * and leaf positions as transferred buffers, so nothing is re-hashed or copied on return. Measured
+ * The caller's thread only parses the hex leaves (~30 ms per 100k); the leaves go to the worker and
+ * the nodes and leaf positions come back in shared memory, so nothing is re-hashed or copied. Measured
  * longest event-loop stall during a 100k build: under 0.1 s.
  */
 export const MERKLE_OFF_THREAD_THRESHOLD = 5000;
@@ -86,7 +86,7 @@ function buildPartsInWorker(values: Buffer): Promise<BuiltParts> {
   return new Promise((resolve, reject) => {
     state.pending.set(id, { resolve, reject });
     state.worker.ref();
-    state.worker.postMessage({ id, values }); // copied: the caller keeps `values` for the tree
+    state.worker.postMessage({ id, values }); // shared memory: the worker only reads it
   });
 }
 
@@ -98,10 +98,6 @@ export function serveMerkleBuild(): void {
     const { nodes, treeIndexes } = buildMerkleTreeParts(
       Buffer.from(values.buffer, values.byteOffset, values.length),
     );
-    // Both were allocated here with their own ArrayBuffers (never pooled or shared): safe to transfer.
-    port.postMessage({ id, nodes, treeIndexes }, [
-      nodes.buffer as ArrayBuffer,
-      treeIndexes.buffer as ArrayBuffer,
-    ]);
+    port.postMessage({ id, nodes, treeIndexes }); // in shared memory (merkle.ts): shared, not copied
   });
 }

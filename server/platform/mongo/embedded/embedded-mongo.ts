@@ -15,6 +15,15 @@ export const EMBEDDED_DB_LIMITS = [
   "durability: every write is journaled before it is acknowledged, but not fsynced (survives kill -9, not power loss)",
 ];
 
+/**
+ * The engine's thread decodes and encodes every command's documents: with Node's default young
+ * generation (16 MB semi-spaces) what a burst of writes still holds is promoted, and at 1,000,000
+ * events each full collection of its heap of every document held the database (and `/healthz`)
+ * for 0.2–0.5 s during an anchoring drain. 192 MB (64 MB semi-spaces) is what it had under the
+ * process-wide flag of decision 0044; larger ones brought full collections back (decision 0046).
+ */
+const ENGINE_YOUNG_GENERATION_MB = 192;
+
 /** A clean stop compacts the journal into a snapshot; past this the thread is ended anyway. */
 const STOP_TIMEOUT_MS = 60_000;
 
@@ -79,7 +88,9 @@ class EngineSupervisor implements EmbeddedMongo {
 
   /** Starts the thread and waits until the engine has replayed its journal and listens. */
   async start(): Promise<void> {
-    const thread = startModuleThread(engineThreadEntry(), "serveEmbeddedMongo", this.data);
+    const thread = startModuleThread(engineThreadEntry(), "serveEmbeddedMongo", this.data, {
+      resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB },
+    });
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) =>
         reject(new Error(`the embedded database thread exited (code ${code})`));

@@ -1,0 +1,13 @@
+/** A zeroed Buffer over a SharedArrayBuffer of its own: posted to another thread, it is shared, not copied. */
+export function sharedBytes(length: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(length));
+}
+
+/** `array` itself when it is a view of shared memory, else a copy of it in shared memory (same element type). */
+export function inSharedMemory<T extends Uint8Array | Uint32Array>(array: T): T {
+  if (array.buffer instanceof SharedArrayBuffer) return array;
+  const memory = new SharedArrayBuffer(array.byteLength);
+  const copy = (array instanceof Uint32Array ? new Uint32Array(memory) : new Uint8Array(memory)) as T;
+  copy.set(array);
+  return copy;
+}
