@@ -13,8 +13,8 @@
  * batches and mostly do, at 1M nearly none does, which is most of what the ratios compare. Each
  * read figure's CPU per request is split into the service's main thread, the client thread and the
  * rest (database thread, helpers), and says for how much of it the embedded engine was compacting
- * its journal. A speed probe per size (fixed CPU work) shows whether the machine itself was slower
- * for a figure.
+ * its journal and how much of the machine's time its host stole meanwhile. A speed probe per size
+ * (fixed CPU work) shows whether the machine itself was slower for a figure.
  *
  *   npm run bench -- scale [--sizes 1k,10k,100k,1m]   (default 1k,10k,100k; 1m needs ~5 GB)
  *   npx ts-node --transpile-only scripts/bench/scale.bench.ts [--sizes …] [--max N] [--profile DIR]
@@ -204,8 +204,8 @@ async function setUp(service: BenchService) {
     stored: () => stored,
     /** `count` lots, none twice until every lot has been taken (a read of a batch read before reuses its examination). */
     sample: (count: number) => {
-      const taken: Lot[] = [];
-      while (taken.length < count) taken.push(...shuffled(lots));
+      let taken: Lot[] = [];
+      while (taken.length < count) taken = taken.concat(shuffled(lots));
       return taken.slice(0, count);
     },
     /** Adds batches of EVENTS_PER_BATCH events until `target` events are stored. */
