@@ -93,7 +93,12 @@ describe("verification threads (VERIFY_THREADS)", function () {
     expect((await inThread(publicId)).body.verdict).to.equal("pending");
 
     await anchorNow(server);
+    const before = threads.examinationCounts;
     const verified = await inThread(publicId);
+    const after = threads.examinationCounts;
+    expect(after.computed + after.reused, "the thread's examinations are counted").to.equal(
+      before.computed + before.reused + 1,
+    );
     expect(verified.status).to.equal(200);
     expect(verified.body.verdict, JSON.stringify(verified.body.checks)).to.equal("verified");
     expect(checkOf(verified.body, "merkle-proofs").status).to.equal("pass");

@@ -55,8 +55,8 @@ type ExaminationCounts = ExaminationCache["counts"];
 /**
  * A verification allocates a few MB (decoded events, canonical JSON, the bundle) and 8 clients keep
  * several in flight per thread: with the default young generation (16 MB semi-spaces) their
- * scavenges promote what requests in flight still hold. 96 MB (32 MB semi-spaces) gave the same
- * throughput as 192 MB for ~100 MB less RSS per thread (decision 0046).
+ * scavenges promote what requests in flight still hold. 96 MB (32 MB semi-spaces) gave the
+ * throughput of 192 MB with less RSS (decision 0046).
  */
 const VERIFY_THREAD_YOUNG_GENERATION_MB = 96;
 
