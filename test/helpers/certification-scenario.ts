@@ -81,7 +81,11 @@ export async function signCertification(
   return { domain, message, signature };
 }
 
-/** Signs a certification of `batchId` (draft `overrides` applied) with `certifier`'s wallet and records it through the API (201 expected). */
+/**
+ * Signs a certification of `batchId` (draft `overrides` applied) with `certifier`'s wallet and
+ * records it through the API (201 expected): the recorded certification's id and hash, its issuance
+ * on chain, and what was signed.
+ */
 export async function issueCertification(
   server: TestServer,
   certifier: Pick<TestCertifier, "key" | "wallet">,
@@ -100,7 +104,12 @@ export async function issueCertification(
     json: signed,
   });
   expect(issued.status, issued.text).to.equal(201);
-  return issued.body as { id: string; certHash: string };
+  const { id, certHash, issuance } = issued.body as {
+    id: string;
+    certHash: string;
+    issuance: { blockNumber: number } | null;
+  };
+  return { id, certHash, issuance, signed };
 }
 
 /** Fetches the status-change template and signs it with `signer` (the certifier's key by default). */

@@ -7,20 +7,11 @@ import { Types } from "mongoose";
 import type { AnchorWorker } from "../../server/modules/anchoring/anchor.worker";
 import { buildEventBody } from "../../server/modules/ledger/domain/event-body";
 import { computeEventHash } from "../../server/modules/ledger/domain/event-hash";
-import {
-  CERTIFICATION_TYPES,
-  type CertificationDomain,
-} from "../../server/modules/certifications/domain/certification-typed-data";
+import { CERTIFICATION_TYPES } from "../../server/modules/certifications/domain/certification-typed-data";
 import { createApp } from "../../server/main/app";
 import { createLogger } from "../../server/platform/logger";
 import { recordEvents, startWorker, waitFor, waitUntilAllAnchored } from "../helpers/anchoring";
-import {
-  batchDraft,
-  certificationDomainOf,
-  createCertifier,
-  signCertification,
-  type TestCertifier,
-} from "../helpers/certification-scenario";
+import { createCertifier, issueCertification, type TestCertifier } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, testEnv, type TestEnv, type TestServer } from "../helpers/test-env";
@@ -49,7 +40,6 @@ describe("audit API", () => {
   let producer: TestOrg;
   let auditor: TestOrg;
   let certifier: TestCertifier;
-  let domain: CertificationDomain;
 
   before(async () => {
     env = await testEnv();
@@ -76,7 +66,6 @@ describe("audit API", () => {
     producer = await createOrg(server, "安吉县白茶合作社", ["producer"]);
     auditor = await createOrg(server, "浙江省市场监督管理局", ["auditor"]);
     certifier = await createCertifier(server, "中绿华夏有机食品认证中心");
-    domain = await certificationDomainOf(server, certifier.key);
   });
   afterEach(async () => {
     await worker?.stop();
@@ -91,25 +80,15 @@ describe("audit API", () => {
   async function anchoredBatch() {
     const batch = await createBatch(server, producer);
     const eventIds = [batch.event.id, ...(await recordEvents(server, producer, batch.id, 4))];
-    const signed = await signCertification(
-      domain,
-      batchDraft(batch.id),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const certification = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(certification.status, certification.text).to.equal(201);
+    const certification = await issueCertification(server, certifier, batch.id);
     const run = await http(server.baseUrl, "POST", "/api/anchors/run?wait=true", { key: server.adminKey });
     expect(run.status, run.text).to.equal(200);
     await waitUntilAllAnchored(env.runtime.connection);
     return {
       batchId: batch.id as string,
       eventIds,
-      certificationId: certification.body.id as string,
-      signed,
+      certificationId: certification.id,
+      signed: certification.signed,
       root: run.body.root as string,
     };
   }

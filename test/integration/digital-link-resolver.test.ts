@@ -1,10 +1,5 @@
 import { expect } from "chai";
-import {
-  batchDraft,
-  certificationDomainOf,
-  createCertifier,
-  signCertification,
-} from "../helpers/certification-scenario";
+import { createCertifier, issueCertification } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
 import { createBatch, createOrg, type TestOrg } from "../helpers/scenario";
 import { clearDatabase, startTestServer, testEnv, type TestServer } from "../helpers/test-env";
@@ -38,19 +33,7 @@ describe("GS1 Digital Link resolver at the consumer URLs", () => {
     path = new URL(batch.digitalLink).pathname;
     base = new URL(batch.digitalLink).origin;
     const certifier = await createCertifier(server, "中绿华夏有机食品认证中心");
-    const domain = await certificationDomainOf(server, certifier.key);
-    const signed = await signCertification(
-      domain,
-      batchDraft(batch.id),
-      certifier.wallet.address,
-      certifier.wallet,
-    );
-    const created = await http(server.baseUrl, "POST", "/api/certifications", {
-      key: certifier.key,
-      json: signed,
-    });
-    expect(created.status, created.text).to.equal(201);
-    certHash = created.body.certHash;
+    ({ certHash } = await issueCertification(server, certifier, batch.id));
   });
   after(() => server?.close());
 

@@ -26,10 +26,9 @@ import {
 import { startWorker, waitFor } from "../helpers/anchoring";
 import {
   batchDraft,
-  certificationDomainOf,
   createCertifier,
   fundWallet,
-  signCertification,
+  issueCertification,
   type TestCertifier,
 } from "../helpers/certification-scenario";
 import { http } from "../helpers/http";
@@ -149,24 +148,13 @@ describe("issuer-bound certifications (issue 13, findings 5 and 7)", () => {
   describe("a certification issued through the service", () => {
     it("is issued on chain by its certifier before it counts, and verifies", async () => {
       const batch = await createBatch(server, farm);
-      const domain = await certificationDomainOf(server, certifier.key);
-      const signed = await signCertification(
-        domain,
-        batchDraft(batch.id),
-        certifier.wallet.address,
-        certifier.wallet,
-      );
-      const created = await http(server.baseUrl, "POST", "/api/certifications", {
-        key: certifier.key,
-        json: signed,
-      });
-      expect(created.status, created.text).to.equal(201);
+      const created = await issueCertification(server, certifier, batch.id);
       const record = await env.runtime.chain.registry.certificationOf(
-        created.body.certHash,
+        created.certHash,
         certifier.wallet.address,
       );
       expect(record.issuer).to.equal(certifier.wallet.address);
-      expect(created.body.issuance.blockNumber).to.be.a("number");
+      expect(created.issuance?.blockNumber).to.be.a("number");
       await anchorNow(server);
       const verified = await http(server.baseUrl, "GET", `/api/verify/${batch.publicId}`);
       expect(verified.body.verdict, verified.text).to.equal("verified");
@@ -178,18 +166,7 @@ describe("issuer-bound certifications (issue 13, findings 5 and 7)", () => {
       const direct = await createCertifier(server, "自行上链的认证机构");
       await fundWallet(env, direct.wallet.address);
       const batch = await createBatch(server, farm);
-      const domain = await certificationDomainOf(server, direct.key);
-      const signed = await signCertification(
-        domain,
-        batchDraft(batch.id),
-        direct.wallet.address,
-        direct.wallet,
-      );
-      const created = await http(server.baseUrl, "POST", "/api/certifications", {
-        key: direct.key,
-        json: signed,
-      });
-      expect(created.status, created.text).to.equal(201);
+      const created = await issueCertification(server, direct, batch.id);
       await anchorNow(server);
       const verdictOf = async () => {
         const verified = await http(server.baseUrl, "GET", `/api/verify/${batch.publicId}`);
@@ -225,9 +202,8 @@ describe("issuer-bound certifications (issue 13, findings 5 and 7)", () => {
 
       // Revoked by the certifier itself, not through the service: the registry's log invalidates.
       const own = registry.connect(direct.wallet.connect(env.runtime.chain.provider));
-      const gasLimit =
-        ((await own.revokeCertification.estimateGas(created.body.certHash, "withdrawn")) * 3n) / 2n;
-      await (await own.revokeCertification(created.body.certHash, "withdrawn", { gasLimit })).wait();
+      const gasLimit = ((await own.revokeCertification.estimateGas(created.certHash, "withdrawn")) * 3n) / 2n;
+      await (await own.revokeCertification(created.certHash, "withdrawn", { gasLimit })).wait();
       await waitFor("the verdict to show the revocation", async () => (await verdictOf()) === "revoked", {
         timeoutMs: 10_000,
       });
@@ -237,19 +213,7 @@ describe("issuer-bound certifications (issue 13, findings 5 and 7)", () => {
   describe("finding 7: only the issuer changes a certification's status", () => {
     it("refuses another registered certifier's suspension and revocation, and leaves the issuer in control", async () => {
       const batch = await createBatch(server, farm);
-      const domain = await certificationDomainOf(server, certifier.key);
-      const signed = await signCertification(
-        domain,
-        batchDraft(batch.id),
-        certifier.wallet.address,
-        certifier.wallet,
-      );
-      const created = await http(server.baseUrl, "POST", "/api/certifications", {
-        key: certifier.key,
-        json: signed,
-      });
-      expect(created.status, created.text).to.equal(201);
-      const { certHash, id } = created.body as { certHash: string; id: string };
+      const { certHash, id } = await issueCertification(server, certifier, batch.id);
 
       const rival = await createCertifier(server, "竞争对手认证机构");
       // Funded by the dev node, not by the service key, whose nonces the running anchor worker uses.
